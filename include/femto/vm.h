@@ -1,0 +1,217 @@
+/* Femto-Containers VM: eBPF (RFC 9669) verifier and interpreter.
+ *
+ * Freestanding C11: no allocation, no global mutable state. The caller owns
+ * every struct. Typical use:
+ *
+ *     fc_program_t prog;
+ *     fc_verify_config_t cfg;
+ *     fc_verify_config_default(&cfg);
+ *     if (fc_verify(&prog, text, n_slots, &cfg, &err) != FC_OK) ...;
+ *
+ *     fc_vm_t vm;
+ *     fc_vm_init(&vm, &prog, stack, sizeof stack);
+ *     fc_vm_add_region(&vm, ctx, ctx_len, FC_PERM_READ);
+ *     fc_vm_run(&vm, 0, (uintptr_t)ctx, ctx_len, &r0);   // vm.fault on error
+ *
+ * Guest addresses are host addresses (no translation). Every load, store
+ * and atomic is checked against the region list using the full 64-bit
+ * guest address; only r10-relative accesses the verifier proved to be in
+ * the frame skip the run-time check. */
+#ifndef FEMTO_VM_H
+#define FEMTO_VM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "femto/status.h"
+#include "femto/vm_isa.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- build-time limits (override with -D) ------------------------------ */
+#ifndef FC_MAX_REGIONS
+#define FC_MAX_REGIONS 8 /* memory regions per run, stack included */
+#endif
+#ifndef FC_MAX_CALL_DEPTH
+#define FC_MAX_CALL_DEPTH 8 /* nested local calls, entry frame excluded */
+#endif
+#ifndef FC_MAX_HELPERS
+#define FC_MAX_HELPERS 64 /* helper ids are 0 .. FC_MAX_HELPERS-1 */
+#endif
+#ifndef FC_MAX_INSNS
+#define FC_MAX_INSNS 16384 /* largest program the verifier accepts (slots) */
+#endif
+#ifndef FC_DEFAULT_FRAME
+#define FC_DEFAULT_FRAME 512 /* bytes of stack per call frame (eBPF ABI) */
+#endif
+#ifndef FC_VM_TRACE
+#define FC_VM_TRACE 1 /* build fc_vm_run_traced() too */
+#endif
+
+#define FC_NREGS 11 /* r0..r10 */
+
+/* ---- instructions ------------------------------------------------------ */
+/* One 64-bit instruction slot, as stored (little-endian). */
+typedef struct fc_insn {
+    uint8_t opcode;
+    uint8_t regs; /* dst in bits 0-3, src in bits 4-7 */
+    int16_t offset;
+    int32_t imm;
+} fc_insn_t;
+
+#define FC_INSN_DST(i) ((unsigned)(i).regs & 0x0fu)
+#define FC_INSN_SRC(i) ((unsigned)(i).regs >> 4)
+
+/* Decode one slot against the ISA table: the row id, or FC_OP_INVALID when
+ * the opcode is unknown or a selector field matches no row (the second
+ * slot of an lddw decodes as FC_OP_INVALID: it has opcode 0). */
+fc_op_t fc_isa_decode(fc_insn_t insn);
+
+/* ---- memory regions ----------------------------------------------------- */
+enum fc_perm { FC_PERM_READ = 1u, FC_PERM_WRITE = 2u, FC_PERM_RW = 3u };
+
+typedef struct fc_region {
+    uintptr_t start;
+    size_t len;
+    uint32_t perm; /* enum fc_perm */
+} fc_region_t;
+
+/* ---- helpers ------------------------------------------------------------ */
+struct fc_vm;
+/* A helper receives the VM (for fc_vm_check_ptr and vm->user) and r1..r5;
+ * its result goes to r0. To stop the container, call fc_vm_fault(). */
+typedef uint64_t (*fc_helper_fn)(struct fc_vm *vm, uint64_t r1, uint64_t r2, uint64_t r3,
+                                 uint64_t r4, uint64_t r5);
+
+typedef struct fc_helper_table {
+    const fc_helper_fn *fns; /* indexed by helper id; NULL: no such helper */
+    uint32_t count;          /* entries in fns, at most FC_MAX_HELPERS */
+} fc_helper_table_t;
+
+/* A set of helper ids (bit i = id i allowed). */
+typedef struct fc_helper_mask {
+    uint32_t bits[(FC_MAX_HELPERS + 31) / 32];
+} fc_helper_mask_t;
+
+void fc_helper_mask_clear(fc_helper_mask_t *m);
+void fc_helper_mask_all(fc_helper_mask_t *m);
+void fc_helper_mask_set(fc_helper_mask_t *m, uint32_t id);
+int fc_helper_mask_has(const fc_helper_mask_t *m, uint64_t id);
+
+/* ---- verifier ------------------------------------------------------------- */
+typedef struct fc_verify_config {
+    const fc_helper_table_t *helpers; /* NULL: no helper may be called */
+    fc_helper_mask_t allowed;         /* ids this program may call */
+    uint32_t max_insns;               /* <= FC_MAX_INSNS */
+    uint32_t frame_size;              /* stack bytes per frame, multiple of 8 */
+    uint32_t max_call_depth;          /* <= FC_MAX_CALL_DEPTH */
+    uint32_t rodata_len;              /* size of lddw src=1 section, 0: none */
+    uint32_t data_len;                /* size of lddw src=2 section, 0: none */
+    const uint32_t *entries;          /* extra entry points (function starts) */
+    uint32_t n_entries;
+} fc_verify_config_t;
+
+/* A verified program. fc_verify() fills it; the interpreter refuses a
+ * program whose text pointer or length changed since. */
+typedef struct fc_program {
+    const fc_insn_t *text;
+    uint32_t len;           /* slots */
+    uint32_t frame_size;    /* bytes per frame */
+    uint32_t call_depth;    /* deepest local-call nesting (0: none) */
+    uint32_t stack_needed;  /* frame_size * (call_depth + 1) */
+    uint32_t fingerprint;   /* FNV-1a of the text at verification */
+    uint32_t helpers_used;  /* distinct helper ids called directly */
+    uint8_t uses_callx;     /* register-indirect helper calls present */
+    uint8_t verified;
+    const uint32_t *entries; /* as in the config, kept for fc_vm_run */
+    uint32_t n_entries;
+} fc_program_t;
+
+/* Defaults: all helpers of the table allowed, FC_MAX_INSNS,
+ * FC_DEFAULT_FRAME, FC_MAX_CALL_DEPTH, no data sections, entry 0 only. */
+void fc_verify_config_default(fc_verify_config_t *cfg);
+
+/* Check text (n slots) and, on success, bind it to prog. On refusal err
+ * holds the code, the instruction index and a human reason. */
+fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
+                      const fc_verify_config_t *cfg, fc_error_t *err);
+
+/* Recompute the text fingerprint: FC_OK while the verified bytes are
+ * unchanged, FC_ERR_NOT_VERIFIED otherwise (O(n); for load/boot paths). */
+fc_status_t fc_program_check(const fc_program_t *prog);
+
+/* ---- interpreter ---------------------------------------------------------- */
+struct fc_trace_event;
+typedef void (*fc_trace_fn)(const struct fc_vm *vm, const struct fc_trace_event *ev);
+
+typedef struct fc_vm {
+    const fc_program_t *prog;
+    const fc_helper_table_t *helpers; /* for call and callx */
+    fc_helper_mask_t allowed;         /* run-time allow-list for callx */
+    fc_region_t regions[FC_MAX_REGIONS];
+    uint32_t n_regions;
+    uint32_t last_region;             /* hint: the last region that matched */
+    uint64_t section_base[FC_LDDW_SRC_COUNT]; /* added to lddw imm per src */
+    uint8_t *stack;                   /* stack memory (region 0) */
+    size_t stack_size;
+    uint64_t budget;   /* instructions allowed per run (0: FC_DEFAULT_BUDGET) */
+    uint64_t executed; /* instructions executed by the last run */
+    uint32_t max_depth; /* deepest local-call nesting reached in the last run */
+    fc_error_t fault;  /* why the last run stopped, FC_OK when it exited */
+    fc_trace_fn trace; /* for fc_vm_run_traced() */
+    void *trace_user;
+    void *user;        /* for helpers: the embedding's per-run context */
+} fc_vm_t;
+
+#ifndef FC_DEFAULT_BUDGET
+#define FC_DEFAULT_BUDGET 1000000u
+#endif
+
+/* One executed instruction, for tracing tools. */
+typedef struct fc_trace_event {
+    uint32_t pc;
+    fc_insn_t insn;
+    uint64_t before[FC_NREGS];
+    uint64_t after[FC_NREGS];
+} fc_trace_event_t;
+
+/* Prepare a run of prog with the given stack (which becomes region 0,
+ * read-write). Helpers: none until fc_vm_set_helpers(). */
+fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size);
+
+void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,
+                       const fc_helper_mask_t *allowed);
+
+/* Grant [start, start+len) with perm for the coming runs. */
+fc_status_t fc_vm_add_region(fc_vm_t *vm, const void *start, size_t len, uint32_t perm);
+
+/* Drop every region but the stack. */
+void fc_vm_reset_regions(fc_vm_t *vm);
+
+/* Base address added by lddw with pseudo source src (1 rodata, 2 data). */
+void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base);
+
+/* Run from instruction `entry` (0 or a verified entry point) with r1, r2
+ * as arguments. FC_OK: *r0 holds the result. Otherwise the run faulted and
+ * vm->fault says why, where and (for memory) which access. */
+fc_status_t fc_vm_run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0);
+
+/* The same, calling vm->trace before and after every instruction. */
+fc_status_t fc_vm_run_traced(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
+                             uint64_t *r0);
+
+/* For helpers: the host pointer for guest [addr, addr+len) if the whole
+ * range lies inside one granted region with perm, else NULL. len 0 is
+ * allowed (returns a non-NULL pointer only for an address inside a region
+ * or at its end). Overflow-free on the full 64-bit address. */
+void *fc_vm_check_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm);
+
+/* For helpers: stop the container after this helper returns. */
+void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
