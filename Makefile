@@ -1,0 +1,56 @@
+# Femto-Containers: the commands a person types. Each target first makes
+# sure the Debian packages are installed (scripts/deps.sh, quick when they are).
+#
+#   make demo       set up, build, and run the demo
+#   make test       set up, build, and run every test (ctest's summary is the last line)
+#   make build      configure and build into $(BUILD)/
+#   make footprint  flash/RAM of the freestanding layers on Cortex-M0+/M4 and RV32
+#   make format     clang-format our sources in place (format-check: only report)
+#   make lint       cppcheck and clang-tidy over src/
+#   make clean      remove $(BUILD)/
+
+BUILD ?= build
+BUILD_TYPE ?= RelWithDebInfo
+CTEST_JOBS ?= 2
+export FC_BUILD := $(BUILD)
+
+MAKEFLAGS += --no-print-directory
+SHELL := /bin/bash
+
+# Our C sources: everything tracked or new under these folders, no build trees.
+SOURCE_DIRS := src include tools apps sdk tests bench firmware fuzz examples
+C_SOURCES = $(shell find $(SOURCE_DIRS) \( -name '*.c' -o -name '*.h' \) -not -path '*/corpus/*' 2>/dev/null)
+
+.PHONY: all deps configure build test demo footprint format format-check lint clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+configure: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: configure
+	cmake --build $(BUILD)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(CTEST_JOBS) --no-label-summary --no-tests=error
+
+demo: build
+	@scripts/demo.sh
+
+footprint: deps
+	@scripts/footprint.sh
+
+format: deps
+	clang-format -i $(C_SOURCES)
+
+format-check: deps
+	clang-format --dry-run -Werror $(C_SOURCES)
+
+lint: configure
+	@scripts/lint.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# footprint.sh: flash and RAM cost of the freestanding layers on microcontrollers.
+#
+# Compiles every .c file of src/vm, src/image, src/engine and src/suit (those
+# that exist) for Cortex-M0+, Cortex-M4 and RV32IMAC, sums `size` of the
+# objects per layer, and measures sizeof() of the run-time structs by
+# compiling a file whose symbols are as large as the structs (read back with
+# nm -S: nothing runs on the target). Prints a table and writes it as JSON to
+# $FC_BUILD/footprint.json (default build/).
+#
+# Figures are per object file before --gc-sections: an upper bound of what a
+# firmware that links the whole layer pays. text includes .rodata.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BUILD=${FC_BUILD:-build}
+OUT=$BUILD/footprint
+LAYERS=(vm image engine suit)
+
+# target name | compiler prefix | target flags
+TARGETS=(
+    "cortex-m0plus|arm-none-eabi-|-mthumb -mcpu=cortex-m0plus"
+    "cortex-m4|arm-none-eabi-|-mthumb -mcpu=cortex-m4"
+    "rv32imac|riscv64-unknown-elf-|-march=rv32imac -mabi=ilp32"
+)
+# picolibc supplies <string.h> (the RV32 toolchain has no other C library).
+COMMON_FLAGS="-std=gnu11 -Os -ffunction-sections -fdata-sections -ffreestanding --specs=picolibc.specs
+    -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Iinclude"
+
+# Structs whose size is RAM per instance: "header type".
+SIZEOF_TYPES=(
+    "femto/vm.h fc_vm_t"
+    "femto/vm.h fc_program_t"
+)
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+ROWS=$OUT/rows.tsv # layer rows: target layer text data bss files; sizeof rows: target type hex-size
+: >"$ROWS"
+failed=0
+
+# compile TARGET_NAME PREFIX FLAGS SRC OBJ: compile one file, report failure.
+compile() {
+    local name=$1 prefix=$2 flags=$3 src=$4 obj=$5
+    # shellcheck disable=SC2086 # flags are word lists on purpose
+    if ! "${prefix}gcc" $flags $COMMON_FLAGS -c "$src" -o "$obj" 2>"$obj.log"; then
+        echo "footprint: $src does not compile for $name:" >&2
+        cat "$obj.log" >&2
+        return 1
+    fi
+}
+
+for target in "${TARGETS[@]}"; do
+    IFS='|' read -r name prefix flags <<<"$target"
+    for layer in "${LAYERS[@]}"; do
+        [ -d "src/$layer" ] || continue
+        mapfile -t sources < <(find "src/$layer" -name '*.c' | sort)
+        [ ${#sources[@]} -gt 0 ] || continue
+        dir=$OUT/$name/$layer
+        mkdir -p "$dir"
+        objs=()
+        ok=1
+        for src in "${sources[@]}"; do
+            obj=$dir/$(echo "${src#src/"$layer"/}" | tr / _).o
+            if compile "$name" "$prefix" "$flags" "$src" "$obj"; then
+                objs+=("$obj")
+            else
+                ok=0
+            fi
+        done
+        if [ $ok -eq 0 ]; then
+            failed=1
+            printf 'layer\t%s\t%s\tFAIL\tFAIL\tFAIL\t%s\n' "$name" "$layer" "${#sources[@]}" >>"$ROWS"
+            continue
+        fi
+        "${prefix}size" -B "${objs[@]}" | awk -v t="$name" -v l="$layer" -v n="${#objs[@]}" '
+            NR > 1 { text += $1; data += $2; bss += $3 }
+            END { printf "layer\t%s\t%s\t%d\t%d\t%d\t%d\n", t, l, text, data, bss, n }' >>"$ROWS"
+    done
+
+    # sizeof(): one char array per struct, as large as the struct.
+    probe=$OUT/$name/sizeof.c
+    mkdir -p "$(dirname "$probe")"
+    : >"$probe"
+    for entry in "${SIZEOF_TYPES[@]}"; do
+        read -r header type <<<"$entry"
+        [ -f "include/$header" ] || continue
+        printf '#include "%s"\nchar fc_sizeof_%s[sizeof(%s)];\n' "$header" "$type" "$type" >>"$probe"
+    done
+    [ -s "$probe" ] || continue
+    if compile "$name" "$prefix" "$flags" "$probe" "${probe%.c}.o"; then
+        "${prefix}nm" -S "${probe%.c}.o" | awk -v t="$name" '
+            $4 ~ /^fc_sizeof_/ { sub(/^fc_sizeof_/, "", $4); printf "sizeof\t%s\t%s\t%s\n", t, $4, $2 }' >>"$ROWS"
+    else
+        failed=1
+    fi
+done
+
+python3 - "$ROWS" "$BUILD/footprint.json" "$COMMON_FLAGS" "${TARGETS[@]}" <<'PY'
+import json, sys
+
+rows_path, json_path, common = sys.argv[1], sys.argv[2], " ".join(sys.argv[3].split())
+targets = [t.split("|") for t in sys.argv[4:]]
+names = [t[0] for t in targets]
+layers, sizes = {}, {}
+for line in open(rows_path):
+    f = line.rstrip("\n").split("\t")
+    if f[0] == "layer":
+        _, tgt, layer, text, data, bss, files = f
+        cell = "FAIL" if text == "FAIL" else {"text": int(text), "data": int(data), "bss": int(bss)}
+        layers.setdefault(layer, {"files": int(files), "targets": {}})["targets"][tgt] = cell
+    else:
+        _, tgt, typ, size = f
+        sizes.setdefault(typ, {})[tgt] = int(size, 16)  # nm -S prints hex
+
+def cell(c):
+    return "FAIL" if c == "FAIL" or c is None else f"{c['text']}/{c['data']}/{c['bss']}"
+
+width = 22
+print("Footprint of the freestanding layers (bytes, text/data/bss; text includes rodata;")
+print("per object, before --gc-sections)")
+print(f"{'layer':<10}{'files':>6}  " + "".join(f"{n:>{width}}" for n in names))
+totals = {n: [0, 0, 0] for n in names}
+for layer, info in layers.items():
+    cells = [info["targets"].get(n) for n in names]
+    print(f"{layer:<10}{info['files']:>6}  " + "".join(f"{cell(c):>{width}}" for c in cells))
+    for n, c in zip(names, cells):
+        if isinstance(c, dict):
+            for i, k in enumerate(("text", "data", "bss")):
+                totals[n][i] += c[k]
+if layers:
+    print(f"{'total':<10}{'':>6}  " + "".join(f"{'/'.join(map(str, totals[n])):>{width}}" for n in names))
+else:
+    print("(no layer has sources yet)")
+print()
+print("RAM per instance (sizeof, bytes)")
+for typ, per in sizes.items():
+    print(f"{typ:<16}" + "".join(f"{str(per.get(n, '-')):>{width}}" for n in names))
+
+doc = {
+    "unit": "bytes",
+    "note": "per object file before --gc-sections; text includes rodata",
+    "flags": common,
+    "targets": {n: {"compiler": p + "gcc", "flags": fl} for n, p, fl in targets},
+    "layers": layers,
+    "sizeof": sizes,
+}
+with open(json_path, "w") as out:
+    json.dump(doc, out, indent=2)
+    out.write("\n")
+print(f"\nwritten: {json_path}")
+PY
+
+if [ $failed -ne 0 ]; then
+    echo "footprint: some sources do not compile for a target (errors above)" >&2
+    exit 1
+fi
