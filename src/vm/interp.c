@@ -1,0 +1,226 @@
+/* The interpreter: fc_vm_run() and fc_vm_run_traced().
+ *
+ * Both are the same body (interp_body.h) compiled twice, once with tracing.
+ * The body dispatches on the opcode byte, with computed goto where the
+ * compiler has it (GCC, clang) and a switch otherwise; FC_VM_SWITCH forces
+ * the switch (that is the build Frama-C analyses). */
+#include <string.h>
+
+#include "femto/vm.h"
+#include "vm_internal.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the interpreter assumes a little-endian host (all supported MCUs are)"
+#endif
+
+#if defined(__GNUC__) && !defined(FC_VM_SWITCH) && !defined(__FRAMAC__)
+#define FC_COMPUTED_GOTO 1
+#else
+#define FC_COMPUTED_GOTO 0
+#endif
+
+#if defined(__GNUC__)
+#define FC_LIKELY(x) __builtin_expect(!!(x), 1)
+#define FC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define FC_NOINLINE __attribute__((noinline))
+#else
+#define FC_LIKELY(x) (x)
+#define FC_UNLIKELY(x) (x)
+#define FC_NOINLINE
+#endif
+
+typedef struct call_frame {
+    const fc_insn_t *ret;
+    uint64_t saved[4]; /* r6..r9, callee-saved by the eBPF ABI */
+} call_frame_t;
+
+/* Byte-safe memory access: memcpy with a constant size compiles to one
+ * load or store where the target allows unaligned access (x86, Cortex-M4
+ * for 16/32 bits) and to byte accesses where it does not (Cortex-M0+), so a
+ * misaligned guest address never faults the host. */
+static inline uint64_t ld8(const void *p) { return *(const uint8_t *)p; }
+static inline uint64_t ld16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint64_t ld32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint64_t ld64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline void st8(void *p, uint64_t v) { *(uint8_t *)p = (uint8_t)v; }
+static inline void st16(void *p, uint64_t v) { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); }
+static inline void st32(void *p, uint64_t v) { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); }
+static inline void st64(void *p, uint64_t v) { memcpy(p, &v, 8); }
+
+static inline uint64_t fetch(const fc_insn_t *pc) { uint64_t w; memcpy(&w, pc, 8); return w; }
+
+static inline uint16_t swap16(uint64_t x) { return (uint16_t)((x >> 8 & 0xff) | (x & 0xff) << 8); }
+static inline uint32_t swap32(uint64_t x)
+{
+    uint32_t v = (uint32_t)x;
+    return (v >> 24) | (v >> 8 & 0xff00u) | (v << 8 & 0xff0000u) | (v << 24);
+}
+static inline uint64_t swap64(uint64_t x)
+{
+    return (uint64_t)swap32(x) << 32 | swap32(x >> 32);
+}
+
+/* Arithmetic right shift without relying on implementation-defined
+ * behaviour of >> on negative values. n is already masked. */
+static inline uint64_t sar64(uint64_t x, unsigned n)
+{
+    uint64_t sign = (uint64_t)0 - (x >> 63);
+    return n ? (x >> n) | (sign << (63 - n) << 1) : x;
+}
+static inline uint32_t sar32(uint32_t x, unsigned n)
+{
+    uint32_t sign = (uint32_t)0 - (x >> 31);
+    return n ? (x >> n) | (sign << (31 - n) << 1) : x;
+}
+
+/* Division per RFC 9669: by zero gives 0, modulo by zero leaves dst;
+ * signed INT_MIN / -1 gives INT_MIN, INT_MIN % -1 gives 0 (no trap). */
+static inline uint64_t sdiv64(uint64_t a, uint64_t b)
+{
+    if (b == 0)
+        return 0;
+    if (b == UINT64_MAX)
+        return (uint64_t)0 - a;
+    return (uint64_t)((int64_t)a / (int64_t)b);
+}
+static inline uint64_t smod64(uint64_t a, uint64_t b)
+{
+    if (b == 0)
+        return a;
+    if (b == UINT64_MAX)
+        return 0;
+    return (uint64_t)((int64_t)a % (int64_t)b);
+}
+static inline uint32_t sdiv32(uint32_t a, uint32_t b)
+{
+    if (b == 0)
+        return 0;
+    if (b == UINT32_MAX)
+        return (uint32_t)0 - a;
+    return (uint32_t)((int32_t)a / (int32_t)b);
+}
+static inline uint32_t smod32(uint32_t a, uint32_t b)
+{
+    if (b == 0)
+        return a;
+    if (b == UINT32_MAX)
+        return 0;
+    return (uint32_t)((int32_t)a % (int32_t)b);
+}
+
+/* Sign extension from 8/16/32 bits without implementation-defined casts. */
+static inline uint64_t sext(uint64_t x, unsigned bits)
+{
+    uint64_t m = (uint64_t)1 << (bits - 1);
+    x &= (m << 1) - 1;
+    return (x ^ m) - m;
+}
+
+/* Atomic read-modify-write. A container runs to completion on one thread
+ * and its memory is not shared with a concurrent writer, so a plain
+ * read-modify-write is atomic with respect to everything that can observe
+ * it. p is checked (RW) by the caller. */
+static void atomic_rmw(void *p, int wide, int32_t op, uint64_t *src, uint64_t *r0)
+{
+    uint64_t old = wide ? ld64(p) : ld32(p);
+    uint64_t val = *src, res;
+    switch (op & ~1) {
+    case 0x00: res = old + val; break;
+    case 0x40: res = old | val; break;
+    case 0x50: res = old & val; break;
+    case 0xa0: res = old ^ val; break;
+    case 0xe0: res = val; break; /* xchg */
+    default:                     /* 0xf0: cmpxchg */
+        res = ((wide ? *r0 : (uint32_t)*r0) == old) ? val : old;
+        *r0 = old;
+        break;
+    }
+    if (wide)
+        st64(p, res);
+    else
+        st32(p, res);
+    if ((op & 1) && (op & ~1) != 0xf0)
+        *src = old;
+}
+
+/* Find a region holding [addr, addr+size) with perm. On success returns
+ * its index; on failure records the fault (outside every region, or inside
+ * one without the permission) and returns -1. */
+static FC_NOINLINE int region_lookup(fc_vm_t *vm, uint64_t addr, uint32_t size, uint32_t perm)
+{
+    int inside = 0;
+    for (uint32_t i = 0; i < vm->n_regions && i < FC_MAX_REGIONS; i++) {
+        const fc_region_t *r = &vm->regions[i];
+        if (!fc_region_contains(r, addr, size))
+            continue;
+        if ((r->perm & perm) == perm)
+            return (int)i;
+        inside = 1;
+    }
+    vm->fault.code = inside ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
+    vm->fault.reason = inside ? (perm & FC_PERM_WRITE ? "write to a read-only region"
+                                                      : "read from a write-only region")
+                              : "access outside every granted region";
+    vm->fault.addr = addr;
+    vm->fault.size = size;
+    return -1;
+}
+
+static fc_helper_fn helper_lookup(const fc_vm_t *vm, uint64_t id)
+{
+    const fc_helper_table_t *h = vm->helpers;
+    if (!h || id >= h->count || !fc_helper_mask_has(&vm->allowed, id))
+        return NULL;
+    return h->fns[id];
+}
+
+static int entry_is_valid(const fc_program_t *prog, uint32_t entry)
+{
+    if (entry == 0)
+        return 1;
+    for (uint32_t i = 0; i < prog->n_entries; i++)
+        if (prog->entries[i] == entry)
+            return 1;
+    return 0;
+}
+
+static fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
+{
+    const fc_program_t *prog = vm->prog;
+    memset(&vm->fault, 0, sizeof vm->fault);
+    vm->executed = 0;
+    vm->max_depth = 0;
+    const char *why = NULL;
+    fc_status_t code = FC_ERR_BAD_CONFIG;
+    if (!prog || !prog->verified || !prog->text) {
+        code = FC_ERR_NOT_VERIFIED;
+        why = "program was not verified";
+    } else if (!vm->stack || vm->n_regions == 0 || vm->regions[0].start != (uintptr_t)vm->stack ||
+               vm->regions[0].len != vm->stack_size) {
+        why = "region 0 must be the stack";
+    } else if (vm->stack_size < prog->stack_needed) {
+        why = "stack smaller than the program needs (frame size x call depth)";
+    } else if (entry >= prog->len || !entry_is_valid(prog, entry)) {
+        why = "entry is not a verified entry point";
+    }
+    if (why) {
+        vm->fault.code = code;
+        vm->fault.reason = why;
+        vm->fault.where = entry;
+    }
+    return why ? code : FC_OK;
+}
+
+#define FC_INTERP_NAME fc_vm_run
+#define FC_INTERP_TRACE 0
+#include "interp_body.h"
+#undef FC_INTERP_NAME
+#undef FC_INTERP_TRACE
+
+#if FC_VM_TRACE
+#define FC_INTERP_NAME fc_vm_run_traced
+#define FC_INTERP_TRACE 1
+#include "interp_body.h"
+#undef FC_INTERP_NAME
+#undef FC_INTERP_TRACE
+#endif

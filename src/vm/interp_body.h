@@ -1,0 +1,468 @@
+/* Interpreter body, included by interp.c with FC_INTERP_NAME and
+ * FC_INTERP_TRACE defined. One handler per opcode byte; the dispatch table
+ * is generated from FC_ISA_TABLE, so an opcode of the table without a
+ * handler does not compile, and a handler without a row is an unused label.
+ *
+ * Instruction counting costs nothing per instruction: the interpreter
+ * remembers where the current straight-line block began and adds its length
+ * on every taken jump, call and exit, where it also checks the budget. A
+ * loop needs a taken jump, so the budget bounds every run; straight-line
+ * code between two checks is bounded by the program's length. */
+
+/* The current instruction is w (its 8 bytes as a little-endian word). */
+#define OPC ((unsigned)(w & 0xffu))
+#define DSTI ((unsigned)(w >> 8) & 0xfu)
+#define SRCI ((unsigned)(w >> 12) & 0xfu)
+#define OFF ((int64_t)(int16_t)(uint16_t)(w >> 16))
+#define IMM ((int64_t)(int32_t)(uint32_t)(w >> 32))
+#define UIMM ((uint64_t)IMM)
+#define DST reg[DSTI]
+#define SRC reg[SRCI]
+#define DST32 ((uint32_t)DST)
+#define SRC32 ((uint32_t)SRC)
+#define PC_INDEX ((uint32_t)(pc - text))
+
+#if FC_INTERP_TRACE
+#define TRACE_STEP() trace_step(vm, &ev, &have_ev, reg, text, pc)
+#else
+#define TRACE_STEP() ((void)0)
+#endif
+
+#if FC_COMPUTED_GOTO
+#define OP(opc) L_##opc
+#define DISPATCH()                                                                                 \
+    do {                                                                                           \
+        TRACE_STEP();                                                                              \
+        w = fetch(pc);                                                                             \
+        goto *dispatch[OPC];                                                                       \
+    } while (0)
+#else
+#define OP(opc) case opc
+#define DISPATCH() goto dispatch_top /* not continue: handlers use do-while(0) */
+#endif
+#define NEXT()                                                                                     \
+    do {                                                                                           \
+        pc++;                                                                                      \
+        DISPATCH();                                                                                \
+    } while (0)
+
+/* End the current block at pc (inclusive), continue at target. */
+#define JUMP_TO(target)                                                                            \
+    do {                                                                                           \
+        count += (uint64_t)(pc - block) + 1;                                                       \
+        pc = (target);                                                                             \
+        block = pc;                                                                                \
+        if (FC_UNLIKELY(count > budget))                                                           \
+            goto fault_budget;                                                                     \
+        DISPATCH();                                                                                \
+    } while (0)
+#define BRANCH(cond)                                                                               \
+    do {                                                                                           \
+        if (cond)                                                                                  \
+            JUMP_TO(pc + 1 + OFF);                                                                 \
+        NEXT();                                                                                    \
+    } while (0)
+
+/* Memory: r10-relative accesses were proven inside the frame by the
+ * verifier; everything else is checked against the last region that
+ * matched (one compare: cached regions are at least 8 bytes long, so
+ * len - size cannot wrap), then against all regions. */
+#define CHECKED(ptr, addr_expr, size, perm, cache_start, cache_len)                                \
+    do {                                                                                           \
+        uint64_t a_ = (addr_expr);                                                                 \
+        if (FC_LIKELY(a_ - cache_start <= cache_len - (size))) {                                   \
+            ptr = (void *)(uintptr_t)a_;                                                           \
+        } else {                                                                                   \
+            int i_ = region_lookup(vm, a_, (size), (perm));                                        \
+            if (i_ < 0)                                                                            \
+                goto fault_mem;                                                                    \
+            if (vm->regions[i_].len >= 8) {                                                        \
+                cache_start = vm->regions[i_].start;                                               \
+                cache_len = vm->regions[i_].len;                                                   \
+            }                                                                                      \
+            ptr = (void *)(uintptr_t)a_;                                                           \
+        }                                                                                          \
+    } while (0)
+#define LOAD(size, ld, conv)                                                                       \
+    do {                                                                                           \
+        void *p_;                                                                                  \
+        if (SRCI == 10)                                                                            \
+            p_ = (void *)(uintptr_t)(reg[10] + (uint64_t)OFF);                                     \
+        else                                                                                       \
+            CHECKED(p_, SRC + (uint64_t)OFF, size, FC_PERM_READ, rd_start, rd_len);                \
+        DST = conv(ld(p_));                                                                        \
+        NEXT();                                                                                    \
+    } while (0)
+#define STORE(size, st, value)                                                                     \
+    do {                                                                                           \
+        void *p_;                                                                                  \
+        if (DSTI == 10)                                                                            \
+            p_ = (void *)(uintptr_t)(reg[10] + (uint64_t)OFF);                                     \
+        else                                                                                       \
+            CHECKED(p_, DST + (uint64_t)OFF, size, FC_PERM_WRITE, wr_start, wr_len);               \
+        st(p_, value);                                                                             \
+        NEXT();                                                                                    \
+    } while (0)
+#define AS_IS(x) (x)
+#define SEXT8(x) sext((x), 8)
+#define SEXT16(x) sext((x), 16)
+#define SEXT32(x) sext((x), 32)
+
+#if FC_INTERP_TRACE && !defined(FC_TRACE_STEP_DEFINED)
+#define FC_TRACE_STEP_DEFINED
+/* Report the previous instruction (with the registers it left) and start
+ * recording the one at pc. */
+static void trace_step(fc_vm_t *vm, fc_trace_event_t *ev, int *have_ev, const uint64_t *reg,
+                       const fc_insn_t *text, const fc_insn_t *pc)
+{
+    if (*have_ev && vm->trace) {
+        memcpy(ev->after, reg, sizeof ev->after);
+        vm->trace(vm, ev);
+    }
+    *have_ev = 0;
+    if (!pc)
+        return;
+    ev->pc = (uint32_t)(pc - text);
+    memcpy(&ev->insn, pc, sizeof ev->insn);
+    memcpy(ev->before, reg, sizeof ev->before);
+    *have_ev = 1;
+}
+#endif
+
+fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0)
+{
+    fc_status_t st = run_preflight(vm, entry);
+    if (st != FC_OK)
+        return st;
+
+    const fc_program_t *prog = vm->prog;
+    const fc_insn_t *const text = prog->text;
+    const fc_insn_t *pc = text + entry;
+    const fc_insn_t *block = pc;
+    uint64_t count = 0;
+    const uint64_t budget = vm->budget ? vm->budget : FC_DEFAULT_BUDGET;
+    const uint64_t frame = prog->frame_size;
+    const uint32_t max_depth = prog->call_depth;
+    uint32_t depth = 0;
+    call_frame_t frames[FC_MAX_CALL_DEPTH];
+    /* lddw pseudo sources; src is at most 2 in a verified program, and
+     * the array covers every 2-bit value anyway */
+    const uint64_t section[4] = {0, vm->section_base[FC_LDDW_RODATA],
+                                 vm->section_base[FC_LDDW_DATA], 0};
+    uint64_t rd_start = vm->regions[0].start, rd_len = vm->regions[0].len;
+    uint64_t wr_start = rd_start, wr_len = rd_len;
+    uint64_t reg[16] = {0}; /* r0..r10; 11..15 unused (the verifier refuses them) */
+    uint64_t w;
+#if FC_INTERP_TRACE
+    fc_trace_event_t ev;
+    int have_ev = 0;
+#endif
+
+    reg[1] = r1;
+    reg[2] = r2;
+    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+
+#if FC_COMPUTED_GOTO
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+#pragma GCC diagnostic ignored "-Wpedantic"
+    static const void *const dispatch[256] = {
+        [0 ... 255] = &&L_invalid,
+#define FC_DISPATCH_ROW_(id, opc, sel, selval, mn, fmt) [opc] = &&L_##opc,
+        FC_ISA_TABLE(FC_DISPATCH_ROW_)
+#undef FC_DISPATCH_ROW_
+    };
+#pragma GCC diagnostic pop
+    DISPATCH();
+#else
+dispatch_top:
+    TRACE_STEP();
+    w = fetch(pc);
+    switch (OPC) {
+#endif
+
+    /* ---- ALU64 ---------------------------------------------------------- */
+    OP(0x07): DST += UIMM; NEXT();                              /* add */
+    OP(0x0f): DST += SRC; NEXT();
+    OP(0x17): DST -= UIMM; NEXT();                              /* sub */
+    OP(0x1f): DST -= SRC; NEXT();
+    OP(0x27): DST *= UIMM; NEXT();                              /* mul */
+    OP(0x2f): DST *= SRC; NEXT();
+    OP(0x37): DST = OFF ? sdiv64(DST, UIMM) : (IMM ? DST / UIMM : 0); NEXT(); /* div, sdiv */
+    OP(0x3f): DST = OFF ? sdiv64(DST, SRC) : (SRC ? DST / SRC : 0); NEXT();
+    OP(0x47): DST |= UIMM; NEXT();                              /* or */
+    OP(0x4f): DST |= SRC; NEXT();
+    OP(0x57): DST &= UIMM; NEXT();                              /* and */
+    OP(0x5f): DST &= SRC; NEXT();
+    OP(0x67): DST <<= (IMM & 63); NEXT();                       /* lsh */
+    OP(0x6f): DST <<= (SRC & 63); NEXT();
+    OP(0x77): DST >>= (IMM & 63); NEXT();                       /* rsh */
+    OP(0x7f): DST >>= (SRC & 63); NEXT();
+    OP(0x87): DST = (uint64_t)0 - DST; NEXT();                  /* neg */
+    OP(0x97): DST = OFF ? smod64(DST, UIMM) : (IMM ? DST % UIMM : DST); NEXT(); /* mod, smod */
+    OP(0x9f): DST = OFF ? smod64(DST, SRC) : (SRC ? DST % SRC : DST); NEXT();
+    OP(0xa7): DST ^= UIMM; NEXT();                              /* xor */
+    OP(0xaf): DST ^= SRC; NEXT();
+    OP(0xb7): DST = UIMM; NEXT();                               /* mov */
+    OP(0xbf): DST = OFF ? sext(SRC, (unsigned)OFF) : SRC; NEXT(); /* mov, movsx */
+    OP(0xc7): DST = sar64(DST, (unsigned)(IMM & 63)); NEXT();   /* arsh */
+    OP(0xcf): DST = sar64(DST, (unsigned)(SRC & 63)); NEXT();
+    OP(0xd7):                                                   /* bswap16/32/64 */
+        DST = IMM == 16 ? swap16(DST) : IMM == 32 ? swap32(DST) : swap64(DST);
+        NEXT();
+
+    /* ---- ALU32: results are zero-extended ------------------------------- */
+    OP(0x04): DST = (uint32_t)(DST32 + (uint32_t)IMM); NEXT();  /* add32 */
+    OP(0x0c): DST = (uint32_t)(DST32 + SRC32); NEXT();
+    OP(0x14): DST = (uint32_t)(DST32 - (uint32_t)IMM); NEXT();  /* sub32 */
+    OP(0x1c): DST = (uint32_t)(DST32 - SRC32); NEXT();
+    OP(0x24): DST = (uint32_t)(DST32 * (uint32_t)IMM); NEXT();  /* mul32 */
+    OP(0x2c): DST = (uint32_t)(DST32 * SRC32); NEXT();
+    OP(0x34):                                                   /* div32, sdiv32 */
+        DST = OFF ? sdiv32(DST32, (uint32_t)IMM) : ((uint32_t)IMM ? DST32 / (uint32_t)IMM : 0);
+        NEXT();
+    OP(0x3c):
+        DST = OFF ? sdiv32(DST32, SRC32) : (SRC32 ? DST32 / SRC32 : 0);
+        NEXT();
+    OP(0x44): DST = DST32 | (uint32_t)IMM; NEXT();              /* or32 */
+    OP(0x4c): DST = DST32 | SRC32; NEXT();
+    OP(0x54): DST = DST32 & (uint32_t)IMM; NEXT();              /* and32 */
+    OP(0x5c): DST = DST32 & SRC32; NEXT();
+    OP(0x64): DST = (uint32_t)(DST32 << (IMM & 31)); NEXT();    /* lsh32 */
+    OP(0x6c): DST = (uint32_t)(DST32 << (SRC & 31)); NEXT();
+    OP(0x74): DST = DST32 >> (IMM & 31); NEXT();                /* rsh32 */
+    OP(0x7c): DST = DST32 >> (SRC & 31); NEXT();
+    OP(0x84): DST = (uint32_t)((uint32_t)0 - DST32); NEXT();    /* neg32 */
+    OP(0x94):                                                   /* mod32, smod32 */
+        DST = OFF ? smod32(DST32, (uint32_t)IMM) : ((uint32_t)IMM ? DST32 % (uint32_t)IMM : DST32);
+        NEXT();
+    OP(0x9c):
+        DST = OFF ? smod32(DST32, SRC32) : (SRC32 ? DST32 % SRC32 : DST32);
+        NEXT();
+    OP(0xa4): DST = DST32 ^ (uint32_t)IMM; NEXT();              /* xor32 */
+    OP(0xac): DST = DST32 ^ SRC32; NEXT();
+    OP(0xb4): DST = (uint32_t)IMM; NEXT();                      /* mov32 */
+    OP(0xbc): DST = (uint32_t)(OFF ? sext(SRC, (unsigned)OFF) : SRC); NEXT(); /* mov32, movsx */
+    OP(0xc4): DST = sar32(DST32, (unsigned)(IMM & 31)); NEXT(); /* arsh32 */
+    OP(0xcc): DST = sar32(DST32, (unsigned)(SRC & 31)); NEXT();
+    OP(0xd4):                                                   /* le16/32/64 */
+        DST = IMM == 16 ? (uint16_t)DST : IMM == 32 ? DST32 : DST;
+        NEXT();
+    OP(0xdc):                                                   /* be16/32/64 */
+        DST = IMM == 16 ? swap16(DST) : IMM == 32 ? swap32(DST) : swap64(DST);
+        NEXT();
+
+    /* ---- loads and stores ----------------------------------------------- */
+    OP(0x18):                                                   /* lddw */
+        DST = ((uint64_t)(uint32_t)IMM | (uint64_t)(uint32_t)pc[1].imm << 32) +
+              section[SRCI & 3];
+        pc++;
+        block++; /* two slots, one instruction */
+        NEXT();
+    OP(0x61): LOAD(4, ld32, AS_IS);                             /* ldxw */
+    OP(0x69): LOAD(2, ld16, AS_IS);                             /* ldxh */
+    OP(0x71): LOAD(1, ld8, AS_IS);                              /* ldxb */
+    OP(0x79): LOAD(8, ld64, AS_IS);                             /* ldxdw */
+    OP(0x81): LOAD(4, ld32, SEXT32);                            /* ldxsw */
+    OP(0x89): LOAD(2, ld16, SEXT16);                            /* ldxsh */
+    OP(0x91): LOAD(1, ld8, SEXT8);                              /* ldxsb */
+    OP(0x62): STORE(4, st32, UIMM);                             /* stw */
+    OP(0x6a): STORE(2, st16, UIMM);                             /* sth */
+    OP(0x72): STORE(1, st8, UIMM);                              /* stb */
+    OP(0x7a): STORE(8, st64, UIMM);                             /* stdw */
+    OP(0x63): STORE(4, st32, SRC);                              /* stxw */
+    OP(0x6b): STORE(2, st16, SRC);                              /* stxh */
+    OP(0x73): STORE(1, st8, SRC);                               /* stxb */
+    OP(0x7b): STORE(8, st64, SRC);                              /* stxdw */
+    OP(0xc3):                                                   /* atomic32 */
+    OP(0xdb): {                                                 /* atomic64 */
+        unsigned size = OPC == 0xdb ? 8u : 4u;
+        void *p;
+        uint64_t a = DST + (uint64_t)OFF;
+        if (DSTI == 10) {
+            p = (void *)(uintptr_t)a;
+        } else {
+            if (region_lookup(vm, a, size, FC_PERM_RW) < 0)
+                goto fault_mem;
+            p = (void *)(uintptr_t)a;
+        }
+        atomic_rmw(p, size == 8, (int32_t)IMM, &SRC, &reg[0]);
+        if (size == 4 && (IMM & 1)) { /* fetched 32-bit values are zero-extended */
+            if (IMM == 0xf1)
+                reg[0] = (uint32_t)reg[0];
+            else
+                SRC = SRC32;
+        }
+        NEXT();
+    }
+
+    /* ---- jumps ---------------------------------------------------------- */
+    OP(0x05): JUMP_TO(pc + 1 + OFF);                            /* ja */
+    OP(0x06): JUMP_TO(pc + 1 + IMM);                            /* ja32 (gotol) */
+    OP(0x15): BRANCH(DST == UIMM);                              /* jeq */
+    OP(0x1d): BRANCH(DST == SRC);
+    OP(0x25): BRANCH(DST > UIMM);                               /* jgt */
+    OP(0x2d): BRANCH(DST > SRC);
+    OP(0x35): BRANCH(DST >= UIMM);                              /* jge */
+    OP(0x3d): BRANCH(DST >= SRC);
+    OP(0x45): BRANCH(DST & UIMM);                               /* jset */
+    OP(0x4d): BRANCH(DST & SRC);
+    OP(0x55): BRANCH(DST != UIMM);                              /* jne */
+    OP(0x5d): BRANCH(DST != SRC);
+    OP(0x65): BRANCH((int64_t)DST > IMM);                       /* jsgt */
+    OP(0x6d): BRANCH((int64_t)DST > (int64_t)SRC);
+    OP(0x75): BRANCH((int64_t)DST >= IMM);                      /* jsge */
+    OP(0x7d): BRANCH((int64_t)DST >= (int64_t)SRC);
+    OP(0xa5): BRANCH(DST < UIMM);                               /* jlt */
+    OP(0xad): BRANCH(DST < SRC);
+    OP(0xb5): BRANCH(DST <= UIMM);                              /* jle */
+    OP(0xbd): BRANCH(DST <= SRC);
+    OP(0xc5): BRANCH((int64_t)DST < IMM);                       /* jslt */
+    OP(0xcd): BRANCH((int64_t)DST < (int64_t)SRC);
+    OP(0xd5): BRANCH((int64_t)DST <= IMM);                      /* jsle */
+    OP(0xdd): BRANCH((int64_t)DST <= (int64_t)SRC);
+    OP(0x16): BRANCH(DST32 == (uint32_t)IMM);                   /* jeq32 */
+    OP(0x1e): BRANCH(DST32 == SRC32);
+    OP(0x26): BRANCH(DST32 > (uint32_t)IMM);                    /* jgt32 */
+    OP(0x2e): BRANCH(DST32 > SRC32);
+    OP(0x36): BRANCH(DST32 >= (uint32_t)IMM);                   /* jge32 */
+    OP(0x3e): BRANCH(DST32 >= SRC32);
+    OP(0x46): BRANCH(DST32 & (uint32_t)IMM);                    /* jset32 */
+    OP(0x4e): BRANCH(DST32 & SRC32);
+    OP(0x56): BRANCH(DST32 != (uint32_t)IMM);                   /* jne32 */
+    OP(0x5e): BRANCH(DST32 != SRC32);
+    OP(0x66): BRANCH((int32_t)DST32 > (int32_t)IMM);            /* jsgt32 */
+    OP(0x6e): BRANCH((int32_t)DST32 > (int32_t)SRC32);
+    OP(0x76): BRANCH((int32_t)DST32 >= (int32_t)IMM);           /* jsge32 */
+    OP(0x7e): BRANCH((int32_t)DST32 >= (int32_t)SRC32);
+    OP(0xa6): BRANCH(DST32 < (uint32_t)IMM);                    /* jlt32 */
+    OP(0xae): BRANCH(DST32 < SRC32);
+    OP(0xb6): BRANCH(DST32 <= (uint32_t)IMM);                   /* jle32 */
+    OP(0xbe): BRANCH(DST32 <= SRC32);
+    OP(0xc6): BRANCH((int32_t)DST32 < (int32_t)IMM);            /* jslt32 */
+    OP(0xce): BRANCH((int32_t)DST32 < (int32_t)SRC32);
+    OP(0xd6): BRANCH((int32_t)DST32 <= (int32_t)IMM);           /* jsle32 */
+    OP(0xde): BRANCH((int32_t)DST32 <= (int32_t)SRC32);
+
+    /* ---- calls and exit ------------------------------------------------- */
+    OP(0x85):                                                   /* call helper / local */
+        if (SRCI == 1) {
+            if (FC_UNLIKELY(depth >= max_depth || depth >= FC_MAX_CALL_DEPTH))
+                goto fault_depth;
+            frames[depth].ret = pc + 1;
+            memcpy(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
+            depth++;
+            if (depth > vm->max_depth)
+                vm->max_depth = depth;
+            reg[10] -= frame;
+            JUMP_TO(pc + 1 + IMM);
+        }
+        goto call_helper;
+    OP(0x8d):                                                   /* callx: id in dst */
+        goto call_helper;
+    OP(0x95):                                                   /* exit */
+        count += (uint64_t)(pc - block) + 1;
+        if (depth == 0)
+            goto done;
+        depth--;
+        memcpy(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
+        reg[10] += frame;
+        pc = frames[depth].ret;
+        block = pc;
+        DISPATCH();
+
+    call_helper: {
+        uint64_t id = OPC == 0x8d ? DST : (uint64_t)(uint32_t)IMM;
+        fc_helper_fn fn = helper_lookup(vm, id);
+        count += (uint64_t)(pc - block) + 1;
+        block = pc + 1;
+        if (FC_UNLIKELY(!fn))
+            goto fault_helper;
+        if (FC_UNLIKELY(count > budget))
+            goto fault_budget;
+        vm->executed = count;
+        reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
+        if (FC_UNLIKELY(vm->fault.code != FC_OK))
+            goto fault_from_helper;
+        NEXT();
+    }
+
+    /* opcode 0 (lddw's second slot) and unknown opcodes */
+#if FC_COMPUTED_GOTO
+    L_invalid:
+#else
+    default:
+#endif
+        vm->fault.code = FC_FAULT_BAD_INSN;
+        vm->fault.reason = "invalid instruction reached at run time";
+        goto fault;
+
+#if !FC_COMPUTED_GOTO
+    } /* switch */
+#endif
+
+done:
+#if FC_INTERP_TRACE
+    trace_step(vm, &ev, &have_ev, reg, text, NULL);
+#endif
+    vm->executed = count;
+    *r0 = reg[0];
+    return FC_OK;
+
+fault_budget:
+    vm->fault.code = FC_FAULT_BUDGET;
+    vm->fault.reason = "instruction budget exhausted";
+    count = count > budget ? budget : count;
+    goto fault_counted;
+fault_depth:
+    vm->fault.code = FC_FAULT_CALL_DEPTH;
+    vm->fault.reason = "local calls nested deeper than verified";
+    goto fault;
+fault_helper:
+    vm->fault.code = FC_FAULT_HELPER;
+    vm->fault.reason = "call to a helper that is unknown or not allowed";
+    vm->fault.addr = OPC == 0x8d ? DST : (uint64_t)(uint32_t)IMM;
+    goto fault_counted;
+fault_from_helper:
+    vm->fault.where = PC_INDEX;
+    goto fault_counted;
+fault_mem:
+fault:
+    count += (uint64_t)(pc - block) + 1;
+fault_counted:
+    if (vm->fault.code == FC_OK) {
+        vm->fault.code = FC_FAULT_BAD_INSN;
+        vm->fault.reason = "unknown fault";
+    }
+    vm->fault.where = PC_INDEX;
+#if FC_INTERP_TRACE
+    trace_step(vm, &ev, &have_ev, reg, text, NULL);
+#endif
+    vm->executed = count;
+    return (fc_status_t)vm->fault.code;
+}
+
+#undef OPC
+#undef DSTI
+#undef SRCI
+#undef OFF
+#undef IMM
+#undef UIMM
+#undef DST
+#undef SRC
+#undef DST32
+#undef SRC32
+#undef PC_INDEX
+#undef TRACE_STEP
+#undef OP
+#undef DISPATCH
+#undef NEXT
+#undef JUMP_TO
+#undef BRANCH
+#undef CHECKED
+#undef LOAD
+#undef STORE
+#undef AS_IS
+#undef SEXT8
+#undef SEXT16
+#undef SEXT32

@@ -1,0 +1,457 @@
+/* Load-time verifier.
+ *
+ * Three passes, no allocation (the scratch lives in a struct on the C
+ * stack, bounded by FC_MAX_FUNCTIONS):
+ *   1. decode every slot against the ISA table: known opcode, unused fields
+ *      zero, registers <= 10, no write to r10, lddw pairs complete, helper
+ *      ids allowed, r10-relative accesses inside the frame, lddw pseudo
+ *      sources present; collect function starts (entry points and local
+ *      call targets);
+ *   2. per function: jump targets inside the same function and not on the
+ *      second slot of an lddw, last slot an unconditional transfer (so no
+ *      path can fall off the function), call edges;
+ *   3. the call graph: no recursion, depth within the bound.
+ * What passes lets the interpreter skip decoding checks and the run-time
+ * bounds check of r10-relative accesses. */
+#include "femto/vm.h"
+
+#include <string.h>
+
+#ifndef FC_MAX_FUNCTIONS
+#define FC_MAX_FUNCTIONS 32 /* functions (entry + local-call targets) */
+#endif
+
+typedef struct verifier {
+    const fc_insn_t *text;
+    uint32_t n;
+    const fc_verify_config_t *cfg;
+    fc_error_t *err;
+    uint32_t starts[FC_MAX_FUNCTIONS]; /* sorted function starts */
+    uint32_t n_funcs;
+    uint32_t calls[FC_MAX_FUNCTIONS];  /* bit j of calls[i]: i calls j */
+    uint32_t helpers_used;
+    uint8_t uses_callx;
+} verifier_t;
+
+typedef char fc_functions_fit_mask_[FC_MAX_FUNCTIONS <= 32 ? 1 : -1];
+
+static fc_status_t refuse(verifier_t *v, fc_status_t code, uint32_t pc, const char *reason)
+{
+    if (v->err) {
+        v->err->code = code;
+        v->err->where = pc;
+        v->err->addr = 0;
+        v->err->size = 0;
+        v->err->reason = reason;
+    }
+    return code;
+}
+
+/* ---- function starts -------------------------------------------------- */
+
+static int find_start(const verifier_t *v, uint32_t pc, uint32_t *index)
+{
+    uint32_t lo = 0, hi = v->n_funcs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (v->starts[mid] < pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *index = lo;
+    return lo < v->n_funcs && v->starts[lo] == pc;
+}
+
+static fc_status_t add_start(verifier_t *v, uint32_t pc, uint32_t at)
+{
+    uint32_t i;
+    if (find_start(v, pc, &i))
+        return FC_OK;
+    if (v->n_funcs == FC_MAX_FUNCTIONS)
+        return refuse(v, FC_ERR_TOO_LARGE, at, "too many functions (FC_MAX_FUNCTIONS)");
+    memmove(&v->starts[i + 1], &v->starts[i], (v->n_funcs - i) * sizeof v->starts[0]);
+    v->starts[i] = pc;
+    v->n_funcs++;
+    return FC_OK;
+}
+
+/* Index of the function containing pc (starts[0] is always 0). */
+static uint32_t function_of(const verifier_t *v, uint32_t pc)
+{
+    uint32_t i;
+    if (find_start(v, pc, &i))
+        return i;
+    return i - 1;
+}
+
+static uint32_t function_end(const verifier_t *v, uint32_t f)
+{
+    return f + 1 < v->n_funcs ? v->starts[f + 1] : v->n;
+}
+
+/* ---- pass 1: one slot at a time --------------------------------------- */
+
+static int writes_dst(fc_format_t fmt)
+{
+    return fmt == FC_FMT_ALU_K || fmt == FC_FMT_ALU_X || fmt == FC_FMT_UNARY ||
+           fmt == FC_FMT_END || fmt == FC_FMT_LDDW || fmt == FC_FMT_LDX;
+}
+
+static uint32_t access_size(uint8_t opcode)
+{
+    static const uint8_t sizes[4] = {4, 2, 1, 8}; /* BPF_W, BPF_H, BPF_B, BPF_DW */
+    return sizes[(opcode >> 3) & 3];
+}
+
+/* The fields RFC 9669 leaves unused by this format must be zero. */
+static const char *unused_field(const fc_isa_row_t *row, fc_insn_t in)
+{
+    unsigned dst = FC_INSN_DST(in), src = FC_INSN_SRC(in);
+    int off_ok = in.offset == (row->sel == FC_SEL_OFF ? row->selval : 0);
+    switch ((fc_format_t)row->format) {
+    case FC_FMT_ALU_K:
+        if (src)
+            return "src must be 0 (immediate operand)";
+        return off_ok ? NULL : "offset must be 0";
+    case FC_FMT_ALU_X:
+        if (in.imm)
+            return "imm must be 0 (register operand)";
+        return off_ok ? NULL : "offset must be 0 (or 8/16/32 for movsx, 1 for sdiv/smod)";
+    case FC_FMT_UNARY:
+        return src ? "src must be 0" : in.offset ? "offset must be 0" : in.imm ? "imm must be 0" : NULL;
+    case FC_FMT_END:
+        return src ? "src must be 0" : in.offset ? "offset must be 0" : NULL;
+    case FC_FMT_LDDW:
+        if (in.offset)
+            return "offset must be 0";
+        return row->sel == FC_SEL_NONE && src ? "unknown lddw pseudo source" : NULL;
+    case FC_FMT_LDX:
+    case FC_FMT_STX:
+        return in.imm ? "imm must be 0" : NULL;
+    case FC_FMT_ST:
+        return src ? "src must be 0" : NULL;
+    case FC_FMT_ATOMIC:
+        return NULL;
+    case FC_FMT_JA:
+        return dst ? "dst must be 0" : src ? "src must be 0" : in.imm ? "imm must be 0" : NULL;
+    case FC_FMT_JA32:
+        return dst ? "dst must be 0" : src ? "src must be 0" : in.offset ? "offset must be 0" : NULL;
+    case FC_FMT_JCC_K:
+        return src ? "src must be 0 (immediate operand)" : NULL;
+    case FC_FMT_JCC_X:
+        return in.imm ? "imm must be 0 (register operand)" : NULL;
+    case FC_FMT_CALL:
+        return dst ? "dst must be 0" : in.offset ? "offset must be 0" : src ? "src must be 0" : NULL;
+    case FC_FMT_CALL_LOCAL:
+        return dst ? "dst must be 0" : in.offset ? "offset must be 0" : NULL;
+    case FC_FMT_CALLX:
+        return src ? "src must be 0" : in.offset ? "offset must be 0" : in.imm ? "imm must be 0" : NULL;
+    case FC_FMT_EXIT:
+        return (dst || src || in.offset || in.imm) ? "exit takes no operands" : NULL;
+    default:
+        return "unknown format";
+    }
+}
+
+/* r10-relative accesses are proven inside the current frame here, so the
+ * interpreter may skip their run-time check. */
+static fc_status_t check_stack_access(verifier_t *v, uint32_t pc, fc_insn_t in, unsigned base)
+{
+    if (base != 10)
+        return FC_OK;
+    int32_t off = in.offset;
+    int32_t size = (int32_t)access_size(in.opcode);
+    if (off + size > 0 || off < -(int32_t)v->cfg->frame_size)
+        return refuse(v, FC_ERR_STACK_OFFSET, pc, "r10-relative access outside the stack frame");
+    return FC_OK;
+}
+
+static fc_status_t check_lddw(verifier_t *v, uint32_t pc, const fc_isa_row_t *row)
+{
+    if (pc + 1 >= v->n)
+        return refuse(v, FC_ERR_LDDW_INCOMPLETE, pc, "lddw is missing its second slot");
+    fc_insn_t hi = v->text[pc + 1];
+    if (hi.opcode != 0 || hi.regs != 0 || hi.offset != 0)
+        return refuse(v, FC_ERR_LDDW_INCOMPLETE, pc + 1,
+                      "second slot of lddw must have opcode, registers and offset 0");
+    if (row->sel == FC_SEL_NONE)
+        return FC_OK;
+    uint64_t value = (uint64_t)(uint32_t)v->text[pc].imm | (uint64_t)(uint32_t)hi.imm << 32;
+    uint64_t limit = row->selval == FC_LDDW_RODATA ? v->cfg->rodata_len : v->cfg->data_len;
+    if (limit == 0)
+        return refuse(v, FC_ERR_LDDW_SOURCE, pc, "lddw refers to a data section this program lacks");
+    if (value > limit)
+        return refuse(v, FC_ERR_LDDW_SOURCE, pc, "lddw offset beyond the end of its section");
+    return FC_OK;
+}
+
+static fc_status_t check_call(verifier_t *v, uint32_t pc, fc_insn_t in, fc_format_t fmt)
+{
+    if (fmt == FC_FMT_CALLX) {
+        v->uses_callx = 1;
+        return FC_OK;
+    }
+    if (fmt == FC_FMT_CALL) {
+        uint32_t id = (uint32_t)in.imm;
+        const fc_helper_table_t *h = v->cfg->helpers;
+        if (!h || id >= h->count || id >= FC_MAX_HELPERS || !h->fns[id])
+            return refuse(v, FC_ERR_HELPER_DENIED, pc, "call to a helper that does not exist");
+        if (!fc_helper_mask_has(&v->cfg->allowed, id))
+            return refuse(v, FC_ERR_HELPER_DENIED, pc, "helper not in this program's allow-list");
+        v->helpers_used++;
+        return FC_OK;
+    }
+    /* local call: the target becomes a function start */
+    int64_t target = (int64_t)pc + 1 + in.imm;
+    if (target < 0 || target >= v->n)
+        return refuse(v, FC_ERR_CALL_TARGET, pc, "local call target outside the program");
+    if (v->cfg->entries) {
+        uint32_t i;
+        if (!find_start(v, (uint32_t)target, &i))
+            return refuse(v, FC_ERR_CALL_TARGET, pc,
+                          "local call target is not a function of the function table");
+        return FC_OK;
+    }
+    return add_start(v, (uint32_t)target, pc);
+}
+
+static fc_status_t check_slot(verifier_t *v, uint32_t pc, int *is_lddw)
+{
+    fc_insn_t in = v->text[pc];
+    fc_op_t op = fc_isa_decode(in);
+    *is_lddw = 0;
+    if (op == FC_OP_INVALID)
+        return refuse(v, FC_ERR_BAD_OPCODE, pc,
+                      in.opcode == 0 ? "opcode 0 outside an lddw pair"
+                                     : "unknown opcode (or unknown variant of it)");
+    const fc_isa_row_t *row = &fc_isa[op];
+    fc_format_t fmt = (fc_format_t)row->format;
+    if (FC_INSN_DST(in) > 10 || FC_INSN_SRC(in) > 10)
+        return refuse(v, FC_ERR_BAD_REGISTER, pc, "register number greater than 10");
+    const char *why = unused_field(row, in);
+    if (why)
+        return refuse(v, FC_ERR_BAD_FIELD, pc, why);
+    if (writes_dst(fmt) && FC_INSN_DST(in) == 10)
+        return refuse(v, FC_ERR_WRITE_R10, pc, "instruction writes r10, the read-only frame pointer");
+    switch (fmt) {
+    case FC_FMT_LDDW:
+        *is_lddw = 1;
+        return check_lddw(v, pc, row);
+    case FC_FMT_LDX:
+        return check_stack_access(v, pc, in, FC_INSN_SRC(in));
+    case FC_FMT_ST:
+    case FC_FMT_STX:
+        return check_stack_access(v, pc, in, FC_INSN_DST(in));
+    case FC_FMT_ATOMIC:
+        /* fetch, xchg and cmpxchg write back into src (cmpxchg into r0) */
+        if ((in.imm & 1) && in.imm != 0xf1 && FC_INSN_SRC(in) == 10)
+            return refuse(v, FC_ERR_WRITE_R10, pc, "atomic fetch would write r10");
+        return check_stack_access(v, pc, in, FC_INSN_DST(in));
+    case FC_FMT_CALL:
+    case FC_FMT_CALL_LOCAL:
+    case FC_FMT_CALLX:
+        return check_call(v, pc, in, fmt);
+    default:
+        return FC_OK;
+    }
+}
+
+static fc_status_t pass_slots(verifier_t *v)
+{
+    for (uint32_t pc = 0; pc < v->n; pc++) {
+        int is_lddw;
+        fc_status_t st = check_slot(v, pc, &is_lddw);
+        if (st != FC_OK)
+            return st;
+        pc += (uint32_t)is_lddw; /* skip the checked second slot */
+    }
+    return FC_OK;
+}
+
+/* ---- pass 2: control flow inside each function ------------------------- */
+
+static int is_jump(fc_format_t fmt)
+{
+    return fmt == FC_FMT_JA || fmt == FC_FMT_JA32 || fmt == FC_FMT_JCC_K || fmt == FC_FMT_JCC_X;
+}
+
+static fc_status_t check_function(verifier_t *v, uint32_t f)
+{
+    uint32_t start = v->starts[f], end = function_end(v, f);
+    if (v->text[start].opcode == 0)
+        return refuse(v, FC_ERR_CALL_TARGET, start, "function starts on the second slot of an lddw");
+    for (uint32_t pc = start; pc < end; pc++) {
+        fc_insn_t in = v->text[pc];
+        if (in.opcode == 0)
+            continue; /* second slot of an lddw, checked in pass 1 */
+        fc_format_t fmt = (fc_format_t)fc_isa[fc_isa_decode(in)].format;
+        if (is_jump(fmt)) {
+            int64_t target = (int64_t)pc + 1 + (fmt == FC_FMT_JA32 ? in.imm : in.offset);
+            if (target < 0 || target >= v->n)
+                return refuse(v, FC_ERR_JUMP_OUT, pc, "jump target outside the program");
+            if (target < start || target >= end)
+                return refuse(v, FC_ERR_JUMP_OUT, pc, "jump target outside the current function");
+            if (v->text[target].opcode == 0)
+                return refuse(v, FC_ERR_JUMP_LDDW, pc, "jump into the second slot of an lddw");
+        } else if (fmt == FC_FMT_CALL_LOCAL) {
+            uint32_t callee = function_of(v, (uint32_t)((int64_t)pc + 1 + in.imm));
+            v->calls[f] |= 1u << callee;
+        }
+    }
+    /* Only the last slot can fall through to the next function or off the
+     * end; it must be an unconditional transfer. */
+    fc_insn_t last = v->text[end - 1];
+    fc_op_t op = fc_isa_decode(last);
+    fc_format_t fmt = op == FC_OP_INVALID ? FC_FMT_COUNT : (fc_format_t)fc_isa[op].format;
+    if (last.opcode == 0 || (fmt != FC_FMT_EXIT && fmt != FC_FMT_JA && fmt != FC_FMT_JA32))
+        return refuse(v, FC_ERR_FALL_OFF, end - 1,
+                      end == v->n ? "execution can run past the last instruction"
+                                  : "execution can fall into the next function");
+    return FC_OK;
+}
+
+/* ---- pass 3: the call graph -------------------------------------------- */
+
+/* Longest call chain from f, or -1 with an error on recursion. Iterative
+ * DFS with an explicit stack of at most FC_MAX_FUNCTIONS frames. */
+static fc_status_t call_depth(verifier_t *v, uint32_t *depth_out)
+{
+    uint8_t state[FC_MAX_FUNCTIONS] = {0}; /* 0 new, 1 on stack, 2 done */
+    uint32_t depth[FC_MAX_FUNCTIONS] = {0};
+    uint32_t stack[FC_MAX_FUNCTIONS];
+    uint32_t next_callee[FC_MAX_FUNCTIONS];
+    uint32_t best = 0;
+
+    for (uint32_t root = 0; root < v->n_funcs; root++) {
+        if (state[root])
+            continue;
+        uint32_t sp = 0;
+        stack[sp] = root;
+        next_callee[sp] = 0;
+        state[root] = 1;
+        while (1) {
+            uint32_t f = stack[sp];
+            uint32_t j = next_callee[sp];
+            while (j < v->n_funcs && !(v->calls[f] & (1u << j)))
+                j++;
+            if (j < v->n_funcs) {
+                next_callee[sp] = j + 1;
+                if (state[j] == 1)
+                    return refuse(v, FC_ERR_RECURSION, v->starts[f], "local calls are recursive");
+                if (state[j] == 0) {
+                    state[j] = 1;
+                    sp++;
+                    stack[sp] = j;
+                    next_callee[sp] = 0;
+                }
+                continue;
+            }
+            /* all callees done: depth = 1 + deepest callee */
+            uint32_t d = 0;
+            for (uint32_t k = 0; k < v->n_funcs; k++)
+                if ((v->calls[f] & (1u << k)) && depth[k] + 1 > d)
+                    d = depth[k] + 1;
+            depth[f] = d;
+            state[f] = 2;
+            if (d > best)
+                best = d;
+            if (sp == 0)
+                break;
+            sp--;
+        }
+    }
+    if (best > v->cfg->max_call_depth)
+        return refuse(v, FC_ERR_CALL_DEPTH, 0, "local calls nest deeper than the configured bound");
+    *depth_out = best;
+    return FC_OK;
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+static uint32_t fingerprint(const fc_insn_t *text, uint32_t n)
+{
+    const uint8_t *p = (const uint8_t *)text;
+    uint32_t h = 2166136261u; /* FNV-1a: detects accidental change, not attacks */
+    for (size_t i = 0; i < (size_t)n * sizeof *text; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+void fc_verify_config_default(fc_verify_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    fc_helper_mask_all(&cfg->allowed);
+    cfg->max_insns = FC_MAX_INSNS;
+    cfg->frame_size = FC_DEFAULT_FRAME;
+    cfg->max_call_depth = FC_MAX_CALL_DEPTH;
+}
+
+static fc_status_t check_config(verifier_t *v)
+{
+    const fc_verify_config_t *c = v->cfg;
+    if (c->max_insns > FC_MAX_INSNS || c->max_call_depth > FC_MAX_CALL_DEPTH ||
+        c->frame_size == 0 || c->frame_size % 8 != 0 || c->frame_size > 32768 ||
+        (c->n_entries && !c->entries) || (c->helpers && c->helpers->count && !c->helpers->fns))
+        return refuse(v, FC_ERR_BAD_CONFIG, 0, "invalid verifier configuration");
+    if (v->n == 0 || !v->text)
+        return refuse(v, FC_ERR_EMPTY, 0, "program is empty");
+    if (v->n > c->max_insns)
+        return refuse(v, FC_ERR_TOO_LARGE, 0, "program has more instructions than allowed");
+    return FC_OK;
+}
+
+fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
+                      const fc_verify_config_t *cfg, fc_error_t *err)
+{
+    verifier_t v;
+    memset(&v, 0, sizeof v);
+    v.text = text;
+    v.n = n;
+    v.cfg = cfg;
+    v.err = err;
+    if (err) {
+        memset(err, 0, sizeof *err);
+        err->reason = "ok";
+    }
+    memset(prog, 0, sizeof *prog);
+
+    fc_status_t st = check_config(&v);
+    if (st != FC_OK)
+        return st;
+    v.starts[v.n_funcs++] = 0;
+    for (uint32_t i = 0; i < cfg->n_entries; i++) {
+        if (cfg->entries[i] >= n)
+            return refuse(&v, FC_ERR_CALL_TARGET, cfg->entries[i], "entry point outside the program");
+        if ((st = add_start(&v, cfg->entries[i], cfg->entries[i])) != FC_OK)
+            return st;
+    }
+    if ((st = pass_slots(&v)) != FC_OK)
+        return st;
+    for (uint32_t f = 0; f < v.n_funcs; f++)
+        if ((st = check_function(&v, f)) != FC_OK)
+            return st;
+    uint32_t depth = 0;
+    if ((st = call_depth(&v, &depth)) != FC_OK)
+        return st;
+
+    prog->text = text;
+    prog->len = n;
+    prog->frame_size = cfg->frame_size;
+    prog->call_depth = depth;
+    prog->stack_needed = cfg->frame_size * (depth + 1);
+    prog->fingerprint = fingerprint(text, n);
+    prog->helpers_used = v.helpers_used;
+    prog->uses_callx = v.uses_callx;
+    prog->entries = cfg->entries;
+    prog->n_entries = cfg->n_entries;
+    prog->verified = 1;
+    return FC_OK;
+}
+
+fc_status_t fc_program_check(const fc_program_t *prog)
+{
+    if (!prog->verified || prog->fingerprint != fingerprint(prog->text, prog->len))
+        return FC_ERR_NOT_VERIFIED;
+    return FC_OK;
+}

@@ -1,0 +1,97 @@
+/* VM set-up: regions, helpers, sections, and the pointer check helpers use. */
+#include "femto/vm.h"
+
+#include <string.h>
+
+#include "vm_internal.h"
+
+void fc_helper_mask_clear(fc_helper_mask_t *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void fc_helper_mask_all(fc_helper_mask_t *m)
+{
+    memset(m, 0xff, sizeof *m);
+}
+
+void fc_helper_mask_set(fc_helper_mask_t *m, uint32_t id)
+{
+    if (id < FC_MAX_HELPERS)
+        m->bits[id / 32] |= 1u << (id % 32);
+}
+
+int fc_helper_mask_has(const fc_helper_mask_t *m, uint64_t id)
+{
+    return id < FC_MAX_HELPERS && ((m->bits[id / 32] >> (id % 32)) & 1u);
+}
+
+fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size)
+{
+    memset(vm, 0, sizeof *vm);
+    vm->prog = prog;
+    vm->stack = (uint8_t *)stack;
+    vm->stack_size = stack_size;
+    vm->budget = FC_DEFAULT_BUDGET;
+    if (!stack || stack_size == 0 || stack_size % 8 != 0 || ((uintptr_t)stack % 8) != 0)
+        return FC_ERR_BAD_CONFIG;
+    vm->regions[0].start = (uintptr_t)stack;
+    vm->regions[0].len = stack_size;
+    vm->regions[0].perm = FC_PERM_RW;
+    vm->n_regions = 1;
+    return FC_OK;
+}
+
+void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,
+                       const fc_helper_mask_t *allowed)
+{
+    vm->helpers = helpers;
+    if (allowed)
+        vm->allowed = *allowed;
+    else
+        fc_helper_mask_all(&vm->allowed);
+}
+
+fc_status_t fc_vm_add_region(fc_vm_t *vm, const void *start, size_t len, uint32_t perm)
+{
+    uintptr_t s = (uintptr_t)start;
+    if (vm->n_regions >= FC_MAX_REGIONS || (perm & ~(uint32_t)FC_PERM_RW) || perm == 0)
+        return FC_ERR_BAD_CONFIG;
+    if (len > UINTPTR_MAX - s) /* region must not wrap around the address space */
+        return FC_ERR_BAD_CONFIG;
+    fc_region_t *r = &vm->regions[vm->n_regions++];
+    r->start = s;
+    r->len = len;
+    r->perm = perm;
+    return FC_OK;
+}
+
+void fc_vm_reset_regions(fc_vm_t *vm)
+{
+    vm->n_regions = vm->stack ? 1 : 0;
+    vm->last_region = 0;
+}
+
+void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base)
+{
+    if ((unsigned)src < FC_LDDW_SRC_COUNT && src != FC_LDDW_IMM)
+        vm->section_base[src] = (uint64_t)(uintptr_t)base;
+}
+
+void *fc_vm_check_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm)
+{
+    for (uint32_t i = 0; i < vm->n_regions && i < FC_MAX_REGIONS; i++) {
+        const fc_region_t *r = &vm->regions[i];
+        if (fc_region_contains(r, addr, len) && (r->perm & perm) == perm)
+            return (void *)(uintptr_t)addr;
+    }
+    return NULL;
+}
+
+void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason)
+{
+    if (vm->fault.code != FC_OK)
+        return; /* keep the first fault */
+    vm->fault.code = code;
+    vm->fault.reason = reason ? reason : fc_status_text(code);
+}
