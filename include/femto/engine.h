@@ -1,0 +1,325 @@
+/* Femto-Containers engine: container slots, hooks, tenants, key-value
+ * stores and the standard helpers.
+ *
+ * Freestanding C11: no allocation, no global mutable state. Everything
+ * lives in one fc_engine_t the firmware provides, sized at build time by
+ * the FC_MAX_* / FC_KV_* / FC_ENGINE_RAM macros below.
+ *
+ *     static fc_engine_t engine;
+ *     static uint64_t stack[512 / 8];
+ *     fc_engine_init(&engine, &port, stack, sizeof stack);
+ *     fc_engine_declare_standard_hooks(&engine);
+ *     fc_tenant_add(&engine, &tenant_cfg, &err);
+ *     fc_container_install(&engine, tenant_id, -1, image, len, NULL, &c, &err);
+ *     fc_container_attach(&engine, c, FC_HOOK_TIMER, 0);
+ *     fc_container_start(&engine, c);
+ *     fc_hook_fire(&engine, FC_HOOK_TIMER, &ctx, sizeof ctx, &result);
+ *
+ * Containers run to completion one at a time on ONE execution stack and
+ * ONE fc_vm_t owned by the engine: an idle container costs its slot and
+ * its RAM block (data + bss) only.
+ *
+ * Image lifetime: the engine does not copy images. The bytes given to
+ * fc_container_install() (and the name, if one is given) must stay valid
+ * and unchanged until fc_container_remove() (for flash-resident images this
+ * is free; a RAM copy must be kept by the caller). A change is detected at
+ * run time by the program fingerprint and refused. */
+#ifndef FEMTO_ENGINE_H
+#define FEMTO_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "femto/image.h"
+#include "femto/port.h"
+#include "femto/status.h"
+#include "femto/vm.h"
+#include "../../sdk/femto_hooks.h" /* hook ids and context layouts, shared with containers */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- build-time sizes (override with -D) ---------------------------------- */
+#ifndef FC_MAX_CONTAINERS
+#define FC_MAX_CONTAINERS 8
+#endif
+#ifndef FC_MAX_HOOKS
+#define FC_MAX_HOOKS 8 /* declared hooks; hook ids are 0..31 */
+#endif
+#ifndef FC_MAX_TENANTS
+#define FC_MAX_TENANTS 4
+#endif
+#ifndef FC_MAX_ATTACHMENTS
+#define FC_MAX_ATTACHMENTS (2 * FC_MAX_CONTAINERS) /* container-to-hook links */
+#endif
+#ifndef FC_MAX_ENTRIES
+#define FC_MAX_ENTRIES 8 /* functions (entry points) per container image */
+#endif
+#ifndef FC_ENGINE_RAM
+#define FC_ENGINE_RAM 4096 /* bytes shared by all containers' data + bss */
+#endif
+#ifndef FC_KV_MAX_ENTRIES
+#define FC_KV_MAX_ENTRIES 64 /* key-value entries in RAM, all scopes */
+#endif
+#ifndef FC_KV_NS_MAX_ENTRIES
+#define FC_KV_NS_MAX_ENTRIES 16 /* entries in one namespace (one storage record) */
+#endif
+#ifndef FC_LOG_LINE_MAX
+#define FC_LOG_LINE_MAX 120 /* longest line fc_log() emits */
+#endif
+/* FC_KV_KEY_MAX (16) and FC_KV_VALUE_MAX (32) come from femto_hooks.h. */
+
+#if FC_MAX_CONTAINERS > 255 || FC_MAX_TENANTS > 255 || FC_MAX_HOOKS > 32
+#error "engine limits: at most 255 containers and tenants, 32 hooks"
+#endif
+
+/* ---- hooks ------------------------------------------------------------------ */
+typedef enum fc_hook_policy {
+    FC_POLICY_CONTINUE,         /* run all; result: r0 of the last run that exited */
+    FC_POLICY_STOP_ON_NONZERO,  /* stop at the first r0 != 0; result: that r0, else 0 */
+    FC_POLICY_STOP_ON_NEGATIVE, /* stop at the first r0 < 0; result: that r0, else last r0 */
+    FC_POLICY_FIRST_ONLY        /* stop after the first run that exits; result: its r0 */
+} fc_hook_policy_t;
+
+typedef struct fc_hook {
+    const char *name;  /* static string from the firmware */
+    uint32_t ctx_size; /* exact context length, 0: any length */
+    uint8_t id;        /* 0..31 */
+    uint8_t perm;      /* FC_PERM_READ or FC_PERM_RW for the context */
+    uint8_t policy;    /* fc_hook_policy_t */
+    uint8_t used;
+} fc_hook_t;
+
+/* ---- tenants ------------------------------------------------------------------ */
+typedef struct fc_tenant_quota {
+    uint32_t max_containers; /* slots */
+    uint32_t max_ram;        /* bytes of data + bss over all its containers */
+    uint32_t max_budget;     /* instructions per run, per container */
+    uint32_t max_kv_entries; /* key-value entries it created, all scopes */
+} fc_tenant_quota_t;
+
+typedef struct fc_tenant {
+    uint32_t id;                /* non-zero, unique */
+    uint8_t public_key[32];     /* Ed25519, for the SUIT layer */
+    fc_helper_mask_t helpers;   /* helper ids its containers may call */
+    uint32_t hooks;             /* bit i: may attach to hook id i */
+    fc_tenant_quota_t quota;
+    uint8_t used;
+} fc_tenant_t;
+
+/* ---- containers ---------------------------------------------------------------- */
+typedef enum fc_container_state {
+    FC_CONTAINER_FREE = 0,
+    FC_CONTAINER_STOPPED, /* installed, not run by hooks */
+    FC_CONTAINER_STARTED  /* run by the hooks it is attached to */
+} fc_container_state_t;
+
+typedef struct fc_container_stats {
+    uint32_t runs;        /* runs started (hooks and direct calls) */
+    uint32_t faults;      /* runs that faulted */
+    fc_error_t last_fault; /* code, instruction index, address, size, reason */
+    uint64_t insns_total; /* instructions over all runs */
+    uint64_t insns_last;  /* instructions of the last run */
+    uint32_t max_depth;   /* deepest local-call nesting seen */
+} fc_container_stats_t;
+
+typedef struct fc_container {
+    fc_image_t image;      /* parsed view of the caller's image bytes (in place) */
+    fc_program_t prog;     /* the verified text */
+    uint32_t entries[FC_MAX_ENTRIES]; /* function starts, referenced by prog */
+    const char *name;      /* the image's name or the caller's (same lifetime rule) */
+    uint64_t local_ns;     /* FNV-1a of name: the local key-value namespace */
+    uint32_t ram_off;      /* RAM block in the engine arena */
+    uint32_t ram_len;
+    uint32_t budget;       /* instructions per run */
+    uint8_t state;         /* fc_container_state_t */
+    uint8_t tenant;        /* index in engine->tenants */
+    uint16_t generation;   /* bumped at each install in this slot */
+    fc_container_stats_t stats;
+} fc_container_t;
+
+/* Kept sorted by (hook, priority, order of attachment): firing walks it. */
+typedef struct fc_attachment {
+    uint8_t hook;      /* hook id */
+    uint8_t container; /* slot index */
+    uint16_t entry;    /* instruction slot of the function the hook runs */
+    int32_t priority;  /* lower runs first; ties: earlier attachment first */
+} fc_attachment_t;
+
+/* ---- key-value stores ---------------------------------------------------------- */
+typedef enum fc_kv_scope {
+    FC_KV_LOCAL = 0,  /* one container (by tenant and container name) */
+    FC_KV_TENANT = 1, /* all containers of one tenant */
+    FC_KV_GLOBAL = 2  /* every container allowed the global helpers */
+} fc_kv_scope_t;
+
+typedef struct fc_kv_entry {
+    uint64_t ns;       /* local: FNV-1a of the container name; else 0 */
+    uint32_t tenant;   /* local/tenant scope: tenant id; global: 0 */
+    uint32_t owner;    /* tenant id charged for the entry (quota) */
+    uint8_t used;
+    uint8_t scope;     /* fc_kv_scope_t */
+    uint8_t key_len;   /* 1..FC_KV_KEY_MAX */
+    uint8_t value_len; /* 0..FC_KV_VALUE_MAX */
+    uint8_t key[FC_KV_KEY_MAX];
+    uint8_t value[FC_KV_VALUE_MAX];
+} fc_kv_entry_t;
+
+/* Serialised namespace: a small header plus FC_KV_NS_MAX_ENTRIES records. */
+#define FC_KV_RECORD_HEADER 24
+#define FC_KV_RECORD_ENTRY (8 + FC_KV_KEY_MAX + FC_KV_VALUE_MAX)
+#define FC_KV_RECORD_MAX (FC_KV_RECORD_HEADER + FC_KV_NS_MAX_ENTRIES * FC_KV_RECORD_ENTRY)
+
+/* ---- the engine ----------------------------------------------------------------- */
+typedef struct fc_engine {
+    const fc_port_t *port;
+    fc_vm_t vm; /* the one VM, re-initialised for each run */
+    uint8_t *stack;
+    size_t stack_size;
+    fc_hook_t hooks[FC_MAX_HOOKS];
+    fc_tenant_t tenants[FC_MAX_TENANTS];
+    fc_container_t containers[FC_MAX_CONTAINERS];
+    fc_attachment_t attachments[FC_MAX_ATTACHMENTS];
+    uint32_t n_attachments;
+    fc_kv_entry_t kv[FC_KV_MAX_ENTRIES];
+    /* the run in progress (helpers read it through vm.user == engine) */
+    fc_container_t *current;
+    void *current_ctx;
+    size_t current_ctx_len;
+    int current_hook; /* hook id, -1 for a direct call */
+    uint8_t running;
+    uint8_t kv_global_loaded;
+    _Alignas(8) uint8_t kv_scratch[FC_KV_RECORD_MAX];
+    char log_line[FC_LOG_LINE_MAX];
+    _Alignas(8) uint8_t ram[FC_ENGINE_RAM];
+} fc_engine_t;
+
+/* ---- engine --------------------------------------------------------------------- */
+/* Reset engine and bind it to port and the one execution stack (8-byte
+ * aligned; FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1) bytes runs every
+ * program the default verifier accepts). Loads the global key-value store.
+ * FC_ERR_INVALID_ARG on a NULL/misaligned argument. */
+fc_status_t fc_engine_init(fc_engine_t *engine, const fc_port_t *port, void *stack,
+                           size_t stack_size);
+
+/* The standard helper table (ids from sdk/femto_helpers.def). */
+const fc_helper_table_t *fc_engine_helpers(void);
+
+/* ---- hooks ----------------------------------------------------------------------- */
+/* Declare hook id (0..31). ctx_perm is FC_PERM_READ or FC_PERM_RW; ctx_size
+ * is the exact context length fc_hook_fire() must pass, 0 for any length.
+ * name must be a static string. FC_ERR_EXISTS, FC_ERR_NO_SLOT,
+ * FC_ERR_INVALID_ARG. */
+fc_status_t fc_hook_declare(fc_engine_t *engine, uint32_t id, const char *name,
+                            uint32_t ctx_size, uint32_t ctx_perm, fc_hook_policy_t policy);
+
+/* Declare the standard host hooks of sdk/femto_hooks.h (timer, boot,
+ * sensor, coap, packet) with their context sizes, permissions, policies. */
+fc_status_t fc_engine_declare_standard_hooks(fc_engine_t *engine);
+
+/* The declared hook with this id or name, or NULL. */
+const fc_hook_t *fc_hook_find(const fc_engine_t *engine, uint32_t id);
+const fc_hook_t *fc_hook_find_name(const fc_engine_t *engine, const char *name);
+
+/* Run the started containers attached to hook_id in priority order with
+ * r1 = ctx, r2 = ctx_len; ctx is granted with the hook's permission for the
+ * run. A faulting container is recorded in its statistics and the firing
+ * goes on with the next one. *combined (may be NULL) receives the result of
+ * the hook's policy (0 when nothing ran). Returns FC_OK (also when
+ * containers faulted), FC_ERR_NOT_FOUND (hook not declared),
+ * FC_ERR_INVALID_ARG (ctx_len differs from the declared size),
+ * FC_ERR_BUSY (called from inside a helper). */
+fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_t ctx_len,
+                         int64_t *combined);
+
+/* ---- tenants --------------------------------------------------------------------- */
+typedef struct fc_tenant_config {
+    uint32_t id;
+    uint8_t public_key[32];
+    fc_helper_mask_t helpers;
+    uint32_t hooks;
+    fc_tenant_quota_t quota;
+} fc_tenant_config_t;
+
+/* Add a tenant and load its key-value store. FC_ERR_EXISTS, FC_ERR_NO_SLOT,
+ * FC_ERR_INVALID_ARG (id 0), FC_ERR_STORAGE (stored data unreadable). */
+fc_status_t fc_tenant_add(fc_engine_t *engine, const fc_tenant_config_t *cfg, fc_error_t *err);
+fc_tenant_t *fc_tenant_find(fc_engine_t *engine, uint32_t id);
+/* Remove a tenant that has no containers (FC_ERR_BUSY otherwise). Its stored
+ * key-value data stays in storage. */
+fc_status_t fc_tenant_remove(fc_engine_t *engine, uint32_t id);
+
+/* ---- containers ------------------------------------------------------------------- */
+/* Install image[0..len) for tenant_id: parse it, check the tenant's quotas
+ * (slots, RAM, budget), verify the code with the tenant's allowed helpers,
+ * reserve and initialise its RAM block, load its local key-value store.
+ * slot_hint: a free slot index to use, or -1 for any. name: NULL for the
+ * image's name. The container is installed STOPPED and attached to no hook.
+ * See the lifetime rule at the top of this file. On failure nothing
+ * changes and err says why (FC_ERR_IMAGE_*, verifier codes, FC_ERR_NO_SLOT,
+ * FC_ERR_QUOTA, FC_ERR_NO_RAM, FC_ERR_NOT_FOUND, FC_ERR_BUFFER). */
+fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int slot_hint,
+                                 const void *image, size_t len, const char *name,
+                                 fc_container_t **out, fc_error_t *err);
+
+fc_status_t fc_container_start(fc_engine_t *engine, fc_container_t *c);
+fc_status_t fc_container_stop(fc_engine_t *engine, fc_container_t *c);
+/* Detach from every hook, free slot and RAM. Its stored local key-value data
+ * stays (a later container with the same name and tenant sees it). */
+fc_status_t fc_container_remove(fc_engine_t *engine, fc_container_t *c);
+
+/* Attach to a declared hook the tenant may use (FC_ERR_PERMISSION
+ * otherwise); lower priority runs first. The hook runs the exported function
+ * entry_name, or with NULL the container's default entry (its first
+ * exported function, else instruction 0). FC_ERR_EXISTS if already
+ * attached, FC_ERR_NO_SLOT if the attachment table is full. */
+fc_status_t fc_container_attach(fc_engine_t *engine, fc_container_t *c, uint32_t hook_id,
+                                int32_t priority, const char *entry_name);
+fc_status_t fc_container_detach(fc_engine_t *engine, fc_container_t *c, uint32_t hook_id);
+
+/* Atomic switch for updates: give new_c the hook attachments (same hooks,
+ * same priorities) and the started state of old_c, then remove old_c.
+ * Both must belong to the same tenant. */
+fc_status_t fc_container_replace(fc_engine_t *engine, fc_container_t *old_c,
+                                 fc_container_t *new_c);
+
+/* Set the per-run instruction budget (<= the tenant's max_budget). */
+fc_status_t fc_container_set_budget(fc_engine_t *engine, fc_container_t *c, uint32_t budget);
+
+/* Run the exported function entry_name (NULL: the first function) directly,
+ * whatever the state, with ctx granted read-write (ctx may be NULL when
+ * len is 0). FC_OK and *r0, or the fault code (also in the statistics). */
+fc_status_t fc_container_call(fc_engine_t *engine, fc_container_t *c, const char *entry_name,
+                              void *ctx, size_t len, uint64_t *r0);
+
+/* The same with an instruction trace callback (vm.trace; see vm.h). */
+fc_status_t fc_container_call_traced(fc_engine_t *engine, fc_container_t *c,
+                                     const char *entry_name, void *ctx, size_t len,
+                                     uint64_t *r0, fc_trace_fn trace, void *trace_user);
+
+/* Slot lookups. */
+fc_container_t *fc_container_at(fc_engine_t *engine, uint32_t slot); /* NULL if free */
+fc_container_t *fc_container_find(fc_engine_t *engine, uint32_t tenant_id, const char *name);
+uint32_t fc_container_slot(const fc_engine_t *engine, const fc_container_t *c);
+const fc_tenant_t *fc_container_tenant(const fc_engine_t *engine, const fc_container_t *c);
+
+/* ---- key-value stores (host side; containers use the helpers) ----------------------- */
+/* Scope namespace: for FC_KV_LOCAL, c gives tenant and name; for
+ * FC_KV_TENANT, c's tenant; for FC_KV_GLOBAL, c is ignored (may be NULL).
+ * get: *len receives the value length; FC_ERR_NOT_FOUND, FC_ERR_BUFFER.
+ * set: FC_ERR_KV_KEY, FC_ERR_KV_FULL (pool, namespace or tenant quota),
+ * FC_ERR_STORAGE (write failed; the store is unchanged). */
+fc_status_t fc_kv_get(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_t scope,
+                      const void *key, size_t key_len, void *value, size_t cap, size_t *len);
+fc_status_t fc_kv_set(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_t scope,
+                      const void *key, size_t key_len, const void *value, size_t len);
+fc_status_t fc_kv_delete(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_t scope,
+                         const void *key, size_t key_len);
+/* Entries charged to a tenant (all scopes). */
+uint32_t fc_kv_count(const fc_engine_t *engine, uint32_t tenant_id);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

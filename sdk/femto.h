@@ -1,0 +1,51 @@
+/* Femto-Containers SDK: what container code includes.
+ *
+ *     #include <femto.h>
+ *
+ *     FC_ENTRY(main)
+ *     {
+ *         fc_printf("hello %d\n", 42);
+ *         return 0;
+ *     }
+ *
+ * Build with `femto build app.c -o app.fc` (clang -target bpf underneath).
+ * Helpers are called through constant function pointers whose value is the
+ * helper id: clang turns `fc_time_ms()` into `call 2`. The ids come from
+ * femto_helpers.def, the one table the engine uses too. docs/helpers.md
+ * describes every helper; a helper your tenant is not allowed to call makes
+ * the install fail (the verifier refuses the image). */
+#ifndef FEMTO_H
+#define FEMTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "femto_hooks.h"
+
+/* ---- helpers ---------------------------------------------------------------- */
+#define FC_HELPER(id, en, name, ret, args) static ret(*const name) args = (void *)(id);
+#include "femto_helpers.def"
+#undef FC_HELPER
+
+/* ---- entry points ------------------------------------------------------------- */
+/* An exported entry point: r1 = context address, r2 = context length. The
+ * return value is the container's result (r0), combined per hook policy. */
+#define FC_ENTRY(name)                                                                   \
+    __attribute__((used, noinline)) uint64_t name(void *ctx, uint64_t ctx_len);            \
+    __attribute__((used, noinline)) uint64_t name(void *ctx, uint64_t ctx_len)
+
+/* ---- convenience -------------------------------------------------------------- */
+/* printf-like log with up to 4 arguments: %d %u %x %s %% (and %ld %lu %lx,
+ * same meaning: every argument is 64-bit). The line is truncated to 120
+ * bytes; %s reads a NUL-terminated string the container may read. */
+#define fc_printf(...) FC_PRINTF_(__VA_ARGS__, 0, 0, 0, 0, 0)
+#define FC_PRINTF_(fmt, a, b, c, d, ...)                                                 \
+    fc_log((fmt), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d))
+
+/* Key-value with a string-literal key: fc_kv_local_get_s("count", &v, sizeof v). */
+#define FC_KEY(lit) (lit), (uint32_t)(sizeof(lit) - 1)
+
+/* A local function kept as a real eBPF-to-eBPF call (not inlined). */
+#define FC_LOCAL static __attribute__((noinline))
+
+#endif

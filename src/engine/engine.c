@@ -1,0 +1,730 @@
+/* Engine core: init, hooks, tenants, container slots, the RAM arena and
+ * running a container on the one shared VM and stack. */
+#include <string.h>
+
+#include "engine_internal.h"
+
+/* ---- small utilities ---------------------------------------------------------- */
+
+static void set_error(fc_error_t *err, int code, const char *reason)
+{
+    if (err) {
+        memset(err, 0, sizeof *err);
+        err->code = code;
+        err->reason = reason;
+    }
+}
+
+static fc_status_t fail(fc_error_t *err, fc_status_t code, const char *reason)
+{
+    set_error(err, code, reason);
+    return code;
+}
+
+uint64_t fc_engine_name_hash(const char *name)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *name; name++) {
+        h ^= (uint8_t)*name;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static int names_equal(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+static uint32_t align8(uint32_t n)
+{
+    return (n + 7u) & ~7u;
+}
+
+/* ---- engine --------------------------------------------------------------------- */
+
+fc_status_t fc_engine_init(fc_engine_t *engine, const fc_port_t *port, void *stack,
+                           size_t stack_size)
+{
+    if (!engine || !port || !stack || stack_size < 8 || ((uintptr_t)stack & 7u) != 0)
+        return FC_ERR_INVALID_ARG;
+    memset(engine, 0, sizeof *engine);
+    engine->port = port;
+    engine->stack = stack;
+    engine->stack_size = stack_size;
+    engine->current_hook = -1;
+    /* The global store is needed by any container: load it now. On a
+     * damaged record the engine still works with an empty global store. */
+    fc_status_t st = fc_kv_load(engine, FC_KV_GLOBAL, 0, 0);
+    engine->kv_global_loaded = 1;
+    return st;
+}
+
+/* ---- hooks ------------------------------------------------------------------------ */
+
+const fc_hook_t *fc_hook_find(const fc_engine_t *engine, uint32_t id)
+{
+    for (uint32_t i = 0; i < FC_MAX_HOOKS; i++)
+        if (engine->hooks[i].used && engine->hooks[i].id == id)
+            return &engine->hooks[i];
+    return NULL;
+}
+
+const fc_hook_t *fc_hook_find_name(const fc_engine_t *engine, const char *name)
+{
+    for (uint32_t i = 0; i < FC_MAX_HOOKS; i++)
+        if (engine->hooks[i].used && names_equal(engine->hooks[i].name, name))
+            return &engine->hooks[i];
+    return NULL;
+}
+
+fc_status_t fc_hook_declare(fc_engine_t *engine, uint32_t id, const char *name,
+                            uint32_t ctx_size, uint32_t ctx_perm, fc_hook_policy_t policy)
+{
+    if (id > 31 || !name || (ctx_perm != FC_PERM_READ && ctx_perm != FC_PERM_RW) ||
+        (unsigned)policy > FC_POLICY_FIRST_ONLY)
+        return FC_ERR_INVALID_ARG;
+    if (fc_hook_find(engine, id) || fc_hook_find_name(engine, name))
+        return FC_ERR_EXISTS;
+    for (uint32_t i = 0; i < FC_MAX_HOOKS; i++) {
+        fc_hook_t *h = &engine->hooks[i];
+        if (!h->used) {
+            h->name = name;
+            h->ctx_size = ctx_size;
+            h->id = (uint8_t)id;
+            h->perm = (uint8_t)ctx_perm;
+            h->policy = (uint8_t)policy;
+            h->used = 1;
+            return FC_OK;
+        }
+    }
+    return FC_ERR_NO_SLOT;
+}
+
+fc_status_t fc_engine_declare_standard_hooks(fc_engine_t *engine)
+{
+    static const struct {
+        uint8_t id;
+        uint8_t perm;
+        uint8_t policy;
+        uint16_t size;
+        const char *name;
+    } std_hooks[] = {
+        {FC_HOOK_TIMER, FC_PERM_READ, FC_POLICY_CONTINUE, sizeof(fc_hook_timer_ctx_t), "timer"},
+        {FC_HOOK_BOOT, FC_PERM_READ, FC_POLICY_CONTINUE, sizeof(fc_hook_boot_ctx_t), "boot"},
+        {FC_HOOK_SENSOR, FC_PERM_RW, FC_POLICY_CONTINUE, sizeof(fc_hook_sensor_ctx_t), "sensor"},
+        {FC_HOOK_COAP, FC_PERM_READ, FC_POLICY_FIRST_ONLY, sizeof(fc_hook_coap_ctx_t), "coap"},
+        {FC_HOOK_PACKET, FC_PERM_READ, FC_POLICY_STOP_ON_NONZERO, 0, "packet"},
+    };
+    for (size_t i = 0; i < sizeof std_hooks / sizeof std_hooks[0]; i++) {
+        fc_status_t st = fc_hook_declare(engine, std_hooks[i].id, std_hooks[i].name,
+                                         std_hooks[i].size, std_hooks[i].perm,
+                                         (fc_hook_policy_t)std_hooks[i].policy);
+        if (st != FC_OK)
+            return st;
+    }
+    return FC_OK;
+}
+
+/* ---- tenants ------------------------------------------------------------------------ */
+
+fc_tenant_t *fc_tenant_find(fc_engine_t *engine, uint32_t id)
+{
+    for (uint32_t i = 0; i < FC_MAX_TENANTS; i++)
+        if (engine->tenants[i].used && engine->tenants[i].id == id)
+            return &engine->tenants[i];
+    return NULL;
+}
+
+fc_status_t fc_tenant_add(fc_engine_t *engine, const fc_tenant_config_t *cfg, fc_error_t *err)
+{
+    if (!cfg || cfg->id == 0)
+        return fail(err, FC_ERR_INVALID_ARG, "tenant id must be non-zero");
+    if (fc_tenant_find(engine, cfg->id))
+        return fail(err, FC_ERR_EXISTS, "a tenant with this id exists");
+    for (uint32_t i = 0; i < FC_MAX_TENANTS; i++) {
+        fc_tenant_t *t = &engine->tenants[i];
+        if (t->used)
+            continue;
+        fc_status_t st = fc_kv_load(engine, FC_KV_TENANT, cfg->id, 0);
+        if (st != FC_OK)
+            return fail(err, st, "tenant key-value record unreadable or damaged");
+        memset(t, 0, sizeof *t);
+        t->id = cfg->id;
+        memcpy(t->public_key, cfg->public_key, sizeof t->public_key);
+        t->helpers = cfg->helpers;
+        t->hooks = cfg->hooks;
+        t->quota = cfg->quota;
+        if (t->quota.max_budget == 0)
+            t->quota.max_budget = FC_DEFAULT_BUDGET;
+        t->used = 1;
+        set_error(err, FC_OK, NULL);
+        return FC_OK;
+    }
+    return fail(err, FC_ERR_NO_SLOT, "tenant table full (FC_MAX_TENANTS)");
+}
+
+static uint32_t tenant_index(const fc_engine_t *engine, const fc_tenant_t *t)
+{
+    return (uint32_t)(t - engine->tenants);
+}
+
+fc_status_t fc_tenant_remove(fc_engine_t *engine, uint32_t id)
+{
+    fc_tenant_t *t = fc_tenant_find(engine, id);
+    if (!t)
+        return FC_ERR_NOT_FOUND;
+    for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++)
+        if (engine->containers[i].state != FC_CONTAINER_FREE &&
+            engine->containers[i].tenant == tenant_index(engine, t))
+            return FC_ERR_BUSY;
+    fc_kv_unload(engine, FC_KV_TENANT, id, 0);
+    memset(t, 0, sizeof *t);
+    return FC_OK;
+}
+
+/* ---- container lookups ---------------------------------------------------------------- */
+
+fc_container_t *fc_container_at(fc_engine_t *engine, uint32_t slot)
+{
+    if (slot >= FC_MAX_CONTAINERS || engine->containers[slot].state == FC_CONTAINER_FREE)
+        return NULL;
+    return &engine->containers[slot];
+}
+
+uint32_t fc_container_slot(const fc_engine_t *engine, const fc_container_t *c)
+{
+    return (uint32_t)(c - engine->containers);
+}
+
+const fc_tenant_t *fc_container_tenant(const fc_engine_t *engine, const fc_container_t *c)
+{
+    return &engine->tenants[c->tenant];
+}
+
+fc_container_t *fc_container_find(fc_engine_t *engine, uint32_t tenant_id, const char *name)
+{
+    for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++) {
+        fc_container_t *c = &engine->containers[i];
+        if (c->state != FC_CONTAINER_FREE && engine->tenants[c->tenant].id == tenant_id &&
+            names_equal(c->name, name))
+            return c;
+    }
+    return NULL;
+}
+
+/* A pointer the caller passed in is one of our installed slots. */
+static int is_installed(const fc_engine_t *engine, const fc_container_t *c)
+{
+    if (!c || c < engine->containers || c >= engine->containers + FC_MAX_CONTAINERS)
+        return 0;
+    return c->state != FC_CONTAINER_FREE;
+}
+
+/* ---- RAM arena: first fit over the gaps between installed containers' blocks ---------- */
+/* No free list to keep consistent: the blocks in use are the slots' own
+ * (ram_off, ram_len), and a gap search over at most FC_MAX_CONTAINERS blocks
+ * is cheap next to an install. */
+
+static int ram_overlaps_any(const fc_engine_t *engine, uint32_t off, uint32_t len)
+{
+    for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++) {
+        const fc_container_t *c = &engine->containers[i];
+        if (c->state == FC_CONTAINER_FREE || c->ram_len == 0)
+            continue;
+        if (off < c->ram_off + c->ram_len && c->ram_off < off + len)
+            return 1;
+    }
+    return 0;
+}
+
+/* Candidate starts are 0 and the end of every block; the lowest candidate
+ * that fits wins. */
+static fc_status_t ram_reserve(const fc_engine_t *engine, uint32_t len, uint32_t *off)
+{
+    if (len == 0) {
+        *off = 0;
+        return FC_OK;
+    }
+    if (len > FC_ENGINE_RAM)
+        return FC_ERR_NO_RAM;
+    uint32_t best = UINT32_MAX;
+    for (int32_t i = -1; i < (int32_t)FC_MAX_CONTAINERS; i++) {
+        uint32_t start = 0;
+        if (i >= 0) {
+            const fc_container_t *c = &engine->containers[i];
+            if (c->state == FC_CONTAINER_FREE || c->ram_len == 0)
+                continue;
+            start = c->ram_off + c->ram_len;
+        }
+        if (start > FC_ENGINE_RAM - len || start >= best)
+            continue;
+        if (!ram_overlaps_any(engine, start, len))
+            best = start;
+    }
+    if (best == UINT32_MAX)
+        return FC_ERR_NO_RAM;
+    *off = best;
+    return FC_OK;
+}
+
+/* ---- install ------------------------------------------------------------------------------ */
+
+static uint32_t tenant_container_count(const fc_engine_t *engine, uint32_t tenant_idx,
+                                       uint32_t *ram_used)
+{
+    uint32_t n = 0;
+    *ram_used = 0;
+    for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++) {
+        const fc_container_t *c = &engine->containers[i];
+        if (c->state != FC_CONTAINER_FREE && c->tenant == tenant_idx) {
+            n++;
+            *ram_used += c->ram_len;
+        }
+    }
+    return n;
+}
+
+static fc_status_t pick_slot(const fc_engine_t *engine, int slot_hint, uint32_t *slot,
+                             fc_error_t *err)
+{
+    if (slot_hint >= 0) {
+        if ((uint32_t)slot_hint >= FC_MAX_CONTAINERS)
+            return fail(err, FC_ERR_INVALID_ARG, "slot hint beyond FC_MAX_CONTAINERS");
+        if (engine->containers[slot_hint].state != FC_CONTAINER_FREE)
+            return fail(err, FC_ERR_BUSY, "the requested slot is in use");
+        *slot = (uint32_t)slot_hint;
+        return FC_OK;
+    }
+    for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++) {
+        if (engine->containers[i].state == FC_CONTAINER_FREE) {
+            *slot = i;
+            return FC_OK;
+        }
+    }
+    return fail(err, FC_ERR_NO_SLOT, "every container slot is in use (FC_MAX_CONTAINERS)");
+}
+
+static int local_ns_in_use(const fc_engine_t *engine, const fc_container_t *except,
+                           uint32_t tenant_idx, uint64_t ns)
+{
+    for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++) {
+        const fc_container_t *c = &engine->containers[i];
+        if (c != except && c->state != FC_CONTAINER_FREE && c->tenant == tenant_idx &&
+            c->local_ns == ns)
+            return 1;
+    }
+    return 0;
+}
+
+/* Quotas that depend only on the tenant and the parsed image. */
+static fc_status_t check_quotas(const fc_engine_t *engine, const fc_tenant_t *t,
+                                const fc_image_t *img, uint32_t ram_len, fc_error_t *err)
+{
+    uint32_t ram_used;
+    uint32_t n = tenant_container_count(engine, tenant_index(engine, t), &ram_used);
+    if (n >= t->quota.max_containers)
+        return fail(err, FC_ERR_QUOTA, "tenant has its maximum number of containers");
+    if (ram_len > t->quota.max_ram || ram_used > t->quota.max_ram - ram_len)
+        return fail(err, FC_ERR_QUOTA, "container data+bss exceeds the tenant's RAM quota");
+    if (img->budget > t->quota.max_budget)
+        return fail(err, FC_ERR_QUOTA, "image asks for a budget above the tenant's maximum");
+    return FC_OK;
+}
+
+/* Verify the text into the slot's program (the slot is still FREE, so a
+ * refusal leaves no trace). */
+static fc_status_t verify_into(fc_engine_t *engine, const fc_tenant_t *t, fc_container_t *c,
+                               fc_error_t *err)
+{
+    fc_verify_config_t cfg;
+    fc_verify_config_default(&cfg);
+    cfg.helpers = fc_engine_helpers();
+    cfg.allowed = t->helpers;
+    if (c->image.frame_size != 0)
+        cfg.frame_size = c->image.frame_size;
+    fc_status_t st =
+        fc_image_verify(&c->image, &cfg, &c->prog, c->entries, FC_MAX_ENTRIES, err);
+    if (st == FC_ERR_BUFFER)
+        return fail(err, FC_ERR_BUFFER, "image has more functions than FC_MAX_ENTRIES");
+    if (st != FC_OK)
+        return st;
+    if (c->prog.stack_needed > engine->stack_size)
+        return fail(err, FC_ERR_NO_RAM, "program needs more stack than the engine has");
+    return FC_OK;
+}
+
+fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int slot_hint,
+                                 const void *image, size_t len, const char *name,
+                                 fc_container_t **out, fc_error_t *err)
+{
+    if (out)
+        *out = NULL;
+    if (engine->running)
+        return fail(err, FC_ERR_BUSY, "install called while a container runs");
+    fc_tenant_t *t = fc_tenant_find(engine, tenant_id);
+    if (!t)
+        return fail(err, FC_ERR_NOT_FOUND, "no tenant with this id");
+    uint32_t slot;
+    fc_status_t st = pick_slot(engine, slot_hint, &slot, err);
+    if (st != FC_OK)
+        return st;
+
+    fc_container_t *c = &engine->containers[slot];
+    uint16_t generation = c->generation;
+    memset(c, 0, sizeof *c); /* state stays FREE until the very end */
+    c->generation = generation;
+    st = fc_image_parse(image, len, &c->image, err);
+    if (st != FC_OK)
+        return st;
+    c->name = name ? name : c->image.name;
+    if (!c->name || !c->name[0] || strlen(c->name) > FC_IMAGE_NAME_MAX)
+        return fail(err, FC_ERR_IMAGE_NAME, "container name empty or too long");
+
+    uint32_t ram_size = fc_image_ram_size(&c->image);
+    if (ram_size > FC_ENGINE_RAM)
+        return fail(err, FC_ERR_NO_RAM, "container data+bss larger than the engine's RAM");
+    uint32_t ram_len = align8(ram_size);
+    st = check_quotas(engine, t, &c->image, ram_len, err);
+    if (st != FC_OK)
+        return st;
+    st = verify_into(engine, t, c, err);
+    if (st != FC_OK)
+        return st;
+    uint32_t ram_off;
+    if (ram_reserve(engine, ram_len, &ram_off) != FC_OK)
+        return fail(err, FC_ERR_NO_RAM, "no free block of container RAM large enough");
+    st = fc_image_init_ram(&c->image, ram_len ? engine->ram + ram_off : NULL, ram_len);
+    if (st != FC_OK)
+        return fail(err, st, "cannot initialise the container's data");
+
+    uint32_t tidx = tenant_index(engine, t);
+    uint64_t ns = fc_engine_name_hash(c->name);
+    if (!local_ns_in_use(engine, c, tidx, ns)) {
+        st = fc_kv_load(engine, FC_KV_LOCAL, t->id, ns);
+        if (st != FC_OK)
+            return fail(err, st, "local key-value record unreadable, damaged or too large");
+    }
+    c->local_ns = ns;
+    c->ram_off = ram_off;
+    c->ram_len = ram_len;
+    c->budget = c->image.budget ? c->image.budget : t->quota.max_budget;
+    c->tenant = (uint8_t)tidx;
+    c->generation++;
+    c->state = FC_CONTAINER_STOPPED;
+    if (out)
+        *out = c;
+    set_error(err, FC_OK, NULL);
+    return FC_OK;
+}
+
+fc_status_t fc_container_start(fc_engine_t *engine, fc_container_t *c)
+{
+    if (!is_installed(engine, c))
+        return FC_ERR_NOT_FOUND;
+    c->state = FC_CONTAINER_STARTED;
+    return FC_OK;
+}
+
+fc_status_t fc_container_stop(fc_engine_t *engine, fc_container_t *c)
+{
+    if (!is_installed(engine, c))
+        return FC_ERR_NOT_FOUND;
+    c->state = FC_CONTAINER_STOPPED;
+    return FC_OK;
+}
+
+fc_status_t fc_container_set_budget(fc_engine_t *engine, fc_container_t *c, uint32_t budget)
+{
+    if (!is_installed(engine, c))
+        return FC_ERR_NOT_FOUND;
+    if (budget == 0 || budget > fc_engine_tenant_of(engine, c)->quota.max_budget)
+        return FC_ERR_QUOTA;
+    c->budget = budget;
+    return FC_OK;
+}
+
+/* ---- attachments ----------------------------------------------------------------------- */
+
+static void attachment_delete(fc_engine_t *engine, uint32_t i)
+{
+    memmove(&engine->attachments[i], &engine->attachments[i + 1],
+            (engine->n_attachments - i - 1) * sizeof engine->attachments[0]);
+    engine->n_attachments--;
+}
+
+static int32_t attachment_find(const fc_engine_t *engine, uint32_t slot, uint32_t hook_id)
+{
+    for (uint32_t i = 0; i < engine->n_attachments; i++)
+        if (engine->attachments[i].container == slot && engine->attachments[i].hook == hook_id)
+            return (int32_t)i;
+    return -1;
+}
+
+/* The instruction a hook or a direct call starts at. */
+static fc_status_t resolve_entry(const fc_container_t *c, const char *entry_name, uint32_t *slot)
+{
+    if (entry_name)
+        return fc_image_find_function(&c->image, entry_name, slot);
+    for (uint32_t i = 0; i < c->image.func_count; i++) {
+        fc_image_func_t f;
+        if (fc_image_function(&c->image, i, &f) == FC_OK && (f.flags & FC_IMAGE_FUNC_EXPORTED)) {
+            *slot = f.slot;
+            return FC_OK;
+        }
+    }
+    *slot = 0;
+    return FC_OK;
+}
+
+fc_status_t fc_container_attach(fc_engine_t *engine, fc_container_t *c, uint32_t hook_id,
+                                int32_t priority, const char *entry_name)
+{
+    if (!is_installed(engine, c) || !fc_hook_find(engine, hook_id))
+        return FC_ERR_NOT_FOUND;
+    if (engine->running)
+        return FC_ERR_BUSY;
+    if (!(fc_engine_tenant_of(engine, c)->hooks & (1u << hook_id)))
+        return FC_ERR_PERMISSION;
+    uint32_t slot = fc_container_slot(engine, c);
+    if (attachment_find(engine, slot, hook_id) >= 0)
+        return FC_ERR_EXISTS;
+    if (engine->n_attachments >= FC_MAX_ATTACHMENTS)
+        return FC_ERR_NO_SLOT;
+    uint32_t entry;
+    fc_status_t st = resolve_entry(c, entry_name, &entry);
+    if (st != FC_OK)
+        return st;
+    /* insert after every attachment that sorts before or equal */
+    uint32_t pos = 0;
+    while (pos < engine->n_attachments) {
+        const fc_attachment_t *a = &engine->attachments[pos];
+        if (a->hook > hook_id || (a->hook == hook_id && a->priority > priority))
+            break;
+        pos++;
+    }
+    memmove(&engine->attachments[pos + 1], &engine->attachments[pos],
+            (engine->n_attachments - pos) * sizeof engine->attachments[0]);
+    engine->attachments[pos] = (fc_attachment_t){.hook = (uint8_t)hook_id,
+                                                 .container = (uint8_t)slot,
+                                                 .entry = (uint16_t)entry,
+                                                 .priority = priority};
+    engine->n_attachments++;
+    return FC_OK;
+}
+
+fc_status_t fc_container_detach(fc_engine_t *engine, fc_container_t *c, uint32_t hook_id)
+{
+    if (!is_installed(engine, c))
+        return FC_ERR_NOT_FOUND;
+    if (engine->running)
+        return FC_ERR_BUSY;
+    int32_t i = attachment_find(engine, fc_container_slot(engine, c), hook_id);
+    if (i < 0)
+        return FC_ERR_NOT_FOUND;
+    attachment_delete(engine, (uint32_t)i);
+    return FC_OK;
+}
+
+fc_status_t fc_container_remove(fc_engine_t *engine, fc_container_t *c)
+{
+    if (!is_installed(engine, c))
+        return FC_ERR_NOT_FOUND;
+    if (engine->running)
+        return FC_ERR_BUSY;
+    uint32_t slot = fc_container_slot(engine, c);
+    for (uint32_t i = engine->n_attachments; i-- > 0;)
+        if (engine->attachments[i].container == slot)
+            attachment_delete(engine, i);
+    if (!local_ns_in_use(engine, c, c->tenant, c->local_ns))
+        fc_kv_unload(engine, FC_KV_LOCAL, engine->tenants[c->tenant].id, c->local_ns);
+    uint16_t generation = c->generation;
+    memset(c, 0, sizeof *c);
+    c->generation = generation;
+    return FC_OK;
+}
+
+/* The new container's entry for an attachment of the old one: the function
+ * of the same name, else its default entry. */
+static uint32_t carry_entry(const fc_container_t *old_c, const fc_container_t *new_c,
+                            uint32_t old_entry)
+{
+    uint32_t slot = 0;
+    const char *fname = fc_image_function_at(&old_c->image, old_entry);
+    if (fname && fc_image_find_function(&new_c->image, fname, &slot) == FC_OK)
+        return slot;
+    resolve_entry(new_c, NULL, &slot);
+    return slot;
+}
+
+fc_status_t fc_container_replace(fc_engine_t *engine, fc_container_t *old_c,
+                                 fc_container_t *new_c)
+{
+    if (!is_installed(engine, old_c) || !is_installed(engine, new_c) || old_c == new_c)
+        return FC_ERR_NOT_FOUND;
+    if (engine->running)
+        return FC_ERR_BUSY;
+    if (old_c->tenant != new_c->tenant)
+        return FC_ERR_PERMISSION;
+    uint32_t old_slot = fc_container_slot(engine, old_c);
+    uint32_t new_slot = fc_container_slot(engine, new_c);
+    for (uint32_t i = 0; i < engine->n_attachments; i++)
+        if (engine->attachments[i].container == new_slot)
+            return FC_ERR_STATE; /* the new one must come unattached */
+    /* Everything below is plain assignment: it cannot fail half way. */
+    for (uint32_t i = 0; i < engine->n_attachments; i++) {
+        fc_attachment_t *a = &engine->attachments[i];
+        if (a->container == old_slot) {
+            a->entry = (uint16_t)carry_entry(old_c, new_c, a->entry);
+            a->container = (uint8_t)new_slot;
+        }
+    }
+    new_c->state = old_c->state;
+    return fc_container_remove(engine, old_c);
+}
+
+/* ---- running ------------------------------------------------------------------------------ */
+
+static void record_run(fc_container_t *c, const fc_vm_t *vm, fc_status_t st)
+{
+    fc_container_stats_t *s = &c->stats;
+    s->runs++;
+    s->insns_last = vm->executed;
+    s->insns_total += vm->executed;
+    if (vm->max_depth > s->max_depth)
+        s->max_depth = vm->max_depth;
+    if (st != FC_OK) {
+        s->faults++;
+        s->last_fault = vm->fault;
+        s->last_fault.code = st;
+        if (!s->last_fault.reason)
+            s->last_fault.reason = fc_status_text(st);
+    }
+}
+
+typedef struct run_request {
+    uint32_t entry;
+    void *ctx;
+    size_t ctx_len;
+    uint32_t ctx_perm;
+    int hook; /* hook id, -1: direct call */
+    fc_trace_fn trace;
+    void *trace_user;
+} run_request_t;
+
+/* Prepare the shared VM for c and run it once. */
+static fc_status_t run_container(fc_engine_t *engine, fc_container_t *c,
+                                 const run_request_t *rq, uint64_t *r0)
+{
+    fc_vm_t *vm = &engine->vm;
+    fc_status_t st = fc_vm_init(vm, &c->prog, engine->stack, engine->stack_size);
+    if (st == FC_OK) {
+        fc_vm_set_helpers(vm, fc_engine_helpers(), &fc_engine_tenant_of(engine, c)->helpers);
+        st = fc_image_bind(&c->image, vm, c->ram_len ? engine->ram + c->ram_off : NULL);
+    }
+    if (st == FC_OK && rq->ctx && rq->ctx_len)
+        st = fc_vm_add_region(vm, rq->ctx, rq->ctx_len, rq->ctx_perm);
+    if (st != FC_OK) {
+        /* Not the container's doing, but it did not run: make it visible. */
+        memset(&vm->fault, 0, sizeof vm->fault);
+        vm->fault.reason = "engine could not prepare the VM for this container";
+        vm->executed = 0;
+        vm->max_depth = 0;
+        record_run(c, vm, st);
+        return st;
+    }
+    vm->budget = c->budget;
+    vm->user = engine;
+    vm->trace = rq->trace;
+    vm->trace_user = rq->trace_user;
+
+    engine->current = c;
+    engine->current_ctx = rq->ctx;
+    engine->current_ctx_len = rq->ctx_len;
+    engine->current_hook = rq->hook;
+    engine->running = 1;
+    uint64_t ctx_addr = (uint64_t)(uintptr_t)rq->ctx;
+#if FC_VM_TRACE
+    if (rq->trace)
+        st = fc_vm_run_traced(vm, rq->entry, ctx_addr, rq->ctx_len, r0);
+    else
+#endif
+        st = fc_vm_run(vm, rq->entry, ctx_addr, rq->ctx_len, r0);
+    engine->running = 0;
+    engine->current = NULL;
+    engine->current_ctx = NULL;
+    engine->current_ctx_len = 0;
+    engine->current_hook = -1;
+    record_run(c, vm, st);
+    return st;
+}
+
+fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_t ctx_len,
+                         int64_t *combined)
+{
+    if (combined)
+        *combined = 0;
+    const fc_hook_t *h = fc_hook_find(engine, hook_id);
+    if (!h)
+        return FC_ERR_NOT_FOUND;
+    if (engine->running)
+        return FC_ERR_BUSY;
+    if ((h->ctx_size != 0 && ctx_len != h->ctx_size) || (!ctx && ctx_len != 0))
+        return FC_ERR_INVALID_ARG;
+
+    run_request_t rq = {.ctx = ctx, .ctx_len = ctx_len, .ctx_perm = h->perm,
+                        .hook = (int)hook_id};
+    int64_t result = 0;
+    /* Attachments are sorted by hook then priority; nothing a container can
+     * do changes them while the hook fires. */
+    for (uint32_t i = 0; i < engine->n_attachments; i++) {
+        const fc_attachment_t *a = &engine->attachments[i];
+        fc_container_t *c = &engine->containers[a->container];
+        if (a->hook != hook_id || c->state != FC_CONTAINER_STARTED)
+            continue;
+        rq.entry = a->entry;
+        uint64_t r0 = 0;
+        if (run_container(engine, c, &rq, &r0) != FC_OK)
+            continue; /* recorded in c->stats; the next container runs */
+        int64_t v = (int64_t)r0;
+        if (h->policy == FC_POLICY_STOP_ON_NONZERO) {
+            if (v != 0) {
+                result = v;
+                break;
+            }
+            continue;
+        }
+        result = v;
+        if (h->policy == FC_POLICY_FIRST_ONLY ||
+            (h->policy == FC_POLICY_STOP_ON_NEGATIVE && v < 0))
+            break;
+    }
+    if (combined)
+        *combined = result;
+    return FC_OK;
+}
+
+fc_status_t fc_container_call_traced(fc_engine_t *engine, fc_container_t *c,
+                                     const char *entry_name, void *ctx, size_t len,
+                                     uint64_t *r0, fc_trace_fn trace, void *trace_user)
+{
+    if (!is_installed(engine, c))
+        return FC_ERR_NOT_FOUND;
+    if (engine->running)
+        return FC_ERR_BUSY;
+    if (!ctx && len != 0)
+        return FC_ERR_INVALID_ARG;
+    run_request_t rq = {.ctx = ctx, .ctx_len = len, .ctx_perm = FC_PERM_RW, .hook = -1,
+                        .trace = trace, .trace_user = trace_user};
+    fc_status_t st = resolve_entry(c, entry_name, &rq.entry);
+    if (st != FC_OK)
+        return st;
+    uint64_t scratch;
+    return run_container(engine, c, &rq, r0 ? r0 : &scratch);
+}
+
+fc_status_t fc_container_call(fc_engine_t *engine, fc_container_t *c, const char *entry_name,
+                              void *ctx, size_t len, uint64_t *r0)
+{
+    return fc_container_call_traced(engine, c, entry_name, ctx, len, r0, NULL, NULL);
+}
