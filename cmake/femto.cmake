@@ -73,10 +73,16 @@ function(fc_library name)
 endfunction()
 
 # _fc_add_ctest(TARGET LABELS...): register TARGET with ctest.
+# Each test runs in its own empty folder of the build tree, so files a test
+# writes into its working directory never land in the checkout and never
+# collide with its _san twin running in parallel. Fixtures are found through
+# FC_SHARED_DIR and FC_SOURCE_DIR (absolute paths).
 # A cmocka test that calls skip() exits 0; a skipped test must not count as
 # passed, so ctest fails any test whose output shows a skip.
 function(_fc_add_ctest target)
-  add_test(NAME ${target} COMMAND ${target} WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+  set(workdir ${CMAKE_CURRENT_BINARY_DIR}/run/${target})
+  file(MAKE_DIRECTORY ${workdir})
+  add_test(NAME ${target} COMMAND ${target} WORKING_DIRECTORY ${workdir})
   set_tests_properties(${target} PROPERTIES FAIL_REGULAR_EXPRESSION "\\[  SKIPPED \\]")
   if(ARGN)
     set_tests_properties(${target} PROPERTIES LABELS "${ARGN}")
