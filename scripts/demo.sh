@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${FC_BUILD:-build}
 FEMTO=$BUILD/femto
+[ -x "$FEMTO" ] || FEMTO=$BUILD/tools/femto/femto
 SRC=examples/asm/demo.s
 DATA=examples/asm/demo.data
 BIN=$BUILD/demo/demo.bin
@@ -18,7 +19,7 @@ step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 if [ ! -x "$FEMTO" ]; then
-    echo "demo: $FEMTO not found: build first (make build)" >&2
+    echo "demo: no femto CLI in $BUILD/ (nor $BUILD/tools/femto/): build first (make build)" >&2
     exit 1
 fi
 
@@ -38,4 +39,13 @@ step "Disassemble it"
 run "$FEMTO" disasm "$BIN"
 
 step "Verify and run it on the input of $DATA (\"abcde\"), expecting 0xc8f0"
-run "$FEMTO" conformance "$DATA"
+printf '$ %s\n' "$FEMTO conformance -v $DATA"
+rc=0
+out=$("$FEMTO" conformance -v "$DATA") || rc=$?
+echo "$out"
+# A skipped file is not a success: the demo passes only if the file ran and matched.
+if [ $rc -ne 0 ] || ! grep -q ": pass: " <<<"$out"; then
+    echo "demo: the program did not run to the expected result" >&2
+    exit 1
+fi
+printf '\ndemo: Fletcher-16 of "abcde" computed in the VM: 0xc8f0, as expected\n'
