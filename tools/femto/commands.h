@@ -1,0 +1,25 @@
+/* The femto CLI's commands: one row per command, one cmd_<name>.c each.
+ *
+ * To add a command: add a row here (keep the trailing backslash) and a file
+ * cmd_<name>.c defining `int fc_cmd_<name>(int argc, char **argv)`, where
+ * argv[0] is the command name; return the process exit status.
+ *
+ * Row: X(name, usage, one-line help) */
+#ifndef FEMTO_TOOLS_COMMANDS_H
+#define FEMTO_TOOLS_COMMANDS_H
+
+/* clang-format off */
+#define FC_COMMANDS(X)                                                                            \
+    X(asm, "FILE.s|FILE.data [-o FILE.bin]", "assemble into raw bytecode (little-endian slots)")  \
+    X(disasm, "FILE.bin|FILE.data", "disassemble raw bytecode, one instruction per line")        \
+    X(conformance, "[-v] PATH...", "run conformance .data files (or directories of them)")      \
+    X(plugin, "[MEMHEX [OPTIONS]]", "bpf_conformance plugin: program hex on stdin, prints r0")  \
+    X(bench, "[--runs N] FILE.data...", "run each program N times, check it, count insns/run")  \
+    /* end of the command list */
+/* clang-format on */
+
+#define FC_CMD_DECLARE_(name, usage, help) int fc_cmd_##name(int argc, char **argv);
+FC_COMMANDS(FC_CMD_DECLARE_)
+#undef FC_CMD_DECLARE_
+
+#endif
