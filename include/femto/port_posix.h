@@ -1,0 +1,75 @@
+/* Femto-Containers POSIX port: fc_port_t for Linux (femtod, the femto tool,
+ * tests). Ordinary C with libc.
+ *
+ *     fc_port_posix_t p;
+ *     if (fc_port_posix_init(&p, "/var/lib/femto") != 0) ...;
+ *     fc_engine_init(&engine, &p.port, stack, sizeof stack);
+ *
+ * - clock: CLOCK_MONOTONIC;
+ * - log: one line per call to stderr, or appended to a capture buffer;
+ * - storage: one file per record under state_dir (record "kv/t/1" is the
+ *   file state_dir/kv/t/1); a write goes to a temporary file in the same
+ *   directory, is fsync'ed, renamed over the record and the directory is
+ *   fsync'ed, so after a crash a reader sees the old or the new record;
+ * - sensors: FC_POSIX_SENSORS simulated, deterministic sensors (below);
+ * - entropy: getrandom();
+ * - crypto: OpenSSL's libcrypto, in src/port/posix/crypto*.c, which
+ *   provides fc_port_posix_crypto() (femto/port_posix_crypto.h); the build
+ *   defines FC_PORT_POSIX_HAVE_CRYPTO when such a file exists and init then
+ *   fills the crypto entries, else they stay NULL. */
+#ifndef FEMTO_PORT_POSIX_H
+#define FEMTO_PORT_POSIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "femto/port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FC_POSIX_SENSORS 8
+#define FC_POSIX_PATH_MAX 512
+
+/* Simulated sensor i: the n-th read (n = 0, 1, ...) returns
+ *     base + step * tri((n + phase) mod 20)
+ * where tri(k) = k for k <= 10 and 20 - k after (a triangle wave 0..10..0),
+ * base = 20000 + 1000 * i, step = 100, phase = (seed + i) mod 20;
+ * i.e. milli-degrees around 20-21 C. fc_port_posix_set_sensor() pins a
+ * sensor to a fixed value instead. */
+typedef struct fc_posix_sensor {
+    uint32_t reads;
+    int32_t fixed_value;
+    uint8_t fixed;
+} fc_posix_sensor_t;
+
+typedef struct fc_port_posix {
+    fc_port_t port; /* give &p->port to the engine; port.ctx == p */
+    char state_dir[FC_POSIX_PATH_MAX];
+    char *log_buf; /* capture: lines appended here (NUL-terminated), NULL: stderr */
+    size_t log_cap;
+    size_t log_len;
+    int log_level_max; /* lines above this level are dropped (default FC_LOG_DEBUG) */
+    uint32_t sensor_seed;
+    fc_posix_sensor_t sensors[FC_POSIX_SENSORS];
+    /* test hook: fail the next N storage writes with FC_ERR_STORAGE */
+    uint32_t fail_writes;
+} fc_port_posix_t;
+
+/* Fill p for state_dir (created if missing, with parents). Returns 0, or -1
+ * with errno set when the directory cannot be created or the path is too
+ * long. */
+int fc_port_posix_init(fc_port_posix_t *p, const char *state_dir);
+
+/* Send log lines to buf[0..cap) (each line followed by '\n', always
+ * NUL-terminated, excess dropped) instead of stderr. buf NULL: stderr. */
+void fc_port_posix_capture_log(fc_port_posix_t *p, char *buf, size_t cap);
+
+void fc_port_posix_set_sensor(fc_port_posix_t *p, uint32_t index, int32_t value);
+void fc_port_posix_set_sensor_seed(fc_port_posix_t *p, uint32_t seed);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
