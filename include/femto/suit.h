@@ -1,0 +1,443 @@
+/* Femto-Containers SUIT layer: a bounded CBOR decoder, SUIT envelope and
+ * manifest decoding (draft-ietf-suit-manifest-37), COSE_Sign1
+ * authentication, command-sequence evaluation and payload checks.
+ *
+ * Freestanding C11: no allocation, no global state, no copies. Every
+ * decoded string is a (pointer, length) pair into the caller's input
+ * buffer, which must outlive the decoded structs. Every limit is a
+ * build-time constant below. docs/suit-profile.md says which subset of
+ * SUIT is used and documents our extension (the femto install parameter).
+ *
+ * Typical install flow (engine side):
+ *
+ *     fc_suit_manifest_t m;  fc_suit_result_t r;  fc_error_t err;  size_t k;
+ *     fc_suit_decode(env, len, &m, &err);                      // structure
+ *     fc_suit_authenticate(&m, port, keys, n_keys, &k, &err);  // digest+COSE
+ *     fc_suit_check_sequence(&m, stored_seq, &err);           // anti-rollback
+ *     fc_suit_evaluate(&m, port, &device, FC_SUIT_RUN_INSTALL, &r, &err);
+ *     // r.component[0]: slot, femto params, integrated payload or uri
+ *     fc_suit_check_payload(&r.component[0].params, port, img, img_len, &err);
+ *
+ * Errors: every function returns FC_OK or a code from status.h and fills
+ * err (code, where = byte offset in the envelope, reason). */
+#ifndef FEMTO_SUIT_H
+#define FEMTO_SUIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "femto/port.h"
+#include "femto/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- build-time limits (override with -D) ------------------------------ */
+#ifndef FC_CBOR_MAX_DEPTH
+#define FC_CBOR_MAX_DEPTH 16 /* nested arrays/maps/tags in one CBOR item */
+#endif
+#ifndef FC_SUIT_MAX_COMPONENTS
+#define FC_SUIT_MAX_COMPONENTS 4
+#endif
+#ifndef FC_SUIT_MAX_ID_PARTS
+#define FC_SUIT_MAX_ID_PARTS 4 /* bstr elements of one component identifier */
+#endif
+#ifndef FC_SUIT_MAX_SIGNATURES
+#define FC_SUIT_MAX_SIGNATURES 2 /* authentication blocks kept */
+#endif
+#ifndef FC_SUIT_MAX_PAYLOADS
+#define FC_SUIT_MAX_PAYLOADS 2 /* integrated payloads in one envelope */
+#endif
+#ifndef FC_SUIT_MAX_HOOKS
+#define FC_SUIT_MAX_HOOKS 4 /* hooks named in one femto install parameter */
+#endif
+#ifndef FC_SUIT_MAX_NESTING
+#define FC_SUIT_MAX_NESTING 3 /* try-each / run-sequence inside each other */
+#endif
+#define FC_SUIT_MAX_PROTECTED 64 /* bytes of a COSE protected header */
+
+/* ======================================================================
+ * Bounded CBOR decoder (RFC 8949).
+ *
+ * Accepted: major types 0-7 with definite lengths up to 64 bits, tags of
+ * any number, false/true/null. Refused, with FC_ERR_CBOR and a reason:
+ * indefinite lengths and "break", reserved additional information 28-30,
+ * simple values other than false/true/null (undefined, unassigned, floats),
+ * and NON-MINIMAL heads (an argument that fits a shorter encoding): SUIT
+ * requires deterministic encoding and refusing alternatives removes
+ * malleability. Refused with FC_ERR_CBOR_LIMIT: a string or a count of
+ * elements larger than the bytes left, nesting deeper than
+ * FC_CBOR_MAX_DEPTH.
+ * ==================================================================== */
+
+typedef struct fc_suit_bytes {
+    const uint8_t *ptr;
+    size_t len;
+} fc_suit_bytes_t;
+
+enum fc_cbor_type {
+    FC_CBOR_UINT = 0,
+    FC_CBOR_NINT = 1, /* value is -1 - val */
+    FC_CBOR_BSTR = 2,
+    FC_CBOR_TSTR = 3,
+    FC_CBOR_ARRAY = 4,
+    FC_CBOR_MAP = 5,
+    FC_CBOR_TAG = 6,
+    FC_CBOR_SIMPLE = 7 /* val: 20 false, 21 true, 22 null */
+};
+
+#define FC_CBOR_FALSE 20
+#define FC_CBOR_TRUE 21
+#define FC_CBOR_NULL 22
+
+/* One decoded head. For strings, str points at the content (len = val).
+ * For arrays/maps val is the element/pair count, for tags the tag number. */
+typedef struct fc_cbor_item {
+    uint8_t type;       /* enum fc_cbor_type */
+    uint64_t val;       /* argument */
+    fc_suit_bytes_t str; /* string content (BSTR/TSTR) */
+    size_t offset;      /* absolute offset of the head (see fc_cbor_t.base) */
+} fc_cbor_item_t;
+
+/* A cursor over buf[0..len). base is added to every offset reported, so a
+ * decoder over a bstr-wrapped element reports offsets in the outer input. */
+typedef struct fc_cbor {
+    const uint8_t *buf;
+    size_t len;
+    size_t pos;
+    size_t base;
+} fc_cbor_t;
+
+void fc_cbor_init(fc_cbor_t *c, const uint8_t *buf, size_t len, size_t base);
+/* Decode one head and, for strings, consume the content. */
+int fc_cbor_next(fc_cbor_t *c, fc_cbor_item_t *item, fc_error_t *err);
+/* Peek at the next head without consuming it. */
+int fc_cbor_peek(const fc_cbor_t *c, fc_cbor_item_t *item, fc_error_t *err);
+/* Skip one complete item (nested arrays, maps and tags included). */
+int fc_cbor_skip(fc_cbor_t *c, fc_error_t *err);
+/* Check that buf holds exactly one well-formed item (no trailing bytes). */
+int fc_cbor_check(const uint8_t *buf, size_t len, size_t base, fc_error_t *err);
+static inline int fc_cbor_at_end(const fc_cbor_t *c) { return c->pos >= c->len; }
+
+/* Typed reads: FC_ERR_SUIT_FORMAT with `what` in the reason when the item
+ * has another type. fc_cbor_int reads a uint or nint that fits int64. */
+int fc_cbor_uint(fc_cbor_t *c, uint64_t *v, fc_error_t *err);
+int fc_cbor_int(fc_cbor_t *c, int64_t *v, fc_error_t *err);
+int fc_cbor_bstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err);
+int fc_cbor_tstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err);
+int fc_cbor_array(fc_cbor_t *c, uint64_t *count, fc_error_t *err);
+int fc_cbor_map(fc_cbor_t *c, uint64_t *count, fc_error_t *err);
+int fc_cbor_tag(fc_cbor_t *c, uint64_t *tag, fc_error_t *err);
+
+/* ======================================================================
+ * SUIT envelope and manifest
+ * ==================================================================== */
+
+/* COSE algorithm ids */
+#define FC_COSE_ALG_SHA256 (-16)
+#define FC_COSE_ALG_EDDSA (-8)   /* EdDSA (RFC 9053); Ed25519 keys only here */
+#define FC_COSE_ALG_ED25519 (-19) /* draft-ietf-suit-mti */
+#define FC_COSE_ALG_ES256 (-7)
+#define FC_COSE_ALG_ESP256 (-9)
+#define FC_COSE_TAG_SIGN1 18
+#define FC_SUIT_TAG_ENVELOPE 107
+
+/* Our private-use SUIT parameter (suit-parameter-custom, a negative key):
+ * bstr .cbor femto-install map; see docs/suit-profile.md. */
+#define FC_SUIT_PARAM_FEMTO (-257)
+enum fc_suit_femto_key {
+    FC_SUIT_FEMTO_HOOKS = 1,    /* [+ tstr] hook names */
+    FC_SUIT_FEMTO_PRIORITY = 2, /* int */
+    FC_SUIT_FEMTO_BUDGET = 3,   /* uint: instruction budget per run */
+    FC_SUIT_FEMTO_ENTRY = 4     /* tstr: entry function name */
+};
+/* Default identity of a femto device (docs/suit-profile.md): vendor-id =
+ * UUIDv5(DNS, "femto-containers.invalid") e5168149-3f1f-5dd7-9930-71be23d3187b,
+ * class-id = UUIDv5(vendor-id, "femtod") c752c419-fba8-582d-aed2-0deaba0f7edb.
+ * A board may define its own class-id. */
+#define FC_SUIT_FEMTO_VENDOR_ID                                                                    \
+    {0xe5, 0x16, 0x81, 0x49, 0x3f, 0x1f, 0x5d, 0xd7,                                               \
+     0x99, 0x30, 0x71, 0xbe, 0x23, 0xd3, 0x18, 0x7b}
+#define FC_SUIT_FEMTOD_CLASS_ID                                                                    \
+    {0xc7, 0x52, 0xc4, 0x19, 0xfb, 0xa8, 0x58, 0x2d,                                               \
+     0xae, 0xd2, 0x0d, 0xea, 0xba, 0x0f, 0x7e, 0xdb}
+/* component identifier of a container slot: [ 'femto', '<decimal slot>' ] */
+#define FC_SUIT_FEMTO_ID "femto"
+
+/* Manifest member keys (draft 37) */
+enum fc_suit_member {
+    FC_SUIT_ENV_AUTH = 2,
+    FC_SUIT_ENV_MANIFEST = 3,
+    FC_SUIT_MANIFEST_VERSION = 1,
+    FC_SUIT_MANIFEST_SEQUENCE = 2,
+    FC_SUIT_COMMON = 3,
+    FC_SUIT_REFERENCE_URI = 4,
+    FC_SUIT_VALIDATE = 7,
+    FC_SUIT_LOAD = 8,
+    FC_SUIT_INVOKE = 9,
+    FC_SUIT_PAYLOAD_FETCH = 16,
+    FC_SUIT_INSTALL = 20,
+    FC_SUIT_TEXT = 23,
+    FC_SUIT_COMMON_COMPONENTS = 2,
+    FC_SUIT_COMMON_SHARED = 4
+};
+
+/* Commands (conditions and directives) */
+enum fc_suit_command {
+    FC_SUIT_COND_VENDOR = 1,
+    FC_SUIT_COND_CLASS = 2,
+    FC_SUIT_COND_IMAGE_MATCH = 3,
+    FC_SUIT_COND_COMPONENT_SLOT = 5,
+    FC_SUIT_COND_CHECK_CONTENT = 6,
+    FC_SUIT_COND_ABORT = 14,
+    FC_SUIT_COND_DEVICE = 24,
+    FC_SUIT_DIR_SET_COMPONENT_INDEX = 12,
+    FC_SUIT_DIR_TRY_EACH = 15,
+    FC_SUIT_DIR_WRITE = 18,
+    FC_SUIT_DIR_OVERRIDE_PARAMETERS = 20,
+    FC_SUIT_DIR_FETCH = 21,
+    FC_SUIT_DIR_COPY = 22,
+    FC_SUIT_DIR_INVOKE = 23,
+    FC_SUIT_DIR_SWAP = 31,
+    FC_SUIT_DIR_RUN_SEQUENCE = 32
+};
+
+/* Parameters */
+enum fc_suit_parameter {
+    FC_SUIT_PARAM_VENDOR_ID = 1,
+    FC_SUIT_PARAM_CLASS_ID = 2,
+    FC_SUIT_PARAM_IMAGE_DIGEST = 3,
+    FC_SUIT_PARAM_COMPONENT_SLOT = 5,
+    FC_SUIT_PARAM_STRICT_ORDER = 12,
+    FC_SUIT_PARAM_SOFT_FAILURE = 13,
+    FC_SUIT_PARAM_IMAGE_SIZE = 14,
+    FC_SUIT_PARAM_CONTENT = 18,
+    FC_SUIT_PARAM_URI = 21,
+    FC_SUIT_PARAM_SOURCE_COMPONENT = 22,
+    FC_SUIT_PARAM_INVOKE_ARGS = 23,
+    FC_SUIT_PARAM_DEVICE_ID = 24,
+    FC_SUIT_PARAM_FETCH_ARGS = 25
+};
+
+typedef struct fc_suit_digest {
+    int64_t alg;           /* COSE hash algorithm, -16 = SHA-256 */
+    fc_suit_bytes_t bytes; /* digest bytes */
+} fc_suit_digest_t;
+
+/* One COSE_Sign1 authentication block. */
+typedef struct fc_suit_signature {
+    int64_t alg;                   /* from the protected header */
+    fc_suit_bytes_t protected_hdr; /* content of the protected bstr */
+    fc_suit_bytes_t signature;
+    fc_suit_bytes_t kid; /* header 4 if present (protected or not), else empty */
+    size_t offset;       /* of the block in the envelope */
+} fc_suit_signature_t;
+
+enum fc_suit_section_state {
+    FC_SUIT_ABSENT = 0,   /* not in the manifest */
+    FC_SUIT_INLINE,       /* bstr inside the manifest */
+    FC_SUIT_SEVERED,      /* manifest holds a digest; element in the envelope */
+    FC_SUIT_SEVERED_MISSING /* manifest holds a digest; element not supplied */
+};
+
+/* A bstr-wrapped member (command sequence or text). */
+typedef struct fc_suit_section {
+    uint8_t state;            /* enum fc_suit_section_state */
+    fc_suit_bytes_t wrapped;  /* the bstr including its CBOR head */
+    fc_suit_bytes_t content;  /* the bstr content (the encoded sequence) */
+    fc_suit_digest_t digest;  /* SEVERED / SEVERED_MISSING: from the manifest */
+    size_t offset;            /* of the content in the envelope */
+} fc_suit_section_t;
+
+typedef struct fc_suit_component_id {
+    fc_suit_bytes_t raw; /* the encoded identifier array */
+    size_t n_parts;
+    fc_suit_bytes_t part[FC_SUIT_MAX_ID_PARTS];
+} fc_suit_component_id_t;
+
+typedef struct fc_suit_payload {
+    fc_suit_bytes_t key; /* text key, e.g. "#app" */
+    fc_suit_bytes_t data;
+    size_t offset;
+} fc_suit_payload_t;
+
+typedef struct fc_suit_manifest {
+    fc_suit_bytes_t envelope;
+    /* authentication wrapper */
+    fc_suit_bytes_t digest_wrapped; /* bstr .cbor SUIT_Digest, head included */
+    fc_suit_bytes_t digest_cbor;    /* its content: the COSE detached payload */
+    fc_suit_digest_t digest;        /* over manifest_wrapped */
+    size_t n_signatures;            /* COSE_Sign1 blocks kept */
+    size_t n_auth_blocks;           /* all blocks, of any kind */
+    fc_suit_signature_t signature[FC_SUIT_MAX_SIGNATURES];
+    /* manifest */
+    fc_suit_bytes_t manifest_wrapped; /* bstr head included: what the digest covers */
+    fc_suit_bytes_t manifest;         /* content */
+    size_t manifest_offset;           /* of the content in the envelope */
+    uint64_t version;
+    uint64_t sequence_number;
+    fc_suit_bytes_t reference_uri; /* empty when absent */
+    uint32_t manifest_keys;        /* bit k set: member k (1..31) present */
+    uint32_t envelope_keys;        /* bit k set: envelope member k present */
+    size_t n_components;
+    fc_suit_component_id_t component[FC_SUIT_MAX_COMPONENTS];
+    fc_suit_section_t shared; /* common's shared sequence (INLINE or ABSENT) */
+    fc_suit_section_t validate, load, invoke, payload_fetch, install, text;
+    size_t n_payloads;
+    fc_suit_payload_t payload[FC_SUIT_MAX_PAYLOADS];
+} fc_suit_manifest_t;
+
+/* Decode and check the structure of an envelope (tag 107). No crypto. */
+int fc_suit_decode(const uint8_t *env, size_t len, fc_suit_manifest_t *out, fc_error_t *err);
+
+/* ---- authentication ---------------------------------------------------- */
+enum fc_suit_key_type { FC_SUIT_KEY_ED25519 = 1, FC_SUIT_KEY_P256 = 2 };
+
+typedef struct fc_suit_key {
+    uint8_t type;           /* enum fc_suit_key_type */
+    uint8_t public_key[65]; /* Ed25519: 32 bytes; P-256: 0x04||x||y */
+} fc_suit_key_t;
+
+/* Check the SHA-256 digest of the manifest bstr, then each COSE_Sign1 block
+ * against each key of a matching type (Ed25519: alg -8/-19; P-256: -7/-9,
+ * only if port->es256_verify exists). The first block that verifies wins:
+ * *which_key = index of the key. Then checks the digest of every severed
+ * member supplied in the envelope. FC_ERR_DIGEST, FC_ERR_SIGNATURE,
+ * FC_ERR_SUIT_FORMAT (no authentication block), FC_ERR_SUIT_UNSUPPORTED. */
+int fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *port,
+                         const fc_suit_key_t *keys, size_t n_keys, size_t *which_key,
+                         fc_error_t *err);
+
+/* FC_ERR_ROLLBACK unless m->sequence_number > installed. */
+int fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t installed, fc_error_t *err);
+
+/* ---- command sequences ------------------------------------------------- */
+
+/* What one step of a command sequence is, as given to a walker. */
+enum fc_suit_step_kind {
+    FC_SUIT_STEP_COMMAND,   /* a condition, directive or custom command */
+    FC_SUIT_STEP_PARAMETER, /* one parameter of an override-parameters */
+    FC_SUIT_STEP_CONTROL    /* set-component-index, override-parameters, try-each,
+                               run-sequence: reported before the walker applies it */
+};
+
+typedef struct fc_suit_step {
+    uint8_t kind;        /* enum fc_suit_step_kind */
+    uint8_t sequence;    /* manifest key of the sequence: 4 (shared), 7, 8, 9, 16, 20 */
+    uint32_t components; /* bit i: applies to component i */
+    int64_t id;          /* command id, or parameter key */
+    fc_cbor_item_t arg;  /* head of the argument (command) or value (parameter) */
+    fc_suit_bytes_t raw; /* the whole encoded argument / value */
+} fc_suit_step_t;
+
+/* Called for every command and every parameter an override-parameters sets
+ * (set-component-index, try-each, run-sequence and override-parameters are
+ * interpreted by the walker). A non-FC_OK return stops the walk (inside a
+ * try-each, FC_ERR_CONDITION moves on to the next alternative). */
+typedef int (*fc_suit_visit_fn)(void *ctx, const fc_suit_step_t *step, fc_error_t *err);
+
+/* Walk one sequence (a manifest member key: 4 = shared, 7, 8, 9, 16, 20).
+ * all_branches: visit every try-each alternative (survey), instead of
+ * stopping at the first that succeeds. FC_OK if the sequence is absent. */
+int fc_suit_walk(const fc_suit_manifest_t *m, int sequence, int all_branches,
+                 fc_suit_visit_fn visit, void *ctx, fc_error_t *err);
+
+/* The device as SUIT conditions see it. */
+typedef struct fc_suit_device {
+    uint8_t vendor_id[16];
+    uint8_t class_id[16];
+    const uint8_t *device_id; /* 16 bytes, or NULL if the device has none */
+} fc_suit_device_t;
+
+/* Parameters in effect for one component. */
+enum fc_suit_param_bit {
+    FC_SUIT_HAS_VENDOR = 1u << 0,
+    FC_SUIT_HAS_CLASS = 1u << 1,
+    FC_SUIT_HAS_DIGEST = 1u << 2,
+    FC_SUIT_HAS_SLOT = 1u << 3,
+    FC_SUIT_HAS_SIZE = 1u << 4,
+    FC_SUIT_HAS_URI = 1u << 5,
+    FC_SUIT_HAS_SOURCE = 1u << 6,
+    FC_SUIT_HAS_DEVICE = 1u << 7,
+    FC_SUIT_HAS_FEMTO = 1u << 8,
+    FC_SUIT_HAS_INVOKE_ARGS = 1u << 9
+};
+
+typedef struct fc_suit_femto {
+    size_t n_hooks;
+    fc_suit_bytes_t hook[FC_SUIT_MAX_HOOKS];
+    int64_t priority;   /* 0 if absent */
+    uint64_t budget;    /* 0 if absent: the tenant's default */
+    fc_suit_bytes_t entry; /* empty if absent */
+} fc_suit_femto_t;
+
+typedef struct fc_suit_params {
+    uint32_t has; /* enum fc_suit_param_bit */
+    fc_suit_bytes_t vendor_id, class_id, device_id;
+    fc_suit_digest_t image_digest;
+    uint64_t image_size;
+    uint64_t component_slot;
+    uint64_t source_component;
+    fc_suit_bytes_t uri;
+    fc_suit_bytes_t invoke_args;
+    fc_suit_femto_t femto;
+} fc_suit_params_t;
+
+enum fc_suit_action_bit {
+    FC_SUIT_DID_FETCH = 1u << 0,
+    FC_SUIT_DID_COPY = 1u << 1,
+    FC_SUIT_DID_WRITE = 1u << 2,
+    FC_SUIT_DID_INVOKE = 1u << 3,
+    FC_SUIT_IMAGE_MATCHED = 1u << 4, /* image-match checked on an integrated payload */
+    FC_SUIT_IMAGE_PENDING = 1u << 5  /* image-match needs the fetched payload:
+                                        call fc_suit_check_payload */
+};
+
+typedef struct fc_suit_component_result {
+    fc_suit_params_t params;
+    uint32_t actions;            /* enum fc_suit_action_bit */
+    const fc_suit_payload_t *payload; /* integrated payload fetched, or NULL */
+    int has_femto_slot;          /* component id is [ 'femto', '<slot>' ] */
+    uint32_t femto_slot;
+} fc_suit_component_result_t;
+
+typedef struct fc_suit_result {
+    size_t n_components;
+    fc_suit_component_result_t component[FC_SUIT_MAX_COMPONENTS];
+} fc_suit_result_t;
+
+/* Which sequences fc_suit_evaluate runs, after the shared sequence. */
+enum fc_suit_run {
+    FC_SUIT_RUN_INSTALL = 1, /* payload-fetch, install, validate */
+    FC_SUIT_RUN_BOOT = 2     /* validate, load, invoke */
+};
+
+/* Run the shared sequence then the sequences of `run` against `device`:
+ * parameters are applied, vendor/class/device conditions checked,
+ * fetch of "#key" resolves an integrated payload, image-match is checked on
+ * an integrated payload or marked pending for a fetched one. Call it only
+ * on an authenticated manifest. FC_ERR_CONDITION (which condition, where),
+ * FC_ERR_SUIT_FORMAT, FC_ERR_SUIT_UNSUPPORTED, FC_ERR_DIGEST, FC_ERR_SIZE. */
+int fc_suit_evaluate(const fc_suit_manifest_t *m, const fc_port_t *port,
+                     const fc_suit_device_t *device, int run, fc_suit_result_t *out,
+                     fc_error_t *err);
+
+/* Check a payload against image-digest (SHA-256) and image-size.
+ * FC_ERR_SIZE, FC_ERR_DIGEST, FC_ERR_SUIT_FORMAT (parameter missing),
+ * FC_ERR_SUIT_UNSUPPORTED (digest algorithm). */
+int fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *port, const uint8_t *data,
+                          size_t len, fc_error_t *err);
+
+/* Decode an encoded SUIT_Digest [alg, bytes]; base = its offset for errors. */
+int fc_suit_decode_digest(const fc_suit_bytes_t *cbor, size_t base, fc_suit_digest_t *d,
+                          fc_error_t *err);
+
+/* Decode the femto install parameter (bstr content) into f. */
+int fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_suit_femto_t *f,
+                         fc_error_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
