@@ -64,11 +64,17 @@ static inline uint64_t swap64(uint64_t x)
  * behaviour of >> on negative values. n is already masked. */
 static inline uint64_t sar64(uint64_t x, unsigned n)
 {
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+    return (uint64_t)((int64_t)x >> n); /* arithmetic in GCC and clang (documented) */
+#endif
     uint64_t sign = (uint64_t)0 - (x >> 63);
     return n ? (x >> n) | (sign << (63 - n) << 1) : x;
 }
 static inline uint32_t sar32(uint32_t x, unsigned n)
 {
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+    return (uint32_t)((int32_t)x >> n);
+#endif
     uint32_t sign = (uint32_t)0 - (x >> 31);
     return n ? (x >> n) | (sign << (31 - n) << 1) : x;
 }
@@ -108,12 +114,19 @@ static inline uint32_t smod32(uint32_t a, uint32_t b)
     return (uint32_t)((int32_t)a % (int32_t)b);
 }
 
-/* Sign extension from 8/16/32 bits without implementation-defined casts. */
+/* Sign extension from 8/16/32 bits. GCC and clang define >> on a negative
+ * value as arithmetic (documented implementation-defined behaviour), which
+ * is two instructions; the portable form is for other compilers. */
 static inline uint64_t sext(uint64_t x, unsigned bits)
 {
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+    unsigned k = 64 - bits;
+    return (uint64_t)((int64_t)(x << k) >> k);
+#else
     uint64_t m = (uint64_t)1 << (bits - 1);
     x &= (m << 1) - 1;
     return (x ^ m) - m;
+#endif
 }
 
 /* Atomic read-modify-write. A container runs to completion on one thread
@@ -211,16 +224,134 @@ static fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
     return why ? code : FC_OK;
 }
 
-#define FC_INTERP_NAME fc_vm_run
+/* Fused instructions of the pre-decoded form: clang idioms that are two or
+ * three slots in eBPF and one handler here. */
+enum fused_op { FUSED_ZEXT, FUSED_ZEXT_MOV, FUSED_SEXT, FUSED_ADD3, FUSED_ADDK3, FUSED_COUNT };
+
+#if FC_COMPUTED_GOTO
+static int is_insn(const fc_insn_t *t, uint32_t n, uint32_t i, uint8_t opcode, unsigned dst,
+                   int32_t imm)
+{
+    return i < n && t[i].opcode == opcode && FC_INSN_DST(t[i]) == dst && t[i].imm == imm &&
+           t[i].offset == 0;
+}
+
+/* Which fused handler, if any, can stand for the slots starting at i. Each
+ * slot is considered on its own: a jump into the middle of a fused group
+ * lands on that slot's own handler, so fusion never changes what a jump
+ * sees. Fused groups contain no jump and nothing that can fault. */
+static int fusion_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
+{
+    fc_insn_t a = t[i];
+    unsigned d = FC_INSN_DST(a);
+    int is_mov = a.opcode == 0xbf && a.offset == 0 && a.imm == 0;
+    if (is_mov && is_insn(t, n, i + 1, 0x67, d, 32) && is_insn(t, n, i + 2, 0x77, d, 32))
+        return FUSED_ZEXT_MOV;
+    if (is_mov && i + 1 < n && t[i + 1].opcode == 0x0f && FC_INSN_DST(t[i + 1]) == d &&
+        FC_INSN_SRC(t[i + 1]) != d && t[i + 1].offset == 0 && t[i + 1].imm == 0) {
+        x->offset = (int16_t)(FC_INSN_SRC(t[i + 1]) * 8);
+        return FUSED_ADD3;
+    }
+    if (is_mov && i + 1 < n && t[i + 1].opcode == 0x07 && FC_INSN_DST(t[i + 1]) == d &&
+        t[i + 1].offset == 0) {
+        x->imm = t[i + 1].imm;
+        return FUSED_ADDK3;
+    }
+    if (a.opcode == 0x67 && a.offset == 0 && (a.imm == 32 || a.imm == 48 || a.imm == 56)) {
+        if (a.imm == 32 && is_insn(t, n, i + 1, 0x77, d, 32))
+            return FUSED_ZEXT;
+        if (is_insn(t, n, i + 1, 0xc7, d, a.imm)) {
+            x->imm = 64 - a.imm;
+            return FUSED_SEXT;
+        }
+    }
+    return -1;
+}
+
+static void translate(const fc_program_t *prog, fc_xinsn_t *x, const void *const *dispatch,
+                      const void *const *fused)
+{
+    const fc_insn_t *t = prog->text;
+    for (uint32_t i = 0; i < prog->len; i++) {
+        x[i].handler = dispatch[t[i].opcode];
+        x[i].dst8 = (uint8_t)(FC_INSN_DST(t[i]) * 8);
+        x[i].src8 = (uint8_t)(FC_INSN_SRC(t[i]) * 8);
+        x[i].offset = t[i].offset;
+        x[i].imm = t[i].imm;
+        if (t[i].opcode == 0x18) { /* keep lddw's second slot intact */
+            if (i + 1 < prog->len) {
+                x[i + 1].handler = dispatch[0];
+                x[i + 1].dst8 = x[i + 1].src8 = 0;
+                x[i + 1].offset = 0;
+                x[i + 1].imm = t[i + 1].imm;
+            }
+            i++;
+            continue;
+        }
+        fc_xinsn_t f = x[i];
+        int k = fusion_at(t, prog->len, i, &f);
+        if (k >= 0) {
+            f.handler = fused[k];
+            x[i] = f;
+        }
+    }
+}
+#endif
+
+#define FC_INTERP_NAME run_in_place
 #define FC_INTERP_TRACE 0
+#define FC_INTERP_XLATE 0
+#define FC_INTERP_LINKAGE static
+#include "interp_body.h"
+#undef FC_INTERP_LINKAGE
+#undef FC_INTERP_NAME
+#undef FC_INTERP_TRACE
+#undef FC_INTERP_XLATE
+
+#if FC_COMPUTED_GOTO
+#define FC_INTERP_NAME run_xlate
+#define FC_INTERP_TRACE 0
+#define FC_INTERP_XLATE 1
 #include "interp_body.h"
 #undef FC_INTERP_NAME
 #undef FC_INTERP_TRACE
+#undef FC_INTERP_XLATE
+#endif
 
 #if FC_VM_TRACE
 #define FC_INTERP_NAME fc_vm_run_traced
 #define FC_INTERP_TRACE 1
+#define FC_INTERP_XLATE 0
+#define FC_INTERP_LINKAGE
 #include "interp_body.h"
+#undef FC_INTERP_LINKAGE
 #undef FC_INTERP_NAME
 #undef FC_INTERP_TRACE
+#undef FC_INTERP_XLATE
 #endif
+
+fc_status_t fc_vm_run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0)
+{
+#if FC_COMPUTED_GOTO
+    if (vm->prog && vm->prog->xlate)
+        return run_xlate(vm, entry, r1, r2, r0, NULL, NULL);
+#endif
+    return run_in_place(vm, entry, r1, r2, r0);
+}
+
+fc_status_t fc_program_translate(fc_program_t *prog, fc_xinsn_t *buf, size_t cap)
+{
+#if FC_COMPUTED_GOTO
+    if (!prog->verified || !buf || cap < prog->len)
+        return FC_ERR_BAD_CONFIG;
+    uint64_t unused;
+    run_xlate(NULL, 0, 0, 0, &unused, prog, buf);
+    prog->xlate = buf;
+    return FC_OK;
+#else
+    (void)prog;
+    (void)buf;
+    (void)cap;
+    return FC_ERR_BAD_CONFIG;
+#endif
+}

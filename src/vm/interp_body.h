@@ -9,15 +9,31 @@
  * loop needs a taken jump, so the budget bounds every run; straight-line
  * code between two checks is bounded by the program's length. */
 
-/* The current instruction is w (its 8 bytes as a little-endian word). */
-#define OPC ((unsigned)(w & 0xffu))
+#if FC_INTERP_XLATE
+/* Pre-decoded slots: registers are byte offsets into the register file. */
+#define SLOT_T fc_xinsn_t
+#define DST (*(uint64_t *)(void *)((char *)reg + pc->dst8))
+#define SRC (*(uint64_t *)(void *)((char *)reg + pc->src8))
+#define REG3 (*(uint64_t *)(void *)((char *)reg + (uint16_t)pc->offset))
+#define SRC_IS_R10 (pc->src8 == 80)
+#define DST_IS_R10 (pc->dst8 == 80)
+#define SRC_INDEX ((unsigned)pc->src8 >> 3)
+#define OFF ((int64_t)pc->offset)
+#define IMM ((int64_t)pc->imm)
+#else
+/* In place: the current instruction is w, its 8 bytes as a LE word. */
+#define SLOT_T fc_insn_t
 #define DSTI ((unsigned)(w >> 8) & 0xfu)
 #define SRCI ((unsigned)(w >> 12) & 0xfu)
-#define OFF ((int64_t)(int16_t)(uint16_t)(w >> 16))
-#define IMM ((int64_t)(int32_t)(uint32_t)(w >> 32))
-#define UIMM ((uint64_t)IMM)
 #define DST reg[DSTI]
 #define SRC reg[SRCI]
+#define SRC_IS_R10 (SRCI == 10)
+#define DST_IS_R10 (DSTI == 10)
+#define SRC_INDEX SRCI
+#define OFF ((int64_t)(int16_t)(uint16_t)(w >> 16))
+#define IMM ((int64_t)(int32_t)(uint32_t)(w >> 32))
+#endif
+#define UIMM ((uint64_t)IMM)
 #define DST32 ((uint32_t)DST)
 #define SRC32 ((uint32_t)SRC)
 #define PC_INDEX ((uint32_t)(pc - text))
@@ -28,13 +44,16 @@
 #define TRACE_STEP() ((void)0)
 #endif
 
-#if FC_COMPUTED_GOTO
+#if FC_INTERP_XLATE
+#define OP(opc) L_##opc
+#define DISPATCH() goto *pc->handler
+#elif FC_COMPUTED_GOTO
 #define OP(opc) L_##opc
 #define DISPATCH()                                                                                 \
     do {                                                                                           \
         TRACE_STEP();                                                                              \
         w = fetch(pc);                                                                             \
-        goto *dispatch[OPC];                                                                       \
+        goto *dispatch[w & 0xffu];                                                                 \
     } while (0)
 #else
 #define OP(opc) case opc
@@ -65,12 +84,15 @@
 
 /* Memory: r10-relative accesses were proven inside the frame by the
  * verifier; everything else is checked against the last region that
- * matched (one compare: cached regions are at least 8 bytes long, so
- * len - size cannot wrap), then against all regions. */
+ * matched, then the stack, then all regions. Each fast test is one compare:
+ * cached regions are at least 8 bytes long, so len - size cannot wrap, and
+ * an address below start wraps to a huge offset. */
 #define CHECKED(ptr, addr_expr, size, perm, cache_start, cache_len)                                \
     do {                                                                                           \
         uint64_t a_ = (addr_expr);                                                                 \
         if (FC_LIKELY(a_ - cache_start <= cache_len - (size))) {                                   \
+            ptr = (void *)(uintptr_t)a_;                                                           \
+        } else if (a_ - stack_start <= stack_len - (size)) {                                       \
             ptr = (void *)(uintptr_t)a_;                                                           \
         } else {                                                                                   \
             int i_ = region_lookup(vm, a_, (size), (perm));                                        \
@@ -86,7 +108,7 @@
 #define LOAD(size, ld, conv)                                                                       \
     do {                                                                                           \
         void *p_;                                                                                  \
-        if (SRCI == 10)                                                                            \
+        if (SRC_IS_R10)                                                                            \
             p_ = (void *)(uintptr_t)(reg[10] + (uint64_t)OFF);                                     \
         else                                                                                       \
             CHECKED(p_, SRC + (uint64_t)OFF, size, FC_PERM_READ, rd_start, rd_len);                \
@@ -96,11 +118,26 @@
 #define STORE(size, st, value)                                                                     \
     do {                                                                                           \
         void *p_;                                                                                  \
-        if (DSTI == 10)                                                                            \
+        if (DST_IS_R10)                                                                            \
             p_ = (void *)(uintptr_t)(reg[10] + (uint64_t)OFF);                                     \
         else                                                                                       \
             CHECKED(p_, DST + (uint64_t)OFF, size, FC_PERM_WRITE, wr_start, wr_len);               \
         st(p_, value);                                                                             \
+        NEXT();                                                                                    \
+    } while (0)
+/* Atomic read-modify-write of size 4 or 8 at dst+off (checked RW). */
+#define ATOMIC(size)                                                                               \
+    do {                                                                                           \
+        uint64_t a_ = DST + (uint64_t)OFF;                                                         \
+        if (!DST_IS_R10 && region_lookup(vm, a_, (size), FC_PERM_RW) < 0)                          \
+            goto fault_mem;                                                                        \
+        atomic_rmw((void *)(uintptr_t)a_, (size) == 8, (int32_t)IMM, &SRC, &reg[0]);               \
+        if ((size) == 4 && (IMM & 1)) { /* fetched 32-bit values are zero-extended */              \
+            if (IMM == 0xf1)                                                                       \
+                reg[0] = (uint32_t)reg[0];                                                         \
+            else                                                                                   \
+                SRC = SRC32;                                                                       \
+        }                                                                                          \
         NEXT();                                                                                    \
     } while (0)
 #define AS_IS(x) (x)
@@ -129,39 +166,16 @@ static void trace_step(fc_vm_t *vm, fc_trace_event_t *ev, int *have_ev, const ui
 }
 #endif
 
-fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0)
-{
-    fc_status_t st = run_preflight(vm, entry);
-    if (st != FC_OK)
-        return st;
-
-    const fc_program_t *prog = vm->prog;
-    const fc_insn_t *const text = prog->text;
-    const fc_insn_t *pc = text + entry;
-    const fc_insn_t *block = pc;
-    uint64_t count = 0;
-    const uint64_t budget = vm->budget ? vm->budget : FC_DEFAULT_BUDGET;
-    const uint64_t frame = prog->frame_size;
-    const uint32_t max_depth = prog->call_depth;
-    uint32_t depth = 0;
-    call_frame_t frames[FC_MAX_CALL_DEPTH];
-    /* lddw pseudo sources; src is at most 2 in a verified program, and
-     * the array covers every 2-bit value anyway */
-    const uint64_t section[4] = {0, vm->section_base[FC_LDDW_RODATA],
-                                 vm->section_base[FC_LDDW_DATA], 0};
-    uint64_t rd_start = vm->regions[0].start, rd_len = vm->regions[0].len;
-    uint64_t wr_start = rd_start, wr_len = rd_len;
-    uint64_t reg[16] = {0}; /* r0..r10; 11..15 unused (the verifier refuses them) */
-    uint64_t w;
-#if FC_INTERP_TRACE
-    fc_trace_event_t ev;
-    int have_ev = 0;
+#if FC_INTERP_XLATE
+/* With xbuf set, this call only translates xprog into xbuf: the handlers'
+ * addresses exist only inside this function. */
+static fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
+                                  uint64_t *r0, const fc_program_t *xprog, fc_xinsn_t *xbuf)
+#else
+FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
+                                                uint64_t *r0)
 #endif
-
-    reg[1] = r1;
-    reg[2] = r2;
-    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
-
+{
 #if FC_COMPUTED_GOTO
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
@@ -173,12 +187,75 @@ fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2
 #undef FC_DISPATCH_ROW_
     };
 #pragma GCC diagnostic pop
+#endif
+#if FC_INTERP_XLATE
+    static const void *const fused[FUSED_COUNT] = {
+        [FUSED_ZEXT] = &&L_zext, [FUSED_ZEXT_MOV] = &&L_zext_mov, [FUSED_SEXT] = &&L_sext,
+        [FUSED_ADD3] = &&L_add3, [FUSED_ADDK3] = &&L_addk3,
+    };
+    if (xbuf) {
+        translate(xprog, xbuf, dispatch, fused);
+        return FC_OK;
+    }
+#endif
+    fc_status_t st = run_preflight(vm, entry);
+    if (st != FC_OK)
+        return st;
+
+    const fc_program_t *prog = vm->prog;
+#if FC_INTERP_XLATE
+    const SLOT_T *const text = prog->xlate;
+#else
+    const SLOT_T *const text = prog->text;
+#endif
+    const SLOT_T *pc = text + entry;
+    const SLOT_T *block = pc;
+    uint64_t helper_id = 0;
+    uint64_t count = 0;
+    const uint64_t budget = vm->budget ? vm->budget : FC_DEFAULT_BUDGET;
+    const uint64_t frame = prog->frame_size;
+    const uint32_t max_depth = prog->call_depth;
+    uint32_t depth = 0;
+    struct {
+        const SLOT_T *ret;
+        uint64_t saved[4]; /* r6..r9, callee-saved by the eBPF ABI */
+    } frames[FC_MAX_CALL_DEPTH];
+    /* lddw pseudo sources; src is at most 2 in a verified program, and
+     * the array covers every 2-bit value anyway */
+    const uint64_t section[4] = {0, vm->section_base[FC_LDDW_RODATA],
+                                 vm->section_base[FC_LDDW_DATA], 0};
+    const uint64_t stack_start = vm->regions[0].start, stack_len = vm->regions[0].len;
+    /* start the caches on the first region after the stack (usually the
+     * context), or on the stack when there is none */
+    uint64_t rd_start = stack_start, rd_len = stack_len, wr_start = stack_start, wr_len = stack_len;
+    if (vm->n_regions > 1 && vm->regions[1].len >= 8) {
+        rd_start = vm->regions[1].start;
+        rd_len = vm->regions[1].len;
+        if (vm->regions[1].perm & FC_PERM_WRITE) {
+            wr_start = rd_start;
+            wr_len = rd_len;
+        }
+    }
+    uint64_t reg[16] = {0}; /* r0..r10; 11..15 unused (the verifier refuses them) */
+#if !FC_INTERP_XLATE
+    uint64_t w;
+#endif
+#if FC_INTERP_TRACE
+    fc_trace_event_t ev;
+    int have_ev = 0;
+#endif
+
+    reg[1] = r1;
+    reg[2] = r2;
+    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+
+#if FC_COMPUTED_GOTO
     DISPATCH();
 #else
 dispatch_top:
     TRACE_STEP();
     w = fetch(pc);
-    switch (OPC) {
+    switch (w & 0xffu) {
 #endif
 
     /* ---- ALU64 ---------------------------------------------------------- */
@@ -255,7 +332,7 @@ dispatch_top:
     /* ---- loads and stores ----------------------------------------------- */
     OP(0x18):                                                   /* lddw */
         DST = ((uint64_t)(uint32_t)IMM | (uint64_t)(uint32_t)pc[1].imm << 32) +
-              section[SRCI & 3];
+              section[SRC_INDEX & 3];
         pc++;
         block++; /* two slots, one instruction */
         NEXT();
@@ -274,27 +351,8 @@ dispatch_top:
     OP(0x6b): STORE(2, st16, SRC);                              /* stxh */
     OP(0x73): STORE(1, st8, SRC);                               /* stxb */
     OP(0x7b): STORE(8, st64, SRC);                              /* stxdw */
-    OP(0xc3):                                                   /* atomic32 */
-    OP(0xdb): {                                                 /* atomic64 */
-        unsigned size = OPC == 0xdb ? 8u : 4u;
-        void *p;
-        uint64_t a = DST + (uint64_t)OFF;
-        if (DSTI == 10) {
-            p = (void *)(uintptr_t)a;
-        } else {
-            if (region_lookup(vm, a, size, FC_PERM_RW) < 0)
-                goto fault_mem;
-            p = (void *)(uintptr_t)a;
-        }
-        atomic_rmw(p, size == 8, (int32_t)IMM, &SRC, &reg[0]);
-        if (size == 4 && (IMM & 1)) { /* fetched 32-bit values are zero-extended */
-            if (IMM == 0xf1)
-                reg[0] = (uint32_t)reg[0];
-            else
-                SRC = SRC32;
-        }
-        NEXT();
-    }
+    OP(0xc3): ATOMIC(4);                                        /* atomic32 */
+    OP(0xdb): ATOMIC(8);                                        /* atomic64 */
 
     /* ---- jumps ---------------------------------------------------------- */
     OP(0x05): JUMP_TO(pc + 1 + OFF);                            /* ja */
@@ -346,7 +404,7 @@ dispatch_top:
 
     /* ---- calls and exit ------------------------------------------------- */
     OP(0x85):                                                   /* call helper / local */
-        if (SRCI == 1) {
+        if (SRC_INDEX == 1) {
             if (FC_UNLIKELY(depth >= max_depth || depth >= FC_MAX_CALL_DEPTH))
                 goto fault_depth;
             frames[depth].ret = pc + 1;
@@ -357,8 +415,10 @@ dispatch_top:
             reg[10] -= frame;
             JUMP_TO(pc + 1 + IMM);
         }
+        helper_id = (uint32_t)IMM;
         goto call_helper;
     OP(0x8d):                                                   /* callx: id in dst */
+        helper_id = DST;
         goto call_helper;
     OP(0x95):                                                   /* exit */
         count += (uint64_t)(pc - block) + 1;
@@ -372,8 +432,7 @@ dispatch_top:
         DISPATCH();
 
     call_helper: {
-        uint64_t id = OPC == 0x8d ? DST : (uint64_t)(uint32_t)IMM;
-        fc_helper_fn fn = helper_lookup(vm, id);
+        fc_helper_fn fn = helper_lookup(vm, helper_id);
         count += (uint64_t)(pc - block) + 1;
         block = pc + 1;
         if (FC_UNLIKELY(!fn))
@@ -386,6 +445,15 @@ dispatch_top:
             goto fault_from_helper;
         NEXT();
     }
+
+#if FC_INTERP_XLATE
+    /* ---- fused clang idioms (pre-decoded form only); they cannot fault --- */
+    L_zext: DST = DST32; pc += 2; DISPATCH();                   /* lsh 32; rsh 32 */
+    L_zext_mov: DST = SRC32; pc += 3; DISPATCH();               /* mov; lsh 32; rsh 32 */
+    L_sext: DST = sext(DST, (unsigned)IMM); pc += 2; DISPATCH(); /* lsh k; arsh k */
+    L_add3: DST = SRC + REG3; pc += 2; DISPATCH();              /* mov d, a; add d, b */
+    L_addk3: DST = SRC + UIMM; pc += 2; DISPATCH();             /* mov d, a; add d, k */
+#endif
 
     /* opcode 0 (lddw's second slot) and unknown opcodes */
 #if FC_COMPUTED_GOTO
@@ -421,7 +489,7 @@ fault_depth:
 fault_helper:
     vm->fault.code = FC_FAULT_HELPER;
     vm->fault.reason = "call to a helper that is unknown or not allowed";
-    vm->fault.addr = OPC == 0x8d ? DST : (uint64_t)(uint32_t)IMM;
+    vm->fault.addr = helper_id;
     goto fault_counted;
 fault_from_helper:
     vm->fault.where = PC_INDEX;
@@ -442,7 +510,12 @@ fault_counted:
     return (fc_status_t)vm->fault.code;
 }
 
-#undef OPC
+#undef SLOT_T
+#undef SRC_IS_R10
+#undef DST_IS_R10
+#undef SRC_INDEX
+#undef REG3
+#undef ATOMIC
 #undef DSTI
 #undef SRCI
 #undef OFF
