@@ -45,7 +45,7 @@ extern "C" {
 #define FC_MAX_CONTAINERS 8
 #endif
 #ifndef FC_MAX_HOOKS
-#define FC_MAX_HOOKS 8 /* declared hooks; hook ids are 0..31 */
+#define FC_MAX_HOOKS 12 /* declared hooks; hook ids are 0..31 */
 #endif
 #ifndef FC_MAX_TENANTS
 #define FC_MAX_TENANTS 4

@@ -117,12 +117,8 @@ static int put_conversion(fc_vm_t *vm, line_t *l, char conv, uint64_t arg)
     case 'x':
         line_put_u64(l, arg, 16);
         return 1;
-    case 's':
+    default: /* 's' */
         return put_guest_string(vm, l, arg);
-    default: /* unknown: print it as written */
-        line_put(l, '%');
-        line_put(l, conv);
-        return 1;
     }
 }
 
@@ -152,6 +148,9 @@ static uint64_t helper_fc_log(fc_vm_t *vm, uint64_t fmt, uint64_t a1, uint64_t a
             line_put(&l, '%');
         } else if (!ch) {
             break;
+        } else if (!strchr("dusx", ch)) {
+            line_put(&l, '%'); /* unknown conversion: printed as written */
+            line_put(&l, ch);
         } else if (next < 4) {
             if (!put_conversion(vm, &l, ch, args[next++]))
                 return 0;
