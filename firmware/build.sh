@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# firmware/build.sh: build the bare-metal images for QEMU boards.
+#
+#   firmware/build.sh [-o BUILD_DIR] [BOARD...]
+#
+# BOARD: mps2-an386 (Cortex-M4), cortex-m0plus (link check only),
+# riscv-virt (RV32IMAC); default: all three. BUILD_DIR defaults to
+# build-firmware/ at the repository root. A board whose cross compiler is not
+# installed is skipped with a message (exit status 0 only if every board
+# that could be built was built).
+# Environment: SHARED (the shared/ fixtures folder, default ../shared),
+# OPT (optimisation, default -Os).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+out=$repo/build-firmware
+if [ "${1:-}" = "-o" ]; then
+    out=$(mkdir -p "$2" && cd "$2" && pwd)
+    shift 2
+fi
+boards=("$@")
+[ ${#boards[@]} -gt 0 ] || boards=(mps2-an386 cortex-m0plus riscv-virt)
+
+compiler_for() {
+    case $1 in
+    mps2-an386 | cortex-m0plus) echo arm-none-eabi-gcc ;;
+    riscv-virt) echo riscv64-unknown-elf-gcc ;;
+    *) echo "unknown-board-$1" ;;
+    esac
+}
+
+status=0
+for board in "${boards[@]}"; do
+    cc=$(compiler_for "$board")
+    if ! command -v "$cc" >/dev/null; then
+        echo "firmware: skipping $board: $cc not installed (scripts/deps.sh installs it)"
+        continue
+    fi
+    echo "firmware: building $board in $out/$board"
+    make -s -j"$(nproc)" -C "$repo/firmware" BOARD="$board" O="$out" REPO="$repo" \
+        ${SHARED:+SHARED="$SHARED"} ${OPT:+OPT="$OPT"} || status=1
+done
+exit $status

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# firmware/run-tests.sh: run the firmware images in QEMU and check verdicts.
+#
+#   firmware/run-tests.sh [-o BUILD_DIR] [TEST...]
+#
+# TEST is BOARD/IMAGE; default: every test below. Images come from
+# firmware/build.sh (run it first). Each run is bounded by `timeout`; the
+# QEMU exit status is the firmware's verdict, and the console output must
+# agree with it. Logs: BUILD_DIR/BOARD/IMAGE.log.
+#
+#   mps2-an386/selftest         M4: VM self-test, must exit 0 with "VERDICT: PASS"
+#   mps2-an386/selftest-strict  M4 with unaligned accesses trapping (M0+ rule), same
+#   mps2-an386/faulttest        must crash on purpose and exit 3 with "CPU FAULT"
+#   cortex-m0plus/link          the M0+ image linked and fits its memory map
+#   riscv-virt/selftest         RV32: VM self-test
+#   riscv-virt/faulttest        RV32: deliberate trap, exit 3
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+out=$repo/build-firmware
+if [ "${1:-}" = "-o" ]; then
+    out=$(cd "$2" && pwd)
+    shift 2
+fi
+TIMEOUT=${FW_TIMEOUT:-120}
+
+all_tests=(mps2-an386/selftest mps2-an386/selftest-strict mps2-an386/faulttest
+    cortex-m0plus/link riscv-virt/selftest riscv-virt/faulttest)
+tests=("$@")
+[ ${#tests[@]} -gt 0 ] || tests=("${all_tests[@]}")
+
+qemu_for() {
+    case $1 in
+    mps2-an386)
+        echo "qemu-system-arm -M mps2-an386 -nographic -monitor none -serial stdio" \
+            "-semihosting-config enable=on,target=native -kernel"
+        ;;
+    riscv-virt) echo "qemu-system-riscv32 -M virt -bios none -nographic -monitor none -serial stdio -kernel" ;;
+    esac
+}
+
+# run_image BOARD IMAGE WANT_STATUS WANT_TEXT
+run_image() {
+    local board=$1 image=$2 want=$3 text=$4
+    local elf=$out/$board/$image.elf log=$out/$board/$image.log
+    if [ ! -f "$elf" ]; then
+        echo "FAIL $board/$image: $elf missing (run firmware/build.sh)"
+        return 1
+    fi
+    local qemu
+    read -r -a qemu <<<"$(qemu_for "$board")"
+    if ! command -v "${qemu[0]}" >/dev/null; then
+        echo "FAIL $board/$image: ${qemu[0]} not installed (scripts/deps.sh installs it)"
+        return 1
+    fi
+    timeout "$TIMEOUT" "${qemu[@]}" "$elf" </dev/null >"$log" 2>&1
+    local status=$?
+    if [ "$status" -ne "$want" ]; then
+        tail -n 30 "$log"
+        echo "FAIL $board/$image: exit status $status, expected $want (log: $log)"
+        return 1
+    fi
+    if ! grep -q "$text" "$log"; then
+        tail -n 30 "$log"
+        echo "FAIL $board/$image: output lacks \"$text\" (log: $log)"
+        return 1
+    fi
+    echo "PASS $board/$image: exit status $status, \"$(grep -m1 "$text" "$log" | tr -d '\r')\""
+}
+
+# The M0+ image is not run (no QEMU board) but must exist: its link step
+# checks that code, data, bss and stack fit the M0+ memory map.
+check_link() {
+    local elf=$out/$1/selftest.elf
+    if [ ! -f "$elf" ]; then
+        echo "FAIL $1/link: $elf missing (the link failed or firmware/build.sh was not run)"
+        return 1
+    fi
+    echo "PASS $1/link: $(arm-none-eabi-size "$elf" | tail -n 1 | awk '{print "text " $1 " data " $2 " bss " $3}')"
+}
+
+failed=0
+for t in "${tests[@]}"; do
+    case $t in
+    */selftest | */selftest-strict) run_image "${t%%/*}" "${t#*/}" 0 "VERDICT: PASS" || failed=$((failed + 1)) ;;
+    */faulttest) run_image "${t%%/*}" faulttest 3 "CPU FAULT" || failed=$((failed + 1)) ;;
+    */link) check_link "${t%%/*}" || failed=$((failed + 1)) ;;
+    *)
+        echo "unknown test $t"
+        failed=$((failed + 1))
+        ;;
+    esac
+done
+[ "$failed" -eq 0 ] || echo "firmware: $failed test(s) failed"
+exit $((failed > 0))
