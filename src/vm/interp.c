@@ -179,6 +179,24 @@ static FC_NOINLINE int region_lookup(fc_vm_t *vm, uint64_t addr, uint32_t size, 
     return -1;
 }
 
+/* The budget as a number of slots that fits the address arithmetic of the
+ * limit (a budget beyond ~2^28 instructions is meaningless on an MCU). */
+static uint64_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t slot)
+{
+    uint64_t room = (uint64_t)(UINTPTR_MAX - text_end) / slot;
+    room = room > 0 ? room - 1 : 0;
+    if (budget == 0)
+        budget = FC_DEFAULT_BUDGET;
+    return budget < room ? budget : room;
+}
+
+/* Instructions executed up to and including the one at pc. */
+static uint64_t executed_at(uint64_t budget, uintptr_t limit, const void *pc, size_t slot)
+{
+    int64_t remaining = ((int64_t)limit - (int64_t)(uintptr_t)pc) / (int64_t)slot;
+    return (uint64_t)((int64_t)budget + 1 - remaining);
+}
+
 static fc_helper_fn helper_lookup(const fc_vm_t *vm, uint64_t id)
 {
     const fc_helper_table_t *h = vm->helpers;
@@ -268,19 +286,62 @@ static int fusion_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
     return -1;
 }
 
-static void translate(const fc_program_t *prog, fc_xinsn_t *x, const void *const *dispatch,
-                      const void *const *fused)
+typedef struct xlate_tables {
+    const void *const *dispatch; /* by opcode */
+    const void *const *mem_r10;  /* by opcode: r10-based access, proven in frame */
+    const void *const *mem_stk;  /* by opcode: base probably on the stack */
+    const void *const *fused;    /* by enum fused_op */
+} xlate_tables_t;
+
+/* Which registers ever hold a pointer derived from r10: a register is
+ * "stackish" if any instruction of the program makes it one (mov from a
+ * stackish register, or pointer + index with one). Flow-insensitive on
+ * purpose: it only picks which check runs first (stack or last region),
+ * every access stays fully checked, so a wrong guess costs time, never
+ * safety. */
+static void find_stack_pointers(const fc_insn_t *t, uint32_t n, uint8_t *stackish)
+{
+    memset(stackish, 0, 16);
+    stackish[10] = 1;
+    for (int changed = 1, rounds = 0; changed && rounds < 11; rounds++) {
+        changed = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            unsigned d = FC_INSN_DST(t[i]), s = FC_INSN_SRC(t[i]);
+            int derived = (t[i].opcode == 0xbf && t[i].offset == 0) || t[i].opcode == 0x0f;
+            if (derived && stackish[s] && !stackish[d]) {
+                stackish[d] = 1;
+                changed = 1;
+            }
+        }
+    }
+}
+
+static const void *memory_handler(const xlate_tables_t *tb, const uint8_t *stackish,
+                                  fc_insn_t in)
+{
+    unsigned base = (in.opcode & 7) == 1 ? FC_INSN_SRC(in) : FC_INSN_DST(in); /* LDX: src */
+    if (!tb->mem_r10[in.opcode])
+        return NULL;
+    if (base == 10)
+        return tb->mem_r10[in.opcode];
+    return stackish[base] ? tb->mem_stk[in.opcode] : NULL;
+}
+
+static void translate(const fc_program_t *prog, fc_xinsn_t *x, const xlate_tables_t *tb)
 {
     const fc_insn_t *t = prog->text;
+    uint8_t stackish[16];
+    find_stack_pointers(t, prog->len, stackish);
     for (uint32_t i = 0; i < prog->len; i++) {
-        x[i].handler = dispatch[t[i].opcode];
+        const void *mem = memory_handler(tb, stackish, t[i]);
+        x[i].handler = mem ? mem : tb->dispatch[t[i].opcode];
         x[i].dst8 = (uint8_t)(FC_INSN_DST(t[i]) * 8);
         x[i].src8 = (uint8_t)(FC_INSN_SRC(t[i]) * 8);
         x[i].offset = t[i].offset;
         x[i].imm = t[i].imm;
         if (t[i].opcode == 0x18) { /* keep lddw's second slot intact */
             if (i + 1 < prog->len) {
-                x[i + 1].handler = dispatch[0];
+                x[i + 1].handler = tb->dispatch[0];
                 x[i + 1].dst8 = x[i + 1].src8 = 0;
                 x[i + 1].offset = 0;
                 x[i + 1].imm = t[i + 1].imm;
@@ -291,7 +352,7 @@ static void translate(const fc_program_t *prog, fc_xinsn_t *x, const void *const
         fc_xinsn_t f = x[i];
         int k = fusion_at(t, prog->len, i, &f);
         if (k >= 0) {
-            f.handler = fused[k];
+            f.handler = tb->fused[k];
             x[i] = f;
         }
     }

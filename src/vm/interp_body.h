@@ -3,10 +3,13 @@
  * is generated from FC_ISA_TABLE, so an opcode of the table without a
  * handler does not compile, and a handler without a row is an unused label.
  *
- * Instruction counting costs nothing per instruction: the interpreter
- * remembers where the current straight-line block began and adds its length
- * on every taken jump, call and exit, where it also checks the budget. A
- * loop needs a taken jump, so the budget bounds every run; straight-line
+ * Instruction counting costs nothing per instruction. The interpreter keeps
+ * `limit`, the address pc may reach before the budget is spent: straight-
+ * line execution advances pc and spends budget at the same rate, so only a
+ * transfer of control (taken jump, call, return) has to move limit by the
+ * distance it skips, and that is where the budget is checked:
+ *     executed = budget + 1 - (limit - pc) / sizeof(slot)   at any point.
+ * A loop needs a taken jump, so the budget bounds every run; straight-line
  * code between two checks is bounded by the program's length. */
 
 #if FC_INTERP_XLATE
@@ -65,13 +68,17 @@
         DISPATCH();                                                                                \
     } while (0)
 
-/* End the current block at pc (inclusive), continue at target. */
+/* Leave pc (counted) for target: limit moves by the slots skipped. */
+#define TRANSFER(target)                                                                           \
+    do {                                                                                           \
+        const SLOT_T *t_ = (target);                                                               \
+        limit += (uintptr_t)t_ - (uintptr_t)pc - sizeof *pc;                                       \
+        pc = t_;                                                                                   \
+    } while (0)
 #define JUMP_TO(target)                                                                            \
     do {                                                                                           \
-        count += (uint64_t)(pc - block) + 1;                                                       \
-        pc = (target);                                                                             \
-        block = pc;                                                                                \
-        if (FC_UNLIKELY(count > budget))                                                           \
+        TRANSFER(target);                                                                          \
+        if (FC_UNLIKELY((uintptr_t)pc > limit))                                                    \
             goto fault_budget;                                                                     \
         DISPATCH();                                                                                \
     } while (0)
@@ -105,26 +112,82 @@
             ptr = (void *)(uintptr_t)a_;                                                           \
         }                                                                                          \
     } while (0)
-#define LOAD(size, ld, conv)                                                                       \
+/* Stack first, for bases the translator saw derived from r10 (hint only:
+ * the access is fully checked either way). */
+#define CHECKED_STACK_FIRST(ptr, addr_expr, size, perm, cache_start, cache_len)                    \
     do {                                                                                           \
+        uint64_t b_ = (addr_expr);                                                                 \
+        if (FC_LIKELY(b_ - stack_start <= stack_len - (size)))                                     \
+            ptr = (void *)(uintptr_t)b_;                                                           \
+        else                                                                                       \
+            CHECKED(ptr, b_, size, perm, cache_start, cache_len);                                  \
+    } while (0)
+
+/* The memory instructions, one row each: the handlers of every variant
+ * are generated from these rows.
+ * X(opcode, kind, size, access, conversion or value) */
+#define FC_MEMOPS(X)                                                                               \
+    X(0x61, LOAD, 4, ld32, AS_IS)  /* ldxw */                                                      \
+    X(0x69, LOAD, 2, ld16, AS_IS)  /* ldxh */                                                      \
+    X(0x71, LOAD, 1, ld8, AS_IS)   /* ldxb */                                                      \
+    X(0x79, LOAD, 8, ld64, AS_IS)  /* ldxdw */                                                     \
+    X(0x81, LOAD, 4, ld32, SEXT32) /* ldxsw */                                                     \
+    X(0x89, LOAD, 2, ld16, SEXT16) /* ldxsh */                                                     \
+    X(0x91, LOAD, 1, ld8, SEXT8)   /* ldxsb */                                                     \
+    X(0x62, STORE, 4, st32, UIMM)  /* stw */                                                       \
+    X(0x6a, STORE, 2, st16, UIMM)  /* sth */                                                       \
+    X(0x72, STORE, 1, st8, UIMM)   /* stb */                                                       \
+    X(0x7a, STORE, 8, st64, UIMM)  /* stdw */                                                      \
+    X(0x63, STORE, 4, st32, SRC)   /* stxw */                                                      \
+    X(0x6b, STORE, 2, st16, SRC)   /* stxh */                                                      \
+    X(0x73, STORE, 1, st8, SRC)    /* stxb */                                                      \
+    X(0x7b, STORE, 8, st64, SRC)   /* stxdw */
+
+/* Loads take their base from src, stores from dst. */
+#define LOAD_BASE SRC
+#define LOAD_BASE_IS_R10 SRC_IS_R10
+#define LOAD_PERM FC_PERM_READ
+#define LOAD_CACHE_START rd_start
+#define LOAD_CACHE_LEN rd_len
+#define LOAD_DO(p, size, acc, conv) DST = conv(acc(p))
+#define STORE_BASE DST
+#define STORE_BASE_IS_R10 DST_IS_R10
+#define STORE_PERM FC_PERM_WRITE
+#define STORE_CACHE_START wr_start
+#define STORE_CACHE_LEN wr_len
+#define STORE_DO(p, size, acc, value) acc(p, value)
+
+/* In place: one handler per opcode, r10 bases tested at run time. */
+#define MEM_HANDLER(opc, kind, size, acc, arg)                                                     \
+    OP(opc) : {                                                                                    \
         void *p_;                                                                                  \
-        if (SRC_IS_R10)                                                                            \
+        if (kind##_BASE_IS_R10)                                                                    \
             p_ = (void *)(uintptr_t)(reg[10] + (uint64_t)OFF);                                     \
         else                                                                                       \
-            CHECKED(p_, SRC + (uint64_t)OFF, size, FC_PERM_READ, rd_start, rd_len);                \
-        DST = conv(ld(p_));                                                                        \
+            CHECKED(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE_START, kind##_CACHE_LEN);             \
+        kind##_DO(p_, size, acc, arg);                                                             \
         NEXT();                                                                                    \
-    } while (0)
-#define STORE(size, st, value)                                                                     \
-    do {                                                                                           \
+    }
+/* Pre-decoded: the translator picks the variant, so none tests r10. */
+#define MEM_HANDLER_XLATE(opc, kind, size, acc, arg)                                               \
+    OP(opc) : {                                                                                    \
         void *p_;                                                                                  \
-        if (DST_IS_R10)                                                                            \
-            p_ = (void *)(uintptr_t)(reg[10] + (uint64_t)OFF);                                     \
-        else                                                                                       \
-            CHECKED(p_, DST + (uint64_t)OFF, size, FC_PERM_WRITE, wr_start, wr_len);               \
-        st(p_, value);                                                                             \
+        CHECKED(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE_START, kind##_CACHE_LEN);                 \
+        kind##_DO(p_, size, acc, arg);                                                             \
         NEXT();                                                                                    \
-    } while (0)
+    }                                                                                              \
+    L_##opc##_r10 : { /* r10 + off, proven inside the frame by the verifier */                     \
+        void *p_ = (void *)(uintptr_t)(reg[10] + (uint64_t)OFF);                                   \
+        kind##_DO(p_, size, acc, arg);                                                             \
+        NEXT();                                                                                    \
+    }                                                                                              \
+    L_##opc##_stk : {                                                                              \
+        void *p_;                                                                                  \
+        CHECKED_STACK_FIRST(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE_START, kind##_CACHE_LEN);     \
+        kind##_DO(p_, size, acc, arg);                                                             \
+        NEXT();                                                                                    \
+    }
+
 /* Atomic read-modify-write of size 4 or 8 at dst+off (checked RW). */
 #define ATOMIC(size)                                                                               \
     do {                                                                                           \
@@ -193,8 +256,15 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
         [FUSED_ZEXT] = &&L_zext, [FUSED_ZEXT_MOV] = &&L_zext_mov, [FUSED_SEXT] = &&L_sext,
         [FUSED_ADD3] = &&L_add3, [FUSED_ADDK3] = &&L_addk3,
     };
+#define FC_MEM_R10_ROW_(opc, kind, size, acc, arg) [opc] = &&L_##opc##_r10,
+#define FC_MEM_STK_ROW_(opc, kind, size, acc, arg) [opc] = &&L_##opc##_stk,
+    static const void *const dispatch_r10[256] = {FC_MEMOPS(FC_MEM_R10_ROW_)};
+    static const void *const dispatch_stk[256] = {FC_MEMOPS(FC_MEM_STK_ROW_)};
+#undef FC_MEM_R10_ROW_
+#undef FC_MEM_STK_ROW_
     if (xbuf) {
-        translate(xprog, xbuf, dispatch, fused);
+        const xlate_tables_t tables = {dispatch, dispatch_r10, dispatch_stk, fused};
+        translate(xprog, xbuf, &tables);
         return FC_OK;
     }
 #endif
@@ -209,10 +279,9 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
     const SLOT_T *const text = prog->text;
 #endif
     const SLOT_T *pc = text + entry;
-    const SLOT_T *block = pc;
     uint64_t helper_id = 0;
-    uint64_t count = 0;
-    const uint64_t budget = vm->budget ? vm->budget : FC_DEFAULT_BUDGET;
+    const uint64_t budget = clamp_budget(vm->budget, (uintptr_t)(text + prog->len), sizeof *pc);
+    uintptr_t limit = (uintptr_t)pc + (uintptr_t)budget * sizeof *pc;
     const uint64_t frame = prog->frame_size;
     const uint32_t max_depth = prog->call_depth;
     uint32_t depth = 0;
@@ -334,23 +403,13 @@ dispatch_top:
         DST = ((uint64_t)(uint32_t)IMM | (uint64_t)(uint32_t)pc[1].imm << 32) +
               section[SRC_INDEX & 3];
         pc++;
-        block++; /* two slots, one instruction */
+        limit += sizeof *pc; /* two slots, one instruction */
         NEXT();
-    OP(0x61): LOAD(4, ld32, AS_IS);                             /* ldxw */
-    OP(0x69): LOAD(2, ld16, AS_IS);                             /* ldxh */
-    OP(0x71): LOAD(1, ld8, AS_IS);                              /* ldxb */
-    OP(0x79): LOAD(8, ld64, AS_IS);                             /* ldxdw */
-    OP(0x81): LOAD(4, ld32, SEXT32);                            /* ldxsw */
-    OP(0x89): LOAD(2, ld16, SEXT16);                            /* ldxsh */
-    OP(0x91): LOAD(1, ld8, SEXT8);                              /* ldxsb */
-    OP(0x62): STORE(4, st32, UIMM);                             /* stw */
-    OP(0x6a): STORE(2, st16, UIMM);                             /* sth */
-    OP(0x72): STORE(1, st8, UIMM);                              /* stb */
-    OP(0x7a): STORE(8, st64, UIMM);                             /* stdw */
-    OP(0x63): STORE(4, st32, SRC);                              /* stxw */
-    OP(0x6b): STORE(2, st16, SRC);                              /* stxh */
-    OP(0x73): STORE(1, st8, SRC);                               /* stxb */
-    OP(0x7b): STORE(8, st64, SRC);                              /* stxdw */
+#if FC_INTERP_XLATE
+    FC_MEMOPS(MEM_HANDLER_XLATE)
+#else
+    FC_MEMOPS(MEM_HANDLER)
+#endif
     OP(0xc3): ATOMIC(4);                                        /* atomic32 */
     OP(0xdb): ATOMIC(8);                                        /* atomic64 */
 
@@ -421,25 +480,21 @@ dispatch_top:
         helper_id = DST;
         goto call_helper;
     OP(0x95):                                                   /* exit */
-        count += (uint64_t)(pc - block) + 1;
         if (depth == 0)
             goto done;
         depth--;
         memcpy(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
         reg[10] += frame;
-        pc = frames[depth].ret;
-        block = pc;
+        TRANSFER(frames[depth].ret);
         DISPATCH();
 
     call_helper: {
         fc_helper_fn fn = helper_lookup(vm, helper_id);
-        count += (uint64_t)(pc - block) + 1;
-        block = pc + 1;
         if (FC_UNLIKELY(!fn))
             goto fault_helper;
-        if (FC_UNLIKELY(count > budget))
+        if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* this call is over budget */
             goto fault_budget;
-        vm->executed = count;
+        vm->executed = executed_at(budget, limit, pc, sizeof *pc);
         reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
         if (FC_UNLIKELY(vm->fault.code != FC_OK))
             goto fault_from_helper;
@@ -473,15 +528,15 @@ done:
 #if FC_INTERP_TRACE
     trace_step(vm, &ev, &have_ev, reg, text, NULL);
 #endif
-    vm->executed = count;
+    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
     *r0 = reg[0];
     return FC_OK;
 
 fault_budget:
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = "instruction budget exhausted";
-    count = count > budget ? budget : count;
-    goto fault_counted;
+    vm->executed = budget;
+    goto fault_report;
 fault_depth:
     vm->fault.code = FC_FAULT_CALL_DEPTH;
     vm->fault.reason = "local calls nested deeper than verified";
@@ -496,8 +551,9 @@ fault_from_helper:
     goto fault_counted;
 fault_mem:
 fault:
-    count += (uint64_t)(pc - block) + 1;
 fault_counted:
+    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+fault_report:
     if (vm->fault.code == FC_OK) {
         vm->fault.code = FC_FAULT_BAD_INSN;
         vm->fault.reason = "unknown fault";
@@ -506,11 +562,26 @@ fault_counted:
 #if FC_INTERP_TRACE
     trace_step(vm, &ev, &have_ev, reg, text, NULL);
 #endif
-    vm->executed = count;
     return (fc_status_t)vm->fault.code;
 }
 
 #undef SLOT_T
+#undef CHECKED_STACK_FIRST
+#undef MEM_HANDLER
+#undef MEM_HANDLER_XLATE
+#undef LOAD_BASE
+#undef LOAD_BASE_IS_R10
+#undef LOAD_PERM
+#undef LOAD_CACHE_START
+#undef LOAD_CACHE_LEN
+#undef LOAD_DO
+#undef STORE_BASE
+#undef STORE_BASE_IS_R10
+#undef STORE_PERM
+#undef STORE_CACHE_START
+#undef STORE_CACHE_LEN
+#undef STORE_DO
+#undef FC_MEMOPS
 #undef SRC_IS_R10
 #undef DST_IS_R10
 #undef SRC_INDEX
