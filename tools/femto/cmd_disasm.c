@@ -6,14 +6,23 @@
 #include "cli.h"
 #include "commands.h"
 #include "disasm.h"
+#include "image_tool.h"
 
 int fc_cmd_disasm(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: femto disasm FILE.bin|FILE.data\n");
+        fprintf(stderr, "usage: femto disasm FILE.bin|FILE.data|FILE.fc\n");
         return 2;
     }
     const char *path = argv[1];
+    if (fc_image_file_is_image(path)) { /* a container image: labels, sections */
+        fc_image_file_t f;
+        if (fc_image_file_load(path, &f) != 0)
+            return 1;
+        fc_image_print_listing(stdout, &f.img);
+        fc_image_file_free(&f);
+        return 0;
+    }
     if (fc_cli_has_suffix(path, ".data")) {
         fc_insn_t *slots;
         size_t n;

@@ -314,6 +314,16 @@ static int collect_functions(conv_t *c)
 }
 
 /* ---- relocations -------------------------------------------------------- */
+static const char *function_name_at(const conv_t *c, uint64_t slot, const char *fallback)
+{
+    for (uint32_t i = 0; i < c->func_count; i++) {
+        if (c->funcs[i].slot == slot) {
+            return c->funcs[i].name;
+        }
+    }
+    return fallback;
+}
+
 static int relocate_lddw(conv_t *c, const section_t *sec, uint64_t slot, const GElf_Sym *sym,
                          const char *name)
 {
@@ -352,7 +362,7 @@ static int relocate_lddw(conv_t *c, const section_t *sec, uint64_t slot, const G
         return fail(c,
                     "address of function %s is taken (function pointers are not "
                     "supported: call it directly)",
-                    name);
+                    function_name_at(c, target->base + (sym->st_value + addend) / 8, name));
     default:
         return fail(c, "code refers to %s in section %s, which is neither code nor data", name,
                     target->name);
@@ -420,7 +430,7 @@ static int apply_relocations(conv_t *c)
                 return fail(c, "cannot read relocation %zu of %s", k, sec->name);
             }
             GElf_Sym sym;
-            const char *name;
+            const char *name = "?";
             if (get_symbol(c, GELF_R_SYM(rel.r_info), &sym, &name)) {
                 return -1;
             }
