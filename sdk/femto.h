@@ -30,9 +30,10 @@
 /* ---- entry points ------------------------------------------------------------- */
 /* An exported entry point: r1 = context address, r2 = context length. The
  * return value is the container's result (r0), combined per hook policy. */
-#define FC_ENTRY(name)                                                                   \
-    __attribute__((used, noinline)) uint64_t name(void *ctx, uint64_t ctx_len);            \
-    __attribute__((used, noinline)) uint64_t name(void *ctx, uint64_t ctx_len)
+#define FC_ENTRY(name)                                                                     \
+    __attribute__((used, noinline)) uint64_t name(void *ctx, uint64_t ctx_len);              \
+    __attribute__((used, noinline)) uint64_t name(void *ctx __attribute__((unused)),         \
+                                                  uint64_t ctx_len __attribute__((unused)))
 
 /* ---- convenience -------------------------------------------------------------- */
 /* printf-like log with up to 4 arguments: %d %u %x %s %% (and %ld %lu %lx,
