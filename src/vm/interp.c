@@ -244,7 +244,27 @@ static fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
 
 /* Fused instructions of the pre-decoded form: clang idioms that are two or
  * three slots in eBPF and one handler here. */
-enum fused_op { FUSED_ZEXT, FUSED_ZEXT_MOV, FUSED_SEXT, FUSED_ADD3, FUSED_ADDK3, FUSED_COUNT };
+/* X(name, slots it stands for, effect) -- handlers and ids come from here */
+#define FC_FUSED_OPS(X)                                                                            \
+    X(MOV64, 1, DST = SRC)                  /* mov d, s (no movsx test) */                         \
+    X(MOV32, 1, DST = SRC32)                /* mov32 d, s */                                       \
+    X(ZEXT, 2, DST = DST32)                 /* lsh d, 32; rsh d, 32 */                             \
+    X(SEXT32, 2, DST = sext(DST, 32))       /* lsh d, 32; arsh d, 32 */                            \
+    X(SEXT16, 2, DST = sext(DST, 16))       /* lsh d, 48; arsh d, 48 */                            \
+    X(SEXT8, 2, DST = sext(DST, 8))         /* lsh d, 56; arsh d, 56 */                            \
+    X(ZEXT_MOV, 3, DST = SRC32)             /* mov d, s; lsh d, 32; rsh d, 32 */                   \
+    X(SEXT32_MOV, 3, DST = sext(SRC, 32))   /* mov d, s; lsh d, 32; arsh d, 32 */                  \
+    X(SEXT16_MOV, 3, DST = sext(SRC, 16))   /* mov d, s; lsh d, 48; arsh d, 48 */                  \
+    X(SEXT8_MOV, 3, DST = sext(SRC, 8))     /* mov d, s; lsh d, 56; arsh d, 56 */                  \
+    X(ADD3, 2, DST = SRC + REG3)            /* mov d, a; add d, b */                               \
+    X(ADDK3, 2, DST = SRC + UIMM)           /* mov d, a; add d, k */
+
+enum fused_op {
+#define FC_FUSED_ENUM_(name, slots, effect) FUSED_##name,
+    FC_FUSED_OPS(FC_FUSED_ENUM_)
+#undef FC_FUSED_ENUM_
+        FUSED_COUNT
+};
 
 #if FC_COMPUTED_GOTO
 static int is_insn(const fc_insn_t *t, uint32_t n, uint32_t i, uint8_t opcode, unsigned dst,
@@ -258,13 +278,27 @@ static int is_insn(const fc_insn_t *t, uint32_t n, uint32_t i, uint8_t opcode, u
  * slot is considered on its own: a jump into the middle of a fused group
  * lands on that slot's own handler, so fusion never changes what a jump
  * sees. Fused groups contain no jump and nothing that can fault. */
+static int extension_at(const fc_insn_t *t, uint32_t n, uint32_t i, unsigned d, int with_mov)
+{
+    static const int8_t sext_ops[3][2] = {{32, FUSED_SEXT32}, {48, FUSED_SEXT16},
+                                          {56, FUSED_SEXT8}};
+    if (is_insn(t, n, i, 0x67, d, 32) && is_insn(t, n, i + 1, 0x77, d, 32))
+        return with_mov ? FUSED_ZEXT_MOV : FUSED_ZEXT;
+    for (unsigned k = 0; k < 3; k++)
+        if (is_insn(t, n, i, 0x67, d, sext_ops[k][0]) &&
+            is_insn(t, n, i + 1, 0xc7, d, sext_ops[k][0]))
+            return sext_ops[k][1] + (with_mov ? FUSED_SEXT32_MOV - FUSED_SEXT32 : 0);
+    return -1;
+}
+
 static int fusion_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
 {
     fc_insn_t a = t[i];
     unsigned d = FC_INSN_DST(a);
     int is_mov = a.opcode == 0xbf && a.offset == 0 && a.imm == 0;
-    if (is_mov && is_insn(t, n, i + 1, 0x67, d, 32) && is_insn(t, n, i + 2, 0x77, d, 32))
-        return FUSED_ZEXT_MOV;
+    int k = extension_at(t, n, is_mov ? i + 1 : i, d, is_mov);
+    if (k >= 0)
+        return k;
     if (is_mov && i + 1 < n && t[i + 1].opcode == 0x0f && FC_INSN_DST(t[i + 1]) == d &&
         FC_INSN_SRC(t[i + 1]) != d && t[i + 1].offset == 0 && t[i + 1].imm == 0) {
         x->offset = (int16_t)(FC_INSN_SRC(t[i + 1]) * 8);
@@ -275,15 +309,31 @@ static int fusion_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
         x->imm = t[i + 1].imm;
         return FUSED_ADDK3;
     }
-    if (a.opcode == 0x67 && a.offset == 0 && (a.imm == 32 || a.imm == 48 || a.imm == 56)) {
-        if (a.imm == 32 && is_insn(t, n, i + 1, 0x77, d, 32))
-            return FUSED_ZEXT;
-        if (is_insn(t, n, i + 1, 0xc7, d, a.imm)) {
-            x->imm = 64 - a.imm;
-            return FUSED_SEXT;
-        }
-    }
+    if (is_mov)
+        return FUSED_MOV64;
+    if (a.opcode == 0xbc && a.offset == 0)
+        return FUSED_MOV32;
     return -1;
+}
+
+/* Jumps of the pre-decoded form carry their displacement in bytes: for ja
+ * and conditional jumps in the 16-bit offset field, which bounds them to
+ * +-2047 slots (a larger program runs in place instead). */
+static int scale_jump(fc_insn_t in, fc_xinsn_t *x)
+{
+    fc_op_t op = fc_isa_decode(in);
+    fc_format_t fmt = op == FC_OP_INVALID ? FC_FMT_COUNT : (fc_format_t)fc_isa[op].format;
+    if (fmt == FC_FMT_JA32) {
+        x->imm = (int32_t)(((int64_t)in.imm + 1) * (int64_t)sizeof *x);
+        return 1;
+    }
+    if (fmt != FC_FMT_JA && fmt != FC_FMT_JCC_K && fmt != FC_FMT_JCC_X)
+        return 1;
+    int32_t bytes = ((int32_t)in.offset + 1) * (int32_t)sizeof *x;
+    if (bytes < INT16_MIN || bytes > INT16_MAX)
+        return 0;
+    x->offset = (int16_t)bytes;
+    return 1;
 }
 
 typedef struct xlate_tables {
@@ -327,7 +377,7 @@ static const void *memory_handler(const xlate_tables_t *tb, const uint8_t *stack
     return stackish[base] ? tb->mem_stk[in.opcode] : NULL;
 }
 
-static void translate(const fc_program_t *prog, fc_xinsn_t *x, const xlate_tables_t *tb)
+static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x, const xlate_tables_t *tb)
 {
     const fc_insn_t *t = prog->text;
     uint8_t stackish[16];
@@ -349,6 +399,8 @@ static void translate(const fc_program_t *prog, fc_xinsn_t *x, const xlate_table
             i++;
             continue;
         }
+        if (!scale_jump(t[i], &x[i]))
+            return FC_ERR_TOO_LARGE;
         fc_xinsn_t f = x[i];
         int k = fusion_at(t, prog->len, i, &f);
         if (k >= 0) {
@@ -356,6 +408,7 @@ static void translate(const fc_program_t *prog, fc_xinsn_t *x, const xlate_table
             x[i] = f;
         }
     }
+    return FC_OK;
 }
 #endif
 
@@ -406,9 +459,10 @@ fc_status_t fc_program_translate(fc_program_t *prog, fc_xinsn_t *buf, size_t cap
     if (!prog->verified || !buf || cap < prog->len)
         return FC_ERR_BAD_CONFIG;
     uint64_t unused;
-    run_xlate(NULL, 0, 0, 0, &unused, prog, buf);
-    prog->xlate = buf;
-    return FC_OK;
+    fc_status_t st = run_xlate(NULL, 0, 0, 0, &unused, prog, buf);
+    if (st == FC_OK)
+        prog->xlate = buf;
+    return st;
 #else
     (void)prog;
     (void)buf;

@@ -82,10 +82,27 @@
             goto fault_budget;                                                                     \
         DISPATCH();                                                                                \
     } while (0)
+#if FC_INTERP_XLATE
+/* Pre-decoded jumps carry their displacement in bytes, already scaled. */
+#define JUMP_BY(disp)                                                                              \
+    do {                                                                                           \
+        intptr_t d_ = (disp);                                                                      \
+        pc = (const SLOT_T *)(const void *)((const char *)pc + d_);                                \
+        limit += (uintptr_t)d_ - sizeof *pc;                                                       \
+        if (FC_UNLIKELY((uintptr_t)pc > limit))                                                    \
+            goto fault_budget;                                                                     \
+        DISPATCH();                                                                                \
+    } while (0)
+#define JUMP_OFF() JUMP_BY(OFF)
+#define JUMP_IMM() JUMP_BY(IMM)
+#else
+#define JUMP_OFF() JUMP_TO(pc + 1 + OFF)
+#define JUMP_IMM() JUMP_TO(pc + 1 + IMM)
+#endif
 #define BRANCH(cond)                                                                               \
     do {                                                                                           \
         if (cond)                                                                                  \
-            JUMP_TO(pc + 1 + OFF);                                                                 \
+            JUMP_OFF();                                                                            \
         NEXT();                                                                                    \
     } while (0)
 
@@ -252,10 +269,9 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #pragma GCC diagnostic pop
 #endif
 #if FC_INTERP_XLATE
-    static const void *const fused[FUSED_COUNT] = {
-        [FUSED_ZEXT] = &&L_zext, [FUSED_ZEXT_MOV] = &&L_zext_mov, [FUSED_SEXT] = &&L_sext,
-        [FUSED_ADD3] = &&L_add3, [FUSED_ADDK3] = &&L_addk3,
-    };
+#define FC_FUSED_LABEL_(name, slots, effect) [FUSED_##name] = &&L_fused_##name,
+    static const void *const fused[FUSED_COUNT] = {FC_FUSED_OPS(FC_FUSED_LABEL_)};
+#undef FC_FUSED_LABEL_
 #define FC_MEM_R10_ROW_(opc, kind, size, acc, arg) [opc] = &&L_##opc##_r10,
 #define FC_MEM_STK_ROW_(opc, kind, size, acc, arg) [opc] = &&L_##opc##_stk,
     static const void *const dispatch_r10[256] = {FC_MEMOPS(FC_MEM_R10_ROW_)};
@@ -264,8 +280,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #undef FC_MEM_STK_ROW_
     if (xbuf) {
         const xlate_tables_t tables = {dispatch, dispatch_r10, dispatch_stk, fused};
-        translate(xprog, xbuf, &tables);
-        return FC_OK;
+        return translate(xprog, xbuf, &tables);
     }
 #endif
     fc_status_t st = run_preflight(vm, entry);
@@ -414,8 +429,8 @@ dispatch_top:
     OP(0xdb): ATOMIC(8);                                        /* atomic64 */
 
     /* ---- jumps ---------------------------------------------------------- */
-    OP(0x05): JUMP_TO(pc + 1 + OFF);                            /* ja */
-    OP(0x06): JUMP_TO(pc + 1 + IMM);                            /* ja32 (gotol) */
+    OP(0x05): JUMP_OFF();                                       /* ja */
+    OP(0x06): JUMP_IMM();                                       /* ja32 (gotol) */
     OP(0x15): BRANCH(DST == UIMM);                              /* jeq */
     OP(0x1d): BRANCH(DST == SRC);
     OP(0x25): BRANCH(DST > UIMM);                               /* jgt */
@@ -503,11 +518,12 @@ dispatch_top:
 
 #if FC_INTERP_XLATE
     /* ---- fused clang idioms (pre-decoded form only); they cannot fault --- */
-    L_zext: DST = DST32; pc += 2; DISPATCH();                   /* lsh 32; rsh 32 */
-    L_zext_mov: DST = SRC32; pc += 3; DISPATCH();               /* mov; lsh 32; rsh 32 */
-    L_sext: DST = sext(DST, (unsigned)IMM); pc += 2; DISPATCH(); /* lsh k; arsh k */
-    L_add3: DST = SRC + REG3; pc += 2; DISPATCH();              /* mov d, a; add d, b */
-    L_addk3: DST = SRC + UIMM; pc += 2; DISPATCH();             /* mov d, a; add d, k */
+#define FC_FUSED_HANDLER_(name, slots, effect)                                                     \
+    L_fused_##name : effect;                                                                       \
+    pc += (slots);                                                                                 \
+    DISPATCH();
+    FC_FUSED_OPS(FC_FUSED_HANDLER_)
+#undef FC_FUSED_HANDLER_
 #endif
 
     /* opcode 0 (lddw's second slot) and unknown opcodes */
@@ -566,6 +582,9 @@ fault_report:
 }
 
 #undef SLOT_T
+#undef JUMP_BY
+#undef JUMP_OFF
+#undef JUMP_IMM
 #undef CHECKED_STACK_FIRST
 #undef MEM_HANDLER
 #undef MEM_HANDLER_XLATE
