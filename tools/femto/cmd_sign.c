@@ -1,0 +1,131 @@
+/* femto sign: wrap a container image in a signed SUIT envelope (our
+ * profile, docs/suit-profile.md): Ed25519 (COSE -19), sequence number, one
+ * component ['femto', '<slot>'], image digest and size, install parameters,
+ * the image as integrated payload "#app" (or --uri for a fetched one). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "fileio.h"
+#include "femto/suit.h"
+#include "suit_write.h"
+
+#define USAGE                                                                                      \
+    "usage: femto sign -k NAME.key -s SLOT -n SEQUENCE [-u URI] [--hook NAME]... [--priority N]\n" \
+    "                  [--budget N] [--entry FUNC] [--class HEX16] -o OUT.suit IMAGE.fc\n"
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+    char *end;
+    if (!s || !*s || *s == '-')
+        return 0;
+    *v = strtoull(s, &end, 0);
+    return *end == '\0';
+}
+
+static int parse_uuid(const char *s, uint8_t out[16])
+{
+    if (!s || strlen(s) != 32)
+        return 0;
+    for (size_t i = 0; i < 16; i++) {
+        unsigned v;
+        if (sscanf(s + 2 * i, "%2x", &v) != 1)
+            return 0;
+        out[i] = (uint8_t)v;
+    }
+    return 1;
+}
+
+typedef struct sign_args {
+    fc_suit_write_opts_t o;
+    const char *key, *out, *image;
+    const char *hooks[FC_SUIT_MAX_HOOKS];
+    uint8_t class_id[16];
+    int have_slot, have_seq;
+} sign_args_t;
+
+/* One option with its value at argv[*i + 1]; 0 on a bad option or value. */
+static int parse_option(sign_args_t *a, int argc, char **argv, int *i)
+{
+    const char *opt = argv[*i];
+    const char *val = *i + 1 < argc ? argv[*i + 1] : NULL;
+    uint64_t n;
+    if (!val)
+        return 0;
+    (*i)++;
+    if (!strcmp(opt, "-k") || !strcmp(opt, "--key"))
+        a->key = val;
+    else if (!strcmp(opt, "-o"))
+        a->out = val;
+    else if (!strcmp(opt, "-u") || !strcmp(opt, "--uri"))
+        a->o.uri = val;
+    else if (!strcmp(opt, "--entry"))
+        a->o.entry = val;
+    else if ((!strcmp(opt, "-s") || !strcmp(opt, "--slot")) && parse_u64(val, &n) && n <= 999999)
+        a->o.slot = (uint32_t)n, a->have_slot = 1;
+    else if ((!strcmp(opt, "-n") || !strcmp(opt, "--sequence")) && parse_u64(val, &n))
+        a->o.sequence = n, a->have_seq = 1;
+    else if (!strcmp(opt, "--budget") && parse_u64(val, &n))
+        a->o.budget = n;
+    else if (!strcmp(opt, "--priority"))
+        a->o.priority = strtoll(val, NULL, 0);
+    else if (!strcmp(opt, "--hook") && a->o.n_hooks < FC_SUIT_MAX_HOOKS)
+        a->hooks[a->o.n_hooks++] = val;
+    else if (!strcmp(opt, "--class") && parse_uuid(val, a->class_id))
+        a->o.class_id = a->class_id;
+    else
+        return 0;
+    return 1;
+}
+
+int fc_cmd_sign(int argc, char **argv)
+{
+    sign_args_t a;
+    memset(&a, 0, sizeof a);
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] != '-' || !argv[i][1]) {
+            a.image = argv[i];
+        } else if (!parse_option(&a, argc, argv, &i)) {
+            fprintf(stderr, "femto sign: bad option or value near '%s'\n" USAGE, argv[i]);
+            return 2;
+        }
+    }
+    if (!a.key || !a.out || !a.image || !a.have_slot || !a.have_seq) {
+        fprintf(stderr, USAGE);
+        return 2;
+    }
+    a.o.hooks = a.hooks;
+
+    uint8_t seed[FC_SUIT_SEED_LEN];
+    fc_error_t err;
+    char msg[256];
+    char *image = NULL;
+    uint8_t *env = NULL;
+    size_t image_len = 0, env_len = 0;
+    int rc = 1;
+    if (fc_suit_key_load(a.key, seed, &err) != FC_OK) {
+        fprintf(stderr, "femto sign: %s: %s\n", a.key, err.reason);
+    } else if (fc_read_file(a.image, &image, &image_len, msg, sizeof msg) != 0) {
+        fprintf(stderr, "femto sign: %s\n", msg);
+    } else {
+        a.o.image = (const uint8_t *)image;
+        a.o.image_len = image_len;
+        if (fc_suit_write_envelope(&a.o, seed, &env, &env_len, &err) != FC_OK)
+            fprintf(stderr, "femto sign: %s\n", err.reason);
+        else if (fc_write_file(a.out, env, env_len, msg, sizeof msg) != 0)
+            fprintf(stderr, "femto sign: %s\n", msg);
+        else {
+            printf("%s: SUIT envelope, %zu bytes: slot %" PRIu32 ", sequence %" PRIu64
+                   ", image %zu bytes%s%s\n",
+                   a.out, env_len, a.o.slot, a.o.sequence, image_len,
+                   a.o.uri ? ", fetched from " : " (integrated)", a.o.uri ? a.o.uri : "");
+            rc = 0;
+        }
+    }
+    memset(seed, 0, sizeof seed);
+    free(image);
+    free(env);
+    return rc;
+}
