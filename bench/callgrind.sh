@@ -7,7 +7,9 @@
 # For each shared/bench/<prog>-v{2,3,4}.data: `femto bench --runs N` and
 # `--runs 2N` under `valgrind --tool=callgrind` (whole process, like the
 # baselines); Ir per run = (Ir(2N) - Ir(N)) / N, so loading, verification
-# and start-up cancel out. `femto bench` checks r0 on every run. Prints a
+# and start-up cancel out. ir_per_run is the pre-decoded form (femto
+# bench's default), ir_in_place the interpreter running the text in place
+# (what a microcontroller build does). `femto bench` checks r0 on every run. Prints a
 # table next to shared/bench/baselines.tsv (fc_ref_ir: the Femto-Containers
 # reference interpreter, v2 only) and writes OUT/host.tsv and OUT/host.json.
 # Deterministic: the same binary gives the same figures on every run.
@@ -25,9 +27,9 @@ command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installe
 [ -r "$baselines" ] || { echo "callgrind.sh: no $baselines (set FC_SHARED)" >&2; exit 1; }
 mkdir -p "$out"
 
-# Total Ir of one `femto bench` process.
+# Total Ir of one `femto bench` process: collected_ir RUNS FILE [--in-place]
 collected_ir() {
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$femto" bench --runs "$1" "$2" \
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$femto" bench ${3:-} --runs "$1" "$2" \
         2>&1 >/dev/null | sed -n 's/.*Collected : *\([0-9][0-9]*\).*/\1/p'
 }
 
@@ -40,7 +42,7 @@ baseline() {
 }
 
 tsv=$out/host.tsv
-printf 'program\tebpf_insns\tir_per_run\tir_per_insn\tfc_ref_ir\tratio_vs_fc_ref\tubpf_interp_ir\tnative_ir\tresult\n' > "$tsv"
+printf 'program\tebpf_insns\tir_per_run\tir_per_insn\tfc_ref_ir\tratio_vs_fc_ref\tir_in_place\tubpf_interp_ir\tnative_ir\tresult\n' > "$tsv"
 failed=0
 for v in 2 3 4; do
     for data in "$shared"/bench/*-v$v.data; do
@@ -51,19 +53,22 @@ for v in 2 3 4; do
         if [ "$result" != OK ]; then
             echo "$line" >&2
             failed=1
-            printf '%s\t-\t-\t-\t%s\t-\t%s\t%s\tFAIL\n' "$prog" "$(baseline "$prog" fc_ref_ir)" \
+            printf '%s\t-\t-\t-\t%s\t-\t-\t%s\t%s\tFAIL\n' "$prog" "$(baseline "$prog" fc_ref_ir)" \
                 "$(baseline "$prog" ubpf_interp_ir)" "$(baseline "$prog" native_ir)" >> "$tsv"
             continue
         fi
         ir1=$(collected_ir "$n" "$data")
         ir2=$(collected_ir $((2 * n)) "$data")
+        ip1=$(collected_ir "$n" "$data" --in-place)
+        ip2=$(collected_ir $((2 * n)) "$data" --in-place)
         awk -v p="$prog" -v insns="$insns" -v ir1="$ir1" -v ir2="$ir2" -v n="$n" \
+            -v ip1="$ip1" -v ip2="$ip2" \
             -v ref="$(baseline "$prog" fc_ref_ir)" -v ubpf="$(baseline "$prog" ubpf_interp_ir)" \
             -v native="$(baseline "$prog" native_ir)" 'BEGIN {
                 per_run = (ir2 - ir1) / n
                 ratio = (ref ~ /^[0-9]+$/) ? sprintf("%.3f", per_run / ref) : "-"
-                printf "%s\t%d\t%.1f\t%.2f\t%s\t%s\t%s\t%s\tOK\n", p, insns, per_run,
-                       per_run / insns, ref, ratio, ubpf, native
+                printf "%s\t%d\t%.1f\t%.2f\t%s\t%s\t%.1f\t%s\t%s\tOK\n", p, insns, per_run,
+                       per_run / insns, ref, ratio, (ip2 - ip1) / n, ubpf, native
             }' >> "$tsv"
     done
 done
@@ -82,7 +87,7 @@ awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) key[i] = $i; nf = NF; next }
     }
     END { print "\n]" }' "$tsv" > "$out/host.json"
 
-echo "host instructions per run (callgrind, N=$n and 2N=$((2 * n)); ratio = ours / reference interpreter)"
+echo "host instructions per run (callgrind, N=$n and 2N=$((2 * n)); ratio = ir_per_run / fc_ref_ir)"
 column -t -s "$(printf '\t')" "$tsv"
 echo "written: $tsv $out/host.json"
 exit $failed

@@ -1,6 +1,8 @@
-/* femto bench [--runs N] FILE.data...: load and verify each program once,
- * run it N times (default 1000), check r0 on every run, and print per
- * program: name, slots, eBPF instructions executed per run, OK/FAIL.
+/* femto bench [--runs N] [--in-place] FILE.data...: load and verify each
+ * program once, run it N times (default 1000), check r0 on every run, and
+ * print per program: name, slots, eBPF instructions executed per run,
+ * OK/FAIL and how it ran: pre-decoded (fc_program_translate, the default
+ * when the VM supports it) or in place (--in-place).
  * Wrapped in `valgrind --tool=callgrind` by bench/callgrind.sh to count
  * host instructions per run. Exit status 1 if any program fails. */
 #include <inttypes.h>
@@ -16,7 +18,7 @@
 #define DEFAULT_RUNS 1000
 
 /* Load, verify and run one file `runs` times; 0 if every run was right. */
-static int bench_file(const char *path, long runs)
+static int bench_file(const char *path, long runs, int translate)
 {
     fc_datafile_t df;
     char err[256], name[128], desc[200];
@@ -36,7 +38,8 @@ static int bench_file(const char *path, long runs)
     int ok = 1;
     const char *why = "";
     uint64_t r0 = 0;
-    if (fc_runner_load(&runner, slots, n, df.mem, df.mem_len, df.has_mem, &verr) != FC_OK) {
+    if (fc_runner_load(&runner, slots, n, df.mem, df.mem_len, df.has_mem, translate, &verr) !=
+        FC_OK) {
         why = fc_runner_describe(&verr, desc, sizeof desc);
         ok = 0;
     }
@@ -51,10 +54,11 @@ static int bench_file(const char *path, long runs)
             ok = 0;
         }
     }
+    const char *mode = runner.translated ? "pre-decoded" : "in-place";
     if (ok)
-        printf("%-16s %6zu %10" PRIu64 "  OK\n", name, n, runner.vm.executed);
+        printf("%-16s %6zu %10" PRIu64 "  OK    %s\n", name, n, runner.vm.executed, mode);
     else
-        printf("%-16s %6zu %10s  FAIL (%s)\n", name, n, "-", why);
+        printf("%-16s %6zu %10s  FAIL  %s (%s)\n", name, n, "-", mode, why);
     fc_runner_free(&runner);
     free(slots);
     fc_datafile_free(&df);
@@ -64,18 +68,27 @@ static int bench_file(const char *path, long runs)
 int fc_cmd_bench(int argc, char **argv)
 {
     long runs = DEFAULT_RUNS;
+    int translate = 1;
     int first_file = 1;
-    if (argc > 2 && strcmp(argv[1], "--runs") == 0) {
-        runs = fc_cli_count(argv[2]);
-        first_file = 3;
+    while (first_file < argc && argv[first_file][0] == '-') {
+        if (strcmp(argv[first_file], "--runs") == 0 && first_file + 1 < argc) {
+            runs = fc_cli_count(argv[first_file + 1]);
+            first_file += 2;
+        } else if (strcmp(argv[first_file], "--in-place") == 0) {
+            translate = 0;
+            first_file++;
+        } else {
+            runs = -1;
+            break;
+        }
     }
     if (runs < 0 || first_file >= argc) {
-        fprintf(stderr, "usage: femto bench [--runs N] FILE.data...\n");
+        fprintf(stderr, "usage: femto bench [--runs N] [--in-place] FILE.data...\n");
         return 2;
     }
     int failed = 0;
-    printf("%-16s %6s %10s  %s\n", "program", "slots", "insns/run", "result");
+    printf("%-16s %6s %10s  %-5s %s\n", "program", "slots", "insns/run", "result", "mode");
     for (int i = first_file; i < argc; i++)
-        failed |= bench_file(argv[i], runs) != 0;
+        failed |= bench_file(argv[i], runs, translate) != 0;
     return failed ? 1 : 0;
 }

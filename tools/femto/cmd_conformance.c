@@ -3,7 +3,9 @@
  * Each PATH is a .data file or a directory of them (sorted by name). A file
  * passes when its program verifies and runs to exit with r0 equal to its
  * result (all 64 bits); a file with an `-- error` section (even empty)
- * passes only when the verifier refuses it or the run faults. Files with
+ * passes only when the verifier refuses it or the run faults. Each program
+ * runs twice, in place and pre-decoded (fc_program_translate), and both
+ * runs must pass. Files with
  * neither result nor error, with no instructions, with an unknown section
  * or whose asm does not assemble are skipped (and counted as such).
  * Output: one line per failure ("file: reason"), one per skip, and last
@@ -27,41 +29,65 @@ typedef struct tally {
     int verbose;
 } tally_t;
 
-/* Run a loaded program and judge it against the file's expectation. */
-static enum outcome judge_run(const fc_datafile_t *df, const fc_insn_t *slots, size_t n, char *why,
-                              size_t size)
+/* Run the program once, in place or pre-decoded, and judge it against the
+ * file's expectation. *available is 0 when the VM cannot translate. */
+static enum outcome judge_mode(const fc_datafile_t *df, const fc_insn_t *slots, size_t n,
+                               int translate, int *available, char *why, size_t size)
 {
     fc_runner_t runner;
     fc_error_t err;
     char desc[200];
     enum outcome result;
-    fc_status_t st = fc_runner_load(&runner, slots, n, df->mem, df->mem_len, df->has_mem, &err);
+    const char *mode = translate ? "pre-decoded: " : "";
+    fc_status_t st =
+        fc_runner_load(&runner, slots, n, df->mem, df->mem_len, df->has_mem, translate, &err);
+    *available = !translate || runner.translated;
     if (st != FC_OK) {
         fc_runner_describe(&err, desc, sizeof desc);
-        snprintf(why, size, "refused at load: %s", desc);
+        snprintf(why, size, "%srefused at load: %s", mode, desc);
         result = df->has_error ? PASS : FAIL;
+    } else if (!*available) {
+        result = PASS;
     } else {
         uint64_t r0 = 0;
         st = fc_runner_run(&runner, &r0);
         if (st != FC_OK) {
             fc_runner_describe(&runner.vm.fault, desc, sizeof desc);
-            snprintf(why, size, "faulted: %s", desc);
+            snprintf(why, size, "%sfaulted: %s", mode, desc);
             result = df->has_error ? PASS : FAIL;
         } else if (df->has_error) {
             snprintf(why, size,
-                     "expected a load refusal or a fault, but it ran and returned 0x%" PRIx64, r0);
+                     "%sexpected a load refusal or a fault, but it ran and returned 0x%" PRIx64,
+                     mode, r0);
             result = FAIL;
         } else if (r0 != df->result) {
-            snprintf(why, size, "r0 is 0x%" PRIx64 ", expected 0x%" PRIx64, r0, df->result);
+            snprintf(why, size, "%sr0 is 0x%" PRIx64 ", expected 0x%" PRIx64, mode, r0, df->result);
             result = FAIL;
         } else {
-            snprintf(why, size, "r0 = 0x%" PRIx64 ", %" PRIu64 " instructions", r0,
+            snprintf(why, size, "%sr0 = 0x%" PRIx64 ", %" PRIu64 " instructions", mode, r0,
                      runner.vm.executed);
             result = PASS;
         }
     }
     fc_runner_free(&runner);
     return result;
+}
+
+/* Both ways the VM can run a program must pass: in place, then
+ * pre-decoded (when this build of the VM can translate). */
+static enum outcome judge_run(const fc_datafile_t *df, const fc_insn_t *slots, size_t n, char *why,
+                              size_t size)
+{
+    int available;
+    enum outcome result = judge_mode(df, slots, n, 0, &available, why, size);
+    if (result != PASS)
+        return result;
+    char why_translated[400];
+    enum outcome translated =
+        judge_mode(df, slots, n, 1, &available, why_translated, sizeof why_translated);
+    if (translated != PASS)
+        snprintf(why, size, "%s", why_translated);
+    return translated;
 }
 
 static enum outcome judge_file(const char *path, char *why, size_t size)

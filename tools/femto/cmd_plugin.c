@@ -5,6 +5,8 @@
  * (ignored here), writes the program as hex bytes on stdin, and reads r0
  * in hex from stdout. Hex may be space-separated bytes or one continuous
  * string. On refusal or fault: a message on stdout, exit status 1.
+ * The program runs in place; the plugin option --translate runs the
+ * pre-decoded form (fc_program_translate) instead.
  * Installed (symlinked) as `femto-plugin`, femto runs this directly. */
 #include <ctype.h>
 #include <inttypes.h>
@@ -66,7 +68,8 @@ bad:
     return -1;
 }
 
-static int run_plugin(const uint8_t *code, size_t code_len, const uint8_t *mem, size_t mem_len)
+static int run_plugin(const uint8_t *code, size_t code_len, const uint8_t *mem, size_t mem_len,
+                      int translate)
 {
     if (code_len == 0 || code_len % 8) {
         printf("program of %zu bytes is not a whole number of 8-byte slots\n", code_len);
@@ -86,7 +89,7 @@ static int run_plugin(const uint8_t *code, size_t code_len, const uint8_t *mem, 
     uint64_t r0 = 0;
     int rc = 1;
     /* The suite passes r1 = 0 when there is no memory. */
-    if (fc_runner_load(&runner, slots, n, mem, mem_len, mem_len > 0, &err) != FC_OK)
+    if (fc_runner_load(&runner, slots, n, mem, mem_len, mem_len > 0, translate, &err) != FC_OK)
         printf("refused at load: %s\n", fc_runner_describe(&err, desc, sizeof desc));
     else if (fc_runner_run(&runner, &r0) != FC_OK)
         printf("faulted: %s\n", fc_runner_describe(&runner.vm.fault, desc, sizeof desc));
@@ -106,6 +109,7 @@ int fc_cmd_plugin(int argc, char **argv)
     char *input;
     size_t input_len;
     char err[256];
+    int translate = argc > 2 && strstr(argv[2], "--translate") != NULL;
 
     if (argc > 1 && decode_hex(argv[1], &mem, &mem_len) != 0) {
         printf("memory argument is not hex bytes\n");
@@ -121,7 +125,7 @@ int fc_cmd_plugin(int argc, char **argv)
         printf("program on stdin is not hex bytes\n");
         rc = 1;
     } else {
-        rc = run_plugin(code, code_len, mem, mem_len);
+        rc = run_plugin(code, code_len, mem, mem_len, translate);
     }
     free(input);
     free(code);

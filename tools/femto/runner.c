@@ -19,8 +19,27 @@ static void set_error(fc_error_t *err, fc_status_t code, const char *reason)
     err->reason = reason;
 }
 
+/* Pre-decode the verified program; a VM built without computed goto
+ * cannot (FC_ERR_BAD_CONFIG) and then runs in place. */
+static fc_status_t translate_program(fc_runner_t *r, fc_error_t *err)
+{
+    r->xlate = calloc(r->prog.len ? r->prog.len : 1, sizeof *r->xlate);
+    if (!r->xlate) {
+        set_error(err, FC_ERR_NO_RAM, "out of host memory");
+        return FC_ERR_NO_RAM;
+    }
+    fc_status_t st = fc_program_translate(&r->prog, r->xlate, r->prog.len);
+    if (st == FC_OK)
+        r->translated = 1;
+    else if (st != FC_ERR_BAD_CONFIG) {
+        set_error(err, st, "fc_program_translate refused a verified program");
+        return st;
+    }
+    return FC_OK;
+}
+
 fc_status_t fc_runner_load(fc_runner_t *r, const fc_insn_t *text, size_t n, const uint8_t *mem,
-                           size_t mem_len, int has_mem, fc_error_t *err)
+                           size_t mem_len, int has_mem, int translate, fc_error_t *err)
 {
     memset(r, 0, sizeof *r);
     r->helper_fns[FC_RUNNER_HELPER_ECHO] = helper_echo_r1;
@@ -38,6 +57,8 @@ fc_status_t fc_runner_load(fc_runner_t *r, const fc_insn_t *text, size_t n, cons
         return FC_ERR_TOO_LARGE;
     }
     fc_status_t st = fc_verify(&r->prog, text, (uint32_t)n, &r->config, err);
+    if (st == FC_OK && translate)
+        st = translate_program(r, err);
     if (st != FC_OK)
         return st;
 
@@ -79,8 +100,10 @@ void fc_runner_free(fc_runner_t *r)
 {
     free(r->stack);
     free(r->mem);
+    free(r->xlate);
     r->stack = NULL;
     r->mem = NULL;
+    r->xlate = NULL;
 }
 
 const char *fc_runner_describe(const fc_error_t *err, char *buf, size_t size)

@@ -24,13 +24,17 @@ typedef struct fc_runner {
     size_t stack_size;
     uint8_t *mem; /* private copy of the input, NULL when there is none */
     size_t mem_len;
+    fc_xinsn_t *xlate; /* pre-decoded form when translated */
+    int translated;    /* 1: runs the pre-decoded form, 0: in place */
 } fc_runner_t;
 
 /* Verify text[0..n) and prepare a VM over a private copy of mem (pass
  * has_mem 0 for "no memory": r1 = r2 = 0). text must outlive the runner.
- * Returns FC_OK, or the verifier's status with err filled. */
+ * With translate set, the program is also pre-decoded
+ * (fc_program_translate) when this build of the VM supports it; check
+ * r->translated. Returns FC_OK, or the verifier's status with err filled. */
 fc_status_t fc_runner_load(fc_runner_t *r, const fc_insn_t *text, size_t n, const uint8_t *mem,
-                           size_t mem_len, int has_mem, fc_error_t *err);
+                           size_t mem_len, int has_mem, int translate, fc_error_t *err);
 
 /* Run once from slot 0. FC_OK: *r0 holds the result; otherwise r->vm.fault
  * says why. Instructions executed: r->vm.executed. */
