@@ -14,7 +14,7 @@
     X(disasm, "FILE.bin|FILE.data|FILE.fc", "disassemble raw bytecode, one instruction per line")        \
     X(conformance, "[-v] PATH...", "run conformance .data files (or directories of them)")      \
     X(plugin, "[MEMHEX [OPTIONS]]", "bpf_conformance plugin: program hex on stdin, prints r0")  \
-    X(bench, "[--runs N] FILE.data...", "run each program N times, check it, count insns/run")  \
+    X(bench, "[--runs N] [--in-place] FILE.data...", "run each program N times, check it, count insns/run")  \
     X(build, "app.c [-o app.fc] [-I DIR] [-D N=V] [--mcpu v2|v3|v4] [-O0|-O2]", "compile C to a verified container image") \
     X(verify, "FILE.fc", "run the verifier on an image; show the refused instruction")        \
     X(info, "FILE.fc", "image metadata, sizes, functions, helpers, RAM needed")              \
