@@ -5,6 +5,7 @@
 #   make test       set up, build, and run every test (ctest's summary is the last line)
 #   make build      configure and build into $(BUILD)/
 #   make footprint  flash/RAM of the freestanding layers on Cortex-M0+/M4 and RV32
+#   make bench      host instructions per run of the bench fixtures (callgrind; $(BUILD)/bench/)
 #   make format     clang-format our sources in place (format-check: only report)
 #   make lint       cppcheck and clang-tidy over src/
 #   make clean      remove $(BUILD)/
@@ -21,7 +22,7 @@ SHELL := /bin/bash
 SOURCE_DIRS := src include tools apps sdk tests bench firmware fuzz examples
 C_SOURCES = $(shell find $(SOURCE_DIRS) \( -name '*.c' -o -name '*.h' \) -not -path '*/corpus/*' 2>/dev/null)
 
-.PHONY: all deps configure build test demo footprint format format-check lint clean
+.PHONY: all deps configure build test demo footprint bench format format-check lint clean
 
 all: build
 
@@ -42,6 +43,9 @@ demo: build
 
 footprint: deps
 	@scripts/footprint.sh
+
+bench: build
+	@FEMTO=$(BUILD)/femto OUT=$(BUILD)/bench bench/callgrind.sh
 
 format: deps
 	clang-format -i $(C_SOURCES)
