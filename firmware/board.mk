@@ -46,7 +46,8 @@ OBJDUMP := $(CROSS)objdump
 
 # picolibc supplies memcpy/memset and libgcc the 64-bit arithmetic; the
 # start-up code is ours (-nostartfiles), so picolibc's crt0 is not used.
-COMMON_CFLAGS := $(ARCH_FLAGS) -std=c11 -ffreestanding -ffunction-sections -fdata-sections \
+FREESTANDING  ?= -ffreestanding
+COMMON_CFLAGS := $(ARCH_FLAGS) -std=c11 $(FREESTANDING) -ffunction-sections -fdata-sections \
                  -g -Wall -Wextra -Werror --specs=picolibc.specs \
                  -I$(REPO)/include -I$(PORT_DIR) -I$(FW_DIR)/app
 BOARD_LDFLAGS := -nostartfiles $(LD_SEARCH) \

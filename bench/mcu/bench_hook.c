@@ -1,0 +1,109 @@
+/* Cost of firing a hook through the engine on the target: one hook with
+ * one started container whose code is `mov r0, 0; exit` (the "empty
+ * container" of the Femto-Containers paper), and the same hook with nothing
+ * attached (the engine's own floor). Returns set-up failures; measurement
+ * failures are counted by bench_expect(). */
+#include <stdint.h>
+#include <string.h>
+
+#include "bench_mcu.h"
+#include "bm.h"
+#include "femto/engine.h"
+#include "femto/image.h"
+#include "port.h"
+
+#define HOOK_ID 1u
+#define TENANT_ID 1u
+
+static fc_engine_t engine;
+static fc_port_t port;
+static bm_port_state_t port_state;
+static uint64_t stack[(FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1)) / 8];
+static uint64_t image[64];
+static uint64_t ctx[2] = {1, 2};
+
+static const fc_insn_t empty_text[] = {
+    {0xb7, 0x00, 0, 0}, /* mov r0, 0 */
+    {0x95, 0x00, 0, 0}, /* exit */
+};
+
+static int step(const char *what, fc_status_t st, const fc_error_t *err)
+{
+    if (st != FC_OK) {
+        bm_printf("FAIL hook set-up: %s: %s (%s)\n", what, fc_status_name(st),
+                  err != NULL && err->reason != NULL ? err->reason : "-");
+    }
+    return st == FC_OK;
+}
+
+static int set_up(void)
+{
+    fc_error_t err = {0};
+    bm_port_init(&port, &port_state, 1000u);
+    if (!step("engine init", fc_engine_init(&engine, &port, stack, sizeof stack), NULL) ||
+        !step("hook declare",
+              fc_hook_declare(&engine, HOOK_ID, "bench", 0, FC_PERM_READ, FC_POLICY_CONTINUE),
+              NULL)) {
+        return 0;
+    }
+    fc_tenant_config_t tenant;
+    memset(&tenant, 0, sizeof tenant);
+    tenant.id = TENANT_ID;
+    tenant.hooks = 1u << HOOK_ID;
+    tenant.quota = (fc_tenant_quota_t){.max_containers = 1, .max_ram = 256, .max_budget = 1000,
+                                       .max_kv_entries = 0};
+    if (!step("tenant add", fc_tenant_add(&engine, &tenant, &err), &err)) {
+        return 0;
+    }
+    fc_image_parts_t parts;
+    memset(&parts, 0, sizeof parts);
+    parts.text = empty_text;
+    parts.text_slots = 2;
+    static const fc_image_func_t funcs[] = {{"empty", 0, FC_IMAGE_FUNC_EXPORTED}};
+    parts.funcs = funcs;
+    parts.func_count = 1;
+    parts.name = "empty";
+    parts.frame_size = FC_DEFAULT_FRAME;
+    parts.budget = 100;
+    parts.cpu = FC_IMAGE_CPU_V2;
+    size_t len = 0;
+    fc_container_t *c = NULL;
+    return step("image write", fc_image_write(&parts, image, sizeof image, &len, &err), &err) &&
+           step("install",
+                fc_container_install(&engine, TENANT_ID, -1, image, len, NULL, &c, &err), &err) &&
+           step("start", fc_container_start(&engine, c), NULL) &&
+           step("attach", fc_container_attach(&engine, c, HOOK_ID, 0, NULL), NULL);
+}
+
+/* Results are checked through bench_expect(), which counts failures. */
+static void measure(const char *kind, uint32_t hook)
+{
+    for (unsigned reps = 8 * BENCH_REPS; reps <= 16 * BENCH_REPS; reps += 8 * BENCH_REPS) {
+        fc_status_t st = FC_OK;
+        int64_t combined = -1;
+        bench_label(kind, "mov-exit", reps, 2);
+        fc_bench_start();
+        for (unsigned i = 0; i < reps; i++) {
+            st = fc_hook_fire(&engine, hook, ctx, sizeof ctx, &combined);
+        }
+        fc_bench_stop();
+        bench_expect(kind, "status", (uint64_t)st, FC_OK);
+        bench_expect(kind, "combined r0", (uint64_t)combined, 0);
+    }
+}
+
+unsigned bench_hook_fire(void)
+{
+    if (!set_up()) {
+        return 1;
+    }
+    measure("hook_fire_1_empty", HOOK_ID);
+    /* A second hook with nothing attached: the engine's floor. */
+    if (!step("hook declare (idle)",
+              fc_hook_declare(&engine, HOOK_ID + 1, "idle", 0, FC_PERM_READ, FC_POLICY_CONTINUE),
+              NULL)) {
+        return 1;
+    }
+    measure("hook_fire_0_containers", HOOK_ID + 1);
+    return 0;
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Turn MCU benchmark runs into a table and JSON.
+
+usage: report.py OUT_DIR RUN...      RUN = board:vm_opt:uart_log:plugin_log
+
+Each run's console log has "BENCH i kind name reps slots" and "EXECUTED name
+n" lines (bench/mcu/bench_main.c); its plugin log has "insn_count: interval
+i count" lines (bench/qemu/insn_count.c). For every measurement the cost of
+one repetition is (count(2N) - count(N)) / N: start-up, set-up and the
+markers cancel out. Writes OUT_DIR/results.json and OUT_DIR/results.md and
+prints the table."""
+import json
+import os
+import re
+import sys
+
+TARGET_FLETCHER_RATIO = 25.0  # VM/native on Cortex-M4 (the issue's target)
+TARGET_HOOK_INSNS = 80        # firing a hook with one empty container
+
+
+def parse_run(uart, plugin):
+    labels, executed, counts = {}, {}, {}
+    for line in open(uart, errors="replace"):
+        m = re.match(r"BENCH (\d+) (\S+) (\S+) (\d+) (\d+)", line)
+        if m:
+            labels[int(m[1])] = (m[2], m[3], int(m[4]), int(m[5]))
+        m = re.match(r"EXECUTED (\S+) (\d+)", line)
+        if m:
+            executed[m[1]] = int(m[2])
+    for line in open(plugin, errors="replace"):
+        m = re.match(r"insn_count: interval (\d+) (\d+)", line)
+        if m:
+            counts[int(m[1])] = int(m[2])
+    pairs = {}
+    for i in sorted(labels):
+        kind, name, reps, slots = labels[i]
+        if i not in counts:
+            raise SystemExit(f"{plugin}: no count for interval {i} ({kind} {name})")
+        pairs.setdefault((kind, name), []).append((reps, counts[i], slots))
+    per_run = {}
+    for (kind, name), v in pairs.items():
+        if len(v) != 2 or v[1][0] != 2 * v[0][0]:
+            raise SystemExit(f"{uart}: {kind} {name}: expected an N and a 2N interval, got {v}")
+        (n1, c1, slots), (n2, c2, _) = v
+        per_run[(kind, name)] = {"per_run": (c2 - c1) / (n2 - n1), "n": n1,
+                                 "count_n": c1, "count_2n": c2, "slots": slots}
+    return per_run, executed
+
+
+def summarise(board, opt, per_run, executed):
+    programs = []
+    natives = {name: m["per_run"] for (kind, name), m in per_run.items() if kind == "native"}
+    for (kind, name), m in per_run.items():
+        if kind != "vm":
+            continue
+        prog, cpu = name.rsplit("-", 1)
+        native = natives.get(prog)
+        ebpf = executed.get(name)
+        verify = per_run.get(("verify", name), {}).get("per_run")
+        programs.append({
+            "program": prog, "cpu": cpu, "slots": m["slots"],
+            "ebpf_insns": ebpf,
+            "native_insns": native,
+            "vm_insns": m["per_run"],
+            "vm_per_ebpf_insn": m["per_run"] / ebpf if ebpf else None,
+            "vm_over_native": m["per_run"] / native if native else None,
+            "verify_insns": verify,
+            "verify_per_slot": verify / m["slots"] if verify and m["slots"] else None,
+        })
+    fixed = {kind: m["per_run"] for (kind, name), m in per_run.items()
+             if kind in ("vm_run_empty", "hook_fire_1_empty", "hook_fire_0_containers")}
+    return {"board": board, "vm_opt": opt, "programs": programs, "fixed": fixed}
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "-"
+    return f"{v:,.{digits}f}" if isinstance(v, float) and v != int(v) or digits and v < 100 else f"{int(v):,}"
+
+
+def table(res):
+    out = [f"### {res['board']}, VM/engine built {res['vm_opt']} (native C: -O2)", "",
+           "| program | cpu | eBPF insns | native insns | VM insns | VM insns / eBPF insn "
+           "| VM / native | verify insns | verify / slot |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for p in res["programs"]:
+        out.append(f"| {p['program']} | {p['cpu']} | {fmt(p['ebpf_insns'], 0)} | "
+                   f"{fmt(p['native_insns'], 0)} | {fmt(p['vm_insns'], 0)} | "
+                   f"{fmt(p['vm_per_ebpf_insn'])} | {fmt(p['vm_over_native'])}x | "
+                   f"{fmt(p['verify_insns'], 0)} | {fmt(p['verify_per_slot'])} |")
+    out.append("")
+    f = res["fixed"]
+    names = {"vm_run_empty": "fc_vm_run of `mov r0,0; exit`",
+             "hook_fire_1_empty": "fc_hook_fire, one empty container",
+             "hook_fire_0_containers": "fc_hook_fire, no container attached"}
+    for k, label in names.items():
+        if k in f:
+            out.append(f"- {label}: {f[k]:,.0f} instructions")
+    return "\n".join(out)
+
+
+def verdicts(results):
+    lines = []
+    for res in results:
+        if res["board"] != "mps2-an386":
+            continue
+        fl = [p for p in res["programs"] if p["program"] == "fletcher32"]
+        for p in fl:
+            r = p["vm_over_native"]
+            ok = r is not None and r <= TARGET_FLETCHER_RATIO
+            lines.append(f"- Cortex-M4 {res['vm_opt']}: fletcher32-{p['cpu']} VM/native = {r:.1f}x "
+                         f"(target <= {TARGET_FLETCHER_RATIO:.0f}x): {'met' if ok else 'NOT met'}")
+        hook = res["fixed"].get("hook_fire_1_empty")
+        if hook is not None:
+            ok = hook <= TARGET_HOOK_INSNS
+            lines.append(f"- Cortex-M4 {res['vm_opt']}: hook firing with one empty container = "
+                         f"{hook:,.0f} instructions (target <= {TARGET_HOOK_INSNS}): "
+                         f"{'met' if ok else 'NOT met'}")
+    return "\n".join(lines)
+
+
+def main():
+    out_dir = sys.argv[1]
+    results = []
+    for spec in sys.argv[2:]:
+        board, opt, uart, plugin = spec.split(":", 3)
+        per_run, executed = parse_run(uart, plugin)
+        results.append(summarise(board, opt, per_run, executed))
+    doc = ["# MCU benchmark: guest instructions per run (QEMU TCG plugin, exact)", "",
+           "Counts are executed guest instructions, not cycles; per run = (count(2N) - "
+           "count(N)) / N.", "", verdicts(results), ""]
+    doc += [table(r) + "\n" for r in results]
+    text = "\n".join(doc)
+    with open(os.path.join(out_dir, "results.md"), "w") as fh:
+        fh.write(text)
+    with open(os.path.join(out_dir, "results.json"), "w") as fh:
+        json.dump({"unit": "guest instructions per run", "targets": {
+            "fletcher32_vm_over_native_m4": TARGET_FLETCHER_RATIO,
+            "hook_fire_one_empty_container": TARGET_HOOK_INSNS}, "runs": results}, fh, indent=2)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

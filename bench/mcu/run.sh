@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# bench/mcu/run.sh: native C vs the Femto-Containers VM on the MCU targets,
+# in exact guest instructions counted by a QEMU TCG plugin.
+#
+#   bench/mcu/run.sh [-o OUT_DIR] [BOARD...]
+#
+# BOARD: mps2-an386 (Cortex-M4), riscv-virt (RV32IMAC); default both.
+# For each board two images are built: the VM/image/engine layers at -O2
+# and at -Os (the fixtures' native C is always -O2). Each image runs twice
+# and the two runs must give identical counts (the counter is deterministic;
+# a difference would mean an interrupt or a bug). Writes OUT_DIR/results.md,
+# OUT_DIR/results.json and the raw logs. OUT_DIR defaults to build/bench/mcu.
+# Environment: SHARED (shared/ fixtures), REPS (N, default 4),
+# FREESTANDING (default -ffreestanding, as the layers are specified).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+out=$repo/build/bench/mcu
+if [ "${1:-}" = "-o" ]; then
+    out=$2
+    shift 2
+fi
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+boards=("$@")
+[ ${#boards[@]} -gt 0 ] || boards=(mps2-an386 riscv-virt)
+opts=(-O2 -Os)
+
+plugin=$("$repo/bench/qemu/build.sh" "$out/qemu")
+
+qemu_for() {
+    case $1 in
+    mps2-an386) echo "qemu-system-arm -M mps2-an386 -semihosting-config enable=on,target=native" ;;
+    riscv-virt) echo "qemu-system-riscv32 -M virt -bios none" ;;
+    esac
+}
+nm_for() {
+    case $1 in
+    mps2-an386) echo arm-none-eabi-nm ;;
+    riscv-virt) echo riscv64-unknown-elf-nm ;;
+    esac
+}
+
+runs=()
+for board in "${boards[@]}"; do
+    for opt in "${opts[@]}"; do
+        tag=${opt//-/}
+        make -s -j"$(nproc)" -C "$repo/bench/mcu" BOARD="$board" O="$out/images" VM_OPT="$opt" \
+            REPO="$repo" ${SHARED:+SHARED="$SHARED"} ${REPS:+REPS="$REPS"} \
+            ${FREESTANDING+FREESTANDING="$FREESTANDING"} >/dev/null
+        elf=$out/images/$board/bench$tag.elf
+        nm=$(nm_for "$board")
+        start=$($nm "$elf" | awk '$3 == "fc_bench_start" {print "0x" $1}')
+        stop=$($nm "$elf" | awk '$3 == "fc_bench_stop" {print "0x" $1}')
+        read -r -a qemu <<<"$(qemu_for "$board")"
+        for attempt in 1 2; do
+            log=$out/$board-$tag.$attempt
+            status=0
+            timeout 600 "${qemu[@]}" -nographic -monitor none -serial stdio \
+                -plugin "$plugin,start=$start,stop=$stop" -d plugin -D "$log.plugin" \
+                -kernel "$elf" </dev/null >"$log.uart" 2>&1 || status=$?
+            if [ "$status" -ne 0 ]; then
+                grep -a "FAIL\|BENCH-END" "$log.uart" || true
+                echo "bench: $board $opt exited with status $status (log: $log.uart)" >&2
+                exit 1
+            fi
+        done
+        if ! cmp -s <(grep interval "$out/$board-$tag.1.plugin") <(grep interval "$out/$board-$tag.2.plugin"); then
+            echo "bench: $board $opt: the two runs counted differently (not deterministic)" >&2
+            exit 1
+        fi
+        runs+=("$board:$opt:$out/$board-$tag.1.uart:$out/$board-$tag.1.plugin")
+    done
+done
+python3 "$repo/bench/mcu/report.py" "$out" "${runs[@]}"
