@@ -88,16 +88,16 @@ enum fc_cbor_type {
 };
 
 #define FC_CBOR_FALSE 20
-#define FC_CBOR_TRUE 21
-#define FC_CBOR_NULL 22
+#define FC_CBOR_TRUE  21
+#define FC_CBOR_NULL  22
 
 /* One decoded head. For strings, str points at the content (len = val).
  * For arrays/maps val is the element/pair count, for tags the tag number. */
 typedef struct fc_cbor_item {
-    uint8_t type;       /* enum fc_cbor_type */
-    uint64_t val;       /* argument */
+    uint8_t type;        /* enum fc_cbor_type */
+    uint64_t val;        /* argument */
     fc_suit_bytes_t str; /* string content (BSTR/TSTR) */
-    size_t offset;      /* absolute offset of the head (see fc_cbor_t.base) */
+    size_t offset;       /* absolute offset of the head (see fc_cbor_t.base) */
 } fc_cbor_item_t;
 
 /* A cursor over buf[0..len). base is added to every offset reported, so a
@@ -118,7 +118,10 @@ int fc_cbor_peek(const fc_cbor_t *c, fc_cbor_item_t *item, fc_error_t *err);
 int fc_cbor_skip(fc_cbor_t *c, fc_error_t *err);
 /* Check that buf holds exactly one well-formed item (no trailing bytes). */
 int fc_cbor_check(const uint8_t *buf, size_t len, size_t base, fc_error_t *err);
-static inline int fc_cbor_at_end(const fc_cbor_t *c) { return c->pos >= c->len; }
+static inline int fc_cbor_at_end(const fc_cbor_t *c)
+{
+    return c->pos >= c->len;
+}
 
 /* Typed reads: FC_ERR_SUIT_FORMAT with `what` in the reason when the item
  * has another type. fc_cbor_int reads a uint or nint that fits int64. */
@@ -135,12 +138,12 @@ int fc_cbor_tag(fc_cbor_t *c, uint64_t *tag, fc_error_t *err);
  * ==================================================================== */
 
 /* COSE algorithm ids */
-#define FC_COSE_ALG_SHA256 (-16)
-#define FC_COSE_ALG_EDDSA (-8)   /* EdDSA (RFC 9053); Ed25519 keys only here */
-#define FC_COSE_ALG_ED25519 (-19) /* draft-ietf-suit-mti */
-#define FC_COSE_ALG_ES256 (-7)
-#define FC_COSE_ALG_ESP256 (-9)
-#define FC_COSE_TAG_SIGN1 18
+#define FC_COSE_ALG_SHA256   (-16)
+#define FC_COSE_ALG_EDDSA    (-8)  /* EdDSA (RFC 9053); Ed25519 keys only here */
+#define FC_COSE_ALG_ED25519  (-19) /* draft-ietf-suit-mti */
+#define FC_COSE_ALG_ES256    (-7)
+#define FC_COSE_ALG_ESP256   (-9)
+#define FC_COSE_TAG_SIGN1    18
 #define FC_SUIT_TAG_ENVELOPE 107
 
 /* Our private-use SUIT parameter (suit-parameter-custom, a negative key):
@@ -157,11 +160,15 @@ enum fc_suit_femto_key {
  * class-id = UUIDv5(vendor-id, "femtod") c752c419-fba8-582d-aed2-0deaba0f7edb.
  * A board may define its own class-id. */
 #define FC_SUIT_FEMTO_VENDOR_ID                                                                    \
-    {0xe5, 0x16, 0x81, 0x49, 0x3f, 0x1f, 0x5d, 0xd7,                                               \
-     0x99, 0x30, 0x71, 0xbe, 0x23, 0xd3, 0x18, 0x7b}
+    {                                                                                              \
+        0xe5, 0x16, 0x81, 0x49, 0x3f, 0x1f, 0x5d, 0xd7, 0x99, 0x30, 0x71, 0xbe, 0x23, 0xd3, 0x18,  \
+            0x7b                                                                                   \
+    }
 #define FC_SUIT_FEMTOD_CLASS_ID                                                                    \
-    {0xc7, 0x52, 0xc4, 0x19, 0xfb, 0xa8, 0x58, 0x2d,                                               \
-     0xae, 0xd2, 0x0d, 0xea, 0xba, 0x0f, 0x7e, 0xdb}
+    {                                                                                              \
+        0xc7, 0x52, 0xc4, 0x19, 0xfb, 0xa8, 0x58, 0x2d, 0xae, 0xd2, 0x0d, 0xea, 0xba, 0x0f, 0x7e,  \
+            0xdb                                                                                   \
+    }
 /* component identifier of a container slot: [ 'femto', '<decimal slot>' ] */
 #define FC_SUIT_FEMTO_ID "femto"
 
@@ -235,19 +242,19 @@ typedef struct fc_suit_signature {
 } fc_suit_signature_t;
 
 enum fc_suit_section_state {
-    FC_SUIT_ABSENT = 0,   /* not in the manifest */
-    FC_SUIT_INLINE,       /* bstr inside the manifest */
-    FC_SUIT_SEVERED,      /* manifest holds a digest; element in the envelope */
+    FC_SUIT_ABSENT = 0,     /* not in the manifest */
+    FC_SUIT_INLINE,         /* bstr inside the manifest */
+    FC_SUIT_SEVERED,        /* manifest holds a digest; element in the envelope */
     FC_SUIT_SEVERED_MISSING /* manifest holds a digest; element not supplied */
 };
 
 /* A bstr-wrapped member (command sequence or text). */
 typedef struct fc_suit_section {
-    uint8_t state;            /* enum fc_suit_section_state */
-    fc_suit_bytes_t wrapped;  /* the bstr including its CBOR head */
-    fc_suit_bytes_t content;  /* the bstr content (the encoded sequence) */
-    fc_suit_digest_t digest;  /* SEVERED / SEVERED_MISSING: from the manifest */
-    size_t offset;            /* of the content in the envelope */
+    uint8_t state;           /* enum fc_suit_section_state */
+    fc_suit_bytes_t wrapped; /* the bstr including its CBOR head */
+    fc_suit_bytes_t content; /* the bstr content (the encoded sequence) */
+    fc_suit_digest_t digest; /* SEVERED / SEVERED_MISSING: from the manifest */
+    size_t offset;           /* of the content in the envelope */
 } fc_suit_section_t;
 
 typedef struct fc_suit_component_id {
@@ -367,8 +374,8 @@ enum fc_suit_param_bit {
 typedef struct fc_suit_femto {
     size_t n_hooks;
     fc_suit_bytes_t hook[FC_SUIT_MAX_HOOKS];
-    int64_t priority;   /* 0 if absent */
-    uint64_t budget;    /* 0 if absent: the tenant's default */
+    int64_t priority;      /* 0 if absent */
+    uint64_t budget;       /* 0 if absent: the tenant's default */
     fc_suit_bytes_t entry; /* empty if absent */
 } fc_suit_femto_t;
 
@@ -396,9 +403,9 @@ enum fc_suit_action_bit {
 
 typedef struct fc_suit_component_result {
     fc_suit_params_t params;
-    uint32_t actions;            /* enum fc_suit_action_bit */
+    uint32_t actions;                 /* enum fc_suit_action_bit */
     const fc_suit_payload_t *payload; /* integrated payload fetched, or NULL */
-    int has_femto_slot;          /* component id is [ 'femto', '<slot>' ] */
+    int has_femto_slot;               /* component id is [ 'femto', '<slot>' ] */
     uint32_t femto_slot;
 } fc_suit_component_result_t;
 

@@ -94,8 +94,8 @@ static int decode_head(const fc_cbor_t *c, fc_cbor_item_t *item, size_t *end, fc
                              "map count larger than the bytes left");
         break;
     case FC_CBOR_SIMPLE:
-        if (ai >= 24 || (item->val != FC_CBOR_FALSE && item->val != FC_CBOR_TRUE &&
-                         item->val != FC_CBOR_NULL))
+        if (ai >= 24 ||
+            (item->val != FC_CBOR_FALSE && item->val != FC_CBOR_TRUE && item->val != FC_CBOR_NULL))
             return cbor_fail(err, FC_ERR_CBOR, item->offset,
                              "simple value or float other than false/true/null");
         break;

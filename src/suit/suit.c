@@ -62,7 +62,7 @@ static int read_raw(fc_cbor_t *c, fc_suit_bytes_t *raw, fc_error_t *err)
 /* ---- SUIT_Digest -------------------------------------------------------- */
 
 int fc_suit_decode_digest(const fc_suit_bytes_t *cbor, size_t base, fc_suit_digest_t *d,
-                           fc_error_t *err)
+                          fc_error_t *err)
 {
     fc_cbor_t c;
     uint64_t n;
@@ -257,13 +257,20 @@ static int decode_common(fc_suit_manifest_t *m, fc_suit_bytes_t content, size_t 
 static fc_suit_section_t *section_for(fc_suit_manifest_t *m, int64_t key)
 {
     switch (key) {
-    case FC_SUIT_VALIDATE: return &m->validate;
-    case FC_SUIT_LOAD: return &m->load;
-    case FC_SUIT_INVOKE: return &m->invoke;
-    case FC_SUIT_PAYLOAD_FETCH: return &m->payload_fetch;
-    case FC_SUIT_INSTALL: return &m->install;
-    case FC_SUIT_TEXT: return &m->text;
-    default: return NULL;
+    case FC_SUIT_VALIDATE:
+        return &m->validate;
+    case FC_SUIT_LOAD:
+        return &m->load;
+    case FC_SUIT_INVOKE:
+        return &m->invoke;
+    case FC_SUIT_PAYLOAD_FETCH:
+        return &m->payload_fetch;
+    case FC_SUIT_INSTALL:
+        return &m->install;
+    case FC_SUIT_TEXT:
+        return &m->text;
+    default:
+        return NULL;
     }
 }
 
@@ -334,8 +341,8 @@ static int decode_manifest(fc_suit_manifest_t *m, fc_error_t *err)
             return FAIL(FC_ERR_SUIT_UNSUPPORTED, at, "unknown manifest member");
         }
     }
-    const uint32_t required = (1u << FC_SUIT_MANIFEST_VERSION) |
-                              (1u << FC_SUIT_MANIFEST_SEQUENCE) | (1u << FC_SUIT_COMMON);
+    const uint32_t required = (1u << FC_SUIT_MANIFEST_VERSION) | (1u << FC_SUIT_MANIFEST_SEQUENCE) |
+                              (1u << FC_SUIT_COMMON);
     if ((m->manifest_keys & required) != required)
         return FAIL(FC_ERR_SUIT_FORMAT, base,
                     "manifest lacks manifest-version, sequence-number or common");
@@ -400,7 +407,8 @@ static int decode_envelope_map(fc_suit_manifest_t *m, fc_cbor_t *c, fc_error_t *
             TRY(fc_cbor_skip(c, err)); /* private-use extension */
             continue;
         }
-        if (key >= 32 || (key != FC_SUIT_ENV_AUTH && key != FC_SUIT_ENV_MANIFEST && !severable(key)))
+        if (key >= 32 ||
+            (key != FC_SUIT_ENV_AUTH && key != FC_SUIT_ENV_MANIFEST && !severable(key)))
             return FAIL(FC_ERR_SUIT_UNSUPPORTED, at, "unknown envelope member");
         if (m->envelope_keys & (1u << key))
             return FAIL(FC_ERR_SUIT_FORMAT, at, "duplicate key in the envelope");
@@ -523,8 +531,8 @@ static int key_fits_alg(const fc_suit_key_t *k, int64_t alg, const fc_port_t *po
     return 0;
 }
 
-static int verify_one(const fc_port_t *port, const fc_suit_key_t *k,
-                      const fc_suit_signature_t *sig, const uint8_t *msg, size_t len)
+static int verify_one(const fc_port_t *port, const fc_suit_key_t *k, const fc_suit_signature_t *sig,
+                      const uint8_t *msg, size_t len)
 {
     if (sig->signature.len != 64)
         return FC_ERR_SIGNATURE;
@@ -605,8 +613,8 @@ int fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *port, cons
     if (p->image_size != (uint64_t)len)
         return FAIL(FC_ERR_SIZE, len, "payload size differs from image-size");
     fc_suit_bytes_t b = {data, len};
-    return sha256_equals(port, b, &p->image_digest, 0,
-                         "payload SHA-256 differs from image-digest", err);
+    return sha256_equals(port, b, &p->image_digest, 0, "payload SHA-256 differs from image-digest",
+                         err);
 }
 
 /* ---- our install parameter ---------------------------------------------- */
@@ -639,9 +647,15 @@ int fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_suit_femto
             for (size_t k = 0; k < f->n_hooks; k++)
                 TRY(fc_cbor_tstr(&c, &f->hook[k], err));
             break;
-        case FC_SUIT_FEMTO_PRIORITY: TRY(fc_cbor_int(&c, &f->priority, err)); break;
-        case FC_SUIT_FEMTO_BUDGET: TRY(fc_cbor_uint(&c, &f->budget, err)); break;
-        case FC_SUIT_FEMTO_ENTRY: TRY(fc_cbor_tstr(&c, &f->entry, err)); break;
+        case FC_SUIT_FEMTO_PRIORITY:
+            TRY(fc_cbor_int(&c, &f->priority, err));
+            break;
+        case FC_SUIT_FEMTO_BUDGET:
+            TRY(fc_cbor_uint(&c, &f->budget, err));
+            break;
+        case FC_SUIT_FEMTO_ENTRY:
+            TRY(fc_cbor_tstr(&c, &f->entry, err));
+            break;
         default:
             return FAIL(FC_ERR_SUIT_UNSUPPORTED, at, "unknown key in the femto parameter");
         }

@@ -208,13 +208,20 @@ static int walk_commands(walker_t *w, fc_suit_bytes_t seq, size_t base, unsigned
 static const fc_suit_section_t *sequence_section(const fc_suit_manifest_t *m, int sequence)
 {
     switch (sequence) {
-    case FC_SUIT_COMMON_SHARED: return &m->shared;
-    case FC_SUIT_VALIDATE: return &m->validate;
-    case FC_SUIT_LOAD: return &m->load;
-    case FC_SUIT_INVOKE: return &m->invoke;
-    case FC_SUIT_PAYLOAD_FETCH: return &m->payload_fetch;
-    case FC_SUIT_INSTALL: return &m->install;
-    default: return NULL;
+    case FC_SUIT_COMMON_SHARED:
+        return &m->shared;
+    case FC_SUIT_VALIDATE:
+        return &m->validate;
+    case FC_SUIT_LOAD:
+        return &m->load;
+    case FC_SUIT_INVOKE:
+        return &m->invoke;
+    case FC_SUIT_PAYLOAD_FETCH:
+        return &m->payload_fetch;
+    case FC_SUIT_INSTALL:
+        return &m->install;
+    default:
+        return NULL;
     }
 }
 
@@ -269,9 +276,10 @@ static int apply_parameter(fc_suit_params_t *p, const fc_suit_step_t *s, fc_erro
         return FC_OK;
     case FC_SUIT_PARAM_IMAGE_DIGEST:
         if (a->type != FC_CBOR_BSTR)
-            return FAIL(FC_ERR_SUIT_FORMAT, a->offset, "image-digest must be bstr .cbor SUIT_Digest");
-        TRY(fc_suit_decode_digest(&a->str, a->offset + (s->raw.len - a->str.len),
-                                   &p->image_digest, err));
+            return FAIL(FC_ERR_SUIT_FORMAT, a->offset,
+                        "image-digest must be bstr .cbor SUIT_Digest");
+        TRY(fc_suit_decode_digest(&a->str, a->offset + (s->raw.len - a->str.len), &p->image_digest,
+                                  err));
         p->has |= FC_SUIT_HAS_DIGEST;
         return FC_OK;
     case FC_SUIT_PARAM_COMPONENT_SLOT:
@@ -402,8 +410,8 @@ static const fc_suit_payload_t *find_payload(const fc_suit_manifest_t *m, fc_sui
     return NULL;
 }
 
-static int check_identity(const fc_suit_bytes_t *have, int present, const uint8_t *want,
-                          size_t at, const char *missing, const char *mismatch, fc_error_t *err)
+static int check_identity(const fc_suit_bytes_t *have, int present, const uint8_t *want, size_t at,
+                          const char *missing, const char *mismatch, fc_error_t *err)
 {
     if (!present)
         return FAIL(FC_ERR_CONDITION, at, missing);
@@ -412,8 +420,7 @@ static int check_identity(const fc_suit_bytes_t *have, int present, const uint8_
     return FC_OK;
 }
 
-static int image_match(evaluator_t *ev, fc_suit_component_result_t *r, size_t at,
-                       fc_error_t *err)
+static int image_match(evaluator_t *ev, fc_suit_component_result_t *r, size_t at, fc_error_t *err)
 {
     if (r->payload) {
         int rc = fc_suit_check_payload(&r->params, ev->port, r->payload->data.ptr,
@@ -443,8 +450,8 @@ static int run_command(evaluator_t *ev, fc_suit_component_result_t *r, const fc_
                               d->vendor_id, at, "vendor-identifier condition without vendor-id",
                               "vendor identifier does not match this device", err);
     case FC_SUIT_COND_CLASS:
-        return check_identity(&r->params.class_id, r->params.has & FC_SUIT_HAS_CLASS,
-                              d->class_id, at, "class-identifier condition without class-id",
+        return check_identity(&r->params.class_id, r->params.has & FC_SUIT_HAS_CLASS, d->class_id,
+                              at, "class-identifier condition without class-id",
                               "class identifier does not match this device", err);
     case FC_SUIT_COND_DEVICE:
         return check_identity(&r->params.device_id, r->params.has & FC_SUIT_HAS_DEVICE,
@@ -454,7 +461,8 @@ static int run_command(evaluator_t *ev, fc_suit_component_result_t *r, const fc_
         return image_match(ev, r, at, err);
     case FC_SUIT_COND_COMPONENT_SLOT:
         if (!(r->params.has & FC_SUIT_HAS_SLOT) || r->params.component_slot != 0)
-            return FAIL(FC_ERR_CONDITION, at, "component-slot condition: this device has slot 0 only");
+            return FAIL(FC_ERR_CONDITION, at,
+                        "component-slot condition: this device has slot 0 only");
         return FC_OK;
     case FC_SUIT_COND_ABORT:
         return FAIL(FC_ERR_CONDITION, at, "abort condition in the manifest");
@@ -463,7 +471,8 @@ static int run_command(evaluator_t *ev, fc_suit_component_result_t *r, const fc_
             return FAIL(FC_ERR_SUIT_FORMAT, at, "fetch without a uri parameter");
         r->payload = find_payload(ev->m, r->params.uri);
         if (!r->payload && r->params.uri.len > 0 && r->params.uri.ptr[0] == '#')
-            return FAIL(FC_ERR_SUIT_FORMAT, at, "fetch of an integrated payload the envelope lacks");
+            return FAIL(FC_ERR_SUIT_FORMAT, at,
+                        "fetch of an integrated payload the envelope lacks");
         r->actions |= FC_SUIT_DID_FETCH;
         return FC_OK;
     case FC_SUIT_DIR_COPY:

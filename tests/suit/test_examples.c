@@ -15,8 +15,8 @@
 #include "femto/suit.h"
 #include "suit_test_util.h"
 
-#define VENDOR "fa6b4a53d5ad5fdfbe9de663e4d41ffe"
-#define CLASS "1492af1425695e48bf429b2d51f2ab45"
+#define VENDOR   "fa6b4a53d5ad5fdfbe9de663e4d41ffe"
+#define CLASS    "1492af1425695e48bf429b2d51f2ab45"
 #define DIGEST_A "00112233445566778899aabbccddeeff0123456789abcdeffedcba9876543210"
 #define DIGEST_B "0123456789abcdeffedcba987654321000112233445566778899aabbccddeeff"
 
@@ -167,10 +167,11 @@ static void check_structure(const example_t *ex)
 }
 
 static const fc_suit_device_t OUR_DEVICE = {FC_SUIT_FEMTO_VENDOR_ID, FC_SUIT_FEMTOD_CLASS_ID, NULL};
-static const fc_suit_device_t EXAMPLE_DEVICE = {
-    {0xfa, 0x6b, 0x4a, 0x53, 0xd5, 0xad, 0x5f, 0xdf, 0xbe, 0x9d, 0xe6, 0x63, 0xe4, 0xd4, 0x1f, 0xfe},
-    {0x14, 0x92, 0xaf, 0x14, 0x25, 0x69, 0x5e, 0x48, 0xbf, 0x42, 0x9b, 0x2d, 0x51, 0xf2, 0xab, 0x45},
-    NULL};
+static const fc_suit_device_t EXAMPLE_DEVICE = {{0xfa, 0x6b, 0x4a, 0x53, 0xd5, 0xad, 0x5f, 0xdf,
+                                                 0xbe, 0x9d, 0xe6, 0x63, 0xe4, 0xd4, 0x1f, 0xfe},
+                                                {0x14, 0x92, 0xaf, 0x14, 0x25, 0x69, 0x5e, 0x48,
+                                                 0xbf, 0x42, 0x9b, 0x2d, 0x51, 0xf2, 0xab, 0x45},
+                                                NULL};
 
 /* Signed: verifies with the example key, not with another one; unsigned:
  * refused for lack of an authentication block. On our device, the shared
@@ -219,12 +220,17 @@ static void check_verdicts(const example_t *ex)
     assert_int_equal(BUF[err.where], 0x0f); /* the condition's reporting policy, 15 */
 }
 
-static const example_t EX0 = {
-    "draft37-example0-signed.cbor", 237, 1, 0, 0, 0,
-    "6658ea560262696dd1f13b782239a064da7c6c5cbaf52fded428a6fc83c7e5af", {"00"}, 0};
+static const example_t EX0 = {"draft37-example0-signed.cbor",
+                              237,
+                              1,
+                              0,
+                              0,
+                              0,
+                              "6658ea560262696dd1f13b782239a064da7c6c5cbaf52fded428a6fc83c7e5af",
+                              {"00"},
+                              0};
 
-static void fill(example_t *ex, const example_t *base, const char *file, size_t size,
-                 int is_signed)
+static void fill(example_t *ex, const example_t *base, const char *file, size_t size, int is_signed)
 {
     *ex = *base;
     ex->file = file;
@@ -257,7 +263,8 @@ static void example0(const char *file, size_t size, int is_signed)
     fc_suit_result_t r;
     fc_error_t err;
     tu_port(&port);
-    assert_int_equal(fc_suit_evaluate(&M, &port, &EXAMPLE_DEVICE, FC_SUIT_RUN_BOOT, &r, &err), FC_OK);
+    assert_int_equal(fc_suit_evaluate(&M, &port, &EXAMPLE_DEVICE, FC_SUIT_RUN_BOOT, &r, &err),
+                     FC_OK);
     assert_int_equal(r.component[0].actions, FC_SUIT_IMAGE_PENDING | FC_SUIT_DID_INVOKE);
     assert_int_equal(r.component[0].params.image_size, 34768);
     assert_true(tu_bytes_hex(r.component[0].params.image_digest.bytes, DIGEST_A));
@@ -304,8 +311,9 @@ static void example1(const char *file, size_t size, int is_signed)
     assert_true(tu_bytes_str(r.component[0].params.uri, "http://example.com/file.bin"));
     /* the fetched image would be checked with fc_suit_check_payload */
     static const uint8_t wrong[16] = {0};
-    assert_int_equal(fc_suit_check_payload(&r.component[0].params, &port, wrong, sizeof wrong, &err),
-                     FC_ERR_SIZE);
+    assert_int_equal(
+        fc_suit_check_payload(&r.component[0].params, &port, wrong, sizeof wrong, &err),
+        FC_ERR_SIZE);
 }
 
 static void test_example1_signed(void **s)
@@ -339,7 +347,8 @@ static void example2(const char *file, size_t size, int is_signed, int severed)
     if (!severed) {
         survey_t sv;
         survey(&M, &sv);
-        assert_tstr_value(sv.param[0][21].v[0], "http://example.com/very/long/path/to/file/file.bin");
+        assert_tstr_value(sv.param[0][21].v[0],
+                          "http://example.com/very/long/path/to/file/file.bin");
     }
     check_verdicts(&ex);
 
@@ -466,7 +475,8 @@ static void example4(const char *file, size_t size, int is_signed)
     fc_suit_result_t r;
     fc_error_t err;
     tu_port(&port);
-    assert_int_equal(fc_suit_evaluate(&M, &port, &EXAMPLE_DEVICE, FC_SUIT_RUN_BOOT, &r, &err), FC_OK);
+    assert_int_equal(fc_suit_evaluate(&M, &port, &EXAMPLE_DEVICE, FC_SUIT_RUN_BOOT, &r, &err),
+                     FC_OK);
     assert_int_equal(r.n_components, 3);
     assert_true(r.component[2].actions & FC_SUIT_DID_COPY);
     assert_true(r.component[2].actions & FC_SUIT_DID_INVOKE);

@@ -238,7 +238,8 @@ static void test_tampered_manifest_digest_payload(void **state)
     copy[seq_off] = 0x06;
     assert_int_equal(fc_suit_decode(copy, f->len, &m, &err), FC_OK);
     uint8_t h[32];
-    assert_int_equal(f->port.sha256(NULL, m.manifest_wrapped.ptr, m.manifest_wrapped.len, h), FC_OK);
+    assert_int_equal(f->port.sha256(NULL, m.manifest_wrapped.ptr, m.manifest_wrapped.len, h),
+                     FC_OK);
     memcpy(copy + dig_off, h, 32);
     assert_int_equal(fc_suit_decode(copy, f->len, &m, &err), FC_OK);
     assert_int_equal(fc_suit_authenticate(&m, &f->port, f->keys, 2, NULL, &err), FC_ERR_SIGNATURE);
@@ -308,7 +309,7 @@ static void test_oversize_and_indefinite_lengths(void **state)
     assert_string_equal(err.reason, "string longer than the bytes left");
 
     memcpy(copy, f->env, f->len);
-    copy[2] = 0xbf; /* indefinite-length map ... */
+    copy[2] = 0xbf;      /* indefinite-length map ... */
     copy[f->len] = 0xff; /* ... closed by a break */
     assert_int_equal(fc_suit_decode(copy, f->len + 1, &m, &err), FC_ERR_CBOR);
     assert_int_equal(err.where, 2);
@@ -357,8 +358,7 @@ static void wrap(buf_t *b, const buf_t *inner)
     head(b, 2, inner->n);
     put(b, inner->b, inner->n);
 }
-#define RAW(b, ...)                                                                                \
-    put(b, (const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__}))
+#define RAW(b, ...) put(b, (const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__}))
 
 /* 107({2: << [ << [-16, h'00'*32] >> ] >>, 3: << manifest >>}) */
 static void envelope_of(const buf_t *manifest, buf_t *env)

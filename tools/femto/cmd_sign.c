@@ -55,28 +55,32 @@ static int parse_option(sign_args_t *a, int argc, char **argv, int *i)
     if (!val)
         return 0;
     (*i)++;
-    if (!strcmp(opt, "-k") || !strcmp(opt, "--key"))
+    if (!strcmp(opt, "-k") || !strcmp(opt, "--key")) {
         a->key = val;
-    else if (!strcmp(opt, "-o"))
+    } else if (!strcmp(opt, "-o")) {
         a->out = val;
-    else if (!strcmp(opt, "-u") || !strcmp(opt, "--uri"))
+    } else if (!strcmp(opt, "-u") || !strcmp(opt, "--uri")) {
         a->o.uri = val;
-    else if (!strcmp(opt, "--entry"))
+    } else if (!strcmp(opt, "--entry")) {
         a->o.entry = val;
-    else if ((!strcmp(opt, "-s") || !strcmp(opt, "--slot")) && parse_u64(val, &n) && n <= 999999)
-        a->o.slot = (uint32_t)n, a->have_slot = 1;
-    else if ((!strcmp(opt, "-n") || !strcmp(opt, "--sequence")) && parse_u64(val, &n))
-        a->o.sequence = n, a->have_seq = 1;
-    else if (!strcmp(opt, "--budget") && parse_u64(val, &n))
+    } else if ((!strcmp(opt, "-s") || !strcmp(opt, "--slot")) && parse_u64(val, &n) &&
+               n <= 999999) {
+        a->o.slot = (uint32_t)n;
+        a->have_slot = 1;
+    } else if ((!strcmp(opt, "-n") || !strcmp(opt, "--sequence")) && parse_u64(val, &n)) {
+        a->o.sequence = n;
+        a->have_seq = 1;
+    } else if (!strcmp(opt, "--budget") && parse_u64(val, &n)) {
         a->o.budget = n;
-    else if (!strcmp(opt, "--priority"))
+    } else if (!strcmp(opt, "--priority")) {
         a->o.priority = strtoll(val, NULL, 0);
-    else if (!strcmp(opt, "--hook") && a->o.n_hooks < FC_SUIT_MAX_HOOKS)
+    } else if (!strcmp(opt, "--hook") && a->o.n_hooks < FC_SUIT_MAX_HOOKS) {
         a->hooks[a->o.n_hooks++] = val;
-    else if (!strcmp(opt, "--class") && parse_uuid(val, a->class_id))
+    } else if (!strcmp(opt, "--class") && parse_uuid(val, a->class_id)) {
         a->o.class_id = a->class_id;
-    else
+    } else {
         return 0;
+    }
     return 1;
 }
 
