@@ -19,6 +19,8 @@
     X(verify, "FILE.fc", "run the verifier on an image; show the refused instruction")        \
     X(info, "FILE.fc", "image metadata, sizes, functions, helpers, RAM needed")              \
     X(run, "app.fc [--entry NAME] [--hook NAME] [--ctx-hex HEX|--ctx FILE] [--budget N] [--kv DIR] [--trace]", "run a container in the host engine with the standard helpers") \
+    X(keygen, "NAME", "new Ed25519 signing key: NAME.key (seed, 0600) and NAME.pub")             \
+    X(sign, "-k NAME.key -s SLOT -n SEQ [--hook H]... [--priority P] [--budget B] [--entry F] [-u URI] -o OUT.suit IMAGE.fc", "wrap an image in a signed SUIT envelope (docs/suit-profile.md)") \
     /* end of the command list */
 /* clang-format on */
 
