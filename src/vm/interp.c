@@ -156,6 +156,25 @@ static void atomic_rmw(void *p, int wide, int32_t op, uint64_t *src, uint64_t *r
         *src = old;
 }
 
+/* A region as the fast memory check wants it: lim[size] = len - size, so
+ * "addr - start <= lim[size]" is one compare that cannot wrap (an address
+ * below start becomes a huge offset). Only regions of at least 16 bytes
+ * are cached, so len - size never wraps either; shorter ones always take
+ * the slow path. */
+typedef struct region_cache {
+    uint64_t start;
+    uint64_t lim[17]; /* indexed by access size 1, 2, 4, 8 (16: a fused pair) */
+} region_cache_t;
+
+static void cache_set(region_cache_t *c, const fc_region_t *r)
+{
+    if (r->len < 16)
+        return;
+    c->start = r->start;
+    for (unsigned size = 0; size <= 16; size++)
+        c->lim[size] = (uint64_t)r->len - size;
+}
+
 /* Find a region holding [addr, addr+size) with perm. On success returns
  * its index; on failure records the fault (outside every region, or inside
  * one without the permission) and returns -1. */
@@ -340,6 +359,7 @@ typedef struct xlate_tables {
     const void *const *dispatch; /* by opcode */
     const void *const *mem_r10;  /* by opcode: r10-based access, proven in frame */
     const void *const *mem_stk;  /* by opcode: base probably on the stack */
+    const void *const *mem_pair; /* by opcode: two adjacent accesses, same base */
     const void *const *fused;    /* by enum fused_op */
 } xlate_tables_t;
 
@@ -377,6 +397,36 @@ static const void *memory_handler(const xlate_tables_t *tb, const uint8_t *stack
     return stackish[base] ? tb->mem_stk[in.opcode] : NULL;
 }
 
+static uint32_t access_size_of(uint8_t opcode)
+{
+    static const uint8_t sizes[4] = {4, 2, 1, 8}; /* BPF_W, BPF_H, BPF_B, BPF_DW */
+    return sizes[(opcode >> 3) & 3];
+}
+
+/* Two accesses of the same kind and size through the same base register
+ * at adjacent offsets; a load pair must not overwrite its base first. */
+static int pair_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
+{
+    fc_insn_t a = t[i];
+    if (i + 1 >= n || t[i + 1].opcode != a.opcode)
+        return 0;
+    fc_insn_t b = t[i + 1];
+    int is_load = (a.opcode & 7) == 1;
+    unsigned base = is_load ? FC_INSN_SRC(a) : FC_INSN_DST(a);
+    unsigned base_b = is_load ? FC_INSN_SRC(b) : FC_INSN_DST(b);
+    int32_t size = (int32_t)access_size_of(a.opcode);
+    if (base != base_b || base == 10 || (is_load && FC_INSN_DST(a) == base))
+        return 0;
+    int32_t delta = (int32_t)b.offset - (int32_t)a.offset;
+    if (delta != size && delta != -size)
+        return 0;
+    unsigned reg2 = is_load ? FC_INSN_DST(b) : FC_INSN_SRC(b);
+    uint32_t k1 = delta > 0 ? 0u : (uint32_t)size; /* where the first sits */
+    x->imm = (int32_t)(reg2 * 8u | k1 << 8);
+    x->offset = delta > 0 ? a.offset : b.offset;
+    return 1;
+}
+
 static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x, const xlate_tables_t *tb)
 {
     const fc_insn_t *t = prog->text;
@@ -401,6 +451,10 @@ static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x, const xlat
         }
         if (!scale_jump(t[i], &x[i]))
             return FC_ERR_TOO_LARGE;
+        if (tb->mem_pair[t[i].opcode] && pair_at(t, prog->len, i, &x[i])) {
+            x[i].handler = tb->mem_pair[t[i].opcode];
+            continue;
+        }
         fc_xinsn_t f = x[i];
         int k = fusion_at(t, prog->len, i, &f);
         if (k >= 0) {

@@ -111,33 +111,29 @@
  * matched, then the stack, then all regions. Each fast test is one compare:
  * cached regions are at least 8 bytes long, so len - size cannot wrap, and
  * an address below start wraps to a huge offset. */
-#define CHECKED(ptr, addr_expr, size, perm, cache_start, cache_len)                                \
+#define IN_CACHE(c, a, size) ((a) - (c).start <= (c).lim[(size)])
+#define CHECKED(ptr, addr_expr, size, perm, cache)                                                 \
     do {                                                                                           \
         uint64_t a_ = (addr_expr);                                                                 \
-        if (FC_LIKELY(a_ - cache_start <= cache_len - (size))) {                                   \
-            ptr = (void *)(uintptr_t)a_;                                                           \
-        } else if (a_ - stack_start <= stack_len - (size)) {                                       \
+        if (FC_LIKELY(IN_CACHE(cache, a_, size)) || IN_CACHE(stk, a_, size)) {                     \
             ptr = (void *)(uintptr_t)a_;                                                           \
         } else {                                                                                   \
             int i_ = region_lookup(vm, a_, (size), (perm));                                        \
             if (i_ < 0)                                                                            \
                 goto fault_mem;                                                                    \
-            if (vm->regions[i_].len >= 8) {                                                        \
-                cache_start = vm->regions[i_].start;                                               \
-                cache_len = vm->regions[i_].len;                                                   \
-            }                                                                                      \
+            cache_set(&(cache), &vm->regions[i_]);                                                 \
             ptr = (void *)(uintptr_t)a_;                                                           \
         }                                                                                          \
     } while (0)
 /* Stack first, for bases the translator saw derived from r10 (hint only:
  * the access is fully checked either way). */
-#define CHECKED_STACK_FIRST(ptr, addr_expr, size, perm, cache_start, cache_len)                    \
+#define CHECKED_STACK_FIRST(ptr, addr_expr, size, perm, cache)                                     \
     do {                                                                                           \
         uint64_t b_ = (addr_expr);                                                                 \
-        if (FC_LIKELY(b_ - stack_start <= stack_len - (size)))                                     \
+        if (FC_LIKELY(IN_CACHE(stk, b_, size)))                                                    \
             ptr = (void *)(uintptr_t)b_;                                                           \
         else                                                                                       \
-            CHECKED(ptr, b_, size, perm, cache_start, cache_len);                                  \
+            CHECKED(ptr, b_, size, perm, cache);                                                   \
     } while (0)
 
 /* The memory instructions, one row each: the handlers of every variant
@@ -164,14 +160,12 @@
 #define LOAD_BASE SRC
 #define LOAD_BASE_IS_R10 SRC_IS_R10
 #define LOAD_PERM FC_PERM_READ
-#define LOAD_CACHE_START rd_start
-#define LOAD_CACHE_LEN rd_len
+#define LOAD_CACHE rd
 #define LOAD_DO(p, size, acc, conv) DST = conv(acc(p))
 #define STORE_BASE DST
 #define STORE_BASE_IS_R10 DST_IS_R10
 #define STORE_PERM FC_PERM_WRITE
-#define STORE_CACHE_START wr_start
-#define STORE_CACHE_LEN wr_len
+#define STORE_CACHE wr
 #define STORE_DO(p, size, acc, value) acc(p, value)
 
 /* In place: one handler per opcode, r10 bases tested at run time. */
@@ -181,7 +175,7 @@
         if (kind##_BASE_IS_R10)                                                                    \
             p_ = (void *)(uintptr_t)(reg[10] + (uint64_t)OFF);                                     \
         else                                                                                       \
-            CHECKED(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE_START, kind##_CACHE_LEN);             \
+            CHECKED(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE);             \
         kind##_DO(p_, size, acc, arg);                                                             \
         NEXT();                                                                                    \
     }
@@ -189,7 +183,7 @@
 #define MEM_HANDLER_XLATE(opc, kind, size, acc, arg)                                               \
     OP(opc) : {                                                                                    \
         void *p_;                                                                                  \
-        CHECKED(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE_START, kind##_CACHE_LEN);                 \
+        CHECKED(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE);                 \
         kind##_DO(p_, size, acc, arg);                                                             \
         NEXT();                                                                                    \
     }                                                                                              \
@@ -200,10 +194,48 @@
     }                                                                                              \
     L_##opc##_stk : {                                                                              \
         void *p_;                                                                                  \
-        CHECKED_STACK_FIRST(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE_START, kind##_CACHE_LEN);     \
+        CHECKED_STACK_FIRST(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE);     \
         kind##_DO(p_, size, acc, arg);                                                             \
         NEXT();                                                                                    \
     }
+
+/* Two accesses of the same size through the same base register at
+ * adjacent offsets (clang's struct, array and spill code): one range check
+ * for both. The offset field holds the lower of the two offsets; imm holds
+ * the second register * 8 in bits 0-7 and, in bits 8-15, where the first
+ * access sits in the pair (0 or size). When the pair's range is not in the
+ * stack or the cached region, the first access runs alone through the
+ * generic check (faulting exactly as unfused code would) and the second
+ * slot's own handler follows. */
+#define PAIR_REG2 (*(uint64_t *)(void *)((char *)reg + ((uint32_t)pc->imm & 0xffu)))
+#define PAIR_K1 ((uint64_t)(((uint32_t)pc->imm >> 8) & 0xffu))
+#define LOAD_PAIR_DO(p1, p2, acc) (DST = acc(p1), PAIR_REG2 = acc(p2))
+#define STORE_PAIR_DO(p1, p2, acc) (acc(p1, SRC), acc(p2, PAIR_REG2))
+#define LOAD_ONE_DO(p, acc) (DST = acc(p))
+#define STORE_ONE_DO(p, acc) acc(p, SRC)
+#define PAIR_HANDLER(opc, kind, size, acc)                                                         \
+    L_pair_##opc : {                                                                               \
+        uint64_t lo_ = kind##_BASE + (uint64_t)OFF;                                                \
+        void *p_;                                                                                  \
+        if (FC_LIKELY(IN_CACHE(stk, lo_, 2 * (size))) || IN_CACHE(kind##_CACHE, lo_, 2 * (size))) { \
+            kind##_PAIR_DO((char *)(uintptr_t)lo_ + PAIR_K1,                                       \
+                           (char *)(uintptr_t)lo_ + ((size) - PAIR_K1), acc);                      \
+            pc += 2;                                                                               \
+            DISPATCH();                                                                            \
+        }                                                                                          \
+        CHECKED(p_, lo_ + PAIR_K1, size, kind##_PERM, kind##_CACHE);                               \
+        kind##_ONE_DO(p_, acc);                                                                    \
+        NEXT();                                                                                    \
+    }
+#define FC_MEMPAIRS(X)                                                                             \
+    X(0x61, LOAD, 4, ld32)                                                                         \
+    X(0x69, LOAD, 2, ld16)                                                                         \
+    X(0x71, LOAD, 1, ld8)                                                                          \
+    X(0x79, LOAD, 8, ld64)                                                                         \
+    X(0x63, STORE, 4, st32)                                                                        \
+    X(0x6b, STORE, 2, st16)                                                                        \
+    X(0x73, STORE, 1, st8)                                                                         \
+    X(0x7b, STORE, 8, st64)
 
 /* Atomic read-modify-write of size 4 or 8 at dst+off (checked RW). */
 #define ATOMIC(size)                                                                               \
@@ -276,10 +308,13 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #define FC_MEM_STK_ROW_(opc, kind, size, acc, arg) [opc] = &&L_##opc##_stk,
     static const void *const dispatch_r10[256] = {FC_MEMOPS(FC_MEM_R10_ROW_)};
     static const void *const dispatch_stk[256] = {FC_MEMOPS(FC_MEM_STK_ROW_)};
+#define FC_MEM_PAIR_ROW_(opc, kind, size, acc) [opc] = &&L_pair_##opc,
+    static const void *const dispatch_pair[256] = {FC_MEMPAIRS(FC_MEM_PAIR_ROW_)};
+#undef FC_MEM_PAIR_ROW_
 #undef FC_MEM_R10_ROW_
 #undef FC_MEM_STK_ROW_
     if (xbuf) {
-        const xlate_tables_t tables = {dispatch, dispatch_r10, dispatch_stk, fused};
+        const xlate_tables_t tables = {dispatch, dispatch_r10, dispatch_stk, dispatch_pair, fused};
         return translate(xprog, xbuf, &tables);
     }
 #endif
@@ -308,17 +343,16 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
      * the array covers every 2-bit value anyway */
     const uint64_t section[4] = {0, vm->section_base[FC_LDDW_RODATA],
                                  vm->section_base[FC_LDDW_DATA], 0};
-    const uint64_t stack_start = vm->regions[0].start, stack_len = vm->regions[0].len;
-    /* start the caches on the first region after the stack (usually the
+    /* the stack, and the last region that matched a read and a write;
+     * the caches start on the first region after the stack (usually the
      * context), or on the stack when there is none */
-    uint64_t rd_start = stack_start, rd_len = stack_len, wr_start = stack_start, wr_len = stack_len;
-    if (vm->n_regions > 1 && vm->regions[1].len >= 8) {
-        rd_start = vm->regions[1].start;
-        rd_len = vm->regions[1].len;
-        if (vm->regions[1].perm & FC_PERM_WRITE) {
-            wr_start = rd_start;
-            wr_len = rd_len;
-        }
+    region_cache_t stk, rd, wr;
+    cache_set(&stk, &vm->regions[0]); /* the stack is at least 8 bytes (fc_vm_init) */
+    rd = wr = stk;
+    if (vm->n_regions > 1) {
+        cache_set(&rd, &vm->regions[1]);
+        if (vm->regions[1].perm & FC_PERM_WRITE)
+            wr = rd;
     }
     uint64_t reg[16] = {0}; /* r0..r10; 11..15 unused (the verifier refuses them) */
 #if !FC_INTERP_XLATE
@@ -422,6 +456,7 @@ dispatch_top:
         NEXT();
 #if FC_INTERP_XLATE
     FC_MEMOPS(MEM_HANDLER_XLATE)
+    FC_MEMPAIRS(PAIR_HANDLER)
 #else
     FC_MEMOPS(MEM_HANDLER)
 #endif
@@ -582,6 +617,14 @@ fault_report:
 }
 
 #undef SLOT_T
+#undef PAIR_REG2
+#undef PAIR_K1
+#undef LOAD_PAIR_DO
+#undef STORE_PAIR_DO
+#undef LOAD_ONE_DO
+#undef STORE_ONE_DO
+#undef PAIR_HANDLER
+#undef FC_MEMPAIRS
 #undef JUMP_BY
 #undef JUMP_OFF
 #undef JUMP_IMM
@@ -591,14 +634,13 @@ fault_report:
 #undef LOAD_BASE
 #undef LOAD_BASE_IS_R10
 #undef LOAD_PERM
-#undef LOAD_CACHE_START
-#undef LOAD_CACHE_LEN
+#undef LOAD_CACHE
+#undef IN_CACHE
 #undef LOAD_DO
 #undef STORE_BASE
 #undef STORE_BASE_IS_R10
 #undef STORE_PERM
-#undef STORE_CACHE_START
-#undef STORE_CACHE_LEN
+#undef STORE_CACHE
 #undef STORE_DO
 #undef FC_MEMOPS
 #undef SRC_IS_R10
