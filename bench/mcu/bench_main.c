@@ -118,25 +118,41 @@ static int load(const fc_insn_t *text, uint32_t n)
     return 1;
 }
 
-static void bench_vm(const fw_fixture_t *fx)
+/* Room for the pre-decoded form of the largest fixture. */
+static fc_xinsn_t xlate_buf[128];
+
+/* kind "vm": the interpreter on the text in place (the microcontroller
+ * default); "vm_xlate": on the pre-decoded form (fc_program_translate). */
+static void bench_vm(const fw_fixture_t *fx, int translated)
 {
+    const char *kind = translated ? "vm_xlate" : "vm";
     if (!load(fx->text, fx->n_slots)) {
         return;
+    }
+    if (translated) {
+        fc_status_t st = fc_program_translate(&prog, xlate_buf, sizeof xlate_buf / sizeof xlate_buf[0]);
+        if (st != FC_OK) {
+            bm_printf("FAIL translate %s: %s\n", fx->name, fc_status_name(st));
+            failures++;
+            return;
+        }
     }
     memcpy(input, fx->mem, fx->mem_len);
     fc_vm_add_region(&vm, input, fx->mem_len, FC_PERM_RW);
     for (unsigned reps = BENCH_REPS; reps <= 2 * BENCH_REPS; reps += BENCH_REPS) {
         uint64_t r0 = 0;
         fc_status_t st = FC_OK;
-        bench_label("vm", fx->name, reps, fx->n_slots);
+        bench_label(kind, fx->name, reps, fx->n_slots);
         fc_bench_start();
         for (unsigned i = 0; i < reps && st == FC_OK; i++) {
             st = fc_vm_run(&vm, 0, (uintptr_t)input, fx->mem_len, &r0);
         }
         fc_bench_stop();
-        bench_expect("vm", fx->name, st == FC_OK ? r0 : ~fx->result, fx->result);
+        bench_expect(kind, fx->name, st == FC_OK ? r0 : ~fx->result, fx->result);
     }
-    bm_printf("EXECUTED %s %llu\n", fx->name, (unsigned long long)vm.executed);
+    if (!translated) {
+        bm_printf("EXECUTED %s %llu\n", fx->name, (unsigned long long)vm.executed);
+    }
 }
 
 /* The verifier's cost: whole fc_verify() calls on the fixture. */
@@ -187,6 +203,11 @@ int main(void)
     bm_printf("femto-containers MCU benchmark on %s, N=%u\n", bm_board_name, BENCH_REPS);
     for (unsigned p = 0; (BENCH_SECTIONS & BENCH_FIXTURES) && p < sizeof natives / sizeof natives[0];
          p++) {
+#ifdef BENCH_ONLY
+        if (strcmp(natives[p].name, BENCH_ONLY) != 0) {
+            continue; /* -DBENCH_ONLY='"fletcher32"': profile one program */
+        }
+#endif
         const fw_fixture_t *fx = find_fixture(natives[p].name, "v2");
         if (fx != NULL) {
             bench_native(natives[p].name, natives[p].fn, fx);
@@ -194,7 +215,8 @@ int main(void)
         for (unsigned c = 0; c < sizeof cpus / sizeof cpus[0]; c++) {
             fx = find_fixture(natives[p].name, cpus[c]);
             if (fx != NULL) {
-                bench_vm(fx);
+                bench_vm(fx, 0);
+                bench_vm(fx, 1);
                 bench_verify(fx);
             }
         }
