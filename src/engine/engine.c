@@ -4,6 +4,8 @@
 
 #include "engine_internal.h"
 
+_Static_assert(FC_MAX_INSNS <= 65536, "attachment entry slots are 16-bit");
+
 /* ---- small utilities ---------------------------------------------------------- */
 
 static void set_error(fc_error_t *err, int code, const char *reason)
@@ -608,8 +610,6 @@ typedef struct run_request {
     size_t ctx_len;
     uint32_t ctx_perm;
     int hook; /* hook id, -1: direct call */
-    fc_trace_fn trace;
-    void *trace_user;
 } run_request_t;
 
 /* Prepare the shared VM for c and run it once. */
@@ -635,8 +635,8 @@ static fc_status_t run_container(fc_engine_t *engine, fc_container_t *c,
     }
     vm->budget = c->budget;
     vm->user = engine;
-    vm->trace = rq->trace;
-    vm->trace_user = rq->trace_user;
+    vm->trace = engine->trace;
+    vm->trace_user = engine->trace_user;
 
     engine->current = c;
     engine->current_ctx = rq->ctx;
@@ -645,7 +645,7 @@ static fc_status_t run_container(fc_engine_t *engine, fc_container_t *c,
     engine->running = 1;
     uint64_t ctx_addr = (uint64_t)(uintptr_t)rq->ctx;
 #if FC_VM_TRACE
-    if (rq->trace)
+    if (engine->trace)
         st = fc_vm_run_traced(vm, rq->entry, ctx_addr, rq->ctx_len, r0);
     else
 #endif
@@ -704,9 +704,14 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
     return FC_OK;
 }
 
-fc_status_t fc_container_call_traced(fc_engine_t *engine, fc_container_t *c,
-                                     const char *entry_name, void *ctx, size_t len,
-                                     uint64_t *r0, fc_trace_fn trace, void *trace_user)
+void fc_engine_set_trace(fc_engine_t *engine, fc_trace_fn trace, void *trace_user)
+{
+    engine->trace = trace;
+    engine->trace_user = trace_user;
+}
+
+fc_status_t fc_container_call(fc_engine_t *engine, fc_container_t *c, const char *entry_name,
+                              void *ctx, size_t len, uint64_t *r0)
 {
     if (!is_installed(engine, c))
         return FC_ERR_NOT_FOUND;
@@ -714,17 +719,10 @@ fc_status_t fc_container_call_traced(fc_engine_t *engine, fc_container_t *c,
         return FC_ERR_BUSY;
     if (!ctx && len != 0)
         return FC_ERR_INVALID_ARG;
-    run_request_t rq = {.ctx = ctx, .ctx_len = len, .ctx_perm = FC_PERM_RW, .hook = -1,
-                        .trace = trace, .trace_user = trace_user};
+    run_request_t rq = {.ctx = ctx, .ctx_len = len, .ctx_perm = FC_PERM_RW, .hook = -1};
     fc_status_t st = resolve_entry(c, entry_name, &rq.entry);
     if (st != FC_OK)
         return st;
     uint64_t scratch;
     return run_container(engine, c, &rq, r0 ? r0 : &scratch);
-}
-
-fc_status_t fc_container_call(fc_engine_t *engine, fc_container_t *c, const char *entry_name,
-                              void *ctx, size_t len, uint64_t *r0)
-{
-    return fc_container_call_traced(engine, c, entry_name, ctx, len, r0, NULL, NULL);
 }
