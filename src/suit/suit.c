@@ -84,6 +84,7 @@ static int decode_cose_headers(fc_cbor_t *c, int is_protected, fc_suit_signature
                                fc_error_t *err)
 {
     uint64_t n;
+    uint32_t seen = 0; /* labels 1, 2 and 4: a repeated one is ambiguous, refused */
     TRY(fc_cbor_map(c, &n, err));
     for (uint64_t i = 0; i < n; i++) {
         fc_cbor_item_t key;
@@ -95,6 +96,11 @@ static int decode_cose_headers(fc_cbor_t *c, int is_protected, fc_suit_signature
         }
         int64_t label;
         TRY(fc_cbor_int(c, &label, err));
+        if (label >= 1 && label <= 4) {
+            if (seen & (1u << label))
+                return FAIL(FC_ERR_SUIT_FORMAT, key.offset, "duplicate label in a COSE header");
+            seen |= 1u << label;
+        }
         if (label == 1) {
             if (!is_protected)
                 return FAIL(FC_ERR_SUIT_FORMAT, key.offset,
@@ -104,7 +110,10 @@ static int decode_cose_headers(fc_cbor_t *c, int is_protected, fc_suit_signature
             return FAIL(FC_ERR_SUIT_UNSUPPORTED, key.offset,
                         "COSE crit header: no critical extension is supported");
         } else if (label == 4) {
-            TRY(fc_cbor_bstr(c, &sig->kid, err));
+            fc_suit_bytes_t kid;
+            TRY(fc_cbor_bstr(c, &kid, err));
+            if (is_protected || !sig->kid.ptr) /* the protected kid wins */
+                sig->kid = kid;
         } else {
             TRY(fc_cbor_skip(c, err));
         }

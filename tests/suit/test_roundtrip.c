@@ -503,6 +503,113 @@ static void test_deep_cbor_nesting_in_manifest(void **state)
     expect(decode_manifest(&man, &err), &err, FC_ERR_CBOR_LIMIT, "nesting");
 }
 
+/* 107({2: << [ << digest >>, << block >>... ] >>, 3: << manifest >>}) with a
+ * correct digest of the manifest and the given authentication blocks */
+static void envelope_with_blocks(fixture_t *f, const buf_t *man, const buf_t *blocks, size_t n,
+                                 buf_t *env)
+{
+    buf_t mwrap = {0}, digest = {0}, auth = {0};
+    uint8_t h[32];
+    wrap(&mwrap, man);
+    assert_int_equal(f->port.sha256(NULL, mwrap.b, mwrap.n, h), FC_OK);
+    RAW(&digest, 0x82, 0x2f, 0x58, 0x20);
+    put(&digest, h, 32);
+    head(&auth, 4, 1 + n);
+    wrap(&auth, &digest);
+    for (size_t i = 0; i < n; i++)
+        wrap(&auth, &blocks[i]);
+    env->n = 0;
+    RAW(env, 0xd8, 0x6b, 0xa2, 0x02);
+    wrap(env, &auth);
+    RAW(env, 0x03);
+    put(env, mwrap.b, mwrap.n);
+}
+
+/* COSE_Sign1: 18([ << protected >>, unprotected, payload, signature ]) */
+static void sign1(buf_t *b, const buf_t *prot, const uint8_t *unprot, size_t unprot_len,
+                  const uint8_t *payload, size_t payload_len, size_t sig_len)
+{
+    static const uint8_t zero[64];
+    b->n = 0;
+    RAW(b, 0xd2, 0x84);
+    wrap(b, prot);
+    put(b, unprot, unprot_len);
+    put(b, payload, payload_len);
+    head(b, 2, sig_len);
+    put(b, zero, sig_len);
+}
+
+static int cose_case(fixture_t *f, const buf_t *blocks, size_t n, int authenticate, fc_error_t *err)
+{
+    static buf_t shared, man, env;
+    static fc_suit_manifest_t m;
+    shared.n = 0;
+    RAW(&shared, 0x82, 0x01, 0x0f);
+    manifest_with(&man, &shared, NULL, 0);
+    envelope_with_blocks(f, &man, blocks, n, &env);
+    int rc = fc_suit_decode(env.b, env.n, &m, err);
+    if (rc == FC_OK && authenticate)
+        rc = fc_suit_authenticate(&m, &f->port, f->keys, 2, NULL, err);
+    return rc;
+}
+
+static void test_cose_blocks(void **state)
+{
+    fixture_t *f = *state;
+    fc_error_t err = {0};
+    buf_t prot = {0}, blocks[3];
+    static const uint8_t empty_map[] = {0xa0}, nil[] = {0xf6};
+    RAW(&prot, 0xa1, 0x01, 0x27); /* {alg: EdDSA} */
+
+    sign1(&blocks[0], &prot, empty_map, 1, nil, 1, 64); /* well-formed, bad signature */
+    assert_int_equal(cose_case(f, blocks, 1, 0, &err), FC_OK);
+    expect(cose_case(f, blocks, 1, 1, &err), &err, FC_ERR_SIGNATURE, "does not verify");
+    sign1(&blocks[0], &prot, empty_map, 1, nil, 1, 32); /* short signature */
+    expect(cose_case(f, blocks, 1, 1, &err), &err, FC_ERR_SIGNATURE, "does not verify");
+
+    static const uint8_t bstr_payload[] = {0x41, 0x00};
+    sign1(&blocks[0], &prot, empty_map, 1, bstr_payload, 2, 64);
+    expect(cose_case(f, blocks, 1, 0, &err), &err, FC_ERR_SUIT_FORMAT, "payload must be nil");
+
+    static const uint8_t unprot_alg[] = {0xa1, 0x01, 0x27};
+    sign1(&blocks[0], &prot, unprot_alg, 3, nil, 1, 64);
+    expect(cose_case(f, blocks, 1, 0, &err), &err, FC_ERR_SUIT_FORMAT, "protected header");
+
+    buf_t bad = {0};
+    RAW(&bad, 0xa2, 0x01, 0x27, 0x01, 0x26); /* alg twice */
+    sign1(&blocks[0], &bad, empty_map, 1, nil, 1, 64);
+    expect(cose_case(f, blocks, 1, 0, &err), &err, FC_ERR_SUIT_FORMAT, "duplicate label");
+
+    bad.n = 0;
+    RAW(&bad, 0xa2, 0x01, 0x27, 0x02, 0x81, 0x01); /* crit */
+    sign1(&blocks[0], &bad, empty_map, 1, nil, 1, 64);
+    expect(cose_case(f, blocks, 1, 0, &err), &err, FC_ERR_SUIT_UNSUPPORTED, "crit");
+
+    bad.n = 0;
+    RAW(&bad, 0xa1, 0x04, 0x41, 0x07); /* kid but no alg */
+    sign1(&blocks[0], &bad, empty_map, 1, nil, 1, 64);
+    expect(cose_case(f, blocks, 1, 0, &err), &err, FC_ERR_SUIT_FORMAT, "no alg");
+
+    bad.n = 0;
+    RAW(&bad, 0xa1, 0x01, 0x3a, 0x00, 0x01, 0x00, 0x00); /* alg -65537: unknown */
+    sign1(&blocks[0], &bad, empty_map, 1, nil, 1, 64);
+    expect(cose_case(f, blocks, 1, 1, &err), &err, FC_ERR_SIGNATURE,
+           "fits the signature algorithm");
+
+    /* COSE_Mac0 (tag 17) only: decoded, but no signature to check */
+    sign1(&blocks[0], &prot, empty_map, 1, nil, 1, 64);
+    blocks[0].b[0] = 0xd1;
+    assert_int_equal(cose_case(f, blocks, 1, 0, &err), FC_OK);
+    expect(cose_case(f, blocks, 1, 1, &err), &err, FC_ERR_SUIT_FORMAT, "no COSE_Sign1");
+    blocks[0].b[0] = 0xd3; /* tag 19: not COSE */
+    expect(cose_case(f, blocks, 1, 0, &err), &err, FC_ERR_SUIT_FORMAT, "not a COSE tag");
+
+    for (size_t i = 0; i < 3; i++)
+        sign1(&blocks[i], &prot, empty_map, 1, nil, 1, 64);
+    expect(cose_case(f, blocks, 3, 0, &err), &err, FC_ERR_SUIT_UNSUPPORTED,
+           "FC_SUIT_MAX_SIGNATURES");
+}
+
 static void test_envelope_shape(void **state)
 {
     fixture_t *f = *state;
@@ -562,6 +669,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_malformed_manifests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_try_each, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deep_cbor_nesting_in_manifest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cose_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_envelope_shape, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys_files, setup, teardown),
     };
