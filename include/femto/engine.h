@@ -190,6 +190,8 @@ typedef struct fc_engine {
     int current_hook; /* hook id, -1 for a direct call */
     uint8_t running;
     uint8_t kv_global_loaded;
+    fc_trace_fn trace; /* fc_engine_set_trace() */
+    void *trace_user;
     _Alignas(8) uint8_t kv_scratch[FC_KV_RECORD_MAX];
     char log_line[FC_LOG_LINE_MAX];
     _Alignas(8) uint8_t ram[FC_ENGINE_RAM];
@@ -199,7 +201,10 @@ typedef struct fc_engine {
 /* Reset engine and bind it to port and the one execution stack (8-byte
  * aligned; FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1) bytes runs every
  * program the default verifier accepts). Loads the global key-value store.
- * FC_ERR_INVALID_ARG on a NULL/misaligned argument. */
+ * FC_ERR_INVALID_ARG on a NULL/misaligned argument (engine untouched).
+ * FC_ERR_STORAGE or FC_ERR_KV_FULL: the stored global record is unreadable
+ * or damaged; the engine is initialised and usable with an empty global
+ * store (the next global write replaces the damaged record). */
 fc_status_t fc_engine_init(fc_engine_t *engine, const fc_port_t *port, void *stack,
                            size_t stack_size);
 
@@ -293,10 +298,9 @@ fc_status_t fc_container_set_budget(fc_engine_t *engine, fc_container_t *c, uint
 fc_status_t fc_container_call(fc_engine_t *engine, fc_container_t *c, const char *entry_name,
                               void *ctx, size_t len, uint64_t *r0);
 
-/* The same with an instruction trace callback (vm.trace; see vm.h). */
-fc_status_t fc_container_call_traced(fc_engine_t *engine, fc_container_t *c,
-                                     const char *entry_name, void *ctx, size_t len,
-                                     uint64_t *r0, fc_trace_fn trace, void *trace_user);
+/* Call trace (see vm.h) on every instruction of every later run, hook
+ * firings and direct calls alike (needs FC_VM_TRACE); NULL turns it off. */
+void fc_engine_set_trace(fc_engine_t *engine, fc_trace_fn trace, void *trace_user);
 
 /* Slot lookups. */
 fc_container_t *fc_container_at(fc_engine_t *engine, uint32_t slot); /* NULL if free */

@@ -454,6 +454,59 @@ static void test_kv_quota_and_bounds(void **state)
     assert_int_equal(fc_kv_delete(e, b, FC_KV_LOCAL, "x", 1), FC_ERR_NOT_FOUND);
 }
 
+static void write_file(const char *dir, const char *rel, const void *data, size_t len)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+/* Damaged records are refused when loaded, never half-used. */
+static void test_kv_damaged_records_refused(void **state)
+{
+    fixture_t *fx = *state;
+    fc_engine_t *e = fx->engine;
+    fc_container_t *c = fx_install_asm(fx, TENANT_A, "mov %r0, 0\n exit\n");
+    assert_int_equal(fc_kv_set(e, NULL, FC_KV_GLOBAL, "g", 1, "1", 1), FC_OK);
+    assert_int_equal(fc_kv_set(e, c, FC_KV_LOCAL, "l", 1, "2", 1), FC_OK);
+    /* flip one value byte of the global record: the checksum catches it */
+    char path[256];
+    snprintf(path, sizeof path, "%s/kv/g", fx->dir);
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, FC_KV_RECORD_HEADER + 8 + FC_KV_KEY_MAX, SEEK_SET);
+    fputc('X', f);
+    fclose(f);
+    memset(e, 0, sizeof *e);
+    assert_int_equal(fc_engine_init(e, &fx->port.port, fx->stack, sizeof fx->stack),
+                     FC_ERR_STORAGE);
+    char v[4];
+    size_t len;
+    assert_int_equal(fc_kv_get(e, NULL, FC_KV_GLOBAL, "g", 1, v, sizeof v, &len),
+                     FC_ERR_NOT_FOUND);
+    assert_int_equal(fc_kv_set(e, NULL, FC_KV_GLOBAL, "g", 1, "3", 1), FC_OK); /* usable */
+    /* a truncated local record (of the container named "test" above): a new
+     * container of that name is refused rather than given half a store */
+    fx_default_tenants(fx);
+    assert_int_equal(fc_engine_declare_standard_hooks(e), FC_OK);
+    size_t ilen;
+    const uint8_t *img = fx_image(fx, "mov %r0, 0\n exit\n", NULL, 0, NULL, 0, 0, "test", &ilen);
+    char rel[64];
+    uint64_t ns = 0xcbf29ce484222325ull; /* FNV-1a of "test" */
+    for (const char *p = "test"; *p; p++)
+        ns = (ns ^ (uint8_t)*p) * 0x100000001b3ull;
+    snprintf(rel, sizeof rel, "kv/l/00000001/%016llx", (unsigned long long)ns);
+    write_file(fx->dir, rel, "FKV1\0\1", 6);
+    fc_error_t err;
+    fc_container_t *c2;
+    assert_int_equal(fc_container_install(e, TENANT_A, -1, img, ilen, NULL, &c2, &err),
+                     FC_ERR_STORAGE);
+    assert_null(fc_container_at(e, 0));
+}
+
 /* ---- helpers ---------------------------------------------------------------------------------------- */
 
 static void test_log_formatting(void **state)
@@ -580,6 +633,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kv_survives_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kv_failed_write_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kv_quota_and_bounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kv_damaged_records_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_formatting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_truncates_long_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_coap_respond, setup, teardown),
