@@ -34,20 +34,28 @@ typedef struct call_frame {
     uint64_t saved[4]; /* r6..r9, callee-saved by the eBPF ABI */
 } call_frame_t;
 
+/* -ffreestanding turns memcpy into a real call; the builtin keeps the
+ * fixed-size copies below single loads and stores. */
+#if defined(__GNUC__)
+#define FC_MEMCPY __builtin_memcpy
+#else
+#define FC_MEMCPY memcpy
+#endif
+
 /* Byte-safe memory access: memcpy with a constant size compiles to one
  * load or store where the target allows unaligned access (x86, Cortex-M4
  * for 16/32 bits) and to byte accesses where it does not (Cortex-M0+), so a
  * misaligned guest address never faults the host. */
 static inline uint64_t ld8(const void *p) { return *(const uint8_t *)p; }
-static inline uint64_t ld16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-static inline uint64_t ld32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static inline uint64_t ld64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline uint64_t ld16(const void *p) { uint16_t v; FC_MEMCPY(&v, p, 2); return v; }
+static inline uint64_t ld32(const void *p) { uint32_t v; FC_MEMCPY(&v, p, 4); return v; }
+static inline uint64_t ld64(const void *p) { uint64_t v; FC_MEMCPY(&v, p, 8); return v; }
 static inline void st8(void *p, uint64_t v) { *(uint8_t *)p = (uint8_t)v; }
-static inline void st16(void *p, uint64_t v) { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); }
-static inline void st32(void *p, uint64_t v) { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); }
-static inline void st64(void *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline void st16(void *p, uint64_t v) { uint16_t x = (uint16_t)v; FC_MEMCPY(p, &x, 2); }
+static inline void st32(void *p, uint64_t v) { uint32_t x = (uint32_t)v; FC_MEMCPY(p, &x, 4); }
+static inline void st64(void *p, uint64_t v) { FC_MEMCPY(p, &v, 8); }
 
-static inline uint64_t fetch(const fc_insn_t *pc) { uint64_t w; memcpy(&w, pc, 8); return w; }
+static inline uint64_t fetch(const fc_insn_t *pc) { uint64_t w; FC_MEMCPY(&w, pc, 8); return w; }
 
 static inline uint16_t swap16(uint64_t x) { return (uint16_t)((x >> 8 & 0xff) | (x & 0xff) << 8); }
 static inline uint32_t swap32(uint64_t x)

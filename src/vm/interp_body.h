@@ -517,7 +517,7 @@ dispatch_top:
             if (FC_UNLIKELY(depth >= max_depth || depth >= FC_MAX_CALL_DEPTH))
                 goto fault_depth;
             frames[depth].ret = pc + 1;
-            memcpy(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
+            FC_MEMCPY(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
             depth++;
             if (depth > vm->max_depth)
                 vm->max_depth = depth;
@@ -533,7 +533,7 @@ dispatch_top:
         if (depth == 0)
             goto done;
         depth--;
-        memcpy(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
+        FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
         reg[10] += frame;
         TRANSFER(frames[depth].ret);
         DISPATCH();
