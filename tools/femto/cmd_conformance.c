@@ -192,5 +192,10 @@ int fc_cmd_conformance(int argc, char **argv)
         printf("%u passed, %u failed, %u skipped\n", t.passed, t.failed, t.skipped);
     else
         printf("%u passed, %u failed\n", t.passed, t.failed);
+    /* Running nothing is not a pass: a wrong path must not look green. */
+    if (t.passed + t.failed == 0) {
+        fprintf(stderr, "femto conformance: no test ran\n");
+        return 1;
+    }
     return t.failed ? 1 : 0;
 }
