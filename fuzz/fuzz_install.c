@@ -142,8 +142,10 @@ static void add_tenant(uint32_t id, int all)
         fc_helper_mask_set(&cfg.helpers, 9);
     }
     cfg.hooks = 0xffffffffu;
-    cfg.quota = (fc_tenant_quota_t){.max_containers = 4, .max_ram = FC_ENGINE_RAM,
-                                    .max_budget = RUN_BUDGET, .max_kv_entries = 6};
+    cfg.quota = (fc_tenant_quota_t){.max_containers = 4,
+                                    .max_ram = FC_ENGINE_RAM,
+                                    .max_budget = RUN_BUDGET,
+                                    .max_kv_entries = 6};
     fc_error_t err;
     if (fc_tenant_add(&engine, &cfg, &err) != FC_OK)
         __builtin_trap();

@@ -30,9 +30,9 @@
 /* ---- entry points ------------------------------------------------------------- */
 /* An exported entry point: r1 = context address, r2 = context length. The
  * return value is the container's result (r0), combined per hook policy. */
-#define FC_ENTRY(name)                                                                     \
-    __attribute__((used, noinline)) uint64_t name(void *ctx, uint64_t ctx_len);              \
-    __attribute__((used, noinline)) uint64_t name(void *ctx __attribute__((unused)),         \
+#define FC_ENTRY(name)                                                                             \
+    __attribute__((used, noinline)) uint64_t name(void *ctx, uint64_t ctx_len);                    \
+    __attribute__((used, noinline)) uint64_t name(void *ctx __attribute__((unused)),               \
                                                   uint64_t ctx_len __attribute__((unused)))
 
 /* ---- convenience -------------------------------------------------------------- */
@@ -40,7 +40,7 @@
  * same meaning: every argument is 64-bit). The line is truncated to 120
  * bytes; %s reads a NUL-terminated string the container may read. */
 #define fc_printf(...) FC_PRINTF_(__VA_ARGS__, 0, 0, 0, 0, 0)
-#define FC_PRINTF_(fmt, a, b, c, d, ...)                                                 \
+#define FC_PRINTF_(fmt, a, b, c, d, ...)                                                           \
     fc_log((fmt), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d))
 
 /* Key-value with a string-literal key: fc_kv_local_get_s("count", &v, sizeof v). */

@@ -13,15 +13,18 @@
 #include <stdint.h>
 
 /* Hook ids (0..31: a tenant's allowed-hooks mask has one bit per id). */
-#define FC_HOOK_TIMER 1  /* periodic tick; ctx fc_hook_timer_ctx_t, read-only, continue */
-#define FC_HOOK_BOOT 2   /* once at start; ctx fc_hook_boot_ctx_t, read-only, continue */
-#define FC_HOOK_SENSOR 3 /* one sensor sample; ctx fc_hook_sensor_ctx_t, READ-WRITE
-                            (a filter may replace .value for the next one), continue */
-#define FC_HOOK_COAP 4   /* CoAP request; ctx fc_hook_coap_ctx_t, read-only, first only;
-                            answer with fc_coap_respond() */
-#define FC_HOOK_PACKET 5 /* network packet filter; ctx = the raw packet bytes (any length
-                            up to FC_PACKET_MAX), read-only, stop on non-zero
-                            (return 0: accept, non-zero: drop) */
+#define FC_HOOK_TIMER 1 /* periodic tick; ctx fc_hook_timer_ctx_t, read-only, continue */
+#define FC_HOOK_BOOT 2  /* once at start; ctx fc_hook_boot_ctx_t, read-only, continue */
+#define FC_HOOK_SENSOR                                                                             \
+    3 /* one sensor sample; ctx fc_hook_sensor_ctx_t, READ-WRITE                                   \
+         (a filter may replace .value for the next one), continue */
+#define FC_HOOK_COAP                                                                               \
+    4 /* CoAP request; ctx fc_hook_coap_ctx_t, read-only, first only;                              \
+         answer with fc_coap_respond() */
+#define FC_HOOK_PACKET                                                                             \
+    5 /* network packet filter; ctx = the raw packet bytes (any length                             \
+         up to FC_PACKET_MAX), read-only, stop on non-zero                                         \
+         (return 0: accept, non-zero: drop) */
 
 typedef struct fc_hook_timer_ctx {
     uint64_t now_us;    /* monotonic time of this tick */
@@ -59,7 +62,7 @@ typedef struct fc_hook_sensor_ctx {
 
 typedef struct fc_hook_coap_ctx {
     /* request, filled by the firmware */
-    uint8_t method;          /* FC_COAP_GET ... */
+    uint8_t method; /* FC_COAP_GET ... */
     uint8_t reserved0;
     uint16_t content_format; /* of the request payload, 0xffff: none */
     uint16_t path_len;       /* bytes used in path (no NUL needed) */
@@ -67,10 +70,10 @@ typedef struct fc_hook_coap_ctx {
     char path[FC_COAP_PATH_MAX];
     uint8_t payload[FC_COAP_PAYLOAD_MAX];
     /* response, written only by fc_coap_respond() (the context is read-only) */
-    uint8_t resp_code;       /* FC_COAP_CONTENT ...; 0: no response yet */
+    uint8_t resp_code; /* FC_COAP_CONTENT ...; 0: no response yet */
     uint8_t reserved1;
-    uint16_t resp_format;    /* content format of resp_payload */
-    uint16_t resp_len;       /* bytes used in resp_payload */
+    uint16_t resp_format; /* content format of resp_payload */
+    uint16_t resp_len;    /* bytes used in resp_payload */
     uint16_t reserved2;
     uint8_t resp_payload[FC_COAP_PAYLOAD_MAX];
 } fc_hook_coap_ctx_t;

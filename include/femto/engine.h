@@ -100,10 +100,10 @@ typedef struct fc_tenant_quota {
 } fc_tenant_quota_t;
 
 typedef struct fc_tenant {
-    uint32_t id;                /* non-zero, unique */
-    uint8_t public_key[32];     /* Ed25519, for the SUIT layer */
-    fc_helper_mask_t helpers;   /* helper ids its containers may call */
-    uint32_t hooks;             /* bit i: may attach to hook id i */
+    uint32_t id;              /* non-zero, unique */
+    uint8_t public_key[32];   /* Ed25519, for the SUIT layer */
+    fc_helper_mask_t helpers; /* helper ids its containers may call */
+    uint32_t hooks;           /* bit i: may attach to hook id i */
     fc_tenant_quota_t quota;
     uint8_t used;
 } fc_tenant_t;
@@ -116,26 +116,26 @@ typedef enum fc_container_state {
 } fc_container_state_t;
 
 typedef struct fc_container_stats {
-    uint32_t runs;        /* runs started (hooks and direct calls) */
-    uint32_t faults;      /* runs that faulted */
+    uint32_t runs;         /* runs started (hooks and direct calls) */
+    uint32_t faults;       /* runs that faulted */
     fc_error_t last_fault; /* code, instruction index, address, size, reason */
-    uint64_t insns_total; /* instructions over all runs */
-    uint64_t insns_last;  /* instructions of the last run */
-    uint32_t max_depth;   /* deepest local-call nesting seen */
+    uint64_t insns_total;  /* instructions over all runs */
+    uint64_t insns_last;   /* instructions of the last run */
+    uint32_t max_depth;    /* deepest local-call nesting seen */
 } fc_container_stats_t;
 
 typedef struct fc_container {
-    fc_image_t image;      /* parsed view of the caller's image bytes (in place) */
-    fc_program_t prog;     /* the verified text */
+    fc_image_t image;                 /* parsed view of the caller's image bytes (in place) */
+    fc_program_t prog;                /* the verified text */
     uint32_t entries[FC_MAX_ENTRIES]; /* function starts, referenced by prog */
-    const char *name;      /* the image's name or the caller's (same lifetime rule) */
-    uint64_t local_ns;     /* FNV-1a of name: the local key-value namespace */
-    uint32_t ram_off;      /* RAM block in the engine arena */
+    const char *name;                 /* the image's name or the caller's (same lifetime rule) */
+    uint64_t local_ns;                /* FNV-1a of name: the local key-value namespace */
+    uint32_t ram_off;                 /* RAM block in the engine arena */
     uint32_t ram_len;
-    uint32_t budget;       /* instructions per run */
-    uint8_t state;         /* fc_container_state_t */
-    uint8_t tenant;        /* index in engine->tenants */
-    uint16_t generation;   /* bumped at each install in this slot */
+    uint32_t budget;     /* instructions per run */
+    uint8_t state;       /* fc_container_state_t */
+    uint8_t tenant;      /* index in engine->tenants */
+    uint16_t generation; /* bumped at each install in this slot */
     fc_container_stats_t stats;
 } fc_container_t;
 
@@ -155,9 +155,9 @@ typedef enum fc_kv_scope {
 } fc_kv_scope_t;
 
 typedef struct fc_kv_entry {
-    uint64_t ns;       /* local: FNV-1a of the container name; else 0 */
-    uint32_t tenant;   /* local/tenant scope: tenant id; global: 0 */
-    uint32_t owner;    /* tenant id charged for the entry (quota) */
+    uint64_t ns;     /* local: FNV-1a of the container name; else 0 */
+    uint32_t tenant; /* local/tenant scope: tenant id; global: 0 */
+    uint32_t owner;  /* tenant id charged for the entry (quota) */
     uint8_t used;
     uint8_t scope;     /* fc_kv_scope_t */
     uint8_t key_len;   /* 1..FC_KV_KEY_MAX */
@@ -216,8 +216,8 @@ const fc_helper_table_t *fc_engine_helpers(void);
  * is the exact context length fc_hook_fire() must pass, 0 for any length.
  * name must be a static string. FC_ERR_EXISTS, FC_ERR_NO_SLOT,
  * FC_ERR_INVALID_ARG. */
-fc_status_t fc_hook_declare(fc_engine_t *engine, uint32_t id, const char *name,
-                            uint32_t ctx_size, uint32_t ctx_perm, fc_hook_policy_t policy);
+fc_status_t fc_hook_declare(fc_engine_t *engine, uint32_t id, const char *name, uint32_t ctx_size,
+                            uint32_t ctx_perm, fc_hook_policy_t policy);
 
 /* Declare the standard host hooks of sdk/femto_hooks.h (timer, boot,
  * sensor, coap, packet) with their context sizes, permissions, policies. */
@@ -286,8 +286,7 @@ fc_status_t fc_container_detach(fc_engine_t *engine, fc_container_t *c, uint32_t
 /* Atomic switch for updates: give new_c the hook attachments (same hooks,
  * same priorities) and the started state of old_c, then remove old_c.
  * Both must belong to the same tenant. */
-fc_status_t fc_container_replace(fc_engine_t *engine, fc_container_t *old_c,
-                                 fc_container_t *new_c);
+fc_status_t fc_container_replace(fc_engine_t *engine, fc_container_t *old_c, fc_container_t *new_c);
 
 /* Set the per-run instruction budget (<= the tenant's max_budget). */
 fc_status_t fc_container_set_budget(fc_engine_t *engine, fc_container_t *c, uint32_t budget);

@@ -80,8 +80,8 @@ const fc_hook_t *fc_hook_find_name(const fc_engine_t *engine, const char *name)
     return NULL;
 }
 
-fc_status_t fc_hook_declare(fc_engine_t *engine, uint32_t id, const char *name,
-                            uint32_t ctx_size, uint32_t ctx_perm, fc_hook_policy_t policy)
+fc_status_t fc_hook_declare(fc_engine_t *engine, uint32_t id, const char *name, uint32_t ctx_size,
+                            uint32_t ctx_perm, fc_hook_policy_t policy)
 {
     if (id > 31 || !name || (ctx_perm != FC_PERM_READ && ctx_perm != FC_PERM_RW) ||
         (unsigned)policy > FC_POLICY_FIRST_ONLY)
@@ -119,9 +119,9 @@ fc_status_t fc_engine_declare_standard_hooks(fc_engine_t *engine)
         {FC_HOOK_PACKET, FC_PERM_READ, FC_POLICY_STOP_ON_NONZERO, 0, "packet"},
     };
     for (size_t i = 0; i < sizeof std_hooks / sizeof std_hooks[0]; i++) {
-        fc_status_t st = fc_hook_declare(engine, std_hooks[i].id, std_hooks[i].name,
-                                         std_hooks[i].size, std_hooks[i].perm,
-                                         (fc_hook_policy_t)std_hooks[i].policy);
+        fc_status_t st =
+            fc_hook_declare(engine, std_hooks[i].id, std_hooks[i].name, std_hooks[i].size,
+                            std_hooks[i].perm, (fc_hook_policy_t)std_hooks[i].policy);
         if (st != FC_OK)
             return st;
     }
@@ -345,8 +345,7 @@ static fc_status_t verify_into(fc_engine_t *engine, const fc_tenant_t *t, fc_con
     cfg.allowed = t->helpers;
     if (c->image.frame_size != 0)
         cfg.frame_size = c->image.frame_size;
-    fc_status_t st =
-        fc_image_verify(&c->image, &cfg, &c->prog, c->entries, FC_MAX_ENTRIES, err);
+    fc_status_t st = fc_image_verify(&c->image, &cfg, &c->prog, c->entries, FC_MAX_ENTRIES, err);
     if (st == FC_ERR_BUFFER)
         return fail(err, FC_ERR_BUFFER, "image has more functions than FC_MAX_ENTRIES");
     if (st != FC_OK)
@@ -559,8 +558,7 @@ static uint32_t carry_entry(const fc_container_t *old_c, const fc_container_t *n
     return slot;
 }
 
-fc_status_t fc_container_replace(fc_engine_t *engine, fc_container_t *old_c,
-                                 fc_container_t *new_c)
+fc_status_t fc_container_replace(fc_engine_t *engine, fc_container_t *old_c, fc_container_t *new_c)
 {
     if (!is_installed(engine, old_c) || !is_installed(engine, new_c) || old_c == new_c)
         return FC_ERR_NOT_FOUND;
@@ -613,8 +611,8 @@ typedef struct run_request {
 } run_request_t;
 
 /* Prepare the shared VM for c and run it once. */
-static fc_status_t run_container(fc_engine_t *engine, fc_container_t *c,
-                                 const run_request_t *rq, uint64_t *r0)
+static fc_status_t run_container(fc_engine_t *engine, fc_container_t *c, const run_request_t *rq,
+                                 uint64_t *r0)
 {
     fc_vm_t *vm = &engine->vm;
     fc_status_t st = fc_vm_init(vm, &c->prog, engine->stack, engine->stack_size);
@@ -672,8 +670,7 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
     if ((h->ctx_size != 0 && ctx_len != h->ctx_size) || (!ctx && ctx_len != 0))
         return FC_ERR_INVALID_ARG;
 
-    run_request_t rq = {.ctx = ctx, .ctx_len = ctx_len, .ctx_perm = h->perm,
-                        .hook = (int)hook_id};
+    run_request_t rq = {.ctx = ctx, .ctx_len = ctx_len, .ctx_perm = h->perm, .hook = (int)hook_id};
     int64_t result = 0;
     /* Attachments are sorted by hook then priority; nothing a container can
      * do changes them while the hook fires. */
@@ -695,8 +692,7 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
             continue;
         }
         result = v;
-        if (h->policy == FC_POLICY_FIRST_ONLY ||
-            (h->policy == FC_POLICY_STOP_ON_NEGATIVE && v < 0))
+        if (h->policy == FC_POLICY_FIRST_ONLY || (h->policy == FC_POLICY_STOP_ON_NEGATIVE && v < 0))
             break;
     }
     if (combined)

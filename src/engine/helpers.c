@@ -174,15 +174,15 @@ static uint64_t now_us(fc_engine_t *e)
     return e->port->now_us ? e->port->now_us(e->port->ctx) : 0;
 }
 
-static uint64_t helper_fc_time_ms(fc_vm_t *vm, uint64_t r1, uint64_t r2, uint64_t r3,
-                                  uint64_t r4, uint64_t r5)
+static uint64_t helper_fc_time_ms(fc_vm_t *vm, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+                                  uint64_t r5)
 {
     (void)r1, (void)r2, (void)r3, (void)r4, (void)r5;
     return now_us(engine_of(vm)) / 1000u;
 }
 
-static uint64_t helper_fc_time_us(fc_vm_t *vm, uint64_t r1, uint64_t r2, uint64_t r3,
-                                  uint64_t r4, uint64_t r5)
+static uint64_t helper_fc_time_us(fc_vm_t *vm, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+                                  uint64_t r5)
 {
     (void)r1, (void)r2, (void)r3, (void)r4, (void)r5;
     return now_us(engine_of(vm));
@@ -207,8 +207,8 @@ static uint64_t helper_fc_sensor_read(fc_vm_t *vm, uint64_t index, uint64_t out,
     return 0;
 }
 
-static uint64_t helper_fc_random(fc_vm_t *vm, uint64_t buf, uint64_t len, uint64_t r3,
-                                 uint64_t r4, uint64_t r5)
+static uint64_t helper_fc_random(fc_vm_t *vm, uint64_t buf, uint64_t len, uint64_t r3, uint64_t r4,
+                                 uint64_t r5)
 {
     (void)r3, (void)r4, (void)r5;
     fc_engine_t *e = engine_of(vm);
@@ -222,8 +222,8 @@ static uint64_t helper_fc_random(fc_vm_t *vm, uint64_t buf, uint64_t len, uint64
     return len;
 }
 
-static uint64_t helper_fc_memcpy(fc_vm_t *vm, uint64_t dst, uint64_t src, uint64_t len,
-                                 uint64_t r4, uint64_t r5)
+static uint64_t helper_fc_memcpy(fc_vm_t *vm, uint64_t dst, uint64_t src, uint64_t len, uint64_t r4,
+                                 uint64_t r5)
 {
     (void)r4, (void)r5;
     uint8_t *d = arg_ptr(vm, dst, len, FC_PERM_WRITE, "fc_memcpy: destination not writable");
@@ -263,7 +263,8 @@ static uint64_t helper_fc_coap_respond(fc_vm_t *vm, uint64_t code, uint64_t form
     return 0;
 }
 
-/* ---- key-value --------------------------------------------------------------------------------- */
+/* ---- key-value ---------------------------------------------------------------------------------
+ */
 
 static uint64_t kv_get(fc_vm_t *vm, fc_kv_scope_t scope, uint64_t key, uint64_t key_len,
                        uint64_t value, uint64_t cap)
@@ -304,31 +305,32 @@ static uint64_t kv_del(fc_vm_t *vm, fc_kv_scope_t scope, uint64_t key, uint64_t 
     return st == FC_OK ? 0 : neg(st);
 }
 
-#define KV_HELPERS(lower, SCOPE)                                                             \
-    static uint64_t helper_fc_kv_##lower##_get(fc_vm_t *vm, uint64_t r1, uint64_t r2,        \
-                                               uint64_t r3, uint64_t r4, uint64_t r5)        \
-    {                                                                                        \
-        (void)r5;                                                                            \
-        return kv_get(vm, SCOPE, r1, r2, r3, r4);                                            \
-    }                                                                                        \
-    static uint64_t helper_fc_kv_##lower##_set(fc_vm_t *vm, uint64_t r1, uint64_t r2,        \
-                                               uint64_t r3, uint64_t r4, uint64_t r5)        \
-    {                                                                                        \
-        (void)r5;                                                                            \
-        return kv_set(vm, SCOPE, r1, r2, r3, r4);                                            \
-    }                                                                                        \
-    static uint64_t helper_fc_kv_##lower##_del(fc_vm_t *vm, uint64_t r1, uint64_t r2,        \
-                                               uint64_t r3, uint64_t r4, uint64_t r5)        \
-    {                                                                                        \
-        (void)r3, (void)r4, (void)r5;                                                        \
-        return kv_del(vm, SCOPE, r1, r2);                                                    \
+#define KV_HELPERS(lower, SCOPE)                                                                   \
+    static uint64_t helper_fc_kv_##lower##_get(fc_vm_t *vm, uint64_t r1, uint64_t r2, uint64_t r3, \
+                                               uint64_t r4, uint64_t r5)                           \
+    {                                                                                              \
+        (void)r5;                                                                                  \
+        return kv_get(vm, SCOPE, r1, r2, r3, r4);                                                  \
+    }                                                                                              \
+    static uint64_t helper_fc_kv_##lower##_set(fc_vm_t *vm, uint64_t r1, uint64_t r2, uint64_t r3, \
+                                               uint64_t r4, uint64_t r5)                           \
+    {                                                                                              \
+        (void)r5;                                                                                  \
+        return kv_set(vm, SCOPE, r1, r2, r3, r4);                                                  \
+    }                                                                                              \
+    static uint64_t helper_fc_kv_##lower##_del(fc_vm_t *vm, uint64_t r1, uint64_t r2, uint64_t r3, \
+                                               uint64_t r4, uint64_t r5)                           \
+    {                                                                                              \
+        (void)r3, (void)r4, (void)r5;                                                              \
+        return kv_del(vm, SCOPE, r1, r2);                                                          \
     }
 
 KV_HELPERS(local, FC_KV_LOCAL)
 KV_HELPERS(tenant, FC_KV_TENANT)
 KV_HELPERS(global, FC_KV_GLOBAL)
 
-/* ---- the table -------------------------------------------------------------------------------- */
+/* ---- the table --------------------------------------------------------------------------------
+ */
 
 static const fc_helper_fn helper_fns[FC_HELPER_COUNT] = {
 #define FC_HELPER(id, en, name, ret, args) [id] = helper_##name,

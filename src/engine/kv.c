@@ -161,8 +161,7 @@ static size_t serialise(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenan
     return FC_KV_RECORD_HEADER + body;
 }
 
-static fc_status_t persist(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenant,
-                           uint64_t ns)
+static fc_status_t persist(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenant, uint64_t ns)
 {
     const fc_port_t *port = engine->port;
     if (!port->storage_write)
@@ -174,9 +173,8 @@ static fc_status_t persist(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t te
         return (st == FC_OK || st == FC_ERR_NOT_FOUND) ? FC_OK : FC_ERR_STORAGE;
     }
     size_t len = serialise(engine, scope, tenant, ns);
-    return port->storage_write(port->ctx, name, engine->kv_scratch, len) == FC_OK
-               ? FC_OK
-               : FC_ERR_STORAGE;
+    return port->storage_write(port->ctx, name, engine->kv_scratch, len) == FC_OK ? FC_OK
+                                                                                  : FC_ERR_STORAGE;
 }
 
 /* Check a record read from storage; everything in it is untrusted. */
@@ -219,7 +217,8 @@ fc_status_t fc_kv_load(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenant
         return st;
     uint32_t count = engine->kv_scratch[5];
     for (uint32_t i = 0; i < count; i++) {
-        const uint8_t *p = engine->kv_scratch + FC_KV_RECORD_HEADER + (size_t)i * FC_KV_RECORD_ENTRY;
+        const uint8_t *p =
+            engine->kv_scratch + FC_KV_RECORD_HEADER + (size_t)i * FC_KV_RECORD_ENTRY;
         fc_kv_entry_t *e = kv_free_entry(engine);
         if (!e) {
             fc_kv_unload(engine, scope, tenant, ns);
@@ -285,8 +284,8 @@ fc_status_t fc_kv_get(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_
 }
 
 /* Room for one more entry in this namespace, for this tenant, in the pool. */
-static fc_kv_entry_t *claim_entry(fc_engine_t *engine, const fc_container_t *c,
-                                  fc_kv_scope_t scope, uint32_t tenant, uint64_t ns)
+static fc_kv_entry_t *claim_entry(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_t scope,
+                                  uint32_t tenant, uint64_t ns)
 {
     if (ns_count(engine, scope, tenant, ns) >= FC_KV_NS_MAX_ENTRIES)
         return NULL;

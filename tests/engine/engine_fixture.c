@@ -15,8 +15,8 @@
 
 fc_tenant_quota_t fx_quota(void)
 {
-    return (fc_tenant_quota_t){.max_containers = 8, .max_ram = 2048, .max_budget = 100000,
-                               .max_kv_entries = 8};
+    return (fc_tenant_quota_t){
+        .max_containers = 8, .max_ram = 2048, .max_budget = 100000, .max_kv_entries = 8};
 }
 
 static void engine_up(fixture_t *fx)
@@ -109,10 +109,17 @@ const uint8_t *fx_image(fixture_t *fx, const char *asm_src, const void *rodata, 
     if (fc_asm_assemble(asm_src, &text, &n, &aerr) != 0)
         fail_msg("assembly failed at line %u: %s", aerr.line, aerr.message);
     fc_image_func_t fn = {.name = "main", .slot = 0, .flags = FC_IMAGE_FUNC_EXPORTED};
-    fc_image_parts_t parts = {.text = text, .text_slots = (uint32_t)n, .rodata = rodata,
-                              .rodata_size = ro_len, .data = data, .data_size = data_len,
-                              .bss_size = bss, .funcs = &fn, .func_count = 1,
-                              .name = name ? name : "test", .cpu = FC_IMAGE_CPU_V4,
+    fc_image_parts_t parts = {.text = text,
+                              .text_slots = (uint32_t)n,
+                              .rodata = rodata,
+                              .rodata_size = ro_len,
+                              .data = data,
+                              .data_size = data_len,
+                              .bss_size = bss,
+                              .funcs = &fn,
+                              .func_count = 1,
+                              .name = name ? name : "test",
+                              .cpu = FC_IMAGE_CPU_V4,
                               .budget = fx->image_budget};
     fc_error_t err;
     size_t need = 0;
@@ -147,8 +154,8 @@ fc_container_t *fx_install(fixture_t *fx, uint32_t tenant, const uint8_t *img, s
     fc_error_t err;
     fc_status_t st = fc_container_install(fx->engine, tenant, -1, img, len, NULL, &c, &err);
     if (st != FC_OK)
-        fail_msg("install failed: %s (%s) at %lu", fc_status_name(st),
-                 err.reason ? err.reason : "", err.where);
+        fail_msg("install failed: %s (%s) at %lu", fc_status_name(st), err.reason ? err.reason : "",
+                 err.where);
     return c;
 }
 

@@ -113,7 +113,8 @@ static void test_fault_does_not_stop_the_hook(void **state)
     fc_engine_t *e = fx->engine;
     assert_int_equal(fc_hook_declare(e, 10, "h", 8, FC_PERM_RW, FC_POLICY_CONTINUE), FC_OK);
     fc_container_t *c1 = trail_container(fx, 1, 0);
-    fc_container_t *bad = fx_install_asm(fx, TENANT_A, "mov %r2, 0x100\n ldxw %r0, [%r2+4]\n exit\n");
+    fc_container_t *bad =
+        fx_install_asm(fx, TENANT_A, "mov %r2, 0x100\n ldxw %r0, [%r2+4]\n exit\n");
     fc_container_t *c2 = trail_container(fx, 2, 5);
     assert_int_equal(fc_container_start(e, bad), FC_OK);
     assert_int_equal(fc_container_attach(e, c1, 10, 1, NULL), FC_OK);
@@ -160,8 +161,8 @@ static void test_readonly_context(void **state)
 static void test_budget(void **state)
 {
     fixture_t *fx = *state;
-    fc_container_t *c = fx_install_asm(
-        fx, TENANT_A, "mov %r0, 1\nloop:\n add %r0, 1\n jne %r0, 0, loop\n exit\n");
+    fc_container_t *c =
+        fx_install_asm(fx, TENANT_A, "mov %r0, 1\nloop:\n add %r0, 1\n jne %r0, 0, loop\n exit\n");
     assert_int_equal(fc_container_set_budget(fx->engine, c, 1000), FC_OK);
     assert_int_equal(fc_container_set_budget(fx->engine, c, 100001), FC_ERR_QUOTA);
     uint64_t r0;
@@ -180,8 +181,8 @@ static void test_quotas(void **state)
 {
     fixture_t *fx = *state;
     fc_engine_t *e = fx->engine;
-    fc_tenant_quota_t q = {.max_containers = 2, .max_ram = 64, .max_budget = 500,
-                           .max_kv_entries = 1};
+    fc_tenant_quota_t q = {
+        .max_containers = 2, .max_ram = 64, .max_budget = 500, .max_kv_entries = 1};
     const uint32_t helpers[] = {1};
     fx_tenant(fx, 3, helpers, 1, 0, q);
     size_t len;
@@ -204,13 +205,11 @@ static void test_quotas(void **state)
     assert_non_null(c);
     assert_int_equal(fc_container_attach(e, c, FC_HOOK_TIMER, 0, NULL), FC_ERR_PERMISSION);
     /* unknown tenant, bad slot hint */
-    assert_int_equal(fc_container_install(e, 99, -1, small, len, NULL, &c, &err),
-                     FC_ERR_NOT_FOUND);
-    assert_int_equal(fc_container_install(e, TENANT_A, FC_MAX_CONTAINERS, small, len, NULL, &c,
-                                          &err),
-                     FC_ERR_INVALID_ARG);
-    assert_int_equal(fc_container_install(e, TENANT_A, 0, small, len, NULL, &c, &err),
-                     FC_ERR_BUSY);
+    assert_int_equal(fc_container_install(e, 99, -1, small, len, NULL, &c, &err), FC_ERR_NOT_FOUND);
+    assert_int_equal(
+        fc_container_install(e, TENANT_A, FC_MAX_CONTAINERS, small, len, NULL, &c, &err),
+        FC_ERR_INVALID_ARG);
+    assert_int_equal(fc_container_install(e, TENANT_A, 0, small, len, NULL, &c, &err), FC_ERR_BUSY);
     assert_int_equal(fc_tenant_remove(e, 3), FC_ERR_BUSY);
 }
 
@@ -274,7 +273,8 @@ static void test_data_initialised_per_install(void **state)
     assert_int_equal(fc_program_check(&c->prog), FC_OK);
 }
 
-/* ---- tenants ---------------------------------------------------------------------------------- */
+/* ---- tenants ----------------------------------------------------------------------------------
+ */
 
 static void test_tenant_helper_denied_at_install(void **state)
 {
@@ -353,7 +353,8 @@ static void test_tenant_isolation_kv(void **state)
     assert_int_equal(r0, 42);
 }
 
-/* ---- key-value: persistence, quota, failures ------------------------------------------------------ */
+/* ---- key-value: persistence, quota, failures
+ * ------------------------------------------------------ */
 
 static const char *counter_src =
     "stb [%r10-1], 0x6e\n stdw [%r10-16], 0\n"
@@ -440,8 +441,7 @@ static void test_kv_quota_and_bounds(void **state)
     /* bounds */
     uint8_t big[FC_KV_VALUE_MAX + 1] = {0};
     assert_int_equal(fc_kv_set(e, b, FC_KV_LOCAL, "x", 1, big, sizeof big), FC_ERR_KV_KEY);
-    assert_int_equal(fc_kv_set(e, b, FC_KV_LOCAL, "0123456789abcdefg", 17, "v", 1),
-                     FC_ERR_KV_KEY);
+    assert_int_equal(fc_kv_set(e, b, FC_KV_LOCAL, "0123456789abcdefg", 17, "v", 1), FC_ERR_KV_KEY);
     assert_int_equal(fc_kv_set(e, b, FC_KV_LOCAL, "", 0, "v", 1), FC_ERR_KV_KEY);
     assert_int_equal(fc_kv_set(e, b, FC_KV_LOCAL, "0123456789abcdef", 16, big, FC_KV_VALUE_MAX),
                      FC_OK);
@@ -485,8 +485,7 @@ static void test_kv_damaged_records_refused(void **state)
                      FC_ERR_STORAGE);
     char v[4];
     size_t len;
-    assert_int_equal(fc_kv_get(e, NULL, FC_KV_GLOBAL, "g", 1, v, sizeof v, &len),
-                     FC_ERR_NOT_FOUND);
+    assert_int_equal(fc_kv_get(e, NULL, FC_KV_GLOBAL, "g", 1, v, sizeof v, &len), FC_ERR_NOT_FOUND);
     assert_int_equal(fc_kv_set(e, NULL, FC_KV_GLOBAL, "g", 1, "3", 1), FC_OK); /* usable */
     /* a truncated local record (of the container named "test" above): a new
      * container of that name is refused rather than given half a store */
@@ -507,7 +506,8 @@ static void test_kv_damaged_records_refused(void **state)
     assert_null(fc_container_at(e, 0));
 }
 
-/* ---- helpers ---------------------------------------------------------------------------------------- */
+/* ---- helpers
+ * ---------------------------------------------------------------------------------------- */
 
 static void test_log_formatting(void **state)
 {
@@ -532,8 +532,8 @@ static void test_log_truncates_long_lines(void **state)
     memset(ro, 'a', sizeof ro - 1);
     ro[sizeof ro - 1] = 0;
     size_t len;
-    const uint8_t *img = fx_image(fx, "lddw %r1, rodata+0\n call 1\n exit\n", ro, sizeof ro, NULL,
-                                  0, 0, NULL, &len);
+    const uint8_t *img =
+        fx_image(fx, "lddw %r1, rodata+0\n call 1\n exit\n", ro, sizeof ro, NULL, 0, 0, NULL, &len);
     fc_container_t *c = fx_install(fx, TENANT_A, img, len);
     uint64_t r0;
     assert_int_equal(fc_container_call(fx->engine, c, NULL, NULL, 0, &r0), FC_OK);
@@ -590,7 +590,8 @@ static void test_memcpy_overlap_and_sensor_random(void **state)
     assert_int_equal((int32_t)(r0 >> 32), -FC_ERR_NOT_FOUND); /* sensor 99 */
 }
 
-/* ---- replace --------------------------------------------------------------------------------------------- */
+/* ---- replace
+ * --------------------------------------------------------------------------------------------- */
 
 static void test_replace_keeps_attachments(void **state)
 {

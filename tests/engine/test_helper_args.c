@@ -82,34 +82,35 @@ static void build_cases(void)
              PRE_F "mov %%r1, %%r6\n mov %%r2, %%r6\n mov %%r3, -8\n call 6\n exit\n");
     /* fc_coap_respond (7) */
     add_case("coap: payload outside regions", 0x10,
-             PRE_F "mov %%r1, 69\n mov %%r2, 0\n mov %%r3, " BAD "\n mov %%r4, 4\n call 7\n exit\n");
+             PRE_F "mov %%r1, 69\n mov %%r2, 0\n mov %%r3, " BAD
+                   "\n mov %%r4, 4\n call 7\n exit\n");
     add_case("coap: payload length beyond its region", UINT64_MAX,
              PRE_F "mov %%r1, 69\n mov %%r2, 0\n mov %%r3, %%r6\n mov %%r4, 65\n call 7\n exit\n");
     /* key-value, every scope: get (8, 11, 14), set (9, 12, 15), del (10, 13, 16) */
     for (int base = 8; base <= 14; base += 3) {
         add_case("kv get: key outside regions", 0x10,
                  PRE_F "mov %%r1, " BAD "\n mov %%r2, 1\n mov %%r3, %%r6\n mov %%r4, 8\n"
-                     " call %d\n exit\n",
+                       " call %d\n exit\n",
                  base);
         add_case("kv get: value buffer read-only", UINT64_MAX,
                  PRE_F "mov %%r1, %%r6\n mov %%r2, 1\n lddw %%r3, rodata+0\n mov %%r4, 4\n"
-                     " call %d\n exit\n",
+                       " call %d\n exit\n",
                  base);
         add_case("kv get: capacity beyond the buffer", UINT64_MAX,
                  PRE_F "mov %%r1, %%r6\n mov %%r2, 1\n mov %%r3, %%r6\n mov %%r4, -1\n"
-                     " call %d\n exit\n",
+                       " call %d\n exit\n",
                  base);
         add_case("kv set: key length beyond the region", UINT64_MAX,
                  PRE_F "mov %%r1, %%r6\n mov %%r2, 65\n mov %%r3, %%r6\n mov %%r4, 8\n"
-                     " call %d\n exit\n",
+                       " call %d\n exit\n",
                  base + 1);
         add_case("kv set: value outside regions", 0x10,
                  PRE_F "mov %%r1, %%r6\n mov %%r2, 1\n mov %%r3, " BAD "\n mov %%r4, 8\n"
-                     " call %d\n exit\n",
+                       " call %d\n exit\n",
                  base + 1);
         add_case("kv set: negative value length", UINT64_MAX,
                  PRE_F "mov %%r1, %%r6\n mov %%r2, 1\n mov %%r3, %%r6\n mov %%r4, -1\n"
-                     " call %d\n exit\n",
+                       " call %d\n exit\n",
                  base + 1);
         add_case("kv del: key outside regions", 0x10,
                  PRE_F "mov %%r1, " BAD "\n mov %%r2, 1\n call %d\n exit\n", base + 2);
@@ -126,9 +127,8 @@ static void test_every_pointer_helper_contains_bad_arguments(void **state)
     fx_default_tenants(fx);
     build_cases();
     size_t good_len;
-    const uint8_t *good_img =
-        fx_image(fx, PRE "stdw [%r6+0], 7\n ldxdw %r0, [%r6+0]\n exit\n", NULL, 0, NULL, 0, 0,
-                 "good", &good_len);
+    const uint8_t *good_img = fx_image(fx, PRE "stdw [%r6+0], 7\n ldxdw %r0, [%r6+0]\n exit\n",
+                                       NULL, 0, NULL, 0, 0, "good", &good_len);
     fc_container_t *good = fx_install(fx, TENANT_A, good_img, good_len);
     for (unsigned i = 0; i < n_cases; i++) {
         size_t len;

@@ -66,8 +66,7 @@ static void test_read_outside(void **state)
     fc_container_t *c = install_file(s->fx, TENANT_A, "read_outside.fc");
     uint8_t ctx[8] = {0};
     uint64_t r0;
-    assert_int_equal(fc_container_call(s->fx->engine, c, NULL, ctx, sizeof ctx, &r0),
-                     FC_FAULT_MEM);
+    assert_int_equal(fc_container_call(s->fx->engine, c, NULL, ctx, sizeof ctx, &r0), FC_FAULT_MEM);
     assert_fault(c, FC_FAULT_MEM);
     assert_int_equal(c->stats.last_fault.addr, (uintptr_t)ctx + sizeof ctx);
     assert_int_equal(c->stats.last_fault.size, 1);
@@ -202,10 +201,14 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_read_outside),          T(test_write_rodata),
-        T(test_write_readonly_hook_context), T(test_budget_exhausted),
-        T(test_kv_quota_exhausted),    T(test_read_other_tenants_store),
-        T(test_bad_helper_pointers),   T(test_helper_not_allowed_refused_at_install),
+        T(test_read_outside),
+        T(test_write_rodata),
+        T(test_write_readonly_hook_context),
+        T(test_budget_exhausted),
+        T(test_kv_quota_exhausted),
+        T(test_read_other_tenants_store),
+        T(test_bad_helper_pointers),
+        T(test_helper_not_allowed_refused_at_install),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

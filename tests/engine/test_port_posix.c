@@ -110,8 +110,16 @@ static void test_crash_leftover_is_harmless(void **state)
 static void test_record_names_checked(void **state)
 {
     port_state_t *s = *state;
-    static const char *const bad[] = {"", "/etc/passwd", "../escape", "a/../../b", "a//b",
-                                      "Upper", "sp ace", "a/./b", "tilde~tmp", "a/",
+    static const char *const bad[] = {"",
+                                      "/etc/passwd",
+                                      "../escape",
+                                      "a/../../b",
+                                      "a//b",
+                                      "Upper",
+                                      "sp ace",
+                                      "a/./b",
+                                      "tilde~tmp",
+                                      "a/",
                                       "0123456789012345678901234567890123456789012345678"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(st_write(s, bad[i], "x"), FC_ERR_INVALID_ARG);
@@ -139,8 +147,8 @@ static void test_sensors_deterministic(void **state)
     port_state_t *s = *state;
     int32_t v;
     /* sensor 1, seed 0: phase 1 -> 21100, 21200, ... up to 22000 then down */
-    int32_t expect[] = {21100, 21200, 21300, 21400, 21500, 21600, 21700, 21800, 21900, 22000,
-                        21900, 21800};
+    int32_t expect[] = {21100, 21200, 21300, 21400, 21500, 21600,
+                        21700, 21800, 21900, 22000, 21900, 21800};
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
         assert_int_equal(s->p.port.sensor_read(s->p.port.ctx, 1, &v), FC_OK);
         assert_int_equal(v, expect[i]);
@@ -148,8 +156,7 @@ static void test_sensors_deterministic(void **state)
     fc_port_posix_set_sensor(&s->p, 1, -5);
     assert_int_equal(s->p.port.sensor_read(s->p.port.ctx, 1, &v), FC_OK);
     assert_int_equal(v, -5);
-    assert_int_equal(s->p.port.sensor_read(s->p.port.ctx, FC_POSIX_SENSORS, &v),
-                     FC_ERR_NOT_FOUND);
+    assert_int_equal(s->p.port.sensor_read(s->p.port.ctx, FC_POSIX_SENSORS, &v), FC_ERR_NOT_FOUND);
 }
 
 static void test_log_capture_and_random(void **state)
@@ -171,9 +178,9 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_storage_round_trip),     T(test_crash_leftover_is_harmless),
-        T(test_record_names_checked),   T(test_injected_write_failure),
-        T(test_sensors_deterministic),  T(test_log_capture_and_random),
+        T(test_storage_round_trip),    T(test_crash_leftover_is_harmless),
+        T(test_record_names_checked),  T(test_injected_write_failure),
+        T(test_sensors_deterministic), T(test_log_capture_and_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,8 +155,9 @@ static int load_ctx(const run_opts_t *o, uint8_t *ctx, size_t *len)
     if (o->ctx_hex) {
         size_t n = strlen(o->ctx_hex);
         if (n % 2 || n / 2 > RUN_CTX_MAX) {
-            fprintf(stderr, "femto run: --ctx-hex wants an even number of hex digits (at most "
-                            "%d bytes)\n",
+            fprintf(stderr,
+                    "femto run: --ctx-hex wants an even number of hex digits (at most "
+                    "%d bytes)\n",
                     RUN_CTX_MAX);
             return -1;
         }
@@ -219,10 +220,9 @@ static void trace_insn(const fc_vm_t *vm, const fc_trace_event_t *ev)
 
 static void print_fault(const fc_error_t *f)
 {
-    printf("fault: %s (%s) at instruction %lu", fc_status_name(f->code),
-           fc_status_text(f->code), f->where);
-    if (f->code == FC_FAULT_MEM || f->code == FC_FAULT_MEM_PERM ||
-        f->code == FC_FAULT_HELPER_ARG)
+    printf("fault: %s (%s) at instruction %lu", fc_status_name(f->code), fc_status_text(f->code),
+           f->where);
+    if (f->code == FC_FAULT_MEM || f->code == FC_FAULT_MEM_PERM || f->code == FC_FAULT_HELPER_ARG)
         printf(", address 0x%llx, size %u", f->addr, f->size);
     printf(": %s\n", f->reason ? f->reason : "");
 }
@@ -285,7 +285,8 @@ static int setup_engine(run_env_t *env, const run_opts_t *o)
     t.id = RUN_TENANT;
     fc_helper_mask_all(&t.helpers);
     t.hooks = 0xffffffffu;
-    t.quota = (fc_tenant_quota_t){.max_containers = 1, .max_ram = FC_ENGINE_RAM,
+    t.quota = (fc_tenant_quota_t){.max_containers = 1,
+                                  .max_ram = FC_ENGINE_RAM,
                                   .max_budget = o->budget ? o->budget : FC_DEFAULT_BUDGET,
                                   .max_kv_entries = FC_KV_MAX_ENTRIES};
     fc_error_t err;
@@ -302,11 +303,11 @@ static fc_container_t *install(run_env_t *env, const run_opts_t *o, const fc_ima
 {
     fc_container_t *c = NULL;
     fc_error_t err;
-    fc_status_t st = fc_container_install(&env->engine, RUN_TENANT, -1, f->buf, f->len, NULL, &c,
-                                          &err);
+    fc_status_t st =
+        fc_container_install(&env->engine, RUN_TENANT, -1, f->buf, f->len, NULL, &c, &err);
     if (st != FC_OK) {
-        printf("refused: %s (%s) at %lu: %s\n", fc_status_name(st), fc_status_text(st),
-               err.where, err.reason ? err.reason : "");
+        printf("refused: %s (%s) at %lu: %s\n", fc_status_name(st), fc_status_text(st), err.where,
+               err.reason ? err.reason : "");
         if (st < FC_FAULT_MEM) /* a verifier refusal: show the code around it */
             fc_image_print_refusal(stdout, o->image, &f->img, &err);
         return NULL;
@@ -327,8 +328,8 @@ static int fire_hook(run_env_t *env, const run_opts_t *o, fc_container_t *c, siz
     }
     if (h->ctx_size) {
         if (ctx_len > h->ctx_size) {
-            fprintf(stderr, "femto run: the %s hook's context is %u bytes, %zu given\n",
-                    h->name, h->ctx_size, ctx_len);
+            fprintf(stderr, "femto run: the %s hook's context is %u bytes, %zu given\n", h->name,
+                    h->ctx_size, ctx_len);
             return 2;
         }
         ctx_len = h->ctx_size; /* zero-padded */
@@ -357,8 +358,8 @@ static int fire_hook(run_env_t *env, const run_opts_t *o, fc_container_t *c, siz
 static int call_entry(run_env_t *env, const run_opts_t *o, fc_container_t *c, size_t ctx_len)
 {
     uint64_t r0 = 0;
-    fc_status_t st = fc_container_call(&env->engine, c, o->entry, ctx_len ? env->ctx : NULL,
-                                       ctx_len, &r0);
+    fc_status_t st =
+        fc_container_call(&env->engine, c, o->entry, ctx_len ? env->ctx : NULL, ctx_len, &r0);
     if (st == FC_OK) {
         printf("r0: %lld (0x%llx)\n", (long long)r0, (unsigned long long)r0);
         return 0;

@@ -202,7 +202,8 @@ static int posix_storage_remove(void *ctx, const char *name)
     return fsync_parent(path) == 0 ? FC_OK : FC_ERR_STORAGE;
 }
 
-/* ---- sensors and entropy ---------------------------------------------------------------------- */
+/* ---- sensors and entropy ----------------------------------------------------------------------
+ */
 
 static int posix_sensor_read(void *ctx, uint32_t index, int32_t *value)
 {
@@ -248,7 +249,8 @@ static int posix_random(void *ctx, void *buf, size_t len)
     return FC_OK;
 }
 
-/* ---- init ------------------------------------------------------------------------------------- */
+/* ---- init -------------------------------------------------------------------------------------
+ */
 
 static int mkdir_p(const char *dir)
 {
