@@ -368,6 +368,7 @@ typedef struct xlate_tables {
     const void *const *mem_r10;  /* by opcode: r10-based access, proven in frame */
     const void *const *mem_stk;  /* by opcode: base probably on the stack */
     const void *const *mem_pair; /* by opcode: two adjacent accesses, same base */
+    const void *const *load_sext; /* by opcode: load, then lsh/arsh sign extension */
     const void *const *fused;    /* by enum fused_op */
 } xlate_tables_t;
 
@@ -459,6 +460,12 @@ static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x, const xlat
         }
         if (!scale_jump(t[i], &x[i]))
             return FC_ERR_TOO_LARGE;
+        if (tb->load_sext[t[i].opcode] && FC_INSN_SRC(t[i]) != 10 &&
+            extension_at(t, prog->len, i + 1, FC_INSN_DST(t[i]), 0) ==
+                (t[i].opcode == 0x61 ? FUSED_SEXT32 : t[i].opcode == 0x69 ? FUSED_SEXT16 : FUSED_SEXT8)) {
+            x[i].handler = tb->load_sext[t[i].opcode];
+            continue;
+        }
         if (tb->mem_pair[t[i].opcode] && pair_at(t, prog->len, i, &x[i])) {
             x[i].handler = tb->mem_pair[t[i].opcode];
             continue;

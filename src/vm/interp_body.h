@@ -227,6 +227,21 @@
         kind##_ONE_DO(p_, acc);                                                                    \
         NEXT();                                                                                    \
     }
+/* A load followed by the shift pair that sign-extends what it loaded (how
+ * clang before -mcpu=v4 writes ldxs): one handler, three slots. */
+#define LOAD_SEXT_HANDLER(opc, size, acc, bits)                                                    \
+    L_ldxs_##opc : {                                                                               \
+        void *p_;                                                                                  \
+        CHECKED(p_, SRC + (uint64_t)OFF, size, FC_PERM_READ, rd);                                  \
+        DST = sext(acc(p_), bits);                                                                 \
+        pc += 3;                                                                                   \
+        DISPATCH();                                                                                \
+    }
+#define FC_LOAD_SEXTS(X)                                                                           \
+    X(0x61, 4, ld32, 32)                                                                           \
+    X(0x69, 2, ld16, 16)                                                                           \
+    X(0x71, 1, ld8, 8)
+
 #define FC_MEMPAIRS(X)                                                                             \
     X(0x61, LOAD, 4, ld32)                                                                         \
     X(0x69, LOAD, 2, ld16)                                                                         \
@@ -310,11 +325,15 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
     static const void *const dispatch_stk[256] = {FC_MEMOPS(FC_MEM_STK_ROW_)};
 #define FC_MEM_PAIR_ROW_(opc, kind, size, acc) [opc] = &&L_pair_##opc,
     static const void *const dispatch_pair[256] = {FC_MEMPAIRS(FC_MEM_PAIR_ROW_)};
+#define FC_LOAD_SEXT_ROW_(opc, size, acc, bits) [opc] = &&L_ldxs_##opc,
+    static const void *const dispatch_ldxs[256] = {FC_LOAD_SEXTS(FC_LOAD_SEXT_ROW_)};
+#undef FC_LOAD_SEXT_ROW_
 #undef FC_MEM_PAIR_ROW_
 #undef FC_MEM_R10_ROW_
 #undef FC_MEM_STK_ROW_
     if (xbuf) {
-        const xlate_tables_t tables = {dispatch, dispatch_r10, dispatch_stk, dispatch_pair, fused};
+        const xlate_tables_t tables = {dispatch,      dispatch_r10,  dispatch_stk,
+                                       dispatch_pair, dispatch_ldxs, fused};
         return translate(xprog, xbuf, &tables);
     }
 #endif
@@ -457,6 +476,7 @@ dispatch_top:
 #if FC_INTERP_XLATE
     FC_MEMOPS(MEM_HANDLER_XLATE)
     FC_MEMPAIRS(PAIR_HANDLER)
+    FC_LOAD_SEXTS(LOAD_SEXT_HANDLER)
 #else
     FC_MEMOPS(MEM_HANDLER)
 #endif
@@ -625,6 +645,8 @@ fault_report:
 #undef STORE_ONE_DO
 #undef PAIR_HANDLER
 #undef FC_MEMPAIRS
+#undef LOAD_SEXT_HANDLER
+#undef FC_LOAD_SEXTS
 #undef JUMP_BY
 #undef JUMP_OFF
 #undef JUMP_IMM
