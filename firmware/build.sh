@@ -8,6 +8,9 @@
 # build-firmware/ at the repository root. A board whose cross compiler is not
 # installed is skipped with a message (exit status 0 only if every board
 # that could be built was built).
+# The SUIT-over-UART image also needs libsodium's sources: fetched once with
+# scripts/fetch-deb-src.sh libsodium into build/third_party/ (set
+# FC_NO_FETCH=1 to never fetch; the image is then not built, and says so).
 # Environment: SHARED (the shared/ fixtures folder, default ../shared),
 # OPT (optimisation, default -Os).
 set -euo pipefail
@@ -29,6 +32,13 @@ compiler_for() {
     esac
 }
 
+sodium_dir=${FC_THIRD_PARTY_DIR:-$repo/build/third_party}/libsodium
+if [ ! -d "$sodium_dir" ] && [ -z "${FC_NO_FETCH:-}" ]; then
+    "$repo/scripts/fetch-deb-src.sh" libsodium >/dev/null ||
+        echo "firmware: libsodium sources unavailable: the SUIT-over-UART images are not built"
+fi
+[ -d "$sodium_dir" ] || echo "firmware: no libsodium sources in $sodium_dir: no suittest image"
+
 status=0
 for board in "${boards[@]}"; do
     cc=$(compiler_for "$board")
@@ -38,6 +48,7 @@ for board in "${boards[@]}"; do
     fi
     echo "firmware: building $board in $out/$board"
     make -s -j"$(nproc)" -C "$repo/firmware" BOARD="$board" O="$out" REPO="$repo" \
+        ${FC_THIRD_PARTY_DIR:+THIRD_PARTY="$FC_THIRD_PARTY_DIR"} \
         ${SHARED:+SHARED="$SHARED"} ${OPT:+OPT="$OPT"} || status=1
 done
 exit $status

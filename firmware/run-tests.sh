@@ -14,6 +14,10 @@
 #   cortex-m0plus/link          the M0+ image linked and fits its memory map
 #   riscv-virt/selftest         RV32: VM self-test
 #   riscv-virt/faulttest        RV32: deliberate trap, exit 3
+#   mps2-an386/suittest         SUIT over the UART: signed envelopes installed,
+#   riscv-virt/suittest         tampered/foreign/replayed ones refused (needs
+#                               FEMTO=path/to/femto for the host side and the
+#                               image built with libsodium's sources)
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +29,8 @@ fi
 TIMEOUT=${FW_TIMEOUT:-120}
 
 all_tests=(mps2-an386/selftest mps2-an386/selftest-strict mps2-an386/faulttest
-    cortex-m0plus/link riscv-virt/selftest riscv-virt/faulttest)
+    cortex-m0plus/link riscv-virt/selftest riscv-virt/faulttest
+    mps2-an386/suittest riscv-virt/suittest)
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=("${all_tests[@]}")
 
@@ -39,9 +44,9 @@ qemu_for() {
     esac
 }
 
-# run_image BOARD IMAGE WANT_STATUS WANT_TEXT
+# run_image BOARD IMAGE WANT_STATUS WANT_TEXT [INPUT_FILE]
 run_image() {
-    local board=$1 image=$2 want=$3 text=$4
+    local board=$1 image=$2 want=$3 text=$4 input=${5:-/dev/null}
     local elf=$out/$board/$image.elf log=$out/$board/$image.log
     if [ ! -f "$elf" ]; then
         echo "FAIL $board/$image: $elf missing (run firmware/build.sh)"
@@ -53,7 +58,7 @@ run_image() {
         echo "FAIL $board/$image: ${qemu[0]} not installed (scripts/deps.sh installs it)"
         return 1
     fi
-    timeout "$TIMEOUT" "${qemu[@]}" "$elf" </dev/null >"$log" 2>&1
+    timeout "$TIMEOUT" "${qemu[@]}" "$elf" <"$input" >"$log" 2>&1
     local status=$?
     if [ "$status" -ne "$want" ]; then
         tail -n 30 "$log"
@@ -79,11 +84,32 @@ check_link() {
     echo "PASS $1/link: $(arm-none-eabi-size "$elf" | tail -n 1 | awk '{print "text " $1 " data " $2 " bss " $3}')"
 }
 
+# The SUIT session needs the host tool to make keys and signed envelopes.
+suit_test() {
+    local board=$1
+    if [ ! -f "$out/$board/suittest.elf" ]; then
+        echo "FAIL $board/suittest: image missing: libsodium's sources were not available" \
+            "when firmware/build.sh ran (scripts/fetch-deb-src.sh libsodium)"
+        return 1
+    fi
+    if [ -z "${FEMTO:-}" ] || [ ! -x "$FEMTO" ]; then
+        echo "FAIL $board/suittest: set FEMTO to the host femto binary (it signs the envelopes)"
+        return 1
+    fi
+    local session
+    session=$("$repo/firmware/tools/suit-session.sh" "$FEMTO" "$out/$board/suit-session") || {
+        echo "FAIL $board/suittest: could not prepare the session with $FEMTO"
+        return 1
+    }
+    run_image "$board" suittest 0 "VERDICT: PASS" "$session"
+}
+
 failed=0
 for t in "${tests[@]}"; do
     case $t in
     */selftest | */selftest-strict) run_image "${t%%/*}" "${t#*/}" 0 "VERDICT: PASS" || failed=$((failed + 1)) ;;
     */faulttest) run_image "${t%%/*}" faulttest 3 "CPU FAULT" || failed=$((failed + 1)) ;;
+    */suittest) suit_test "${t%%/*}" || failed=$((failed + 1)) ;;
     */link) check_link "${t%%/*}" || failed=$((failed + 1)) ;;
     *)
         echo "unknown test $t"

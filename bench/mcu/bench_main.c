@@ -229,6 +229,9 @@ int main(void)
         failures += bench_hook_fire();
     }
 #endif
+    if (BENCH_SECTIONS & BENCH_CRYPTO) {
+        failures += bench_crypto();
+    }
     bm_printf("BENCH-END %u intervals, %u failures\n", interval, failures);
     return failures ? BM_EXIT_FAIL : BM_EXIT_PASS;
 }

@@ -13,8 +13,9 @@
 #define BENCH_FIXTURES 1u  /* native vs VM vs verify, every fixture */
 #define BENCH_EMPTY_RUN 2u /* fc_vm_run of `mov r0, 0; exit` */
 #define BENCH_HOOK 4u      /* fc_hook_fire with one empty container, and none */
+#define BENCH_CRYPTO 8u    /* SHA-256 and Ed25519 verify (libsodium), if built */
 #ifndef BENCH_SECTIONS
-#define BENCH_SECTIONS 7u
+#define BENCH_SECTIONS 15u
 #endif
 
 /* The plugin counts instructions between the first instruction of each. */
@@ -26,7 +27,9 @@ void bench_label(const char *kind, const char *name, unsigned reps, unsigned slo
 /* Record a failure when got != want. */
 void bench_expect(const char *what, const char *name, uint64_t got, uint64_t want);
 
-/* Hook firing through the engine (bench_hook.c); returns failures. */
+/* Hook firing through the engine (bench_hook.c); returns set-up failures. */
 unsigned bench_hook_fire(void);
+/* SHA-256 and Ed25519 verification (bench_crypto.c); returns failures. */
+unsigned bench_crypto(void);
 
 #endif

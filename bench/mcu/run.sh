@@ -5,13 +5,17 @@
 #   bench/mcu/run.sh [-o OUT_DIR] [BOARD...]
 #
 # BOARD: mps2-an386 (Cortex-M4), riscv-virt (RV32IMAC); default both.
-# For each board two images are built: the VM/image/engine layers at -O2
-# and at -Os (the fixtures' native C is always -O2). Each image runs twice
+# For each board three images are built (the fixtures' native C is always
+# -O2): the VM/image/engine layers at -O2 and at -Os, both -ffreestanding as
+# the layers are specified, and an experiment: -O2 with memcpy/memset mapped
+# to GCC's builtins (-ffreestanding implies -fno-builtin, so a constant-size
+# memcpy becomes a library call; this shows what inlining them gains).
+# With libsodium's sources fetched, SHA-256 and Ed25519 verification are
+# measured too. Each image runs twice
 # and the two runs must give identical counts (the counter is deterministic;
 # a difference would mean an interrupt or a bug). Writes OUT_DIR/results.md,
 # OUT_DIR/results.json and the raw logs. OUT_DIR defaults to build/bench/mcu.
-# Environment: SHARED (shared/ fixtures), REPS (N, default 4),
-# FREESTANDING (default -ffreestanding, as the layers are specified).
+# Environment: SHARED (shared/ fixtures), REPS (N, default 4).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,7 +28,12 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 boards=("$@")
 [ ${#boards[@]} -gt 0 ] || boards=(mps2-an386 riscv-virt)
-opts=(-O2 -Os)
+# tag|VM_OPT|FREESTANDING|description
+variants=(
+    "O2|-O2|-ffreestanding|-O2"
+    "Os|-Os|-ffreestanding|-Os"
+    "O2builtin|-O2|-ffreestanding -Dmemcpy=__builtin_memcpy -Dmemset=__builtin_memset|-O2, memcpy/memset as GCC builtins (experiment)"
+)
 
 plugin=$("$repo/bench/qemu/build.sh" "$out/qemu")
 
@@ -43,11 +52,11 @@ nm_for() {
 
 runs=()
 for board in "${boards[@]}"; do
-    for opt in "${opts[@]}"; do
-        tag=${opt//-/}
+    for variant in "${variants[@]}"; do
+        IFS='|' read -r tag opt freestanding description <<<"$variant"
         make -s -j"$(nproc)" -C "$repo/bench/mcu" BOARD="$board" O="$out/images" VM_OPT="$opt" \
-            REPO="$repo" ${SHARED:+SHARED="$SHARED"} ${REPS:+REPS="$REPS"} \
-            ${FREESTANDING+FREESTANDING="$FREESTANDING"} >/dev/null
+            TAG="$tag" FREESTANDING="$freestanding" REPO="$repo" \
+            ${SHARED:+SHARED="$SHARED"} ${REPS:+REPS="$REPS"} >/dev/null
         elf=$out/images/$board/bench$tag.elf
         nm=$(nm_for "$board")
         start=$($nm "$elf" | awk '$3 == "fc_bench_start" {print "0x" $1}')
@@ -61,15 +70,15 @@ for board in "${boards[@]}"; do
                 -kernel "$elf" </dev/null >"$log.uart" 2>&1 || status=$?
             if [ "$status" -ne 0 ]; then
                 grep -a "FAIL\|BENCH-END" "$log.uart" || true
-                echo "bench: $board $opt exited with status $status (log: $log.uart)" >&2
+                echo "bench: $board $tag exited with status $status (log: $log.uart)" >&2
                 exit 1
             fi
         done
         if ! cmp -s <(grep interval "$out/$board-$tag.1.plugin") <(grep interval "$out/$board-$tag.2.plugin"); then
-            echo "bench: $board $opt: the two runs counted differently (not deterministic)" >&2
+            echo "bench: $board $tag: the two runs counted differently (not deterministic)" >&2
             exit 1
         fi
-        runs+=("$board:$opt:$out/$board-$tag.1.uart:$out/$board-$tag.1.plugin")
+        runs+=("$board|$description|$out/$board-$tag.1.uart|$out/$board-$tag.1.plugin")
     done
 done
 python3 "$repo/bench/mcu/report.py" "$out" "${runs[@]}"

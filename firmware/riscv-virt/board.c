@@ -13,6 +13,7 @@ void bm_board_timer_interrupt(void);
 #define UART_THR (*(volatile uint8_t *)(UART_BASE + 0u))
 #define UART_LSR (*(volatile uint8_t *)(UART_BASE + 5u))
 #define UART_LSR_THRE 0x20u
+#define UART_LSR_DR 0x01u /* receive data ready */
 
 #define CLINT_BASE 0x02000000u
 #define CLINT_MTIMECMP_LO (*(volatile uint32_t *)(CLINT_BASE + 0x4000u))
@@ -29,7 +30,7 @@ void bm_board_timer_interrupt(void);
 static volatile uint32_t tick_count;
 static uint64_t next_deadline;
 
-static uint64_t mtime(void)
+static __attribute__((unused)) uint64_t mtime(void)
 {
     uint32_t hi, lo;
     do {
@@ -69,6 +70,13 @@ void bm_putc(char c)
     while ((UART_LSR & UART_LSR_THRE) == 0) {
     }
     UART_THR = (uint8_t)c;
+}
+
+int bm_getc(void)
+{
+    while ((UART_LSR & UART_LSR_DR) == 0) {
+    }
+    return UART_THR; /* RBR shares the offset with THR */
 }
 
 uint64_t bm_ticks(void)

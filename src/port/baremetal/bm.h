@@ -23,6 +23,7 @@ enum bm_exit_status {
 /* ---- provided by the board ---- */
 void bm_board_init(void);          /* console, timer */
 void bm_putc(char c);              /* blocking console output */
+int bm_getc(void);                 /* blocking console input: the next byte (0..255) */
 uint64_t bm_ticks(void);           /* timer ticks since init (interrupt driven) */
 void bm_wait_for_interrupt(void);  /* sleep until the next interrupt */
 _Noreturn void bm_exit(int status);

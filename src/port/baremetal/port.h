@@ -4,7 +4,7 @@
  * persistent flash we can write here); records are replaced whole, so the
  * engine's "old or new, never a mix" rule holds trivially. There is no
  * entropy source on these boards: random() reports FC_ERR_CRYPTO rather than
- * pretend. Crypto entries stay NULL until libsodium is cross-built. */
+ * pretend. Crypto entries are NULL unless bm_port_use_sodium() sets them. */
 #ifndef FEMTO_BM_PORT_H
 #define FEMTO_BM_PORT_H
 
@@ -34,5 +34,9 @@ typedef struct bm_port_state {
 
 /* Fill port with the bare-metal functions, state as their context. */
 void bm_port_init(fc_port_t *port, bm_port_state_t *state, uint32_t us_per_tick);
+
+/* Set the sha256 and ed25519_verify entries from libsodium (crypto_sodium.c,
+ * linked only into images built with libsodium's sources). */
+void bm_port_use_sodium(fc_port_t *port);
 
 #endif
