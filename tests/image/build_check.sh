@@ -5,13 +5,15 @@
 #   run ENTRY CTX_LEN -> RESULT   must build, verify, and export ENTRY
 #                                 (test_image_run executes the runs)
 #   refuse "TEXT"                 must fail to build, saying TEXT
+#   cflags FLAGS...               extra femto build options (-f.., -D.., --mcpu v4)
 set -u
 femto=$1 src=$2 outdir=$3 opt=$4
 stem=$(basename "$src" .c)
 out="$outdir/$stem$opt.fc"
 mkdir -p "$outdir"
 rm -f "$out"
-log=$("$femto" build "$src" "$opt" -o "$out" 2>&1)
+cflags=$(sed -n 's/^\/\* femto-test: cflags \(.*\) \*\/$/\1/p' "$src")
+log=$("$femto" build "$src" "$opt" $cflags -o "$out" 2>&1)
 rc=$?
 echo "$log"
 

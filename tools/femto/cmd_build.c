@@ -1,5 +1,6 @@
 /* femto build app.c [-o app.fc] [-I DIR] [-D NAME[=V]] [--mcpu v2|v3|v4] [-O0|-O1|-O2|-Os]
  *                   [--name NAME] [--version N] [--frame N] [--budget N] [-k]
+ *                   [-fFLAG] [-WFLAG] [-g]      (passed to clang)
  *
  * Compile C to an eBPF object with clang (-target bpf -ffreestanding, the
  * SDK on the include path), turn the object into a container image with
@@ -43,7 +44,8 @@ static int usage(void)
 {
     fprintf(stderr, "usage: femto build app.c [-o app.fc] [-I DIR] [-D NAME[=V]] "
                     "[--mcpu v2|v3|v4] [-O0|-O1|-O2|-Os] [--name NAME] [--version N] "
-                    "[--frame N] [--budget N] [-k]\n");
+                    "[--frame N] [--budget N] [-k] [-fFLAG] [-WFLAG] [-g]\n"
+                    "  -k keeps the object as OUT.fc.o; an input ending in .o is used as is\n");
     return 2;
 }
 
@@ -102,6 +104,9 @@ static int parse_args(int argc, char **argv, build_opts_t *o)
                 return -1;
         } else if (strcmp(a, "--budget") == 0 && next) {
             if (parse_u32(argv[++i], &o->budget))
+                return -1;
+        } else if (strncmp(a, "-f", 2) == 0 || strncmp(a, "-W", 2) == 0 || strcmp(a, "-g") == 0) {
+            if (add_extra(o, a, NULL)) /* code generation and warning flags go to clang */
                 return -1;
         } else if (strcmp(a, "-k") == 0) {
             o->keep_object = 1;
@@ -261,7 +266,7 @@ int fc_cmd_build(int argc, char **argv)
     if (fc_cli_has_suffix(o.input, ".o"))
         return make_image(&o, o.input, output);
 
-    char object[4096];
+    char object[4096 + 8];
     snprintf(object, sizeof object, "%s.o", output);
     if (!o.keep_object) {
         snprintf(object, sizeof object, "%s/femto-build-XXXXXX.o",

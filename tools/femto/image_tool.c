@@ -134,6 +134,29 @@ static uint32_t function_of(const fc_image_t *img, uint32_t pc, fc_image_func_t 
     return found;
 }
 
+/* What an lddw of rodata or data points at: a string literal's start
+ * ("..."), or which part of the RAM block (data or bss). */
+static void describe_lddw(const fc_image_t *img, fc_op_t op, const fc_insn_t *in, char *buf,
+                          size_t size)
+{
+    uint64_t off = (uint64_t)(uint32_t)in[0].imm | (uint64_t)(uint32_t)in[1].imm << 32;
+    buf[0] = '\0';
+    if (op == FC_OP_LDDW_DATA) {
+        if (off >= img->data_size)
+            snprintf(buf, size, "bss+0x%" PRIx64, off - img->data_size);
+        return;
+    }
+    if (off >= img->rodata_size)
+        return;
+    size_t n = 0;
+    const uint8_t *s = img->rodata + off;
+    while (off + n < img->rodata_size && s[n] >= 0x20 && s[n] < 0x7f && s[n] != '"' && n < 24)
+        n++;
+    int is_string = n >= 2 && off + n < img->rodata_size && (s[n] == 0 || s[n] == '\n');
+    if (is_string)
+        snprintf(buf, size, "\"%.*s%s\"", (int)n, (const char *)s, s[n] == 0 ? "" : "...");
+}
+
 /* One instruction line: text, then a comment with the slot, a branch or
  * call target (named when it is a function) or the helper called. */
 static size_t print_insn(FILE *out, const fc_image_t *img, uint32_t pc, const char *prefix)
@@ -150,6 +173,10 @@ static size_t print_insn(FILE *out, const fc_image_t *img, uint32_t pc, const ch
                                : NULL;
         snprintf(comment, sizeof comment, "%" PRIu32 " -> %" PRId64 "%s%s%s", pc, target,
                  name ? " <" : "", name ? name : "", name ? ">" : "");
+    } else if (op == FC_OP_LDDW_RODATA || op == FC_OP_LDDW_DATA) {
+        char what[64];
+        describe_lddw(img, op, &img->text[pc], what, sizeof what);
+        snprintf(comment, sizeof comment, "%" PRIu32 "%s%s", pc, what[0] ? " " : "", what);
     } else if (op == FC_OP_CALL) {
         const char *name = fc_sdk_helper_name((uint32_t)in.imm);
         snprintf(comment, sizeof comment, "%" PRIu32 " %s", pc, name ? name : "(unknown helper)");
