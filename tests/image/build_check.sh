@@ -2,8 +2,9 @@
 # build_check.sh FEMTO SOURCE.c OUTDIR OPT
 # Builds SOURCE.c with `femto build OPT` and checks the result against the
 # "femto-test:" lines of the source:
-#   run ENTRY CTX_LEN -> RESULT   must build, verify, and export ENTRY
-#                                 (test_image_run executes the runs)
+#   run ENTRY CTX_LEN -> RESULT   must build, verify, and export ENTRY; the first
+#                                 such line runs in `femto run` (the engine), all
+#                                 of them in test_image_run (VM + image layer)
 #   refuse "TEXT"                 must fail to build, saying TEXT
 #   cflags FLAGS...               extra femto build options (-f.., -D.., --mcpu v4)
 set -u
@@ -37,4 +38,14 @@ done
 "$femto" verify "$out" | grep -q "^$out: OK" || { echo "FAIL: femto verify"; exit 1; }
 "$femto" disasm "$out" > "$out.s" || { echo "FAIL: femto disasm"; exit 1; }
 grep -q "^exit\|    exit" "$out.s" || { echo "FAIL: disasm has no exit"; exit 1; }
+# The first run line through the engine (femto run starts from fresh RAM).
+first=$(sed -n 's/^\/\* femto-test: run \([A-Za-z_0-9]*\) \([0-9]*\) -> \([0-9]*\) \*\/$/\1 \2 \3/p' "$src" | head -1)
+if [ -n "$first" ] && "$femto" help | grep -q "^  run "; then
+    set -- $first
+    ctx=""
+    [ "$2" -eq 0 ] || ctx="--ctx-hex $(head -c "$2" /dev/zero | od -An -tx1 | tr -d ' \n')"
+    ran=$("$femto" run "$out" --entry "$1" $ctx 2>&1)
+    echo "$ran"
+    echo "$ran" | grep -q "^r0: $3 " || { echo "FAIL: femto run $1 did not return $3"; exit 1; }
+fi
 echo "PASS: $out"
