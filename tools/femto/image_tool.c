@@ -150,11 +150,12 @@ static void describe_lddw(const fc_image_t *img, fc_op_t op, const fc_insn_t *in
         return;
     size_t n = 0;
     const uint8_t *s = img->rodata + off;
-    while (off + n < img->rodata_size && s[n] >= 0x20 && s[n] < 0x7f && s[n] != '"' && n < 24)
+    while (off + n < img->rodata_size && s[n] >= 0x20 && s[n] < 0x7f && s[n] != '"')
         n++;
     int is_string = n >= 2 && off + n < img->rodata_size && (s[n] == 0 || s[n] == '\n');
     if (is_string)
-        snprintf(buf, size, "\"%.*s%s\"", (int)n, (const char *)s, s[n] == 0 ? "" : "...");
+        snprintf(buf, size, "\"%.*s%s\"", n > 24 ? 24 : (int)n, (const char *)s,
+                 n > 24 || s[n] != 0 ? "..." : "");
 }
 
 /* One instruction line: text, then a comment with the slot, a branch or
