@@ -335,7 +335,7 @@ typedef struct fc_suit_step {
     uint32_t components; /* bit i: applies to component i */
     int64_t id;          /* command id, or parameter key */
     fc_cbor_item_t arg;  /* head of the argument (command) or value (parameter) */
-    fc_suit_bytes_t raw; /* the whole encoded argument / value */
+    fc_suit_bytes_t raw; /* the whole encoded argument / value (empty for CONTROL) */
 } fc_suit_step_t;
 
 /* Called for every command and every parameter an override-parameters sets

@@ -249,6 +249,14 @@ static void test_tampered_manifest_digest_payload(void **state)
     copy[f->len - 1] ^= 0x01;
     assert_int_equal(pipeline(f, copy, f->len, &err), FC_ERR_DIGEST);
     assert_string_equal(err.reason, "payload SHA-256 differs from image-digest");
+
+    /* integrated payload one byte shorter than the signed image-size */
+    memcpy(copy, f->env, f->len);
+    size_t head_off = f->len - sizeof f->image - 3;
+    assert_int_equal(copy[head_off], 0x59); /* bstr, 2-byte length 300 */
+    copy[head_off + 2] = (uint8_t)(sizeof f->image - 1);
+    assert_int_equal(pipeline(f, copy, f->len - 1, &err), FC_ERR_SIZE);
+    assert_string_equal(err.reason, "payload size differs from image-size");
     free(copy);
 }
 
