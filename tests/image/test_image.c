@@ -475,6 +475,65 @@ static void test_verify_refuses_lddw_past_sections(void **state)
     assert_int_equal(fc_image_verify(&img, &cfg, &prog, entries, 2, &err), FC_OK);
 }
 
+/* Run a one-function image built from text with the sample's sections. */
+static fc_status_t run_text(const fc_insn_t *text, uint32_t slots, fc_vm_t *vm, uint64_t *r0)
+{
+    static _Alignas(8) uint8_t buf[BUF_CAP];
+    static _Alignas(8) uint8_t ram[16];
+    static _Alignas(8) uint8_t stack[1024];
+    static fc_image_t img;
+    static fc_program_t prog;
+    static uint32_t entries[2];
+    fc_image_parts_t p = sample_parts();
+    p.text = text;
+    p.text_slots = slots;
+    p.func_count = 1;
+    size_t len;
+    fc_error_t err;
+    assert_int_equal(fc_image_write(&p, buf, sizeof buf, &len, &err), FC_OK);
+    assert_int_equal(fc_image_parse(buf, len, &img, &err), FC_OK);
+    fc_verify_config_t cfg;
+    fc_verify_config_default(&cfg);
+    assert_int_equal(fc_image_verify(&img, &cfg, &prog, entries, 2, &err), FC_OK);
+    assert_int_equal(fc_image_init_ram(&img, ram, sizeof ram), FC_OK);
+    assert_int_equal(fc_vm_init(vm, &prog, stack, sizeof stack), FC_OK);
+    assert_int_equal(fc_image_bind(&img, vm, ram), FC_OK);
+    return fc_vm_run(vm, 0, 0, 0, r0);
+}
+
+static void test_rodata_is_read_only(void **state)
+{
+    (void)state;
+    /* lddw r1, rodata+0; stb [r1], 1; exit */
+    static const fc_insn_t text[] = {
+        {0x18, 0x11, 0, 0}, {0, 0, 0, 0}, {0x72, 0x01, 0, 1}, {0xb7, 0, 0, 0}, {0x95, 0, 0, 0},
+    };
+    fc_vm_t vm;
+    uint64_t r0;
+    assert_int_not_equal(run_text(text, 5, &vm, &r0), FC_OK);
+    assert_true(vm.fault.code == FC_FAULT_MEM_PERM || vm.fault.code == FC_FAULT_MEM);
+    assert_int_equal(vm.fault.where, 2);
+}
+
+static void test_ram_end_is_enforced(void **state)
+{
+    (void)state;
+    /* lddw r1, data+16 (the end of data + bss: allowed as an address);
+     * stb [r1], 1 must fault; ldxb [r1-1] is the last byte and works */
+    static const fc_insn_t past[] = {
+        {0x18, 0x21, 0, 16}, {0, 0, 0, 0}, {0x72, 0x01, 0, 1}, {0xb7, 0, 0, 0}, {0x95, 0, 0, 0},
+    };
+    static const fc_insn_t last[] = {
+        {0x18, 0x21, 0, 16}, {0, 0, 0, 0}, {0x71, 0x10, -1, 0}, {0x95, 0, 0, 0},
+    };
+    fc_vm_t vm;
+    uint64_t r0 = 99;
+    assert_int_equal(run_text(past, 5, &vm, &r0), FC_FAULT_MEM);
+    assert_int_equal(vm.fault.where, 2);
+    assert_int_equal(run_text(last, 4, &vm, &r0), FC_OK);
+    assert_int_equal(r0, 0); /* bss is zeroed */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -489,6 +548,8 @@ int main(void)
         cmocka_unit_test(test_writer_refusals),
         cmocka_unit_test(test_verify_bind_run),
         cmocka_unit_test(test_verify_refuses_lddw_past_sections),
+        cmocka_unit_test(test_rodata_is_read_only),
+        cmocka_unit_test(test_ram_end_is_enforced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
