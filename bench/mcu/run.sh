@@ -28,11 +28,11 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 boards=("$@")
 [ ${#boards[@]} -gt 0 ] || boards=(mps2-an386 riscv-virt)
-# tag|VM_OPT|FREESTANDING|description
+# tag|VM_OPT|LAYER_CFLAGS (extra, layers only)|description
 variants=(
-    "O2|-O2|-ffreestanding|-O2"
-    "Os|-Os|-ffreestanding|-Os"
-    "O2builtin|-O2|-ffreestanding -Dmemcpy=__builtin_memcpy -Dmemset=__builtin_memset|-O2, memcpy/memset as GCC builtins (experiment)"
+    "O2|-O2||-O2"
+    "Os|-Os||-Os"
+    "O2builtin|-O2|-Dmemcpy=__builtin_memcpy -Dmemset=__builtin_memset|-O2, memcpy/memset as GCC builtins (experiment)"
 )
 
 plugin=$("$repo/bench/qemu/build.sh" "$out/qemu")
@@ -53,9 +53,9 @@ nm_for() {
 runs=()
 for board in "${boards[@]}"; do
     for variant in "${variants[@]}"; do
-        IFS='|' read -r tag opt freestanding description <<<"$variant"
+        IFS='|' read -r tag opt layer_cflags description <<<"$variant"
         make -s -j"$(nproc)" -C "$repo/bench/mcu" BOARD="$board" O="$out/images" VM_OPT="$opt" \
-            TAG="$tag" FREESTANDING="$freestanding" REPO="$repo" \
+            TAG="$tag" LAYER_CFLAGS="$layer_cflags" REPO="$repo" \
             ${SHARED:+SHARED="$SHARED"} ${REPS:+REPS="$REPS"} >/dev/null
         elf=$out/images/$board/bench$tag.elf
         nm=$(nm_for "$board")
