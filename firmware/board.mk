@@ -54,4 +54,9 @@ BOARD_LDFLAGS := -nostartfiles $(LD_SEARCH) \
                  -T$(LINK_SCRIPT) -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 BOARD_LIBS    := -lc -lgcc
 
-VM_SRCS := $(wildcard $(REPO)/src/vm/*.c)
+# The sources of a layer exactly as its CMakeLists.txt declares them
+# (fc_library(NAME SOURCES ...)), so the firmware compiles what the host
+# build compiles and never a half-written file that is not in the build yet.
+layer_srcs = $(shell $(REPO)/firmware/tools/layer-sources.sh $(REPO)/src/$(1))
+
+VM_SRCS := $(call layer_srcs,vm)
