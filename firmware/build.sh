@@ -47,6 +47,8 @@ for board in "${boards[@]}"; do
         continue
     fi
     echo "firmware: building $board in $out/$board"
+    # A failed build must not leave an older image behind to be tested.
+    rm -f "$out/$board"/*.elf
     make -s -j"$(nproc)" -C "$repo/firmware" BOARD="$board" O="$out" REPO="$repo" \
         ${FC_THIRD_PARTY_DIR:+THIRD_PARTY="$FC_THIRD_PARTY_DIR"} \
         ${SHARED:+SHARED="$SHARED"} ${OPT:+OPT="$OPT"} || status=1

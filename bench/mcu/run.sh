@@ -6,10 +6,9 @@
 #
 # BOARD: mps2-an386 (Cortex-M4), riscv-virt (RV32IMAC); default both.
 # For each board three images are built (the fixtures' native C is always
-# -O2): the VM/image/engine layers at -O2 and at -Os, both -ffreestanding as
-# the layers are specified, and an experiment: -O2 with memcpy/memset mapped
-# to GCC's builtins (-ffreestanding implies -fno-builtin, so a constant-size
-# memcpy becomes a library call; this shows what inlining them gains).
+# -O2): the VM/image/engine layers at -O2 and at -Os (with the port's
+# word-at-a-time memcpy/memset, as the firmware links them), and -O2 with
+# picolibc's own memcpy/memset (byte loops) to show what those cost.
 # With libsodium's sources fetched, SHA-256 and Ed25519 verification are
 # measured too. Each image runs twice
 # and the two runs must give identical counts (the counter is deterministic;
@@ -28,11 +27,11 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 boards=("$@")
 [ ${#boards[@]} -gt 0 ] || boards=(mps2-an386 riscv-virt)
-# tag|VM_OPT|LAYER_CFLAGS (extra, layers only)|description
+# tag|VM_OPT|STRING (port or libc memcpy/memset)|description
 variants=(
-    "O2|-O2||-O2"
-    "Os|-Os||-Os"
-    "O2builtin|-O2|-Dmemcpy=__builtin_memcpy -Dmemset=__builtin_memset|-O2, memcpy/memset as GCC builtins (experiment)"
+    "O2|-O2|port|-O2"
+    "Os|-Os|port|-Os"
+    "O2libc|-O2|libc|-O2, picolibc's byte-loop memcpy/memset"
 )
 
 plugin=$("$repo/bench/qemu/build.sh" "$out/qemu")
@@ -53,9 +52,9 @@ nm_for() {
 runs=()
 for board in "${boards[@]}"; do
     for variant in "${variants[@]}"; do
-        IFS='|' read -r tag opt layer_cflags description <<<"$variant"
+        IFS='|' read -r tag opt string description <<<"$variant"
         make -s -j"$(nproc)" -C "$repo/bench/mcu" BOARD="$board" O="$out/images" VM_OPT="$opt" \
-            TAG="$tag" LAYER_CFLAGS="$layer_cflags" REPO="$repo" \
+            TAG="$tag" STRING="$string" REPO="$repo" \
             ${SHARED:+SHARED="$SHARED"} ${REPS:+REPS="$REPS"} >/dev/null
         elf=$out/images/$board/bench$tag.elf
         nm=$(nm_for "$board")
