@@ -166,8 +166,8 @@ typedef struct fc_image_parts {
  * when FC_ERR_BUFFER says cap is too small (call with cap 0 to size). The
  * result always parses with fc_image_parse(); parts that would not (bad
  * names, slots, sizes) are refused with the same codes. */
-fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap,
-                           size_t *out_len, fc_error_t *err);
+fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap, size_t *out_len,
+                           fc_error_t *err);
 
 #ifdef __cplusplus
 }

@@ -134,9 +134,9 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
 
     uint32_t ro_off = fc_img_rd32(b + FC_IMG_H_RODATA_OFF);
     img->rodata_size = fc_img_rd32(b + FC_IMG_H_RODATA_SIZE);
-    fc_status_t st = check_section(ro_off, img->rodata_size, FC_IMAGE_ALIGN, total, &cursor,
-                                   FC_IMG_H_RODATA_OFF, err, "rodata overlaps the text",
-                                   "rodata runs past the end of the image");
+    fc_status_t st =
+        check_section(ro_off, img->rodata_size, FC_IMAGE_ALIGN, total, &cursor, FC_IMG_H_RODATA_OFF,
+                      err, "rodata overlaps the text", "rodata runs past the end of the image");
     if (st != FC_OK) {
         return st;
     }
@@ -144,8 +144,8 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
 
     uint32_t data_off = fc_img_rd32(b + FC_IMG_H_DATA_OFF);
     img->data_size = fc_img_rd32(b + FC_IMG_H_DATA_SIZE);
-    st = check_section(data_off, img->data_size, FC_IMAGE_ALIGN, total, &cursor,
-                       FC_IMG_H_DATA_OFF, err, "data overlaps the rodata or text",
+    st = check_section(data_off, img->data_size, FC_IMAGE_ALIGN, total, &cursor, FC_IMG_H_DATA_OFF,
+                       err, "data overlaps the rodata or text",
                        "data runs past the end of the image");
     if (st != FC_OK) {
         return st;
@@ -203,8 +203,8 @@ static fc_status_t parse_metadata(const uint8_t *b, fc_image_t *img, fc_error_t 
     uint32_t m = fc_img_rd32(b + FC_IMG_H_META_OFF);
     const uint8_t *meta = b + m;
     const char *why = NULL;
-    img->name = checked_name(img->strings, img->strings_size, fc_img_rd32(meta + FC_IMG_M_NAME),
-                             &why);
+    img->name =
+        checked_name(img->strings, img->strings_size, fc_img_rd32(meta + FC_IMG_M_NAME), &why);
     if (!img->name) {
         return refuse(err, FC_ERR_IMAGE_NAME, m + FC_IMG_M_NAME, why);
     }
@@ -218,8 +218,7 @@ static fc_status_t parse_metadata(const uint8_t *b, fc_image_t *img, fc_error_t 
     img->budget = fc_img_rd32(meta + FC_IMG_M_BUDGET);
     img->cpu = meta[FC_IMG_M_CPU];
     if (img->cpu < FC_IMAGE_CPU_V1 || img->cpu > FC_IMAGE_CPU_V4) {
-        return refuse(err, FC_ERR_IMAGE_VERSION, m + FC_IMG_M_CPU,
-                      "target cpu version not 1..4");
+        return refuse(err, FC_ERR_IMAGE_VERSION, m + FC_IMG_M_CPU, "target cpu version not 1..4");
     }
     for (uint32_t i = FC_IMG_M_RESERVED; i < FC_IMAGE_META_SIZE; i++) {
         if (meta[i] != 0) {

@@ -163,8 +163,8 @@ static void write_metadata(uint8_t *meta, const fc_image_parts_t *p)
     meta[FC_IMG_M_CPU] = p->cpu;
 }
 
-fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap,
-                           size_t *out_len, fc_error_t *err)
+fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap, size_t *out_len,
+                           fc_error_t *err)
 {
     if (!parts || !out_len || (!out && cap != 0)) {
         return refuse(err, FC_ERR_INVALID_ARG, 0, "NULL parts, output or length");

@@ -25,9 +25,9 @@
  *  11: exit
  * main returns 5 (the call overwrites r0): run it and check bss = 73. */
 static const fc_insn_t sample_text[] = {
-    {0x18, 0x11, 0, 1},  {0, 0, 0, 0},       {0x71, 0x10, 0, 0},  {0x18, 0x22, 0, 4},
-    {0, 0, 0, 0},        {0x61, 0x23, -4, 0}, {0x0f, 0x30, 0, 0}, {0x63, 0x02, 0, 0},
-    {0x85, 0x10, 0, 1},  {0x95, 0, 0, 0},    {0xb7, 0x00, 0, 5},  {0x95, 0, 0, 0},
+    {0x18, 0x11, 0, 1}, {0, 0, 0, 0},        {0x71, 0x10, 0, 0}, {0x18, 0x22, 0, 4},
+    {0, 0, 0, 0},       {0x61, 0x23, -4, 0}, {0x0f, 0x30, 0, 0}, {0x63, 0x02, 0, 0},
+    {0x85, 0x10, 0, 1}, {0x95, 0, 0, 0},     {0xb7, 0x00, 0, 5}, {0x95, 0, 0, 0},
 };
 static const char sample_rodata[] = "AB";
 static const uint8_t sample_data[4] = {7, 0, 0, 0};
@@ -206,11 +206,11 @@ static void test_null_arguments(void **state)
 /* One header or table field set to a value, and the refusal it must get. */
 typedef struct corruption {
     const char *what;
-    uint32_t field;   /* byte offset of the u32 (or u16/u8, see width) */
-    int width;        /* 1, 2 or 4 bytes */
+    uint32_t field; /* byte offset of the u32 (or u16/u8, see width) */
+    int width;      /* 1, 2 or 4 bytes */
     uint32_t value;
     int code;
-    int where_delta;  /* expected err.where - field */
+    int where_delta; /* expected err.where - field */
 } corruption_t;
 
 static void apply(uint8_t *buf, const corruption_t *c)
@@ -524,7 +524,10 @@ static void test_ram_end_is_enforced(void **state)
         {0x18, 0x21, 0, 16}, {0, 0, 0, 0}, {0x72, 0x01, 0, 1}, {0xb7, 0, 0, 0}, {0x95, 0, 0, 0},
     };
     static const fc_insn_t last[] = {
-        {0x18, 0x21, 0, 16}, {0, 0, 0, 0}, {0x71, 0x10, -1, 0}, {0x95, 0, 0, 0},
+        {0x18, 0x21, 0, 16},
+        {0, 0, 0, 0},
+        {0x71, 0x10, -1, 0},
+        {0x95, 0, 0, 0},
     };
     fc_vm_t vm;
     uint64_t r0 = 99;

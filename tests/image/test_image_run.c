@@ -26,8 +26,7 @@ static unsigned log_calls;
 
 /* fc_log stand-in: the format string must be readable by the container
  * (it lives in the image's rodata), like the engine's helper checks. */
-static uint64_t fake_log(fc_vm_t *vm, uint64_t fmt, uint64_t a, uint64_t b, uint64_t c,
-                         uint64_t d)
+static uint64_t fake_log(fc_vm_t *vm, uint64_t fmt, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
     (void)a, (void)b, (void)c, (void)d;
     if (!fc_vm_check_ptr(vm, fmt, 1, FC_PERM_READ)) {
@@ -123,8 +122,8 @@ static void test_built_images_run(void **state)
         for (int i = 0; i < 2; i++) {
             char source[512], path[512];
             snprintf(source, sizeof source, "%s/%s", dir, e->d_name);
-            snprintf(path, sizeof path, "%s/%.*s%s.fc", FC_IMAGE_BUILT_DIR, (int)(n - 2),
-                     e->d_name, levels[i]);
+            snprintf(path, sizeof path, "%s/%.*s%s.fc", FC_IMAGE_BUILT_DIR, (int)(n - 2), e->d_name,
+                     levels[i]);
             run_specs(source, path);
             images++;
         }

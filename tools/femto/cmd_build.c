@@ -187,8 +187,10 @@ static int run_compiler(const build_opts_t *o, const char *object)
     }
     if (pid == 0) {
         execvp(argv[0], (char *const *)argv);
-        fprintf(stderr, "femto build: cannot run %s: %s (install clang-19, or set "
-                        "FEMTO_CLANG)\n", argv[0], strerror(errno));
+        fprintf(stderr,
+                "femto build: cannot run %s: %s (install clang-19, or set "
+                "FEMTO_CLANG)\n",
+                argv[0], strerror(errno));
         _exit(127);
     }
     int status;
