@@ -446,15 +446,15 @@ static int run_command(evaluator_t *ev, fc_suit_component_result_t *r, const fc_
     size_t at = s->arg.offset;
     switch (s->id) {
     case FC_SUIT_COND_VENDOR:
-        return check_identity(&r->params.vendor_id, r->params.has & FC_SUIT_HAS_VENDOR,
+        return check_identity(&r->params.vendor_id, (r->params.has & FC_SUIT_HAS_VENDOR) != 0,
                               d->vendor_id, at, "vendor-identifier condition without vendor-id",
                               "vendor identifier does not match this device", err);
     case FC_SUIT_COND_CLASS:
-        return check_identity(&r->params.class_id, r->params.has & FC_SUIT_HAS_CLASS, d->class_id,
-                              at, "class-identifier condition without class-id",
+        return check_identity(&r->params.class_id, (r->params.has & FC_SUIT_HAS_CLASS) != 0,
+                              d->class_id, at, "class-identifier condition without class-id",
                               "class identifier does not match this device", err);
     case FC_SUIT_COND_DEVICE:
-        return check_identity(&r->params.device_id, r->params.has & FC_SUIT_HAS_DEVICE,
+        return check_identity(&r->params.device_id, (r->params.has & FC_SUIT_HAS_DEVICE) != 0,
                               d->device_id, at, "device-identifier condition without device-id",
                               "device identifier does not match this device", err);
     case FC_SUIT_COND_IMAGE_MATCH:

@@ -25,15 +25,27 @@ static int parse_u64(const char *s, uint64_t *v)
     return *end == '\0';
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* 32 hex digits (a UUID without dashes) */
 static int parse_uuid(const char *s, uint8_t out[16])
 {
     if (!s || strlen(s) != 32)
         return 0;
     for (size_t i = 0; i < 16; i++) {
-        unsigned v;
-        if (sscanf(s + 2 * i, "%2x", &v) != 1)
+        int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
+        if (hi < 0 || lo < 0)
             return 0;
-        out[i] = (uint8_t)v;
+        out[i] = (uint8_t)(hi << 4 | lo);
     }
     return 1;
 }
