@@ -10,6 +10,8 @@
 #
 #   mps2-an386/selftest         M4: VM self-test, must exit 0 with "VERDICT: PASS"
 #   mps2-an386/selftest-strict  M4 with unaligned accesses trapping (M0+ rule), same
+#   mps2-an386/selftest-fast    M4 with the per-opcode interpreter and its
+#                               pre-decoded form (FC_VM_SMALL=0), same
 #   mps2-an386/faulttest        must crash on purpose and exit 3 with "CPU FAULT"
 #   cortex-m0plus/link          the M0+ image linked and fits its memory map
 #   riscv-virt/selftest         RV32: VM self-test
@@ -28,7 +30,8 @@ if [ "${1:-}" = "-o" ]; then
 fi
 TIMEOUT=${FW_TIMEOUT:-120}
 
-all_tests=(mps2-an386/selftest mps2-an386/selftest-strict mps2-an386/faulttest
+all_tests=(mps2-an386/selftest mps2-an386/selftest-strict mps2-an386/selftest-fast
+    mps2-an386/faulttest
     cortex-m0plus/link riscv-virt/selftest riscv-virt/faulttest
     mps2-an386/suittest riscv-virt/suittest)
 tests=("$@")
@@ -107,7 +110,7 @@ suit_test() {
 failed=0
 for t in "${tests[@]}"; do
     case $t in
-    */selftest | */selftest-strict) run_image "${t%%/*}" "${t#*/}" 0 "VERDICT: PASS" || failed=$((failed + 1)) ;;
+    */selftest | */selftest-strict | */selftest-fast) run_image "${t%%/*}" "${t#*/}" 0 "VERDICT: PASS" || failed=$((failed + 1)) ;;
     */faulttest) run_image "${t%%/*}" faulttest 3 "CPU FAULT" || failed=$((failed + 1)) ;;
     */suittest) suit_test "${t%%/*}" || failed=$((failed + 1)) ;;
     */link) check_link "${t%%/*}" || failed=$((failed + 1)) ;;

@@ -5,11 +5,12 @@
 #   bench/mcu/run.sh [-o OUT_DIR] [BOARD...]
 #
 # BOARD: mps2-an386 (Cortex-M4), riscv-virt (RV32IMAC); default both.
-# For each board three images are built (the fixtures' native C is always
-# -O2): the VM/image/engine layers at -O2 and at -Os (with the port's
-# word-at-a-time memcpy/memset, as the firmware links them), and -O2 with
-# picolibc's own memcpy/memset (byte loops) to show what those cost.
-# With libsodium's sources fetched, SHA-256 and Ed25519 verification are
+# For each board four images are built (the fixtures' native C is always
+# -O2): the microcontroller default interpreter (FC_VM_SMALL) with the
+# layers at -O2 and at -Os, the per-opcode interpreter with its pre-decoded
+# form at -O2, and the default at -O2 with picolibc's byte-loop
+# memcpy/memset instead of the port's (what those cost). With libsodium's
+# sources fetched, SHA-256 and Ed25519 verification are
 # measured too. Each image runs twice
 # and the two runs must give identical counts (the counter is deterministic;
 # a difference would mean an interrupt or a bug). Writes OUT_DIR/results.md,
@@ -27,11 +28,12 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 boards=("$@")
 [ ${#boards[@]} -gt 0 ] || boards=(mps2-an386 riscv-virt)
-# tag|VM_OPT|STRING (port or libc memcpy/memset)|description
+# tag|VM_OPT|STRING (port or libc memcpy/memset)|VM_DEFS|description
 variants=(
-    "O2|-O2|port|-O2"
-    "Os|-Os|port|-Os"
-    "O2libc|-O2|libc|-O2, picolibc's byte-loop memcpy/memset"
+    "O2|-O2|port||-O2, default (small) interpreter"
+    "Os|-Os|port||-Os, default (small) interpreter"
+    "O2fast|-O2|port|-DFC_VM_SMALL=0 -DFC_VM_XLATE=1|-O2, per-opcode interpreter (FC_VM_SMALL=0)"
+    "O2libc|-O2|libc||-O2, default interpreter, picolibc's byte-loop memcpy/memset"
 )
 
 plugin=$("$repo/bench/qemu/build.sh" "$out/qemu")
@@ -52,9 +54,9 @@ nm_for() {
 runs=()
 for board in "${boards[@]}"; do
     for variant in "${variants[@]}"; do
-        IFS='|' read -r tag opt string description <<<"$variant"
+        IFS='|' read -r tag opt string vm_defs description <<<"$variant"
         make -s -j"$(nproc)" -C "$repo/bench/mcu" BOARD="$board" O="$out/images" VM_OPT="$opt" \
-            TAG="$tag" STRING="$string" REPO="$repo" \
+            TAG="$tag" STRING="$string" VM_DEFS="$vm_defs" REPO="$repo" \
             ${SHARED:+SHARED="$SHARED"} ${REPS:+REPS="$REPS"} >/dev/null
         elf=$out/images/$board/bench$tag.elf
         nm=$(nm_for "$board")
