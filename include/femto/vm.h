@@ -46,8 +46,12 @@ extern "C" {
 #ifndef FC_DEFAULT_FRAME
 #define FC_DEFAULT_FRAME 512 /* bytes of stack per call frame (eBPF ABI) */
 #endif
-#ifndef FC_VM_TRACE
-#define FC_VM_TRACE 1 /* build fc_vm_run_traced() too */
+#ifndef FC_VM_TRACE /* build fc_vm_run_traced() too: hosts yes, MCUs no */
+#if UINTPTR_MAX > 0xffffffffu
+#define FC_VM_TRACE 1
+#else
+#define FC_VM_TRACE 0
+#endif
 #endif
 
 #define FC_NREGS 11 /* r0..r10 */

@@ -236,7 +236,20 @@ typedef struct fc_isa_row {
     const char *id_name; /* "ADD64_X" */
 } fc_isa_row_t;
 
-/* The table as data, indexed by fc_op_t (defined in src/vm/isa.c). */
+/* The table as data, indexed by fc_op_t, with names for the tools
+ * (src/vm/isa.c). */
 extern const fc_isa_row_t fc_isa[FC_OP_COUNT];
+
+/* The same rows without names, three bytes each: what the verifier and a
+ * microcontroller build need (src/vm/isa_core.c). */
+typedef struct fc_isa_core {
+    unsigned char opcode;
+    unsigned char sel_fmt; /* selector << 5 | format */
+    unsigned char selval;
+} fc_isa_core_t;
+extern const fc_isa_core_t fc_isa_core[FC_OP_COUNT];
+
+#define FC_ISA_FORMAT(op) ((fc_format_t)(fc_isa_core[(op)].sel_fmt & 0x1fu))
+#define FC_ISA_SEL(op) ((unsigned)fc_isa_core[(op)].sel_fmt >> 5)
 
 #endif

@@ -588,7 +588,7 @@ dispatch_top:
     default:
 #endif
         vm->fault.code = FC_FAULT_BAD_INSN;
-        vm->fault.reason = "invalid instruction reached at run time";
+        vm->fault.reason = FC_WHY("invalid instruction reached at run time");
         goto fault;
 
 #if !FC_COMPUTED_GOTO
@@ -605,16 +605,16 @@ done:
 
 fault_budget:
     vm->fault.code = FC_FAULT_BUDGET;
-    vm->fault.reason = "instruction budget exhausted";
+    vm->fault.reason = FC_WHY("instruction budget exhausted");
     vm->executed = budget;
     goto fault_report;
 fault_depth:
     vm->fault.code = FC_FAULT_CALL_DEPTH;
-    vm->fault.reason = "local calls nested deeper than verified";
+    vm->fault.reason = FC_WHY("local calls nested deeper than verified");
     goto fault;
 fault_helper:
     vm->fault.code = FC_FAULT_HELPER;
-    vm->fault.reason = "call to a helper that is unknown or not allowed";
+    vm->fault.reason = FC_WHY("call to a helper that is unknown or not allowed");
     vm->fault.addr = helper_id;
     goto fault_counted;
 fault_from_helper:
@@ -627,7 +627,7 @@ fault_counted:
 fault_report:
     if (vm->fault.code == FC_OK) {
         vm->fault.code = FC_FAULT_BAD_INSN;
-        vm->fault.reason = "unknown fault";
+        vm->fault.reason = FC_WHY("unknown fault");
     }
     vm->fault.where = PC_INDEX;
 #if FC_INTERP_TRACE

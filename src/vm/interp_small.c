@@ -1,0 +1,276 @@
+/* The small interpreter: fc_vm_run() for microcontroller builds.
+ *
+ * Where interp.c has one handler per opcode (fast, about 9 KiB of Thumb-2),
+ * this one decodes by instruction class and shares one ALU, one comparison
+ * and one memory path between the 32- and 64-bit, register and immediate
+ * forms: about 2 KiB. Same semantics, same checks, same budget and fault
+ * reports; the unit tests and the conformance vectors run against both
+ * (FC_VM_SMALL=1 on the host builds this one). Only verified programs run,
+ * so every instruction reaching here is a valid row of FC_ISA_TABLE. */
+#include "vm_run.h"
+
+#if FC_VM_SMALL
+
+enum { CLS_LD, CLS_LDX, CLS_ST, CLS_STX, CLS_ALU, CLS_JMP, CLS_JMP32, CLS_ALU64 };
+
+/* One ALU operation; code is the opcode's upper nibble. For ALU32 the
+ * operands arrive truncated and the result is zero-extended by the
+ * caller. */
+static uint64_t alu(unsigned code, uint64_t a, uint64_t b, int32_t off, int wide)
+{
+    unsigned mask = wide ? 63u : 31u;
+    switch (code) {
+    case 0x0: return a + b;
+    case 0x1: return a - b;
+    case 0x2: return a * b;
+    case 0x3: /* div, sdiv */
+        if (off)
+            return wide ? sdiv64(a, b) : sdiv32((uint32_t)a, (uint32_t)b);
+        return b ? a / b : 0;
+    case 0x4: return a | b;
+    case 0x5: return a & b;
+    case 0x6: return a << (b & mask);
+    case 0x7: return a >> (b & mask);
+    case 0x8: return (uint64_t)0 - a;
+    case 0x9: /* mod, smod */
+        if (off)
+            return wide ? smod64(a, b) : smod32((uint32_t)a, (uint32_t)b);
+        return b ? a % b : a;
+    case 0xa: return a ^ b;
+    case 0xb: return off ? sext(b, (unsigned)off) : b; /* mov, movsx */
+    case 0xc: return wide ? sar64(a, (unsigned)(b & 63)) : sar32((uint32_t)a, (unsigned)(b & 31));
+    default: return a;
+    }
+}
+
+/* le / be / bswap: width in imm; le on a little-endian host truncates. */
+static uint64_t byteswap(uint64_t a, int32_t width, int swap)
+{
+    if (!swap)
+        return width == 16 ? (uint16_t)a : width == 32 ? (uint32_t)a : a;
+    return width == 16 ? swap16(a) : width == 32 ? swap32(a) : swap64(a);
+}
+
+/* A conditional jump's test; code is the opcode's upper nibble. */
+static int taken(unsigned code, uint64_t a, uint64_t b, int wide)
+{
+    int64_t sa = wide ? (int64_t)a : (int64_t)(int32_t)(uint32_t)a;
+    int64_t sb = wide ? (int64_t)b : (int64_t)(int32_t)(uint32_t)b;
+    if (!wide) {
+        a = (uint32_t)a;
+        b = (uint32_t)b;
+    }
+    switch (code) {
+    case 0x1: return a == b;
+    case 0x2: return a > b;
+    case 0x3: return a >= b;
+    case 0x4: return (a & b) != 0;
+    case 0x5: return a != b;
+    case 0x6: return sa > sb;
+    case 0x7: return sa >= sb;
+    case 0xa: return a < b;
+    case 0xb: return a <= b;
+    case 0xc: return sa < sb;
+    default: return sa <= sb; /* 0xd */
+    }
+}
+
+static uint64_t load(const uint8_t *p, unsigned size)
+{
+    uint64_t v = 0;
+    for (unsigned i = size; i-- > 0;) /* byte by byte: any alignment, any core */
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void store(uint8_t *p, unsigned size, uint64_t v)
+{
+    for (unsigned i = 0; i < size; i++, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0,
+                       int tracing)
+{
+    fc_status_t st = run_preflight(vm, entry);
+    if (st != FC_OK)
+        return st;
+    const fc_program_t *prog = vm->prog;
+    const fc_insn_t *const text = prog->text;
+    const fc_insn_t *pc = text + entry;
+    const uint64_t budget = clamp_budget(vm->budget, (uintptr_t)(text + prog->len), sizeof *pc);
+    uintptr_t limit = (uintptr_t)pc + (uintptr_t)budget * sizeof *pc;
+    uint32_t depth = 0;
+    struct {
+        const fc_insn_t *ret;
+        uint64_t saved[4]; /* r6..r9 */
+    } frames[FC_MAX_CALL_DEPTH];
+    uint64_t reg[16] = {0};
+    fc_trace_event_t ev;
+
+    reg[1] = r1;
+    reg[2] = r2;
+    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+
+    for (;;) {
+        fc_insn_t in = *pc;
+        unsigned op = in.opcode, cls = op & 7, code = op >> 4;
+        uint64_t *dst = &reg[FC_INSN_DST(in)];
+        unsigned s = FC_INSN_SRC(in);
+        uint64_t imm = (uint64_t)(int64_t)in.imm;
+        uint64_t src = (op & 8) ? reg[s] : imm;
+        const fc_insn_t *next = pc + 1;
+        if (tracing) {
+            ev.pc = (uint32_t)(pc - text);
+            ev.insn = in;
+            memcpy(ev.before, reg, sizeof ev.before);
+        }
+
+        switch (cls) {
+        case CLS_ALU:
+        case CLS_ALU64: {
+            int wide = cls == CLS_ALU64;
+            if (code == 0xd) { /* end: the width is in imm, the source bit selects be */
+                *dst = byteswap(*dst, in.imm, wide || (op & 8));
+                break;
+            }
+            uint64_t v = alu(code, wide ? *dst : (uint32_t)*dst, wide ? src : (uint32_t)src,
+                             in.offset, wide);
+            *dst = wide ? v : (uint32_t)v;
+            break;
+        }
+        case CLS_LD: /* lddw: the verifier allows nothing else in this class */
+            *dst = ((uint64_t)(uint32_t)in.imm | (uint64_t)(uint32_t)pc[1].imm << 32) +
+                   vm->section_base[s < FC_LDDW_SRC_COUNT ? s : 0]; /* [0] stays 0 */
+            next = pc + 2;
+            limit += sizeof *pc; /* two slots, one instruction */
+            break;
+        case CLS_LDX:
+        case CLS_ST:
+        case CLS_STX: {
+            static const uint8_t sizes[4] = {4, 2, 1, 8};
+            unsigned size = sizes[(op >> 3) & 3], base = cls == CLS_LDX ? s : FC_INSN_DST(in);
+            unsigned mode = op & 0xe0;
+            uint32_t perm = cls == CLS_LDX ? FC_PERM_READ : mode == 0xc0 ? FC_PERM_RW : FC_PERM_WRITE;
+            uint64_t addr = reg[base] + (uint64_t)(int64_t)in.offset;
+            /* r10-relative: proven inside the frame by the verifier */
+            if (base != 10 && region_lookup(vm, addr, size, perm) < 0)
+                goto fault;
+            uint8_t *p = (uint8_t *)(uintptr_t)addr;
+            if (cls == CLS_LDX) {
+                uint64_t v = load(p, size);
+                *dst = mode == 0x80 ? sext(v, size * 8) : v;
+            } else if (mode == 0xc0) {
+                atomic_rmw(p, size == 8, in.imm, &reg[s], &reg[0]);
+                if (size == 4 && (in.imm & 1)) { /* fetched 32-bit values are zero-extended */
+                    if (in.imm == 0xf1)
+                        reg[0] = (uint32_t)reg[0];
+                    else
+                        reg[s] = (uint32_t)reg[s];
+                }
+            } else {
+                store(p, size, cls == CLS_ST ? imm : reg[s]);
+            }
+            break;
+        }
+        default: { /* CLS_JMP, CLS_JMP32 */
+            int wide = cls == CLS_JMP;
+            if (code == 0x9) { /* exit */
+                if (depth == 0)
+                    goto done;
+                depth--;
+                memcpy(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
+                reg[10] += prog->frame_size;
+                next = frames[depth].ret;
+            } else if (code == 0x8 && s == 1 && !(op & 8)) { /* local call */
+                if (depth >= prog->call_depth || depth >= FC_MAX_CALL_DEPTH) {
+                    vm->fault.code = FC_FAULT_CALL_DEPTH;
+                    vm->fault.reason = FC_WHY("local calls nested deeper than verified");
+                    goto fault;
+                }
+                frames[depth].ret = next;
+                memcpy(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
+                depth++;
+                if (depth > vm->max_depth)
+                    vm->max_depth = depth;
+                reg[10] -= prog->frame_size;
+                next = pc + 1 + in.imm;
+            } else if (code == 0x8) { /* helper: call imm, or callx with the id in dst */
+                uint64_t id = (op & 8) ? *dst : (uint64_t)(uint32_t)in.imm;
+                fc_helper_fn fn = helper_lookup(vm, id);
+                if (!fn) {
+                    vm->fault.code = FC_FAULT_HELPER;
+                    vm->fault.reason = FC_WHY("call to a helper that is unknown or not allowed");
+                    vm->fault.addr = id;
+                    goto fault;
+                }
+                if ((uintptr_t)pc >= limit)
+                    goto fault_budget;
+                vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+                reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
+                if (vm->fault.code != FC_OK)
+                    goto fault;
+            } else if (code == 0x0) { /* ja, ja32 (gotol) */
+                next = pc + 1 + (wide ? in.offset : in.imm);
+            } else if (taken(code, *dst, src, wide)) {
+                next = pc + 1 + in.offset;
+            }
+            if (next != pc + 1) { /* a transfer: move the limit, check the budget */
+                limit += (uintptr_t)next - (uintptr_t)pc - sizeof *pc;
+                if ((uintptr_t)next > limit) {
+                    pc = next;
+                    goto fault_budget;
+                }
+            }
+            break;
+        }
+        }
+        if (tracing && vm->trace) {
+            memcpy(ev.after, reg, sizeof ev.after);
+            vm->trace(vm, &ev);
+        }
+        pc = next;
+    }
+
+done:
+    if (tracing && vm->trace) {
+        memcpy(ev.after, reg, sizeof ev.after);
+        vm->trace(vm, &ev);
+    }
+    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+    *r0 = reg[0];
+    return FC_OK;
+fault_budget:
+    vm->fault.code = FC_FAULT_BUDGET;
+    vm->fault.reason = FC_WHY("instruction budget exhausted");
+    vm->fault.where = (uint32_t)(pc - text);
+    vm->executed = budget;
+    return FC_FAULT_BUDGET;
+fault:
+    vm->fault.where = (uint32_t)(pc - text);
+    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+    return (fc_status_t)vm->fault.code;
+}
+
+fc_status_t fc_vm_run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0)
+{
+    return run(vm, entry, r1, r2, r0, 0);
+}
+
+#if FC_VM_TRACE
+fc_status_t fc_vm_run_traced(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0)
+{
+    return run(vm, entry, r1, r2, r0, 1);
+}
+#endif
+
+/* The small build has no pre-decoded form: programs run in place. */
+fc_status_t fc_program_translate(fc_program_t *prog, fc_xinsn_t *buf, size_t cap)
+{
+    (void)prog;
+    (void)buf;
+    (void)cap;
+    return FC_ERR_BAD_CONFIG;
+}
+
+#endif /* FC_VM_SMALL */

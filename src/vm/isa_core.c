@@ -1,0 +1,48 @@
+/* The ISA table without names (three bytes a row), and decoding of one
+ * instruction slot against it. Generated from FC_ISA_TABLE like fc_isa[]. */
+#include "femto/vm.h"
+
+typedef char fc_formats_fit_[FC_FMT_COUNT <= 32 ? 1 : -1];
+
+const fc_isa_core_t fc_isa_core[FC_OP_COUNT] = {
+#define FC_ISA_CORE_ROW_(id, opc, sel, selval, mn, fmt)                                           \
+    {(opc), (unsigned char)(FC_SEL_##sel << 5 | FC_FMT_##fmt), (unsigned char)(selval)},
+    FC_ISA_TABLE(FC_ISA_CORE_ROW_)
+#undef FC_ISA_CORE_ROW_
+};
+
+static int selector_matches(unsigned sel, unsigned selval, fc_insn_t insn)
+{
+    switch (sel) {
+    case FC_SEL_OFF:
+        return insn.offset == (int)selval;
+    case FC_SEL_IMM:
+        return insn.imm == (int32_t)selval;
+    default: /* FC_SEL_SRC */
+        return FC_INSN_SRC(insn) == selval;
+    }
+}
+
+/* Rows are sorted by opcode: find the first row with this opcode by binary
+ * search, then prefer a row whose selector matches; a row without selector
+ * (FC_SEL_NONE) is the fallback, whose unused fields the verifier checks. */
+fc_op_t fc_isa_decode(fc_insn_t insn)
+{
+    unsigned lo = 0, hi = FC_OP_COUNT;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (fc_isa_core[mid].opcode < insn.opcode)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    fc_op_t fallback = FC_OP_INVALID;
+    for (unsigned i = lo; i < FC_OP_COUNT && fc_isa_core[i].opcode == insn.opcode; i++) {
+        unsigned sel = FC_ISA_SEL(i);
+        if (sel == FC_SEL_NONE)
+            fallback = (fc_op_t)i;
+        else if (selector_matches(sel, fc_isa_core[i].selval, insn))
+            return (fc_op_t)i;
+    }
+    return fallback;
+}

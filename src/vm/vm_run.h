@@ -1,0 +1,287 @@
+/* Helpers shared by the interpreters (interp.c, the fast one, and
+ * interp_small.c, the small one): byte-safe memory access, arithmetic with
+ * RFC 9669 edge cases, atomics, the region lookup, the budget, entry
+ * checks. Static functions: each interpreter is one translation unit. */
+#ifndef FEMTO_VM_RUN_H
+#define FEMTO_VM_RUN_H
+
+#include <string.h>
+
+#include "femto/vm.h"
+#include "vm_internal.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the interpreter assumes a little-endian host (all supported MCUs are)"
+#endif
+
+#if defined(__GNUC__)
+#define FC_LIKELY(x) __builtin_expect(!!(x), 1)
+#define FC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define FC_NOINLINE __attribute__((noinline, unused))
+#else
+#define FC_LIKELY(x) (x)
+#define FC_UNLIKELY(x) (x)
+#define FC_NOINLINE
+#endif
+
+/* -ffreestanding turns memcpy into a real call; the builtin keeps the
+ * fixed-size copies below single loads and stores. */
+#if defined(__GNUC__)
+#define FC_MEMCPY __builtin_memcpy
+#else
+#define FC_MEMCPY memcpy
+#endif
+
+/* Byte-safe memory access: memcpy with a constant size compiles to one
+ * load or store where the target allows unaligned access (x86, Cortex-M4
+ * for 16/32 bits) and to byte accesses where it does not (Cortex-M0+), so a
+ * misaligned guest address never faults the host. */
+static inline uint64_t ld8(const void *p) { return *(const uint8_t *)p; }
+static inline uint64_t ld16(const void *p) { uint16_t v; FC_MEMCPY(&v, p, 2); return v; }
+static inline uint64_t ld32(const void *p) { uint32_t v; FC_MEMCPY(&v, p, 4); return v; }
+static inline uint64_t ld64(const void *p) { uint64_t v; FC_MEMCPY(&v, p, 8); return v; }
+static inline void st8(void *p, uint64_t v) { *(uint8_t *)p = (uint8_t)v; }
+static inline void st16(void *p, uint64_t v) { uint16_t x = (uint16_t)v; FC_MEMCPY(p, &x, 2); }
+static inline void st32(void *p, uint64_t v) { uint32_t x = (uint32_t)v; FC_MEMCPY(p, &x, 4); }
+static inline void st64(void *p, uint64_t v) { FC_MEMCPY(p, &v, 8); }
+
+static inline uint64_t fetch(const fc_insn_t *pc) { uint64_t w; FC_MEMCPY(&w, pc, 8); return w; }
+
+static inline uint16_t swap16(uint64_t x) { return (uint16_t)((x >> 8 & 0xff) | (x & 0xff) << 8); }
+static inline uint32_t swap32(uint64_t x)
+{
+    uint32_t v = (uint32_t)x;
+    return (v >> 24) | (v >> 8 & 0xff00u) | (v << 8 & 0xff0000u) | (v << 24);
+}
+static inline uint64_t swap64(uint64_t x)
+{
+    return (uint64_t)swap32(x) << 32 | swap32(x >> 32);
+}
+
+/* Arithmetic right shift without relying on implementation-defined
+ * behaviour of >> on negative values. n is already masked. */
+static inline uint64_t sar64(uint64_t x, unsigned n)
+{
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+    return (uint64_t)((int64_t)x >> n); /* arithmetic in GCC and clang (documented) */
+#endif
+    uint64_t sign = (uint64_t)0 - (x >> 63);
+    return n ? (x >> n) | (sign << (63 - n) << 1) : x;
+}
+static inline uint32_t sar32(uint32_t x, unsigned n)
+{
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+    return (uint32_t)((int32_t)x >> n);
+#endif
+    uint32_t sign = (uint32_t)0 - (x >> 31);
+    return n ? (x >> n) | (sign << (31 - n) << 1) : x;
+}
+
+/* Division per RFC 9669: by zero gives 0, modulo by zero leaves dst;
+ * signed INT_MIN / -1 gives INT_MIN, INT_MIN % -1 gives 0 (no trap). */
+static inline uint64_t sdiv64(uint64_t a, uint64_t b)
+{
+    if (b == 0)
+        return 0;
+    if (b == UINT64_MAX)
+        return (uint64_t)0 - a;
+    return (uint64_t)((int64_t)a / (int64_t)b);
+}
+static inline uint64_t smod64(uint64_t a, uint64_t b)
+{
+    if (b == 0)
+        return a;
+    if (b == UINT64_MAX)
+        return 0;
+    return (uint64_t)((int64_t)a % (int64_t)b);
+}
+static inline uint32_t sdiv32(uint32_t a, uint32_t b)
+{
+    if (b == 0)
+        return 0;
+    if (b == UINT32_MAX)
+        return (uint32_t)0 - a;
+    return (uint32_t)((int32_t)a / (int32_t)b);
+}
+static inline uint32_t smod32(uint32_t a, uint32_t b)
+{
+    if (b == 0)
+        return a;
+    if (b == UINT32_MAX)
+        return 0;
+    return (uint32_t)((int32_t)a % (int32_t)b);
+}
+
+/* Sign extension from 8/16/32 bits. GCC and clang define >> on a negative
+ * value as arithmetic (documented implementation-defined behaviour), which
+ * is two instructions; the portable form is for other compilers. */
+static inline uint64_t sext(uint64_t x, unsigned bits)
+{
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+    unsigned k = 64 - bits;
+    return (uint64_t)((int64_t)(x << k) >> k);
+#else
+    uint64_t m = (uint64_t)1 << (bits - 1);
+    x &= (m << 1) - 1;
+    return (x ^ m) - m;
+#endif
+}
+
+/* Atomic read-modify-write. A container runs to completion on one thread
+ * and its memory is not shared with a concurrent writer, so a plain
+ * read-modify-write is atomic with respect to everything that can observe
+ * it. p is checked (RW) by the caller. */
+static inline void atomic_rmw(void *p, int wide, int32_t op, uint64_t *src, uint64_t *r0)
+{
+    uint64_t old = wide ? ld64(p) : ld32(p);
+    uint64_t val = *src, res;
+    switch (op & ~1) {
+    case 0x00: res = old + val; break;
+    case 0x40: res = old | val; break;
+    case 0x50: res = old & val; break;
+    case 0xa0: res = old ^ val; break;
+    case 0xe0: res = val; break; /* xchg */
+    default:                     /* 0xf0: cmpxchg */
+        res = ((wide ? *r0 : (uint32_t)*r0) == old) ? val : old;
+        *r0 = old;
+        break;
+    }
+    if (wide)
+        st64(p, res);
+    else
+        st32(p, res);
+    if ((op & 1) && (op & ~1) != 0xf0)
+        *src = old;
+}
+
+/* A region as the fast memory check wants it: lim[size] = len - size, so
+ * "addr - start <= lim[size]" is one compare that cannot wrap (an address
+ * below start becomes a huge offset). Only regions of at least 16 bytes
+ * are cached, so len - size never wraps either; shorter ones always take
+ * the slow path. */
+typedef struct region_cache {
+    uint64_t start;
+    uint64_t lim[17]; /* indexed by access size 1, 2, 4, 8 (16: a fused pair) */
+} region_cache_t;
+
+static inline void cache_set(region_cache_t *c, const fc_region_t *r)
+{
+    if (r->len < 16)
+        return;
+    c->start = r->start;
+    for (unsigned size = 0; size <= 16; size++)
+        c->lim[size] = (uint64_t)r->len - size;
+}
+
+/* Find a region holding [addr, addr+size) with perm. On success returns
+ * its index; on failure records the fault (outside every region, or inside
+ * one without the permission) and returns -1. */
+static FC_NOINLINE int region_lookup(fc_vm_t *vm, uint64_t addr, uint32_t size, uint32_t perm)
+{
+    int inside = 0;
+    for (uint32_t i = 0; i < vm->n_regions && i < FC_MAX_REGIONS; i++) {
+        const fc_region_t *r = &vm->regions[i];
+        if (!fc_region_contains(r, addr, size))
+            continue;
+        if ((r->perm & perm) == perm)
+            return (int)i;
+        inside = 1;
+    }
+    vm->fault.code = inside ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
+    vm->fault.reason = inside ? (perm & FC_PERM_WRITE ? FC_WHY("write to a read-only region")
+                                                      : FC_WHY("read from a write-only region"))
+                              : FC_WHY("access outside every granted region");
+    vm->fault.addr = addr;
+    vm->fault.size = size;
+    return -1;
+}
+
+/* The budget as a number of slots that fits the address arithmetic of the
+ * limit (a budget beyond ~2^28 instructions is meaningless on an MCU). */
+static inline uint64_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t slot)
+{
+    uint64_t room = (uint64_t)(UINTPTR_MAX - text_end) / slot;
+    room = room > 0 ? room - 1 : 0;
+    if (budget == 0)
+        budget = FC_DEFAULT_BUDGET;
+    return budget < room ? budget : room;
+}
+
+/* Instructions executed up to and including the one at pc. */
+static inline uint64_t executed_at(uint64_t budget, uintptr_t limit, const void *pc, size_t slot)
+{
+    int64_t remaining = ((int64_t)limit - (int64_t)(uintptr_t)pc) / (int64_t)slot;
+    return (uint64_t)((int64_t)budget + 1 - remaining);
+}
+
+static inline fc_helper_fn helper_lookup(const fc_vm_t *vm, uint64_t id)
+{
+    const fc_helper_table_t *h = vm->helpers;
+    if (!h || id >= h->count || !fc_helper_mask_has(&vm->allowed, id))
+        return NULL;
+    return h->fns[id];
+}
+
+static inline int entry_is_valid(const fc_program_t *prog, uint32_t entry)
+{
+    if (entry == 0)
+        return 1;
+    for (uint32_t i = 0; i < prog->n_entries; i++)
+        if (prog->entries[i] == entry)
+            return 1;
+    return 0;
+}
+
+static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
+{
+    const fc_program_t *prog = vm->prog;
+    memset(&vm->fault, 0, sizeof vm->fault);
+    vm->executed = 0;
+    vm->max_depth = 0;
+    const char *why = NULL;
+    fc_status_t code = FC_ERR_BAD_CONFIG;
+    if (!prog || !prog->verified || !prog->text) {
+        code = FC_ERR_NOT_VERIFIED;
+        why = FC_WHY("program was not verified");
+    } else if (!vm->stack || vm->n_regions == 0 || vm->regions[0].start != (uintptr_t)vm->stack ||
+               vm->regions[0].len != vm->stack_size) {
+        why = FC_WHY("region 0 must be the stack");
+    } else if (vm->stack_size < prog->stack_needed) {
+        why = FC_WHY("stack smaller than the program needs (frame size x call depth)");
+    } else if (entry >= prog->len || !entry_is_valid(prog, entry)) {
+        why = FC_WHY("entry is not a verified entry point");
+    }
+    if (why) {
+        vm->fault.code = code;
+        vm->fault.reason = why;
+        vm->fault.where = entry;
+    }
+    return why ? code : FC_OK;
+}
+
+/* Fused instructions of the pre-decoded form: clang idioms that are two or
+ * three slots in eBPF and one handler here. */
+/* X(name, slots it stands for, effect) -- handlers and ids come from here */
+#define FC_FUSED_OPS(X)                                                                            \
+    X(MOV64, 1, DST = SRC)                  /* mov d, s (no movsx test) */                         \
+    X(MOV32, 1, DST = SRC32)                /* mov32 d, s */                                       \
+    X(ZEXT, 2, DST = DST32)                 /* lsh d, 32; rsh d, 32 */                             \
+    X(SEXT32, 2, DST = sext(DST, 32))       /* lsh d, 32; arsh d, 32 */                            \
+    X(SEXT16, 2, DST = sext(DST, 16))       /* lsh d, 48; arsh d, 48 */                            \
+    X(SEXT8, 2, DST = sext(DST, 8))         /* lsh d, 56; arsh d, 56 */                            \
+    X(ZEXT_MOV, 3, DST = SRC32)             /* mov d, s; lsh d, 32; rsh d, 32 */                   \
+    X(SEXT32_MOV, 3, DST = sext(SRC, 32))   /* mov d, s; lsh d, 32; arsh d, 32 */                  \
+    X(SEXT16_MOV, 3, DST = sext(SRC, 16))   /* mov d, s; lsh d, 48; arsh d, 48 */                  \
+    X(SEXT8_MOV, 3, DST = sext(SRC, 8))     /* mov d, s; lsh d, 56; arsh d, 56 */                  \
+    X(ADD3, 2, DST = SRC + REG3)            /* mov d, a; add d, b */                               \
+    X(ADDK3, 2, DST = SRC + UIMM)           /* mov d, a; add d, k */
+
+enum fused_op {
+#define FC_FUSED_ENUM_(name, slots, effect) FUSED_##name,
+    FC_FUSED_OPS(FC_FUSED_ENUM_)
+#undef FC_FUSED_ENUM_
+        FUSED_COUNT
+};
+
+
+#endif
