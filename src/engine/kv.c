@@ -16,6 +16,8 @@
 
 #include "engine_internal.h"
 
+static const uint8_t kv_magic[4] = {'F', 'K', 'V', '1'}; /* bytes, not a string */
+
 _Static_assert(FC_KV_KEY_MAX <= 255 && FC_KV_VALUE_MAX <= 255, "kv sizes fit a byte");
 _Static_assert(FC_KV_NS_MAX_ENTRIES <= 255, "entry count fits a byte");
 _Static_assert(FC_KV_RECORD_ENTRY == 8 + FC_KV_KEY_MAX + FC_KV_VALUE_MAX, "entry layout");
@@ -152,7 +154,7 @@ static size_t serialise(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenan
         count++;
     }
     size_t body = (size_t)count * FC_KV_RECORD_ENTRY;
-    memcpy(rec, "FKV1", 4);
+    memcpy(rec, kv_magic, sizeof kv_magic);
     rec[4] = (uint8_t)scope;
     rec[5] = (uint8_t)count;
     put32(rec + 8, tenant);
@@ -181,8 +183,8 @@ static fc_status_t persist(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t te
 static fc_status_t check_record(const uint8_t *rec, size_t len, fc_kv_scope_t scope,
                                 uint32_t tenant, uint64_t ns)
 {
-    if (len < FC_KV_RECORD_HEADER || memcmp(rec, "FKV1", 4) != 0 || rec[4] != scope ||
-        get32(rec + 8) != tenant || get64(rec + 16) != ns)
+    if (len < FC_KV_RECORD_HEADER || memcmp(rec, kv_magic, sizeof kv_magic) != 0 ||
+        rec[4] != scope || get32(rec + 8) != tenant || get64(rec + 16) != ns)
         return FC_ERR_STORAGE;
     uint32_t count = rec[5];
     if (count > FC_KV_NS_MAX_ENTRIES ||
