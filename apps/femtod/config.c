@@ -1,0 +1,401 @@
+/* femtod configuration parser: "key = value" lines, '#' comments, and
+ * "[tenant NAME]" sections. Every error names the file, line and reason. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "femto/vm.h"
+
+/* Standard helper names, from the SDK's one table. */
+static const struct {
+    uint32_t id;
+    const char *name;
+} helper_names[] = {
+#define FC_HELPER(ID, ENUM, NAME, RET, ARGS) {ID, #NAME},
+#include "../../sdk/femto_helpers.def"
+#undef FC_HELPER
+};
+
+static const struct {
+    int id;
+    const char *name;
+} hook_names[] = {
+    {FC_HOOK_TIMER, "timer"}, {FC_HOOK_BOOT, "boot"},     {FC_HOOK_SENSOR, "sensor"},
+    {FC_HOOK_COAP, "coap"},   {FC_HOOK_PACKET, "packet"},
+};
+
+int fd_hook_id(const char *name)
+{
+    for (size_t i = 0; i < sizeof hook_names / sizeof hook_names[0]; i++)
+        if (!strcmp(name, hook_names[i].name))
+            return hook_names[i].id;
+    return -1;
+}
+
+void fd_config_defaults(fd_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->timer_period_ms = 1000;
+    cfg->max_envelope = 65536;
+}
+
+typedef struct parser {
+    fd_config_t *cfg;
+    const char *path;
+    char dir[512]; /* folder of the config file: relative key paths start here */
+    int line;
+    fd_tenant_config_t *tenant; /* current [tenant] section, NULL: global */
+    char *msg;
+    size_t msg_cap;
+} parser_t;
+
+static int fail(parser_t *p, const char *fmt, ...)
+{
+    int n = snprintf(p->msg, p->msg_cap, "%s:%d: ", p->path, p->line);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < p->msg_cap)
+        vsnprintf(p->msg + n, p->msg_cap - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+static int parse_u32(const char *s, uint32_t *out)
+{
+    char *end;
+    if (!*s || *s == '-' || *s == '+')
+        return 0;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end || v > UINT32_MAX)
+        return 0;
+    *out = (uint32_t)v;
+    return 1;
+}
+
+/* Call item(p, token, ctx) for each comma-separated token of value. */
+static int each_item(parser_t *p, char *value, int (*item)(parser_t *, const char *, void *),
+                     void *ctx)
+{
+    char *save = NULL;
+    int n = 0;
+    for (char *tok = strtok_r(value, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        tok = trim(tok);
+        if (!*tok)
+            return fail(p, "empty item in list");
+        if (item(p, tok, ctx) != 0)
+            return -1;
+        n++;
+    }
+    return n ? 0 : fail(p, "empty list");
+}
+
+static int helper_item(parser_t *p, const char *tok, void *ctx)
+{
+    fc_helper_mask_t *m = ctx;
+    if (!strcmp(tok, "all")) {
+        for (size_t i = 0; i < sizeof helper_names / sizeof helper_names[0]; i++)
+            fc_helper_mask_set(m, helper_names[i].id);
+        return 0;
+    }
+    uint32_t id;
+    for (size_t i = 0; i < sizeof helper_names / sizeof helper_names[0]; i++) {
+        const char *n = helper_names[i].name;
+        if (!strcmp(tok, n) || (!strncmp(n, "fc_", 3) && !strcmp(tok, n + 3))) {
+            fc_helper_mask_set(m, helper_names[i].id);
+            return 0;
+        }
+    }
+    if (parse_u32(tok, &id) && id > 0 && id < FC_MAX_HELPERS) {
+        fc_helper_mask_set(m, id);
+        return 0;
+    }
+    return fail(p, "unknown helper '%s' (a name from sdk/femto_helpers.def, an id, or all)", tok);
+}
+
+static int hook_item(parser_t *p, const char *tok, void *ctx)
+{
+    uint32_t *mask = ctx;
+    if (!strcmp(tok, "all")) {
+        for (size_t i = 0; i < sizeof hook_names / sizeof hook_names[0]; i++)
+            *mask |= 1u << hook_names[i].id;
+        return 0;
+    }
+    int id = fd_hook_id(tok);
+    if (id < 0)
+        return fail(p, "unknown hook '%s' (timer, boot, sensor, coap, packet or all)", tok);
+    *mask |= 1u << id;
+    return 0;
+}
+
+/* "all", "N" or "N-M" slot numbers below FC_MAX_CONTAINERS - 1 (the last
+ * engine slot is kept free for updates). */
+static int slot_item(parser_t *p, const char *tok, void *ctx)
+{
+    uint32_t *mask = ctx;
+    uint32_t max = FC_MAX_CONTAINERS - 1;
+    if (!strcmp(tok, "all")) {
+        *mask |= (1u << max) - 1;
+        return 0;
+    }
+    char buf[32];
+    snprintf(buf, sizeof buf, "%s", tok);
+    char *dash = strchr(buf, '-');
+    uint32_t lo, hi;
+    if (dash)
+        *dash = '\0';
+    if (!parse_u32(trim(buf), &lo) || (dash ? !parse_u32(trim(dash + 1), &hi) : (hi = lo, 0)))
+        return fail(p, "bad slot '%s' (N, N-M or all)", tok);
+    if (lo > hi || hi >= max)
+        return fail(p, "slot range '%s' outside 0..%u", tok, (unsigned)max - 1);
+    for (uint32_t s = lo; s <= hi; s++)
+        *mask |= 1u << s;
+    return 0;
+}
+
+static int sensor_item(parser_t *p, const char *tok, void *ctx)
+{
+    fd_config_t *cfg = ctx;
+    uint32_t idx;
+    if (!parse_u32(tok, &idx) || idx >= 8)
+        return fail(p, "bad sensor index '%s' (0..7)", tok);
+    if (cfg->n_sensors >= FD_MAX_SENSORS)
+        return fail(p, "more than %d sensors", FD_MAX_SENSORS);
+    cfg->sensors[cfg->n_sensors++] = idx;
+    return 0;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+/* A public key: 64 hex digits, or a file of 32 raw bytes (femto keygen's
+ * NAME.pub), relative to the config file's folder. */
+static int parse_key(parser_t *p, const char *value, uint8_t key[32])
+{
+    if (strlen(value) == 64) {
+        int ok = 1;
+        for (int i = 0; i < 32 && ok; i++) {
+            int hi = hexval(value[2 * i]), lo = hexval(value[2 * i + 1]);
+            ok = hi >= 0 && lo >= 0;
+            key[i] = (uint8_t)(hi << 4 | lo);
+        }
+        if (ok)
+            return 0;
+    }
+    char path[1024];
+    if (value[0] == '/')
+        snprintf(path, sizeof path, "%s", value);
+    else
+        snprintf(path, sizeof path, "%s/%s", p->dir, value);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(p, "public key '%s': %s (64 hex digits or a 32-byte .pub file)", path,
+                    strerror(errno));
+    uint8_t extra;
+    size_t n = fread(key, 1, 32, f);
+    size_t more = fread(&extra, 1, 1, f);
+    fclose(f);
+    if (n != 32 || more != 0)
+        return fail(p, "public key file '%s' is not exactly 32 bytes", path);
+    return 0;
+}
+
+static int global_key(parser_t *p, const char *key, char *value)
+{
+    fd_config_t *cfg = p->cfg;
+    if (!strcmp(key, "timer_period_ms")) {
+        if (!parse_u32(value, &cfg->timer_period_ms))
+            return fail(p, "timer_period_ms: not a number");
+    } else if (!strcmp(key, "sensor_period_ms")) {
+        if (!parse_u32(value, &cfg->sensor_period_ms))
+            return fail(p, "sensor_period_ms: not a number");
+    } else if (!strcmp(key, "sensors")) {
+        cfg->n_sensors = 0;
+        return each_item(p, value, sensor_item, cfg);
+    } else if (!strcmp(key, "max_envelope")) {
+        if (!parse_u32(value, &cfg->max_envelope) || cfg->max_envelope < 64 ||
+            cfg->max_envelope > (1u << 20))
+            return fail(p, "max_envelope: a number of bytes, 64..1048576");
+    } else {
+        return fail(p, "unknown key '%s' (outside a [tenant] section)", key);
+    }
+    return 0;
+}
+
+static int quota_key(parser_t *p, const char *key, const char *value, uint32_t *field)
+{
+    if (!parse_u32(value, field))
+        return fail(p, "%s: not a number", key);
+    return 0;
+}
+
+static int tenant_key(parser_t *p, const char *key, char *value)
+{
+    fd_tenant_config_t *t = p->tenant;
+    fc_tenant_quota_t *q = &t->engine.quota;
+    if (!strcmp(key, "id")) {
+        if (!parse_u32(value, &t->engine.id) || t->engine.id == 0)
+            return fail(p, "id: a non-zero number");
+        for (size_t i = 0; i + 1 < p->cfg->n_tenants; i++)
+            if (p->cfg->tenants[i].engine.id == t->engine.id)
+                return fail(p, "id %u already used by tenant '%s'", (unsigned)t->engine.id,
+                            p->cfg->tenants[i].name);
+        t->have_id = 1;
+    } else if (!strcmp(key, "public_key")) {
+        if (parse_key(p, value, t->engine.public_key) != 0)
+            return -1;
+        t->have_key = 1;
+    } else if (!strcmp(key, "helpers")) {
+        fc_helper_mask_clear(&t->engine.helpers);
+        return each_item(p, value, helper_item, &t->engine.helpers);
+    } else if (!strcmp(key, "hooks")) {
+        t->engine.hooks = 0;
+        return each_item(p, value, hook_item, &t->engine.hooks);
+    } else if (!strcmp(key, "slots")) {
+        t->slots = 0;
+        return each_item(p, value, slot_item, &t->slots);
+    } else if (!strcmp(key, "max_containers")) {
+        return quota_key(p, key, value, &q->max_containers);
+    } else if (!strcmp(key, "max_ram")) {
+        return quota_key(p, key, value, &q->max_ram);
+    } else if (!strcmp(key, "max_budget")) {
+        return quota_key(p, key, value, &q->max_budget);
+    } else if (!strcmp(key, "max_kv_entries")) {
+        return quota_key(p, key, value, &q->max_kv_entries);
+    } else if (!strcmp(key, "max_image")) {
+        return quota_key(p, key, value, &t->max_image);
+    } else {
+        return fail(p, "unknown tenant key '%s'", key);
+    }
+    return 0;
+}
+
+static int begin_tenant(parser_t *p, char *header)
+{
+    char *name = trim(header + strlen("tenant"));
+    if (!*name || strlen(name) >= FD_NAME_MAX)
+        return fail(p, "tenant section needs a name of 1..%d characters: [tenant NAME]",
+                    FD_NAME_MAX - 1);
+    for (const char *s = name; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return fail(p, "tenant name '%s': letters, digits, '_' and '-' only", name);
+    if (p->cfg->n_tenants >= FC_MAX_TENANTS)
+        return fail(p, "more than %d tenants (FC_MAX_TENANTS)", FC_MAX_TENANTS);
+    for (size_t i = 0; i < p->cfg->n_tenants; i++)
+        if (!strcmp(p->cfg->tenants[i].name, name))
+            return fail(p, "tenant '%s' defined twice", name);
+    fd_tenant_config_t *t = &p->cfg->tenants[p->cfg->n_tenants++];
+    memset(t, 0, sizeof *t);
+    snprintf(t->name, sizeof t->name, "%s", name);
+    /* Defaults: the standard helpers, timer/boot/sensor/coap, every slot. */
+    fc_helper_mask_clear(&t->engine.helpers);
+    for (size_t i = 0; i < sizeof helper_names / sizeof helper_names[0]; i++)
+        fc_helper_mask_set(&t->engine.helpers, helper_names[i].id);
+    t->engine.hooks = 1u << FC_HOOK_TIMER | 1u << FC_HOOK_BOOT | 1u << FC_HOOK_SENSOR |
+                      1u << FC_HOOK_COAP;
+    t->slots = (1u << (FC_MAX_CONTAINERS - 1)) - 1;
+    t->engine.quota = (fc_tenant_quota_t){.max_containers = 4,
+                                          .max_ram = 1024,
+                                          .max_budget = 100000,
+                                          .max_kv_entries = 16};
+    t->max_image = 16384;
+    p->tenant = t;
+    return 0;
+}
+
+static int end_tenant(parser_t *p)
+{
+    fd_tenant_config_t *t = p->tenant;
+    if (!t)
+        return 0;
+    if (!t->have_id)
+        return fail(p, "tenant '%s' has no id", t->name);
+    if (!t->have_key)
+        return fail(p, "tenant '%s' has no public_key", t->name);
+    p->tenant = NULL;
+    return 0;
+}
+
+static int parse_line(parser_t *p, char *line)
+{
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = '\0';
+    char *s = trim(line);
+    if (!*s)
+        return 0;
+    if (*s == '[') {
+        char *close = strchr(s, ']');
+        if (!close || trim(close + 1)[0])
+            return fail(p, "section header must be [tenant NAME]");
+        *close = '\0';
+        if (strncmp(s + 1, "tenant", 6) != 0 || !isspace((unsigned char)s[7]))
+            return fail(p, "unknown section '[%s]' (only [tenant NAME])", s + 1);
+        if (end_tenant(p) != 0)
+            return -1;
+        return begin_tenant(p, s + 1);
+    }
+    char *eq = strchr(s, '=');
+    if (!eq)
+        return fail(p, "expected 'key = value'");
+    *eq = '\0';
+    char *key = trim(s), *value = trim(eq + 1);
+    if (!*key)
+        return fail(p, "missing key before '='");
+    if (!*value)
+        return fail(p, "%s: missing value", key);
+    return p->tenant ? tenant_key(p, key, value) : global_key(p, key, value);
+}
+
+int fd_config_load(fd_config_t *cfg, const char *path, char *msg, size_t msg_cap)
+{
+    parser_t p = {.cfg = cfg, .path = path, .msg = msg, .msg_cap = msg_cap};
+    snprintf(p.dir, sizeof p.dir, "%s", path);
+    char *slash = strrchr(p.dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(p.dir, sizeof p.dir, ".");
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(msg, msg_cap, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[1024];
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        p.line++;
+        if (!strchr(line, '\n') && !feof(f))
+            rc = fail(&p, "line longer than %zu characters", sizeof line - 2);
+        else
+            rc = parse_line(&p, line);
+    }
+    fclose(f);
+    if (rc == 0)
+        rc = end_tenant(&p);
+    if (rc == 0 && cfg->n_tenants == 0) {
+        p.line = 0;
+        rc = fail(&p, "no [tenant NAME] section: nobody could deploy");
+    }
+    return rc;
+}

@@ -1,0 +1,41 @@
+/* femtod configuration: a small INI-style file parsed here (see
+ * docs/deployment.md for every key). Errors name the line and the reason. */
+#ifndef FEMTOD_CONFIG_H
+#define FEMTOD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "femto/engine.h"
+
+#define FD_MAX_SENSORS 8
+#define FD_NAME_MAX 32
+
+typedef struct fd_tenant_config {
+    char name[FD_NAME_MAX];
+    fc_tenant_config_t engine; /* id, key, helpers, hooks, engine quotas (as configured) */
+    uint32_t slots;            /* bit i: may install into device slot i */
+    uint32_t max_image;        /* bytes of one container image */
+    int have_key, have_id;
+} fd_tenant_config_t;
+
+typedef struct fd_config {
+    uint32_t timer_period_ms;  /* 0: no timer hook */
+    uint32_t sensor_period_ms; /* 0: no sensor sampling */
+    uint32_t sensors[FD_MAX_SENSORS];
+    size_t n_sensors;
+    uint32_t max_envelope; /* largest SUIT envelope accepted, bytes */
+    size_t n_tenants;
+    fd_tenant_config_t tenants[FC_MAX_TENANTS];
+} fd_config_t;
+
+/* Defaults: timer 1000 ms, no sensors, max_envelope 65536, no tenant. */
+void fd_config_defaults(fd_config_t *cfg);
+
+/* Parse path into cfg. 0 on success; -1 with msg = "PATH:LINE: reason". */
+int fd_config_load(fd_config_t *cfg, const char *path, char *msg, size_t msg_cap);
+
+/* Hook id of a standard hook name ("timer", "boot", ...), or -1. */
+int fd_hook_id(const char *name);
+
+#endif

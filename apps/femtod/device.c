@@ -1,0 +1,648 @@
+/* femtod device: engine + POSIX port + slots; the atomic install path.
+ *
+ * Storage records (docs/deployment.md):
+ *   slot/N/env-G  the signed SUIT envelope of generation G of slot N
+ *   slot/N/cur    "femtod-slot 1 GEN SEQ TENANT INSTALLED": which envelope
+ *                 is live, the last accepted sequence number and the owner
+ *   boot          boot counter
+ * An install writes env-(G+1) (a NEW record), then cur (the switch, one
+ * atomic record write), then drops env-G. A crash before the cur write
+ * leaves cur naming env-G (old version); after it, env-(G+1) (new one).
+ * At start every slot's envelope is re-authenticated and re-verified. */
+#define _GNU_SOURCE
+#include "device.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "femto/suit.h"
+
+/* ---- crash injection (tests only) ---------------------------------------------------
+ * FEMTOD_CRASH_STEP=K      SIGKILL ourselves at install step K (1..5)
+ * FEMTOD_CRASH_WRITE=W:B   at the W-th storage write of an install, write
+ *                          the first B bytes of the temporary file (as the
+ *                          port does), then SIGKILL: a kill in mid-write. */
+static int crash_step = -1, crash_write = -1;
+static long crash_bytes = -1;
+static int install_writes = -1; /* counting writes while >= 0 */
+
+static void crash_config(void)
+{
+    const char *s = getenv("FEMTOD_CRASH_STEP");
+    if (s)
+        crash_step = atoi(s);
+    s = getenv("FEMTOD_CRASH_WRITE");
+    if (s && sscanf(s, "%d:%ld", &crash_write, &crash_bytes) != 2)
+        crash_write = -1;
+}
+
+static void crash_point(int step)
+{
+    if (step == crash_step)
+        raise(SIGKILL);
+}
+
+static int crashing_storage_write(void *ctx, const char *name, const void *data, size_t len)
+{
+    fd_device_t *d = ctx; /* posix is the first member: ctx is the device too */
+    if (install_writes >= 0 && ++install_writes == crash_write) {
+        char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 16];
+        snprintf(path, sizeof path, "%s/%s~tmp", d->posix.state_dir, name);
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            size_t n = (size_t)crash_bytes < len ? (size_t)crash_bytes : len;
+            if (write(fd, data, n) < 0)
+                n = 0;
+            fsync(fd);
+        }
+        raise(SIGKILL);
+    }
+    return d->posix.port.storage_write(d->posix.port.ctx, name, data, len);
+}
+
+/* ---- helpers -------------------------------------------------------------------------- */
+
+static void dlog(fd_device_t *d, const char *fmt, ...)
+{
+    char line[300];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        d->port.log(d->port.ctx, FC_LOG_INFO, line, (size_t)n < sizeof line ? (size_t)n
+                                                                              : sizeof line - 1);
+}
+
+static int refuse(fd_verdict_t *v, int status, const fc_error_t *err, const char *fmt, ...)
+{
+    v->status = status;
+    int n = snprintf(v->text, sizeof v->text, "refused: %s (%d): ", fc_status_name(status),
+                     status);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < sizeof v->text)
+        n += vsnprintf(v->text + n, sizeof v->text - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (err && err->reason && n > 0 && (size_t)n < sizeof v->text)
+        snprintf(v->text + n, sizeof v->text - (size_t)n, "%s%s (at byte %zu)",
+                 fmt[0] ? ": " : "", err->reason, (size_t)err->where);
+    return status;
+}
+
+static const fd_tenant_config_t *tenant_cfg(const fd_device_t *d, uint32_t id)
+{
+    for (size_t i = 0; i < d->cfg->n_tenants; i++)
+        if (d->cfg->tenants[i].engine.id == id)
+            return &d->cfg->tenants[i];
+    return NULL;
+}
+
+const char *fd_tenant_name(const fd_device_t *d, uint32_t tenant_id)
+{
+    const fd_tenant_config_t *t = tenant_cfg(d, tenant_id);
+    return t ? t->name : "?";
+}
+
+static void record_name(char *out, size_t cap, uint32_t slot, const char *what, long gen)
+{
+    if (gen >= 0)
+        snprintf(out, cap, "slot/%" PRIu32 "/%s-%ld", slot, what, gen);
+    else
+        snprintf(out, cap, "slot/%" PRIu32 "/%s", slot, what);
+}
+
+static int write_cur(fd_device_t *d, uint32_t slot, uint32_t gen, uint64_t seq, uint32_t tenant,
+                     int installed)
+{
+    char name[FC_PORT_NAME_MAX], text[96];
+    record_name(name, sizeof name, slot, "cur", -1);
+    int n = snprintf(text, sizeof text, "femtod-slot 1 %" PRIu32 " %" PRIu64 " %" PRIu32 " %d\n",
+                     gen, seq, tenant, installed);
+    return d->port.storage_write(d->port.ctx, name, text, (size_t)n);
+}
+
+static int read_record(fd_device_t *d, const char *name, uint8_t **out, size_t *len)
+{
+    size_t need = 0;
+    uint8_t probe[1];
+    int st = d->port.storage_read(d->port.ctx, name, probe, 0, &need);
+    if (st == FC_OK) {
+        *out = malloc(1);
+        *len = 0;
+        return *out ? FC_OK : FC_ERR_NO_RAM;
+    }
+    if (st != FC_ERR_BUFFER)
+        return st;
+    *out = malloc(need);
+    if (!*out)
+        return FC_ERR_NO_RAM;
+    st = d->port.storage_read(d->port.ctx, name, *out, need, len);
+    if (st != FC_OK) {
+        free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+/* ---- the checks every version goes through (install and restart) -------------------- */
+
+typedef struct prepared {
+    uint32_t slot;
+    uint64_t seq;
+    uint32_t tenant_id;
+    fc_container_t *c; /* installed STOPPED and attached; NULL for a removal */
+    uint8_t *image;
+    size_t image_len;
+} prepared_t;
+
+enum { MODE_INSTALL, MODE_RESTORE, MODE_REMOVE };
+
+/* Decode, authenticate against every tenant key, evaluate; find the tenant
+ * and the slot. */
+static int authenticate(fd_device_t *d, const uint8_t *env, size_t len, fc_suit_manifest_t *m,
+                        fc_suit_result_t *r, const fd_tenant_config_t **tenant, uint32_t *slot,
+                        fd_verdict_t *v)
+{
+    fc_error_t err = {0};
+    if (len > d->cfg->max_envelope)
+        return refuse(v, FC_ERR_SIZE, NULL, "envelope of %zu bytes exceeds max_envelope %" PRIu32,
+                      len, d->cfg->max_envelope);
+    if (fc_suit_decode(env, len, m, &err) != FC_OK)
+        return refuse(v, err.code, &err, "");
+    fc_suit_key_t keys[FC_MAX_TENANTS];
+    for (size_t i = 0; i < d->cfg->n_tenants; i++) {
+        keys[i].type = FC_SUIT_KEY_ED25519;
+        memcpy(keys[i].public_key, d->cfg->tenants[i].engine.public_key, 32);
+    }
+    size_t which = 0;
+    if (fc_suit_authenticate(m, &d->port, keys, d->cfg->n_tenants, &which, &err) != FC_OK)
+        return refuse(v, err.code, &err, "");
+    *tenant = &d->cfg->tenants[which];
+    fc_suit_device_t dev = {.vendor_id = FC_SUIT_FEMTO_VENDOR_ID,
+                            .class_id = FC_SUIT_FEMTOD_CLASS_ID};
+    if (fc_suit_evaluate(m, &d->port, &dev, FC_SUIT_RUN_INSTALL, r, &err) != FC_OK)
+        return refuse(v, err.code, &err, "");
+    if (r->n_components != 1 || !r->component[0].has_femto_slot)
+        return refuse(v, FC_ERR_SUIT_UNSUPPORTED, NULL,
+                      "femtod takes exactly one component ['femto', '<slot>']");
+    *slot = r->component[0].femto_slot;
+    v->slot = *slot;
+    v->seq = m->sequence_number;
+    if (*slot >= FD_SLOTS)
+        return refuse(v, FC_ERR_NO_SLOT, NULL, "slot %" PRIu32 " does not exist (0..%d)", *slot,
+                      FD_SLOTS - 1);
+    if (!((*tenant)->slots & (1u << *slot)))
+        return refuse(v, FC_ERR_PERMISSION, NULL, "tenant '%s' may not use slot %" PRIu32,
+                      (*tenant)->name, *slot);
+    const fd_slot_t *s = &d->slots[*slot];
+    if (s->installed && s->tenant_id != (*tenant)->engine.id)
+        return refuse(v, FC_ERR_PERMISSION, NULL, "slot %" PRIu32 " belongs to tenant '%s'",
+                      *slot, fd_tenant_name(d, s->tenant_id));
+    const fc_suit_component_result_t *cr = &r->component[0];
+    if (!cr->payload)
+        return refuse(v, FC_ERR_SUIT_UNSUPPORTED, NULL,
+                      "no integrated payload (femtod does not fetch by URI)");
+    if (!(cr->actions & FC_SUIT_IMAGE_MATCHED) &&
+        fc_suit_check_payload(&cr->params, &d->port, cr->payload->data.ptr,
+                              cr->payload->data.len, &err) != FC_OK)
+        return refuse(v, err.code, &err, "");
+    return FC_OK;
+}
+
+static uint32_t tenant_ram(const fd_device_t *d, uint32_t tenant_id, uint32_t except_slot)
+{
+    uint32_t sum = 0;
+    for (uint32_t i = 0; i < FD_SLOTS; i++)
+        if (i != except_slot && d->slots[i].c && d->slots[i].tenant_id == tenant_id)
+            sum += d->slots[i].c->ram_len;
+    return sum;
+}
+
+static uint32_t tenant_slots(const fd_device_t *d, uint32_t tenant_id, uint32_t except_slot)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < FD_SLOTS; i++)
+        if (i != except_slot && d->slots[i].c && d->slots[i].tenant_id == tenant_id)
+            n++;
+    return n;
+}
+
+static void drop_prepared(fd_device_t *d, prepared_t *p)
+{
+    if (p->c)
+        fc_container_remove(&d->engine, p->c);
+    free(p->image);
+    memset(p, 0, sizeof *p);
+}
+
+/* Install the payload STOPPED into a spare engine slot and attach it to the
+ * hooks it asks for, after every permission and quota check. */
+static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t slot,
+                          const fc_suit_component_result_t *cr, prepared_t *p, fd_verdict_t *v)
+{
+    const fc_suit_femto_t *fm = &cr->params.femto;
+    uint32_t tid = t->engine.id;
+    int hooks[FC_SUIT_MAX_HOOKS];
+    char hname[32];
+    for (size_t i = 0; i < fm->n_hooks; i++) {
+        size_t n = fm->hook[i].len < sizeof hname - 1 ? fm->hook[i].len : sizeof hname - 1;
+        memcpy(hname, fm->hook[i].ptr, n);
+        hname[n] = '\0';
+        hooks[i] = fd_hook_id(hname);
+        if (hooks[i] < 0 || n != fm->hook[i].len)
+            return refuse(v, FC_ERR_NOT_FOUND, NULL, "no hook named '%s' on this device", hname);
+        if (!(t->engine.hooks & (1u << hooks[i])))
+            return refuse(v, FC_ERR_PERMISSION, NULL, "tenant '%s' may not attach to hook '%s'",
+                          t->name, hname);
+    }
+    size_t len = cr->payload->data.len;
+    if (len > t->max_image)
+        return refuse(v, FC_ERR_SIZE, NULL,
+                      "image of %zu bytes exceeds tenant '%s' max_image %" PRIu32, len, t->name,
+                      t->max_image);
+    if (tenant_slots(d, tid, slot) >= t->engine.quota.max_containers)
+        return refuse(v, FC_ERR_QUOTA, NULL, "tenant '%s' has its max_containers (%" PRIu32 ")",
+                      t->name, t->engine.quota.max_containers);
+    /* The engine runs the image in place: keep an aligned private copy. */
+    p->image = malloc(len ? len : 1);
+    if (!p->image)
+        return refuse(v, FC_ERR_NO_RAM, NULL, "out of memory");
+    memcpy(p->image, cr->payload->data.ptr, len);
+    p->image_len = len;
+    fc_error_t err = {0};
+    if (fc_container_install(&d->engine, tid, -1, p->image, len, NULL, &p->c, &err) != FC_OK)
+        return refuse(v, err.code, &err, "image refused");
+    if (p->c->ram_len + tenant_ram(d, tid, slot) > t->engine.quota.max_ram)
+        return refuse(v, FC_ERR_QUOTA, NULL, "data+bss %" PRIu32 " bytes exceeds tenant '%s' "
+                      "max_ram %" PRIu32 " with its other containers",
+                      p->c->ram_len, t->name, t->engine.quota.max_ram);
+    int other = fd_device_find(d, p->c->name);
+    if (other >= 0 && (uint32_t)other != slot)
+        return refuse(v, FC_ERR_EXISTS, NULL, "a container named '%s' runs in slot %d",
+                      p->c->name, other);
+    if (fm->budget && fc_container_set_budget(&d->engine, p->c, (uint32_t)(fm->budget > UINT32_MAX
+                                                                             ? UINT32_MAX
+                                                                             : fm->budget)) !=
+                          FC_OK)
+        return refuse(v, FC_ERR_QUOTA, NULL, "budget %" PRIu64 " above tenant max_budget",
+                      fm->budget);
+    char entry[FC_IMAGE_NAME_MAX + 1];
+    size_t en = fm->entry.len < sizeof entry - 1 ? fm->entry.len : sizeof entry - 1;
+    memcpy(entry, fm->entry.ptr, en);
+    entry[en] = '\0';
+    for (size_t i = 0; i < fm->n_hooks; i++) {
+        int st = fc_container_attach(&d->engine, p->c, (uint32_t)hooks[i],
+                                     (int32_t)fm->priority, en ? entry : NULL);
+        if (st != FC_OK)
+            return refuse(v, st, NULL, "cannot attach to hook %d", hooks[i]);
+    }
+    return FC_OK;
+}
+
+static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode, uint64_t stored_seq,
+                   prepared_t *p, fd_verdict_t *v)
+{
+    fc_suit_manifest_t m;
+    fc_suit_result_t r;
+    const fd_tenant_config_t *t = NULL;
+    uint32_t slot = 0;
+    memset(p, 0, sizeof *p);
+    int st = authenticate(d, env, len, &m, &r, &t, &slot, v);
+    if (st != FC_OK)
+        return st;
+    fc_error_t err = {0};
+    if (mode == MODE_RESTORE) {
+        if (m.sequence_number != stored_seq)
+            return refuse(v, FC_ERR_STATE, NULL, "stored envelope has sequence %" PRIu64
+                          ", record says %" PRIu64, m.sequence_number, stored_seq);
+    } else if (fc_suit_check_sequence(&m, d->slots[slot].seq, &err) != FC_OK) {
+        return refuse(v, FC_ERR_ROLLBACK, NULL, "sequence %" PRIu64 " is not newer than %" PRIu64
+                      " (slot %" PRIu32 ")", m.sequence_number, d->slots[slot].seq, slot);
+    }
+    p->slot = slot;
+    p->seq = m.sequence_number;
+    p->tenant_id = t->engine.id;
+    if (mode == MODE_REMOVE) {
+        if (r.component[0].payload->data.len != 0)
+            return refuse(v, FC_ERR_INVALID_ARG, NULL,
+                          "a removal envelope carries an empty image (femto rm builds one)");
+        return FC_OK;
+    }
+    if (r.component[0].payload->data.len == 0)
+        return refuse(v, FC_ERR_INVALID_ARG, NULL, "empty image: removals go to DELETE /c/NAME");
+    st = load_container(d, t, slot, &r.component[0], p, v);
+    if (st != FC_OK)
+        drop_prepared(d, p);
+    return st;
+}
+
+/* ---- install ---------------------------------------------------------------------------- */
+
+static void remove_record(fd_device_t *d, uint32_t slot, long gen)
+{
+    char name[FC_PORT_NAME_MAX];
+    record_name(name, sizeof name, slot, "env", gen);
+    d->port.storage_remove(d->port.ctx, name);
+}
+
+void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdict_t *v)
+{
+    memset(v, 0, sizeof *v);
+    prepared_t p;
+    if (prepare(d, env, len, MODE_INSTALL, 0, &p, v) != FC_OK) {
+        d->refusals++;
+        dlog(d, "femtod: install %s", v->text);
+        return;
+    }
+    fd_slot_t *s = &d->slots[p.slot];
+    uint32_t gen = s->gen + 1;
+    char name[FC_PORT_NAME_MAX];
+    record_name(name, sizeof name, p.slot, "env", gen);
+    install_writes = 0;
+    crash_point(1);
+    int st = d->port.storage_write(d->port.ctx, name, env, len);
+    crash_point(2);
+    if (st == FC_OK) {
+        st = write_cur(d, p.slot, gen, p.seq, p.tenant_id, 1); /* the switch */
+        if (st != FC_OK)
+            d->port.storage_remove(d->port.ctx, name);
+    }
+    install_writes = -1;
+    if (st != FC_OK) {
+        drop_prepared(d, &p);
+        d->refusals++;
+        refuse(v, FC_ERR_STORAGE, NULL, "cannot write the new version; the old one runs on");
+        return;
+    }
+    crash_point(3);
+    /* In memory: nothing runs between these lines (one thread). */
+    uint32_t old_gen = s->gen;
+    int had_old = s->installed;
+    if (s->c)
+        fc_container_remove(&d->engine, s->c);
+    free(s->image);
+    fc_container_start(&d->engine, p.c);
+    *s = (fd_slot_t){.has_record = 1, .installed = 1, .gen = gen, .seq = p.seq,
+                     .tenant_id = p.tenant_id, .c = p.c, .image = p.image,
+                     .image_len = p.image_len};
+    crash_point(4);
+    if (had_old || old_gen)
+        remove_record(d, p.slot, old_gen);
+    crash_point(5);
+    d->installs++;
+    v->status = FC_OK;
+    snprintf(v->text, sizeof v->text,
+             "installed '%s' in slot %" PRIu32 ", sequence %" PRIu64 ", tenant '%s', %zu bytes",
+             p.c->name, p.slot, p.seq, fd_tenant_name(d, p.tenant_id), p.image_len);
+    dlog(d, "femtod: %s", v->text);
+}
+
+void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, size_t len,
+                      fd_verdict_t *v)
+{
+    memset(v, 0, sizeof *v);
+    int slot = fd_device_find(d, cname);
+    if (slot < 0) {
+        refuse(v, FC_ERR_NOT_FOUND, NULL, "no container named '%s'", cname);
+        return;
+    }
+    prepared_t p;
+    if (prepare(d, env, len, MODE_REMOVE, 0, &p, v) != FC_OK) {
+        d->refusals++;
+        return;
+    }
+    if (p.slot != (uint32_t)slot) {
+        d->refusals++;
+        refuse(v, FC_ERR_INVALID_ARG, NULL, "envelope is for slot %" PRIu32 ", '%s' is in slot %d",
+               p.slot, cname, slot);
+        return;
+    }
+    fd_slot_t *s = &d->slots[slot];
+    if (write_cur(d, (uint32_t)slot, s->gen, p.seq, p.tenant_id, 0) != FC_OK) {
+        refuse(v, FC_ERR_STORAGE, NULL, "cannot write the removal; the container runs on");
+        return;
+    }
+    fc_container_remove(&d->engine, s->c);
+    free(s->image);
+    remove_record(d, (uint32_t)slot, s->gen);
+    *s = (fd_slot_t){.has_record = 1, .gen = s->gen, .seq = p.seq, .tenant_id = p.tenant_id};
+    d->removals++;
+    v->status = FC_OK;
+    snprintf(v->text, sizeof v->text, "removed '%s' from slot %d, sequence %" PRIu64, cname,
+             slot, p.seq);
+    dlog(d, "femtod: %s", v->text);
+}
+
+int fd_device_find(const fd_device_t *d, const char *name)
+{
+    for (int i = 0; i < FD_SLOTS; i++)
+        if (d->slots[i].c && !strcmp(d->slots[i].c->name, name))
+            return i;
+    return -1;
+}
+
+/* ---- restart ----------------------------------------------------------------------------- */
+
+/* Remove envelope records of slot other than keep_gen (left by a crash
+ * between writing a new version and the switch). */
+static void clean_slot_dir(fd_device_t *d, uint32_t slot, long keep_gen)
+{
+    char dir[FC_POSIX_PATH_MAX + 32];
+    snprintf(dir, sizeof dir, "%s/slot/%" PRIu32, d->posix.state_dir, slot);
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        long gen;
+        char tail;
+        int stray = strstr(e->d_name, "~tmp") != NULL;
+        if (!stray && sscanf(e->d_name, "env-%ld%c", &gen, &tail) == 1 && gen != keep_gen)
+            stray = 1;
+        if (stray) {
+            char path[sizeof dir + 300];
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+            dlog(d, "femtod: slot %" PRIu32 ": removed leftover %s", slot, e->d_name);
+        }
+    }
+    closedir(dp);
+}
+
+static void restore_slot(fd_device_t *d, uint32_t slot)
+{
+    char name[FC_PORT_NAME_MAX];
+    char text[128];
+    size_t n = 0;
+    record_name(name, sizeof name, slot, "cur", -1);
+    int st = d->port.storage_read(d->port.ctx, name, text, sizeof text - 1, &n);
+    if (st != FC_OK) {
+        clean_slot_dir(d, slot, -1);
+        return;
+    }
+    text[n] = '\0';
+    fd_slot_t *s = &d->slots[slot];
+    int installed = 0;
+    if (sscanf(text, "femtod-slot 1 %" SCNu32 " %" SCNu64 " %" SCNu32 " %d", &s->gen, &s->seq,
+               &s->tenant_id, &installed) != 4) {
+        dlog(d, "femtod: slot %" PRIu32 ": damaged record %s, slot left empty", slot, name);
+        memset(s, 0, sizeof *s);
+        return;
+    }
+    s->has_record = 1;
+    clean_slot_dir(d, slot, installed ? (long)s->gen : -1);
+    if (!installed)
+        return;
+    uint8_t *env = NULL;
+    size_t len = 0;
+    record_name(name, sizeof name, slot, "env", s->gen);
+    st = read_record(d, name, &env, &len);
+    fd_verdict_t v = {0};
+    prepared_t p;
+    if (st != FC_OK) {
+        dlog(d, "femtod: slot %" PRIu32 ": cannot read %s (%s)", slot, name, fc_status_name(st));
+    } else if (prepare(d, env, len, MODE_RESTORE, s->seq, &p, &v) != FC_OK) {
+        dlog(d, "femtod: slot %" PRIu32 ": stored version %s", slot, v.text);
+    } else if (p.slot != slot || p.tenant_id != s->tenant_id) {
+        dlog(d, "femtod: slot %" PRIu32 ": stored envelope is for another slot or tenant", slot);
+        drop_prepared(d, &p);
+    } else {
+        fc_container_start(&d->engine, p.c);
+        s->installed = 1;
+        s->c = p.c;
+        s->image = p.image;
+        s->image_len = p.image_len;
+        dlog(d, "femtod: slot %" PRIu32 ": '%s' sequence %" PRIu64 " re-verified and started",
+             slot, p.c->name, s->seq);
+    }
+    free(env);
+}
+
+int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const char *state_dir, char *msg,
+                   size_t cap)
+{
+    memset(d, 0, sizeof *d);
+    crash_config();
+    d->cfg = cfg;
+    if (fc_port_posix_init(&d->posix, state_dir) != 0) {
+        snprintf(msg, cap, "state directory %s: %s", state_dir, strerror(errno));
+        return -1;
+    }
+    d->port = d->posix.port;
+    d->port.storage_write = crashing_storage_write;
+    if (!d->port.sha256 || !d->port.ed25519_verify) {
+        snprintf(msg, cap, "the POSIX port was built without crypto");
+        return -1;
+    }
+    int st = fc_engine_init(&d->engine, &d->port, d->stack, sizeof d->stack);
+    if (st != FC_OK && st != FC_ERR_STORAGE && st != FC_ERR_KV_FULL) {
+        snprintf(msg, cap, "engine init: %s", fc_status_text(st));
+        return -1;
+    }
+    fc_engine_declare_standard_hooks(&d->engine);
+    for (size_t i = 0; i < cfg->n_tenants; i++) {
+        /* The engine counts the new version beside the old during an
+         * update; the device enforces the configured quotas itself. */
+        fc_tenant_config_t tc = cfg->tenants[i].engine;
+        tc.quota.max_containers += 1;
+        tc.quota.max_ram = tc.quota.max_ram > UINT32_MAX / 2 ? UINT32_MAX : tc.quota.max_ram * 2;
+        fc_error_t err = {0};
+        st = fc_tenant_add(&d->engine, &tc, &err);
+        if (st != FC_OK) {
+            snprintf(msg, cap, "tenant '%s': %s", cfg->tenants[i].name,
+                     err.reason ? err.reason : fc_status_text(st));
+            return -1;
+        }
+    }
+    char text[32];
+    size_t n = 0;
+    if (d->port.storage_read(d->port.ctx, "boot", text, sizeof text - 1, &n) == FC_OK) {
+        text[n] = '\0';
+        d->boot_count = (uint32_t)strtoul(text, NULL, 10);
+    }
+    d->boot_count++;
+    n = (size_t)snprintf(text, sizeof text, "%" PRIu32 "\n", d->boot_count);
+    d->port.storage_write(d->port.ctx, "boot", text, n);
+    for (uint32_t slot = 0; slot < FD_SLOTS; slot++)
+        restore_slot(d, slot);
+    return 0;
+}
+
+void fd_device_close(fd_device_t *d)
+{
+    for (uint32_t i = 0; i < FD_SLOTS; i++)
+        free(d->slots[i].image);
+}
+
+/* ---- hooks ------------------------------------------------------------------------------- */
+
+static int attached_to(const fd_device_t *d, const fc_container_t *c, uint32_t hook)
+{
+    uint32_t idx = fc_container_slot(&d->engine, c);
+    for (uint32_t i = 0; i < d->engine.n_attachments; i++)
+        if (d->engine.attachments[i].hook == hook && d->engine.attachments[i].container == idx)
+            return 1;
+    return 0;
+}
+
+int fd_device_coap_call(fd_device_t *d, int slot, fc_hook_coap_ctx_t *ctx)
+{
+    fc_container_t *target = d->slots[slot].c;
+    if (!target || target->state != FC_CONTAINER_STARTED || !attached_to(d, target, FC_HOOK_COAP))
+        return FC_ERR_NOT_FOUND;
+    /* The coap hook runs the first container that answers: stop the others
+     * for this one firing so that exactly the named container runs. */
+    uint8_t stopped[FD_SLOTS] = {0};
+    for (int i = 0; i < FD_SLOTS; i++) {
+        fc_container_t *c = d->slots[i].c;
+        if (i != slot && c && c->state == FC_CONTAINER_STARTED) {
+            fc_container_stop(&d->engine, c);
+            stopped[i] = 1;
+        }
+    }
+    uint32_t faults = target->stats.faults;
+    d->hooks.coap++;
+    int st = fc_hook_fire(&d->engine, FC_HOOK_COAP, ctx, sizeof *ctx, NULL);
+    for (int i = 0; i < FD_SLOTS; i++)
+        if (stopped[i])
+            fc_container_start(&d->engine, d->slots[i].c);
+    if (st == FC_OK && target->stats.faults != faults)
+        st = target->stats.last_fault.code ? target->stats.last_fault.code : FC_FAULT_ABORT;
+    return st;
+}
+
+void fd_device_fire_timer(fd_device_t *d, uint32_t tick, uint32_t period_ms)
+{
+    fc_hook_timer_ctx_t ctx = {.now_us = d->port.now_us(d->port.ctx), .tick = tick,
+                               .period_ms = period_ms};
+    d->hooks.timer++;
+    fc_hook_fire(&d->engine, FC_HOOK_TIMER, &ctx, sizeof ctx, NULL);
+}
+
+void fd_device_fire_sensors(fd_device_t *d)
+{
+    for (size_t i = 0; i < d->cfg->n_sensors; i++) {
+        fc_hook_sensor_ctx_t ctx = {.timestamp_us = d->port.now_us(d->port.ctx),
+                                    .sensor = d->cfg->sensors[i]};
+        if (d->port.sensor_read(d->port.ctx, ctx.sensor, &ctx.value) != FC_OK)
+            continue;
+        d->hooks.sensor++;
+        fc_hook_fire(&d->engine, FC_HOOK_SENSOR, &ctx, sizeof ctx, NULL);
+    }
+}
+
+void fd_device_fire_boot(fd_device_t *d)
+{
+    fc_hook_boot_ctx_t ctx = {.boot_count = d->boot_count, .reason = 0};
+    d->hooks.boot++;
+    fc_hook_fire(&d->engine, FC_HOOK_BOOT, &ctx, sizeof ctx, NULL);
+}

@@ -1,0 +1,81 @@
+/* femtod's device: the engine on the POSIX port, the device slots and the
+ * atomic install / remove / restore of signed SUIT envelopes. No CoAP here:
+ * coap.c turns requests into these calls and verdicts into responses. */
+#ifndef FEMTOD_DEVICE_H
+#define FEMTOD_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "femto/engine.h"
+#include "femto/port_posix.h"
+
+/* Device slots 0..FD_SLOTS-1; one engine slot stays free so that an update
+ * can install the new version beside the running one before switching. */
+#define FD_SLOTS (FC_MAX_CONTAINERS - 1)
+
+typedef struct fd_slot {
+    int has_record;     /* slot/N/cur exists */
+    int installed;      /* the record names a live version */
+    uint32_t gen;       /* generation of the envelope record slot/N/env-GEN */
+    uint64_t seq;       /* highest sequence number accepted (kept after removal) */
+    uint32_t tenant_id; /* owner of the record */
+    fc_container_t *c;  /* running container, NULL if none */
+    uint8_t *image;     /* the container's image bytes (the engine runs them in place) */
+    size_t image_len;
+} fd_slot_t;
+
+typedef struct fd_hook_stats {
+    uint64_t timer, boot, sensor, coap;
+} fd_hook_stats_t;
+
+typedef struct fd_device {
+    fc_port_posix_t posix;
+    fc_port_t port; /* posix.port, with storage_write wrapped for crash tests */
+    fc_engine_t engine;
+    _Alignas(8) uint8_t stack[FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1)];
+    const fd_config_t *cfg;
+    fd_slot_t slots[FD_SLOTS];
+    fd_hook_stats_t hooks;
+    uint32_t boot_count;
+    uint64_t installs, refusals, removals;
+} fd_device_t;
+
+/* A verdict: status, where (byte offset) and a reason a person can act on. */
+typedef struct fd_verdict {
+    int status; /* FC_OK or a code from status.h */
+    uint32_t slot;
+    uint64_t seq;
+    char text[256];
+} fd_verdict_t;
+
+/* Init the engine on state_dir, add the tenants, reload and re-verify every
+ * installed container (a failure is logged and leaves the slot empty). */
+int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const char *state_dir, char *msg,
+                   size_t cap);
+
+/* Install (or update) from a signed envelope; atomic. */
+void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdict_t *v);
+
+/* Remove container `name`; env must be a signed envelope for its slot by
+ * its tenant with a newer sequence number and an EMPTY image. */
+void fd_device_remove(fd_device_t *d, const char *name, const uint8_t *env, size_t len,
+                      fd_verdict_t *v);
+
+/* Slot of the container named name, or -1. */
+int fd_device_find(const fd_device_t *d, const char *name);
+
+/* Fire the CoAP hook for one container only; ctx holds the request and
+ * receives the response. FC_ERR_NOT_FOUND when it is not attached to coap
+ * or not started; the fault code when it faulted. */
+int fd_device_coap_call(fd_device_t *d, int slot, fc_hook_coap_ctx_t *ctx);
+
+void fd_device_fire_timer(fd_device_t *d, uint32_t tick, uint32_t period_ms);
+void fd_device_fire_sensors(fd_device_t *d);
+void fd_device_fire_boot(fd_device_t *d);
+void fd_device_close(fd_device_t *d);
+
+const char *fd_tenant_name(const fd_device_t *d, uint32_t tenant_id);
+
+#endif
