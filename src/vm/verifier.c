@@ -315,58 +315,34 @@ static fc_status_t check_function(verifier_t *v, uint32_t f)
 
 /* ---- pass 3: the call graph -------------------------------------------- */
 
-/* Longest call chain from f, or -1 with an error on recursion. Iterative
- * DFS with an explicit stack of at most FC_MAX_FUNCTIONS frames. */
+/* The deepest chain of local calls, by relaxation: depth[f] = 1 + the
+ * deepest callee, repeated until nothing changes. In an acyclic graph of n
+ * functions that takes at most n rounds and no depth reaches n; a cycle
+ * (recursion) keeps growing, so n + 1 rounds without rest mean recursion. */
 static fc_status_t call_depth(verifier_t *v, uint32_t *depth_out)
 {
-    uint8_t state[FC_MAX_FUNCTIONS] = {0}; /* 0 new, 1 on stack, 2 done */
-    uint32_t depth[FC_MAX_FUNCTIONS] = {0};
-    uint32_t stack[FC_MAX_FUNCTIONS];
-    uint32_t next_callee[FC_MAX_FUNCTIONS];
-    uint32_t best = 0;
-
-    for (uint32_t root = 0; root < v->n_funcs; root++) {
-        if (state[root])
-            continue;
-        uint32_t sp = 0;
-        stack[sp] = root;
-        next_callee[sp] = 0;
-        state[root] = 1;
-        while (1) {
-            uint32_t f = stack[sp];
-            uint32_t j = next_callee[sp];
-            while (j < v->n_funcs && !(v->calls[f] & (1u << j)))
-                j++;
-            if (j < v->n_funcs) {
-                next_callee[sp] = j + 1;
-                if (state[j] == 1)
-                    return refuse(v, FC_ERR_RECURSION, v->starts[f], FC_WHY("local calls are recursive"));
-                if (state[j] == 0) {
-                    state[j] = 1;
-                    sp++;
-                    stack[sp] = j;
-                    next_callee[sp] = 0;
+    uint8_t depth[FC_MAX_FUNCTIONS] = {0};
+    uint32_t best = 0, changed_at = 0;
+    for (uint32_t round = 0; round <= v->n_funcs; round++) {
+        int changed = 0;
+        for (uint32_t f = 0; f < v->n_funcs; f++)
+            for (uint32_t c = 0; c < v->n_funcs; c++)
+                if ((v->calls[f] >> c & 1u) && depth[f] < depth[c] + 1) {
+                    depth[f] = (uint8_t)(depth[c] + 1);
+                    changed = 1;
+                    changed_at = v->starts[f];
                 }
-                continue;
-            }
-            /* all callees done: depth = 1 + deepest callee */
-            uint32_t d = 0;
-            for (uint32_t k = 0; k < v->n_funcs; k++)
-                if ((v->calls[f] & (1u << k)) && depth[k] + 1 > d)
-                    d = depth[k] + 1;
-            depth[f] = d;
-            state[f] = 2;
-            if (d > best)
-                best = d;
-            if (sp == 0)
-                break;
-            sp--;
+        if (!changed) {
+            for (uint32_t f = 0; f < v->n_funcs; f++)
+                best = depth[f] > best ? depth[f] : best;
+            if (best > v->cfg->max_call_depth)
+                return refuse(v, FC_ERR_CALL_DEPTH, 0,
+                              FC_WHY("local calls nest deeper than the configured bound"));
+            *depth_out = best;
+            return FC_OK;
         }
     }
-    if (best > v->cfg->max_call_depth)
-        return refuse(v, FC_ERR_CALL_DEPTH, 0, FC_WHY("local calls nest deeper than the configured bound"));
-    *depth_out = best;
-    return FC_OK;
+    return refuse(v, FC_ERR_RECURSION, changed_at, FC_WHY("local calls are recursive"));
 }
 
 /* ---- entry points -------------------------------------------------------- */
