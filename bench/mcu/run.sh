@@ -57,7 +57,8 @@ for board in "${boards[@]}"; do
         IFS='|' read -r tag opt string vm_defs description <<<"$variant"
         make -s -j"$(nproc)" -C "$repo/bench/mcu" BOARD="$board" O="$out/images" VM_OPT="$opt" \
             TAG="$tag" STRING="$string" VM_DEFS="$vm_defs" REPO="$repo" \
-            ${SHARED:+SHARED="$SHARED"} ${REPS:+REPS="$REPS"} >/dev/null
+            ${SHARED:+SHARED="$SHARED"} ${REPS:+REPS="$REPS"} \
+            ${FC_THIRD_PARTY_DIR:+THIRD_PARTY="$FC_THIRD_PARTY_DIR"} >/dev/null
         elf=$out/images/$board/bench$tag.elf
         nm=$(nm_for "$board")
         start=$($nm "$elf" | awk '$3 == "fc_bench_start" {print "0x" $1}')
