@@ -21,6 +21,12 @@
     X(run, "app.fc [--entry NAME] [--hook NAME] [--ctx-hex HEX|--ctx FILE] [--budget N] [--kv DIR] [--trace]", "run a container in the host engine with the standard helpers") \
     X(keygen, "NAME", "new Ed25519 signing key: NAME.key (seed, 0600) and NAME.pub")             \
     X(sign, "-k NAME.key -s SLOT -n SEQ [--hook H]... [--priority P] [--budget B] [--entry F] [-u URI] -o OUT.suit IMAGE.fc", "wrap an image in a signed SUIT envelope (docs/suit-profile.md)") \
+    X(deploy, "[-q] [--timeout S] coap://HOST[:PORT] FILE.suit", "push a signed envelope to a device (block-wise); prints its verdict") \
+    X(ls, "[--json] coap://HOST[:PORT]", "list a device's containers, state and statistics") \
+    X(status, "[--json] coap://HOST[:PORT] NAME", "one container's state and statistics")   \
+    X(rm, "-k TENANT.key coap://HOST[:PORT] NAME", "remove a container (signed removal, next sequence number)") \
+    X(call, "[-m METHOD] [-d TEXT] [--repeat N] coap://HOST[:PORT] NAME[/PATH]", "send a CoAP request to a container's coap hook") \
+    X(fleet, "deploy [-j N] FLEET.txt FILE.suit", "push one envelope to every device listed, concurrently; result table") \
     /* end of the command list */
 /* clang-format on */
 

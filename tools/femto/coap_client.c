@@ -1,0 +1,228 @@
+/* Blocking CoAP client on libcoap (see coap_client.h). */
+#define _GNU_SOURCE
+#include "coap_client.h"
+
+#include <coap3/coap.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct fc_coap_client {
+    coap_context_t *ctx;
+    coap_session_t *session;
+    fc_coap_reply_t *reply; /* the exchange in progress */
+    coap_mid_t mid;
+    int done;
+};
+
+static int started;
+
+static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *sent,
+                                   const coap_pdu_t *received, const coap_mid_t mid)
+{
+    (void)sent;
+    (void)mid;
+    fc_coap_client_t *c = coap_session_get_app_data(session);
+    if (!c || !c->reply || c->done)
+        return COAP_RESPONSE_OK;
+    coap_pdu_code_t code = coap_pdu_get_code(received);
+    fc_coap_reply_t *r = c->reply;
+    r->code = (int)COAP_RESPONSE_CLASS(code) * 100 + (int)(code & 0x1f);
+    coap_opt_iterator_t it;
+    coap_opt_t *cf = coap_check_option(received, COAP_OPTION_CONTENT_FORMAT, &it);
+    r->format = cf ? (int)coap_decode_var_bytes(coap_opt_value(cf), coap_opt_length(cf)) : -1;
+    const uint8_t *data = NULL;
+    size_t len = 0, offset = 0, total = 0;
+    if (!coap_get_data_large(received, &len, &data, &offset, &total))
+        len = 0;
+    r->data = malloc(len + 1);
+    if (r->data) {
+        if (len)
+            memcpy(r->data, data, len);
+        r->data[len] = '\0';
+        r->len = len;
+    }
+    c->done = 1;
+    return COAP_RESPONSE_OK;
+}
+
+static void on_nack(coap_session_t *session, const coap_pdu_t *sent,
+                    const coap_nack_reason_t reason, const coap_mid_t mid)
+{
+    (void)sent;
+    (void)mid;
+    fc_coap_client_t *c = coap_session_get_app_data(session);
+    if (!c || !c->reply || c->done)
+        return;
+    const char *why = reason == COAP_NACK_TOO_MANY_RETRIES ? "no answer (device unreachable?)"
+                      : reason == COAP_NACK_NOT_DELIVERABLE ? "not deliverable"
+                      : reason == COAP_NACK_RST             ? "reset by the device"
+                      : reason == COAP_NACK_ICMP_ISSUE      ? "ICMP error (nothing listens there?)"
+                                                            : "transport failure";
+    snprintf(c->reply->error, sizeof c->reply->error, "%s", why);
+    c->done = 1;
+}
+
+fc_coap_client_t *fc_coap_open(const char *uri, char *path, size_t path_cap, char *msg,
+                               size_t msg_cap)
+{
+    coap_uri_t u;
+    if (coap_split_uri((const uint8_t *)uri, strlen(uri), &u) < 0 ||
+        u.scheme != COAP_URI_SCHEME_COAP) {
+        snprintf(msg, msg_cap, "'%s' is not a coap:// URI", uri);
+        return NULL;
+    }
+    char host[256], port[8];
+    snprintf(host, sizeof host, "%.*s", (int)u.host.length, (const char *)u.host.s);
+    snprintf(port, sizeof port, "%u", (unsigned)u.port);
+    snprintf(path, path_cap, "%.*s", (int)u.path.length, (const char *)u.path.s);
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM};
+    struct addrinfo *res = NULL;
+    int gai = getaddrinfo(host, port, &hints, &res);
+    if (gai != 0 || !res) {
+        snprintf(msg, msg_cap, "%s: %s", host, gai_strerror(gai));
+        return NULL;
+    }
+    coap_address_t dst;
+    coap_address_init(&dst);
+    dst.size = (socklen_t)res->ai_addrlen;
+    memcpy(&dst.addr, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+
+    if (!started) {
+        coap_startup();
+        coap_set_log_level(LOG_EMERG);
+        started = 1;
+    }
+    fc_coap_client_t *c = calloc(1, sizeof *c);
+    if (!c || !(c->ctx = coap_new_context(NULL))) {
+        free(c);
+        snprintf(msg, msg_cap, "out of memory");
+        return NULL;
+    }
+    coap_context_set_block_mode(c->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+    coap_register_response_handler(c->ctx, on_response);
+    coap_register_nack_handler(c->ctx, on_nack);
+    c->session = coap_new_client_session(c->ctx, NULL, &dst, COAP_PROTO_UDP);
+    if (!c->session) {
+        coap_free_context(c->ctx);
+        free(c);
+        snprintf(msg, msg_cap, "cannot open a CoAP session to %s", uri);
+        return NULL;
+    }
+    coap_session_set_app_data(c->session, c);
+    return c;
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void add_uint_option(coap_optlist_t **list, uint16_t number, unsigned value)
+{
+    uint8_t buf[4];
+    size_t n = coap_encode_var_safe(buf, sizeof buf, value);
+    coap_insert_optlist(list, coap_new_optlist(number, n, buf));
+}
+
+int fc_coap_request(fc_coap_client_t *c, int method, const char *path, int accept,
+                    int content_format, const uint8_t *body, size_t len, int timeout_ms,
+                    fc_coap_reply_t *reply)
+{
+    memset(reply, 0, sizeof *reply);
+    reply->format = -1;
+    coap_pdu_t *pdu = coap_new_pdu(COAP_MESSAGE_CON, (coap_pdu_code_t)method, c->session);
+    if (!pdu) {
+        snprintf(reply->error, sizeof reply->error, "cannot build the request");
+        return -1;
+    }
+    uint8_t token[8];
+    size_t tlen = 0;
+    coap_session_new_token(c->session, &tlen, token);
+    coap_add_token(pdu, tlen, token);
+    coap_optlist_t *opts = NULL;
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n)
+            coap_insert_optlist(&opts, coap_new_optlist(COAP_OPTION_URI_PATH, n,
+                                                        (const uint8_t *)p));
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    if (content_format >= 0)
+        add_uint_option(&opts, COAP_OPTION_CONTENT_FORMAT, (unsigned)content_format);
+    if (accept >= 0)
+        add_uint_option(&opts, COAP_OPTION_ACCEPT, (unsigned)accept);
+    if (opts && !coap_add_optlist_pdu(pdu, &opts)) {
+        coap_delete_optlist(opts);
+        coap_delete_pdu(pdu);
+        snprintf(reply->error, sizeof reply->error, "cannot add options");
+        return -1;
+    }
+    coap_delete_optlist(opts);
+    if (body && len && !coap_add_data_large_request(c->session, pdu, len, body, NULL, NULL)) {
+        coap_delete_pdu(pdu);
+        snprintf(reply->error, sizeof reply->error, "cannot attach %zu bytes", len);
+        return -1;
+    }
+    c->reply = reply;
+    c->done = 0;
+    if (coap_send(c->session, pdu) == COAP_INVALID_MID) {
+        c->reply = NULL;
+        snprintf(reply->error, sizeof reply->error, "cannot send the request");
+        return -1;
+    }
+    uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
+    while (!c->done && now_ms() < deadline)
+        coap_io_process(c->ctx, 50);
+    c->reply = NULL;
+    if (!c->done)
+        snprintf(reply->error, sizeof reply->error, "no response within %d ms", timeout_ms);
+    return reply->code ? 0 : -1;
+}
+
+void fc_coap_reply_free(fc_coap_reply_t *reply)
+{
+    free(reply->data);
+    reply->data = NULL;
+}
+
+void fc_coap_close(fc_coap_client_t *c)
+{
+    if (!c)
+        return;
+    coap_session_release(c->session);
+    coap_free_context(c->ctx);
+    free(c);
+}
+
+const char *fc_coap_code_text(int code, char buf[8])
+{
+    unsigned c = (unsigned)code % 1000u;
+    buf[0] = (char)('0' + c / 100);
+    buf[1] = '.';
+    buf[2] = (char)('0' + c / 10 % 10);
+    buf[3] = (char)('0' + c % 10);
+    buf[4] = '\0';
+    return buf;
+}
+
+int fc_coap_deploy(const char *uri, const uint8_t *env, size_t len, int timeout_ms,
+                   fc_coap_reply_t *reply)
+{
+    char path[256];
+    memset(reply, 0, sizeof *reply);
+    fc_coap_client_t *c = fc_coap_open(uri, path, sizeof path, reply->error, sizeof reply->error);
+    if (!c)
+        return -1;
+    int rc = fc_coap_request(c, FC_COAP_METHOD_POST, path[0] ? path : "suit", -1, 60 /* CBOR */,
+                             env, len, timeout_ms, reply);
+    fc_coap_close(c);
+    return rc;
+}
