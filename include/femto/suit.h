@@ -88,8 +88,8 @@ enum fc_cbor_type {
 };
 
 #define FC_CBOR_FALSE 20
-#define FC_CBOR_TRUE  21
-#define FC_CBOR_NULL  22
+#define FC_CBOR_TRUE 21
+#define FC_CBOR_NULL 22
 
 /* One decoded head. For strings, str points at the content (len = val).
  * For arrays/maps val is the element/pair count, for tags the tag number. */
@@ -138,12 +138,12 @@ int fc_cbor_tag(fc_cbor_t *c, uint64_t *tag, fc_error_t *err);
  * ==================================================================== */
 
 /* COSE algorithm ids */
-#define FC_COSE_ALG_SHA256   (-16)
-#define FC_COSE_ALG_EDDSA    (-8)  /* EdDSA (RFC 9053); Ed25519 keys only here */
-#define FC_COSE_ALG_ED25519  (-19) /* draft-ietf-suit-mti */
-#define FC_COSE_ALG_ES256    (-7)
-#define FC_COSE_ALG_ESP256   (-9)
-#define FC_COSE_TAG_SIGN1    18
+#define FC_COSE_ALG_SHA256 (-16)
+#define FC_COSE_ALG_EDDSA (-8)    /* EdDSA (RFC 9053); Ed25519 keys only here */
+#define FC_COSE_ALG_ED25519 (-19) /* draft-ietf-suit-mti */
+#define FC_COSE_ALG_ES256 (-7)
+#define FC_COSE_ALG_ESP256 (-9)
+#define FC_COSE_TAG_SIGN1 18
 #define FC_SUIT_TAG_ENVELOPE 107
 
 /* Our private-use SUIT parameter (suit-parameter-custom, a negative key):
@@ -429,6 +429,11 @@ enum fc_suit_run {
 int fc_suit_evaluate(const fc_suit_manifest_t *m, const fc_port_t *port,
                      const fc_suit_device_t *device, int run, fc_suit_result_t *out,
                      fc_error_t *err);
+
+/* The one container-slot component (['femto', '<slot>']) of an evaluated
+ * manifest: *index set. FC_ERR_SUIT_UNSUPPORTED if there is none or more
+ * than one (our profile installs one container per envelope). */
+int fc_suit_femto_component(const fc_suit_result_t *r, size_t *index, fc_error_t *err);
 
 /* Check a payload against image-digest (SHA-256) and image-size.
  * FC_ERR_SIZE, FC_ERR_DIGEST, FC_ERR_SUIT_FORMAT (parameter missing),

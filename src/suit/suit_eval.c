@@ -552,3 +552,19 @@ int fc_suit_evaluate(const fc_suit_manifest_t *m, const fc_port_t *port,
         TRY(fc_suit_walk(m, seqs[i], 0, evaluate_step, &ev, err));
     return FC_OK;
 }
+
+int fc_suit_femto_component(const fc_suit_result_t *r, size_t *index, fc_error_t *err)
+{
+    size_t found = 0;
+    for (size_t i = 0; i < r->n_components; i++) {
+        if (r->component[i].has_femto_slot) {
+            *index = i;
+            found++;
+        }
+    }
+    if (found == 0)
+        return FAIL(FC_ERR_SUIT_UNSUPPORTED, 0, "no component ['femto', '<slot>'] in the manifest");
+    if (found > 1)
+        return FAIL(FC_ERR_SUIT_UNSUPPORTED, 0, "more than one container slot in one manifest");
+    return FC_OK;
+}

@@ -269,6 +269,8 @@ static void example0(const char *file, size_t size, int is_signed)
     assert_int_equal(r.component[0].params.image_size, 34768);
     assert_true(tu_bytes_hex(r.component[0].params.image_digest.bytes, DIGEST_A));
     assert_false(r.component[0].has_femto_slot);
+    size_t idx;
+    assert_int_equal(fc_suit_femto_component(&r, &idx, &err), FC_ERR_SUIT_UNSUPPORTED);
 }
 
 static void test_example0_signed(void **s)

@@ -126,6 +126,9 @@ static void test_roundtrip_integrated(void **state)
     assert_int_equal(fc_suit_check_sequence(&m, 9, &err), FC_ERR_ROLLBACK);
 
     assert_int_equal(fc_suit_evaluate(&m, &f->port, &DEVICE, FC_SUIT_RUN_INSTALL, &r, &err), FC_OK);
+    size_t idx = 99;
+    assert_int_equal(fc_suit_femto_component(&r, &idx, &err), FC_OK);
+    assert_int_equal(idx, 0);
     fc_suit_component_result_t *c = &r.component[0];
     assert_true(c->has_femto_slot);
     assert_int_equal(c->femto_slot, 3);
