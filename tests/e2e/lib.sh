@@ -1,0 +1,116 @@
+# lib.sh: shared helpers of the end-to-end tests (sourced).
+# Usage in a test:  source lib.sh FEMTO FEMTOD SOURCE_DIR
+# Every femtod started here runs under `timeout` and is killed by the EXIT
+# trap, whatever happens to the test.
+set -euo pipefail
+
+FEMTO=$(readlink -f "$1")
+FEMTOD=$(readlink -f "$2")
+SRC=$(readlink -f "$3")
+WORK=$(mktemp -d /tmp/femto-e2e.XXXXXX)
+DAEMON_PIDS=()
+FAILURES=0
+
+cleanup() {
+    local pid
+    for pid in "${DAEMON_PIDS[@]}"; do
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    for pid in "${DAEMON_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+say() { printf '%s\n' "$*"; }
+pass() { printf 'ok   %s\n' "$*"; }
+fail() {
+    printf 'FAIL %s\n' "$*"
+    FAILURES=$((FAILURES + 1))
+}
+finish() {
+    if [ "$FAILURES" -ne 0 ]; then
+        say "$FAILURES check(s) failed"
+        exit 1
+    fi
+    say "all checks passed"
+}
+
+# free_ports N: N distinct free UDP ports on ::1 (held while choosing).
+free_ports() {
+    python3 - "$1" <<'PY'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.bind(("::1", 0))
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+PY
+}
+
+# start_femtod VAR PORT STATE CONFIG [ENV=...]: start femtod, wait until it
+# listens, store its pid in VAR. Its log is $STATE.log.
+start_femtod() {
+    local var=$1 port=$2 state=$3 config=$4
+    shift 4
+    env "$@" timeout -s KILL 170 "$FEMTOD" --config "$config" --state "$state" --port "$port" \
+        >"$state.log" 2>&1 &
+    local pid=$!
+    DAEMON_PIDS+=("$pid")
+    printf -v "$var" '%s' "$pid"
+    local i
+    for i in $(seq 1 200); do
+        grep -q "listening on" "$state.log" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.02
+    done
+    say "femtod did not start (port $port):"
+    cat "$state.log"
+    return 1
+}
+
+stop_femtod() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# expect_code CODE DESCRIPTION -- COMMAND...: run COMMAND (a femto verb),
+# check that its output starts with the CoAP code (e.g. 4.01).
+expect_code() {
+    local code=$1 what=$2
+    shift 3
+    local out
+    out=$("$@" 2>&1) || true
+    if [[ "$out" == "$code "* ]]; then
+        pass "$what: $out"
+    else
+        fail "$what: expected $code, got: $out"
+    fi
+}
+
+# expect_output TEXT DESCRIPTION -- COMMAND...: output contains TEXT.
+expect_output() {
+    local text=$1 what=$2
+    shift 3
+    local out
+    out=$("$@" 2>&1) || true
+    if [[ "$out" == *"$text"* ]]; then
+        pass "$what"
+    else
+        fail "$what: expected '$text' in: $out"
+    fi
+}
+
+# keys and the test container, built once per test into $WORK
+make_key() { (cd "$WORK" && "$FEMTO" keygen "$1" >/dev/null); }
+build_app() { # build_app VERSION NAME OUT
+    "$FEMTO" build "$SRC/tests/e2e/apps/kvapp.c" -D "VERSION=$1" --name "$2" -o "$3" >/dev/null
+}
+sign() { # sign KEY SLOT SEQ IMAGE OUT [more femto sign options]
+    local key=$1 slot=$2 seq=$3 image=$4 out=$5
+    shift 5
+    "$FEMTO" sign -k "$WORK/$key.key" -s "$slot" -n "$seq" --hook coap "$@" -o "$out" "$image" \
+        >/dev/null
+}
