@@ -290,15 +290,23 @@ fc_status_t fc_image_parse(const void *buf, size_t len, fc_image_t *img, fc_erro
     return FC_OK;
 }
 
+/* Entry i of a parsed image's table (i < func_count: the caller checks). */
+static fc_image_func_t func_entry(const fc_image_t *img, uint32_t i)
+{
+    const uint8_t *e = img->functab + (size_t)i * FC_IMAGE_FUNC_SIZE;
+    fc_image_func_t f;
+    f.name = img->strings + fc_img_rd32(e + FC_IMG_F_NAME);
+    f.slot = fc_img_rd32(e + FC_IMG_F_SLOT);
+    f.flags = fc_img_rd32(e + FC_IMG_F_FLAGS);
+    return f;
+}
+
 fc_status_t fc_image_function(const fc_image_t *img, uint32_t i, fc_image_func_t *out)
 {
     if (!img || !out || i >= img->func_count) {
         return FC_ERR_INVALID_ARG;
     }
-    const uint8_t *e = img->functab + (size_t)i * FC_IMAGE_FUNC_SIZE;
-    out->name = img->strings + fc_img_rd32(e + FC_IMG_F_NAME);
-    out->slot = fc_img_rd32(e + FC_IMG_F_SLOT);
-    out->flags = fc_img_rd32(e + FC_IMG_F_FLAGS);
+    *out = func_entry(img, i);
     return FC_OK;
 }
 
@@ -323,8 +331,7 @@ fc_status_t fc_image_find_function(const fc_image_t *img, const char *name, uint
         return FC_ERR_INVALID_ARG;
     }
     for (uint32_t i = 0; i < img->func_count; i++) {
-        fc_image_func_t f;
-        (void)fc_image_function(img, i, &f);
+        fc_image_func_t f = func_entry(img, i);
         if ((f.flags & FC_IMAGE_FUNC_EXPORTED) && same_name(f.name, name)) {
             *slot = f.slot;
             return FC_OK;
@@ -342,8 +349,7 @@ const char *fc_image_function_at(const fc_image_t *img, uint32_t slot)
     uint32_t lo = 0, hi = img->func_count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        fc_image_func_t f;
-        (void)fc_image_function(img, mid, &f);
+        fc_image_func_t f = func_entry(img, mid);
         if (f.slot == slot) {
             return f.name;
         }
@@ -396,9 +402,7 @@ fc_status_t fc_image_verify(const fc_image_t *img, const fc_verify_config_t *bas
                       "more functions in the image than room for entry points");
     }
     for (uint32_t i = 0; i < img->func_count; i++) {
-        fc_image_func_t f;
-        (void)fc_image_function(img, i, &f);
-        entries_buf[i] = f.slot;
+        entries_buf[i] = func_entry(img, i).slot;
     }
     fc_verify_config_t cfg = *base_cfg;
     cfg.rodata_len = img->rodata_size;

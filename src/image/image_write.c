@@ -179,7 +179,7 @@ fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap,
         return st;
     }
     *out_len = (size_t)l.total;
-    if (cap < l.total) {
+    if (!out || cap < l.total) {
         return refuse(err, FC_ERR_BUFFER, (unsigned long)l.total,
                       "output buffer smaller than the image");
     }
