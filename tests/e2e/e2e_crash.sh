@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# SIGKILL during an install, at every step of the install path and at many
+# byte offsets inside both storage writes (femtod's FEMTOD_CRASH_* hooks:
+# the daemon writes the first B bytes of the temporary record, as the port
+# does, then kills itself). After each kill the daemon restarts on the same
+# state: the slot must hold the old version or the new one, re-verified,
+# answering with its key-value store intact, and no leftover record.
+source "$(dirname "$0")/lib.sh" "$@"
+
+make_key alice
+cat >"$WORK/femtod.conf" <<CONF
+timer_period_ms = 0
+[tenant alice]
+id = 1
+public_key = alice.pub
+CONF
+build_app 1 kvapp "$WORK/v1.fc"
+build_app 2 kvapp "$WORK/v2.fc"
+sign alice 0 1 "$WORK/v1.fc" "$WORK/v1.suit"
+sign alice 0 2 "$WORK/v2.fc" "$WORK/v2.suit"
+env_len=$(stat -c %s "$WORK/v2.suit")
+
+read -r PORT < <(free_ports 1)
+U="coap://[::1]:$PORT"
+
+# the pristine state: v1 installed, its local store at n=3
+start_femtod D "$PORT" "$WORK/base" "$WORK/femtod.conf"
+"$FEMTO" deploy -q "$U" "$WORK/v1.suit" >/dev/null
+for i in 1 2 3; do "$FEMTO" call "$U" kvapp/count >/dev/null; done
+stop_femtod "$D"
+
+points=0
+olds=0
+news=0
+# kill_at DESCRIPTION ENV=VALUE: one kill point
+kill_at() {
+    local what=$1 setting=$2 state="$WORK/s$points"
+    points=$((points + 1))
+    rm -rf "$state" "$state.log"
+    cp -a "$WORK/base" "$state"
+    local external=
+    if [[ "$setting" == EXTERNAL=* ]]; then
+        external=${setting#EXTERNAL=}
+        setting=FEMTOD_NO_CRASH=1
+    fi
+    start_femtod D "$PORT" "$state" "$WORK/femtod.conf" "$setting" || {
+        fail "$what: daemon did not start"
+        return
+    }
+    "$FEMTO" deploy -q --timeout 20 "$U" "$WORK/v2.suit" >/dev/null 2>&1 &
+    local client=$!
+    if [ -n "$external" ]; then
+        sleep "$external"
+        kill -KILL "$D" 2>/dev/null || true
+    fi
+    wait "$D" 2>/dev/null || true # the daemon kills itself at the point
+    kill "$client" 2>/dev/null || true
+    wait "$client" 2>/dev/null || true
+    start_femtod D "$PORT" "$state" "$WORK/femtod.conf" || {
+        fail "$what: daemon did not restart"
+        return
+    }
+    local status out seq
+    status=$("$FEMTO" status --json "$U" kvapp 2>&1) || true
+    out=$("$FEMTO" call "$U" kvapp/count 2>&1) || true
+    seq=$(grep -o '"seq":[0-9]*' <<<"$status" | cut -d: -f2)
+    local envs
+    envs=$(find "$state/slot/0" -name 'env-*' | wc -l)
+    local tmps
+    tmps=$(find "$state" -name '*~tmp' | wc -l)
+    if [[ "$seq" == 1 && "$out" == "v1 n=4" ]]; then
+        olds=$((olds + 1))
+    elif [[ "$seq" == 2 && "$out" == "v2 n=4" ]]; then
+        news=$((news + 1))
+    else
+        fail "$what: neither old nor new version: status=$status call=$out"
+    fi
+    [ "$envs" -eq 1 ] && [ "$tmps" -eq 0 ] || fail "$what: $envs envelope records, $tmps temporaries left"
+    stop_femtod "$D"
+    rm -rf "$state" "$state.log"
+}
+
+for step in 1 2 3 4 5; do
+    kill_at "step $step" "FEMTOD_CRASH_STEP=$step"
+done
+# write 1: the new envelope record (a NEW record, not the live one)
+for b in 0 1 2 3 7 16 64 100 255 256 511 512 1000 1024 1500 2047 2048 2500 \
+    $((env_len - 2)) $((env_len - 1)) "$env_len"; do
+    kill_at "envelope write, $b bytes" "FEMTOD_CRASH_WRITE=1:$b"
+done
+# write 2: the 'cur' record, the switch
+for b in $(seq 0 2 36); do
+    kill_at "switch record write, $b bytes" "FEMTOD_CRASH_WRITE=2:$b"
+done
+# kills from outside, after the deploy started (timing varies: either outcome)
+for delay in 0 0.001 0.002 0.003 0.005 0.008 0.012 0.02; do
+    kill_at "external SIGKILL after ${delay} s" "EXTERNAL=$delay"
+done
+
+say "$points kill points: $olds left the old version, $news the new one"
+[ "$points" -ge 50 ] || fail "only $points kill points"
+[ "$olds" -gt 0 ] && [ "$news" -gt 0 ] || fail "expected both outcomes among the kill points"
+finish
