@@ -57,13 +57,13 @@ start_femtod() {
     shift 4
     env "$@" timeout -s KILL 170 "$FEMTOD" --config "$config" --state "$state" --port "$port" \
         >"$state.log" 2>&1 &
-    local pid=$!
-    DAEMON_PIDS+=("$pid")
-    printf -v "$var" '%s' "$pid"
-    local i
-    for i in $(seq 1 200); do
+    local _pid=$!
+    DAEMON_PIDS+=("$_pid")
+    printf -v "$var" '%s' "$_pid"
+    local _i
+    for _i in $(seq 1 200); do
         grep -q "listening on" "$state.log" 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || break
+        kill -0 "$_pid" 2>/dev/null || break
         sleep 0.02
     done
     say "femtod did not start (port $port):"
