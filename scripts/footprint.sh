@@ -10,6 +10,15 @@
 #
 # Figures are per object file before --gc-sections: an upper bound of what a
 # firmware that links the whole layer pays. text includes .rodata.
+#
+# The vm layer is also measured the way a firmware pays for it: its objects
+# linked with --gc-sections into a minimal program whose main() calls the
+# whole public API of femto/vm.h (scripts/footprint_vm_api.c), then the input
+# sections that came from the VM's objects summed from the linker map. Two
+# configurations: "small" (the microcontroller default, interp_small.c) and
+# "speed" (FC_VM_SMALL=0, the per-opcode interp.c). libgcc and libc code
+# pulled in by the VM (64-bit division, memmove...) is listed apart as
+# "toolchain": it is shared with the rest of a firmware.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -40,6 +49,12 @@ SIZEOF_TYPES=(
     "femto/engine.h fc_kv_entry_t"
 )
 
+# Linked vm configurations: "name|extra compiler flags".
+VM_CONFIGS=(
+    "small|-DFC_VM_SMALL=1"
+    "speed|-DFC_VM_SMALL=0"
+)
+
 rm -rf "$OUT"
 mkdir -p "$OUT"
 ROWS=$OUT/rows.tsv # layer rows: target layer text data bss files; sizeof rows: target type hex-size
@@ -55,6 +70,70 @@ compile() {
         cat "$obj.log" >&2
         return 1
     fi
+}
+
+# link_vm TARGET_NAME PREFIX FLAGS CONFIG CONFIG_FLAGS: compile src/vm with the
+# configuration's flags, link with scripts/footprint_vm_api.c and
+# --gc-sections, and add a "linked" row (sizes from the linker map).
+link_vm() {
+    local name=$1 prefix=$2 flags=$3 cname=$4 cflags=$5
+    local dir=$OUT/$name/linked-$cname objs=() src obj
+    mkdir -p "$dir/vm"
+    for src in src/vm/*.c; do
+        obj=$dir/vm/$(basename "$src" .c).o
+        compile "$name" "$prefix" "$flags $cflags" "$src" "$obj" || return 1
+        objs+=("$obj")
+    done
+    compile "$name" "$prefix" "$flags $cflags" scripts/footprint_vm_api.c "$dir/main.o" || return 1
+    # shellcheck disable=SC2086 # flags are word lists on purpose
+    if ! "${prefix}gcc" $flags $COMMON_FLAGS -Wl,--gc-sections -Wl,-Map="$dir/vm.map" \
+        "$dir/main.o" "${objs[@]}" -o "$dir/vm.elf" 2>"$dir/link.log"; then
+        echo "footprint: the vm layer does not link for $name ($cname):" >&2
+        cat "$dir/link.log" >&2
+        return 1
+    fi
+    python3 - "$dir/vm.map" "$dir/vm/" "$name" "$cname" >>"$ROWS" <<'PY_MAP'
+import json, re, sys
+
+map_path, vm_dir, target, config = sys.argv[1:5]
+kind_of = [(re.compile(r"^\.(s?rodata|text)\b"), "text"), (re.compile(r"^\.s?data\b"), "data"),
+           (re.compile(r"^(\.s?bss\b|COMMON)"), "bss")]
+vm = {"text": 0, "data": 0, "bss": 0}
+toolchain, symbols = {}, {}
+pending = None
+in_map = False
+for line in open(map_path):
+    line = line.rstrip("\n")
+    if line.startswith("Linker script and memory map"):
+        in_map = True
+        continue
+    if not in_map:
+        continue
+    m = re.match(r"^ (\S+)$", line)  # a long section name, its address on the next line
+    if m:
+        pending = m.group(1)
+        continue
+    m = re.match(r"^ (\S+)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$", line)
+    section = (m.group(1) if m and m.group(1) else pending) if m else None
+    pending = None
+    if not m or not section:
+        continue
+    size, origin = int(m.group(2), 16), m.group(3)
+    kind = next((k for rx, k in kind_of if rx.match(section)), None)
+    if kind is None or size == 0:
+        continue
+    if origin.startswith(vm_dir):
+        vm[kind] += size
+        obj = origin[len(vm_dir):]
+        key = f"{obj}:{section}"
+        symbols[key] = symbols.get(key, 0) + size
+    elif ".a(" in origin and kind == "text":
+        member = origin[origin.rindex("(") + 1:-1]
+        toolchain[member] = toolchain.get(member, 0) + size
+cell = {**vm, "toolchain_text": sum(toolchain.values()), "toolchain": toolchain,
+        "sections": dict(sorted(symbols.items(), key=lambda kv: -kv[1]))}
+print(f"linked\t{target}\t{config}\t{json.dumps(cell)}")
+PY_MAP
 }
 
 for target in "${TARGETS[@]}"; do
@@ -85,6 +164,12 @@ for target in "${TARGETS[@]}"; do
             END { printf "layer\t%s\t%s\t%d\t%d\t%d\t%d\n", t, l, text, data, bss, n }' >>"$ROWS"
     done
 
+    # The vm layer linked with --gc-sections behind its public API.
+    for config in "${VM_CONFIGS[@]}"; do
+        IFS='|' read -r cname cflags <<<"$config"
+        link_vm "$name" "$prefix" "$flags" "$cname" "$cflags" || failed=1
+    done
+
     # sizeof(): a char array as large as the struct, read back with nm -S.
     for entry in "${SIZEOF_TYPES[@]}"; do
         read -r header type <<<"$entry"
@@ -106,13 +191,16 @@ import json, sys
 rows_path, json_path, common = sys.argv[1], sys.argv[2], " ".join(sys.argv[3].split())
 targets = [t.split("|") for t in sys.argv[4:]]
 names = [t[0] for t in targets]
-layers, sizes = {}, {}
+layers, sizes, linked = {}, {}, {}
 for line in open(rows_path):
     f = line.rstrip("\n").split("\t")
     if f[0] == "layer":
         _, tgt, layer, text, data, bss, files = f
         cell = "FAIL" if text == "FAIL" else {"text": int(text), "data": int(data), "bss": int(bss)}
         layers.setdefault(layer, {"files": int(files), "targets": {}})["targets"][tgt] = cell
+    elif f[0] == "linked":
+        _, tgt, config, cell = f
+        linked.setdefault(config, {})[tgt] = json.loads(cell)
     else:
         _, tgt, typ, size = f
         sizes.setdefault(typ, {})[tgt] = int(size, 16)  # nm -S prints hex
@@ -137,6 +225,14 @@ if layers:
 else:
     print("(no layer has sources yet)")
 print()
+print("vm layer linked, --gc-sections, public API (bytes, text+rodata / data / bss of the VM's")
+print("own sections; toolchain: libgcc/libc code the VM pulls in, shared with the firmware)")
+print(f"{'config':<16}" + "".join(f"{n:>{width}}" for n in names))
+for config, per in linked.items():
+    print(f"{config:<16}" + "".join(f"{cell(per.get(n)):>{width}}" for n in names))
+    print(f"{'  toolchain':<16}" + "".join(
+        f"{per[n]['toolchain_text'] if n in per else '-':>{width}}" for n in names))
+print()
 print("RAM per instance (sizeof, bytes)")
 for typ, per in sizes.items():
     print(f"{typ:<16}" + "".join(f"{str(per.get(n, '-')):>{width}}" for n in names))
@@ -147,6 +243,13 @@ doc = {
     "flags": common,
     "targets": {n: {"compiler": p + "gcc", "flags": fl} for n, p, fl in targets},
     "layers": layers,
+    "vm_linked": {
+        "note": "src/vm linked with --gc-sections behind main() calling every function of "
+                "femto/vm.h (scripts/footprint_vm_api.c); text includes rodata; small: "
+                "FC_VM_SMALL=1 (interp_small.c, the microcontroller default), speed: "
+                "FC_VM_SMALL=0 (interp.c); toolchain: libgcc/libc text pulled in, not counted",
+        "configs": linked,
+    },
     "sizeof": sizes,
 }
 with open(json_path, "w") as out:
