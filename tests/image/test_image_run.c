@@ -53,7 +53,7 @@ static void run_specs(const char *source, const char *path)
 {
     static _Alignas(8) uint8_t image[IMAGE_CAP];
     static _Alignas(8) uint8_t ram[4096];
-    static _Alignas(8) uint8_t stack[8192];
+    static _Alignas(8) uint8_t stack[16384];
     size_t len = read_image(path, image, sizeof image);
     fc_image_t img;
     fc_error_t err;
@@ -65,6 +65,9 @@ static void run_specs(const char *source, const char *path)
     static fc_helper_fn fns[2] = {NULL, fake_log};
     static const fc_helper_table_t helpers = {fns, 2};
     cfg.helpers = &helpers;
+    if (img.frame_size) { /* the image's wish, as femto verify and the engine honour it */
+        cfg.frame_size = img.frame_size;
+    }
     fc_program_t prog;
     uint32_t entries[64];
     if (fc_image_verify(&img, &cfg, &prog, entries, 64, &err) != FC_OK) {

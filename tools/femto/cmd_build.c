@@ -172,6 +172,12 @@ static int run_compiler(const build_opts_t *o, const char *object)
     argv[n++] = mcpu;
     argv[n++] = "-Wall";
     argv[n++] = sdk_inc;
+    char stack_size[48];
+    if (o->frame_size) { /* clang refuses frames over 512 bytes unless told */
+        snprintf(stack_size, sizeof stack_size, "-bpf-stack-size=%u", (unsigned)o->frame_size);
+        argv[n++] = "-mllvm";
+        argv[n++] = stack_size;
+    }
     for (int i = 0; i < o->n_extra; i++)
         argv[n++] = o->extra[i];
     argv[n++] = "-c";
