@@ -57,7 +57,7 @@ kill_at() {
     kill "$client" 2>/dev/null || true
     wait "$client" 2>/dev/null || true
     start_femtod D "$PORT" "$state" "$WORK/femtod.conf" || {
-        fail "$what: daemon did not restart"
+        fail "$what: daemon did not restart after the kill"
         return
     }
     local status out seq
@@ -74,6 +74,7 @@ kill_at() {
         news=$((news + 1))
     else
         fail "$what: neither old nor new version: status=$status call=$out"
+        sed 's/^/    log: /' "$state.log"
     fi
     [ "$envs" -eq 1 ] && [ "$tmps" -eq 0 ] || fail "$what: $envs envelope records, $tmps temporaries left"
     stop_femtod "$D"
