@@ -13,80 +13,88 @@
 
 enum { CLS_LD, CLS_LDX, CLS_ST, CLS_STX, CLS_ALU, CLS_JMP, CLS_JMP32, CLS_ALU64 };
 
-/* One ALU operation; code is the opcode's upper nibble. For ALU32 the
- * operands arrive truncated and the result is zero-extended by the
- * caller. */
-static uint64_t alu(unsigned code, uint64_t a, uint64_t b, int32_t off, int wide)
+/* size bytes at p as a little-endian number (big-endian when swap),
+ * sign-extended when sign. Byte by byte: any alignment, any core. The one
+ * routine serves loads, ldxs, movsx (on the register's bytes: the host is
+ * little-endian) and le/be/bswap, which saves flash over separate paths. */
+static uint64_t get(const uint8_t *p, unsigned size, int sign, int swap)
 {
-    unsigned mask = wide ? 63u : 31u;
+    uint64_t v = sign && (p[size - 1] & 0x80u) ? UINT64_MAX : 0;
+    for (unsigned i = 0; i < size; i++)
+        v = v << 8 | p[swap ? i : size - 1 - i];
+    return v;
+}
+
+static void put(uint8_t *p, unsigned size, uint64_t v)
+{
+    for (unsigned i = 0; i < size; i++, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+/* Division per RFC 9669 on magnitudes, so one unsigned 64-bit division
+ * serves all eight forms: by zero gives 0, modulo by zero leaves a; the
+ * quotient is negative when the signs differ, the remainder takes the sign
+ * of a (C's truncation); INT_MIN / -1 wraps to INT_MIN, INT_MIN % -1 is 0.
+ * 32-bit signed operands arrive sign-extended. */
+static uint64_t divide(uint64_t a, uint64_t b, int sign, int mod)
+{
+    if (b == 0)
+        return mod ? a : 0;
+    uint64_t sa = sign ? (uint64_t)0 - (a >> 63) : 0; /* all ones when negative */
+    uint64_t sb = sign ? (uint64_t)0 - (b >> 63) : 0;
+    uint64_t ua = (a ^ sa) - sa, ub = (b ^ sb) - sb;
+    uint64_t r = mod ? ua % ub : ua / ub, rs = mod ? sa : sa ^ sb;
+    return (r ^ rs) - rs;
+}
+
+/* One ALU operation; code is the opcode's upper nibble (also the atomic
+ * operation's: add 0x0, or 0x4, and 0x5, xor 0xa). ALU32 operands arrive
+ * zero-extended, or sign-extended for arsh32 and sdiv32/smod32, and the
+ * caller truncates the result. */
+static uint64_t alu(unsigned code, uint64_t a, uint64_t b, int32_t off, unsigned mask)
+{
+    unsigned n = (unsigned)b & mask;
     switch (code) {
     case 0x0: return a + b;
     case 0x1: return a - b;
     case 0x2: return a * b;
-    case 0x3: /* div, sdiv */
-        if (off)
-            return wide ? sdiv64(a, b) : sdiv32((uint32_t)a, (uint32_t)b);
-        return b ? a / b : 0;
+    case 0x3: /* div, sdiv (off 1) */
+    case 0x9: return divide(a, b, off, code == 0x9); /* mod, smod */
     case 0x4: return a | b;
     case 0x5: return a & b;
-    case 0x6: return a << (b & mask);
-    case 0x7: return a >> (b & mask);
+    case 0x6: return a << n;
     case 0x8: return (uint64_t)0 - a;
-    case 0x9: /* mod, smod */
-        if (off)
-            return wide ? smod64(a, b) : smod32((uint32_t)a, (uint32_t)b);
-        return b ? a % b : a;
     case 0xa: return a ^ b;
-    case 0xb: return off ? sext(b, (unsigned)off) : b; /* mov, movsx */
-    case 0xc: return wide ? sar64(a, (unsigned)(b & 63)) : sar32((uint32_t)a, (unsigned)(b & 31));
-    default: return a;
+    case 0xb: return off ? get((const uint8_t *)&b, (unsigned)off / 8, 1, 0) : b; /* movsx */
+    default: { /* 0x7 rsh, 0xc arsh: arsh is rsh on the complement of a negative a */
+        uint64_t s = code == 0xc ? (uint64_t)0 - (a >> 63) : 0;
+        return ((a ^ s) >> n) ^ s;
+    }
     }
 }
 
-/* le / be / bswap: width in imm; le on a little-endian host truncates. */
-static uint64_t byteswap(uint64_t a, int32_t width, int swap)
+/* A conditional jump's test; code is the opcode's upper nibble, a and b
+ * are zero-extended for jmp32 and sign is bit 63 or bit 31. Signed tests
+ * become unsigned ones by flipping the sign bit, lt/le become gt/ge with
+ * the operands swapped, and ge is "not lt": one 64-bit comparison. */
+static int taken(unsigned code, uint64_t a, uint64_t b, uint64_t sign)
 {
-    if (!swap)
-        return width == 16 ? (uint16_t)a : width == 32 ? (uint32_t)a : a;
-    return width == 16 ? swap16(a) : width == 32 ? swap32(a) : swap64(a);
-}
-
-/* A conditional jump's test; code is the opcode's upper nibble. */
-static int taken(unsigned code, uint64_t a, uint64_t b, int wide)
-{
-    int64_t sa = wide ? (int64_t)a : (int64_t)(int32_t)(uint32_t)a;
-    int64_t sb = wide ? (int64_t)b : (int64_t)(int32_t)(uint32_t)b;
-    if (!wide) {
-        a = (uint32_t)a;
-        b = (uint32_t)b;
+    if (code == 0x1)
+        return a == b;
+    if (code == 0x5)
+        return a != b;
+    if (code == 0x4)
+        return (a & b) != 0;
+    if ((code & 0xe) == 0x6 || code >= 0xc) { /* jsgt, jsge, jslt, jsle */
+        a ^= sign;
+        b ^= sign;
     }
-    switch (code) {
-    case 0x1: return a == b;
-    case 0x2: return a > b;
-    case 0x3: return a >= b;
-    case 0x4: return (a & b) != 0;
-    case 0x5: return a != b;
-    case 0x6: return sa > sb;
-    case 0x7: return sa >= sb;
-    case 0xa: return a < b;
-    case 0xb: return a <= b;
-    case 0xc: return sa < sb;
-    default: return sa <= sb; /* 0xd */
+    if ((code >= 0xa) != (code & 1)) { /* jlt, jslt, jge, jsge: swap */
+        uint64_t t = a;
+        a = b;
+        b = t;
     }
-}
-
-static uint64_t load(const uint8_t *p, unsigned size)
-{
-    uint64_t v = 0;
-    for (unsigned i = size; i-- > 0;) /* byte by byte: any alignment, any core */
-        v = v << 8 | p[i];
-    return v;
-}
-
-static void store(uint8_t *p, unsigned size, uint64_t v)
-{
-    for (unsigned i = 0; i < size; i++, v >>= 8)
-        p[i] = (uint8_t)v;
+    return (a > b) ^ (int)(code & 1); /* jgt, jlt: a > b; jge, jle: !(b > a) */
 }
 
 static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0,
@@ -130,13 +138,18 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         case CLS_ALU:
         case CLS_ALU64: {
             int wide = cls == CLS_ALU64;
+            uint64_t a = *dst, v;
             if (code == 0xd) { /* end: the width is in imm, the source bit selects be */
-                *dst = byteswap(*dst, in.imm, wide || (op & 8));
-                break;
+                v = get((const uint8_t *)&a, (unsigned)in.imm / 8, 0, wide || (op & 8));
+            } else {
+                if (!wide) { /* arsh32, sdiv32, smod32 see signed operands */
+                    int sign = code == 0xc || in.offset == 1;
+                    a = sign ? (uint64_t)(int64_t)(int32_t)a : (uint32_t)a;
+                    src = sign ? (uint64_t)(int64_t)(int32_t)src : (uint32_t)src;
+                }
+                v = alu(code, a, src, in.offset, wide ? 63u : 31u);
             }
-            uint64_t v = alu(code, wide ? *dst : (uint32_t)*dst, wide ? src : (uint32_t)src,
-                             in.offset, wide);
-            *dst = wide ? v : (uint32_t)v;
+            *dst = wide || code == 0xd ? v : (uint32_t)v; /* end sets all 64 bits */
             break;
         }
         case CLS_LD: /* lddw: the verifier allows nothing else in this class */
@@ -158,18 +171,20 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                 goto fault;
             uint8_t *p = (uint8_t *)(uintptr_t)addr;
             if (cls == CLS_LDX) {
-                uint64_t v = load(p, size);
-                *dst = mode == 0x80 ? sext(v, size * 8) : v;
-            } else if (mode == 0xc0) {
-                atomic_rmw(p, size == 8, in.imm, &reg[s], &reg[0]);
-                if (size == 4 && (in.imm & 1)) { /* fetched 32-bit values are zero-extended */
-                    if (in.imm == 0xf1)
-                        reg[0] = (uint32_t)reg[0];
-                    else
-                        reg[s] = (uint32_t)reg[s];
-                }
+                *dst = get(p, size, mode == 0x80, 0);
+            } else if (mode == 0xc0) { /* atomics: see atomic_rmw() in vm_run.h */
+                uint64_t old = get(p, size, 0, 0), val = reg[s], res;
+                if (in.imm == 0xe1) /* xchg */
+                    res = val;
+                else if (in.imm == 0xf1) /* cmpxchg */
+                    res = (size == 8 ? reg[0] : (uint32_t)reg[0]) == old ? val : old;
+                else
+                    res = alu((unsigned)in.imm >> 4, old, val, 0, 63);
+                put(p, size, res);
+                if (in.imm & 1) /* fetch: old value to src, or to r0 for cmpxchg */
+                    reg[in.imm == 0xf1 ? 0 : s] = old;
             } else {
-                store(p, size, cls == CLS_ST ? imm : reg[s]);
+                put(p, size, cls == CLS_ST ? imm : reg[s]);
             }
             break;
         }
@@ -212,7 +227,8 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                     goto fault;
             } else if (code == 0x0) { /* ja, ja32 (gotol) */
                 next = pc + 1 + (wide ? in.offset : in.imm);
-            } else if (taken(code, *dst, src, wide)) {
+            } else if (taken(code, wide ? *dst : (uint32_t)*dst, wide ? src : (uint32_t)src,
+                             wide ? (uint64_t)1 << 63 : (uint64_t)1 << 31)) {
                 next = pc + 1 + in.offset;
             }
             if (next != pc + 1) { /* a transfer: move the limit, check the budget */
