@@ -50,8 +50,8 @@ static int set_up(void)
     memset(&tenant, 0, sizeof tenant);
     tenant.id = TENANT_ID;
     tenant.hooks = 1u << HOOK_ID;
-    tenant.quota = (fc_tenant_quota_t){.max_containers = 1, .max_ram = 256, .max_budget = 1000,
-                                       .max_kv_entries = 0};
+    tenant.quota = (fc_tenant_quota_t){
+        .max_containers = 1, .max_ram = 256, .max_budget = 1000, .max_kv_entries = 0};
     if (!step("tenant add", fc_tenant_add(&engine, &tenant, &err), &err)) {
         return 0;
     }
@@ -69,8 +69,8 @@ static int set_up(void)
     size_t len = 0;
     fc_container_t *c = NULL;
     return step("image write", fc_image_write(&parts, image, sizeof image, &len, &err), &err) &&
-           step("install",
-                fc_container_install(&engine, TENANT_ID, -1, image, len, NULL, &c, &err), &err) &&
+           step("install", fc_container_install(&engine, TENANT_ID, -1, image, len, NULL, &c, &err),
+                &err) &&
            step("start", fc_container_start(&engine, c), NULL) &&
            step("attach", fc_container_attach(&engine, c, HOOK_ID, 0, NULL), NULL);
 }

@@ -38,8 +38,8 @@ static const struct {
     const char *name;
     native_fn fn;
 } natives[] = {
-    {"fletcher32", native_fletcher32}, {"crc32", native_crc32},     {"bubblesort", native_bubblesort},
-    {"murmur3", native_murmur3},       {"matmul", native_matmul},   {"anomaly", native_anomaly},
+    {"fletcher32", native_fletcher32}, {"crc32", native_crc32},   {"bubblesort", native_bubblesort},
+    {"murmur3", native_murmur3},       {"matmul", native_matmul}, {"anomaly", native_anomaly},
     {"localcall", native_localcall},
 };
 
@@ -130,7 +130,8 @@ static void bench_vm(const fw_fixture_t *fx, int translated)
         return;
     }
     if (translated) {
-        fc_status_t st = fc_program_translate(&prog, xlate_buf, sizeof xlate_buf / sizeof xlate_buf[0]);
+        fc_status_t st =
+            fc_program_translate(&prog, xlate_buf, sizeof xlate_buf / sizeof xlate_buf[0]);
         if (st == FC_ERR_BAD_CONFIG) {
             return; /* this build's interpreter has no pre-decoded form */
         }
@@ -204,8 +205,8 @@ int main(void)
 {
     static const char *const cpus[] = {"v2", "v3", "v4"};
     bm_printf("femto-containers MCU benchmark on %s, N=%u\n", bm_board_name, BENCH_REPS);
-    for (unsigned p = 0; (BENCH_SECTIONS & BENCH_FIXTURES) && p < sizeof natives / sizeof natives[0];
-         p++) {
+    for (unsigned p = 0;
+         (BENCH_SECTIONS & BENCH_FIXTURES) && p < sizeof natives / sizeof natives[0]; p++) {
 #ifdef BENCH_ONLY
         if (strcmp(natives[p].name, BENCH_ONLY) != 0) {
             continue; /* -DBENCH_ONLY='"fletcher32"': profile one program */

@@ -98,7 +98,8 @@ static void tb_translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         uint64_t va = qemu_plugin_insn_vaddr(insn);
         qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &executed, 1);
         if (va == start_addr) {
-            qemu_plugin_register_vcpu_insn_exec_cb(insn, marker_start, QEMU_PLUGIN_CB_NO_REGS, NULL);
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, marker_start, QEMU_PLUGIN_CB_NO_REGS,
+                                                   NULL);
         }
         if (va == stop_addr) {
             qemu_plugin_register_vcpu_insn_exec_cb(insn, marker_stop, QEMU_PLUGIN_CB_NO_REGS, NULL);
@@ -174,7 +175,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         } else if (strncmp(arg, "profile=", 8) == 0 && arg[8] != '\0') {
             profile_path = strdup(arg + 8);
         } else {
-            fprintf(stderr, "insn_count: bad argument '%s' (want start=ADDR,stop=ADDR[,profile=FILE])\n",
+            fprintf(stderr,
+                    "insn_count: bad argument '%s' (want start=ADDR,stop=ADDR[,profile=FILE])\n",
                     arg);
             return -1;
         }

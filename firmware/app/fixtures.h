@@ -13,7 +13,7 @@ typedef struct fw_fixture {
     uint32_t n_slots;
     const uint8_t *mem; /* NULL when the file has no `-- mem` */
     uint32_t mem_len;
-    uint64_t result;    /* expected r0 */
+    uint64_t result;     /* expected r0 */
     uint8_t must_reject; /* the verifier must refuse it */
 } fw_fixture_t;
 

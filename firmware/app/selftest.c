@@ -151,9 +151,12 @@ static void run_fixture_set(const char *set, const fw_fixture_t *fx, unsigned co
 }
 
 /* ---- hand-written programs ------------------------------------------------- */
-#define INSN(op, dst, src, off, imm) {(op), (uint8_t)((dst) | ((src) << 4)), (off), (imm)}
-#define LDDW(dst, v)                                                                   \
-    INSN(0x18, dst, 0, 0, (int32_t)(uint32_t)(v)),                                     \
+#define INSN(op, dst, src, off, imm)                                                               \
+    {                                                                                              \
+        (op), (uint8_t)((dst) | ((src) << 4)), (off), (imm)                                        \
+    }
+#define LDDW(dst, v)                                                                               \
+    INSN(0x18, dst, 0, 0, (int32_t)(uint32_t)(v)),                                                 \
         INSN(0x00, 0, 0, 0, (int32_t)(uint32_t)((uint64_t)(v) >> 32))
 #define MOV64_IMM(dst, imm) INSN(0xb7, dst, 0, 0, imm)
 #define ADD64_REG(dst, src) INSN(0x0f, dst, src, 0, 0)
@@ -187,10 +190,9 @@ static fc_status_t run_prog(const fc_insn_t *text, uint32_t n, const void *regio
 
 /* Unaligned loads and stores of every width inside the granted region. */
 static const fc_insn_t prog_unaligned[] = {
-    LDXH(2, 1, 1),  LDXW(3, 1, 3),   LDXDW(4, 1, 5),  MOV64_IMM(0, 0),
-    ADD64_REG(0, 2), ADD64_REG(0, 3), ADD64_REG(0, 4), STXH(1, 0, 17),
-    STXW(1, 0, 19), STXDW(1, 0, 25), LDXDW(5, 1, 25), ADD64_REG(0, 5),
-    EXIT(),
+    LDXH(2, 1, 1),   LDXW(3, 1, 3),   LDXDW(4, 1, 5), MOV64_IMM(0, 0), ADD64_REG(0, 2),
+    ADD64_REG(0, 3), ADD64_REG(0, 4), STXH(1, 0, 17), STXW(1, 0, 19),  STXDW(1, 0, 25),
+    LDXDW(5, 1, 25), ADD64_REG(0, 5), EXIT(),
 };
 
 static uint64_t read_le(const uint8_t *p, unsigned n)
@@ -210,18 +212,24 @@ static void test_unaligned_container_access(unsigned misalign)
     }
     uint64_t sum = read_le(buf + 1, 2) + read_le(buf + 3, 4) + read_le(buf + 5, 8);
     uint64_t r0 = 0;
-    fc_status_t st = run_prog(prog_unaligned, sizeof prog_unaligned / sizeof prog_unaligned[0],
-                              buf, 40, FC_PERM_RW, (uintptr_t)buf, &r0);
+    fc_status_t st = run_prog(prog_unaligned, sizeof prog_unaligned / sizeof prog_unaligned[0], buf,
+                              40, FC_PERM_RW, (uintptr_t)buf, &r0);
     int ok = st == FC_OK && r0 == sum + sum && read_le(buf + 17, 2) == (sum & 0xffffu) &&
              read_le(buf + 19, 4) == (sum & 0xffffffffu) && read_le(buf + 25, 8) == sum;
-    check(ok, "unaligned ldx/stx of 2, 4, 8 bytes", misalign ? "input misaligned" : "input aligned");
+    check(ok, "unaligned ldx/stx of 2, 4, 8 bytes",
+          misalign ? "input misaligned" : "input aligned");
 }
 
 /* Stack accesses the verifier proves in-frame skip the run-time check, so
  * the interpreter's own access must still be safe at an odd offset. */
 static const fc_insn_t prog_unaligned_stack[] = {
-    LDDW(1, 0x0123456789abcdefull), STXDW(10, 1, -21), STXW(10, 1, -7), LDXDW(0, 10, -21),
-    LDXW(2, 10, -7), ADD64_REG(0, 2), EXIT(),
+    LDDW(1, 0x0123456789abcdefull),
+    STXDW(10, 1, -21),
+    STXW(10, 1, -7),
+    LDXDW(0, 10, -21),
+    LDXW(2, 10, -7),
+    ADD64_REG(0, 2),
+    EXIT(),
 };
 
 static void test_unaligned_stack_access(void)
@@ -251,8 +259,8 @@ static void test_unaligned_atomics(void)
     fc_status_t st = run_prog(prog_atomic_unaligned,
                               sizeof prog_atomic_unaligned / sizeof prog_atomic_unaligned[0], buf,
                               24, FC_PERM_RW, (uintptr_t)buf, &r0);
-    int ok = (st == FC_OK && r0 == 5 && read_le(buf + 9, 8) == 5) ||
-             st == FC_FAULT_MEM || st == FC_FAULT_BAD_INSN;
+    int ok = (st == FC_OK && r0 == 5 && read_le(buf + 9, 8) == 5) || st == FC_FAULT_MEM ||
+             st == FC_FAULT_BAD_INSN;
     bm_printf("     unaligned atomics: %s (r0=%llu)\n", fc_status_name(st), (unsigned long long)r0);
     check(ok, "unaligned atomic add 32/64", "atomics");
 }
@@ -273,7 +281,7 @@ static const fc_insn_t prog_load_r1_minus1[] = {LDXB(0, 1, -1), EXIT()};
 static const fc_insn_t prog_store_r1[] = {MOV64_IMM(0, 0), STXDW(1, 0, 0), EXIT()};
 static const fc_insn_t prog_high_half[] = {
     MOV64_IMM(2, 1), INSN(0x67, 2, 0, 0, 32), /* r2 <<= 32 */
-    ADD64_REG(1, 2), LDXB(0, 1, 0), EXIT(),
+    ADD64_REG(1, 2), LDXB(0, 1, 0),           EXIT(),
 };
 static const fc_insn_t prog_forever[] = {MOV64_IMM(0, 0), ADD64_IMM(0, 1), JA(-2), EXIT()};
 
@@ -282,8 +290,7 @@ static void expect_fault(const char *name, const fc_insn_t *text, uint32_t n, co
 {
     uint64_t r0 = 0;
     fc_status_t st = run_prog(text, n, region, len, perm, arg, &r0);
-    bm_printf("     %-34s -> %s (%d) at insn %lu\n", name, fc_status_name(st), st,
-              vm.fault.where);
+    bm_printf("     %-34s -> %s (%d) at insn %lu\n", name, fc_status_name(st), st, vm.fault.where);
     check(st == want, "hostile program faults cleanly", name);
     check_still_alive(name);
 }

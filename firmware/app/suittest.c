@@ -199,8 +199,8 @@ static int set_up(void)
     t.id = TENANT_ID;
     fc_helper_mask_all(&t.helpers);
     t.hooks = 0xffffffffu;
-    t.quota = (fc_tenant_quota_t){.max_containers = 2, .max_ram = 1024, .max_budget = 100000,
-                                  .max_kv_entries = 8};
+    t.quota = (fc_tenant_quota_t){
+        .max_containers = 2, .max_ram = 1024, .max_budget = 100000, .max_kv_entries = 8};
     int st = fc_engine_init(&engine, &port, vm_stack, sizeof vm_stack);
     if (st == FC_OK) {
         st = fc_engine_declare_standard_hooks(&engine);

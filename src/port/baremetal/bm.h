@@ -15,17 +15,17 @@
 /* Exit statuses of a firmware run (the QEMU process exit status). */
 enum bm_exit_status {
     BM_EXIT_PASS = 0,
-    BM_EXIT_FAIL = 1,          /* a self-test check failed */
-    BM_EXIT_CPU_FAULT = 3,     /* HardFault / trap: the firmware itself crashed */
-    BM_EXIT_TIMEOUT = 4,       /* a wait the firmware bounds itself ran out */
+    BM_EXIT_FAIL = 1,      /* a self-test check failed */
+    BM_EXIT_CPU_FAULT = 3, /* HardFault / trap: the firmware itself crashed */
+    BM_EXIT_TIMEOUT = 4,   /* a wait the firmware bounds itself ran out */
 };
 
 /* ---- provided by the board ---- */
-void bm_board_init(void);          /* console, timer */
-void bm_putc(char c);              /* blocking console output */
-int bm_getc(void);                 /* blocking console input: the next byte (0..255) */
-uint64_t bm_ticks(void);           /* timer ticks since init (interrupt driven) */
-void bm_wait_for_interrupt(void);  /* sleep until the next interrupt */
+void bm_board_init(void);         /* console, timer */
+void bm_putc(char c);             /* blocking console output */
+int bm_getc(void);                /* blocking console input: the next byte (0..255) */
+uint64_t bm_ticks(void);          /* timer ticks since init (interrupt driven) */
+void bm_wait_for_interrupt(void); /* sleep until the next interrupt */
 _Noreturn void bm_exit(int status);
 extern const char bm_board_name[];
 /* Make unaligned data accesses trap (on) or not (off), where the core

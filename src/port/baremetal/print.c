@@ -66,7 +66,9 @@ static uint64_t next_arg(va_list *ap, int longs, int is_signed, int *negative)
 {
     *negative = 0;
     if (is_signed) {
-        int64_t s = longs >= 2 ? va_arg(*ap, long long) : longs == 1 ? va_arg(*ap, long) : va_arg(*ap, int);
+        int64_t s = longs >= 2   ? va_arg(*ap, long long)
+                    : longs == 1 ? va_arg(*ap, long)
+                                 : va_arg(*ap, int);
         if (s < 0) {
             *negative = 1;
             return (uint64_t)0 - (uint64_t)s;

@@ -37,11 +37,11 @@ typedef void (*bm_vector_t)(void);
 __attribute__((section(".vectors"), used)) static const bm_vector_t vector_table[16 + 32] = {
     [0] = (bm_vector_t)(uintptr_t)__stack_top,
     [1] = (bm_vector_t)bm_reset,
-    [2] = bm_fault_entry,  /* NMI */
-    [3] = bm_fault_entry,  /* HardFault */
-    [4] = bm_fault_entry,  /* MemManage (v7-M) */
-    [5] = bm_fault_entry,  /* BusFault (v7-M) */
-    [6] = bm_fault_entry,  /* UsageFault (v7-M) */
+    [2] = bm_fault_entry,     /* NMI */
+    [3] = bm_fault_entry,     /* HardFault */
+    [4] = bm_fault_entry,     /* MemManage (v7-M) */
+    [5] = bm_fault_entry,     /* BusFault (v7-M) */
+    [6] = bm_fault_entry,     /* UsageFault (v7-M) */
     [11] = bm_unexpected_irq, /* SVCall */
     [12] = bm_unexpected_irq, /* DebugMonitor */
     [14] = bm_unexpected_irq, /* PendSV */

@@ -12,20 +12,28 @@ void bm_board_timer_interrupt(void);
 #define MCAUSE_INTERRUPT 0x80000000u
 #define IRQ_MACHINE_TIMER 7u
 
-#define READ_CSR(name)                                                                    \
-    ({                                                                                    \
-        uint32_t v_;                                                                      \
-        __asm volatile("csrr %0, " #name : "=r"(v_));                                     \
-        v_;                                                                               \
+#define READ_CSR(name)                                                                             \
+    ({                                                                                             \
+        uint32_t v_;                                                                               \
+        __asm volatile("csrr %0, " #name : "=r"(v_));                                              \
+        v_;                                                                                        \
     })
 
 static const char *cause_text(uint32_t cause)
 {
     static const char *const text[] = {
-        "instruction address misaligned", "instruction access fault", "illegal instruction",
-        "breakpoint", "load address misaligned", "load access fault",
-        "store/AMO address misaligned", "store/AMO access fault", "ecall from U-mode",
-        "ecall from S-mode", "reserved", "ecall from M-mode",
+        "instruction address misaligned",
+        "instruction access fault",
+        "illegal instruction",
+        "breakpoint",
+        "load address misaligned",
+        "load access fault",
+        "store/AMO address misaligned",
+        "store/AMO access fault",
+        "ecall from U-mode",
+        "ecall from S-mode",
+        "reserved",
+        "ecall from M-mode",
     };
     return cause < sizeof text / sizeof text[0] ? text[cause] : "?";
 }
