@@ -195,6 +195,8 @@ static void run_all_modes(fc_program_t *prog, uint32_t n)
     free(w.data);
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
 {
     uint32_t n = (uint32_t)(size / sizeof(fc_insn_t));

@@ -17,7 +17,7 @@ for f in "$src/fuzz/fuzz_vm.c" "$src"/include/femto/*.h "$@" "$src"/src/vm/*.h; 
 done
 if [ "$rebuild" = 1 ]; then
     "$clang" -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-        -Wall -Wextra -Werror -I"$src/include" "$src/fuzz/fuzz_vm.c" "$@" -o "$bin.tmp"
+        -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -I"$src/include" "$src/fuzz/fuzz_vm.c" "$@" -o "$bin.tmp"
     mv "$bin.tmp" "$bin"
 fi
 # Files, not the directory: libFuzzer then only executes them.
