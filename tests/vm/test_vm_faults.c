@@ -207,6 +207,12 @@ static void test_call_depth_fault(void **state)
         assert_int_equal(out.fault.addr, 0);
         assert_int_equal(out.fault.size, 0);
         assert_int_equal(out.executed, 2);
+        /* the same vm, once the program is sound again, runs */
+        t->prog.call_depth = 2;
+        uint64_t r0 = 0;
+        assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_OK);
+        assert_int_equal(r0, 3);
+        t->prog.call_depth = 1;
         t->prog.xlate = NULL;
     }
 }
@@ -253,6 +259,13 @@ static void test_bad_insn_only_after_tamper(void **state)
         vmt_run_mode(t, (enum vmt_mode)mode, &out);
         assert_int_equal(out.status, FC_FAULT_BAD_INSN);
         assert_int_equal(out.fault.where, 1);
+        if (mode == VMT_IN_PLACE) { /* restored text: the same vm runs */
+            prog[1].opcode = 0xb7;
+            uint64_t r0 = 0;
+            assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_OK);
+            assert_int_equal(r0, 2);
+            prog[1].opcode = 0xff;
+        }
         t->prog.xlate = NULL;
     }
 }

@@ -234,6 +234,79 @@ static void test_pair_across_regions(void **state)
     assert_int_equal(out.fault.addr, (uint64_t)(uintptr_t)(t->mem + 124));
 }
 
+
+/* A load followed by the shift pair that sign-extends it (clang before
+ * -mcpu=v4): fused into one handler in the pre-decoded form. */
+static void test_fused_sign_extending_loads(void **state)
+{
+    vmt_t *t = *state;
+    vmt_out_t out;
+    /* mem[0..3] = 80 81 82 83 (negative), mem[64..67] = 00 01 02 03 */
+    const fc_insn_t w[] = {LDXW(0, 1, 0), LSH64_IMM(0, 32), ARSH64_IMM(0, 32), EXIT()};
+    vmt_expect_r0(t, w, NSLOTS(w), 0xffffffff83828180);
+    const fc_insn_t wp[] = {LDXW(0, 1, 64), LSH64_IMM(0, 32), ARSH64_IMM(0, 32), EXIT()};
+    vmt_expect_r0(t, wp, NSLOTS(wp), 0x03020100);
+    const fc_insn_t h[] = {LDXH(0, 1, 0), LSH64_IMM(0, 48), ARSH64_IMM(0, 48), EXIT()};
+    vmt_expect_r0(t, h, NSLOTS(h), 0xffffffffffff8180);
+    const fc_insn_t b[] = {LDXB(0, 1, 1), LSH64_IMM(0, 56), ARSH64_IMM(0, 56), EXIT()};
+    vmt_expect_r0(t, b, NSLOTS(b), 0xffffffffffffff81);
+    const fc_insn_t bp[] = {LDXB(0, 1, 65), LSH64_IMM(0, 56), ARSH64_IMM(0, 56), EXIT()};
+    vmt_expect_r0(t, bp, NSLOTS(bp), 1);
+    /* the shift pair of another width is not a sign-extending load */
+    const fc_insn_t mix[] = {LDXH(0, 1, 0), LSH64_IMM(0, 32), ARSH64_IMM(0, 32), EXIT()};
+    vmt_expect_r0(t, mix, NSLOTS(mix), 0x8180);
+    /* the loaded register is the base */
+    const fc_insn_t self[] = {LDXW(1, 1, 0), LSH64_IMM(1, 32), ARSH64_IMM(1, 32), MOV64_REG(0, 1),
+                              EXIT()};
+    vmt_expect_r0(t, self, NSLOTS(self), 0xffffffff83828180);
+    /* through a copy of r10 (stack hint) */
+    const fc_insn_t stk[] = {STW(10, -4, -2), MOV64_REG(3, 10), LDXW(0, 3, -4), LSH64_IMM(0, 32),
+                             ARSH64_IMM(0, 32), EXIT()};
+    vmt_expect_r0(t, stk, NSLOTS(stk), (uint64_t)-2);
+    /* a jump onto the lsh skips the load */
+    const fc_insn_t jmp[] = {LDDW(0, 0x80000000), JEQ_IMM(2, 0, 1), LDXW(0, 1, 64),
+                             LSH64_IMM(0, 32), ARSH64_IMM(0, 32), EXIT()};
+    t->r2 = 0;
+    vmt_expect_r0(t, jmp, NSLOTS(jmp), 0xffffffff80000000);
+    t->r2 = 1;
+    vmt_expect_r0(t, jmp, NSLOTS(jmp), 0x03020100);
+    /* a faulting load is reported at its own index, and nothing after it ran */
+    const fc_insn_t bad[] = {MOV64_IMM(0, 5), LDXW(0, 1, VMT_MEM - 2), LSH64_IMM(0, 32),
+                             ARSH64_IMM(0, 32), EXIT()};
+    vmt_expect_fault(t, bad, NSLOTS(bad), FC_FAULT_MEM, 1, &out);
+    assert_int_equal(out.fault.addr, (uint64_t)(uintptr_t)(t->mem + VMT_MEM - 2));
+    assert_int_equal(out.fault.size, 4);
+    assert_int_equal(out.executed, 2);
+}
+
+/* Jumps farther than the pre-decoded form can encode: translation refuses,
+ * and the program still runs in place. */
+static void test_translate_far_jump(void **state)
+{
+    vmt_t *t = *state;
+    enum { N = 3000 };
+    static fc_insn_t far[N];
+    far[0] = JA(N - 3);
+    for (unsigned i = 1; i < N - 2; i++)
+        far[i] = MOV64_IMM(0, 9);
+    far[N - 2] = MOV64_IMM(0, 4);
+    far[N - 1] = EXIT();
+    assert_int_equal(vmt_verify(t, far, N), FC_OK);
+    static fc_xinsn_t xbuf[N];
+    assert_int_equal(fc_program_translate(&t->prog, xbuf, N), FC_ERR_TOO_LARGE);
+    assert_null(t->prog.xlate);
+    assert_int_equal(fc_program_translate(&t->prog, xbuf, N - 1), FC_ERR_BAD_CONFIG);
+    vmt_prepare(t, VMT_IN_PLACE);
+    uint64_t r0 = 0;
+    assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_OK);
+    assert_int_equal(r0, 4);
+    assert_int_equal(t->vm.executed, 3);
+    /* an unverified program is not translated */
+    fc_program_t blank;
+    memset(&blank, 0, sizeof blank);
+    assert_int_equal(fc_program_translate(&blank, xbuf, N), FC_ERR_BAD_CONFIG);
+}
+
 /* ---- instruction counts ----------------------------------------------------- */
 static void expect_count(vmt_t *t, const fc_insn_t *p, uint32_t n, uint64_t executed)
 {
@@ -368,7 +441,7 @@ int main(void)
         T(test_fused_extensions),  T(test_fused_with_mov),     T(test_fused_mov_add),
         T(test_jump_into_fused_group), T(test_pairs),          T(test_jump_into_pair),
         T(test_pair_second_faults), T(test_pair_across_regions), T(test_counts),
-        T(test_trace),
+        T(test_trace),             T(test_fused_sign_extending_loads), T(test_translate_far_jump),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
