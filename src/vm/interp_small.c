@@ -74,10 +74,10 @@ static uint64_t alu(unsigned code, uint64_t a, uint64_t b, int32_t off, unsigned
 }
 
 /* A conditional jump's test; code is the opcode's upper nibble, a and b
- * are zero-extended for jmp32 and sign is bit 63 or bit 31. Signed tests
+ * are sign-extended for jmp32. Signed tests
  * become unsigned ones by flipping the sign bit, lt/le become gt/ge with
  * the operands swapped, and ge is "not lt": one 64-bit comparison. */
-static int taken(unsigned code, uint64_t a, uint64_t b, uint64_t sign)
+static int taken(unsigned code, uint64_t a, uint64_t b)
 {
     if (code == 0x1)
         return a == b;
@@ -86,8 +86,8 @@ static int taken(unsigned code, uint64_t a, uint64_t b, uint64_t sign)
     if (code == 0x4)
         return (a & b) != 0;
     if ((code & 0xe) == 0x6 || code >= 0xc) { /* jsgt, jsge, jslt, jsle */
-        a ^= sign;
-        b ^= sign;
+        a ^= (uint64_t)1 << 63;
+        b ^= (uint64_t)1 << 63;
     }
     if ((code >= 0xa) != (code & 1)) { /* jlt, jslt, jge, jsge: swap */
         uint64_t t = a;
@@ -95,6 +95,29 @@ static int taken(unsigned code, uint64_t a, uint64_t b, uint64_t sign)
         b = t;
     }
     return (a > b) ^ (int)(code & 1); /* jgt, jlt: a > b; jge, jle: !(b > a) */
+}
+
+/* The run-time check of one access: the region walk is fc_vm_check_ptr's;
+ * only a refused access walks again (any permission) to tell "outside
+ * every region" from "without the permission". */
+static FC_NOINLINE int access_ok(fc_vm_t *vm, uint64_t addr, uint32_t size, uint32_t perm)
+{
+    if (fc_vm_check_ptr(vm, addr, size, perm))
+        return 1;
+    int inside = fc_vm_check_ptr(vm, addr, size, 0) != NULL;
+    vm->fault.code = inside ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
+    vm->fault.reason = inside ? (perm & FC_PERM_WRITE ? FC_WHY("write to a read-only region")
+                                                      : FC_WHY("read from a write-only region"))
+                              : FC_WHY("access outside every granted region");
+    vm->fault.addr = addr;
+    vm->fault.size = size;
+    return 0;
+}
+
+/* vm->executed: instructions up to and including the one at pc. */
+static FC_NOINLINE void count(fc_vm_t *vm, uint64_t budget, uintptr_t limit, const fc_insn_t *pc)
+{
+    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
 }
 
 static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0,
@@ -128,6 +151,16 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         uint64_t imm = (uint64_t)(int64_t)in.imm;
         uint64_t src = (op & 8) ? reg[s] : imm;
         const fc_insn_t *next = pc + 1;
+        uint64_t a = *dst;
+        if (cls == CLS_ALU || cls == CLS_JMP32) {
+            /* 32-bit forms: operands zero-extended, or sign-extended where
+             * the sign matters (arsh32, sdiv32, smod32) and for jmp32, whose
+             * unsigned, signed and equality tests all hold on sign-extended
+             * values too. */
+            int sign = cls == CLS_JMP32 || code == 0xc || in.offset == 1;
+            a = sign ? (uint64_t)(int64_t)(int32_t)a : (uint32_t)a;
+            src = sign ? (uint64_t)(int64_t)(int32_t)src : (uint32_t)src;
+        }
         if (tracing) {
             ev.pc = (uint32_t)(pc - text);
             ev.insn = in;
@@ -138,17 +171,11 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         case CLS_ALU:
         case CLS_ALU64: {
             int wide = cls == CLS_ALU64;
-            uint64_t a = *dst, v;
-            if (code == 0xd) { /* end: the width is in imm, the source bit selects be */
-                v = get((const uint8_t *)&a, (unsigned)in.imm / 8, 0, wide || (op & 8));
-            } else {
-                if (!wide) { /* arsh32, sdiv32, smod32 see signed operands */
-                    int sign = code == 0xc || in.offset == 1;
-                    a = sign ? (uint64_t)(int64_t)(int32_t)a : (uint32_t)a;
-                    src = sign ? (uint64_t)(int64_t)(int32_t)src : (uint32_t)src;
-                }
+            uint64_t v;
+            if (code == 0xd) /* end: the width is in imm, the source bit selects be */
+                v = get((const uint8_t *)dst, (unsigned)in.imm / 8, 0, wide || (op & 8));
+            else
                 v = alu(code, a, src, in.offset, wide ? 63u : 31u);
-            }
             *dst = wide || code == 0xd ? v : (uint32_t)v; /* end sets all 64 bits */
             break;
         }
@@ -167,7 +194,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             uint32_t perm = cls == CLS_LDX ? FC_PERM_READ : mode == 0xc0 ? FC_PERM_RW : FC_PERM_WRITE;
             uint64_t addr = reg[base] + (uint64_t)(int64_t)in.offset;
             /* r10-relative: proven inside the frame by the verifier */
-            if (base != 10 && region_lookup(vm, addr, size, perm) < 0)
+            if (base != 10 && !access_ok(vm, addr, size, perm))
                 goto fault;
             uint8_t *p = (uint8_t *)(uintptr_t)addr;
             if (cls == CLS_LDX) {
@@ -221,14 +248,13 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                 }
                 if ((uintptr_t)pc >= limit)
                     goto fault_budget;
-                vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+                count(vm, budget, limit, pc);
                 reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
                 if (vm->fault.code != FC_OK)
                     goto fault;
             } else if (code == 0x0) { /* ja, ja32 (gotol) */
                 next = pc + 1 + (wide ? in.offset : in.imm);
-            } else if (taken(code, wide ? *dst : (uint32_t)*dst, wide ? src : (uint32_t)src,
-                             wide ? (uint64_t)1 << 63 : (uint64_t)1 << 31)) {
+            } else if (taken(code, a, src)) {
                 next = pc + 1 + in.offset;
             }
             if (next != pc + 1) { /* a transfer: move the limit, check the budget */
@@ -253,18 +279,16 @@ done:
         memcpy(ev.after, reg, sizeof ev.after);
         vm->trace(vm, &ev);
     }
-    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+    count(vm, budget, limit, pc);
     *r0 = reg[0];
     return FC_OK;
 fault_budget:
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
-    vm->fault.where = (uint32_t)(pc - text);
-    vm->executed = budget;
-    return FC_FAULT_BUDGET;
+    limit = (uintptr_t)(pc + 1); /* so that count() gives exactly the budget */
 fault:
     vm->fault.where = (uint32_t)(pc - text);
-    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+    count(vm, budget, limit, pc);
     return (fc_status_t)vm->fault.code;
 }
 
