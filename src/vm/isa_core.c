@@ -11,6 +11,7 @@ const fc_isa_core_t fc_isa_core[FC_OP_COUNT] = {
 #undef FC_ISA_CORE_ROW_
 };
 
+/*@ assigns \nothing; */
 static int selector_matches(unsigned sel, unsigned selval, fc_insn_t insn)
 {
     switch (sel) {
@@ -26,9 +27,17 @@ static int selector_matches(unsigned sel, unsigned selval, fc_insn_t insn)
 /* Rows are sorted by opcode: find the first row with this opcode by binary
  * search, then prefer a row whose selector matches; a row without selector
  * (FC_SEL_NONE) is the fallback, whose unused fields the verifier checks. */
+/*@ // proven with Frama-C WP (proofs/run.sh, docs/assurance.md)
+    assigns \nothing;
+    ensures \result == FC_OP_INVALID ||
+        (0 <= \result < FC_OP_COUNT && fc_isa_core[\result].opcode == insn.opcode);
+*/
 fc_op_t fc_isa_decode(fc_insn_t insn)
 {
     unsigned lo = 0, hi = FC_OP_COUNT;
+    /*@ loop invariant 0 <= lo <= hi <= FC_OP_COUNT;
+        loop assigns lo, hi;
+        loop variant hi - lo; */
     while (lo < hi) {
         unsigned mid = lo + (hi - lo) / 2;
         if (fc_isa_core[mid].opcode < insn.opcode)
@@ -37,6 +46,11 @@ fc_op_t fc_isa_decode(fc_insn_t insn)
             hi = mid;
     }
     fc_op_t fallback = FC_OP_INVALID;
+    /*@ loop invariant lo <= i <= FC_OP_COUNT;
+        loop invariant fallback == FC_OP_INVALID ||
+            (0 <= fallback < FC_OP_COUNT && fc_isa_core[fallback].opcode == insn.opcode);
+        loop assigns i, fallback;
+        loop variant FC_OP_COUNT - i; */
     for (unsigned i = lo; i < FC_OP_COUNT && fc_isa_core[i].opcode == insn.opcode; i++) {
         unsigned sel = FC_ISA_SEL(i);
         if (sel == FC_SEL_NONE)

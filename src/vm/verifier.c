@@ -36,6 +36,22 @@ typedef struct verifier {
 
 typedef char fc_functions_fit_mask_[FC_MAX_FUNCTIONS <= 32 ? 1 : -1];
 
+/*@ // ACSL contracts: proven with Frama-C WP (proofs/run.sh, docs/assurance.md)
+    predicate err_ok(verifier_t *v) =
+        v->err == \null || (\valid(v->err) && \separated(v->err, v));
+    // starts[] is strictly increasing, within its array and within the program
+    predicate starts_ok(verifier_t *v) =
+        v->n_funcs <= FC_MAX_FUNCTIONS &&
+        (\forall integer i, j; 0 <= i < j < v->n_funcs ==> v->starts[i] < v->starts[j]) &&
+        (\forall integer i; 0 <= i < v->n_funcs ==> v->starts[i] < v->n);
+    logic integer fc_access_size(integer opcode) =
+        ((opcode >> 3) & 3) == 0 ? 4 : ((opcode >> 3) & 3) == 1 ? 2 :
+        ((opcode >> 3) & 3) == 2 ? 1 : 8;
+*/
+
+/*@ requires \valid(v) && err_ok(v);
+    assigns *v->err;
+    ensures \result == code; */
 static fc_status_t refuse(verifier_t *v, fc_status_t code, uint32_t pc, const char *reason)
 {
     if (v->err) {
@@ -50,9 +66,22 @@ static fc_status_t refuse(verifier_t *v, fc_status_t code, uint32_t pc, const ch
 
 /* ---- function starts -------------------------------------------------- */
 
+/*@ requires \valid_read(v) && \valid(index) && \separated(index, v);
+    requires starts_ok(v);
+    assigns *index;
+    ensures 0 <= *index <= v->n_funcs;
+    ensures below: \forall integer k; 0 <= k < *index ==> v->starts[k] < pc;
+    ensures above: \forall integer k; *index <= k < v->n_funcs ==> v->starts[k] >= pc;
+    ensures found: \result != 0 <==> (*index < v->n_funcs && v->starts[*index] == pc);
+*/
 static int find_start(const verifier_t *v, uint32_t pc, uint32_t *index)
 {
     uint32_t lo = 0, hi = v->n_funcs;
+    /*@ loop invariant 0 <= lo <= hi <= v->n_funcs;
+        loop invariant \forall integer k; 0 <= k < lo ==> v->starts[k] < pc;
+        loop invariant \forall integer k; hi <= k < v->n_funcs ==> v->starts[k] >= pc;
+        loop assigns lo, hi;
+        loop variant hi - lo; */
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (v->starts[mid] < pc)
@@ -64,6 +93,15 @@ static int find_start(const verifier_t *v, uint32_t pc, uint32_t *index)
     return lo < v->n_funcs && v->starts[lo] == pc;
 }
 
+/*@ requires \valid(v) && err_ok(v) && starts_ok(v) && pc < v->n;
+    assigns v->starts[0 .. FC_MAX_FUNCTIONS - 1], v->n_funcs, *v->err;
+    ensures starts_ok(v);
+    ensures \result == FC_OK || \result == FC_ERR_TOO_LARGE;
+    ensures added: \result == FC_OK ==>
+        \exists integer k; 0 <= k < v->n_funcs && v->starts[k] == pc;
+    ensures kept: \forall integer k; 0 <= k < \old(v->n_funcs) ==>
+        \exists integer j; 0 <= j < v->n_funcs && v->starts[j] == \old(v->starts[k]);
+*/
 static fc_status_t add_start(verifier_t *v, uint32_t pc, uint32_t at)
 {
     uint32_t i;
@@ -72,7 +110,16 @@ static fc_status_t add_start(verifier_t *v, uint32_t pc, uint32_t at)
     if (v->n_funcs == FC_MAX_FUNCTIONS)
         return refuse(v, FC_ERR_TOO_LARGE, at, FC_WHY("too many functions (FC_MAX_FUNCTIONS)"));
     memmove(&v->starts[i + 1], &v->starts[i], (v->n_funcs - i) * sizeof v->starts[0]);
+    /*@ assert moved_up: \forall integer j; i <= j < \at(v->n_funcs, Pre) ==>
+            v->starts[j + 1] == \at(v->starts[j], Pre); */
+    /*@ assert shifted: \forall integer k; i < k <= \at(v->n_funcs, Pre) ==>
+            v->starts[k] == \at(v->starts[k - 1], Pre); */
+    /*@ assert above: \forall integer k; i < k <= \at(v->n_funcs, Pre) ==> v->starts[k] > pc; */
+    /*@ assert prefix: \forall integer k; 0 <= k < i ==>
+            v->starts[k] == \at(v->starts[k], Pre) && v->starts[k] < pc; */
     v->starts[i] = pc;
+    /*@ assert moved: \forall integer k; 0 <= k < \at(v->n_funcs, Pre) ==>
+            (k < i ? v->starts[k] : v->starts[k + 1]) == \at(v->starts[k], Pre); */
     v->n_funcs++;
     return FC_OK;
 }
@@ -99,6 +146,8 @@ static int writes_dst(fc_format_t fmt)
            fmt == FC_FMT_END || fmt == FC_FMT_LDDW || fmt == FC_FMT_LDX;
 }
 
+/*@ assigns \nothing;
+    ensures \result == fc_access_size(opcode); */
 static uint32_t access_size(uint8_t opcode)
 {
     static const uint8_t sizes[4] = {4, 2, 1, 8}; /* BPF_W, BPF_H, BPF_B, BPF_DW */
@@ -106,6 +155,37 @@ static uint32_t access_size(uint8_t opcode)
 }
 
 /* The fields RFC 9669 leaves unused by this format must be zero. */
+/*@ requires 0 <= op < FC_OP_COUNT;
+    assigns \nothing;
+    ensures alu_k: FC_ISA_FORMAT(op) == FC_FMT_ALU_K && \result == \null ==>
+        FC_INSN_SRC(in) == 0;
+    ensures alu_x: FC_ISA_FORMAT(op) == FC_FMT_ALU_X && \result == \null ==> in.imm == 0;
+    ensures unary: FC_ISA_FORMAT(op) == FC_FMT_UNARY && \result == \null ==>
+        FC_INSN_SRC(in) == 0 && in.offset == 0 && in.imm == 0;
+    ensures end: FC_ISA_FORMAT(op) == FC_FMT_END && \result == \null ==>
+        FC_INSN_SRC(in) == 0 && in.offset == 0;
+    ensures lddw: FC_ISA_FORMAT(op) == FC_FMT_LDDW && \result == \null ==>
+        in.offset == 0 && (FC_ISA_SEL(op) == FC_SEL_NONE ==> FC_INSN_SRC(in) == 0);
+    ensures ldx_stx: (FC_ISA_FORMAT(op) == FC_FMT_LDX || FC_ISA_FORMAT(op) == FC_FMT_STX) &&
+        \result == \null ==> in.imm == 0;
+    ensures st: FC_ISA_FORMAT(op) == FC_FMT_ST && \result == \null ==> FC_INSN_SRC(in) == 0;
+    ensures ja: FC_ISA_FORMAT(op) == FC_FMT_JA && \result == \null ==>
+        FC_INSN_DST(in) == 0 && FC_INSN_SRC(in) == 0 && in.imm == 0;
+    ensures ja32: FC_ISA_FORMAT(op) == FC_FMT_JA32 && \result == \null ==>
+        FC_INSN_DST(in) == 0 && FC_INSN_SRC(in) == 0 && in.offset == 0;
+    ensures jcc_k: FC_ISA_FORMAT(op) == FC_FMT_JCC_K && \result == \null ==>
+        FC_INSN_SRC(in) == 0;
+    ensures jcc_x: FC_ISA_FORMAT(op) == FC_FMT_JCC_X && \result == \null ==> in.imm == 0;
+    ensures call: FC_ISA_FORMAT(op) == FC_FMT_CALL && \result == \null ==>
+        FC_INSN_DST(in) == 0 && FC_INSN_SRC(in) == 0 && in.offset == 0;
+    ensures call_local: FC_ISA_FORMAT(op) == FC_FMT_CALL_LOCAL && \result == \null ==>
+        FC_INSN_DST(in) == 0 && in.offset == 0;
+    ensures callx: FC_ISA_FORMAT(op) == FC_FMT_CALLX && \result == \null ==>
+        FC_INSN_SRC(in) == 0 && in.offset == 0 && in.imm == 0;
+    ensures exit: FC_ISA_FORMAT(op) == FC_FMT_EXIT && \result == \null ==>
+        FC_INSN_DST(in) == 0 && FC_INSN_SRC(in) == 0 && in.offset == 0 && in.imm == 0;
+    ensures unknown: FC_ISA_FORMAT(op) >= FC_FMT_COUNT ==> \result != \null;
+*/
 static const char *unused_field(fc_op_t op, fc_insn_t in)
 {
     unsigned dst = FC_INSN_DST(in), src = FC_INSN_SRC(in);
@@ -158,6 +238,14 @@ static const char *unused_field(fc_op_t op, fc_insn_t in)
 
 /* r10-relative accesses are proven inside the current frame here, so the
  * interpreter may skip their run-time check. */
+/*@ requires \valid(v) && err_ok(v) && \valid_read(v->cfg);
+    requires 0 < v->cfg->frame_size <= 32768;
+    assigns *v->err;
+    ensures \result == FC_OK || \result == FC_ERR_STACK_OFFSET;
+    ensures not_r10: base != 10 ==> \result == FC_OK;
+    ensures in_frame: base == 10 && \result == FC_OK ==>
+        -v->cfg->frame_size <= in.offset && in.offset + fc_access_size(in.opcode) <= 0;
+*/
 static fc_status_t check_stack_access(verifier_t *v, uint32_t pc, fc_insn_t in, unsigned base)
 {
     if (base != 10)
@@ -169,6 +257,19 @@ static fc_status_t check_stack_access(verifier_t *v, uint32_t pc, fc_insn_t in, 
     return FC_OK;
 }
 
+/*@ requires \valid(v) && err_ok(v) && \valid_read(v->cfg);
+    requires pc < v->n && \valid_read(v->text + (0 .. v->n - 1));
+    requires 0 <= op < FC_OP_COUNT;
+    assigns *v->err;
+    ensures pair: \result == FC_OK ==> pc + 1 < v->n && v->text[pc + 1].opcode == 0 &&
+        v->text[pc + 1].regs == 0 && v->text[pc + 1].offset == 0;
+    ensures section: \result == FC_OK && FC_ISA_SEL(op) != FC_SEL_NONE ==>
+        \let limit = (fc_isa_core[op].selval == FC_LDDW_RODATA ? v->cfg->rodata_len
+                                                               : v->cfg->data_len);
+        limit != 0 &&
+        ((uint64_t)(uint32_t)v->text[pc].imm |
+         (uint64_t)((uint64_t)(uint32_t)v->text[(uint32_t)(pc + 1)].imm << 32)) <= limit;
+*/
 static fc_status_t check_lddw(verifier_t *v, uint32_t pc, fc_op_t op)
 {
     if (pc + 1 >= v->n)
