@@ -25,8 +25,8 @@ U="coap://[::1]:$PORT"
 
 # the pristine state: v1 installed, its local store at n=3
 start_femtod D "$PORT" "$WORK/base" "$WORK/femtod.conf"
-"$FEMTO" deploy -q "$U" "$WORK/v1.suit" >/dev/null
-for i in 1 2 3; do "$FEMTO" call "$U" kvapp/count >/dev/null; done
+"$FEMTO" deploy -q "$U" "$WORK/v1.suit" || { cat "$WORK/base.log"; exit 1; }
+for i in 1 2 3; do "$FEMTO" call "$U" kvapp/count >/dev/null || { echo "call failed"; cat "$WORK/base.log"; exit 1; }; done
 stop_femtod "$D"
 
 points=0
@@ -53,7 +53,7 @@ kill_at() {
         sleep "$external"
         kill -KILL "$D" 2>/dev/null || true
     fi
-    wait "$D" 2>/dev/null || true # the daemon kills itself at the point
+    wait_femtod "$D" # the daemon kills itself at the point
     kill "$client" 2>/dev/null || true
     wait "$client" 2>/dev/null || true
     start_femtod D "$PORT" "$state" "$WORK/femtod.conf" || {

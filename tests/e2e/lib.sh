@@ -8,7 +8,8 @@ FEMTO=$(readlink -f "$1")
 FEMTOD=$(readlink -f "$2")
 SRC=$(readlink -f "$3")
 WORK=$(mktemp -d /tmp/femto-e2e.XXXXXX)
-DAEMON_PIDS=()
+DAEMON_PIDS=()       # femtod processes (children of their `timeout`)
+declare -A WATCHER=() # femtod pid -> pid of the `timeout` that runs it (our child)
 FAILURES=0
 
 cleanup() {
@@ -17,7 +18,7 @@ cleanup() {
         kill -KILL "$pid" 2>/dev/null || true
     done
     for pid in "${DAEMON_PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
+        wait "${WATCHER[$pid]}" 2>/dev/null || true
     done
     rm -rf "$WORK"
 }
@@ -37,35 +38,53 @@ finish() {
     say "all checks passed"
 }
 
-# free_ports N: N distinct free UDP ports on ::1 (held while choosing).
+# free_ports N: N distinct free UDP ports on ::1, chosen at random BELOW the
+# kernel's ephemeral range, so that no client socket (ours or another
+# test's) can take one between the choice and the daemon's bind.
 free_ports() {
     python3 - "$1" <<'PY'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
+import random, socket, sys
+lo = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+chosen = []
+while len(chosen) < int(sys.argv[1]):
+    port = random.randrange(10000, lo)
+    if port in chosen:
+        continue
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    s.bind(("::1", 0))
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
+    try:
+        s.bind(("::1", port))
+        chosen.append(port)
+    except OSError:
+        pass
+    finally:
+        s.close()
+print(" ".join(map(str, chosen)))
 PY
 }
 
-# start_femtod VAR PORT STATE CONFIG [ENV=...]: start femtod, wait until it
-# listens, store its pid in VAR. Its log is $STATE.log.
+# start_femtod VAR PORT STATE CONFIG [ENV=...]: start femtod under
+# `timeout`, wait until it listens, store ITS pid (not timeout's) in VAR.
+# Its log is $STATE.log. wait_femtod PID waits for it to end.
 start_femtod() {
     local var=$1 port=$2 state=$3 config=$4
     shift 4
     env "$@" timeout -s KILL 170 "$FEMTOD" --config "$config" --state "$state" --port "$port" \
         >"$state.log" 2>&1 &
-    local _pid=$!
-    DAEMON_PIDS+=("$_pid")
-    printf -v "$var" '%s' "$_pid"
-    local _i
+    local _watch=$! _pid= _i
     for _i in $(seq 1 200); do
-        grep -q "listening on" "$state.log" 2>/dev/null && return 0
-        kill -0 "$_pid" 2>/dev/null || break
+        if grep -q "listening on" "$state.log" 2>/dev/null; then
+            _pid=$(pgrep -P "$_watch" femtod) || true
+            if [ -n "$_pid" ]; then
+                DAEMON_PIDS+=("$_pid")
+                WATCHER[$_pid]=$_watch
+                printf -v "$var" '%s' "$_pid"
+                return 0
+            fi
+        fi
+        kill -0 "$_watch" 2>/dev/null || break
         sleep 0.02
     done
+    kill -TERM "$_watch" 2>/dev/null || true
     say "femtod did not start (port $port):"
     cat "$state.log"
     return 1
@@ -73,7 +92,11 @@ start_femtod() {
 
 stop_femtod() {
     kill -TERM "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
+    wait_femtod "$1"
+}
+
+wait_femtod() {
+    wait "${WATCHER[$1]}" 2>/dev/null || true
 }
 
 # expect_code CODE DESCRIPTION -- COMMAND...: run COMMAND (a femto verb),
