@@ -375,6 +375,30 @@ static void test_bad_names(void **state)
     assert_int_equal(strlen(img.name), 63);
 }
 
+/* A longer header (a later minor version's extra fields) is skipped: text
+ * starts at header_size and every offset moves with it. */
+static void test_longer_header_is_accepted(void **state)
+{
+    (void)state;
+    sample_t s;
+    make_sample(&s);
+    memmove(s.buf + 72, s.buf + 64, s.len - 64);
+    memset(s.buf + 64, 0xEE, 8); /* unknown extension bytes */
+    wr32(s.buf + 8, 72);
+    wr32(s.buf + 12, (uint32_t)s.len + 8);
+    static const uint32_t offset_fields[] = {20, 28, 40, 48, 56};
+    for (size_t i = 0; i < sizeof offset_fields / sizeof offset_fields[0]; i++) {
+        wr32(s.buf + offset_fields[i], rd32(s.buf + offset_fields[i]) + 8);
+    }
+    fc_image_t img;
+    fc_error_t err;
+    assert_int_equal(fc_image_parse(s.buf, s.len + 8, &img, &err), FC_OK);
+    assert_ptr_equal(img.text, s.buf + 72);
+    assert_memory_equal(img.text, sample_text, sizeof sample_text);
+    assert_string_equal(img.name, "sample");
+    assert_string_equal(fc_image_function_at(&img, 10), "five");
+}
+
 static void test_writer_refusals(void **state)
 {
     (void)state;
@@ -548,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_header_fields),
         cmocka_unit_test(test_table_and_metadata_fields),
         cmocka_unit_test(test_bad_names),
+        cmocka_unit_test(test_longer_header_is_accepted),
         cmocka_unit_test(test_writer_refusals),
         cmocka_unit_test(test_verify_bind_run),
         cmocka_unit_test(test_verify_refuses_lddw_past_sections),
