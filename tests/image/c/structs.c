@@ -1,5 +1,7 @@
+/* femto-test: cflags -g */
 /* femto-test: run main 0 -> 3417 */
-/* Structs on the stack and in rodata, a loop, static helpers at -O0 make
+/* Built with -g: debug sections and their relocations are ignored.
+ * Structs on the stack and in rodata, a loop, static helpers at -O0 make
  * real local calls with stack frames. */
 #include <femto.h>
 
