@@ -311,13 +311,11 @@ static int begin_tenant(parser_t *p, char *header)
     fc_helper_mask_clear(&t->engine.helpers);
     for (size_t i = 0; i < sizeof helper_names / sizeof helper_names[0]; i++)
         fc_helper_mask_set(&t->engine.helpers, helper_names[i].id);
-    t->engine.hooks = 1u << FC_HOOK_TIMER | 1u << FC_HOOK_BOOT | 1u << FC_HOOK_SENSOR |
-                      1u << FC_HOOK_COAP;
+    t->engine.hooks =
+        1u << FC_HOOK_TIMER | 1u << FC_HOOK_BOOT | 1u << FC_HOOK_SENSOR | 1u << FC_HOOK_COAP;
     t->slots = (1u << (FC_MAX_CONTAINERS - 1)) - 1;
-    t->engine.quota = (fc_tenant_quota_t){.max_containers = 4,
-                                          .max_ram = 1024,
-                                          .max_budget = 100000,
-                                          .max_kv_entries = 16};
+    t->engine.quota = (fc_tenant_quota_t){
+        .max_containers = 4, .max_ram = 1024, .max_budget = 100000, .max_kv_entries = 16};
     t->max_image = 16384;
     p->tenant = t;
     return 0;

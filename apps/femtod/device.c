@@ -78,23 +78,22 @@ static void dlog(fd_device_t *d, const char *fmt, ...)
     int n = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     if (n > 0)
-        d->port.log(d->port.ctx, FC_LOG_INFO, line, (size_t)n < sizeof line ? (size_t)n
-                                                                              : sizeof line - 1);
+        d->port.log(d->port.ctx, FC_LOG_INFO, line,
+                    (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
 static int refuse(fd_verdict_t *v, int status, const fc_error_t *err, const char *fmt, ...)
 {
     v->status = status;
-    int n = snprintf(v->text, sizeof v->text, "refused: %s (%d): ", fc_status_name(status),
-                     status);
+    int n = snprintf(v->text, sizeof v->text, "refused: %s (%d): ", fc_status_name(status), status);
     va_list ap;
     va_start(ap, fmt);
     if (n > 0 && (size_t)n < sizeof v->text)
         n += vsnprintf(v->text + n, sizeof v->text - (size_t)n, fmt, ap);
     va_end(ap);
     if (err && err->reason && n > 0 && (size_t)n < sizeof v->text)
-        snprintf(v->text + n, sizeof v->text - (size_t)n, "%s%s (at byte %zu)",
-                 fmt[0] ? ": " : "", err->reason, (size_t)err->where);
+        snprintf(v->text + n, sizeof v->text - (size_t)n, "%s%s (at byte %zu)", fmt[0] ? ": " : "",
+                 err->reason, (size_t)err->where);
     return status;
 }
 
@@ -205,15 +204,15 @@ static int authenticate(fd_device_t *d, const uint8_t *env, size_t len, fc_suit_
                       (*tenant)->name, *slot);
     const fd_slot_t *s = &d->slots[*slot];
     if (s->installed && s->tenant_id != (*tenant)->engine.id)
-        return refuse(v, FC_ERR_PERMISSION, NULL, "slot %" PRIu32 " belongs to tenant '%s'",
-                      *slot, fd_tenant_name(d, s->tenant_id));
+        return refuse(v, FC_ERR_PERMISSION, NULL, "slot %" PRIu32 " belongs to tenant '%s'", *slot,
+                      fd_tenant_name(d, s->tenant_id));
     const fc_suit_component_result_t *cr = &r->component[0];
     if (!cr->payload)
         return refuse(v, FC_ERR_SUIT_UNSUPPORTED, NULL,
                       "no integrated payload (femtod does not fetch by URI)");
     if (!(cr->actions & FC_SUIT_IMAGE_MATCHED) &&
-        fc_suit_check_payload(&cr->params, &d->port, cr->payload->data.ptr,
-                              cr->payload->data.len, &err) != FC_OK)
+        fc_suit_check_payload(&cr->params, &d->port, cr->payload->data.ptr, cr->payload->data.len,
+                              &err) != FC_OK)
         return refuse(v, err.code, &err, "");
     return FC_OK;
 }
@@ -282,26 +281,29 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
     if (fc_container_install(&d->engine, tid, -1, p->image, len, NULL, &p->c, &err) != FC_OK)
         return refuse(v, err.code, &err, "image refused");
     if (p->c->ram_len + tenant_ram(d, tid, slot) > t->engine.quota.max_ram)
-        return refuse(v, FC_ERR_QUOTA, NULL, "data+bss %" PRIu32 " bytes exceeds tenant '%s' "
+        return refuse(v, FC_ERR_QUOTA, NULL,
+                      "data+bss %" PRIu32 " bytes exceeds tenant '%s' "
                       "max_ram %" PRIu32 " with its other containers",
                       p->c->ram_len, t->name, t->engine.quota.max_ram);
     int other = fd_device_find(d, p->c->name);
     if (other >= 0 && (uint32_t)other != slot)
-        return refuse(v, FC_ERR_EXISTS, NULL, "a container named '%s' runs in slot %d",
-                      p->c->name, other);
-    if (fm->budget && fc_container_set_budget(&d->engine, p->c, (uint32_t)(fm->budget > UINT32_MAX
-                                                                             ? UINT32_MAX
-                                                                             : fm->budget)) !=
-                          FC_OK)
+        return refuse(v, FC_ERR_EXISTS, NULL, "a container named '%s' runs in slot %d", p->c->name,
+                      other);
+    if (fm->budget && fc_container_set_budget(
+                          &d->engine, p->c,
+                          (uint32_t)(fm->budget > UINT32_MAX ? UINT32_MAX : fm->budget)) != FC_OK)
         return refuse(v, FC_ERR_QUOTA, NULL, "budget %" PRIu64 " above tenant max_budget",
                       fm->budget);
     char entry[FC_IMAGE_NAME_MAX + 1];
-    size_t en = fm->entry.len < sizeof entry - 1 ? fm->entry.len : sizeof entry - 1;
+    size_t en = fm->entry.len;
+    if (en >= sizeof entry)
+        return refuse(v, FC_ERR_IMAGE_ENTRY, NULL, "entry name longer than %d bytes",
+                      FC_IMAGE_NAME_MAX);
     memcpy(entry, fm->entry.ptr, en);
     entry[en] = '\0';
     for (size_t i = 0; i < fm->n_hooks; i++) {
-        int st = fc_container_attach(&d->engine, p->c, (uint32_t)hooks[i],
-                                     (int32_t)fm->priority, en ? entry : NULL);
+        int st = fc_container_attach(&d->engine, p->c, (uint32_t)hooks[i], (int32_t)fm->priority,
+                                     en ? entry : NULL);
         if (st != FC_OK)
             return refuse(v, st, NULL, "cannot attach to hook %d", hooks[i]);
     }
@@ -322,11 +324,13 @@ static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode, uin
     fc_error_t err = {0};
     if (mode == MODE_RESTORE) {
         if (m.sequence_number != stored_seq)
-            return refuse(v, FC_ERR_STATE, NULL, "stored envelope has sequence %" PRIu64
-                          ", record says %" PRIu64, m.sequence_number, stored_seq);
+            return refuse(v, FC_ERR_STATE, NULL,
+                          "stored envelope has sequence %" PRIu64 ", record says %" PRIu64,
+                          m.sequence_number, stored_seq);
     } else if (fc_suit_check_sequence(&m, d->slots[slot].seq, &err) != FC_OK) {
-        return refuse(v, FC_ERR_ROLLBACK, NULL, "sequence %" PRIu64 " is not newer than %" PRIu64
-                      " (slot %" PRIu32 ")", m.sequence_number, d->slots[slot].seq, slot);
+        return refuse(v, FC_ERR_ROLLBACK, NULL,
+                      "sequence %" PRIu64 " is not newer than %" PRIu64 " (slot %" PRIu32 ")",
+                      m.sequence_number, d->slots[slot].seq, slot);
     }
     p->slot = slot;
     p->seq = m.sequence_number;
@@ -391,8 +395,13 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
         fc_container_remove(&d->engine, s->c);
     free(s->image);
     fc_container_start(&d->engine, p.c);
-    *s = (fd_slot_t){.has_record = 1, .installed = 1, .gen = gen, .seq = p.seq,
-                     .tenant_id = p.tenant_id, .c = p.c, .image = p.image,
+    *s = (fd_slot_t){.has_record = 1,
+                     .installed = 1,
+                     .gen = gen,
+                     .seq = p.seq,
+                     .tenant_id = p.tenant_id,
+                     .c = p.c,
+                     .image = p.image,
                      .image_len = p.image_len};
     crash_point(4);
     if (had_old || old_gen)
@@ -437,8 +446,8 @@ void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, siz
     *s = (fd_slot_t){.has_record = 1, .gen = s->gen, .seq = p.seq, .tenant_id = p.tenant_id};
     d->removals++;
     v->status = FC_OK;
-    snprintf(v->text, sizeof v->text, "removed '%s' from slot %d, sequence %" PRIu64, cname,
-             slot, p.seq);
+    snprintf(v->text, sizeof v->text, "removed '%s' from slot %d, sequence %" PRIu64, cname, slot,
+             p.seq);
     dlog(d, "femtod: %s", v->text);
 }
 
@@ -521,8 +530,8 @@ static void restore_slot(fd_device_t *d, uint32_t slot)
         s->c = p.c;
         s->image = p.image;
         s->image_len = p.image_len;
-        dlog(d, "femtod: slot %" PRIu32 ": '%s' sequence %" PRIu64 " re-verified and started",
-             slot, p.c->name, s->seq);
+        dlog(d, "femtod: slot %" PRIu32 ": '%s' sequence %" PRIu64 " re-verified and started", slot,
+             p.c->name, s->seq);
     }
     free(env);
 }
@@ -622,8 +631,8 @@ int fd_device_coap_call(fd_device_t *d, int slot, fc_hook_coap_ctx_t *ctx)
 
 void fd_device_fire_timer(fd_device_t *d, uint32_t tick, uint32_t period_ms)
 {
-    fc_hook_timer_ctx_t ctx = {.now_us = d->port.now_us(d->port.ctx), .tick = tick,
-                               .period_ms = period_ms};
+    fc_hook_timer_ctx_t ctx = {
+        .now_us = d->port.now_us(d->port.ctx), .tick = tick, .period_ms = period_ms};
     d->hooks.timer++;
     fc_hook_fire(&d->engine, FC_HOOK_TIMER, &ctx, sizeof ctx, NULL);
 }

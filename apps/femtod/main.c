@@ -17,8 +17,8 @@
 #include "report.h"
 
 #define USAGE                                                                                      \
-    "usage: femtod --config FILE [--state DIR] [--listen ADDR] [--port N] [--verbose]\n"         \
-    "  --config FILE   tenants, keys, quotas, timer and sensors (docs/deployment.md)\n"           \
+    "usage: femtod --config FILE [--state DIR] [--listen ADDR] [--port N] [--verbose]\n"           \
+    "  --config FILE   tenants, keys, quotas, timer and sensors (docs/deployment.md)\n"            \
     "  --state DIR     installed containers, key-value stores, sequence numbers\n"                 \
     "                  (default ./femtod-state)\n"                                                 \
     "  --listen ADDR   address to bind (default ::1)\n"                                            \
@@ -43,8 +43,8 @@ static void release_buffer(coap_session_t *session, void *app_ptr)
 }
 
 static void respond(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
-                    const coap_string_t *q, coap_pdu_t *resp, coap_pdu_code_t code,
-                    uint16_t format, const void *data, size_t len)
+                    const coap_string_t *q, coap_pdu_t *resp, coap_pdu_code_t code, uint16_t format,
+                    const void *data, size_t len)
 {
     coap_pdu_set_code(resp, code);
     uint8_t *copy = malloc(len ? len : 1);
@@ -132,8 +132,8 @@ static void send_report(coap_resource_t *r, coap_session_t *s, const coap_pdu_t 
         return;
     }
     coap_pdu_set_code(resp, COAP_RESPONSE_CODE(205));
-    coap_add_data_large_response(r, s, req, resp, q, (uint16_t)fmt, -1, 0, len, doc,
-                                 release_buffer, doc);
+    coap_add_data_large_response(r, s, req, resp, q, (uint16_t)fmt, -1, 0, len, doc, release_buffer,
+                                 doc);
 }
 
 /* ---- resources -------------------------------------------------------------------------- */
@@ -287,8 +287,8 @@ static coap_context_t *start_server(const char *listen, const char *port)
 {
     coap_address_t addr;
     coap_address_init(&addr);
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM,
-                             .ai_flags = AI_NUMERICHOST};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICHOST};
     struct addrinfo *res = NULL;
     if (getaddrinfo(listen, port, &hints, &res) != 0 || !res) {
         fprintf(stderr, "femtod: bad --listen address '%s' or --port '%s'\n", listen, port);
@@ -391,8 +391,9 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     fd_device_fire_boot(&device);
-    fprintf(stderr, "femtod: listening on coap://[%s]:%s, state in %s, %zu tenant(s), boot %" PRIu32
-                    "\n", listen, port, state, config.n_tenants, device.boot_count);
+    fprintf(stderr,
+            "femtod: listening on coap://[%s]:%s, state in %s, %zu tenant(s), boot %" PRIu32 "\n",
+            listen, port, state, config.n_tenants, device.boot_count);
     uint64_t start = now_ms();
     uint64_t next_timer = start + config.timer_period_ms;
     uint64_t next_sensor = start + config.sensor_period_ms;

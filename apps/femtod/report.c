@@ -183,10 +183,11 @@ static void container(writer_t *w, const fd_device_t *d, int slot)
     const fd_slot_t *s = &d->slots[slot];
     const fc_container_stats_t *st = &s->c->stats;
     if (w->format == FD_FMT_TEXT) {
-        putf(w, "%-4d %-16s %-10s %-8s %6" PRIu64 " %7zu %8" PRIu32 " %6" PRIu32 " %10" PRIu64 "%s%s\n",
-             slot, s->c->name, fd_tenant_name(d, s->tenant_id), state_name(s), s->seq,
-             s->image_len, st->runs, st->faults, st->insns_total,
-             st->faults ? "  last fault: " : "",
+        putf(w,
+             "%-4d %-16s %-10s %-8s %6" PRIu64 " %7zu %8" PRIu32 " %6" PRIu32 " %10" PRIu64
+             "%s%s\n",
+             slot, s->c->name, fd_tenant_name(d, s->tenant_id), state_name(s), s->seq, s->image_len,
+             st->runs, st->faults, st->insns_total, st->faults ? "  last fault: " : "",
              st->faults && st->last_fault.reason ? st->last_fault.reason : "");
         return;
     }
@@ -223,9 +224,10 @@ uint8_t *fd_report(const fd_device_t *d, int slot, int format, size_t *len)
         for (int i = 0; i < FD_SLOTS; i++)
             n += d->slots[i].c != NULL;
         if (format == FD_FMT_TEXT) {
-            putf(&w, "boots %" PRIu32 ", hooks fired: timer %" PRIu64 ", sensor %" PRIu64
-                     ", boot %" PRIu64 ", coap %" PRIu64 "; installs %" PRIu64
-                     ", refused %" PRIu64 ", removed %" PRIu64 "\n",
+            putf(&w,
+                 "boots %" PRIu32 ", hooks fired: timer %" PRIu64 ", sensor %" PRIu64
+                 ", boot %" PRIu64 ", coap %" PRIu64 "; installs %" PRIu64 ", refused %" PRIu64
+                 ", removed %" PRIu64 "\n",
                  d->boot_count, d->hooks.timer, d->hooks.sensor, d->hooks.boot, d->hooks.coap,
                  d->installs, d->refusals, d->removals);
             put(&w, text_header, sizeof text_header - 1);

@@ -11,6 +11,17 @@
 
 #define USAGE "usage: femto deploy [-q] [--timeout SECONDS] coap://HOST[:PORT] FILE.suit\n"
 
+/* "\rapp.suit: 2048/3000 bytes [#########.....]" on the terminal. */
+static void show_progress(void *user, size_t sent, size_t total)
+{
+    char bar[31];
+    size_t fill = total ? sent * 30 / total : 30;
+    for (size_t i = 0; i < 30; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[30] = '\0';
+    fprintf(stderr, "\r%s: %zu/%zu bytes [%s]", (const char *)user, sent, total, bar);
+}
+
 int fc_cmd_deploy(int argc, char **argv)
 {
     const char *uri = NULL, *file = NULL;
@@ -43,13 +54,11 @@ int fc_cmd_deploy(int argc, char **argv)
         return 1;
     }
     int tty = isatty(STDERR_FILENO) && !quiet;
-    if (tty)
-        fprintf(stderr, "uploading %s to %s: %zu bytes in %zu block(s) of 1024 ...", file, uri,
-                len, (len + 1023) / 1024);
     fc_coap_reply_t r;
-    int rc = fc_coap_deploy(uri, (const uint8_t *)env, len, timeout_s * 1000, &r);
+    int rc = fc_coap_upload(uri, (const uint8_t *)env, len, timeout_s * 1000,
+                            tty ? show_progress : NULL, (void *)file, &r);
     if (tty)
-        fprintf(stderr, " %s\n", rc == 0 ? "sent" : "failed");
+        fputc('\n', stderr);
     free(env);
     if (rc != 0) {
         fprintf(stderr, "femto deploy: %s: %s\n", uri, r.error);

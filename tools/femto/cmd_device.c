@@ -126,8 +126,8 @@ int fc_cmd_rm(int argc, char **argv)
         fprintf(stderr, "femto rm: %s: %s %s\n", name, fc_coap_code_text(r.code, code), r.data);
     } else {
         static const uint8_t nothing[1];
-        fc_suit_write_opts_t o = {.sequence = seq + 1, .slot = (uint32_t)slot, .image = nothing,
-                                  .image_len = 0};
+        fc_suit_write_opts_t o = {
+            .sequence = seq + 1, .slot = (uint32_t)slot, .image = nothing, .image_len = 0};
         uint8_t *env = NULL;
         size_t len = 0;
         fc_coap_reply_free(&r);
@@ -156,7 +156,7 @@ static double seconds(void)
 }
 
 #define CALL_USAGE                                                                                 \
-    "usage: femto call [-m get|post|put|delete] [-d TEXT] [--repeat N] coap://HOST[:PORT] "      \
+    "usage: femto call [-m get|post|put|delete] [-d TEXT] [--repeat N] coap://HOST[:PORT] "        \
     "NAME[/PATH]\n"
 
 int fc_cmd_call(int argc, char **argv)
@@ -168,11 +168,11 @@ int fc_cmd_call(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "-m") && i + 1 < argc) {
             const char *m = argv[++i];
-            method = !strcmp(m, "get")    ? 1
-                     : !strcmp(m, "post") ? 2
-                     : !strcmp(m, "put")  ? 3
+            method = !strcmp(m, "get")      ? 1
+                     : !strcmp(m, "post")   ? 2
+                     : !strcmp(m, "put")    ? 3
                      : !strcmp(m, "delete") ? 4
-                                          : 0;
+                                            : 0;
         } else if (!strcmp(a, "-d") && i + 1 < argc) {
             data = argv[++i];
         } else if (!strcmp(a, "--repeat") && i + 1 < argc) {

@@ -10,12 +10,16 @@
 #include <time.h>
 
 struct fc_coap_client {
+    int block1_seen; /* last response's Block1 option (upload) */
+    unsigned block1_szx;
     coap_context_t *ctx;
     coap_session_t *session;
     fc_coap_reply_t *reply; /* the exchange in progress */
     coap_mid_t mid;
     int done;
 };
+
+#define FC_COAP_BLOCK 1024 /* Block1 size we send (SZX 6) */
 
 static int started;
 
@@ -33,6 +37,9 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
     coap_opt_iterator_t it;
     coap_opt_t *cf = coap_check_option(received, COAP_OPTION_CONTENT_FORMAT, &it);
     r->format = cf ? (int)coap_decode_var_bytes(coap_opt_value(cf), coap_opt_length(cf)) : -1;
+    coap_opt_t *b1 = coap_check_option(received, COAP_OPTION_BLOCK1, &it);
+    c->block1_seen = b1 != NULL;
+    c->block1_szx = b1 ? coap_decode_var_bytes(coap_opt_value(b1), coap_opt_length(b1)) & 7u : 0;
     const uint8_t *data = NULL;
     size_t len = 0, offset = 0, total = 0;
     if (!coap_get_data_large(received, &len, &data, &offset, &total))
@@ -56,7 +63,7 @@ static void on_nack(coap_session_t *session, const coap_pdu_t *sent,
     fc_coap_client_t *c = coap_session_get_app_data(session);
     if (!c || !c->reply || c->done)
         return;
-    const char *why = reason == COAP_NACK_TOO_MANY_RETRIES ? "no answer (device unreachable?)"
+    const char *why = reason == COAP_NACK_TOO_MANY_RETRIES  ? "no answer (device unreachable?)"
                       : reason == COAP_NACK_NOT_DELIVERABLE ? "not deliverable"
                       : reason == COAP_NACK_RST             ? "reset by the device"
                       : reason == COAP_NACK_ICMP_ISSUE      ? "ICMP error (nothing listens there?)"
@@ -65,8 +72,17 @@ static void on_nack(coap_session_t *session, const coap_pdu_t *sent,
     c->done = 1;
 }
 
+static fc_coap_client_t *open_session(const char *uri, char *path, size_t path_cap, char *msg,
+                                      size_t msg_cap, int libcoap_blocks);
+
 fc_coap_client_t *fc_coap_open(const char *uri, char *path, size_t path_cap, char *msg,
                                size_t msg_cap)
+{
+    return open_session(uri, path, path_cap, msg, msg_cap, 1);
+}
+
+static fc_coap_client_t *open_session(const char *uri, char *path, size_t path_cap, char *msg,
+                                      size_t msg_cap, int libcoap_blocks)
 {
     coap_uri_t u;
     if (coap_split_uri((const uint8_t *)uri, strlen(uri), &u) < 0 ||
@@ -102,7 +118,8 @@ fc_coap_client_t *fc_coap_open(const char *uri, char *path, size_t path_cap, cha
         snprintf(msg, msg_cap, "out of memory");
         return NULL;
     }
-    coap_context_set_block_mode(c->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+    if (libcoap_blocks)
+        coap_context_set_block_mode(c->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
     coap_register_response_handler(c->ctx, on_response);
     coap_register_nack_handler(c->ctx, on_nack);
     c->session = coap_new_client_session(c->ctx, NULL, &dst, COAP_PROTO_UDP);
@@ -122,6 +139,9 @@ static uint64_t now_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
+
+static int send_and_wait(fc_coap_client_t *c, coap_pdu_t *pdu, int timeout_ms,
+                         fc_coap_reply_t *reply);
 
 static void add_uint_option(coap_optlist_t **list, uint16_t number, unsigned value)
 {
@@ -149,8 +169,8 @@ int fc_coap_request(fc_coap_client_t *c, int method, const char *path, int accep
     for (const char *p = path; *p;) {
         size_t n = strcspn(p, "/");
         if (n)
-            coap_insert_optlist(&opts, coap_new_optlist(COAP_OPTION_URI_PATH, n,
-                                                        (const uint8_t *)p));
+            coap_insert_optlist(&opts,
+                                coap_new_optlist(COAP_OPTION_URI_PATH, n, (const uint8_t *)p));
         p += n;
         if (*p == '/')
             p++;
@@ -171,6 +191,12 @@ int fc_coap_request(fc_coap_client_t *c, int method, const char *path, int accep
         snprintf(reply->error, sizeof reply->error, "cannot attach %zu bytes", len);
         return -1;
     }
+    return send_and_wait(c, pdu, timeout_ms, reply);
+}
+
+static int send_and_wait(fc_coap_client_t *c, coap_pdu_t *pdu, int timeout_ms,
+                         fc_coap_reply_t *reply)
+{
     c->reply = reply;
     c->done = 0;
     if (coap_send(c->session, pdu) == COAP_INVALID_MID) {
@@ -213,16 +239,81 @@ const char *fc_coap_code_text(int code, char buf[8])
     return buf;
 }
 
-int fc_coap_deploy(const char *uri, const uint8_t *env, size_t len, int timeout_ms,
-                   fc_coap_reply_t *reply)
+/* One Block1 request (RFC 7959 section 2.5): block num of body. */
+static coap_pdu_t *block_pdu(fc_coap_client_t *c, const char *path, const uint8_t *body, size_t len,
+                             size_t num)
+{
+    coap_pdu_t *pdu = coap_new_pdu(COAP_MESSAGE_CON, COAP_REQUEST_CODE_POST, c->session);
+    if (!pdu)
+        return NULL;
+    uint8_t token[8];
+    size_t tlen = 0;
+    coap_session_new_token(c->session, &tlen, token);
+    coap_add_token(pdu, tlen, token);
+    coap_optlist_t *opts = NULL;
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n)
+            coap_insert_optlist(&opts,
+                                coap_new_optlist(COAP_OPTION_URI_PATH, n, (const uint8_t *)p));
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    size_t off = num * FC_COAP_BLOCK, n = len - off < FC_COAP_BLOCK ? len - off : FC_COAP_BLOCK;
+    unsigned more = off + n < len;
+    add_uint_option(&opts, COAP_OPTION_CONTENT_FORMAT, 60 /* application/cbor */);
+    add_uint_option(&opts, COAP_OPTION_BLOCK1, (unsigned)(num << 4 | more << 3 | 6 /* 1024 */));
+    if (num == 0)
+        add_uint_option(&opts, COAP_OPTION_SIZE1, (unsigned)len);
+    int ok = coap_add_optlist_pdu(pdu, &opts) && coap_add_data(pdu, n, body + off);
+    coap_delete_optlist(opts);
+    if (!ok) {
+        coap_delete_pdu(pdu);
+        return NULL;
+    }
+    return pdu;
+}
+
+int fc_coap_upload(const char *uri, const uint8_t *body, size_t len, int timeout_ms,
+                   fc_coap_progress_fn progress, void *user, fc_coap_reply_t *reply)
 {
     char path[256];
     memset(reply, 0, sizeof *reply);
-    fc_coap_client_t *c = fc_coap_open(uri, path, sizeof path, reply->error, sizeof reply->error);
+    fc_coap_client_t *c =
+        open_session(uri, path, sizeof path, reply->error, sizeof reply->error, 0);
     if (!c)
         return -1;
-    int rc = fc_coap_request(c, FC_COAP_METHOD_POST, path[0] ? path : "suit", -1, 60 /* CBOR */,
-                             env, len, timeout_ms, reply);
+    size_t blocks = len ? (len + FC_COAP_BLOCK - 1) / FC_COAP_BLOCK : 1;
+    int rc = -1;
+    for (size_t num = 0; num < blocks; num++) {
+        coap_pdu_t *pdu = block_pdu(c, path[0] ? path : "suit", body, len, num);
+        fc_coap_reply_free(reply);
+        if (!pdu) {
+            snprintf(reply->error, sizeof reply->error, "cannot build block %zu", num);
+            break;
+        }
+        rc = send_and_wait(c, pdu, timeout_ms, reply);
+        if (rc != 0)
+            break;
+        if (progress)
+            progress(user, num + 1 < blocks ? (num + 1) * FC_COAP_BLOCK : len, len);
+        if (reply->code != 231)
+            break; /* the final verdict (or an early refusal) */
+        if (num + 1 == blocks || (c->block1_seen && c->block1_szx != 6)) {
+            snprintf(reply->error, sizeof reply->error, "device answered 2.31 Continue %s",
+                     num + 1 == blocks ? "after the last block" : "and asked for smaller blocks");
+            reply->code = 0;
+            rc = -1;
+            break;
+        }
+    }
     fc_coap_close(c);
     return rc;
+}
+
+int fc_coap_deploy(const char *uri, const uint8_t *env, size_t len, int timeout_ms,
+                   fc_coap_reply_t *reply)
+{
+    return fc_coap_upload(uri, env, len, timeout_ms, NULL, NULL, reply);
 }

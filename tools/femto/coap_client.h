@@ -10,11 +10,11 @@
 typedef struct fc_coap_client fc_coap_client_t;
 
 typedef struct fc_coap_reply {
-    int code;          /* class * 100 + detail, e.g. 204; 0: no response */
-    int format;        /* content format, -1: none */
-    uint8_t *data;     /* malloc'd, NUL-terminated (len excludes the NUL) */
+    int code;      /* class * 100 + detail, e.g. 204; 0: no response */
+    int format;    /* content format, -1: none */
+    uint8_t *data; /* malloc'd, NUL-terminated (len excludes the NUL) */
     size_t len;
-    char error[160];   /* transport error when code is 0 */
+    char error[160]; /* transport error when code is 0 */
 } fc_coap_reply_t;
 
 enum { FC_COAP_METHOD_GET = 1, FC_COAP_METHOD_POST = 2, FC_COAP_METHOD_DELETE = 4 };
@@ -38,10 +38,14 @@ void fc_coap_close(fc_coap_client_t *c);
 /* "2.04" style text of a code. */
 const char *fc_coap_code_text(int code, char buf[8]);
 
+/* POST body to uri's path (default "suit") in 1024-byte Block1 requests
+ * (RFC 7959), calling progress(user, bytes_sent, total) after each block. */
+typedef void (*fc_coap_progress_fn)(void *user, size_t sent, size_t total);
+int fc_coap_upload(const char *uri, const uint8_t *body, size_t len, int timeout_ms,
+                   fc_coap_progress_fn progress, void *user, fc_coap_reply_t *reply);
 
-
-/* POST env to uri's path (default "suit"): open, request, close. 0 when
- * the device answered (reply->code says how), -1 on transport failure. */
+/* fc_coap_upload without progress. POST env to uri's path (default "suit"): open, request, close. 0
+ * when the device answered (reply->code says how), -1 on transport failure. */
 int fc_coap_deploy(const char *uri, const uint8_t *env, size_t len, int timeout_ms,
                    fc_coap_reply_t *reply);
 #endif
