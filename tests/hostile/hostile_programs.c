@@ -168,7 +168,7 @@ const hostile_t hostile_programs[] = {
     {"infinite_helper_loop", "a helper call in an endless loop",
      P(CALL_HELPER(VMT_H_SUM), JA(-2)), RUN(FC_FAULT_BUDGET, 0), .budget_exact = 1},
     {"infinite_call_loop", "an endless loop of local calls",
-     P(CALL_LOCAL(1), JA(-2), EXIT()), RUN(FC_FAULT_BUDGET, 0), .budget_exact = 1},
+     P(CALL_LOCAL(1), JA(-2), EXIT()), RUN(FC_FAULT_BUDGET, 2), .budget_exact = 1},
     /* ---- calls ------------------------------------------------------------------- */
     {"self_recursion", "main calls itself", P(CALL_LOCAL(-1), EXIT()),
      VERIFY(FC_ERR_RECURSION, 0)},

@@ -254,6 +254,12 @@ static void test_bad_insn_only_after_tamper(void **state)
     assert_int_equal(vmt_verify(t, prog, NSLOTS(prog)), FC_OK);
     prog[1].opcode = 0xff;
     assert_int_equal(fc_program_check(&t->prog), FC_ERR_NOT_VERIFIED);
+#if VMT_IN_PLACE_ONLY
+    /* The small interpreter decodes by instruction class and trusts the
+     * verifier ("only verified programs run"): what a changed slot does is
+     * not specified there; fc_program_check is the embedder's guard. */
+    return;
+#endif
     for (int mode = VMT_IN_PLACE; mode <= VMT_PREDECODED; mode++) {
         vmt_out_t out;
         vmt_run_mode(t, (enum vmt_mode)mode, &out);

@@ -88,10 +88,19 @@ fc_status_t vmt_verify(vmt_t *t, const fc_insn_t *text, uint32_t n)
 
 void vmt_prepare(vmt_t *t, enum vmt_mode mode)
 {
+#if VMT_IN_PLACE_ONLY
+    /* the small interpreter (FC_VM_SMALL) has no pre-decoded form: the
+     * second mode runs in place again, after checking translate refuses */
+    if (mode == VMT_PREDECODED)
+        assert_int_equal(fc_program_translate(&t->prog, t->xbuf, VMT_MAX_SLOTS),
+                         FC_ERR_BAD_CONFIG);
+    t->prog.xlate = NULL;
+#else
     if (mode == VMT_PREDECODED)
         assert_int_equal(fc_program_translate(&t->prog, t->xbuf, VMT_MAX_SLOTS), FC_OK);
     else
         t->prog.xlate = NULL;
+#endif
     memcpy(t->mem, t->mem_init, VMT_MEM);
     assert_int_equal(fc_vm_init(&t->vm, &t->prog, t->stack, t->stack_size), FC_OK);
     fc_vm_set_helpers(&t->vm, &vmt_helpers, &t->run_allowed);
