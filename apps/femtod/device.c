@@ -299,7 +299,8 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
     if (en >= sizeof entry)
         return refuse(v, FC_ERR_IMAGE_ENTRY, NULL, "entry name longer than %d bytes",
                       FC_IMAGE_NAME_MAX);
-    memcpy(entry, fm->entry.ptr, en);
+    if (en)
+        memcpy(entry, fm->entry.ptr, en);
     entry[en] = '\0';
     for (size_t i = 0; i < fm->n_hooks; i++) {
         int st = fc_container_attach(&d->engine, p->c, (uint32_t)hooks[i], (int32_t)fm->priority,
