@@ -180,7 +180,14 @@ typedef struct fc_vm {
     uint64_t section_base[FC_LDDW_SRC_COUNT]; /* added to lddw imm per src */
     uint8_t *stack;                   /* stack memory (region 0) */
     size_t stack_size;
-    uint64_t budget;   /* instructions allowed per run (0: FC_DEFAULT_BUDGET) */
+    /* Instructions allowed per run (0: FC_DEFAULT_BUDGET). Checked at every
+     * control transfer (taken jump, call, return) and around every helper
+     * call: the run stops with FC_FAULT_BUDGET before the first instruction
+     * beyond the budget that follows one of those. Straight-line code has
+     * no check (that is what keeps counting free), so a stretch of it may
+     * run past the budget by at most its own length; the run then ends
+     * with FC_FAULT_BUDGET at its exit. vm->executed is always exact. */
+    uint64_t budget;
     uint64_t executed; /* instructions executed by the last run */
     uint32_t max_depth; /* deepest local-call nesting reached in the last run */
     fc_error_t fault;  /* why the last run stopped, FC_OK when it exited */

@@ -78,7 +78,7 @@
 #define JUMP_TO(target)                                                                            \
     do {                                                                                           \
         TRANSFER(target);                                                                          \
-        if (FC_UNLIKELY((uintptr_t)pc > limit))                                                    \
+        if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* pc would be instruction budget+1 */           \
             goto fault_budget;                                                                     \
         DISPATCH();                                                                                \
     } while (0)
@@ -89,7 +89,7 @@
         intptr_t d_ = (disp);                                                                      \
         pc = (const SLOT_T *)(const void *)((const char *)pc + d_);                                \
         limit += (uintptr_t)d_ - sizeof *pc;                                                       \
-        if (FC_UNLIKELY((uintptr_t)pc > limit))                                                    \
+        if (FC_UNLIKELY((uintptr_t)pc >= limit))                                                   \
             goto fault_budget;                                                                     \
         DISPATCH();                                                                                \
     } while (0)
@@ -111,7 +111,7 @@
  * matched, then the stack, then all regions. Each fast test is one compare:
  * cached regions are at least 8 bytes long, so len - size cannot wrap, and
  * an address below start wraps to a huge offset. */
-#define IN_CACHE(c, a, size) ((a) - (c).start <= (c).lim[(size)])
+#define IN_CACHE(c, a, size) ((a) - (c).start < (c).end[(size)])
 #define CHECKED(ptr, addr_expr, size, perm, cache)                                                 \
     do {                                                                                           \
         uint64_t a_ = (addr_expr);                                                                 \
@@ -366,7 +366,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
      * the caches start on the first region after the stack (usually the
      * context), or on the stack when there is none */
     region_cache_t stk, rd, wr;
-    cache_set(&stk, &vm->regions[0]); /* the stack is at least 8 bytes (fc_vm_init) */
+    cache_set(&stk, &vm->regions[0]);
     rd = wr = stk;
     if (vm->n_regions > 1) {
         cache_set(&rd, &vm->regions[1]);
@@ -568,7 +568,10 @@ dispatch_top:
         reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
         if (FC_UNLIKELY(vm->fault.code != FC_OK))
             goto fault_from_helper;
-        NEXT();
+        pc++;
+        if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* stop before the next one */
+            goto fault_budget;
+        DISPATCH();
     }
 
 #if FC_INTERP_XLATE
@@ -601,12 +604,18 @@ done:
 #endif
     vm->executed = executed_at(budget, limit, pc, sizeof *pc);
     *r0 = reg[0];
-    return FC_OK;
-
-fault_budget:
+    if (FC_LIKELY(vm->executed <= budget))
+        return FC_OK;
+    /* straight-line code after the last check ran past the budget */
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
-    vm->executed = budget;
+    vm->fault.where = PC_INDEX;
+    return FC_FAULT_BUDGET;
+
+fault_budget: /* pc (not executed) would have been over budget */
+    vm->fault.code = FC_FAULT_BUDGET;
+    vm->fault.reason = FC_WHY("instruction budget exhausted");
+    vm->executed = executed_at(budget, limit, pc, sizeof *pc) - 1;
     goto fault_report;
 fault_depth:
     vm->fault.code = FC_FAULT_CALL_DEPTH;

@@ -252,6 +252,10 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                 reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
                 if (vm->fault.code != FC_OK)
                     goto fault;
+                if ((uintptr_t)next >= limit) { /* stop before the next one */
+                    pc = next;
+                    goto fault_budget;
+                }
             } else if (code == 0x0) { /* ja, ja32 (gotol) */
                 next = pc + 1 + (wide ? in.offset : in.imm);
             } else if (taken(code, a, src)) {
@@ -259,7 +263,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             }
             if (next != pc + 1) { /* a transfer: move the limit, check the budget */
                 limit += (uintptr_t)next - (uintptr_t)pc - sizeof *pc;
-                if ((uintptr_t)next > limit) {
+                if ((uintptr_t)next >= limit) { /* next would be instruction budget + 1 */
                     pc = next;
                     goto fault_budget;
                 }
@@ -281,11 +285,17 @@ done:
     }
     count(vm, budget, limit, pc);
     *r0 = reg[0];
-    return FC_OK;
-fault_budget:
+    if (vm->executed <= budget)
+        return FC_OK;
+    /* straight-line code after the last check ran past the budget */
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
-    limit = (uintptr_t)(pc + 1); /* so that count() gives exactly the budget */
+    vm->fault.where = (uint32_t)(pc - text);
+    return FC_FAULT_BUDGET;
+fault_budget: /* pc (not executed) would have been over budget */
+    vm->fault.code = FC_FAULT_BUDGET;
+    vm->fault.reason = FC_WHY("instruction budget exhausted");
+    limit += sizeof *pc; /* count() then gives what ran before pc */
 fault:
     vm->fault.where = (uint32_t)(pc - text);
     count(vm, budget, limit, pc);

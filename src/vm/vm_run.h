@@ -154,23 +154,22 @@ static inline void atomic_rmw(void *p, int wide, int32_t op, uint64_t *src, uint
         *src = old;
 }
 
-/* A region as the fast memory check wants it: lim[size] = len - size, so
- * "addr - start <= lim[size]" is one compare that cannot wrap (an address
- * below start becomes a huge offset). Only regions of at least 16 bytes
- * are cached, so len - size never wraps either; shorter ones always take
- * the slow path. */
+/* A region as the fast memory check wants it: end[size] = len - size + 1,
+ * so "addr - start < end[size]" is one compare that holds exactly when
+ * [addr, addr+size) is inside (an address below start becomes a huge
+ * offset). A region shorter than size gets end[size] = 0, which nothing is
+ * below: such accesses always take the slow path, which refuses them. (A
+ * region of 2^64-1 bytes also gets 0 and is simply never cached.) */
 typedef struct region_cache {
     uint64_t start;
-    uint64_t lim[17]; /* indexed by access size 1, 2, 4, 8 (16: a fused pair) */
+    uint64_t end[17]; /* indexed by access size 1, 2, 4, 8 (16: a fused pair) */
 } region_cache_t;
 
 static inline void cache_set(region_cache_t *c, const fc_region_t *r)
 {
-    if (r->len < 16)
-        return;
     c->start = r->start;
     for (unsigned size = 0; size <= 16; size++)
-        c->lim[size] = (uint64_t)r->len - size;
+        c->end[size] = (uint64_t)r->len >= size ? (uint64_t)r->len - size + 1 : 0;
 }
 
 /* Find a region holding [addr, addr+size) with perm. On success returns
