@@ -73,7 +73,9 @@ start_femtod() {
     local _watch=$! _pid= _i
     for _i in $(seq 1 200); do
         if grep -q "listening on" "$state.log" 2>/dev/null; then
-            _pid=$(pgrep -P "$_watch" femtod) || true
+            # the child of `timeout` (no procps needed)
+            _pid=$(cat "/proc/$_watch/task/$_watch/children" 2>/dev/null) || true
+            _pid=${_pid%% *}
             if [ -n "$_pid" ]; then
                 DAEMON_PIDS+=("$_pid")
                 WATCHER[$_pid]=$_watch
