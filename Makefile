@@ -8,6 +8,7 @@
 #   make bench      host instructions per run of the bench fixtures (callgrind; $(BUILD)/bench/)
 #   make format     clang-format our sources in place (format-check: only report)
 #   make lint       cppcheck and clang-tidy over src/
+#   make prove      Frama-C WP proofs and Eva over the VM (proofs/run.sh, docs/assurance.md)
 #   make clean      remove $(BUILD)/
 
 BUILD ?= build
@@ -22,7 +23,7 @@ SHELL := /bin/bash
 SOURCE_DIRS := src include tools apps sdk tests bench firmware fuzz examples
 C_SOURCES = $(shell find $(SOURCE_DIRS) \( -name '*.c' -o -name '*.h' \) -not -path '*/corpus/*' 2>/dev/null)
 
-.PHONY: all deps configure build test demo footprint bench format format-check lint clean
+.PHONY: all deps configure build test demo footprint bench format format-check lint prove clean
 
 all: build
 
@@ -55,6 +56,9 @@ format-check: deps
 
 lint: configure
 	@scripts/lint.sh
+
+prove: deps
+	@FC_BUILD=$(BUILD) proofs/run.sh
 
 clean:
 	rm -rf $(BUILD)
