@@ -92,9 +92,12 @@ static int parse_u32(const char *s, uint32_t *out)
 static int each_item(parser_t *p, char *value, int (*item)(parser_t *, const char *, void *),
                      void *ctx)
 {
-    char *save = NULL;
+    /* split by hand: strtok would silently skip an empty item ("1,,2") */
     int n = 0;
-    for (char *tok = strtok_r(value, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    for (char *tok = value, *next; tok; tok = next) {
+        next = strchr(tok, ',');
+        if (next)
+            *next++ = '\0';
         tok = trim(tok);
         if (!*tok)
             return fail(p, "empty item in list");
@@ -347,7 +350,7 @@ static int parse_line(parser_t *p, char *line)
         if (!close || trim(close + 1)[0])
             return fail(p, "section header must be [tenant NAME]");
         *close = '\0';
-        if (strncmp(s + 1, "tenant", 6) != 0 || !isspace((unsigned char)s[7]))
+        if (strncmp(s + 1, "tenant", 6) != 0 || (s[7] && !isspace((unsigned char)s[7])))
             return fail(p, "unknown section '[%s]' (only [tenant NAME])", s + 1);
         if (end_tenant(p) != 0)
             return -1;

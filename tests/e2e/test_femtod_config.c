@@ -1,0 +1,140 @@
+/* femtod's configuration parser (apps/femtod/config.c): a full valid file,
+ * and each kind of error named with its file, line and reason. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../apps/femtod/config.h"
+
+static char path[64];
+
+/* Write text to a fresh file in the working directory and parse it. */
+static int parse(const char *text, fd_config_t *cfg, char *msg, size_t cap)
+{
+    snprintf(path, sizeof path, "femtod-test-%d.conf", (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    fd_config_defaults(cfg);
+    msg[0] = '\0';
+    int rc = fd_config_load(cfg, path, msg, cap);
+    unlink(path);
+    return rc;
+}
+
+static void expect_error(const char *text, int line, const char *reason)
+{
+    fd_config_t cfg;
+    char msg[600], want[128];
+    assert_int_equal(parse(text, &cfg, msg, sizeof msg), -1);
+    snprintf(want, sizeof want, "%s:%d: ", path, line);
+    if (strncmp(msg, want, strlen(want)) != 0 || !strstr(msg, reason))
+        fail_msg("got \"%s\", expected \"%s...%s\"", msg, want, reason);
+}
+
+#define KEY_HEX "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+static void test_full_config(void **state)
+{
+    (void)state;
+    fd_config_t cfg;
+    char msg[600];
+    const char *text = "# comment\n"
+                       "timer_period_ms = 250\n"
+                       "sensor_period_ms = 100  # trailing comment\n"
+                       "sensors = 0, 3\n"
+                       "max_envelope = 4096\n"
+                       "\n"
+                       "[tenant acme]\n"
+                       "id = 7\n"
+                       "public_key = " KEY_HEX "\n"
+                       "helpers = fc_log, coap_respond, 9\n"
+                       "hooks = coap, timer\n"
+                       "slots = 0-2, 5\n"
+                       "max_containers = 2\n"
+                       "max_ram = 512\n"
+                       "max_budget = 5000\n"
+                       "max_kv_entries = 3\n"
+                       "max_image = 2048\n"
+                       "[tenant other]\n"
+                       "id = 8\n"
+                       "public_key = " KEY_HEX "\n";
+    assert_int_equal(parse(text, &cfg, msg, sizeof msg), 0);
+    assert_int_equal(cfg.timer_period_ms, 250);
+    assert_int_equal(cfg.sensor_period_ms, 100);
+    assert_int_equal(cfg.n_sensors, 2);
+    assert_int_equal(cfg.sensors[1], 3);
+    assert_int_equal(cfg.max_envelope, 4096);
+    assert_int_equal(cfg.n_tenants, 2);
+    const fd_tenant_config_t *t = &cfg.tenants[0];
+    assert_string_equal(t->name, "acme");
+    assert_int_equal(t->engine.id, 7);
+    assert_int_equal(t->engine.public_key[0], 0x00);
+    assert_int_equal(t->engine.public_key[31], 0xff);
+    assert_true(fc_helper_mask_has(&t->engine.helpers, 1)); /* fc_log */
+    assert_true(fc_helper_mask_has(&t->engine.helpers, 7)); /* fc_coap_respond */
+    assert_true(fc_helper_mask_has(&t->engine.helpers, 9));
+    assert_false(fc_helper_mask_has(&t->engine.helpers, 8));
+    assert_int_equal(t->engine.hooks, (1u << FC_HOOK_COAP) | (1u << FC_HOOK_TIMER));
+    assert_int_equal(t->slots, 0x27u);
+    assert_int_equal(t->engine.quota.max_containers, 2);
+    assert_int_equal(t->engine.quota.max_ram, 512);
+    assert_int_equal(t->engine.quota.max_budget, 5000);
+    assert_int_equal(t->engine.quota.max_kv_entries, 3);
+    assert_int_equal(t->max_image, 2048);
+    /* defaults of the second tenant */
+    assert_int_equal(cfg.tenants[1].engine.quota.max_containers, 4);
+    assert_int_equal(cfg.tenants[1].slots, (1u << (FC_MAX_CONTAINERS - 1)) - 1);
+}
+
+static void test_errors_name_line_and_reason(void **state)
+{
+    (void)state;
+    const char *tenant = "[tenant a]\nid = 1\npublic_key = " KEY_HEX "\n";
+    char buf[400];
+    expect_error("bogus = 1\n", 1, "unknown key 'bogus'");
+    expect_error("timer_period_ms = ten\n", 1, "not a number");
+    expect_error("timer_period_ms\n", 1, "expected 'key = value'");
+    expect_error("[pool x]\n", 1, "unknown section");
+    expect_error("[tenant]\n", 1, "needs a name");
+    expect_error("[tenant a]\nid = 0\n", 2, "non-zero");
+    expect_error("[tenant a]\npublic_key = " KEY_HEX "\n", 2, "has no id");
+    expect_error("[tenant a]\nid = 1\n", 2, "has no public_key");
+    expect_error("[tenant a]\nid = 1\npublic_key = missing.pub\n", 3, "public key");
+    snprintf(buf, sizeof buf, "%s[tenant b]\nid = 1\n", tenant);
+    expect_error(buf, 5, "id 1 already used");
+    snprintf(buf, sizeof buf, "%s[tenant a]\n", tenant);
+    expect_error(buf, 4, "defined twice");
+    snprintf(buf, sizeof buf, "%shelpers = fc_nothing\n", tenant);
+    expect_error(buf, 4, "unknown helper 'fc_nothing'");
+    snprintf(buf, sizeof buf, "%shooks = timer, nap\n", tenant);
+    expect_error(buf, 4, "unknown hook 'nap'");
+    snprintf(buf, sizeof buf, "%sslots = 3-1\n", tenant);
+    expect_error(buf, 4, "outside");
+    snprintf(buf, sizeof buf, "%sslots = 0-%d\n", tenant, FC_MAX_CONTAINERS);
+    expect_error(buf, 4, "outside");
+    snprintf(buf, sizeof buf, "%sslots = 1,,2\n", tenant);
+    expect_error(buf, 4, "empty item");
+    snprintf(buf, sizeof buf, "%smax_ram = -5\n", tenant);
+    expect_error(buf, 4, "not a number");
+    expect_error("sensors = 9\n", 1, "bad sensor index");
+    expect_error("max_envelope = 10\n", 1, "64..1048576");
+    expect_error("timer_period_ms = 5\n", 0, "no [tenant NAME] section");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_config),
+        cmocka_unit_test(test_errors_name_line_and_reason),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
