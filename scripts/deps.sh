@@ -22,7 +22,7 @@ PACKAGES=(
     # emulators
     qemu-system-arm qemu-system-misc
     # measurement, scripting, analysis
-    valgrind python3 xxd cppcheck clang-format clang-tidy frama-c-base why3 cvc4
+    valgrind python3 xxd cppcheck clang-format clang-tidy frama-c-base why3 cvc4 z3
 )
 
 log() { printf 'deps: %s\n' "$*"; }
