@@ -184,9 +184,11 @@ typedef struct fc_vm {
      * control transfer (taken jump, call, return) and around every helper
      * call: the run stops with FC_FAULT_BUDGET before the first instruction
      * beyond the budget that follows one of those. Straight-line code has
-     * no check (that is what keeps counting free), so a stretch of it may
-     * run past the budget by at most its own length; the run then ends
-     * with FC_FAULT_BUDGET at its exit. vm->executed is always exact. */
+     * no check (that is what keeps counting free), so the last stretch of
+     * it may run past the budget by at most its own length before the run
+     * stops with FC_FAULT_BUDGET (a run that reaches exit over budget stops
+     * the same way). vm->executed is exact for runs within the budget and
+     * equals the budget for a budget fault. */
     uint64_t budget;
     uint64_t executed; /* instructions executed by the last run */
     uint32_t max_depth; /* deepest local-call nesting reached in the last run */

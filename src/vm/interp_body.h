@@ -606,16 +606,18 @@ done:
     *r0 = reg[0];
     if (FC_LIKELY(vm->executed <= budget))
         return FC_OK;
-    /* straight-line code after the last check ran past the budget */
+    /* straight-line code after the last check ran past the budget: the run
+     * did not finish within it */
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
     vm->fault.where = PC_INDEX;
+    vm->executed = budget;
     return FC_FAULT_BUDGET;
 
 fault_budget: /* pc (not executed) would have been over budget */
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
-    vm->executed = executed_at(budget, limit, pc, sizeof *pc) - 1;
+    vm->executed = budget;
     goto fault_report;
 fault_depth:
     vm->fault.code = FC_FAULT_CALL_DEPTH;

@@ -287,15 +287,17 @@ done:
     *r0 = reg[0];
     if (vm->executed <= budget)
         return FC_OK;
-    /* straight-line code after the last check ran past the budget */
+    /* straight-line code after the last check ran past the budget: the run
+     * did not finish within it */
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
     vm->fault.where = (uint32_t)(pc - text);
+    vm->executed = budget;
     return FC_FAULT_BUDGET;
 fault_budget: /* pc (not executed) would have been over budget */
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
-    limit += sizeof *pc; /* count() then gives what ran before pc */
+    limit = (uintptr_t)(pc + 1); /* count() then gives exactly the budget */
 fault:
     vm->fault.where = (uint32_t)(pc - text);
     count(vm, budget, limit, pc);
