@@ -62,7 +62,7 @@ wp() {
 }
 
 VM_FCTS=fc_helper_mask_set,fc_helper_mask_has,fc_vm_add_region,fc_vm_check_ptr
-VERIFIER_FCTS=refuse,find_start,add_start,access_size,unused_field,check_stack_access,check_lddw
+VERIFIER_FCTS=refuse,find_start,access_size,unused_field,check_stack_access,check_lddw
 for m in x86_32 x86_64; do
     wp region "$m" region_wp.c fc_region_contains,fc_proof_region_contains
     wp vm "$m" vm_wp.c "$VM_FCTS"
@@ -70,7 +70,8 @@ done
 if [ "$MODE" = full ]; then
     for m in x86_64 x86_32; do
         wp isa "$m" isa_wp.c fc_isa_decode,selector_matches
-        EXTRA_WP=-wp-split wp verifier "$m" verifier_wp.c "$VERIFIER_FCTS"
+        wp verifier "$m" verifier_wp.c "$VERIFIER_FCTS"
+        EXTRA_WP=-wp-split wp add_start "$m" verifier_wp.c add_start
     done
 fi
 
