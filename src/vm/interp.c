@@ -168,7 +168,9 @@ static int pair_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
     unsigned reg2 = is_load ? FC_INSN_DST(b) : FC_INSN_SRC(b);
     uint32_t k1 = delta > 0 ? 0u : (uint32_t)size; /* where the first sits */
     x->imm = (int32_t)(reg2 * 8u | k1 << 8);
-    x->offset = delta > 0 ? a.offset : b.offset;
+    x->offset = b.offset; /* the lower of the two */
+    if (delta > 0)
+        x->offset = a.offset;
     return 1;
 }
 

@@ -130,7 +130,7 @@ static uint32_t function_of(const verifier_t *v, uint32_t pc)
     uint32_t i;
     if (find_start(v, pc, &i))
         return i;
-    return i - 1;
+    return i ? i - 1 : 0; /* i > 0: starts[0] is 0 and pc > 0 here */
 }
 
 static uint32_t function_end(const verifier_t *v, uint32_t f)
