@@ -70,7 +70,8 @@ done
 if [ "$MODE" = full ]; then
     for m in x86_64 x86_32; do
         wp isa "$m" isa_wp.c fc_isa_decode,selector_matches
-        wp verifier "$m" verifier_wp.c "$VERIFIER_FCTS"
+        # the bit tactics close the src/dst-field goals (land on uint8) the SMT provers miss
+        EXTRA_WP="-wp-auto wp:bitrange,wp:bitwised,wp:split" wp verifier "$m" verifier_wp.c "$VERIFIER_FCTS"
         EXTRA_WP=-wp-split wp add_start "$m" verifier_wp.c add_start
     done
 fi
