@@ -49,7 +49,8 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->stack = (uint8_t *)stack;
     vm->stack_size = stack_size;
     vm->budget = FC_DEFAULT_BUDGET;
-    if (!stack || stack_size == 0 || stack_size % 8 != 0 || ((uintptr_t)stack % 8) != 0)
+    if (!stack || stack_size == 0 || stack_size % 8 != 0 || ((uintptr_t)stack % 8) != 0 ||
+        stack_size > UINTPTR_MAX - (uintptr_t)stack) /* like any region: must not wrap */
         return FC_ERR_BAD_CONFIG;
     vm->regions[0].start = (uintptr_t)stack;
     vm->regions[0].len = stack_size;
