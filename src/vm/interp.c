@@ -142,12 +142,6 @@ static const void *memory_handler(const xlate_tables_t *tb, const uint8_t *stack
     return stackish[base] ? tb->mem_stk[in.opcode] : NULL;
 }
 
-static uint32_t access_size_of(uint8_t opcode)
-{
-    static const uint8_t sizes[4] = {4, 2, 1, 8}; /* BPF_W, BPF_H, BPF_B, BPF_DW */
-    return sizes[(opcode >> 3) & 3];
-}
-
 /* Two accesses of the same kind and size through the same base register
  * at adjacent offsets; a load pair must not overwrite its base first. */
 static int pair_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)

@@ -111,7 +111,7 @@
  * matched, then the stack, then all regions. Each fast test is one compare:
  * cached regions are at least 8 bytes long, so len - size cannot wrap, and
  * an address below start wraps to a huge offset. */
-#define IN_CACHE(c, a, size) ((a) - (c).start < (c).end[(size)])
+#define IN_CACHE(c, a, size) ((a) - (c).start < (c).end[CACHE_SLOT(size)])
 #define CHECKED(ptr, addr_expr, size, perm, cache)                                                 \
     do {                                                                                           \
         uint64_t a_ = (addr_expr);                                                                 \

@@ -188,8 +188,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         case CLS_LDX:
         case CLS_ST:
         case CLS_STX: {
-            static const uint8_t sizes[4] = {4, 2, 1, 8};
-            unsigned size = sizes[(op >> 3) & 3], base = cls == CLS_LDX ? s : FC_INSN_DST(in);
+            unsigned size = access_size_of((uint8_t)op), base = cls == CLS_LDX ? s : FC_INSN_DST(in);
             unsigned mode = op & 0xe0;
             uint32_t perm = cls == CLS_LDX ? FC_PERM_READ : mode == 0xc0 ? FC_PERM_RW : FC_PERM_WRITE;
             uint64_t addr = reg[base] + (uint64_t)(int64_t)in.offset;

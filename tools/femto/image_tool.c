@@ -85,7 +85,7 @@ const char *fc_sdk_helper_name(uint32_t id)
 }
 
 /* The verifier only needs to know which ids exist: the tool never runs
- * them, so every SDK helper points at this stub. */
+ * them, so every SDK helper points at this function, which refuses. */
 static uint64_t never_called(fc_vm_t *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
                              uint64_t e)
 {
