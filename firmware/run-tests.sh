@@ -107,10 +107,24 @@ suit_test() {
     run_image "$board" suittest 0 "VERDICT: PASS" "$session"
 }
 
+# The self-tests also run the hostile corpus of tests/hostile
+# (firmware/app/hostiletest.c): its summary line must be there, all passed.
+hostile_ran() {
+    local log=$out/$1/$2.log
+    if ! grep -aq '^\[hostile corpus\] .* 0 failed' "$log"; then
+        echo "FAIL $1/$2: no passing \"[hostile corpus]\" line (log: $log)"
+        return 1
+    fi
+    echo "PASS $1/$2: $(grep -a -m1 '^\[hostile corpus\]' "$log" | tr -d '\r')"
+}
+
 failed=0
 for t in "${tests[@]}"; do
     case $t in
-    */selftest | */selftest-strict | */selftest-fast) run_image "${t%%/*}" "${t#*/}" 0 "VERDICT: PASS" || failed=$((failed + 1)) ;;
+    */selftest | */selftest-strict | */selftest-fast)
+        { run_image "${t%%/*}" "${t#*/}" 0 "VERDICT: PASS" && hostile_ran "${t%%/*}" "${t#*/}"; } ||
+            failed=$((failed + 1))
+        ;;
     */faulttest) run_image "${t%%/*}" faulttest 3 "CPU FAULT" || failed=$((failed + 1)) ;;
     */suittest) suit_test "${t%%/*}" || failed=$((failed + 1)) ;;
     */link) check_link "${t%%/*}" || failed=$((failed + 1)) ;;

@@ -16,6 +16,7 @@
 #include "bm.h"
 #include "femto/vm.h"
 #include "fixtures.h"
+#include "hostiletest.h"
 
 extern const fw_fixture_t fw_conf[];
 extern const unsigned fw_conf_count;
@@ -361,6 +362,7 @@ static void run_vm_suite(const char *phase)
     test_unaligned_atomics();
     bm_puts("[hostile]\n");
     test_hostile();
+    check(hostile_table_run() == 0, "hostile corpus of tests/hostile", "table");
 }
 
 int main(void)

@@ -43,6 +43,15 @@ typedef struct hostile {
     fc_insn_t swap;
 } hostile_t;
 
+/* A program that attacks by cutting the context pointer to its low 32 bits
+ * (ADDR_MEM_LOW32) attacks nothing where the context address already fits
+ * in 32 bits (every 32-bit microcontroller): there the access is inside the
+ * context and the run must end normally instead. */
+static inline int hostile_moot_at(const hostile_t *h, uint64_t mem)
+{
+    return h->addr_base == ADDR_MEM_LOW32 && (mem >> 32) == 0;
+}
+
 extern const hostile_t hostile_programs[];
 extern const unsigned hostile_count;
 

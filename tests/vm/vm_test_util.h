@@ -21,7 +21,11 @@
 #include <stdint.h>
 #include <setjmp.h>
 
+/* VMT_NO_CMOCKA: only the encoding macros and constants, for the firmware's
+ * run of the hostile table (firmware/app/hostiletest.c; no cmocka there). */
+#ifndef VMT_NO_CMOCKA
 #include <cmocka.h>
+#endif
 
 #include "femto/vm.h"
 
