@@ -14,7 +14,8 @@
 
 #include "config.h"
 #include "device.h"
-#include "report.h"
+#include "coap_pdu.h"
+#include "server.h"
 
 #define USAGE                                                                                      \
     "usage: femtod --config FILE [--state DIR] [--listen ADDR] [--port N] [--verbose]\n"           \
@@ -34,253 +35,32 @@ static void on_signal(int sig)
     quit = 1;
 }
 
-/* ---- CoAP helpers -------------------------------------------------------------------- */
+/* ---- CoAP glue: every resource goes through server.c ------------------------------- */
 
-static void release_buffer(coap_session_t *session, void *app_ptr)
+static fd_server_t server;
+
+static uint64_t now_ms(void);
+
+static void handle(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
+                   const coap_string_t *q, coap_pdu_t *resp)
 {
-    (void)session;
-    free(app_ptr);
-}
-
-static void respond(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
-                    const coap_string_t *q, coap_pdu_t *resp, coap_pdu_code_t code, uint16_t format,
-                    const void *data, size_t len)
-{
-    coap_pdu_set_code(resp, code);
-    uint8_t *copy = malloc(len ? len : 1);
-    if (!copy)
-        return;
-    memcpy(copy, data, len);
-    coap_add_data_large_response(r, s, req, resp, q, format, -1, 0, len, copy, release_buffer,
-                                 copy);
-}
-
-static void respond_text(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
-                         const coap_string_t *q, coap_pdu_t *resp, coap_pdu_code_t code,
-                         const char *text)
-{
-    respond(r, s, req, q, resp, code, COAP_MEDIATYPE_TEXT_PLAIN, text, strlen(text));
-}
-
-/* CoAP response code for a refusal (docs/deployment.md lists them). */
-static coap_pdu_code_t code_for(int status)
-{
-    switch (status) {
-    case FC_OK:
-        return COAP_RESPONSE_CODE(204);
-    case FC_ERR_SIGNATURE:
-        return COAP_RESPONSE_CODE(401);
-    case FC_ERR_PERMISSION:
-        return COAP_RESPONSE_CODE(403);
-    case FC_ERR_ROLLBACK:
-    case FC_ERR_CONDITION:
-        return COAP_RESPONSE_CODE(412);
-    case FC_ERR_SIZE:
-    case FC_ERR_QUOTA:
-    case FC_ERR_NO_RAM:
-    case FC_ERR_NO_SLOT:
-        return COAP_RESPONSE_CODE(413);
-    case FC_ERR_NOT_FOUND:
-        return COAP_RESPONSE_CODE(404);
-    case FC_ERR_EXISTS:
-        return COAP_RESPONSE_CODE(409);
-    case FC_ERR_STORAGE:
-        return COAP_RESPONSE_CODE(500);
-    case FC_ERR_SUIT_UNSUPPORTED:
-        return COAP_RESPONSE_CODE(501);
-    default:
-        /* verifier and image codes: the image itself is refused */
-        if (status < 100 && status != FC_ERR_INVALID_ARG && status != FC_ERR_STATE)
-            return COAP_RESPONSE_CODE(422);
-        return COAP_RESPONSE_CODE(400);
+    (void)r;
+    (void)q;
+    char peer[FD_PEER_MAX + 1] = "?";
+    const coap_address_t *remote = coap_session_get_addr_remote(s);
+    if (remote) {
+        size_t n = coap_print_addr(remote, (unsigned char *)peer, sizeof peer - 1);
+        peer[n < sizeof peer ? n : sizeof peer - 1] = '\0';
     }
-}
-
-/* Whole request body (libcoap reassembles Block1 for us). */
-static const uint8_t *body(const coap_pdu_t *req, size_t *len)
-{
-    const uint8_t *data = NULL;
-    size_t offset = 0, total = 0;
-    *len = 0;
-    if (!coap_get_data_large(req, len, &data, &offset, &total))
-        return NULL;
-    return data;
-}
-
-static int accept_format(const coap_pdu_t *req)
-{
-    coap_opt_iterator_t it;
-    coap_opt_t *opt = coap_check_option(req, COAP_OPTION_ACCEPT, &it);
-    if (!opt)
-        return FD_FMT_CBOR;
-    return (int)coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt));
-}
-
-static void send_report(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
-                        const coap_string_t *q, coap_pdu_t *resp, int slot)
-{
-    int fmt = accept_format(req);
-    if (fmt != FD_FMT_CBOR && fmt != FD_FMT_JSON && fmt != FD_FMT_TEXT) {
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(406),
-                     "Accept: 60 (CBOR, default), 50 (JSON) or 0 (text)");
-        return;
+    static fd_request_t in; /* large (path buffer); one request at a time */
+    fd_response_t out;
+    fd_request_from_pdu(req, peer, now_ms(), &in);
+    fd_server_handle(&server, &in, &out);
+    if (fd_response_to_pdu(&out, resp) != 0) {
+        coap_pdu_set_code(resp, COAP_RESPONSE_CODE(500));
+        fprintf(stderr, "femtod: cannot build the response PDU\n");
     }
-    size_t len = 0;
-    uint8_t *doc = fd_report(&device, slot, fmt, &len);
-    if (!doc) {
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(500), "out of memory");
-        return;
-    }
-    coap_pdu_set_code(resp, COAP_RESPONSE_CODE(205));
-    coap_add_data_large_response(r, s, req, resp, q, (uint16_t)fmt, -1, 0, len, doc, release_buffer,
-                                 doc);
-}
-
-/* ---- resources -------------------------------------------------------------------------- */
-
-static void post_suit(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
-                      const coap_string_t *q, coap_pdu_t *resp)
-{
-    size_t len;
-    const uint8_t *env = body(req, &len);
-    fd_verdict_t v;
-    if (!env || len == 0) {
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(400),
-                     "refused: empty body (POST the SUIT envelope)");
-        return;
-    }
-    fd_device_install(&device, env, len, &v);
-    respond_text(r, s, req, q, resp, code_for(v.status), v.text);
-}
-
-static void get_list(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
-                     const coap_string_t *q, coap_pdu_t *resp)
-{
-    send_report(r, s, req, q, resp, -1);
-}
-
-/* Split "c/NAME" or "app/NAME[/more]": 0 = other, 1 = c, 2 = app. */
-static int route(const coap_pdu_t *req, char *name, size_t cap, char *path, size_t path_cap)
-{
-    coap_string_t *uri = coap_get_uri_path(req);
-    if (!uri)
-        return 0;
-    int kind = 0;
-    size_t n = uri->length < path_cap - 1 ? uri->length : path_cap - 1;
-    memcpy(path, uri->s, n);
-    path[n] = '\0';
-    const char *rest = NULL;
-    if (!strncmp(path, "c/", 2)) {
-        kind = 1;
-        rest = path + 2;
-    } else if (!strncmp(path, "app/", 4)) {
-        kind = 2;
-        rest = path + 4;
-    }
-    if (kind) {
-        size_t k = strcspn(rest, "/");
-        if (k == 0 || k >= cap || (kind == 1 && rest[k]))
-            kind = 0;
-        else {
-            memcpy(name, rest, k);
-            name[k] = '\0';
-        }
-    }
-    if (uri->length >= path_cap)
-        kind = 0;
-    coap_delete_string(uri);
-    return kind;
-}
-
-static void app_request(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
-                        const coap_string_t *q, coap_pdu_t *resp, const char *name,
-                        const char *path)
-{
-    int slot = fd_device_find(&device, name);
-    if (slot < 0) {
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(404), "no such container");
-        return;
-    }
-    fc_hook_coap_ctx_t ctx;
-    memset(&ctx, 0, sizeof ctx);
-    size_t plen = strlen(path), len;
-    const uint8_t *data = body(req, &len);
-    if (plen > FC_COAP_PATH_MAX) {
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(414), "path longer than 64 bytes");
-        return;
-    }
-    if (len > FC_COAP_PAYLOAD_MAX) {
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(413),
-                     "payload longer than 128 bytes (FC_COAP_PAYLOAD_MAX)");
-        return;
-    }
-    ctx.method = (uint8_t)coap_pdu_get_code(req);
-    coap_opt_iterator_t it;
-    coap_opt_t *cf = coap_check_option(req, COAP_OPTION_CONTENT_FORMAT, &it);
-    ctx.content_format =
-        cf ? (uint16_t)coap_decode_var_bytes(coap_opt_value(cf), coap_opt_length(cf)) : 0xffff;
-    memcpy(ctx.path, path, plen);
-    ctx.path_len = (uint16_t)plen;
-    if (data && len)
-        memcpy(ctx.payload, data, len);
-    ctx.payload_len = (uint16_t)len;
-    int st = fd_device_coap_call(&device, slot, &ctx);
-    char msg[200];
-    if (st == FC_ERR_NOT_FOUND) {
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(404),
-                     "container is stopped or not attached to the coap hook");
-    } else if (st != FC_OK) {
-        const fc_error_t *f = &device.slots[slot].c->stats.last_fault;
-        snprintf(msg, sizeof msg, "container faulted: %s (%d): %s", fc_status_name(st), st,
-                 f->reason ? f->reason : fc_status_text(st));
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(500), msg);
-    } else if (ctx.resp_code == 0) {
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(500),
-                     "container gave no response (fc_coap_respond)");
-    } else {
-        size_t n = ctx.resp_len <= FC_COAP_PAYLOAD_MAX ? ctx.resp_len : FC_COAP_PAYLOAD_MAX;
-        respond(r, s, req, q, resp, (coap_pdu_code_t)ctx.resp_code, ctx.resp_format,
-                ctx.resp_payload, n);
-    }
-}
-
-/* Every other path: /c/NAME (GET, DELETE) and /app/NAME[/...] (GET, POST, PUT, DELETE). */
-static void dynamic(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
-                    const coap_string_t *q, coap_pdu_t *resp)
-{
-    char name[FC_IMAGE_NAME_MAX + 1], path[256];
-    int kind = route(req, name, sizeof name, path, sizeof path);
-    coap_pdu_code_t method = coap_pdu_get_code(req);
-    if (kind == 2) {
-        app_request(r, s, req, q, resp, name, path);
-        return;
-    }
-    if (kind != 1) {
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(404),
-                     "no such resource (/suit, /c, /c/NAME, /app/NAME)");
-        return;
-    }
-    int slot = fd_device_find(&device, name);
-    if (slot < 0) {
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(404), "no such container");
-    } else if (method == COAP_REQUEST_CODE_GET) {
-        send_report(r, s, req, q, resp, slot);
-    } else if (method == COAP_REQUEST_CODE_DELETE) {
-        size_t len;
-        const uint8_t *env = body(req, &len);
-        fd_verdict_t v;
-        if (!env || !len) {
-            respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(401),
-                         "refused: DELETE needs a signed removal envelope in the body "
-                         "(femto rm -k KEY)");
-            return;
-        }
-        fd_device_remove(&device, name, env, len, &v);
-        respond_text(r, s, req, q, resp,
-                     v.status == FC_OK ? COAP_RESPONSE_CODE(202) : code_for(v.status), v.text);
-    } else {
-        respond_text(r, s, req, q, resp, COAP_RESPONSE_CODE(405), "GET or DELETE");
-    }
+    fd_response_free(&out);
 }
 
 static coap_context_t *start_server(const char *listen, const char *port)
@@ -301,7 +81,8 @@ static coap_context_t *start_server(const char *listen, const char *port)
     coap_context_t *ctx = coap_new_context(NULL);
     if (!ctx)
         return NULL;
-    coap_context_set_block_mode(ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+    /* No libcoap block mode: server.c does RFC 7959 itself, so that an
+     * oversize upload is refused at its first block (docs/deployment.md). */
     coap_context_set_max_idle_sessions(ctx, 64);
     if (!coap_new_endpoint(ctx, &addr, COAP_PROTO_UDP)) {
         fprintf(stderr, "femtod: cannot listen on [%s]:%s\n", listen, port);
@@ -309,18 +90,19 @@ static coap_context_t *start_server(const char *listen, const char *port)
         return NULL;
     }
     coap_resource_t *r = coap_resource_init(coap_make_str_const("suit"), 0);
-    coap_register_handler(r, COAP_REQUEST_POST, post_suit);
+    coap_register_handler(r, COAP_REQUEST_POST, handle);
     coap_add_attr(r, coap_make_str_const("title"), coap_make_str_const("\"SUIT push\""), 0);
     coap_add_resource(ctx, r);
     r = coap_resource_init(coap_make_str_const("c"), 0);
-    coap_register_handler(r, COAP_REQUEST_GET, get_list);
+    coap_register_handler(r, COAP_REQUEST_GET, handle);
     coap_add_attr(r, coap_make_str_const("title"), coap_make_str_const("\"containers\""), 0);
     coap_add_attr(r, coap_make_str_const("ct"), coap_make_str_const("60"), 0);
     coap_add_resource(ctx, r);
-    r = coap_resource_unknown_init2(dynamic, 0);
-    coap_register_handler(r, COAP_REQUEST_GET, dynamic);
-    coap_register_handler(r, COAP_REQUEST_POST, dynamic);
-    coap_register_handler(r, COAP_REQUEST_DELETE, dynamic);
+    r = coap_resource_unknown_init2(handle, 0);
+    coap_register_handler(r, COAP_REQUEST_GET, handle);
+    coap_register_handler(r, COAP_REQUEST_POST, handle);
+    coap_register_handler(r, COAP_REQUEST_PUT, handle);
+    coap_register_handler(r, COAP_REQUEST_DELETE, handle);
     coap_add_resource(ctx, r);
     return ctx;
 }
@@ -380,6 +162,7 @@ int main(int argc, char **argv)
     }
     if (!verbose)
         device.posix.log_level_max = FC_LOG_INFO;
+    fd_server_init(&server, &device);
 
     coap_startup();
     coap_set_log_level(verbose ? LOG_INFO : LOG_ERR);
@@ -422,6 +205,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "femtod: stopping\n");
     coap_free_context(ctx);
     coap_cleanup();
+    fd_server_close(&server);
     fd_device_close(&device);
     return 0;
 }
