@@ -76,7 +76,7 @@ static uint8_t *free_image_buffer(void)
         int used = 0;
         for (unsigned i = 0; i < FC_MAX_CONTAINERS; i++) {
             const fc_container_t *c = &engine.containers[i];
-            used |= c->state != FC_CONTAINER_FREE && c->image.base == buf;
+            used |= c->state != FC_CONTAINER_FREE && c->image == buf;
         }
         if (!used) {
             return (uint8_t *)image_pool[b];

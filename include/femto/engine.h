@@ -17,13 +17,17 @@
  *
  * Containers run to completion one at a time on ONE execution stack and
  * ONE fc_vm_t owned by the engine: an idle container costs its slot and
- * its RAM block (data + bss) only.
+ * its RAM block (data + bss) only. The VM stays prepared for the container
+ * that ran last, so firing a hook again for the same container costs no
+ * VM set-up. Each run sees only the top of the stack its program needs,
+ * and the stack is cleared whenever a container of another tenant runs:
+ * no tenant reads what another left there.
  *
  * Image lifetime: the engine does not copy images. The bytes given to
  * fc_container_install() (and the name, if one is given) must stay valid
  * and unchanged until fc_container_remove() (for flash-resident images this
- * is free; a RAM copy must be kept by the caller). A change is detected at
- * run time by the program fingerprint and refused. */
+ * is free; a RAM copy must be kept by the caller). fc_container_check()
+ * detects a change of the verified text (O(text); for boot and load paths). */
 #ifndef FEMTO_ENGINE_H
 #define FEMTO_ENGINE_H
 
@@ -89,6 +93,8 @@ typedef struct fc_hook {
     uint8_t perm;      /* FC_PERM_READ or FC_PERM_RW for the context */
     uint8_t policy;    /* fc_hook_policy_t */
     uint8_t used;
+    uint8_t first; /* its attachments: engine->attachments[first .. first + count) */
+    uint8_t count;
 } fc_hook_t;
 
 /* ---- tenants ------------------------------------------------------------------ */
@@ -115,28 +121,47 @@ typedef enum fc_container_state {
     FC_CONTAINER_STARTED  /* run by the hooks it is attached to */
 } fc_container_state_t;
 
+/* Limits that let the slot keep 16-bit fields (see fc_container_t). */
+#if FC_ENGINE_RAM > 65535 || FC_MAX_INSNS > 65535 || FC_MAX_ATTACHMENTS > 255
+#error "engine limits: FC_ENGINE_RAM and FC_MAX_INSNS at most 65535, 255 attachments"
+#endif
+
 typedef struct fc_container_stats {
+    uint64_t insns_total;  /* instructions over all runs */
+    fc_error_t last_fault; /* code, instruction index, address, size, reason */
     uint32_t runs;         /* runs started (hooks and direct calls) */
     uint32_t faults;       /* runs that faulted */
-    fc_error_t last_fault; /* code, instruction index, address, size, reason */
-    uint64_t insns_total;  /* instructions over all runs */
-    uint64_t insns_last;   /* instructions of the last run */
-    uint32_t max_depth;    /* deepest local-call nesting seen */
+    uint32_t insns_last;   /* instructions of the last run (<= its budget) */
+    uint8_t max_depth;     /* deepest local-call nesting seen */
 } fc_container_stats_t;
 
+/* One container slot: what an idle container costs besides its data/bss.
+ * Nothing is copied out of the image: the slot keeps pointers into the
+ * caller's image bytes (flash, usually) and the few results of the
+ * verifier that running needs (the engine rebuilds the fc_program_t of
+ * the container it prepares the VM for from them). Hook entry points live
+ * in the attachments, the local key-value namespace is derived from the
+ * name when a key-value helper runs. fc_container_image() re-parses the
+ * image for the rare operations that need the full view. */
 typedef struct fc_container {
-    fc_image_t image;                 /* parsed view of the caller's image bytes (in place) */
-    fc_program_t prog;                /* the verified text */
-    uint32_t entries[FC_MAX_ENTRIES]; /* function starts, referenced by prog */
-    const char *name;                 /* the image's name or the caller's (same lifetime rule) */
-    uint64_t local_ns;                /* FNV-1a of name: the local key-value namespace */
-    uint32_t ram_off;                 /* RAM block in the engine arena */
-    uint32_t ram_len;
-    uint32_t budget;     /* instructions per run */
+    fc_container_stats_t stats;
+    const uint8_t *image;  /* the caller's image bytes (see the lifetime rule) */
+    const char *name;      /* the image's name or the caller's (same lifetime rule) */
+    const fc_insn_t *text; /* inside image: executes in place */
+    const uint8_t *rodata; /* inside image; NULL when rodata_len is 0 */
+    uint32_t image_len;
+    uint32_t rodata_len;
+    uint32_t budget;      /* instructions per run */
+    uint32_t fingerprint; /* the verifier's fingerprint of the text (fc_container_check) */
+    uint16_t text_slots;
+    uint16_t frame_size; /* verified stack bytes per frame */
+    uint16_t ram_off;    /* RAM block (data + bss, 8-aligned) in the engine arena */
+    uint16_t ram_len;
+    uint16_t generation; /* bumped at each install in this slot */
+    uint8_t call_depth;  /* verified deepest local-call nesting */
+    uint8_t uses_callx;  /* as in fc_program_t */
     uint8_t state;       /* fc_container_state_t */
     uint8_t tenant;      /* index in engine->tenants */
-    uint16_t generation; /* bumped at each install in this slot */
-    fc_container_stats_t stats;
 } fc_container_t;
 
 /* Kept sorted by (hook, priority, order of attachment): firing walks it. */
@@ -174,9 +199,19 @@ typedef struct fc_kv_entry {
 /* ---- the engine ----------------------------------------------------------------- */
 typedef struct fc_engine {
     const fc_port_t *port;
-    fc_vm_t vm; /* the one VM, re-initialised for each run */
+    /* The one VM, prepared for one container at a time: a run of the
+     * container it is prepared for only grants the context, sets the
+     * budget and entry, and revokes the run's extra regions afterwards. */
+    fc_vm_t vm;
+    fc_program_t prog;              /* the prepared container's program, rebuilt from its slot */
+    uint32_t run_entry;             /* prog.entries: the entry of the coming run */
+    const fc_container_t *prepared; /* the VM is bound to it (NULL: to nothing) */
+    uint8_t prepared_regions;       /* vm.n_regions once prepared: stack, rodata, data */
+    uint8_t stack_tenant;           /* 1 + tenant index whose data may be on the stack, 0: none */
+    uint32_t stack_dirty;           /* bytes at the stack's top written since it was cleared */
+    uint8_t hook_slot[32];          /* hook id -> 1 + index in hooks[], 0: not declared */
     uint8_t *stack;
-    size_t stack_size;
+    size_t stack_size; /* a multiple of 8 (the tail of a larger buffer is not used) */
     fc_hook_t hooks[FC_MAX_HOOKS];
     fc_tenant_t tenants[FC_MAX_TENANTS];
     fc_container_t containers[FC_MAX_CONTAINERS];
@@ -306,6 +341,14 @@ fc_container_t *fc_container_at(fc_engine_t *engine, uint32_t slot); /* NULL if 
 fc_container_t *fc_container_find(fc_engine_t *engine, uint32_t tenant_id, const char *name);
 uint32_t fc_container_slot(const fc_engine_t *engine, const fc_container_t *c);
 const fc_tenant_t *fc_container_tenant(const fc_engine_t *engine, const fc_container_t *c);
+
+/* The parsed view of an installed container's image (parsed again from the
+ * bytes the slot points to: O(image), for rare operations and tools).
+ * FC_ERR_IMAGE_* if the bytes changed since the install. */
+fc_status_t fc_container_image(const fc_container_t *c, fc_image_t *img);
+/* FC_OK while the container's text is the one verified at install,
+ * FC_ERR_NOT_VERIFIED otherwise (fc_program_check on its program). */
+fc_status_t fc_container_check(const fc_container_t *c);
 
 /* ---- key-value stores (host side; containers use the helpers) ----------------------- */
 /* Scope namespace: for FC_KV_LOCAL, c gives tenant and name; for

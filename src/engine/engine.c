@@ -4,7 +4,7 @@
 
 #include "engine_internal.h"
 
-_Static_assert(FC_MAX_INSNS <= 65536, "attachment entry slots are 16-bit");
+_Static_assert(FC_MAX_INSNS <= 65535, "slot fields and attachment entries are 16-bit");
 
 /* ---- small utilities ---------------------------------------------------------- */
 
@@ -53,7 +53,7 @@ fc_status_t fc_engine_init(fc_engine_t *engine, const fc_port_t *port, void *sta
     memset(engine, 0, sizeof *engine);
     engine->port = port;
     engine->stack = stack;
-    engine->stack_size = stack_size;
+    engine->stack_size = stack_size & ~(size_t)7; /* the VM wants 8-byte multiples */
     engine->current_hook = -1;
     /* The global store is needed by any container: load it now. On a
      * damaged record the engine still works with an empty global store. */
@@ -66,10 +66,9 @@ fc_status_t fc_engine_init(fc_engine_t *engine, const fc_port_t *port, void *sta
 
 const fc_hook_t *fc_hook_find(const fc_engine_t *engine, uint32_t id)
 {
-    for (uint32_t i = 0; i < FC_MAX_HOOKS; i++)
-        if (engine->hooks[i].used && engine->hooks[i].id == id)
-            return &engine->hooks[i];
-    return NULL;
+    if (id > 31 || engine->hook_slot[id] == 0)
+        return NULL;
+    return &engine->hooks[engine->hook_slot[id] - 1];
 }
 
 const fc_hook_t *fc_hook_find_name(const fc_engine_t *engine, const char *name)
@@ -97,6 +96,9 @@ fc_status_t fc_hook_declare(fc_engine_t *engine, uint32_t id, const char *name, 
             h->perm = (uint8_t)ctx_perm;
             h->policy = (uint8_t)policy;
             h->used = 1;
+            h->first = 0;
+            h->count = 0;
+            engine->hook_slot[id] = (uint8_t)(i + 1);
             return FC_OK;
         }
     }
@@ -307,13 +309,15 @@ static fc_status_t pick_slot(const fc_engine_t *engine, int slot_hint, uint32_t 
     return fail(err, FC_ERR_NO_SLOT, "every container slot is in use (FC_MAX_CONTAINERS)");
 }
 
+/* Another installed container of the tenant shares the local namespace
+ * (the FNV-1a of its name, like fc_kv's). */
 static int local_ns_in_use(const fc_engine_t *engine, const fc_container_t *except,
                            uint32_t tenant_idx, uint64_t ns)
 {
     for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++) {
         const fc_container_t *c = &engine->containers[i];
         if (c != except && c->state != FC_CONTAINER_FREE && c->tenant == tenant_idx &&
-            c->local_ns == ns)
+            fc_engine_name_hash(c->name) == ns)
             return 1;
     }
     return 0;
@@ -334,25 +338,70 @@ static fc_status_t check_quotas(const fc_engine_t *engine, const fc_tenant_t *t,
     return FC_OK;
 }
 
-/* Verify the text into the slot's program (the slot is still FREE, so a
- * refusal leaves no trace). */
-static fc_status_t verify_into(fc_engine_t *engine, const fc_tenant_t *t, fc_container_t *c,
-                               fc_error_t *err)
+/* Verify the image's text and keep in the slot what running needs (the
+ * slot is still FREE, so a refusal leaves no trace). */
+static fc_status_t verify_into(const fc_engine_t *engine, const fc_tenant_t *t,
+                               const fc_image_t *img, fc_container_t *c, fc_error_t *err)
 {
     fc_verify_config_t cfg;
     fc_verify_config_default(&cfg);
     cfg.helpers = fc_engine_helpers();
     cfg.allowed = t->helpers;
-    if (c->image.frame_size != 0)
-        cfg.frame_size = c->image.frame_size;
-    fc_status_t st = fc_image_verify(&c->image, &cfg, &c->prog, c->entries, FC_MAX_ENTRIES, err);
+    if (img->frame_size != 0)
+        cfg.frame_size = img->frame_size;
+    fc_program_t prog;
+    uint32_t entries[FC_MAX_ENTRIES];
+    fc_status_t st = fc_image_verify(img, &cfg, &prog, entries, FC_MAX_ENTRIES, err);
     if (st == FC_ERR_BUFFER)
         return fail(err, FC_ERR_BUFFER, "image has more functions than FC_MAX_ENTRIES");
     if (st != FC_OK)
         return st;
-    if (c->prog.stack_needed > engine->stack_size)
+    if (prog.stack_needed > engine->stack_size || prog.frame_size > UINT16_MAX)
         return fail(err, FC_ERR_NO_RAM, "program needs more stack than the engine has");
+    c->text = prog.text;
+    c->text_slots = (uint16_t)prog.len; /* <= FC_MAX_INSNS <= 65535 */
+    c->frame_size = (uint16_t)prog.frame_size;
+    c->call_depth = (uint8_t)prog.call_depth; /* <= FC_MAX_CALL_DEPTH */
+    c->uses_callx = prog.uses_callx;
+    c->fingerprint = prog.fingerprint;
     return FC_OK;
+}
+
+/* The program fc_verify() made for c, rebuilt from the slot (the fields the
+ * interpreter reads are the verifier's own; helpers_used is not kept).
+ * Runs start at one entry the engine resolved from the image's function
+ * table, so the entry list is that one entry: *entry. */
+static void program_of(const fc_container_t *c, fc_program_t *prog, const uint32_t *entry)
+{
+    prog->text = c->text;
+    prog->len = c->text_slots;
+    prog->frame_size = c->frame_size;
+    prog->call_depth = c->call_depth;
+    prog->stack_needed = (uint32_t)c->frame_size * ((uint32_t)c->call_depth + 1u);
+    prog->fingerprint = c->fingerprint;
+    prog->helpers_used = 0;
+    prog->uses_callx = c->uses_callx;
+    prog->verified = 1;
+    prog->entries = entry;
+    prog->n_entries = 1;
+    prog->xlate = NULL;
+}
+
+fc_status_t fc_container_image(const fc_container_t *c, fc_image_t *img)
+{
+    if (!c || !img || c->state == FC_CONTAINER_FREE)
+        return FC_ERR_INVALID_ARG;
+    return fc_image_parse(c->image, c->image_len, img, NULL);
+}
+
+fc_status_t fc_container_check(const fc_container_t *c)
+{
+    if (!c || c->state == FC_CONTAINER_FREE)
+        return FC_ERR_INVALID_ARG;
+    uint32_t entry = 0;
+    fc_program_t prog;
+    program_of(c, &prog, &entry);
+    return fc_program_check(&prog);
 }
 
 fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int slot_hint,
@@ -375,27 +424,34 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
     uint16_t generation = c->generation;
     memset(c, 0, sizeof *c); /* state stays FREE until the very end */
     c->generation = generation;
-    st = fc_image_parse(image, len, &c->image, err);
+    if (engine->prepared == c)
+        engine->prepared = NULL;
+#if SIZE_MAX > UINT32_MAX
+    if (len > UINT32_MAX)
+        return fail(err, FC_ERR_IMAGE_LAYOUT, "image larger than 4 GiB");
+#endif
+    fc_image_t img;
+    st = fc_image_parse(image, len, &img, err);
     if (st != FC_OK)
         return st;
-    c->name = name ? name : c->image.name;
+    c->name = name ? name : img.name;
     if (!c->name || !c->name[0] || strlen(c->name) > FC_IMAGE_NAME_MAX)
         return fail(err, FC_ERR_IMAGE_NAME, "container name empty or too long");
 
-    uint32_t ram_size = fc_image_ram_size(&c->image);
+    uint32_t ram_size = fc_image_ram_size(&img);
     if (ram_size > FC_ENGINE_RAM)
         return fail(err, FC_ERR_NO_RAM, "container data+bss larger than the engine's RAM");
     uint32_t ram_len = align8(ram_size);
-    st = check_quotas(engine, t, &c->image, ram_len, err);
+    st = check_quotas(engine, t, &img, ram_len, err);
     if (st != FC_OK)
         return st;
-    st = verify_into(engine, t, c, err);
+    st = verify_into(engine, t, &img, c, err);
     if (st != FC_OK)
         return st;
     uint32_t ram_off;
     if (ram_reserve(engine, ram_len, &ram_off) != FC_OK)
         return fail(err, FC_ERR_NO_RAM, "no free block of container RAM large enough");
-    st = fc_image_init_ram(&c->image, ram_len ? engine->ram + ram_off : NULL, ram_len);
+    st = fc_image_init_ram(&img, ram_len ? engine->ram + ram_off : NULL, ram_len);
     if (st != FC_OK)
         return fail(err, st, "cannot initialise the container's data");
 
@@ -406,10 +462,13 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
         if (st != FC_OK)
             return fail(err, st, "local key-value record unreadable, damaged or too large");
     }
-    c->local_ns = ns;
-    c->ram_off = ram_off;
-    c->ram_len = ram_len;
-    c->budget = c->image.budget ? c->image.budget : t->quota.max_budget;
+    c->image = image;
+    c->image_len = (uint32_t)len;
+    c->rodata = img.rodata_size ? img.rodata : NULL;
+    c->rodata_len = img.rodata_size;
+    c->ram_off = (uint16_t)ram_off; /* < FC_ENGINE_RAM <= 65535 */
+    c->ram_len = (uint16_t)ram_len;
+    c->budget = img.budget ? img.budget : t->quota.max_budget;
     c->tenant = (uint8_t)tidx;
     c->generation++;
     c->state = FC_CONTAINER_STOPPED;
@@ -447,11 +506,29 @@ fc_status_t fc_container_set_budget(fc_engine_t *engine, fc_container_t *c, uint
 
 /* ---- attachments ----------------------------------------------------------------------- */
 
+/* Each hook's range in the sorted attachment table, recomputed after every
+ * change (rare) so that firing a hook finds its first attachment at once. */
+static void attachments_index(fc_engine_t *engine)
+{
+    for (uint32_t k = 0; k < FC_MAX_HOOKS; k++) {
+        fc_hook_t *h = &engine->hooks[k];
+        h->first = 0;
+        h->count = 0;
+        for (uint32_t i = 0; h->used && i < engine->n_attachments; i++) {
+            if (engine->attachments[i].hook != h->id)
+                continue;
+            if (h->count++ == 0)
+                h->first = (uint8_t)i; /* < FC_MAX_ATTACHMENTS <= 255 */
+        }
+    }
+}
+
 static void attachment_delete(fc_engine_t *engine, uint32_t i)
 {
     memmove(&engine->attachments[i], &engine->attachments[i + 1],
             (engine->n_attachments - i - 1) * sizeof engine->attachments[0]);
     engine->n_attachments--;
+    attachments_index(engine);
 }
 
 static int32_t attachment_find(const fc_engine_t *engine, uint32_t slot, uint32_t hook_id)
@@ -462,20 +539,30 @@ static int32_t attachment_find(const fc_engine_t *engine, uint32_t slot, uint32_
     return -1;
 }
 
-/* The instruction a hook or a direct call starts at. */
-static fc_status_t resolve_entry(const fc_container_t *c, const char *entry_name, uint32_t *slot)
+/* The instruction a hook or a direct call starts at: an exported function
+ * of the image's function table (every one a verified entry), or 0. */
+static fc_status_t resolve_entry_in(const fc_image_t *img, const char *entry_name, uint32_t *slot)
 {
     if (entry_name)
-        return fc_image_find_function(&c->image, entry_name, slot);
-    for (uint32_t i = 0; i < c->image.func_count; i++) {
+        return fc_image_find_function(img, entry_name, slot);
+    for (uint32_t i = 0; i < img->func_count; i++) {
         fc_image_func_t f;
-        if (fc_image_function(&c->image, i, &f) == FC_OK && (f.flags & FC_IMAGE_FUNC_EXPORTED)) {
+        if (fc_image_function(img, i, &f) == FC_OK && (f.flags & FC_IMAGE_FUNC_EXPORTED)) {
             *slot = f.slot;
             return FC_OK;
         }
     }
     *slot = 0;
     return FC_OK;
+}
+
+static fc_status_t resolve_entry(const fc_container_t *c, const char *entry_name, uint32_t *slot)
+{
+    fc_image_t img;
+    fc_status_t st = fc_container_image(c, &img);
+    if (st != FC_OK)
+        return FC_ERR_NOT_VERIFIED; /* the image bytes changed since the install */
+    return resolve_entry_in(&img, entry_name, slot);
 }
 
 fc_status_t fc_container_attach(fc_engine_t *engine, fc_container_t *c, uint32_t hook_id,
@@ -511,6 +598,7 @@ fc_status_t fc_container_attach(fc_engine_t *engine, fc_container_t *c, uint32_t
                                                  .entry = (uint16_t)entry,
                                                  .priority = priority};
     engine->n_attachments++;
+    attachments_index(engine);
     return FC_OK;
 }
 
@@ -537,8 +625,11 @@ fc_status_t fc_container_remove(fc_engine_t *engine, fc_container_t *c)
     for (uint32_t i = engine->n_attachments; i-- > 0;)
         if (engine->attachments[i].container == slot)
             attachment_delete(engine, i);
-    if (!local_ns_in_use(engine, c, c->tenant, c->local_ns))
-        fc_kv_unload(engine, FC_KV_LOCAL, engine->tenants[c->tenant].id, c->local_ns);
+    uint64_t ns = fc_engine_name_hash(c->name);
+    if (!local_ns_in_use(engine, c, c->tenant, ns))
+        fc_kv_unload(engine, FC_KV_LOCAL, engine->tenants[c->tenant].id, ns);
+    if (engine->prepared == c)
+        engine->prepared = NULL;
     uint16_t generation = c->generation;
     memset(c, 0, sizeof *c);
     c->generation = generation;
@@ -547,14 +638,14 @@ fc_status_t fc_container_remove(fc_engine_t *engine, fc_container_t *c)
 
 /* The new container's entry for an attachment of the old one: the function
  * of the same name, else its default entry. */
-static uint32_t carry_entry(const fc_container_t *old_c, const fc_container_t *new_c,
+static uint32_t carry_entry(const fc_image_t *old_img, const fc_image_t *new_img,
                             uint32_t old_entry)
 {
     uint32_t slot = 0;
-    const char *fname = fc_image_function_at(&old_c->image, old_entry);
-    if (fname && fc_image_find_function(&new_c->image, fname, &slot) == FC_OK)
+    const char *fname = fc_image_function_at(old_img, old_entry);
+    if (fname && fc_image_find_function(new_img, fname, &slot) == FC_OK)
         return slot;
-    resolve_entry(new_c, NULL, &slot);
+    resolve_entry_in(new_img, NULL, &slot);
     return slot;
 }
 
@@ -571,11 +662,15 @@ fc_status_t fc_container_replace(fc_engine_t *engine, fc_container_t *old_c, fc_
     for (uint32_t i = 0; i < engine->n_attachments; i++)
         if (engine->attachments[i].container == new_slot)
             return FC_ERR_STATE; /* the new one must come unattached */
+    fc_image_t old_img, new_img;
+    if (fc_container_image(old_c, &old_img) != FC_OK ||
+        fc_container_image(new_c, &new_img) != FC_OK)
+        return FC_ERR_NOT_VERIFIED; /* image bytes changed since the install */
     /* Everything below is plain assignment: it cannot fail half way. */
     for (uint32_t i = 0; i < engine->n_attachments; i++) {
         fc_attachment_t *a = &engine->attachments[i];
         if (a->container == old_slot) {
-            a->entry = (uint16_t)carry_entry(old_c, new_c, a->entry);
+            a->entry = (uint16_t)carry_entry(&old_img, &new_img, a->entry);
             a->container = (uint8_t)new_slot;
         }
     }
@@ -585,14 +680,16 @@ fc_status_t fc_container_replace(fc_engine_t *engine, fc_container_t *old_c, fc_
 
 /* ---- running ------------------------------------------------------------------------------ */
 
+/* The statistics of one run: the minimum a hook firing pays. */
 static void record_run(fc_container_t *c, const fc_vm_t *vm, fc_status_t st)
 {
     fc_container_stats_t *s = &c->stats;
+    uint32_t executed = (uint32_t)vm->executed; /* <= the budget, a uint32_t */
     s->runs++;
-    s->insns_last = vm->executed;
-    s->insns_total += vm->executed;
+    s->insns_last = executed;
+    s->insns_total += executed;
     if (vm->max_depth > s->max_depth)
-        s->max_depth = vm->max_depth;
+        s->max_depth = (uint8_t)vm->max_depth; /* <= FC_MAX_CALL_DEPTH */
     if (st != FC_OK) {
         s->faults++;
         s->last_fault = vm->fault;
@@ -600,6 +697,38 @@ static void record_run(fc_container_t *c, const fc_vm_t *vm, fc_status_t st)
         if (!s->last_fault.reason)
             s->last_fault.reason = fc_status_text(st);
     }
+}
+
+/* Bind the shared VM to c: its program (rebuilt from the slot), the top
+ * stack_needed bytes of the shared stack as its stack, its tenant's
+ * helpers, its rodata and data. Only done when another container ran last
+ * (or c was installed again, or the trace changed). */
+static fc_status_t prepare(fc_engine_t *engine, fc_container_t *c)
+{
+    fc_vm_t *vm = &engine->vm;
+    engine->prepared = NULL;
+    program_of(c, &engine->prog, &engine->run_entry);
+    uint32_t needed = engine->prog.stack_needed; /* <= stack_size (checked at install) */
+    fc_status_t st =
+        fc_vm_init(vm, &engine->prog, engine->stack + engine->stack_size - needed, needed);
+    if (st != FC_OK)
+        return st;
+    fc_vm_set_helpers(vm, fc_engine_helpers(), &fc_engine_tenant_of(engine, c)->helpers);
+    uint8_t *ram = c->ram_len ? engine->ram + c->ram_off : NULL;
+    fc_vm_set_section(vm, FC_LDDW_RODATA, c->rodata);
+    fc_vm_set_section(vm, FC_LDDW_DATA, ram);
+    if (c->rodata_len)
+        st = fc_vm_add_region(vm, c->rodata, c->rodata_len, FC_PERM_READ);
+    if (st == FC_OK && ram)
+        st = fc_vm_add_region(vm, ram, c->ram_len, FC_PERM_RW); /* its own 8-aligned block */
+    if (st != FC_OK)
+        return st;
+    vm->user = engine;
+    vm->trace = engine->trace;
+    vm->trace_user = engine->trace_user;
+    engine->prepared_regions = (uint8_t)vm->n_regions;
+    engine->prepared = c;
+    return FC_OK;
 }
 
 typedef struct run_request {
@@ -610,17 +739,15 @@ typedef struct run_request {
     int hook; /* hook id, -1: direct call */
 } run_request_t;
 
-/* Prepare the shared VM for c and run it once. */
+/* Run c once on the shared VM. */
 static fc_status_t run_container(fc_engine_t *engine, fc_container_t *c, const run_request_t *rq,
                                  uint64_t *r0)
 {
     fc_vm_t *vm = &engine->vm;
-    fc_status_t st = fc_vm_init(vm, &c->prog, engine->stack, engine->stack_size);
-    if (st == FC_OK) {
-        fc_vm_set_helpers(vm, fc_engine_helpers(), &fc_engine_tenant_of(engine, c)->helpers);
-        st = fc_image_bind(&c->image, vm, c->ram_len ? engine->ram + c->ram_off : NULL);
-    }
-    if (st == FC_OK && rq->ctx && rq->ctx_len)
+    fc_status_t st = FC_OK;
+    if (engine->prepared != c)
+        st = prepare(engine, c);
+    if (st == FC_OK && rq->ctx_len)
         st = fc_vm_add_region(vm, rq->ctx, rq->ctx_len, rq->ctx_perm);
     if (st != FC_OK) {
         /* Not the container's doing, but it did not run: make it visible. */
@@ -628,14 +755,24 @@ static fc_status_t run_container(fc_engine_t *engine, fc_container_t *c, const r
         vm->fault.reason = "engine could not prepare the VM for this container";
         vm->executed = 0;
         vm->max_depth = 0;
+        vm->n_regions = engine->prepared ? engine->prepared_regions : vm->n_regions;
         record_run(c, vm, st);
         return st;
     }
-    vm->budget = c->budget;
-    vm->user = engine;
-    vm->trace = engine->trace;
-    vm->trace_user = engine->trace_user;
+    /* The stack may hold what the last runs left: when they were another
+     * tenant's, clear the part they could reach (the top stack_dirty bytes;
+     * each run is granted only the top stack_needed bytes). */
+    uint8_t owner = (uint8_t)(c->tenant + 1u);
+    if (engine->stack_tenant != owner) {
+        memset(engine->stack + engine->stack_size - engine->stack_dirty, 0, engine->stack_dirty);
+        engine->stack_dirty = 0;
+        engine->stack_tenant = owner;
+    }
+    if (engine->stack_dirty < engine->prog.stack_needed)
+        engine->stack_dirty = engine->prog.stack_needed;
 
+    vm->budget = c->budget;
+    engine->run_entry = rq->entry; /* the one entry engine->prog accepts */
     engine->current = c;
     engine->current_ctx = rq->ctx;
     engine->current_ctx_len = rq->ctx_len;
@@ -650,9 +787,9 @@ static fc_status_t run_container(fc_engine_t *engine, fc_container_t *c, const r
         st = fc_vm_run(vm, rq->entry, ctx_addr, rq->ctx_len, r0);
     engine->running = 0;
     engine->current = NULL;
-    engine->current_ctx = NULL;
-    engine->current_ctx_len = 0;
-    engine->current_hook = -1;
+    /* Revoke the context and any region a helper granted for this run. */
+    vm->n_regions = engine->prepared_regions;
+    vm->last_region = 0;
     record_run(c, vm, st);
     return st;
 }
@@ -662,9 +799,9 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
 {
     if (combined)
         *combined = 0;
-    const fc_hook_t *h = fc_hook_find(engine, hook_id);
-    if (!h)
+    if (hook_id > 31 || engine->hook_slot[hook_id] == 0)
         return FC_ERR_NOT_FOUND;
+    const fc_hook_t *h = &engine->hooks[engine->hook_slot[hook_id] - 1];
     if (engine->running)
         return FC_ERR_BUSY;
     if ((h->ctx_size != 0 && ctx_len != h->ctx_size) || (!ctx && ctx_len != 0))
@@ -672,12 +809,12 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
 
     run_request_t rq = {.ctx = ctx, .ctx_len = ctx_len, .ctx_perm = h->perm, .hook = (int)hook_id};
     int64_t result = 0;
-    /* Attachments are sorted by hook then priority; nothing a container can
-     * do changes them while the hook fires. */
-    for (uint32_t i = 0; i < engine->n_attachments; i++) {
+    /* The hook's attachments, in priority order; nothing a container can do
+     * changes them while the hook fires. */
+    for (uint32_t i = h->first, end = (uint32_t)h->first + h->count; i < end; i++) {
         const fc_attachment_t *a = &engine->attachments[i];
         fc_container_t *c = &engine->containers[a->container];
-        if (a->hook != hook_id || c->state != FC_CONTAINER_STARTED)
+        if (c->state != FC_CONTAINER_STARTED)
             continue;
         rq.entry = a->entry;
         uint64_t r0 = 0;
@@ -704,6 +841,7 @@ void fc_engine_set_trace(fc_engine_t *engine, fc_trace_fn trace, void *trace_use
 {
     engine->trace = trace;
     engine->trace_user = trace_user;
+    engine->prepared = NULL; /* the VM takes the trace at preparation */
 }
 
 fc_status_t fc_container_call(fc_engine_t *engine, fc_container_t *c, const char *entry_name,

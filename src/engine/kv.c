@@ -254,7 +254,7 @@ static fc_status_t namespace_of(const fc_engine_t *engine, const fc_container_t 
         return FC_ERR_INVALID_ARG;
     *tenant = engine->tenants[c->tenant].id;
     if (scope == FC_KV_LOCAL)
-        *ns = c->local_ns;
+        *ns = fc_engine_name_hash(c->name);
     return FC_OK;
 }
 

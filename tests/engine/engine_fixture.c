@@ -120,7 +120,8 @@ const uint8_t *fx_image(fixture_t *fx, const char *asm_src, const void *rodata, 
                               .func_count = 1,
                               .name = name ? name : "test",
                               .cpu = FC_IMAGE_CPU_V4,
-                              .budget = fx->image_budget};
+                              .budget = fx->image_budget,
+                              .frame_size = fx->image_frame};
     fc_error_t err;
     size_t need = 0;
     assert_int_equal(fc_image_write(&parts, NULL, 0, &need, &err), FC_ERR_BUFFER);

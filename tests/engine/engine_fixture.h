@@ -23,6 +23,7 @@ typedef struct fixture {
     uint8_t *images[FX_MAX_IMAGES];
     unsigned n_images;
     uint32_t image_budget; /* budget wish written by fx_image() */
+    uint32_t image_frame;  /* stack frame wish written by fx_image() (0: default) */
 } fixture_t;
 
 /* Tenant ids used by the tests: A may do everything; B has no kv helpers

@@ -270,7 +270,7 @@ static void test_data_initialised_per_install(void **state)
     assert_int_equal(fc_container_call(fx->engine, c2, NULL, NULL, 0, &r0), FC_OK);
     assert_int_equal(r0, 42);
     /* the image itself was not written */
-    assert_int_equal(fc_program_check(&c->prog), FC_OK);
+    assert_int_equal(fc_container_check(c), FC_OK);
 }
 
 /* ---- tenants ----------------------------------------------------------------------------------

@@ -85,9 +85,9 @@ static void test_write_rodata(void **state)
     uint64_t r0;
     assert_int_equal(fc_container_call(s->fx->engine, c, NULL, NULL, 0, &r0), FC_FAULT_MEM_PERM);
     assert_fault(c, FC_FAULT_MEM_PERM);
-    assert_int_equal(c->stats.last_fault.addr, (uintptr_t)c->image.rodata);
-    assert_int_equal(c->image.rodata[0], 'h'); /* the image is untouched */
-    assert_int_equal(fc_program_check(&c->prog), FC_OK);
+    assert_int_equal(c->stats.last_fault.addr, (uintptr_t)c->rodata);
+    assert_int_equal(c->rodata[0], 'h'); /* the image is untouched */
+    assert_int_equal(fc_container_check(c), FC_OK);
     assert_next_run_unaffected(s);
 }
 
@@ -197,6 +197,59 @@ static void test_helper_not_allowed_refused_at_install(void **state)
     assert_next_run_unaffected(s);
 }
 
+/* The execution stack is shared by every container. A container of tenant
+ * A leaves a secret on it (in its own frame and deep in a larger frame);
+ * tenant B's containers must read zeros in their frame and cannot reach
+ * below it: the engine clears the stack when the tenant changes and grants
+ * each run only the top of the stack its program needs. */
+static void test_stack_leftovers_of_other_tenant(void **state)
+{
+    hostile_state_t *s = *state;
+    fixture_t *fx = s->fx;
+    fc_engine_t *e = fx->engine;
+    const uint64_t secret = 0x5ec2e75ec2e7ull;
+    fx->image_frame = 1024; /* A's frame: the top 1 KiB of the stack */
+    fc_container_t *a = fx_install_asm(fx, TENANT_A,
+                                       "lddw %r1, 0x5ec2e75ec2e7\n stxdw [%r10-8], %r1\n"
+                                       " stxdw [%r10-1000], %r1\n mov %r0, 0\n exit\n");
+    fx->image_frame = 0;
+    /* B reads the top of its frame, where A's secret was */
+    fc_container_t *b_top = fx_install_asm(fx, TENANT_B, "ldxdw %r0, [%r10-8]\n exit\n");
+    /* B reads 1000 bytes below the top through a pointer: below its frame */
+    fc_container_t *b_deep = fx_install_asm(
+        fx, TENANT_B, "mov %r1, %r10\n add %r1, -1000\n ldxdw %r0, [%r1+0]\n exit\n");
+    uint64_t r0 = 1;
+    const uint8_t *top = e->stack + e->stack_size;
+
+    /* direct calls: A, then B */
+    assert_int_equal(fc_container_call(e, a, NULL, NULL, 0, &r0), FC_OK);
+    uint64_t left;
+    memcpy(&left, top - 8, sizeof left);
+    assert_int_equal(left, secret); /* A did write it: the test is live */
+    assert_int_equal(fc_container_call(e, b_top, NULL, NULL, 0, &r0), FC_OK);
+    assert_int_equal(r0, 0);
+    for (size_t i = 0; i < 1024; i++)
+        assert_int_equal(top[-1 - (ptrdiff_t)i], 0); /* all of A's part is clear */
+
+    assert_int_equal(fc_container_call(e, a, NULL, NULL, 0, &r0), FC_OK);
+    assert_int_equal(fc_container_call(e, b_deep, NULL, NULL, 0, &r0), FC_FAULT_MEM);
+    assert_int_equal(b_deep->stats.last_fault.addr, (uintptr_t)(top - 1000));
+
+    /* the same through a hook: A (priority 0) then B (priority 1) on the timer */
+    fc_hook_timer_ctx_t t = {.now_us = 1, .tick = 2, .period_ms = 3};
+    assert_int_equal(fc_container_start(e, a), FC_OK);
+    assert_int_equal(fc_container_start(e, b_top), FC_OK);
+    assert_int_equal(fc_container_attach(e, a, FC_HOOK_TIMER, 0, NULL), FC_OK);
+    assert_int_equal(fc_container_attach(e, b_top, FC_HOOK_TIMER, 1, NULL), FC_OK);
+    for (int i = 0; i < 3; i++) {
+        int64_t combined = 1;
+        assert_int_equal(fc_hook_fire(e, FC_HOOK_TIMER, &t, sizeof t, &combined), FC_OK);
+        assert_int_equal(combined, 0); /* B's r0: the last run of a CONTINUE hook */
+        assert_int_equal(a->stats.faults + b_top->stats.faults, 0);
+    }
+    assert_next_run_unaffected(s);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -209,6 +262,7 @@ int main(void)
         T(test_read_other_tenants_store),
         T(test_bad_helper_pointers),
         T(test_helper_not_allowed_refused_at_install),
+        T(test_stack_leftovers_of_other_tenant),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
