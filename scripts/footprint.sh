@@ -258,6 +258,11 @@ with open(json_path, "w") as out:
 print(f"\nwritten: {json_path}")
 PY
 
+# The whole firmware (every layer, libsodium, the port) per layer, from the
+# linker maps of the firmware images: firmware/tools/footprint.sh.
+echo
+firmware/tools/footprint.sh "$OUT" || failed=1
+
 if [ $failed -ne 0 ]; then
     echo "footprint: some sources do not compile for a target (errors above)" >&2
     exit 1
