@@ -169,6 +169,36 @@ static int quiet_init(fd_device_t *d, const char *dir, char *msg, size_t cap)
     return rc;
 }
 
+/* The device's fetcher: coap://fuzz/app.fc serves the image, .../wrong.fc
+ * the image with one byte changed, .../big.fc more than asked; anything
+ * else does not answer. */
+static int fake_fetch(void *ctx, const char *uri, size_t max_len, uint32_t timeout_ms,
+                      uint8_t **out, size_t *len, char *why, size_t why_cap)
+{
+    (void)ctx;
+    (void)timeout_ms;
+    *out = NULL;
+    *len = 0;
+    int wrong = !strcmp(uri, "coap://fuzz/wrong.fc");
+    if (!strcmp(uri, "coap://fuzz/big.fc") ||
+        ((wrong || !strcmp(uri, "coap://fuzz/app.fc")) && image_len > max_len)) {
+        snprintf(why, why_cap, "the URI serves more than image-size %zu bytes", max_len);
+        return FC_ERR_SIZE;
+    }
+    if (!wrong && strcmp(uri, "coap://fuzz/app.fc") != 0) {
+        snprintf(why, why_cap, "no answer");
+        return FC_ERR_NOT_FOUND;
+    }
+    *out = malloc(image_len);
+    if (!*out)
+        die("out of memory");
+    memcpy(*out, image, image_len);
+    if (wrong)
+        (*out)[image_len / 2] ^= 1;
+    *len = image_len;
+    return FC_OK;
+}
+
 static void open_device(void)
 {
     char msg[600];
@@ -179,6 +209,7 @@ static void open_device(void)
     base_port = dev.port;
     dev.port.storage_write = counting_write;
     dev.port.storage_remove = counting_remove;
+    dev.fetch = fake_fetch;
     fd_server_init(&srv, &dev);
     dirty = 0;
 }
@@ -252,14 +283,15 @@ static void check_persisted(const snapshot_t *now)
 
 /* ---- init ---------------------------------------------------------------------------- */
 
-static uint8_t *envelope(uint64_t seq, const uint8_t *img, size_t len, const uint8_t *key,
-                         size_t *out_len)
+static uint8_t *envelope_uri(uint64_t seq, const uint8_t *img, size_t len, const uint8_t *key,
+                             const char *uri, size_t *out_len)
 {
     static const char *const hooks[] = {"coap"};
     fc_suit_write_opts_t o = {.sequence = seq,
                               .slot = 0,
                               .image = img,
                               .image_len = len,
+                              .uri = uri,
                               .hooks = len ? hooks : NULL,
                               .n_hooks = len ? 1 : 0};
     uint8_t *env = NULL;
@@ -267,6 +299,12 @@ static uint8_t *envelope(uint64_t seq, const uint8_t *img, size_t len, const uin
     if (fc_suit_write_envelope(&o, key, &env, out_len, &err) != FC_OK)
         die("cannot sign an envelope");
     return env;
+}
+
+static uint8_t *envelope(uint64_t seq, const uint8_t *img, size_t len, const uint8_t *key,
+                         size_t *out_len)
+{
+    return envelope_uri(seq, img, len, key, NULL, out_len);
 }
 
 static void write_seeds(const char *dir);
@@ -337,11 +375,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /* ---- one input ----------------------------------------------------------------------- */
 
-static void check_response(const fd_request_t *req, const fd_response_t *r, const uint8_t *raw,
-                           size_t raw_len)
+static void check_response(const fd_request_t *req, const fd_response_t *r, int duplicate)
 {
-    (void)raw;
-    (void)raw_len;
     unsigned cls = r->code >> 5;
     if (cls != 2 && cls != 4 && cls != 5)
         die("response code is not 2.xx, 4.xx or 5.xx");
@@ -350,7 +385,7 @@ static void check_response(const fd_request_t *req, const fd_response_t *r, cons
     if (r->payload_len && (!r->body || r->payload < r->body || r->payload_len > r->body_len ||
                            (size_t)(r->payload - r->body) > r->body_len - r->payload_len))
         die("response payload outside its body");
-    if (r->code == FD_CODE(2, 31) && !(req->block1.present && req->block1.more))
+    if (r->code == FD_CODE(2, 31) && !(req->block1.present && req->block1.more) && !duplicate)
         die("2.31 Continue to a request that is not a Block1 block with M=1");
     size_t bytes = 0, n = fd_server_uploads(&srv, &bytes);
     if (n > FD_MAX_UPLOADS)
@@ -391,8 +426,9 @@ static void one_request(const uint8_t *msg, size_t len, unsigned peer, uint64_t 
     take(&dev, &before);
     fd_request_from_pdu(pdu, peers[peer & 7], now, &req);
     fd_response_t resp;
+    uint64_t dups = srv.duplicates;
     fd_server_handle(&srv, &req, &resp);
-    check_response(&req, &resp, msg, len);
+    check_response(&req, &resp, srv.duplicates != dups);
     if (verbose)
         fprintf(stderr, "%s %u %.*s%s -> %u.%02u %.*s\n", req.peer, req.method, (int)req.path_len,
                 req.path, req.block1.present ? " [Block1]" : "", resp.code >> 5, resp.code & 31,
@@ -646,6 +682,23 @@ static void write_seeds(const char *dir)
     s_simple(&s, 0, get, "c", 50, NULL, 0);
     s_simple(&s, 0, get, "app/kvapp", -1, NULL, 0);
     s_write(dir, "forged-remove", &s);
+
+    s.len = 0; /* fetch by URI: refused ones, then the good one; a retransmission */
+    const char *const uris[] = {"coap://fuzz/wrong.fc", "coap://fuzz/big.fc", "coap://fuzz/none.fc",
+                                "http://fuzz/app.fc", "coap://fuzz/app.fc"};
+    for (size_t i = 0; i < sizeof uris / sizeof uris[0]; i++) {
+        size_t n, at = s.len;
+        uint8_t *e = envelope_uri(2, image, image_len, seed, uris[i], &n);
+        s_simple(&s, 5, post, "suit", -1, e, n);
+        free(e);
+        if (i + 1 == sizeof uris / sizeof uris[0]) { /* the same message again */
+            size_t rec = s.len - at;
+            memcpy(s.buf + s.len, s.buf + at, rec);
+            s.len += rec;
+        }
+    }
+    s_simple(&s, 0, get, "app/kvapp", -1, NULL, 0);
+    s_write(dir, "fetch-uri", &s);
 
     s.len = 0; /* block-wise trouble */
     msg_t m;

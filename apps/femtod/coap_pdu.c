@@ -38,6 +38,8 @@ void fd_request_from_pdu(const coap_pdu_t *pdu, const char *peer, uint64_t now_m
     req->content_format = -1;
     req->now_ms = now_ms;
     snprintf(req->peer, sizeof req->peer, "%s", peer);
+    req->has_mid = 1;
+    req->mid = (uint16_t)coap_pdu_get_mid(pdu);
     coap_pdu_code_t code = coap_pdu_get_code(pdu);
     req->method = COAP_RESPONSE_CLASS(code) == 0 ? (uint8_t)code : 0;
     coap_opt_iterator_t it;

@@ -42,6 +42,7 @@ void fd_config_defaults(fd_config_t *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->timer_period_ms = 1000;
     cfg->max_envelope = 65536;
+    cfg->fetch_timeout_ms = 10000;
 }
 
 typedef struct parser {
@@ -239,6 +240,10 @@ static int global_key(parser_t *p, const char *key, char *value)
         if (!parse_u32(value, &cfg->max_envelope) || cfg->max_envelope < 64 ||
             cfg->max_envelope > (1u << 20))
             return fail(p, "max_envelope: a number of bytes, 64..1048576");
+    } else if (!strcmp(key, "fetch_timeout_ms")) {
+        if (!parse_u32(value, &cfg->fetch_timeout_ms) || cfg->fetch_timeout_ms < 100 ||
+            cfg->fetch_timeout_ms > 600000)
+            return fail(p, "fetch_timeout_ms: a number of milliseconds, 100..600000");
     } else {
         return fail(p, "unknown key '%s' (outside a [tenant] section)", key);
     }

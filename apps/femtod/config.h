@@ -24,12 +24,14 @@ typedef struct fd_config {
     uint32_t sensor_period_ms; /* 0: no sensor sampling */
     uint32_t sensors[FD_MAX_SENSORS];
     size_t n_sensors;
-    uint32_t max_envelope; /* largest SUIT envelope accepted, bytes */
+    uint32_t max_envelope;     /* largest SUIT envelope accepted, bytes */
+    uint32_t fetch_timeout_ms; /* bound of one fetch of an image by URI */
     size_t n_tenants;
     fd_tenant_config_t tenants[FC_MAX_TENANTS];
 } fd_config_t;
 
-/* Defaults: timer 1000 ms, no sensors, max_envelope 65536, no tenant. */
+/* Defaults: timer 1000 ms, no sensors, max_envelope 65536, fetch_timeout_ms
+ * 10000, no tenant. */
 void fd_config_defaults(fd_config_t *cfg);
 
 /* Parse path into cfg. 0 on success; -1 with msg = "PATH:LINE: reason". */

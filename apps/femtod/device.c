@@ -2,6 +2,8 @@
  *
  * Storage records (docs/deployment.md):
  *   slot/N/env-G  the signed SUIT envelope of generation G of slot N
+ *   slot/N/img-G  its image, when the manifest fetches it by URI (written
+ *                 before env-G; checked against the manifest's digest at start)
  *   slot/N/cur    "femtod-slot 1 GEN SEQ TENANT INSTALLED": which envelope
  *                 is live, the last accepted sequence number and the owner
  *   boot          boot counter
@@ -161,6 +163,7 @@ typedef struct prepared {
     fc_container_t *c; /* installed STOPPED and attached; NULL for a removal */
     uint8_t *image;
     size_t image_len;
+    int fetched; /* the image came from a URI: stored as slot/N/img-GEN */
 } prepared_t;
 
 enum { MODE_INSTALL, MODE_RESTORE, MODE_REMOVE };
@@ -206,14 +209,81 @@ static int authenticate(fd_device_t *d, const uint8_t *env, size_t len, fc_suit_
     if (s->installed && s->tenant_id != (*tenant)->engine.id)
         return refuse(v, FC_ERR_PERMISSION, NULL, "slot %" PRIu32 " belongs to tenant '%s'", *slot,
                       fd_tenant_name(d, s->tenant_id));
-    const fc_suit_component_result_t *cr = &r->component[0];
-    if (!cr->payload)
+    return FC_OK;
+}
+
+/* The image of a manifest: its integrated payload, or (fetch by URI) the
+ * image the URI serves, bounded by image-size and the tenant's max_image
+ * before a byte is fetched, and checked against image-digest before it is
+ * used. At restart, the copy stored beside the envelope (slot/N/img-GEN).
+ * *owned is a malloc'd buffer the caller frees (fetched or read). */
+static int obtain_image(fd_device_t *d, const fd_tenant_config_t *t,
+                        const fc_suit_component_result_t *cr, int mode, uint32_t slot, uint32_t gen,
+                        const uint8_t **img, size_t *len, uint8_t **owned, fd_verdict_t *v)
+{
+    fc_error_t err = {0};
+    *owned = NULL;
+    if (cr->payload) {
+        *img = cr->payload->data.ptr;
+        *len = cr->payload->data.len;
+        if (!(cr->actions & FC_SUIT_IMAGE_MATCHED) &&
+            fc_suit_check_payload(&cr->params, &d->port, *img, *len, &err) != FC_OK)
+            return refuse(v, err.code, &err, "");
+        return FC_OK;
+    }
+    const fc_suit_params_t *pa = &cr->params;
+    if (!(cr->actions & FC_SUIT_DID_FETCH) || !(pa->has & FC_SUIT_HAS_URI))
         return refuse(v, FC_ERR_SUIT_UNSUPPORTED, NULL,
-                      "no integrated payload (femtod does not fetch by URI)");
-    if (!(cr->actions & FC_SUIT_IMAGE_MATCHED) &&
-        fc_suit_check_payload(&cr->params, &d->port, cr->payload->data.ptr, cr->payload->data.len,
-                              &err) != FC_OK)
-        return refuse(v, err.code, &err, "");
+                      "no payload: neither integrated nor fetched");
+    if (mode == MODE_REMOVE)
+        return refuse(v, FC_ERR_INVALID_ARG, NULL,
+                      "a removal envelope carries an empty integrated image (femto rm builds one)");
+    if (!(pa->has & FC_SUIT_HAS_SIZE) || !(pa->has & FC_SUIT_HAS_DIGEST))
+        return refuse(v, FC_ERR_SUIT_FORMAT, NULL,
+                      "a fetched image needs image-size and image-digest parameters (its bound)");
+    if (pa->image_size == 0)
+        return refuse(v, FC_ERR_INVALID_ARG, NULL, "image-size 0: removals go to DELETE /c/NAME");
+    if (pa->image_size > t->max_image)
+        return refuse(v, FC_ERR_SIZE, NULL,
+                      "image-size %" PRIu64 " exceeds tenant '%s' max_image %" PRIu32
+                      " (nothing fetched)",
+                      pa->image_size, t->name, t->max_image);
+    char uri[FD_URI_MAX + 1];
+    if (pa->uri.len > FD_URI_MAX || memchr(pa->uri.ptr, '\0', pa->uri.len))
+        return refuse(v, FC_ERR_SUIT_UNSUPPORTED, NULL, "uri longer than %d bytes or with a NUL",
+                      FD_URI_MAX);
+    memcpy(uri, pa->uri.ptr, pa->uri.len);
+    uri[pa->uri.len] = '\0';
+    uint8_t *buf = NULL;
+    size_t n = 0;
+    if (mode == MODE_RESTORE) {
+        char name[FC_PORT_NAME_MAX];
+        record_name(name, sizeof name, slot, "img", gen);
+        int st = read_record(d, name, &buf, &n);
+        if (st != FC_OK)
+            return refuse(v, st, NULL, "cannot read the fetched image %s", name);
+    } else {
+        if (strncmp(uri, "coap://", 7) != 0) {
+            return refuse(v, FC_ERR_SUIT_UNSUPPORTED, NULL,
+                          "uri '%.80s': femtod fetches coap:// URIs only", uri);
+        }
+        if (!d->fetch)
+            return refuse(v, FC_ERR_SUIT_UNSUPPORTED, NULL, "this device does not fetch by URI");
+        char why[160] = "";
+        d->fetches++;
+        int st = d->fetch(d->fetch_ctx, uri, (size_t)pa->image_size, d->cfg->fetch_timeout_ms, &buf,
+                          &n, why, sizeof why);
+        if (st != FC_OK) {
+            free(buf);
+            v->fetch_failed = st != FC_ERR_SIZE; /* the source failed, not the bound */
+            return refuse(v, st, NULL, "fetch %.80s: %s", uri, why);
+        }
+    }
+    *owned = buf;
+    *img = buf;
+    *len = n;
+    if (fc_suit_check_payload(pa, &d->port, buf, n, &err) != FC_OK)
+        return refuse(v, err.code, &err, "image from %.80s", uri);
     return FC_OK;
 }
 
@@ -246,7 +316,8 @@ static void drop_prepared(fd_device_t *d, prepared_t *p)
 /* Install the payload STOPPED into a spare engine slot and attach it to the
  * hooks it asks for, after every permission and quota check. */
 static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t slot,
-                          const fc_suit_component_result_t *cr, prepared_t *p, fd_verdict_t *v)
+                          const fc_suit_component_result_t *cr, const uint8_t *img, size_t len,
+                          prepared_t *p, fd_verdict_t *v)
 {
     const fc_suit_femto_t *fm = &cr->params.femto;
     uint32_t tid = t->engine.id;
@@ -263,7 +334,6 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
             return refuse(v, FC_ERR_PERMISSION, NULL, "tenant '%s' may not attach to hook '%s'",
                           t->name, hname);
     }
-    size_t len = cr->payload->data.len;
     if (len > t->max_image)
         return refuse(v, FC_ERR_SIZE, NULL,
                       "image of %zu bytes exceeds tenant '%s' max_image %" PRIu32, len, t->name,
@@ -275,7 +345,7 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
     p->image = malloc(len ? len : 1);
     if (!p->image)
         return refuse(v, FC_ERR_NO_RAM, NULL, "out of memory");
-    memcpy(p->image, cr->payload->data.ptr, len);
+    memcpy(p->image, img, len);
     p->image_len = len;
     fc_error_t err = {0};
     if (fc_container_install(&d->engine, tid, -1, p->image, len, NULL, &p->c, &err) != FC_OK)
@@ -312,7 +382,7 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
 }
 
 static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode, uint64_t stored_seq,
-                   prepared_t *p, fd_verdict_t *v)
+                   uint32_t stored_gen, prepared_t *p, fd_verdict_t *v)
 {
     fc_suit_manifest_t m;
     fc_suit_result_t r;
@@ -336,15 +406,28 @@ static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode, uin
     p->slot = slot;
     p->seq = m.sequence_number;
     p->tenant_id = t->engine.id;
+    const uint8_t *img = NULL;
+    size_t img_len = 0;
+    uint8_t *owned = NULL;
+    st = obtain_image(d, t, &r.component[0], mode, slot, stored_gen, &img, &img_len, &owned, v);
+    if (st != FC_OK) {
+        free(owned);
+        return st;
+    }
+    p->fetched = r.component[0].payload == NULL;
     if (mode == MODE_REMOVE) {
-        if (r.component[0].payload->data.len != 0)
+        free(owned);
+        if (img_len != 0)
             return refuse(v, FC_ERR_INVALID_ARG, NULL,
                           "a removal envelope carries an empty image (femto rm builds one)");
         return FC_OK;
     }
-    if (r.component[0].payload->data.len == 0)
+    if (img_len == 0) {
+        free(owned);
         return refuse(v, FC_ERR_INVALID_ARG, NULL, "empty image: removals go to DELETE /c/NAME");
-    st = load_container(d, t, slot, &r.component[0], p, v);
+    }
+    st = load_container(d, t, slot, &r.component[0], img, img_len, p, v);
+    free(owned);
     if (st != FC_OK)
         drop_prepared(d, p);
     return st;
@@ -357,13 +440,15 @@ static void remove_record(fd_device_t *d, uint32_t slot, long gen)
     char name[FC_PORT_NAME_MAX];
     record_name(name, sizeof name, slot, "env", gen);
     d->port.storage_remove(d->port.ctx, name);
+    record_name(name, sizeof name, slot, "img", gen); /* a fetched image, if any */
+    d->port.storage_remove(d->port.ctx, name);
 }
 
 void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdict_t *v)
 {
     memset(v, 0, sizeof *v);
     prepared_t p;
-    if (prepare(d, env, len, MODE_INSTALL, 0, &p, v) != FC_OK) {
+    if (prepare(d, env, len, MODE_INSTALL, 0, 0, &p, v) != FC_OK) {
         d->refusals++;
         dlog(d, "femtod: install %s", v->text);
         return;
@@ -374,13 +459,21 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
     record_name(name, sizeof name, p.slot, "env", gen);
     install_writes = 0;
     crash_point(1);
-    int st = d->port.storage_write(d->port.ctx, name, env, len);
+    int st = FC_OK;
+    char img_name[FC_PORT_NAME_MAX];
+    record_name(img_name, sizeof img_name, p.slot, "img", gen);
+    if (p.fetched) /* the envelope does not hold it: keep it for restarts */
+        st = d->port.storage_write(d->port.ctx, img_name, p.image, p.image_len);
+    if (st == FC_OK)
+        st = d->port.storage_write(d->port.ctx, name, env, len);
     crash_point(2);
     if (st == FC_OK) {
         st = write_cur(d, p.slot, gen, p.seq, p.tenant_id, 1); /* the switch */
         if (st != FC_OK)
             d->port.storage_remove(d->port.ctx, name);
     }
+    if (st != FC_OK && p.fetched)
+        d->port.storage_remove(d->port.ctx, img_name);
     install_writes = -1;
     if (st != FC_OK) {
         drop_prepared(d, &p);
@@ -426,7 +519,7 @@ void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, siz
         return;
     }
     prepared_t p;
-    if (prepare(d, env, len, MODE_REMOVE, 0, &p, v) != FC_OK) {
+    if (prepare(d, env, len, MODE_REMOVE, 0, 0, &p, v) != FC_OK) {
         d->refusals++;
         return;
     }
@@ -462,7 +555,7 @@ int fd_device_find(const fd_device_t *d, const char *name)
 
 /* ---- restart ----------------------------------------------------------------------------- */
 
-/* Remove envelope records of slot other than keep_gen (left by a crash
+/* Remove envelope (and fetched image) records of slot other than keep_gen (left by a crash
  * between writing a new version and the switch). */
 static void clean_slot_dir(fd_device_t *d, uint32_t slot, long keep_gen)
 {
@@ -476,7 +569,10 @@ static void clean_slot_dir(fd_device_t *d, uint32_t slot, long keep_gen)
         long gen;
         char tail;
         int stray = strstr(e->d_name, "~tmp") != NULL;
-        if (!stray && sscanf(e->d_name, "env-%ld%c", &gen, &tail) == 1 && gen != keep_gen)
+        if (!stray &&
+            (sscanf(e->d_name, "env-%ld%c", &gen, &tail) == 1 ||
+             sscanf(e->d_name, "img-%ld%c", &gen, &tail) == 1) &&
+            gen != keep_gen)
             stray = 1;
         if (stray) {
             char path[sizeof dir + 300];
@@ -520,7 +616,7 @@ static void restore_slot(fd_device_t *d, uint32_t slot)
     prepared_t p;
     if (st != FC_OK) {
         dlog(d, "femtod: slot %" PRIu32 ": cannot read %s (%s)", slot, name, fc_status_name(st));
-    } else if (prepare(d, env, len, MODE_RESTORE, s->seq, &p, &v) != FC_OK) {
+    } else if (prepare(d, env, len, MODE_RESTORE, s->seq, s->gen, &p, &v) != FC_OK) {
         dlog(d, "femtod: slot %" PRIu32 ": stored version %s", slot, v.text);
     } else if (p.slot != slot || p.tenant_id != s->tenant_id) {
         dlog(d, "femtod: slot %" PRIu32 ": stored envelope is for another slot or tenant", slot);

@@ -14,6 +14,7 @@
 /* Device slots 0..FD_SLOTS-1; one engine slot stays free so that an update
  * can install the new version beside the running one before switching. */
 #define FD_SLOTS (FC_MAX_CONTAINERS - 1)
+#define FD_URI_MAX 255 /* longest image URI femtod fetches */
 
 typedef struct fd_slot {
     int has_record;     /* slot/N/cur exists */
@@ -30,6 +31,13 @@ typedef struct fd_hook_stats {
     uint64_t timer, boot, sensor, coap;
 } fd_hook_stats_t;
 
+/* Pull an image from a URI (a coap:// URI of a SUIT uri parameter): at most
+ * max_len bytes (a longer image is refused, not truncated) within
+ * timeout_ms. FC_OK with *out (malloc'd) and *len, or a status with a
+ * reason in why. femtod's is fd_coap_fetch (fetch.c); the fuzzer's is fake. */
+typedef int (*fd_fetch_fn)(void *ctx, const char *uri, size_t max_len, uint32_t timeout_ms,
+                           uint8_t **out, size_t *len, char *why, size_t why_cap);
+
 typedef struct fd_device {
     fc_port_posix_t posix;
     fc_port_t port; /* posix.port, with storage_write wrapped for crash tests */
@@ -40,6 +48,9 @@ typedef struct fd_device {
     fd_hook_stats_t hooks;
     uint32_t boot_count;
     uint64_t installs, refusals, removals;
+    fd_fetch_fn fetch; /* NULL: manifests with a URI are refused (5.01) */
+    void *fetch_ctx;
+    uint64_t fetches;
 } fd_device_t;
 
 /* A verdict: status, where (byte offset) and a reason a person can act on. */
@@ -47,11 +58,13 @@ typedef struct fd_verdict {
     int status; /* FC_OK or a code from status.h */
     uint32_t slot;
     uint64_t seq;
+    int fetch_failed; /* the image URI did not deliver it (CoAP 5.02 Bad Gateway) */
     char text[256];
 } fd_verdict_t;
 
 /* Init the engine on state_dir, add the tenants, reload and re-verify every
- * installed container (a failure is logged and leaves the slot empty). */
+ * installed container (a failure is logged and leaves the slot empty).
+ * Set d->fetch afterwards to accept manifests whose image is fetched by URI. */
 int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const char *state_dir, char *msg,
                    size_t cap);
 

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "device.h"
 #include "coap_pdu.h"
+#include "fetch.h"
 #include "server.h"
 
 #define USAGE                                                                                      \
@@ -163,6 +164,7 @@ int main(int argc, char **argv)
     if (!verbose)
         device.posix.log_level_max = FC_LOG_INFO;
     fd_server_init(&server, &device);
+    device.fetch = fd_coap_fetch;
 
     coap_startup();
     coap_set_log_level(verbose ? LOG_INFO : LOG_ERR);

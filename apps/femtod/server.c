@@ -31,6 +31,10 @@ void fd_server_close(fd_server_t *s)
 {
     for (size_t i = 0; i < FD_MAX_UPLOADS; i++)
         drop_upload(&s->uploads[i]);
+    for (size_t i = 0; i < FD_RECENT; i++) {
+        free(s->recent[i].resp.body);
+        memset(&s->recent[i], 0, sizeof s->recent[i]);
+    }
 }
 
 size_t fd_server_uploads(const fd_server_t *s, size_t *bytes)
@@ -151,7 +155,7 @@ static void post_suit(fd_server_t *s, const uint8_t *body, size_t len, fd_respon
         return;
     }
     fd_device_install(s->dev, body, len, &v);
-    text(resp, code_for(v.status), "%s", v.text);
+    text(resp, v.fetch_failed ? FD_CODE(5, 2) : code_for(v.status), "%s", v.text);
 }
 
 static void app_request(fd_server_t *s, const fd_request_t *req, const char *name,
@@ -488,11 +492,70 @@ static void slice_block2(const fd_request_t *req, fd_response_t *resp)
     }
 }
 
+/* ---- duplicates (RFC 7252 4.5) --------------------------------------------------------- */
+
+/* A copy of what was sent: the payload becomes the body. 0, or -1 (no memory). */
+static int copy_sent(const fd_response_t *from, fd_response_t *to)
+{
+    *to = *from;
+    to->body = NULL;
+    to->body_len = 0;
+    to->payload = NULL;
+    to->payload_len = 0;
+    if (from->payload_len) {
+        to->body = malloc(from->payload_len);
+        if (!to->body)
+            return -1;
+        memcpy(to->body, from->payload, from->payload_len);
+        to->body_len = from->payload_len;
+    }
+    to->payload = to->body;
+    to->payload_len = to->body_len;
+    return 0;
+}
+
+static fd_recent_t *find_recent(fd_server_t *s, const fd_request_t *req)
+{
+    for (size_t i = 0; i < FD_RECENT; i++) {
+        fd_recent_t *r = &s->recent[i];
+        if (r->used && r->mid == req->mid && !strcmp(r->peer, req->peer)) {
+            if (req->now_ms >= r->at_ms && req->now_ms - r->at_ms < FD_RECENT_MS)
+                return r;
+            free(r->resp.body);
+            memset(r, 0, sizeof *r); /* too old: a new message that reuses the id */
+        }
+    }
+    return NULL;
+}
+
+static void remember(fd_server_t *s, const fd_request_t *req, const fd_response_t *resp)
+{
+    fd_recent_t *r = &s->recent[s->recent_next];
+    s->recent_next = (s->recent_next + 1) % FD_RECENT;
+    free(r->resp.body);
+    memset(r, 0, sizeof *r);
+    if (copy_sent(resp, &r->resp) != 0) {
+        memset(r, 0, sizeof *r);
+        return;
+    }
+    r->used = 1;
+    snprintf(r->peer, sizeof r->peer, "%s", req->peer);
+    r->mid = req->mid;
+    r->at_ms = req->now_ms;
+}
+
 void fd_server_handle(fd_server_t *s, const fd_request_t *req, fd_response_t *resp)
 {
     memset(resp, 0, sizeof *resp);
     resp->content_format = -1;
     s->requests++;
+    fd_recent_t *seen = req->has_mid ? find_recent(s, req) : NULL;
+    if (seen) {
+        s->duplicates++;
+        if (copy_sent(&seen->resp, resp) != 0)
+            text(resp, FD_CODE(5, 0), "out of memory");
+        return;
+    }
     expire_uploads(s, req->now_ms);
     if (req->method < FD_METHOD_GET || req->method > FD_METHOD_DELETE) {
         text(resp, FD_CODE(4, 5), "GET, POST, PUT or DELETE");
@@ -533,4 +596,6 @@ void fd_server_handle(fd_server_t *s, const fd_request_t *req, fd_response_t *re
         free(owned);
     }
     slice_block2(req, resp);
+    if (req->has_mid)
+        remember(s, req, resp);
 }

@@ -27,6 +27,8 @@
 #define FD_MAX_UPLOADS 4        /* Block1 uploads in progress at once */
 #define FD_UPLOAD_IDLE_MS 30000 /* an upload with no block for this long is dropped */
 #define FD_BLOCK_SZX_MAX 6      /* 1024-byte blocks at most (SZX 7 is BERT, CoAP over TCP) */
+#define FD_RECENT 8             /* answers kept for duplicate messages (RFC 7252 4.5) */
+#define FD_RECENT_MS 60000      /* ... for this long */
 
 typedef struct fd_block {
     int present;
@@ -50,6 +52,8 @@ typedef struct fd_request {
     const uint8_t *payload;
     size_t payload_len;
     uint64_t now_ms; /* monotonic clock, for upload timeouts */
+    int has_mid;     /* mid is the Message ID: a repeat from the same peer gets the same answer */
+    uint16_t mid;
 } fd_request_t;
 
 typedef struct fd_response {
@@ -76,10 +80,23 @@ typedef struct fd_upload {
     uint64_t last_ms;
 } fd_upload_t;
 
+/* An answer already sent, for a retransmission of the same message (a
+ * client that gave up waiting while an install fetched its image must not
+ * make the device run the install again). */
+typedef struct fd_recent {
+    int used;
+    char peer[FD_PEER_MAX + 1];
+    uint16_t mid;
+    uint64_t at_ms;
+    fd_response_t resp; /* body = the payload that was sent */
+} fd_recent_t;
+
 typedef struct fd_server {
     fd_device_t *dev;
     fd_upload_t uploads[FD_MAX_UPLOADS];
-    uint64_t requests, upload_busy, upload_too_large, upload_incomplete;
+    fd_recent_t recent[FD_RECENT];
+    size_t recent_next;
+    uint64_t requests, duplicates, upload_busy, upload_too_large, upload_incomplete;
 } fd_server_t;
 
 void fd_server_init(fd_server_t *s, fd_device_t *dev);

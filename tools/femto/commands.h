@@ -27,6 +27,7 @@
     X(rm, "-k TENANT.key coap://HOST[:PORT] NAME", "remove a container (signed removal, next sequence number)") \
     X(call, "[-m METHOD] [-d TEXT] [--repeat N] coap://HOST[:PORT] NAME[/PATH]", "send a CoAP request to a container's coap hook") \
     X(fleet, "deploy [-j N] FLEET.txt FILE.suit", "push one envelope to every device listed, concurrently; result table") \
+    X(serve, "[--listen ADDR] [--port N] [-v] DIR", "serve DIR's files by CoAP GET (block-wise), for manifests signed with -u URI") \
     /* end of the command list */
 /* clang-format on */
 
