@@ -680,8 +680,29 @@ fc_status_t fc_container_replace(fc_engine_t *engine, fc_container_t *old_c, fc_
 
 /* ---- running ------------------------------------------------------------------------------ */
 
+#if defined(__GNUC__)
+#define FC_ENGINE_NOINLINE __attribute__((noinline))
+#define FC_ENGINE_INLINE inline __attribute__((always_inline))
+#else
+#define FC_ENGINE_NOINLINE
+#define FC_ENGINE_INLINE inline
+#endif
+
+_Static_assert(FC_MAX_REGIONS >= 4, "a run needs stack, rodata, data and the context");
+
+/* A run that faulted (or could not start): off the hot path. */
+static FC_ENGINE_NOINLINE void record_fault(fc_container_t *c, const fc_vm_t *vm, fc_status_t st)
+{
+    fc_container_stats_t *s = &c->stats;
+    s->faults++;
+    s->last_fault = vm->fault;
+    s->last_fault.code = st;
+    if (!s->last_fault.reason)
+        s->last_fault.reason = fc_status_text(st);
+}
+
 /* The statistics of one run: the minimum a hook firing pays. */
-static void record_run(fc_container_t *c, const fc_vm_t *vm, fc_status_t st)
+static FC_ENGINE_INLINE void record_run(fc_container_t *c, const fc_vm_t *vm, fc_status_t st)
 {
     fc_container_stats_t *s = &c->stats;
     uint32_t executed = (uint32_t)vm->executed; /* <= the budget, a uint32_t */
@@ -690,20 +711,33 @@ static void record_run(fc_container_t *c, const fc_vm_t *vm, fc_status_t st)
     s->insns_total += executed;
     if (vm->max_depth > s->max_depth)
         s->max_depth = (uint8_t)vm->max_depth; /* <= FC_MAX_CALL_DEPTH */
-    if (st != FC_OK) {
-        s->faults++;
-        s->last_fault = vm->fault;
-        s->last_fault.code = st;
-        if (!s->last_fault.reason)
-            s->last_fault.reason = fc_status_text(st);
-    }
+    if (st != FC_OK)
+        record_fault(c, vm, st);
+}
+
+/* The part of the stack runs since the last clear could reach; each run is
+ * granted only the top stack_needed bytes of its program. */
+static void stack_mark_dirty(fc_engine_t *engine, uint32_t needed)
+{
+    if (engine->stack_dirty < needed)
+        engine->stack_dirty = needed;
+}
+
+/* A container of another tenant is about to run: clear what the last
+ * tenant's runs may have left on the stack. */
+static FC_ENGINE_NOINLINE void stack_hand_over(fc_engine_t *engine, const fc_container_t *c)
+{
+    memset(engine->stack + engine->stack_size - engine->stack_dirty, 0, engine->stack_dirty);
+    engine->stack_dirty = 0;
+    stack_mark_dirty(engine, engine->prog.stack_needed);
+    engine->stack_tenant = (uint8_t)(c->tenant + 1u);
 }
 
 /* Bind the shared VM to c: its program (rebuilt from the slot), the top
  * stack_needed bytes of the shared stack as its stack, its tenant's
  * helpers, its rodata and data. Only done when another container ran last
  * (or c was installed again, or the trace changed). */
-static fc_status_t prepare(fc_engine_t *engine, fc_container_t *c)
+static FC_ENGINE_NOINLINE fc_status_t prepare(fc_engine_t *engine, fc_container_t *c)
 {
     fc_vm_t *vm = &engine->vm;
     engine->prepared = NULL;
@@ -728,63 +762,64 @@ static fc_status_t prepare(fc_engine_t *engine, fc_container_t *c)
     vm->trace_user = engine->trace_user;
     engine->prepared_regions = (uint8_t)vm->n_regions;
     engine->prepared = c;
+    if (engine->stack_tenant == (uint8_t)(c->tenant + 1u))
+        stack_mark_dirty(engine, needed); /* else stack_hand_over() does it */
     return FC_OK;
 }
 
-typedef struct run_request {
-    uint32_t entry;
-    void *ctx;
-    size_t ctx_len;
-    uint32_t ctx_perm;
-    int hook; /* hook id, -1: direct call */
-} run_request_t;
-
-/* Run c once on the shared VM. */
-static fc_status_t run_container(fc_engine_t *engine, fc_container_t *c, const run_request_t *rq,
-                                 uint64_t *r0)
+/* c did not run: not its doing, but make it visible in its statistics. */
+static FC_ENGINE_NOINLINE fc_status_t run_refused(fc_engine_t *engine, fc_container_t *c,
+                                                  fc_status_t st)
 {
     fc_vm_t *vm = &engine->vm;
-    fc_status_t st = FC_OK;
-    if (engine->prepared != c)
-        st = prepare(engine, c);
-    if (st == FC_OK && rq->ctx_len)
-        st = fc_vm_add_region(vm, rq->ctx, rq->ctx_len, rq->ctx_perm);
-    if (st != FC_OK) {
-        /* Not the container's doing, but it did not run: make it visible. */
-        memset(&vm->fault, 0, sizeof vm->fault);
-        vm->fault.reason = "engine could not prepare the VM for this container";
-        vm->executed = 0;
-        vm->max_depth = 0;
-        vm->n_regions = engine->prepared ? engine->prepared_regions : vm->n_regions;
-        record_run(c, vm, st);
-        return st;
+    memset(&vm->fault, 0, sizeof vm->fault);
+    vm->fault.reason = "engine could not prepare the VM for this container";
+    vm->executed = 0;
+    vm->max_depth = 0;
+    record_run(c, vm, st);
+    return st;
+}
+
+/* Run c once on the shared VM from entry with r1 = ctx, r2 = ctx_len; ctx
+ * granted with perm for this run only. hook: the hook id, -1 for a direct
+ * call. Inlined into fc_hook_fire: this is the hot path of every firing. */
+static FC_ENGINE_INLINE fc_status_t run_container(fc_engine_t *engine, fc_container_t *c,
+                                                  uint32_t entry, void *ctx, size_t ctx_len,
+                                                  uint32_t perm, int hook, uint64_t *r0)
+{
+    fc_vm_t *vm = &engine->vm;
+    if (engine->prepared != c) {
+        fc_status_t st = prepare(engine, c);
+        if (st != FC_OK)
+            return run_refused(engine, c, st);
     }
-    /* The stack may hold what the last runs left: when they were another
-     * tenant's, clear the part they could reach (the top stack_dirty bytes;
-     * each run is granted only the top stack_needed bytes). */
-    uint8_t owner = (uint8_t)(c->tenant + 1u);
-    if (engine->stack_tenant != owner) {
-        memset(engine->stack + engine->stack_size - engine->stack_dirty, 0, engine->stack_dirty);
-        engine->stack_dirty = 0;
-        engine->stack_tenant = owner;
+    if (ctx_len) { /* n_regions is prepared_regions <= 3 here: room (asserted above) */
+        if (ctx_len > UINTPTR_MAX - (uintptr_t)ctx)
+            return run_refused(engine, c,
+                               FC_ERR_BAD_CONFIG); /* would wrap: like fc_vm_add_region */
+        fc_region_t *r = &vm->regions[vm->n_regions++];
+        r->start = (uintptr_t)ctx;
+        r->len = ctx_len;
+        r->perm = perm;
     }
-    if (engine->stack_dirty < engine->prog.stack_needed)
-        engine->stack_dirty = engine->prog.stack_needed;
+    if (engine->stack_tenant != (uint8_t)(c->tenant + 1u))
+        stack_hand_over(engine, c);
 
     vm->budget = c->budget;
-    engine->run_entry = rq->entry; /* the one entry engine->prog accepts */
+    engine->run_entry = entry; /* the one entry engine->prog accepts */
     engine->current = c;
-    engine->current_ctx = rq->ctx;
-    engine->current_ctx_len = rq->ctx_len;
-    engine->current_hook = rq->hook;
+    engine->current_ctx = ctx;
+    engine->current_ctx_len = ctx_len;
+    engine->current_hook = hook;
     engine->running = 1;
-    uint64_t ctx_addr = (uint64_t)(uintptr_t)rq->ctx;
+    uint64_t ctx_addr = (uint64_t)(uintptr_t)ctx;
+    fc_status_t st;
 #if FC_VM_TRACE
     if (engine->trace)
-        st = fc_vm_run_traced(vm, rq->entry, ctx_addr, rq->ctx_len, r0);
+        st = fc_vm_run_traced(vm, entry, ctx_addr, ctx_len, r0);
     else
 #endif
-        st = fc_vm_run(vm, rq->entry, ctx_addr, rq->ctx_len, r0);
+        st = fc_vm_run(vm, entry, ctx_addr, ctx_len, r0);
     engine->running = 0;
     engine->current = NULL;
     /* Revoke the context and any region a helper granted for this run. */
@@ -807,7 +842,6 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
     if ((h->ctx_size != 0 && ctx_len != h->ctx_size) || (!ctx && ctx_len != 0))
         return FC_ERR_INVALID_ARG;
 
-    run_request_t rq = {.ctx = ctx, .ctx_len = ctx_len, .ctx_perm = h->perm, .hook = (int)hook_id};
     int64_t result = 0;
     /* The hook's attachments, in priority order; nothing a container can do
      * changes them while the hook fires. */
@@ -816,9 +850,8 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
         fc_container_t *c = &engine->containers[a->container];
         if (c->state != FC_CONTAINER_STARTED)
             continue;
-        rq.entry = a->entry;
         uint64_t r0 = 0;
-        if (run_container(engine, c, &rq, &r0) != FC_OK)
+        if (run_container(engine, c, a->entry, ctx, ctx_len, h->perm, (int)hook_id, &r0) != FC_OK)
             continue; /* recorded in c->stats; the next container runs */
         int64_t v = (int64_t)r0;
         if (h->policy == FC_POLICY_STOP_ON_NONZERO) {
@@ -853,10 +886,10 @@ fc_status_t fc_container_call(fc_engine_t *engine, fc_container_t *c, const char
         return FC_ERR_BUSY;
     if (!ctx && len != 0)
         return FC_ERR_INVALID_ARG;
-    run_request_t rq = {.ctx = ctx, .ctx_len = len, .ctx_perm = FC_PERM_RW, .hook = -1};
-    fc_status_t st = resolve_entry(c, entry_name, &rq.entry);
+    uint32_t entry;
+    fc_status_t st = resolve_entry(c, entry_name, &entry);
     if (st != FC_OK)
         return st;
     uint64_t scratch;
-    return run_container(engine, c, &rq, r0 ? r0 : &scratch);
+    return run_container(engine, c, entry, ctx, len, FC_PERM_RW, -1, r0 ? r0 : &scratch);
 }
