@@ -73,28 +73,30 @@ static uint64_t alu(unsigned code, uint64_t a, uint64_t b, int32_t off, unsigned
     }
 }
 
-/* A conditional jump's test; code is the opcode's upper nibble, a and b
- * are sign-extended for jmp32. Signed tests
- * become unsigned ones by flipping the sign bit, lt/le become gt/ge with
- * the operands swapped, and ge is "not lt": one 64-bit comparison. */
+/* A conditional jump's test, from one 64-bit comparison. code is the
+ * opcode's upper nibble; a and b are sign-extended for jmp32 (unsigned,
+ * signed and equality tests all hold on sign-extended values too). Each
+ * test is a nibble of JCC_TESTS: which of "a < b" (1), "a == b" (2) and
+ * "a > b" (4) make it true, and 8 for a signed test, which becomes an
+ * unsigned one by flipping both sign bits. jset is apart. */
+#define JCC_TEST(code, bits) ((uint64_t)(bits) << (4 * (code)))
+#define JCC_TESTS                                                                                  \
+    (JCC_TEST(0x1, 2) | JCC_TEST(0x2, 4) | JCC_TEST(0x3, 6) | JCC_TEST(0x5, 5) |                  \
+     JCC_TEST(0x6, 8 | 4) | JCC_TEST(0x7, 8 | 6) | JCC_TEST(0xa, 1) | JCC_TEST(0xb, 3) |          \
+     JCC_TEST(0xc, 8 | 1) | JCC_TEST(0xd, 8 | 3))
+
 static int taken(unsigned code, uint64_t a, uint64_t b)
 {
-    if (code == 0x1)
-        return a == b;
-    if (code == 0x5)
-        return a != b;
-    if (code == 0x4)
+    if (code == 0x4) /* jset */
         return (a & b) != 0;
-    if ((code & 0xe) == 0x6 || code >= 0xc) { /* jsgt, jsge, jslt, jsle */
+    /* two 32-bit halves of the table: no 64-bit shift on 32-bit cores */
+    uint32_t half = code & 8 ? (uint32_t)(JCC_TESTS >> 32) : (uint32_t)JCC_TESTS;
+    unsigned test = half >> (4 * (code & 7)) & 0xf;
+    if (test & 8) {
         a ^= (uint64_t)1 << 63;
         b ^= (uint64_t)1 << 63;
     }
-    if ((code >= 0xa) != (code & 1)) { /* jlt, jslt, jge, jsge: swap */
-        uint64_t t = a;
-        a = b;
-        b = t;
-    }
-    return (a > b) ^ (int)(code & 1); /* jgt, jlt: a > b; jge, jle: !(b > a) */
+    return (test & (a < b ? 1u : a == b ? 2u : 4u)) != 0;
 }
 
 /* The run-time check of one access: the region walk is fc_vm_check_ptr's;
@@ -115,48 +117,90 @@ static FC_NOINLINE int access_ok(fc_vm_t *vm, uint64_t addr, uint32_t size, uint
 }
 
 /* vm->executed: instructions up to and including the one at pc. */
-static FC_NOINLINE void count(fc_vm_t *vm, uint64_t budget, uintptr_t limit, const fc_insn_t *pc)
+static FC_NOINLINE void count(fc_vm_t *vm, uintptr_t budget, uintptr_t limit, const fc_insn_t *pc)
 {
     vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+}
+
+/* The checks before a run; FC_OK or the refusal, recorded in vm->fault. */
+static fc_status_t preflight(fc_vm_t *vm, uint32_t entry)
+{
+    const fc_program_t *prog = vm->prog;
+    vm->fault.code = FC_OK; /* field by field: cheaper than a memset call on an MCU */
+    vm->fault.where = 0;
+    vm->fault.addr = 0;
+    vm->fault.size = 0;
+    vm->fault.reason = NULL;
+    vm->executed = 0;
+    vm->max_depth = 0;
+    fc_status_t code = FC_ERR_NOT_VERIFIED;
+    const char *why = FC_WHY("program was not verified");
+    if (!prog || !prog->verified || !prog->text)
+        goto refuse;
+    code = FC_ERR_BAD_CONFIG;
+    why = FC_WHY("region 0 must be the stack");
+    if (!vm->stack || vm->n_regions == 0 || vm->regions[0].start != (uintptr_t)vm->stack ||
+        vm->regions[0].len != vm->stack_size)
+        goto refuse;
+    why = FC_WHY("stack smaller than the program needs (frame size x call depth)");
+    if (vm->stack_size < prog->stack_needed)
+        goto refuse;
+    why = FC_WHY("entry is not a verified entry point");
+    if (entry >= prog->len)
+        goto refuse;
+    if (entry == 0)
+        return FC_OK;
+    for (uint32_t i = 0; i < prog->n_entries; i++)
+        if (prog->entries[i] == entry)
+            return FC_OK;
+refuse:
+    vm->fault.code = code;
+    vm->fault.reason = why;
+    vm->fault.where = entry;
+    return code;
 }
 
 static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0,
                        int tracing)
 {
-    fc_status_t st = run_preflight(vm, entry);
+    fc_status_t st = preflight(vm, entry);
     if (st != FC_OK)
         return st;
     const fc_program_t *prog = vm->prog;
     const fc_insn_t *const text = prog->text;
     const fc_insn_t *pc = text + entry;
-    const uint64_t budget = clamp_budget(vm->budget, (uintptr_t)(text + prog->len), sizeof *pc);
-    uintptr_t limit = (uintptr_t)pc + (uintptr_t)budget * sizeof *pc;
+    /* at most (UINTPTR_MAX - end of text) / slot: fits a uintptr_t */
+    const uintptr_t budget =
+        (uintptr_t)clamp_budget(vm->budget, (uintptr_t)(text + prog->len), sizeof *pc);
+    uintptr_t limit = (uintptr_t)pc + budget * sizeof *pc;
     uint32_t depth = 0;
     struct {
         const fc_insn_t *ret;
         uint64_t saved[4]; /* r6..r9 */
     } frames[FC_MAX_CALL_DEPTH];
-    uint64_t reg[16] = {0};
+    /* r0..r10: the verifier refuses register numbers above 10 */
+    uint64_t reg[FC_NREGS];
     fc_trace_event_t ev;
 
+    reg[0] = 0;
     reg[1] = r1;
     reg[2] = r2;
+    for (unsigned i = 3; i < 10; i++)
+        reg[i] = 0;
     reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
 
     for (;;) {
         fc_insn_t in = *pc;
         unsigned op = in.opcode, cls = op & 7, code = op >> 4;
-        uint64_t *dst = &reg[FC_INSN_DST(in)];
-        unsigned s = FC_INSN_SRC(in);
+        unsigned d = FC_INSN_DST(in), s = FC_INSN_SRC(in);
         uint64_t imm = (uint64_t)(int64_t)in.imm;
         uint64_t src = (op & 8) ? reg[s] : imm;
         const fc_insn_t *next = pc + 1;
-        uint64_t a = *dst;
+        uint64_t a = reg[d];
         if (cls == CLS_ALU || cls == CLS_JMP32) {
             /* 32-bit forms: operands zero-extended, or sign-extended where
-             * the sign matters (arsh32, sdiv32, smod32) and for jmp32, whose
-             * unsigned, signed and equality tests all hold on sign-extended
-             * values too. */
+             * the sign matters (arsh32, sdiv32, smod32) and for jmp32 (see
+             * taken()). */
             int sign = cls == CLS_JMP32 || code == 0xc || in.offset == 1;
             a = sign ? (uint64_t)(int64_t)(int32_t)a : (uint32_t)a;
             src = sign ? (uint64_t)(int64_t)(int32_t)src : (uint32_t)src;
@@ -173,22 +217,22 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             int wide = cls == CLS_ALU64;
             uint64_t v;
             if (code == 0xd) /* end: the width is in imm, the source bit selects be */
-                v = get((const uint8_t *)dst, (unsigned)in.imm / 8, 0, wide || (op & 8));
+                v = get((const uint8_t *)&reg[d], (unsigned)in.imm / 8, 0, wide || (op & 8));
             else
                 v = alu(code, a, src, in.offset, wide ? 63u : 31u);
-            *dst = wide || code == 0xd ? v : (uint32_t)v; /* end sets all 64 bits */
+            reg[d] = wide || code == 0xd ? v : (uint32_t)v; /* end sets all 64 bits */
             break;
         }
         case CLS_LD: /* lddw: the verifier allows nothing else in this class */
-            *dst = ((uint64_t)(uint32_t)in.imm | (uint64_t)(uint32_t)pc[1].imm << 32) +
-                   vm->section_base[s < FC_LDDW_SRC_COUNT ? s : 0]; /* [0] stays 0 */
+            reg[d] = ((uint64_t)(uint32_t)in.imm | (uint64_t)(uint32_t)pc[1].imm << 32) +
+                     vm->section_base[s < FC_LDDW_SRC_COUNT ? s : 0]; /* [0] stays 0 */
             next = pc + 2;
             limit += sizeof *pc; /* two slots, one instruction */
             break;
         case CLS_LDX:
         case CLS_ST:
         case CLS_STX: {
-            unsigned size = access_size_of((uint8_t)op), base = cls == CLS_LDX ? s : FC_INSN_DST(in);
+            unsigned size = access_size_of((uint8_t)op), base = cls == CLS_LDX ? s : d;
             unsigned mode = op & 0xe0;
             uint32_t perm = cls == CLS_LDX ? FC_PERM_READ : mode == 0xc0 ? FC_PERM_RW : FC_PERM_WRITE;
             uint64_t addr = reg[base] + (uint64_t)(int64_t)in.offset;
@@ -197,47 +241,25 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                 goto fault;
             uint8_t *p = (uint8_t *)(uintptr_t)addr;
             if (cls == CLS_LDX) {
-                *dst = get(p, size, mode == 0x80, 0);
-            } else if (mode == 0xc0) { /* atomics: see atomic_rmw() in vm_run.h */
-                uint64_t old = get(p, size, 0, 0), val = reg[s], res;
-                if (in.imm == 0xe1) /* xchg */
-                    res = val;
-                else if (in.imm == 0xf1) /* cmpxchg */
-                    res = (size == 8 ? reg[0] : (uint32_t)reg[0]) == old ? val : old;
-                else
-                    res = alu((unsigned)in.imm >> 4, old, val, 0, 63);
-                put(p, size, res);
+                reg[d] = get(p, size, mode == 0x80, 0);
+                break;
+            }
+            uint64_t val = cls == CLS_ST ? imm : reg[s];
+            if (mode == 0xc0) { /* atomics: see atomic_rmw() in vm_run.h */
+                uint64_t old = get(p, size, 0, 0);
+                if (in.imm == 0xf1) /* cmpxchg */
+                    val = (size == 8 ? reg[0] : (uint32_t)reg[0]) == old ? val : old;
+                else if (in.imm != 0xe1) /* not xchg: add, or, and, xor */
+                    val = alu((unsigned)in.imm >> 4, old, val, 0, 63);
                 if (in.imm & 1) /* fetch: old value to src, or to r0 for cmpxchg */
                     reg[in.imm == 0xf1 ? 0 : s] = old;
-            } else {
-                put(p, size, cls == CLS_ST ? imm : reg[s]);
             }
+            put(p, size, val);
             break;
         }
         default: { /* CLS_JMP, CLS_JMP32 */
-            int wide = cls == CLS_JMP;
-            if (code == 0x9) { /* exit */
-                if (depth == 0)
-                    goto done;
-                depth--;
-                memcpy(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
-                reg[10] += prog->frame_size;
-                next = frames[depth].ret;
-            } else if (code == 0x8 && s == 1 && !(op & 8)) { /* local call */
-                if (depth >= prog->call_depth || depth >= FC_MAX_CALL_DEPTH) {
-                    vm->fault.code = FC_FAULT_CALL_DEPTH;
-                    vm->fault.reason = FC_WHY("local calls nested deeper than verified");
-                    goto fault;
-                }
-                frames[depth].ret = next;
-                memcpy(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
-                depth++;
-                if (depth > vm->max_depth)
-                    vm->max_depth = depth;
-                reg[10] -= prog->frame_size;
-                next = pc + 1 + in.imm;
-            } else if (code == 0x8) { /* helper: call imm, or callx with the id in dst */
-                uint64_t id = (op & 8) ? *dst : (uint64_t)(uint32_t)in.imm;
+            if (code == 0x8 && (s != 1 || (op & 8))) { /* helper: call imm, or callx (id in dst) */
+                uint64_t id = (op & 8) ? a : (uint64_t)(uint32_t)in.imm;
                 fc_helper_fn fn = helper_lookup(vm, id);
                 if (!fn) {
                     vm->fault.code = FC_FAULT_HELPER;
@@ -255,17 +277,40 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                     pc = next;
                     goto fault_budget;
                 }
-            } else if (code == 0x0) { /* ja, ja32 (gotol) */
-                next = pc + 1 + (wide ? in.offset : in.imm);
-            } else if (taken(code, a, src)) {
-                next = pc + 1 + in.offset;
+                break;
             }
-            if (next != pc + 1) { /* a transfer: move the limit, check the budget */
-                limit += (uintptr_t)next - (uintptr_t)pc - sizeof *pc;
-                if ((uintptr_t)next >= limit) { /* next would be instruction budget + 1 */
-                    pc = next;
-                    goto fault_budget;
+            if (code == 0x9) { /* exit */
+                if (depth == 0)
+                    goto done;
+                depth--;
+                FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
+                reg[10] += prog->frame_size;
+                next = frames[depth].ret;
+            } else if (code == 0x8) { /* local call */
+                if (depth >= prog->call_depth || depth >= FC_MAX_CALL_DEPTH) {
+                    vm->fault.code = FC_FAULT_CALL_DEPTH;
+                    vm->fault.reason = FC_WHY("local calls nested deeper than verified");
+                    goto fault;
                 }
+                frames[depth].ret = next;
+                FC_MEMCPY(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
+                depth++;
+                if (depth > vm->max_depth)
+                    vm->max_depth = depth;
+                reg[10] -= prog->frame_size;
+                next += in.imm;
+            } else if (code == 0x0) { /* ja, ja32 (gotol) */
+                next += cls == CLS_JMP ? in.offset : in.imm;
+            } else if (taken(code, a, src)) {
+                next += in.offset;
+            } else {
+                break; /* not taken: straight-line code */
+            }
+            /* every transfer (also a jump by 0): move the limit, check the budget */
+            limit += (uintptr_t)next - (uintptr_t)pc - sizeof *pc;
+            if ((uintptr_t)next >= limit) { /* next would be instruction budget + 1 */
+                pc = next;
+                goto fault_budget;
             }
             break;
         }

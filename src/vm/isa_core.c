@@ -24,9 +24,11 @@ static int selector_matches(unsigned sel, unsigned selval, fc_insn_t insn)
     }
 }
 
-/* Rows are sorted by opcode: find the first row with this opcode by binary
- * search, then prefer a row whose selector matches; a row without selector
- * (FC_SEL_NONE) is the fallback, whose unused fields the verifier checks. */
+/* Rows are sorted by opcode: scan the rows up to this opcode and prefer a
+ * row whose selector matches; a row without selector (FC_SEL_NONE) is the
+ * fallback, whose unused fields the verifier checks. A linear scan, not a
+ * binary search: a few dozen bytes less of flash, and decoding happens
+ * once per slot at load time only. */
 /*@ // proven with Frama-C WP (proofs/run.sh, docs/assurance.md)
     assigns \nothing;
     ensures \result == FC_OP_INVALID ||
@@ -34,24 +36,15 @@ static int selector_matches(unsigned sel, unsigned selval, fc_insn_t insn)
 */
 fc_op_t fc_isa_decode(fc_insn_t insn)
 {
-    unsigned lo = 0, hi = FC_OP_COUNT;
-    /*@ loop invariant 0 <= lo <= hi <= FC_OP_COUNT;
-        loop assigns lo, hi;
-        loop variant hi - lo; */
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-        if (fc_isa_core[mid].opcode < insn.opcode)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
     fc_op_t fallback = FC_OP_INVALID;
-    /*@ loop invariant lo <= i <= FC_OP_COUNT;
+    /*@ loop invariant 0 <= i <= FC_OP_COUNT;
         loop invariant fallback == FC_OP_INVALID ||
             (0 <= fallback < FC_OP_COUNT && fc_isa_core[fallback].opcode == insn.opcode);
         loop assigns i, fallback;
         loop variant FC_OP_COUNT - i; */
-    for (unsigned i = lo; i < FC_OP_COUNT && fc_isa_core[i].opcode == insn.opcode; i++) {
+    for (unsigned i = 0; i < FC_OP_COUNT && fc_isa_core[i].opcode <= insn.opcode; i++) {
+        if (fc_isa_core[i].opcode != insn.opcode)
+            continue;
         unsigned sel = FC_ISA_SEL(i);
         if (sel == FC_SEL_NONE)
             fallback = (fc_op_t)i;

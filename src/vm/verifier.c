@@ -34,6 +34,12 @@ typedef struct verifier {
     uint8_t uses_callx;
 } verifier_t;
 
+#if defined(__GNUC__)
+#define FC_VERIFIER_NOINLINE __attribute__((noinline)) /* one copy where two would be inlined */
+#else
+#define FC_VERIFIER_NOINLINE
+#endif
+
 typedef char fc_functions_fit_mask_[FC_MAX_FUNCTIONS <= 32 ? 1 : -1];
 
 /*@ // ACSL contracts: proven with Frama-C WP (proofs/run.sh, docs/assurance.md)
@@ -63,6 +69,16 @@ static fc_status_t refuse(verifier_t *v, fc_status_t code, uint32_t pc, const ch
     }
     return code;
 }
+
+#if !FC_VM_REASONS
+/* A build without reasons passes none: one argument less at each of the
+ * thirty call sites below. */
+static fc_status_t refuse_code(verifier_t *v, fc_status_t code, uint32_t pc)
+{
+    return refuse(v, code, pc, "");
+}
+#define refuse(v, code, pc, why) refuse_code(v, code, pc)
+#endif
 
 /* ---- function starts -------------------------------------------------- */
 
@@ -124,15 +140,6 @@ static fc_status_t add_start(verifier_t *v, uint32_t pc, uint32_t at)
     return FC_OK;
 }
 
-/* Index of the function containing pc (starts[0] is always 0). */
-static uint32_t function_of(const verifier_t *v, uint32_t pc)
-{
-    uint32_t i;
-    if (find_start(v, pc, &i))
-        return i;
-    return i ? i - 1 : 0; /* i > 0: starts[0] is 0 and pc > 0 here */
-}
-
 static uint32_t function_end(const verifier_t *v, uint32_t f)
 {
     return f + 1 < v->n_funcs ? v->starts[f + 1] : v->n;
@@ -140,11 +147,32 @@ static uint32_t function_end(const verifier_t *v, uint32_t f)
 
 /* ---- pass 1: one slot at a time --------------------------------------- */
 
-static int writes_dst(fc_format_t fmt)
-{
-    return fmt == FC_FMT_ALU_K || fmt == FC_FMT_ALU_X || fmt == FC_FMT_UNARY ||
-           fmt == FC_FMT_END || fmt == FC_FMT_LDDW || fmt == FC_FMT_LDX;
-}
+/* Per format: the fields RFC 9669 leaves unused, which must be zero (bits
+ * 0-3), the field that selects a row among the rows of one opcode, which
+ * decoding already matched when the row has a selector (bits 4-7; never
+ * dst), and whether the instruction writes dst (bit 4, free because dst is
+ * never a selector). From the comments of FC_FMT_TABLE. */
+enum { F_DST = 1, F_SRC = 2, F_OFF = 4, F_IMM = 8, F_WRITES_DST = 0x10 };
+#define FIELDS(zero, sel) ((zero) | (sel) << 4)
+static const uint8_t format_fields[FC_FMT_COUNT] = {
+    [FC_FMT_ALU_K] = FIELDS(F_SRC | F_OFF, F_OFF) | F_WRITES_DST,
+    [FC_FMT_ALU_X] = FIELDS(F_IMM | F_OFF, F_OFF) | F_WRITES_DST,
+    [FC_FMT_UNARY] = FIELDS(F_SRC | F_OFF | F_IMM, 0) | F_WRITES_DST,
+    [FC_FMT_END] = FIELDS(F_SRC | F_OFF, F_IMM) | F_WRITES_DST,
+    [FC_FMT_LDDW] = FIELDS(F_SRC | F_OFF, F_SRC) | F_WRITES_DST,
+    [FC_FMT_LDX] = FIELDS(F_IMM, 0) | F_WRITES_DST,
+    [FC_FMT_ST] = FIELDS(F_SRC, 0),
+    [FC_FMT_STX] = FIELDS(F_IMM, 0),
+    [FC_FMT_ATOMIC] = FIELDS(0, F_IMM),
+    [FC_FMT_JA] = FIELDS(F_DST | F_SRC | F_IMM, 0),
+    [FC_FMT_JA32] = FIELDS(F_DST | F_SRC | F_OFF, 0),
+    [FC_FMT_JCC_K] = FIELDS(F_SRC, 0),
+    [FC_FMT_JCC_X] = FIELDS(F_IMM, 0),
+    [FC_FMT_CALL] = FIELDS(F_DST | F_SRC | F_OFF, 0),
+    [FC_FMT_CALL_LOCAL] = FIELDS(F_DST | F_SRC | F_OFF, F_SRC),
+    [FC_FMT_CALLX] = FIELDS(F_SRC | F_OFF | F_IMM, 0),
+    [FC_FMT_EXIT] = FIELDS(F_DST | F_SRC | F_OFF | F_IMM, 0),
+};
 
 /*@ assigns \nothing;
     ensures \result == fc_access_size(opcode); */
@@ -188,52 +216,21 @@ static uint32_t access_size(uint8_t opcode)
 */
 static const char *unused_field(fc_op_t op, fc_insn_t in)
 {
-    unsigned dst = FC_INSN_DST(in), src = FC_INSN_SRC(in);
-    unsigned sel = FC_ISA_SEL(op);
-    int off_ok = in.offset == (sel == FC_SEL_OFF ? (int)fc_isa_core[op].selval : 0);
-    switch (FC_ISA_FORMAT(op)) {
-    case FC_FMT_ALU_K:
-        if (src)
-            return FC_WHY("src must be 0 (immediate operand)");
-        return off_ok ? NULL : FC_WHY("offset must be 0");
-    case FC_FMT_ALU_X:
-        if (in.imm)
-            return FC_WHY("imm must be 0 (register operand)");
-        return off_ok ? NULL : FC_WHY("offset must be 0 (or 8/16/32 for movsx, 1 for sdiv/smod)");
-    case FC_FMT_UNARY:
-        return src ? FC_WHY("src must be 0") : in.offset ? FC_WHY("offset must be 0") : in.imm ? FC_WHY("imm must be 0") : NULL;
-    case FC_FMT_END:
-        return src ? FC_WHY("src must be 0") : in.offset ? FC_WHY("offset must be 0") : NULL;
-    case FC_FMT_LDDW:
-        if (in.offset)
-            return FC_WHY("offset must be 0");
-        return sel == FC_SEL_NONE && src ? FC_WHY("unknown lddw pseudo source") : NULL;
-    case FC_FMT_LDX:
-    case FC_FMT_STX:
-        return in.imm ? FC_WHY("imm must be 0") : NULL;
-    case FC_FMT_ST:
-        return src ? FC_WHY("src must be 0") : NULL;
-    case FC_FMT_ATOMIC:
-        return NULL;
-    case FC_FMT_JA:
-        return dst ? FC_WHY("dst must be 0") : src ? FC_WHY("src must be 0") : in.imm ? FC_WHY("imm must be 0") : NULL;
-    case FC_FMT_JA32:
-        return dst ? FC_WHY("dst must be 0") : src ? FC_WHY("src must be 0") : in.offset ? FC_WHY("offset must be 0") : NULL;
-    case FC_FMT_JCC_K:
-        return src ? FC_WHY("src must be 0 (immediate operand)") : NULL;
-    case FC_FMT_JCC_X:
-        return in.imm ? FC_WHY("imm must be 0 (register operand)") : NULL;
-    case FC_FMT_CALL:
-        return dst ? FC_WHY("dst must be 0") : in.offset ? FC_WHY("offset must be 0") : src ? FC_WHY("src must be 0") : NULL;
-    case FC_FMT_CALL_LOCAL:
-        return dst ? FC_WHY("dst must be 0") : in.offset ? FC_WHY("offset must be 0") : NULL;
-    case FC_FMT_CALLX:
-        return src ? FC_WHY("src must be 0") : in.offset ? FC_WHY("offset must be 0") : in.imm ? FC_WHY("imm must be 0") : NULL;
-    case FC_FMT_EXIT:
-        return (dst || src || in.offset || in.imm) ? FC_WHY("exit takes no operands") : NULL;
-    default:
+    unsigned fmt = (unsigned)FC_ISA_FORMAT(op);
+    if (fmt >= FC_FMT_COUNT)
         return FC_WHY("unknown format");
-    }
+    unsigned rule = format_fields[fmt], zero = rule & 0xfu;
+    if (FC_ISA_SEL(op) != FC_SEL_NONE)
+        zero &= ~(rule >> 4);
+    if ((zero & F_DST) && FC_INSN_DST(in))
+        return FC_WHY("dst must be 0 (this instruction has no destination register)");
+    if ((zero & F_SRC) && FC_INSN_SRC(in))
+        return FC_WHY("src must be 0 (no source register, or an unknown variant)");
+    if ((zero & F_OFF) && in.offset)
+        return FC_WHY("offset must be 0 (or 8/16/32 for movsx, 1 for sdiv/smod)");
+    if ((zero & F_IMM) && in.imm)
+        return FC_WHY("imm must be 0 (this instruction has no immediate)");
+    return NULL;
 }
 
 /* r10-relative accesses are proven inside the current frame here, so the
@@ -283,10 +280,9 @@ static fc_status_t check_lddw(verifier_t *v, uint32_t pc, fc_op_t op)
     uint64_t value = (uint64_t)(uint32_t)v->text[pc].imm | (uint64_t)(uint32_t)hi.imm << 32;
     uint64_t limit =
         fc_isa_core[op].selval == FC_LDDW_RODATA ? v->cfg->rodata_len : v->cfg->data_len;
-    if (limit == 0)
-        return refuse(v, FC_ERR_LDDW_SOURCE, pc, FC_WHY("lddw refers to a data section this program lacks"));
-    if (value > limit)
-        return refuse(v, FC_ERR_LDDW_SOURCE, pc, FC_WHY("lddw offset beyond the end of its section"));
+    if (limit == 0 || value > limit)
+        return refuse(v, FC_ERR_LDDW_SOURCE, pc,
+                      FC_WHY("lddw refers to a data section this program lacks, or beyond its end"));
     return FC_OK;
 }
 
@@ -299,10 +295,9 @@ static fc_status_t check_call(verifier_t *v, uint32_t pc, fc_insn_t in, fc_forma
     if (fmt == FC_FMT_CALL) {
         uint32_t id = (uint32_t)in.imm;
         const fc_helper_table_t *h = v->cfg->helpers;
-        if (!h || id >= h->count || id >= FC_MAX_HELPERS || !h->fns[id])
-            return refuse(v, FC_ERR_HELPER_DENIED, pc, FC_WHY("call to a helper that does not exist"));
-        if (!fc_helper_mask_has(&v->cfg->allowed, id))
-            return refuse(v, FC_ERR_HELPER_DENIED, pc, FC_WHY("helper not in this program's allow-list"));
+        if (!h || id >= h->count || !fc_helper_mask_has(&v->cfg->allowed, id) || !h->fns[id])
+            return refuse(v, FC_ERR_HELPER_DENIED, pc,
+                          FC_WHY("call to a helper that does not exist or is not in the allow-list"));
         v->helpers_used++;
         return FC_OK;
     }
@@ -335,7 +330,7 @@ static fc_status_t check_slot(verifier_t *v, uint32_t pc, int *is_lddw)
     const char *why = unused_field(op, in);
     if (why)
         return refuse(v, FC_ERR_BAD_FIELD, pc, why);
-    if (writes_dst(fmt) && FC_INSN_DST(in) == 10)
+    if ((format_fields[fmt] & F_WRITES_DST) && FC_INSN_DST(in) == 10)
         return refuse(v, FC_ERR_WRITE_R10, pc, FC_WHY("instruction writes r10, the read-only frame pointer"));
     switch (fmt) {
     case FC_FMT_LDDW:
@@ -374,10 +369,16 @@ static fc_status_t pass_slots(verifier_t *v)
 
 /* ---- pass 2: control flow inside each function ------------------------- */
 
-static int is_jump(fc_format_t fmt)
-{
-    return fmt == FC_FMT_JA || fmt == FC_FMT_JA32 || fmt == FC_FMT_JCC_K || fmt == FC_FMT_JCC_X;
-}
+/* Opcodes pass 2 tells apart; pass 1 left only rows of the ISA table, where
+ * in the two jump classes every code but call (8) and exit (9) is a jump. */
+enum {
+    OPC_CLASS_JMP = 0x05,
+    OPC_CLASS_JMP32 = 0x06,
+    OPC_JA = 0x05,
+    OPC_JA32 = 0x06, /* offset in imm */
+    OPC_CALL = 0x85, /* src 1: local call */
+    OPC_EXIT = 0x95,
+};
 
 static fc_status_t check_function(verifier_t *v, uint32_t f)
 {
@@ -386,28 +387,27 @@ static fc_status_t check_function(verifier_t *v, uint32_t f)
         return refuse(v, FC_ERR_CALL_TARGET, start, FC_WHY("function starts on the second slot of an lddw"));
     for (uint32_t pc = start; pc < end; pc++) {
         fc_insn_t in = v->text[pc];
-        if (in.opcode == 0)
-            continue; /* second slot of an lddw, checked in pass 1 */
-        fc_format_t fmt = FC_ISA_FORMAT(fc_isa_decode(in));
-        if (is_jump(fmt)) {
-            int64_t target = (int64_t)pc + 1 + (fmt == FC_FMT_JA32 ? in.imm : in.offset);
-            if (target < 0 || target >= v->n)
-                return refuse(v, FC_ERR_JUMP_OUT, pc, FC_WHY("jump target outside the program"));
-            if (target < start || target >= end)
-                return refuse(v, FC_ERR_JUMP_OUT, pc, FC_WHY("jump target outside the current function"));
-            if (v->text[target].opcode == 0)
-                return refuse(v, FC_ERR_JUMP_LDDW, pc, FC_WHY("jump into the second slot of an lddw"));
-        } else if (fmt == FC_FMT_CALL_LOCAL) {
-            uint32_t callee = function_of(v, (uint32_t)((int64_t)pc + 1 + in.imm));
-            v->calls[f] |= 1u << callee;
+        unsigned cls = in.opcode & 7u, code = in.opcode >> 4;
+        if ((cls != OPC_CLASS_JMP && cls != OPC_CLASS_JMP32) || code == 9)
+            continue; /* not a transfer, or exit (also: the second slot of an lddw) */
+        if (code == 8) {
+            if (in.opcode == OPC_CALL && FC_INSN_SRC(in) == 1) {
+                uint32_t callee; /* a function start: pass 1 made it one */
+                (void)find_start(v, (uint32_t)((int64_t)pc + 1 + in.imm), &callee);
+                v->calls[f] |= 1u << callee;
+            }
+            continue; /* helper calls were checked in pass 1 */
         }
+        int64_t target = (int64_t)pc + 1 + (in.opcode == OPC_JA32 ? in.imm : in.offset);
+        if (target < start || target >= end)
+            return refuse(v, FC_ERR_JUMP_OUT, pc, FC_WHY("jump target outside the current function (or the program)"));
+        if (v->text[target].opcode == 0)
+            return refuse(v, FC_ERR_JUMP_LDDW, pc, FC_WHY("jump into the second slot of an lddw"));
     }
     /* Only the last slot can fall through to the next function or off the
      * end; it must be an unconditional transfer. */
     fc_insn_t last = v->text[end - 1];
-    fc_op_t op = fc_isa_decode(last);
-    fc_format_t fmt = op == FC_OP_INVALID ? FC_FMT_COUNT : FC_ISA_FORMAT(op);
-    if (last.opcode == 0 || (fmt != FC_FMT_EXIT && fmt != FC_FMT_JA && fmt != FC_FMT_JA32))
+    if (last.opcode != OPC_EXIT && last.opcode != OPC_JA && last.opcode != OPC_JA32)
         return refuse(v, FC_ERR_FALL_OFF, end - 1,
                       end == v->n ? FC_WHY("execution can run past the last instruction")
                                   : FC_WHY("execution can fall into the next function"));
@@ -416,39 +416,37 @@ static fc_status_t check_function(verifier_t *v, uint32_t f)
 
 /* ---- pass 3: the call graph -------------------------------------------- */
 
-/* The deepest chain of local calls, by relaxation: depth[f] = 1 + the
- * deepest callee, repeated until nothing changes. In an acyclic graph of n
- * functions that takes at most n rounds and no depth reaches n; a cycle
- * (recursion) keeps growing, so n + 1 rounds without rest mean recursion. */
+/* The deepest chain of local calls, level by level: bit f of level k is
+ * set when a chain of k calls starts in function f, so level k + 1 holds
+ * the functions that call one of level k, and the deepest chain is the last
+ * level that is not empty. A chain of n_funcs calls visits some function
+ * twice: recursion (reported at the last function of that level). */
 static fc_status_t call_depth(verifier_t *v, uint32_t *depth_out)
 {
-    uint8_t depth[FC_MAX_FUNCTIONS] = {0};
-    uint32_t best = 0, changed_at = 0;
-    for (uint32_t round = 0; round <= v->n_funcs; round++) {
-        int changed = 0;
+    uint32_t level = UINT32_MAX; /* level 0: every function */
+    for (uint32_t k = 0;; k++) {
+        uint32_t next = 0, last = 0;
         for (uint32_t f = 0; f < v->n_funcs; f++)
-            for (uint32_t c = 0; c < v->n_funcs; c++)
-                if ((v->calls[f] >> c & 1u) && depth[f] < depth[c] + 1) {
-                    depth[f] = (uint8_t)(depth[c] + 1);
-                    changed = 1;
-                    changed_at = v->starts[f];
-                }
-        if (!changed) {
-            for (uint32_t f = 0; f < v->n_funcs; f++)
-                best = depth[f] > best ? depth[f] : best;
-            if (best > v->cfg->max_call_depth)
+            if (v->calls[f] & level) {
+                next |= 1u << f;
+                last = f;
+            }
+        if (next == 0) {
+            if (k > v->cfg->max_call_depth)
                 return refuse(v, FC_ERR_CALL_DEPTH, 0,
                               FC_WHY("local calls nest deeper than the configured bound"));
-            *depth_out = best;
+            *depth_out = k;
             return FC_OK;
         }
+        if (k + 1 >= v->n_funcs)
+            return refuse(v, FC_ERR_RECURSION, v->starts[last], FC_WHY("local calls are recursive"));
+        level = next;
     }
-    return refuse(v, FC_ERR_RECURSION, changed_at, FC_WHY("local calls are recursive"));
 }
 
 /* ---- entry points -------------------------------------------------------- */
 
-static uint32_t fingerprint(const fc_insn_t *text, uint32_t n)
+static FC_VERIFIER_NOINLINE uint32_t fingerprint(const fc_insn_t *text, uint32_t n)
 {
     const uint8_t *p = (const uint8_t *)text;
     uint32_t h = 2166136261u; /* FNV-1a: detects accidental change, not attacks */
