@@ -37,9 +37,15 @@
 #define IMM ((int64_t)(int32_t)(uint32_t)(w >> 32))
 #endif
 #define UIMM ((uint64_t)IMM)
+#if FC_INTERP_XLATE
+#define LDDW_HIGH() (pc[1].imm)
+#else
+#define LDDW_HIGH() lddw_high(pc)
+#endif
 #define DST32 ((uint32_t)DST)
 #define SRC32 ((uint32_t)SRC)
-#define PC_INDEX ((uint32_t)(pc - text))
+/* unsigned arithmetic: defined even for a pc an analyser cannot place in text */
+#define PC_INDEX ((uint32_t)(((uintptr_t)pc - (uintptr_t)text) / sizeof *pc))
 
 #if FC_INTERP_TRACE
 #define TRACE_STEP() trace_step(vm, &ev, &have_ev, reg, text, pc)
@@ -55,7 +61,7 @@
 #define DISPATCH()                                                                                 \
     do {                                                                                           \
         TRACE_STEP();                                                                              \
-        w = fetch(pc);                                                                             \
+        w = fetch_verified(pc);                                                                    \
         goto *dispatch[w & 0xffu];                                                                 \
     } while (0)
 #else
@@ -173,7 +179,7 @@
     OP(opc) : {                                                                                    \
         void *p_;                                                                                  \
         if (kind##_BASE_IS_R10)                                                                    \
-            p_ = (void *)(uintptr_t)(reg[10] + (uint64_t)OFF);                                     \
+            p_ = frame_slot(reg[10], OFF, frame, size);                                            \
         else                                                                                       \
             CHECKED(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE);             \
         kind##_DO(p_, size, acc, arg);                                                             \
@@ -188,7 +194,7 @@
         NEXT();                                                                                    \
     }                                                                                              \
     L_##opc##_r10 : { /* r10 + off, proven inside the frame by the verifier */                     \
-        void *p_ = (void *)(uintptr_t)(reg[10] + (uint64_t)OFF);                                   \
+        void *p_ = frame_slot(reg[10], OFF, frame, size);                                          \
         kind##_DO(p_, size, acc, arg);                                                             \
         NEXT();                                                                                    \
     }                                                                                              \
@@ -390,8 +396,9 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
     DISPATCH();
 #else
 dispatch_top:
+    /*@ split depth; */ /* Eva: one state per call depth (frames[] below depth are set) */
     TRACE_STEP();
-    w = fetch(pc);
+    w = fetch_verified(pc);
     switch (w & 0xffu) {
 #endif
 
@@ -402,8 +409,8 @@ dispatch_top:
     OP(0x1f): DST -= SRC; NEXT();
     OP(0x27): DST *= UIMM; NEXT();                              /* mul */
     OP(0x2f): DST *= SRC; NEXT();
-    OP(0x37): DST = OFF ? sdiv64(DST, UIMM) : (IMM ? DST / UIMM : 0); NEXT(); /* div, sdiv */
-    OP(0x3f): DST = OFF ? sdiv64(DST, SRC) : (SRC ? DST / SRC : 0); NEXT();
+    OP(0x37): DST = OFF ? sdiv64(DST, UIMM) : udiv64(DST, UIMM); NEXT(); /* div, sdiv */
+    OP(0x3f): DST = OFF ? sdiv64(DST, SRC) : udiv64(DST, SRC); NEXT();
     OP(0x47): DST |= UIMM; NEXT();                              /* or */
     OP(0x4f): DST |= SRC; NEXT();
     OP(0x57): DST &= UIMM; NEXT();                              /* and */
@@ -413,8 +420,8 @@ dispatch_top:
     OP(0x77): DST >>= (IMM & 63); NEXT();                       /* rsh */
     OP(0x7f): DST >>= (SRC & 63); NEXT();
     OP(0x87): DST = (uint64_t)0 - DST; NEXT();                  /* neg */
-    OP(0x97): DST = OFF ? smod64(DST, UIMM) : (IMM ? DST % UIMM : DST); NEXT(); /* mod, smod */
-    OP(0x9f): DST = OFF ? smod64(DST, SRC) : (SRC ? DST % SRC : DST); NEXT();
+    OP(0x97): DST = OFF ? smod64(DST, UIMM) : umod64(DST, UIMM); NEXT(); /* mod, smod */
+    OP(0x9f): DST = OFF ? smod64(DST, SRC) : umod64(DST, SRC); NEXT();
     OP(0xa7): DST ^= UIMM; NEXT();                              /* xor */
     OP(0xaf): DST ^= SRC; NEXT();
     OP(0xb7): DST = UIMM; NEXT();                               /* mov */
@@ -433,10 +440,10 @@ dispatch_top:
     OP(0x24): DST = (uint32_t)(DST32 * (uint32_t)IMM); NEXT();  /* mul32 */
     OP(0x2c): DST = (uint32_t)(DST32 * SRC32); NEXT();
     OP(0x34):                                                   /* div32, sdiv32 */
-        DST = OFF ? sdiv32(DST32, (uint32_t)IMM) : ((uint32_t)IMM ? DST32 / (uint32_t)IMM : 0);
+        DST = OFF ? sdiv32(DST32, (uint32_t)IMM) : udiv32(DST32, (uint32_t)IMM);
         NEXT();
     OP(0x3c):
-        DST = OFF ? sdiv32(DST32, SRC32) : (SRC32 ? DST32 / SRC32 : 0);
+        DST = OFF ? sdiv32(DST32, SRC32) : udiv32(DST32, SRC32);
         NEXT();
     OP(0x44): DST = DST32 | (uint32_t)IMM; NEXT();              /* or32 */
     OP(0x4c): DST = DST32 | SRC32; NEXT();
@@ -448,10 +455,10 @@ dispatch_top:
     OP(0x7c): DST = DST32 >> (SRC & 31); NEXT();
     OP(0x84): DST = (uint32_t)((uint32_t)0 - DST32); NEXT();    /* neg32 */
     OP(0x94):                                                   /* mod32, smod32 */
-        DST = OFF ? smod32(DST32, (uint32_t)IMM) : ((uint32_t)IMM ? DST32 % (uint32_t)IMM : DST32);
+        DST = OFF ? smod32(DST32, (uint32_t)IMM) : umod32(DST32, (uint32_t)IMM);
         NEXT();
     OP(0x9c):
-        DST = OFF ? smod32(DST32, SRC32) : (SRC32 ? DST32 % SRC32 : DST32);
+        DST = OFF ? smod32(DST32, SRC32) : umod32(DST32, SRC32);
         NEXT();
     OP(0xa4): DST = DST32 ^ (uint32_t)IMM; NEXT();              /* xor32 */
     OP(0xac): DST = DST32 ^ SRC32; NEXT();
@@ -468,7 +475,7 @@ dispatch_top:
 
     /* ---- loads and stores ----------------------------------------------- */
     OP(0x18):                                                   /* lddw */
-        DST = ((uint64_t)(uint32_t)IMM | (uint64_t)(uint32_t)pc[1].imm << 32) +
+        DST = ((uint64_t)(uint32_t)IMM | (uint64_t)(uint32_t)LDDW_HIGH() << 32) +
               section[SRC_INDEX & 3];
         pc++;
         limit += sizeof *pc; /* two slots, one instruction */
@@ -555,8 +562,7 @@ dispatch_top:
         depth--;
         FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
         reg[10] += frame;
-        TRANSFER(frames[depth].ret);
-        DISPATCH();
+        JUMP_TO(frames[depth].ret); /* a return is a transfer: budget checked */
 
     call_helper: {
         fc_helper_fn fn = helper_lookup(vm, helper_id);
@@ -691,6 +697,7 @@ fault_report:
 #undef DST32
 #undef SRC32
 #undef PC_INDEX
+#undef LDDW_HIGH
 #undef TRACE_STEP
 #undef OP
 #undef DISPATCH
