@@ -5,6 +5,8 @@
 # does, then kills itself). After each kill the daemon restarts on the same
 # state: the slot must hold the old version or the new one, re-verified,
 # answering with its key-value store intact, and no leftover record.
+# The same for an update whose image is fetched by URI (femto serve): the
+# fetched image is a third record (slot/N/img-GEN), written first.
 source "$(dirname "$0")/lib.sh" "$@"
 
 make_key alice
@@ -19,9 +21,17 @@ build_app 2 kvapp "$WORK/v2.fc"
 sign alice 0 1 "$WORK/v1.fc" "$WORK/v1.suit"
 sign alice 0 2 "$WORK/v2.fc" "$WORK/v2.suit"
 env_len=$(stat -c %s "$WORK/v2.suit")
+img_len=$(stat -c %s "$WORK/v2.fc")
 
-read -r PORT < <(free_ports 1)
+read -r PORT SERVE_PORT < <(free_ports 2)
 U="coap://[::1]:$PORT"
+mkdir -p "$WORK/img" && cp "$WORK/v2.fc" "$WORK/img/"
+"$FEMTO" serve --port "$SERVE_PORT" "$WORK/img" 2>/dev/null &
+SERVE_PID=$!
+trap 'kill -KILL $SERVE_PID 2>/dev/null || true; cleanup' EXIT
+sign alice 0 2 "$WORK/v2.fc" "$WORK/v2uri.suit" -u "coap://[::1]:$SERVE_PORT/v2.fc"
+ENVELOPE="$WORK/v2.suit"
+FETCHED=0
 
 # the pristine state: v1 installed, its local store at n=3
 start_femtod D "$PORT" "$WORK/base" "$WORK/femtod.conf"
@@ -47,7 +57,7 @@ kill_at() {
         fail "$what: daemon did not start"
         return
     }
-    "$FEMTO" deploy -q --timeout 20 "$U" "$WORK/v2.suit" >/dev/null 2>&1 &
+    "$FEMTO" deploy -q --timeout 20 "$U" "$ENVELOPE" >/dev/null 2>&1 &
     local client=$!
     if [ -n "$external" ]; then
         sleep "$external"
@@ -66,8 +76,9 @@ kill_at() {
     seq=$(grep -o '"seq":[0-9]*' <<<"$status" | cut -d: -f2)
     local envs
     envs=$(find "$state/slot/0" -name 'env-*' | wc -l)
-    local tmps
+    local tmps imgs
     tmps=$(find "$state" -name '*~tmp' | wc -l)
+    imgs=$(find "$state/slot/0" -name 'img-*' | wc -l)
     if [[ "$seq" == 1 && "$out" == "v1 n=4" ]]; then
         olds=$((olds + 1))
     elif [[ "$seq" == 2 && "$out" == "v2 n=4" ]]; then
@@ -77,6 +88,9 @@ kill_at() {
         sed 's/^/    log: /' "$state.log"
     fi
     [ "$envs" -eq 1 ] && [ "$tmps" -eq 0 ] || fail "$what: $envs envelope records, $tmps temporaries left"
+    local want_imgs=0
+    [[ "$FETCHED" == 1 && "$seq" == 2 ]] && want_imgs=1
+    [ "$imgs" -eq "$want_imgs" ] || fail "$what: $imgs fetched-image records, expected $want_imgs"
     stop_femtod "$D"
     rm -rf "$state" "$state.log"
 }
@@ -96,6 +110,22 @@ done
 # kills from outside, after the deploy started (timing varies: either outcome)
 for delay in 0 0.001 0.002 0.003 0.005 0.008 0.012 0.02; do
     kill_at "external SIGKILL after ${delay} s" "EXTERNAL=$delay"
+done
+
+# an update fetched by URI: the image record, then the envelope, then the switch
+ENVELOPE="$WORK/v2uri.suit"
+FETCHED=1
+for step in 1 2 3 4 5; do
+    kill_at "URI update, step $step" "FEMTOD_CRASH_STEP=$step"
+done
+for b in 0 1 100 1024 $((img_len - 1)) "$img_len"; do
+    kill_at "URI update, image write, $b bytes" "FEMTOD_CRASH_WRITE=1:$b"
+done
+for b in 0 100 $(($(stat -c %s "$ENVELOPE") - 1)); do
+    kill_at "URI update, envelope write, $b bytes" "FEMTOD_CRASH_WRITE=2:$b"
+done
+for b in 0 20 36; do
+    kill_at "URI update, switch record write, $b bytes" "FEMTOD_CRASH_WRITE=3:$b"
 done
 
 say "$points kill points: $olds left the old version, $news the new one"
