@@ -4,8 +4,10 @@
 #   make demo       set up, build, and run the demo
 #   make test       set up, build, and run every test (ctest's summary is the last line)
 #   make build      configure and build into $(BUILD)/
-#   make footprint  flash/RAM of the freestanding layers on Cortex-M0+/M4 and RV32
-#   make bench      host instructions per run of the bench fixtures (callgrind; $(BUILD)/bench/)
+#   make footprint  flash/RAM of the freestanding layers and of the whole firmware per layer
+#                   (Cortex-M0+/M4, RV32)
+#   make bench      instructions per run of the bench fixtures: host (callgrind) and Cortex-M4 /
+#                   RV32 in QEMU (native vs VM, hook, install, RAM, energy; $(BUILD)/bench/)
 #   make format     clang-format our sources in place (format-check: only report)
 #   make lint       cppcheck and clang-tidy over src/
 #   make prove      Frama-C WP proofs and Eva over the VM (proofs/run.sh, docs/assurance.md)
@@ -47,6 +49,7 @@ footprint: deps
 
 bench: build
 	@FEMTO=$(BUILD)/femto OUT=$(BUILD)/bench bench/callgrind.sh
+	@bench/mcu/run.sh -o $(BUILD)/bench/mcu
 
 format: deps
 	clang-format -i $(C_SOURCES)

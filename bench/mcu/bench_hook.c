@@ -1,8 +1,11 @@
 /* Cost of firing a hook through the engine on the target: one hook with
  * one started container whose code is `mov r0, 0; exit` (the "empty
- * container" of the Femto-Containers paper), and the same hook with nothing
- * attached (the engine's own floor). Returns set-up failures; measurement
- * failures are counted by bench_expect(). */
+ * container" of the Femto-Containers paper: the smallest real container,
+ * what clang makes of `int f(void *c) { return 0; }`), and the same hook
+ * with nothing attached (the engine's own floor). Also the cost of
+ * installing (parse, quota, verify, RAM, key-value load) and removing each
+ * fixture as a container image, and the RAM a container costs. Returns
+ * set-up failures; measurement failures are counted by bench_expect(). */
 #include <stdint.h>
 #include <string.h>
 
@@ -51,7 +54,7 @@ static int set_up(void)
     tenant.id = TENANT_ID;
     tenant.hooks = 1u << HOOK_ID;
     tenant.quota = (fc_tenant_quota_t){
-        .max_containers = 1, .max_ram = 256, .max_budget = 1000, .max_kv_entries = 0};
+        .max_containers = 2, .max_ram = 256, .max_budget = 1000000, .max_kv_entries = 0};
     if (!step("tenant add", fc_tenant_add(&engine, &tenant, &err), &err)) {
         return 0;
     }
@@ -68,11 +71,90 @@ static int set_up(void)
     parts.cpu = FC_IMAGE_CPU_V2;
     size_t len = 0;
     fc_container_t *c = NULL;
-    return step("image write", fc_image_write(&parts, image, sizeof image, &len, &err), &err) &&
-           step("install", fc_container_install(&engine, TENANT_ID, -1, image, len, NULL, &c, &err),
-                &err) &&
-           step("start", fc_container_start(&engine, c), NULL) &&
-           step("attach", fc_container_attach(&engine, c, HOOK_ID, 0, NULL), NULL);
+    int ok = step("image write", fc_image_write(&parts, image, sizeof image, &len, &err), &err) &&
+             step("install",
+                  fc_container_install(&engine, TENANT_ID, -1, image, len, NULL, &c, &err), &err) &&
+             step("start", fc_container_start(&engine, c), NULL) &&
+             step("attach", fc_container_attach(&engine, c, HOOK_ID, 0, NULL), NULL);
+    if (ok) {
+        /* RAM: the slot of an idle container, and what a run adds (its
+         * part of the shared stack; the VM state is the engine's, one for
+         * all containers). */
+        bm_printf("SIZEOF fc_container_t %u\n", (unsigned)sizeof(fc_container_t));
+        bm_printf("SIZEOF fc_vm_t %u\n", (unsigned)sizeof(fc_vm_t));
+        bm_printf("SIZEOF fc_program_t %u\n", (unsigned)sizeof(fc_program_t));
+        bm_printf("SIZEOF fc_engine_t %u\n", (unsigned)sizeof(fc_engine_t));
+        bm_printf("SIZEOF empty_stack %u\n",
+                  (unsigned)c->frame_size * ((unsigned)c->call_depth + 1u));
+        bm_printf("SIZEOF empty_data_bss %u\n", (unsigned)c->ram_len);
+    }
+    return ok;
+}
+
+static int engine_ready;
+
+static int ensure_set_up(void)
+{
+    if (!engine_ready) {
+        engine_ready = set_up() ? 1 : -1;
+    }
+    return engine_ready == 1;
+}
+
+/* Install + remove of a fixture as a container image, N and 2N times. */
+static uint64_t fixture_image[4096 / 8];
+
+unsigned bench_install(const char *name, const fc_insn_t *text, uint32_t slots)
+{
+    if (!ensure_set_up()) {
+        return 1;
+    }
+    fc_image_parts_t parts;
+    memset(&parts, 0, sizeof parts);
+    parts.text = text;
+    parts.text_slots = slots;
+    /* The function table: the entry, and every local call target (an image
+     * declares its functions; clang's object file would). Ascending. */
+    static const char *const names[FC_MAX_ENTRIES] = {"bench", "f1", "f2", "f3",
+                                                      "f4",    "f5", "f6", "f7"};
+    fc_image_func_t funcs[FC_MAX_ENTRIES] = {{names[0], 0, FC_IMAGE_FUNC_EXPORTED}};
+    uint32_t n_funcs = 1;
+    for (uint32_t at = 1; at < slots; at++) {
+        for (uint32_t i = 0; i < slots; i++) {
+            int local_call = text[i].opcode == 0x85 && FC_INSN_SRC(text[i]) == 1;
+            if (local_call && (int64_t)i + 1 + text[i].imm == (int64_t)at &&
+                n_funcs < FC_MAX_ENTRIES) {
+                funcs[n_funcs] = (fc_image_func_t){names[n_funcs], at, 0};
+                n_funcs++;
+                break;
+            }
+        }
+    }
+    parts.funcs = funcs;
+    parts.func_count = n_funcs;
+    parts.name = "fixture";
+    parts.cpu = FC_IMAGE_CPU_V2;
+    size_t len = 0;
+    fc_error_t err = {0};
+    if (!step("fixture image write",
+              fc_image_write(&parts, fixture_image, sizeof fixture_image, &len, &err), &err)) {
+        return 1;
+    }
+    for (unsigned reps = BENCH_REPS; reps <= 2 * BENCH_REPS; reps += BENCH_REPS) {
+        fc_status_t st = FC_OK;
+        bench_label("install", name, reps, slots);
+        fc_bench_start();
+        for (unsigned i = 0; i < reps && st == FC_OK; i++) {
+            fc_container_t *c = NULL;
+            st = fc_container_install(&engine, TENANT_ID, -1, fixture_image, len, NULL, &c, &err);
+            if (st == FC_OK) {
+                st = fc_container_remove(&engine, c);
+            }
+        }
+        fc_bench_stop();
+        bench_expect("install", name, (uint64_t)st, FC_OK);
+    }
+    return 0;
 }
 
 /* Results are checked through bench_expect(), which counts failures. */
@@ -94,7 +176,7 @@ static void measure(const char *kind, uint32_t hook)
 
 unsigned bench_hook_fire(void)
 {
-    if (!set_up()) {
+    if (!ensure_set_up()) {
         return 1;
     }
     measure("hook_fire_1_empty", HOOK_ID);

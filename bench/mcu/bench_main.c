@@ -222,6 +222,9 @@ int main(void)
                 bench_vm(fx, 0);
                 bench_vm(fx, 1);
                 bench_verify(fx);
+#ifdef BENCH_WITH_ENGINE
+                failures += bench_install(fx->name, fx->text, fx->n_slots);
+#endif
             }
         }
     }

@@ -29,6 +29,9 @@ void bench_expect(const char *what, const char *name, uint64_t got, uint64_t wan
 
 /* Hook firing through the engine (bench_hook.c); returns set-up failures. */
 unsigned bench_hook_fire(void);
+/* Install + remove of a program as a container image (bench_hook.c). */
+struct fc_insn;
+unsigned bench_install(const char *name, const struct fc_insn *text, uint32_t slots);
 /* SHA-256 and Ed25519 verification (bench_crypto.c); returns failures. */
 unsigned bench_crypto(void);
 

@@ -16,6 +16,16 @@ import sys
 
 TARGET_FLETCHER_RATIO = 25.0  # VM/native on Cortex-M4 (the target)
 TARGET_HOOK_INSNS = 80        # firing a hook with one empty container
+TARGET_IDLE_RAM = 100         # bytes per idle container, its data/bss apart
+
+# Energy model of docs/energy.md (nRF52840-class Cortex-M4 running from
+# flash): E per instruction = CPI x I_run x V / f. Assumed constants, written
+# down there; the instruction counts are the measurement.
+ENERGY_CPI = 1.25
+ENERGY_F_HZ = 64e6
+ENERGY_I_A = 3.3e-3
+ENERGY_V = 3.0
+NJ_PER_INSN = ENERGY_CPI * ENERGY_I_A * ENERGY_V / ENERGY_F_HZ * 1e9
 FIXED_NAMES = {
     "vm_run_empty": "fc_vm_run of `mov r0,0; exit`",
     "hook_fire_1_empty": "fc_hook_fire, one empty container",
@@ -26,8 +36,11 @@ FIXED_NAMES = {
 
 
 def parse_run(uart, plugin):
-    labels, executed, counts = {}, {}, {}
+    labels, executed, counts, sizes = {}, {}, {}, {}
     for line in open(uart, errors="replace"):
+        m = re.match(r"SIZEOF (\S+) (\d+)", line)
+        if m:
+            sizes[m[1]] = int(m[2])
         m = re.match(r"BENCH (\d+) (\S+) (\S+) (\d+) (\d+)", line)
         if m:
             labels[int(m[1])] = (m[2], m[3], int(m[4]), int(m[5]))
@@ -51,10 +64,14 @@ def parse_run(uart, plugin):
         (n1, c1, slots), (n2, c2, _) = v
         per_run[(kind, name)] = {"per_run": (c2 - c1) / (n2 - n1), "n": n1,
                                  "count_n": c1, "count_2n": c2, "slots": slots}
-    return per_run, executed
+    return per_run, executed, sizes
 
 
-def summarise(board, opt, per_run, executed):
+def nj(insns):
+    return insns * NJ_PER_INSN if insns is not None else None
+
+
+def summarise(board, opt, per_run, executed, sizes):
     programs = []
     natives = {name: m["per_run"] for (kind, name), m in per_run.items() if kind == "native"}
     for (kind, name), m in per_run.items():
@@ -65,6 +82,7 @@ def summarise(board, opt, per_run, executed):
         ebpf = executed.get(name)
         verify = per_run.get(("verify", name), {}).get("per_run")
         xl = per_run.get(("vm_xlate", name), {}).get("per_run")
+        install = per_run.get(("install", name), {}).get("per_run")
         programs.append({
             "program": prog, "cpu": cpu, "slots": m["slots"],
             "ebpf_insns": ebpf,
@@ -76,10 +94,27 @@ def summarise(board, opt, per_run, executed):
             "vm_xlate_over_native": xl / native if xl and native else None,
             "verify_insns": verify,
             "verify_per_slot": verify / m["slots"] if verify and m["slots"] else None,
+            "install_insns": install,
+            "install_per_slot": install / m["slots"] if install and m["slots"] else None,
+            "native_nj": nj(native),
+            "vm_nj": nj(m["per_run"]),
+            "vm_xlate_nj": nj(xl),
         })
     fixed = {kind: m["per_run"] for (kind, name), m in per_run.items()
              if kind in FIXED_NAMES}
-    return {"board": board, "vm_opt": opt, "programs": programs, "fixed": fixed}
+    ram = {}
+    if "fc_container_t" in sizes:
+        idle = sizes["fc_container_t"]
+        ram = {"idle_container": idle,
+               "idle_note": "the slot; plus the container's own data/bss (8-aligned)",
+               "running_container_extra_stack": sizes.get("empty_stack"),
+               "running_note": "a run adds its part of the shared stack (frame size x "
+                               "(call depth + 1), here the empty container's) and uses the "
+                               "engine's one VM state (fc_vm_t + fc_program_t), shared by all",
+               "engine_vm_state": sizes.get("fc_vm_t", 0) + sizes.get("fc_program_t", 0),
+               "fc_engine_t": sizes.get("fc_engine_t")}
+    return {"board": board, "vm_opt": opt, "programs": programs, "fixed": fixed, "ram": ram,
+            "fixed_nj": {k: nj(v) for k, v in fixed.items()}}
 
 
 def fmt(v, digits=1):
@@ -91,19 +126,29 @@ def fmt(v, digits=1):
 def table(res):
     out = [f"### {res['board']}, VM/engine built {res['vm_opt']} (native C: -O2)", "",
            "| program | cpu | eBPF insns | native insns | VM insns (in place) | per eBPF insn "
-           "| VM / native | VM insns (pre-decoded) | VM / native | verify insns | verify / slot |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| VM / native | VM insns (pre-decoded) | VM / native | verify insns | verify / slot "
+           "| install+remove insns | install / slot | energy native / VM / pre-decoded (nJ) |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for p in res["programs"]:
         out.append(f"| {p['program']} | {p['cpu']} | {fmt(p['ebpf_insns'], 0)} | "
                    f"{fmt(p['native_insns'], 0)} | {fmt(p['vm_insns'], 0)} | "
                    f"{fmt(p['vm_per_ebpf_insn'])} | {fmt(p['vm_over_native'])}x | "
                    f"{fmt(p['vm_xlate_insns'], 0)} | {fmt(p['vm_xlate_over_native'])}x | "
-                   f"{fmt(p['verify_insns'], 0)} | {fmt(p['verify_per_slot'])} |")
+                   f"{fmt(p['verify_insns'], 0)} | {fmt(p['verify_per_slot'])} | "
+                   f"{fmt(p['install_insns'], 0)} | {fmt(p['install_per_slot'])} | "
+                   f"{fmt(p['native_nj'], 0)} / {fmt(p['vm_nj'], 0)} / {fmt(p['vm_xlate_nj'], 0)} |")
     out.append("")
     f = res["fixed"]
     for k, label in FIXED_NAMES.items():
         if k in f:
-            out.append(f"- {label}: {f[k]:,.0f} instructions")
+            out.append(f"- {label}: {f[k]:,.0f} instructions ({nj(f[k]):,.0f} nJ)")
+    ram = res.get("ram") or {}
+    if ram:
+        out.append(f"- RAM per idle container: {ram['idle_container']} bytes (the slot) + its own "
+                   f"data/bss; per running container: + {ram['running_container_extra_stack']} "
+                   f"bytes of the shared stack for the empty container (frame x (depth + 1)), "
+                   f"and the engine's one VM state ({ram['engine_vm_state']} bytes, shared); "
+                   f"fc_engine_t with the build's limits: {ram['fc_engine_t']} bytes")
     return "\n".join(out)
 
 
@@ -123,6 +168,11 @@ def verdicts(results):
                 ok = x <= TARGET_FLETCHER_RATIO
                 lines.append(f"- Cortex-M4 {res['vm_opt']}: fletcher32-{p['cpu']} pre-decoded VM/native"
                              f" = {x:.1f}x: {'met' if ok else 'NOT met'}")
+        idle = (res.get("ram") or {}).get("idle_container")
+        if idle is not None:
+            lines.append(f"- Cortex-M4 {res['vm_opt']}: RAM per idle container = {idle} bytes + its "
+                         f"data/bss (target < {TARGET_IDLE_RAM}): "
+                         f"{'met' if idle < TARGET_IDLE_RAM else 'NOT met'}")
         hook = res["fixed"].get("hook_fire_1_empty")
         if hook is not None:
             ok = hook <= TARGET_HOOK_INSNS
@@ -137,11 +187,14 @@ def main():
     results = []
     for spec in sys.argv[2:]:
         board, opt, uart, plugin = spec.split("|", 3)
-        per_run, executed = parse_run(uart, plugin)
-        results.append(summarise(board, opt, per_run, executed))
+        per_run, executed, sizes = parse_run(uart, plugin)
+        results.append(summarise(board, opt, per_run, executed, sizes))
     doc = ["# MCU benchmark: guest instructions per run (QEMU TCG plugin, exact)", "",
            "Counts are executed guest instructions, not cycles; per run = (count(2N) - "
-           "count(N)) / N.", "", verdicts(results), ""]
+           "count(N)) / N. Energy: instructions x "
+           f"{NJ_PER_INSN:.3f} nJ (docs/energy.md: CPI {ENERGY_CPI}, {ENERGY_F_HZ / 1e6:.0f} MHz, "
+           f"{ENERGY_I_A * 1e3:.1f} mA, {ENERGY_V:.1f} V; an nRF52840-class estimate, not a "
+           "measurement).", "", verdicts(results), ""]
     doc += [table(r) + "\n" for r in results]
     text = "\n".join(doc)
     with open(os.path.join(out_dir, "results.md"), "w") as fh:
@@ -149,7 +202,11 @@ def main():
     with open(os.path.join(out_dir, "results.json"), "w") as fh:
         json.dump({"unit": "guest instructions per run", "targets": {
             "fletcher32_vm_over_native_m4": TARGET_FLETCHER_RATIO,
-            "hook_fire_one_empty_container": TARGET_HOOK_INSNS}, "runs": results}, fh, indent=2)
+            "hook_fire_one_empty_container": TARGET_HOOK_INSNS,
+            "ram_per_idle_container": TARGET_IDLE_RAM},
+            "energy_model": {"cpi": ENERGY_CPI, "f_hz": ENERGY_F_HZ, "i_run_a": ENERGY_I_A,
+                             "v": ENERGY_V, "nj_per_insn": NJ_PER_INSN},
+            "runs": results}, fh, indent=2)
     print(text)
 
 
