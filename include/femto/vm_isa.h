@@ -240,14 +240,21 @@ typedef struct fc_isa_row {
  * (src/vm/isa.c). */
 extern const fc_isa_row_t fc_isa[FC_OP_COUNT];
 
-/* The same rows without names, three bytes each: what the verifier and a
- * microcontroller build need (src/vm/isa_core.c). */
+/* The same rows without names, two bytes each: what the verifier and a
+ * microcontroller build need (src/vm/isa_core.c). The selector values of
+ * the rows that have a selector are apart, in row order, in
+ * fc_isa_selval[]: decoding scans the rows in order and counts them (most
+ * rows have no selector, so this saves a byte on each of those). */
 typedef struct fc_isa_core {
     unsigned char opcode;
     unsigned char sel_fmt; /* selector << 5 | format */
-    unsigned char selval;
 } fc_isa_core_t;
 extern const fc_isa_core_t fc_isa_core[FC_OP_COUNT];
+
+#define FC_ISA_IS_SELECTOR_ROW_(id, opc, sel, selval, mn, fmt) +(FC_SEL_##sel != FC_SEL_NONE)
+enum { FC_ISA_SELECTOR_ROWS = 0 FC_ISA_TABLE(FC_ISA_IS_SELECTOR_ROW_) };
+#undef FC_ISA_IS_SELECTOR_ROW_
+extern const unsigned char fc_isa_selval[FC_ISA_SELECTOR_ROWS];
 
 #define FC_ISA_FORMAT(op) ((fc_format_t)(fc_isa_core[(op)].sel_fmt & 0x1fu))
 #define FC_ISA_SEL(op) ((unsigned)fc_isa_core[(op)].sel_fmt >> 5)

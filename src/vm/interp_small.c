@@ -31,20 +31,19 @@ static void put(uint8_t *p, unsigned size, uint64_t v)
         p[i] = (uint8_t)v;
 }
 
-/* Division per RFC 9669 on magnitudes, so one unsigned 64-bit division
- * serves all eight forms: by zero gives 0, modulo by zero leaves a; the
- * quotient is negative when the signs differ, the remainder takes the sign
- * of a (C's truncation); INT_MIN / -1 wraps to INT_MIN, INT_MIN % -1 is 0.
- * 32-bit signed operands arrive sign-extended. */
+/* Division per RFC 9669: by zero gives 0, modulo by zero leaves a;
+ * signed INT_MIN / -1 wraps to INT_MIN and INT_MIN % -1 is 0 (no trap).
+ * 32-bit operands arrive zero-extended, or sign-extended for sdiv32 and
+ * smod32, so the 64-bit operation gives the 32-bit result. */
 static uint64_t divide(uint64_t a, uint64_t b, int sign, int mod)
 {
     if (b == 0)
         return mod ? a : 0;
-    uint64_t sa = sign ? (uint64_t)0 - (a >> 63) : 0; /* all ones when negative */
-    uint64_t sb = sign ? (uint64_t)0 - (b >> 63) : 0;
-    uint64_t ua = (a ^ sa) - sa, ub = (b ^ sb) - sb;
-    uint64_t r = mod ? ua % ub : ua / ub, rs = mod ? sa : sa ^ sb;
-    return (r ^ rs) - rs;
+    if (!sign)
+        return mod ? a % b : a / b;
+    if (b == UINT64_MAX) /* -1: the one signed case C leaves undefined */
+        return mod ? 0 : (uint64_t)0 - a;
+    return mod ? (uint64_t)((int64_t)a % (int64_t)b) : (uint64_t)((int64_t)a / (int64_t)b);
 }
 
 /* One ALU operation; code is the opcode's upper nibble (also the atomic
@@ -116,10 +115,14 @@ static FC_NOINLINE int access_ok(fc_vm_t *vm, uint64_t addr, uint32_t size, uint
     return 0;
 }
 
-/* vm->executed: instructions up to and including the one at pc. */
+/* vm->executed: instructions up to and including the one at pc. limit - pc
+ * is a multiple of the slot size, and pc is past limit by at most a
+ * stretch of straight-line code: no 64-bit arithmetic needed. */
 static FC_NOINLINE void count(fc_vm_t *vm, uintptr_t budget, uintptr_t limit, const fc_insn_t *pc)
 {
-    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+    uintptr_t at = (uintptr_t)pc;
+    vm->executed = at <= limit ? budget + 1 - (limit - at) / sizeof *pc
+                               : budget + 1 + (at - limit) / sizeof *pc;
 }
 
 /* The checks before a run; FC_OK or the refusal, recorded in vm->fault. */
@@ -169,9 +172,13 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
     const fc_program_t *prog = vm->prog;
     const fc_insn_t *const text = prog->text;
     const fc_insn_t *pc = text + entry;
-    /* at most (UINTPTR_MAX - end of text) / slot: fits a uintptr_t */
-    const uintptr_t budget =
-        (uintptr_t)clamp_budget(vm->budget, (uintptr_t)(text + prog->len), sizeof *pc);
+    /* The budget in slots, clamped so that the limit address below cannot
+     * wrap (as clamp_budget() in vm_run.h, in pointer-sized arithmetic). */
+    uintptr_t budget = (UINTPTR_MAX - (uintptr_t)(text + prog->len)) / sizeof *pc;
+    budget = budget ? budget - 1 : 0;
+    uint64_t asked = vm->budget ? vm->budget : FC_DEFAULT_BUDGET;
+    if (asked < budget)
+        budget = (uintptr_t)asked;
     uintptr_t limit = (uintptr_t)pc + budget * sizeof *pc;
     uint32_t depth = 0;
     struct {

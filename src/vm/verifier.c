@@ -261,7 +261,7 @@ static fc_status_t check_stack_access(verifier_t *v, uint32_t pc, fc_insn_t in, 
     ensures pair: \result == FC_OK ==> pc + 1 < v->n && v->text[pc + 1].opcode == 0 &&
         v->text[pc + 1].regs == 0 && v->text[pc + 1].offset == 0;
     ensures section: \result == FC_OK && FC_ISA_SEL(op) != FC_SEL_NONE ==>
-        \let limit = (fc_isa_core[op].selval == FC_LDDW_RODATA ? v->cfg->rodata_len
+        \let limit = (FC_INSN_SRC(v->text[pc]) == FC_LDDW_RODATA ? v->cfg->rodata_len
                                                                : v->cfg->data_len);
         limit != 0 &&
         ((uint64_t)(uint32_t)v->text[pc].imm |
@@ -279,7 +279,7 @@ static fc_status_t check_lddw(verifier_t *v, uint32_t pc, fc_op_t op)
         return FC_OK;
     uint64_t value = (uint64_t)(uint32_t)v->text[pc].imm | (uint64_t)(uint32_t)hi.imm << 32;
     uint64_t limit =
-        fc_isa_core[op].selval == FC_LDDW_RODATA ? v->cfg->rodata_len : v->cfg->data_len;
+        FC_INSN_SRC(v->text[pc]) == FC_LDDW_RODATA ? v->cfg->rodata_len : v->cfg->data_len;
     if (limit == 0 || value > limit)
         return refuse(v, FC_ERR_LDDW_SOURCE, pc,
                       FC_WHY("lddw refers to a data section this program lacks, or beyond its end"));
@@ -302,17 +302,17 @@ static fc_status_t check_call(verifier_t *v, uint32_t pc, fc_insn_t in, fc_forma
         return FC_OK;
     }
     /* local call: the target becomes a function start */
-    int64_t target = (int64_t)pc + 1 + in.imm;
-    if (target < 0 || target >= v->n)
+    uint32_t target = pc + 1 + (uint32_t)in.imm; /* modulo 2^32, as for jumps */
+    if (target >= v->n)
         return refuse(v, FC_ERR_CALL_TARGET, pc, FC_WHY("local call target outside the program"));
     if (v->cfg->entries) {
         uint32_t i;
-        if (!find_start(v, (uint32_t)target, &i))
+        if (!find_start(v, target, &i))
             return refuse(v, FC_ERR_CALL_TARGET, pc,
                           FC_WHY("local call target is not a function of the function table"));
         return FC_OK;
     }
-    return add_start(v, (uint32_t)target, pc);
+    return add_start(v, target, pc);
 }
 
 static fc_status_t check_slot(verifier_t *v, uint32_t pc, int *is_lddw)
@@ -393,12 +393,13 @@ static fc_status_t check_function(verifier_t *v, uint32_t f)
         if (code == 8) {
             if (in.opcode == OPC_CALL && FC_INSN_SRC(in) == 1) {
                 uint32_t callee; /* a function start: pass 1 made it one */
-                (void)find_start(v, (uint32_t)((int64_t)pc + 1 + in.imm), &callee);
+                (void)find_start(v, pc + 1 + (uint32_t)in.imm, &callee);
                 v->calls[f] |= 1u << callee;
             }
             continue; /* helper calls were checked in pass 1 */
         }
-        int64_t target = (int64_t)pc + 1 + (in.opcode == OPC_JA32 ? in.imm : in.offset);
+        /* modulo 2^32: a target before 0 wraps far beyond any program */
+        uint32_t target = pc + 1 + (uint32_t)(in.opcode == OPC_JA32 ? in.imm : in.offset);
         if (target < start || target >= end)
             return refuse(v, FC_ERR_JUMP_OUT, pc, FC_WHY("jump target outside the current function (or the program)"));
         if (v->text[target].opcode == 0)
