@@ -434,8 +434,10 @@ static void gen_row(gen_t *g, fc_op_t op)
         c->ja32 = fmt == FC_FMT_JA32;
         /* a target among this function's instructions so far and a few
          * ahead; resolved (and clamped to the function) at layout */
-        int32_t delta = (int32_t)(int8_t)byte(&g->in);
-        int32_t t = (int32_t)(g->n - 1) + (delta % 24);
+        int32_t delta = (int32_t)(int8_t)byte(&g->in) % 24;
+        if (delta < 0 && (byte(&g->in) & 7) != 0)
+            delta = -delta; /* mostly forward: backward jumps mostly loop until the budget */
+        int32_t t = (int32_t)(g->n - 1) + delta;
         c->target = (uint16_t)(t < 0 ? 0 : t);
         break;
     }
@@ -519,7 +521,7 @@ static uint32_t generate(gen_t *g, const uint8_t *data, size_t size, fc_insn_t *
     g->n_funcs = 1 + h0 % MAX_FUNCS;
     g->frame = frames[(h0 >> 2) & 7];
     g->reserve_r6 = (h0 & 0x20) == 0;
-    *budget = 1 + (uint64_t)(h1 | byte(&g->in) << 8) % 3000;
+    *budget = 1 + ((uint64_t)(h1 | byte(&g->in) << 8) + 999) % 3000; /* zeros: 1000 */
 
     uint32_t per_func = (uint32_t)(size / 3 / g->n_funcs) + 1;
     for (g->cur_func = 0; g->cur_func < g->n_funcs; g->cur_func++) {
@@ -744,6 +746,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     sink += ref.r0 + ref.executed + (uint64_t)ref.status;
+#ifdef FUZZ_DIFF_STATS /* -DFUZZ_DIFF_STATS: how the generated programs end */
+    static unsigned long outcomes[64], total_runs, total_slots, total_executed;
+    outcomes[ref.status < 64 ? ref.status : 63]++;
+    total_slots += n;
+    total_executed += ref.executed;
+    if (++total_runs % 1000 == 0) {
+        fprintf(stderr,
+                "fuzz_diff stats: %lu programs, %lu slots and %lu executed on average:", total_runs,
+                total_slots / total_runs, total_executed / total_runs);
+        for (int i = 0; i < 64; i++)
+            if (outcomes[i])
+                fprintf(stderr, " %s %lu", fc_status_name(i), outcomes[i]);
+        fprintf(stderr, "\n");
+    }
+#endif
 
     free(ref.mem);
     free(ours.mem);
