@@ -172,14 +172,10 @@ typedef void (*fc_trace_fn)(const struct fc_vm *vm, const struct fc_trace_event 
 
 typedef struct fc_vm {
     const fc_program_t *prog;
-    const fc_helper_table_t *helpers; /* for call and callx */
-    fc_helper_mask_t allowed;         /* run-time allow-list for callx */
-    fc_region_t regions[FC_MAX_REGIONS];
-    uint32_t n_regions;
-    uint32_t last_region;             /* hint: the last region that matched */
-    uint64_t section_base[FC_LDDW_SRC_COUNT]; /* added to lddw imm per src */
     uint8_t *stack;                   /* stack memory (region 0) */
     size_t stack_size;
+    fc_error_t fault;  /* why the last run stopped, FC_OK when it exited */
+    uint64_t executed; /* instructions executed by the last run */
     /* Instructions allowed per run (0: FC_DEFAULT_BUDGET). Checked at every
      * control transfer (taken jump, call, return) and around every helper
      * call: the run stops with FC_FAULT_BUDGET before the first instruction
@@ -190,12 +186,19 @@ typedef struct fc_vm {
      * the same way). vm->executed is exact for runs within the budget and
      * equals the budget for a budget fault. */
     uint64_t budget;
-    uint64_t executed; /* instructions executed by the last run */
     uint32_t max_depth; /* deepest local-call nesting reached in the last run */
-    fc_error_t fault;  /* why the last run stopped, FC_OK when it exited */
+    uint32_t n_regions;
+    const fc_helper_table_t *helpers; /* for call and callx */
+    uint32_t last_region;             /* hint: the last region that matched */
+    uint64_t section_base[FC_LDDW_SRC_COUNT]; /* added to lddw imm per src */
     fc_trace_fn trace; /* for fc_vm_run_traced() */
     void *trace_user;
     void *user;        /* for helpers: the embedding's per-run context */
+    /* Last, and not written by fc_vm_init() (they are written before they
+     * are read: fc_vm_set_helpers(), fc_vm_add_region()); the fields the
+     * interpreter uses most come first (short offsets, shorter code). */
+    fc_helper_mask_t allowed;         /* run-time allow-list for callx */
+    fc_region_t regions[FC_MAX_REGIONS];
 } fc_vm_t;
 
 #ifndef FC_DEFAULT_BUDGET

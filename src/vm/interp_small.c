@@ -101,7 +101,7 @@ static int taken(unsigned code, uint64_t a, uint64_t b)
 /* The run-time check of one access: the region walk is fc_vm_check_ptr's;
  * only a refused access walks again (any permission) to tell "outside
  * every region" from "without the permission". */
-static FC_NOINLINE int access_ok(fc_vm_t *vm, uint64_t addr, uint32_t size, uint32_t perm)
+static int access_ok(fc_vm_t *vm, uint64_t addr, uint32_t size, uint32_t perm)
 {
     if (fc_vm_check_ptr(vm, addr, size, perm))
         return 1;
@@ -113,6 +113,38 @@ static FC_NOINLINE int access_ok(fc_vm_t *vm, uint64_t addr, uint32_t size, uint
     vm->fault.addr = addr;
     vm->fault.size = size;
     return 0;
+}
+
+/* Loads, stores and atomics (classes LDX, ST, STX). 0: the access was
+ * refused and vm->fault says why. */
+static FC_NOINLINE int memory(fc_vm_t *vm, uint64_t *reg, fc_insn_t in)
+{
+    unsigned op = in.opcode, cls = op & 7;
+    unsigned d = FC_INSN_DST(in), s = FC_INSN_SRC(in);
+    unsigned size = access_size_of((uint8_t)op), base = cls == CLS_LDX ? s : d;
+    unsigned mode = op & 0xe0;
+    uint32_t perm = cls == CLS_LDX ? FC_PERM_READ : mode == 0xc0 ? FC_PERM_RW : FC_PERM_WRITE;
+    uint64_t addr = reg[base] + (uint64_t)(int64_t)in.offset;
+    /* r10-relative: proven inside the frame by the verifier */
+    if (base != 10 && !access_ok(vm, addr, size, perm))
+        return 0;
+    uint8_t *p = (uint8_t *)(uintptr_t)addr;
+    if (cls == CLS_LDX) {
+        reg[d] = get(p, size, mode == 0x80, 0);
+        return 1;
+    }
+    uint64_t val = cls == CLS_ST ? (uint64_t)(int64_t)in.imm : reg[s];
+    if (mode == 0xc0) { /* atomics: see atomic_rmw() in vm_run.h */
+        uint64_t old = get(p, size, 0, 0);
+        if (in.imm == 0xf1) /* cmpxchg */
+            val = (size == 8 ? reg[0] : (uint32_t)reg[0]) == old ? val : old;
+        else if (in.imm != 0xe1) /* not xchg: add, or, and, xor */
+            val = alu((unsigned)in.imm >> 4, old, val, 0, 63);
+        if (in.imm & 1) /* fetch: old value to src, or to r0 for cmpxchg */
+            reg[in.imm == 0xf1 ? 0 : s] = old;
+    }
+    put(p, size, val);
+    return 1;
 }
 
 /* vm->executed: instructions up to and including the one at pc. limit - pc
@@ -142,7 +174,8 @@ static fc_status_t preflight(fc_vm_t *vm, uint32_t entry)
         goto refuse;
     code = FC_ERR_BAD_CONFIG;
     why = FC_WHY("region 0 must be the stack");
-    if (!vm->stack || vm->n_regions == 0 || vm->regions[0].start != (uintptr_t)vm->stack ||
+    /* fc_vm_init() grants region 0 only for a valid stack */
+    if (vm->n_regions == 0 || vm->regions[0].start != (uintptr_t)vm->stack ||
         vm->regions[0].len != vm->stack_size)
         goto refuse;
     why = FC_WHY("stack smaller than the program needs (frame size x call depth)");
@@ -182,8 +215,8 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
     uintptr_t limit = (uintptr_t)pc + budget * sizeof *pc;
     uint32_t depth = 0;
     struct {
-        const fc_insn_t *ret;
         uint64_t saved[4]; /* r6..r9 */
+        const fc_insn_t *ret;
     } frames[FC_MAX_CALL_DEPTH];
     /* r0..r10: the verifier refuses register numbers above 10 */
     uint64_t reg[FC_NREGS];
@@ -238,32 +271,10 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             break;
         case CLS_LDX:
         case CLS_ST:
-        case CLS_STX: {
-            unsigned size = access_size_of((uint8_t)op), base = cls == CLS_LDX ? s : d;
-            unsigned mode = op & 0xe0;
-            uint32_t perm = cls == CLS_LDX ? FC_PERM_READ : mode == 0xc0 ? FC_PERM_RW : FC_PERM_WRITE;
-            uint64_t addr = reg[base] + (uint64_t)(int64_t)in.offset;
-            /* r10-relative: proven inside the frame by the verifier */
-            if (base != 10 && !access_ok(vm, addr, size, perm))
+        case CLS_STX:
+            if (!memory(vm, reg, in))
                 goto fault;
-            uint8_t *p = (uint8_t *)(uintptr_t)addr;
-            if (cls == CLS_LDX) {
-                reg[d] = get(p, size, mode == 0x80, 0);
-                break;
-            }
-            uint64_t val = cls == CLS_ST ? imm : reg[s];
-            if (mode == 0xc0) { /* atomics: see atomic_rmw() in vm_run.h */
-                uint64_t old = get(p, size, 0, 0);
-                if (in.imm == 0xf1) /* cmpxchg */
-                    val = (size == 8 ? reg[0] : (uint32_t)reg[0]) == old ? val : old;
-                else if (in.imm != 0xe1) /* not xchg: add, or, and, xor */
-                    val = alu((unsigned)in.imm >> 4, old, val, 0, 63);
-                if (in.imm & 1) /* fetch: old value to src, or to r0 for cmpxchg */
-                    reg[in.imm == 0xf1 ? 0 : s] = old;
-            }
-            put(p, size, val);
             break;
-        }
         default: { /* CLS_JMP, CLS_JMP32 */
             if (code == 0x8 && (s != 1 || (op & 8))) { /* helper: call imm, or callx (id in dst) */
                 uint64_t id = (op & 8) ? a : (uint64_t)(uint32_t)in.imm;
@@ -334,18 +345,14 @@ done:
         memcpy(ev.after, reg, sizeof ev.after);
         vm->trace(vm, &ev);
     }
-    count(vm, budget, limit, pc);
     *r0 = reg[0];
-    if (vm->executed <= budget)
-        return FC_OK;
-    /* straight-line code after the last check ran past the budget: the run
-     * did not finish within it */
-    vm->fault.code = FC_FAULT_BUDGET;
-    vm->fault.reason = FC_WHY("instruction budget exhausted");
-    vm->fault.where = (uint32_t)(pc - text);
-    vm->executed = budget;
-    return FC_FAULT_BUDGET;
-fault_budget: /* pc (not executed) would have been over budget */
+    /* pc >= limit: straight-line code after the last check ran past the
+     * budget, the run did not finish within it (the exit itself counts) */
+    if ((uintptr_t)pc >= limit)
+        goto fault_budget;
+    count(vm, budget, limit, pc);
+    return FC_OK;
+fault_budget: /* pc would have been (or was) over budget: executed = budget */
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
     limit = (uintptr_t)(pc + 1); /* count() then gives exactly the budget */

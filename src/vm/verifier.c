@@ -22,16 +22,16 @@
 #define FC_MAX_FUNCTIONS 32 /* functions (entry + local-call targets) */
 #endif
 
-typedef struct verifier {
+typedef struct verifier { /* scalars first: short offsets, shorter code */
     const fc_insn_t *text;
     uint32_t n;
     const fc_verify_config_t *cfg;
     fc_error_t *err;
-    uint32_t starts[FC_MAX_FUNCTIONS]; /* sorted function starts */
     uint32_t n_funcs;
-    uint32_t calls[FC_MAX_FUNCTIONS];  /* bit j of calls[i]: i calls j */
     uint32_t helpers_used;
     uint8_t uses_callx;
+    uint32_t starts[FC_MAX_FUNCTIONS]; /* sorted function starts */
+    uint32_t calls[FC_MAX_FUNCTIONS];  /* bit j of calls[i]: i calls j */
 } verifier_t;
 
 #if defined(__GNUC__)
@@ -60,11 +60,9 @@ typedef char fc_functions_fit_mask_[FC_MAX_FUNCTIONS <= 32 ? 1 : -1];
     ensures \result == code; */
 static fc_status_t refuse(verifier_t *v, fc_status_t code, uint32_t pc, const char *reason)
 {
-    if (v->err) {
+    if (v->err) { /* addr and size stay 0 from fc_verify() */
         v->err->code = code;
         v->err->where = pc;
-        v->err->addr = 0;
-        v->err->size = 0;
         v->err->reason = reason;
     }
     return code;

@@ -45,18 +45,19 @@ int fc_helper_mask_has(const fc_helper_mask_t *m, uint64_t id)
 fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size)
 {
     /* Field by field rather than a memset of the whole struct: the engine
-     * prepares the VM before every run, and regions[1..] and the helper
-     * mask are only read after fc_vm_add_region() and fc_vm_set_helpers()
-     * wrote them (with no helper table, no helper id is looked up). */
+     * prepares the VM before every run, and the helper mask and regions[1..]
+     * (more than a third of it) are only read after fc_vm_set_helpers() and
+     * fc_vm_add_region() wrote them (with no helper table, no helper id is
+     * looked up). */
     vm->prog = prog;
+    vm->stack = (uint8_t *)stack;
+    vm->stack_size = stack_size;
+    vm->budget = FC_DEFAULT_BUDGET;
     vm->helpers = NULL;
     vm->n_regions = 0;
     vm->last_region = 0;
     for (unsigned i = 0; i < FC_LDDW_SRC_COUNT; i++)
         vm->section_base[i] = 0;
-    vm->stack = (uint8_t *)stack;
-    vm->stack_size = stack_size;
-    vm->budget = FC_DEFAULT_BUDGET;
     vm->executed = 0;
     vm->max_depth = 0;
     vm->fault.code = FC_OK;
