@@ -492,10 +492,6 @@ static uint32_t layout(gen_t *g, fc_insn_t *text, uint32_t *slot_of)
             uint32_t lo = g->func_start[f], hi = g->func_start[f + 1] - 1; /* inclusive */
             uint32_t t = c->target < lo ? lo : c->target > hi ? hi : c->target;
             int32_t rel = (int32_t)slot_of[t] - (int32_t)slot_of[i] - 1;
-#ifdef FUZZ_NO_ZERO_JUMPS
-            if (rel == 0) /* steps around the small interpreter's open budget bug */
-                rel = -1;
-#endif
             if (c->ja32)
                 insn.imm = rel;
             else

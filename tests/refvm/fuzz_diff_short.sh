@@ -15,10 +15,7 @@ src=$1 out=$2 clang=$3 variant=$4
 shift 4
 runs=${FUZZ_DIFF_RUNS:-15000}
 defs=""
-# FUZZ_NO_ZERO_JUMPS: the small interpreter does not check the budget at a
-# taken jump by 0 (tests/vm/regress/test_budget_transfers.c, reported);
-# remove once interp_small.c is fixed.
-[ "$variant" = small ] && defs="-DFC_VM_SMALL=1 -DFUZZ_NO_ZERO_JUMPS=1"
+[ "$variant" = small ] && defs="-DFC_VM_SMALL=1"
 mkdir -p "$out"
 bin="$out/fuzz_diff_$variant"
 rebuild=0

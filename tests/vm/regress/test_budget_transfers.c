@@ -14,7 +14,8 @@
  * 2. Taken jump with offset 0 not checked (small interpreter,
  *    interp_small.c): it detects a transfer by `next != pc + 1`, which a
  *    taken `ja +0` (or jcc +0, ja32 +0) does not satisfy. Input:
- *    tests/vm/regress/diff-small-ja0-budget.bin.
+ *    tests/vm/regress/diff-small-ja0-budget.bin. Fixed in 5469a0e
+ *    (interp_small.c: every taken transfer is checked, a jump by 0 too).
  *
  * Built twice (tests/refvm/CMakeLists.txt): against femto_vm (fast) and
  * femto_vm_small_host (FC_VM_SMALL=1). */
