@@ -249,7 +249,11 @@ static inline int entry_is_valid(const fc_program_t *prog, uint32_t entry)
 static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
 {
     const fc_program_t *prog = vm->prog;
-    memset(&vm->fault, 0, sizeof vm->fault);
+    vm->fault.code = FC_OK; /* field by field: cheaper than a memset call on an MCU */
+    vm->fault.where = 0;
+    vm->fault.addr = 0;
+    vm->fault.size = 0;
+    vm->fault.reason = NULL;
     vm->executed = 0;
     vm->max_depth = 0;
     const char *why = NULL;
