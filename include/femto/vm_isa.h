@@ -240,23 +240,42 @@ typedef struct fc_isa_row {
  * (src/vm/isa.c). */
 extern const fc_isa_row_t fc_isa[FC_OP_COUNT];
 
-/* The same rows without names, two bytes each: what the verifier and a
- * microcontroller build need (src/vm/isa_core.c). The selector values of
- * the rows that have a selector are apart, in row order, in
- * fc_isa_selval[]: decoding scans the rows in order and counts them (most
- * rows have no selector, so this saves a byte on each of those). */
+/* The same rows without names, one byte each: what the verifier and a
+ * microcontroller build need (src/vm/isa_core.c). A row holds its format,
+ * its selector kind and whether it is the first row of its opcode; the
+ * opcodes are a bitmap (fc_isa_opcodes: rows are sorted by opcode, so the
+ * n-th first row belongs to the n-th opcode of the bitmap), and the
+ * selector values of the rows that have a selector are apart, in row
+ * order (fc_isa_selval). Decoding scans the rows in order and counts. */
 typedef struct fc_isa_core {
-    unsigned char opcode;
-    unsigned char sel_fmt; /* selector << 5 | format */
+    unsigned char sel_fmt; /* first row of its opcode << 7 | selector << 5 | format */
 } fc_isa_core_t;
 extern const fc_isa_core_t fc_isa_core[FC_OP_COUNT];
+extern const unsigned int fc_isa_opcodes[256 / 32]; /* bit o%32 of [o/32]: opcode o has rows */
 
 #define FC_ISA_IS_SELECTOR_ROW_(id, opc, sel, selval, mn, fmt) +(FC_SEL_##sel != FC_SEL_NONE)
 enum { FC_ISA_SELECTOR_ROWS = 0 FC_ISA_TABLE(FC_ISA_IS_SELECTOR_ROW_) };
 #undef FC_ISA_IS_SELECTOR_ROW_
 extern const unsigned char fc_isa_selval[FC_ISA_SELECTOR_ROWS];
 
+/* The first row of an opcode is its row without selector, the fallback of
+ * decoding. An opcode whose every row has a selector names its first row
+ * here (FC_ISA_OPENS_<ID>); a unit test checks the rule against the
+ * opcodes of the table (tests/vm/test_vm_ops.c). */
+#define FC_ISA_OPENS_ATOMIC32_ADD FC_ISA_PROBE_
+#define FC_ISA_OPENS_LE16 FC_ISA_PROBE_
+#define FC_ISA_OPENS_BSWAP16 FC_ISA_PROBE_
+#define FC_ISA_OPENS_ATOMIC64_ADD FC_ISA_PROBE_
+#define FC_ISA_OPENS_BE16 FC_ISA_PROBE_
+/* 1 when FC_ISA_OPENS_<id> is defined as FC_ISA_PROBE_, else 0 */
+#define FC_ISA_PROBE_ ~, 1
+#define FC_ISA_SECOND_(a, b, ...) b
+#define FC_ISA_CHECK_(...) FC_ISA_SECOND_(__VA_ARGS__, 0, ~)
+#define FC_ISA_OPENS_(id) FC_ISA_CHECK_(FC_ISA_OPENS_##id)
+#define FC_ISA_FIRST_ROW_(id, sel) (FC_SEL_##sel == FC_SEL_NONE || FC_ISA_OPENS_(id))
+
 #define FC_ISA_FORMAT(op) ((fc_format_t)(fc_isa_core[(op)].sel_fmt & 0x1fu))
-#define FC_ISA_SEL(op) ((unsigned)fc_isa_core[(op)].sel_fmt >> 5)
+#define FC_ISA_SEL(op) (((unsigned)fc_isa_core[(op)].sel_fmt >> 5) & 3u)
+#define FC_ISA_OPENS_OPCODE(op) ((unsigned)fc_isa_core[(op)].sel_fmt >> 7)
 
 #endif

@@ -276,7 +276,27 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                 goto fault;
             break;
         default: { /* CLS_JMP, CLS_JMP32 */
-            if (code == 0x8 && (s != 1 || (op & 8))) { /* helper: call imm, or callx (id in dst) */
+            if (code == 0x9) { /* exit */
+                if (depth == 0)
+                    goto done;
+                depth--;
+                FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
+                reg[10] += prog->frame_size;
+                next = frames[depth].ret;
+            } else if (code == 0x8 && s == 1 && !(op & 8)) { /* local call */
+                if (depth >= prog->call_depth || depth >= FC_MAX_CALL_DEPTH) {
+                    vm->fault.code = FC_FAULT_CALL_DEPTH;
+                    vm->fault.reason = FC_WHY("local calls nested deeper than verified");
+                    goto fault;
+                }
+                frames[depth].ret = next;
+                FC_MEMCPY(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
+                depth++;
+                if (depth > vm->max_depth)
+                    vm->max_depth = depth;
+                reg[10] -= prog->frame_size;
+                next += in.imm;
+            } else if (code == 0x8) { /* helper: call imm, or callx (id in dst) */
                 uint64_t id = (op & 8) ? a : (uint64_t)(uint32_t)in.imm;
                 fc_helper_fn fn = helper_lookup(vm, id);
                 if (!fn) {
@@ -291,32 +311,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                 reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
                 if (vm->fault.code != FC_OK)
                     goto fault;
-                if ((uintptr_t)next >= limit) { /* stop before the next one */
-                    pc = next;
-                    goto fault_budget;
-                }
-                break;
-            }
-            if (code == 0x9) { /* exit */
-                if (depth == 0)
-                    goto done;
-                depth--;
-                FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
-                reg[10] += prog->frame_size;
-                next = frames[depth].ret;
-            } else if (code == 0x8) { /* local call */
-                if (depth >= prog->call_depth || depth >= FC_MAX_CALL_DEPTH) {
-                    vm->fault.code = FC_FAULT_CALL_DEPTH;
-                    vm->fault.reason = FC_WHY("local calls nested deeper than verified");
-                    goto fault;
-                }
-                frames[depth].ret = next;
-                FC_MEMCPY(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
-                depth++;
-                if (depth > vm->max_depth)
-                    vm->max_depth = depth;
-                reg[10] -= prog->frame_size;
-                next += in.imm;
+                /* the check below stops before the next instruction */
             } else if (code == 0x0) { /* ja, ja32 (gotol) */
                 next += cls == CLS_JMP ? in.offset : in.imm;
             } else if (taken(code, a, src)) {
@@ -324,7 +319,8 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             } else {
                 break; /* not taken: straight-line code */
             }
-            /* every transfer (also a jump by 0): move the limit, check the budget */
+            /* every transfer (also a jump by 0) and every helper call: move
+             * the limit, check the budget */
             limit += (uintptr_t)next - (uintptr_t)pc - sizeof *pc;
             if ((uintptr_t)next >= limit) { /* next would be instruction budget + 1 */
                 pc = next;

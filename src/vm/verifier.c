@@ -495,7 +495,7 @@ fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
     fc_status_t st = check_config(&v);
     if (st != FC_OK)
         return st;
-    v.starts[v.n_funcs++] = 0;
+    v.n_funcs = 1; /* function 0 starts at 0 (starts[] is cleared) */
     for (uint32_t i = 0; i < cfg->n_entries; i++) {
         if (cfg->entries[i] >= n)
             return refuse(&v, FC_ERR_CALL_TARGET, cfg->entries[i], FC_WHY("entry point outside the program"));

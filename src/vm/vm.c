@@ -58,13 +58,7 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->last_region = 0;
     for (unsigned i = 0; i < FC_LDDW_SRC_COUNT; i++)
         vm->section_base[i] = 0;
-    vm->executed = 0;
-    vm->max_depth = 0;
-    vm->fault.code = FC_OK;
-    vm->fault.where = 0;
-    vm->fault.addr = 0;
-    vm->fault.size = 0;
-    vm->fault.reason = NULL;
+    vm->fault.code = FC_OK; /* the rest of fault, executed, max_depth: set by every run */
     vm->trace = NULL;
     vm->trace_user = NULL;
     vm->user = NULL;

@@ -586,6 +586,70 @@ static void test_isa_table_sorted_and_decodes(void **state)
     }
 }
 
+/* The compact core table (one byte a row, opcodes as a bitmap, selector
+ * values apart; src/vm/isa_core.c) says the same as the named table, and
+ * decoding against it agrees with a plain search of the named table for
+ * every opcode and a spread of selector fields. */
+static fc_op_t reference_decode(fc_insn_t in)
+{
+    fc_op_t fallback = FC_OP_INVALID;
+    for (unsigned op = 0; op < FC_OP_COUNT; op++) {
+        const fc_isa_row_t *r = &fc_isa[op];
+        if (r->opcode != in.opcode)
+            continue;
+        if (r->sel == FC_SEL_NONE)
+            fallback = (fc_op_t)op;
+        else if ((r->sel == FC_SEL_OFF && in.offset == r->selval) ||
+                 (r->sel == FC_SEL_IMM && in.imm == r->selval) ||
+                 (r->sel == FC_SEL_SRC && FC_INSN_SRC(in) == (unsigned)r->selval))
+            return (fc_op_t)op;
+    }
+    return fallback;
+}
+
+static void test_isa_core_matches_named_table(void **state)
+{
+    (void)state;
+    unsigned k = 0;
+    for (unsigned op = 0; op < FC_OP_COUNT; op++) {
+        const fc_isa_row_t *r = &fc_isa[op];
+        int first = op == 0 || fc_isa[op - 1].opcode != r->opcode;
+        if ((int)FC_ISA_OPENS_OPCODE(op) != first)
+            fail_msg("row %s: first-of-opcode mark %u, expected %d (an opcode whose rows all "
+                     "have a selector names its first row with FC_ISA_OPENS_<ID>)",
+                     r->id_name, FC_ISA_OPENS_OPCODE(op), first);
+        assert_int_equal(FC_ISA_FORMAT(op), r->format);
+        assert_int_equal(FC_ISA_SEL(op), r->sel);
+        if (r->sel != FC_SEL_NONE) {
+            assert_true(k < FC_ISA_SELECTOR_ROWS);
+            assert_int_equal(fc_isa_selval[k++], (unsigned char)r->selval);
+        }
+    }
+    assert_int_equal(k, FC_ISA_SELECTOR_ROWS);
+    for (unsigned opc = 0; opc < 256; opc++) {
+        int has = 0;
+        for (unsigned op = 0; op < FC_OP_COUNT; op++)
+            has |= fc_isa[op].opcode == opc;
+        assert_int_equal((fc_isa_opcodes[opc / 32] >> (opc % 32)) & 1u, (unsigned)has);
+    }
+    static const int16_t offs[] = {0, 1, 2, 3, 8, 16, 32, -1};
+    static const int32_t imms[] = {0, 1, 2, 16, 32, 64, 0x40, 0x41, 0x50, 0x51, 0xa0, 0xa1,
+                                   0xe0, 0xe1, 0xf0, 0xf1, -1, 128};
+    unsigned checked = 0;
+    for (unsigned opc = 0; opc < 256; opc++)
+        for (unsigned src = 0; src < 16; src++)
+            for (size_t o = 0; o < sizeof offs / sizeof offs[0]; o++)
+                for (size_t i = 0; i < sizeof imms / sizeof imms[0]; i++) {
+                    fc_insn_t in = {(uint8_t)opc, (uint8_t)(src << 4 | 1), offs[o], imms[i]};
+                    fc_op_t got = fc_isa_decode(in), want = reference_decode(in);
+                    if (got != want)
+                        fail_msg("opcode %#x src %u off %d imm %d: decoded %d, expected %d", opc,
+                                 src, offs[o], imms[i], (int)got, (int)want);
+                    checked++;
+                }
+    assert_true(checked == 256u * 16u * 8u * 18u);
+}
+
 static int setup(void **state)
 {
     *state = vmt_new();
@@ -612,6 +676,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ja, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ja32, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lddw, setup, teardown),
+        cmocka_unit_test(test_isa_core_matches_named_table),
         cmocka_unit_test_setup_teardown(test_lddw_rodata, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lddw_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_call_helper, setup, teardown),
