@@ -11,7 +11,10 @@
  * Input: a sequence of records [ctl][len hi][len lo][len bytes of a CoAP
  * message]. ctl bits 0-2 pick one of 8 peers (Block1 uploads are per
  * peer and path), bits 3-7 advance the clock by that many times 2 s (an
- * upload idle for 30 s is dropped). Each message is parsed by libcoap
+ * upload idle for 30 s is dropped). In the FIRST record, where the clock
+ * does not matter yet, bits 3-7 (v) pick max_envelope instead: 3072 for
+ * v = 0, else 64 * v bytes (64..1984), so that uploads reach the limit
+ * within a few blocks. Each message is parsed by libcoap
  * (coap_pdu_parse), converted by fd_request_from_pdu, answered by
  * fd_server_handle and turned back into a PDU by fd_response_to_pdu.
  *
@@ -50,6 +53,10 @@
 #include "suit_write.h"
 
 #define MAX_REQUESTS 64
+/* Small enough that an upload reaches it within one input (three 1024-byte
+ * blocks), large enough for the container's envelope (about 2.6 KB). */
+#define FUZZ_MAX_ENVELOPE 3072
+#define FUZZ_MAX_ENVELOPE_TEXT "3072"
 #define START_MS 1000000u
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -338,7 +345,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (!f || fwrite(pub, 1, sizeof pub, f) != sizeof pub || fclose(f) != 0)
         die("cannot write the public key");
     snprintf(text, sizeof text,
-             "timer_period_ms = 0\nmax_envelope = 8192\n"
+             "timer_period_ms = 0\nmax_envelope = " FUZZ_MAX_ENVELOPE_TEXT "\n"
              "[tenant fuzz]\nid = 7\npublic_key = %s\nmax_kv_entries = 8\n",
              path);
     snprintf(path, sizeof path, "%s/femtod.conf", root);
@@ -460,7 +467,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (dirty || fd_server_uploads(&srv, NULL))
         reset_device();
+    for (size_t i = 0; i < FD_RECENT; i++) { /* no answers remembered from the last input */
+        free(srv.recent[i].resp.body);
+        memset(&srv.recent[i], 0, sizeof srv.recent[i]);
+    }
     uint64_t now = START_MS;
+    cfg.max_envelope = size && data[0] >> 3 ? 64u * (data[0] >> 3) : FUZZ_MAX_ENVELOPE;
     for (int n = 0; n < MAX_REQUESTS && size >= 3; n++) {
         unsigned ctl = data[0];
         size_t len = (size_t)data[1] << 8 | data[2];
@@ -468,7 +480,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size -= 3;
         if (len > size)
             len = size;
-        now += (uint64_t)(ctl >> 3) * 2000u;
+        if (n > 0)
+            now += (uint64_t)(ctl >> 3) * 2000u;
         one_request(data, len, ctl & 7, now);
         data += len;
         size -= len;
@@ -798,6 +811,25 @@ static void write_seeds(const char *dir)
     longname[80] = '\0';
     s_simple(&s, 0, get, longname, -1, NULL, 0);
     s_write(dir, "odd", &s);
+
+    s.len = 0; /* the limits exactly: bodies of limit and limit + 1 bytes */
+    static uint8_t zeros[FUZZ_MAX_ENVELOPE + 1];
+    s_partial(&s, 0, post, "suit", zeros, FUZZ_MAX_ENVELOPE, 6, 1, 0);
+    s_partial(&s, 1, post, "suit", zeros, FUZZ_MAX_ENVELOPE + 1, 6, 0, 0);
+    static uint8_t more_zeros[FUZZ_MAX_ENVELOPE + 1025]; /* block 3 full, with M=1 */
+    s_partial(&s, 4, post, "suit", more_zeros, sizeof more_zeros, 6, 0, 4);
+    s_partial(&s, 2, post, "suit", zeros, FUZZ_MAX_ENVELOPE + 1, 4, 1, 0);
+    s_partial(&s, 3, post, "app/kvapp/secret", zeros, FC_COAP_PAYLOAD_MAX, 2, 1, 0);
+    s_partial(&s, 3, post, "app/kvapp/secret", zeros, FC_COAP_PAYLOAD_MAX + 1, 2, 0, 0);
+    s_simple(&s, 3, post, "app/kvapp/secret", -1, zeros, FC_COAP_PAYLOAD_MAX + 1);
+    s_simple(&s, 3, post, "suit", -1, zeros, FUZZ_MAX_ENVELOPE + 1);
+    s_write(dir, "limits", &s);
+
+    s.len = 0; /* max_envelope 64 (first ctl: 1 << 3): 16-byte blocks up to it and past it */
+    s_partial(&s, 1u << 3, post, "suit", more_zeros, 64, 0, 1, 0);
+    s_partial(&s, 1, post, "suit", more_zeros, 100, 0, 0, 6);
+    s_simple(&s, 2, post, "suit", -1, more_zeros, 65);
+    s_write(dir, "limits-small", &s);
 
     free(v1);
     free(v2);

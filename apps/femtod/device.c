@@ -175,9 +175,6 @@ static int authenticate(fd_device_t *d, const uint8_t *env, size_t len, fc_suit_
                         fd_verdict_t *v)
 {
     fc_error_t err = {0};
-    if (len > d->cfg->max_envelope)
-        return refuse(v, FC_ERR_SIZE, NULL, "envelope of %zu bytes exceeds max_envelope %" PRIu32,
-                      len, d->cfg->max_envelope);
     if (fc_suit_decode(env, len, m, &err) != FC_OK)
         return refuse(v, err.code, &err, "");
     fc_suit_key_t keys[FC_MAX_TENANTS];
@@ -389,6 +386,11 @@ static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode, uin
     const fd_tenant_config_t *t = NULL;
     uint32_t slot = 0;
     memset(p, 0, sizeof *p);
+    /* What arrives is bounded; what was accepted before stays valid when
+     * max_envelope is lowered later (a restart must not drop it). */
+    if (mode != MODE_RESTORE && len > d->cfg->max_envelope)
+        return refuse(v, FC_ERR_SIZE, NULL, "envelope of %zu bytes exceeds max_envelope %" PRIu32,
+                      len, d->cfg->max_envelope);
     int st = authenticate(d, env, len, &m, &r, &t, &slot, v);
     if (st != FC_OK)
         return st;

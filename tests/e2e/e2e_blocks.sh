@@ -187,4 +187,11 @@ expect_output "v3" "v3 runs" -- "$FEMTO" call "$U" kvapp
 head -c 20000 /dev/urandom >"$WORK/big.suit"
 expect_output "4.13 refused: request body (Size1) of 20000 bytes exceeds max_envelope (8192 bytes)" \
     "femto deploy of 20000 bytes: refused at block 0 (Size1)" -- "$FEMTO" deploy "$U" "$WORK/big.suit"
+
+# max_envelope lowered below the installed envelope: what runs stays
+stop_femtod "$D"
+sed -i 's/^max_envelope = 8192/max_envelope = 1024/' "$WORK/femtod.conf"
+start_femtod D "$PORT" "$WORK/state" "$WORK/femtod.conf"
+expect_output "v3" "after a restart with max_envelope 1024 the installed v3 (2.6 KB envelope) runs" -- \
+    "$FEMTO" call "$U" kvapp
 finish
