@@ -91,7 +91,7 @@ fc_op_t fc_isa_decode(fc_insn_t insn)
             opcode += i > 0;
             /*@ loop assigns opcode;
                 loop variant 256 - opcode; */
-            while (opcode < 256 && !(fc_isa_opcodes[opcode >> 5] >> (opcode & 31u) & 1u))
+            while (opcode < 256 && !(fc_isa_opcodes[opcode / 32] >> (opcode % 32) & 1u))
                 opcode++;
         }
         if (opcode > insn.opcode)
