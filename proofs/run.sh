@@ -78,7 +78,10 @@ if [ "$MODE" = full ]; then
     for m in x86_64 x86_32; do
         wp isa "$m" isa_wp.c fc_isa_decode,selector_matches
         # the bit tactics close the src/dst-field goals (land on uint8) the SMT provers miss
-        EXTRA_WP="-wp-auto wp:bitrange,wp:bitwised,wp:split" wp verifier "$m" verifier_wp.c "$VERIFIER_FCTS"
+        # 32-bit builds have no reasons (FC_VM_REASONS=0): refusals go through refuse_code
+        fcts=$VERIFIER_FCTS
+        [ "$m" = x86_32 ] && fcts="$fcts,refuse_code"
+        EXTRA_WP="-wp-auto wp:bitrange,wp:bitwised,wp:split" wp verifier "$m" verifier_wp.c "$fcts"
         EXTRA_WP=-wp-split wp add_start "$m" verifier_wp.c add_start
     done
 fi

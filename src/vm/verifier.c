@@ -70,7 +70,11 @@ static fc_status_t refuse(verifier_t *v, fc_status_t code, uint32_t pc, const ch
 
 #if !FC_VM_REASONS
 /* A build without reasons passes none: one argument less at each of the
- * thirty call sites below. */
+ * thirty call sites below. (Same contract as refuse: WP needs it to prove
+ * the callers on 32-bit machdeps, where this is the path compiled.) */
+/*@ requires \valid(v) && err_ok(v);
+    assigns *v->err;
+    ensures \result == code; */
 static fc_status_t refuse_code(verifier_t *v, fc_status_t code, uint32_t pc)
 {
     return refuse(v, code, pc, "");
