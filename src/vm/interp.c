@@ -215,10 +215,22 @@ static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x, const xlat
 
 /* Unsigned division per RFC 9669 (by zero: quotient 0, remainder the
  * dividend), the divisor tested where it divides, so Eva sees the test. */
-static inline uint64_t udiv64(uint64_t a, uint64_t b) { return b ? a / b : 0; }
-static inline uint64_t umod64(uint64_t a, uint64_t b) { return b ? a % b : a; }
-static inline uint32_t udiv32(uint32_t a, uint32_t b) { return b ? a / b : 0; }
-static inline uint32_t umod32(uint32_t a, uint32_t b) { return b ? a % b : a; }
+static inline uint64_t udiv64(uint64_t a, uint64_t b)
+{
+    return b ? a / b : 0;
+}
+static inline uint64_t umod64(uint64_t a, uint64_t b)
+{
+    return b ? a % b : a;
+}
+static inline uint32_t udiv32(uint32_t a, uint32_t b)
+{
+    return b ? a / b : 0;
+}
+static inline uint32_t umod32(uint32_t a, uint32_t b)
+{
+    return b ? a % b : a;
+}
 
 /* Facts the verifier established and the interpreter relies on without a
  * run-time test, stated as preconditions where they are used: Eva checks
@@ -239,13 +251,19 @@ static inline void *frame_slot(uint64_t r10, int64_t off, uint64_t frame, uint32
 /* The second slot of an lddw: check_lddw accepted the lddw only when that
  * slot exists (WP-proven, ensures pair). */
 /*@ requires \valid_read(pc + 1); */
-static inline int32_t lddw_high(const fc_insn_t *pc) { return pc[1].imm; }
+static inline int32_t lddw_high(const fc_insn_t *pc)
+{
+    return pc[1].imm;
+}
 
 /* The slot at pc, which the verifier keeps inside the text: every jump and
  * call target lies inside its function and not on an lddw second slot, and
  * the last slot of every function is an exit or a jump (check_function). */
 /*@ requires \valid_read(pc); */
-static inline uint64_t fetch_verified(const fc_insn_t *pc) { return fetch(pc); }
+static inline uint64_t fetch_verified(const fc_insn_t *pc)
+{
+    return fetch(pc);
+}
 
 #define FC_INTERP_NAME run_in_place
 #define FC_INTERP_TRACE 0
