@@ -290,10 +290,10 @@ static void check_persisted(const snapshot_t *now)
 
 /* ---- init ---------------------------------------------------------------------------- */
 
-static uint8_t *envelope_uri(uint64_t seq, const uint8_t *img, size_t len, const uint8_t *key,
-                             const char *uri, size_t *out_len)
+static uint8_t *envelope_hooks(uint64_t seq, const uint8_t *img, size_t len, const uint8_t *key,
+                               const char *uri, const char *hook, size_t *out_len)
 {
-    static const char *const hooks[] = {"coap"};
+    const char *hooks[] = {hook};
     fc_suit_write_opts_t o = {.sequence = seq,
                               .slot = 0,
                               .image = img,
@@ -306,6 +306,12 @@ static uint8_t *envelope_uri(uint64_t seq, const uint8_t *img, size_t len, const
     if (fc_suit_write_envelope(&o, key, &env, out_len, &err) != FC_OK)
         die("cannot sign an envelope");
     return env;
+}
+
+static uint8_t *envelope_uri(uint64_t seq, const uint8_t *img, size_t len, const uint8_t *key,
+                             const char *uri, size_t *out_len)
+{
+    return envelope_hooks(seq, img, len, key, uri, "coap", out_len);
 }
 
 static uint8_t *envelope(uint64_t seq, const uint8_t *img, size_t len, const uint8_t *key,
@@ -830,6 +836,35 @@ static void write_seeds(const char *dir)
     s_partial(&s, 1, post, "suit", more_zeros, 100, 0, 0, 6);
     s_simple(&s, 2, post, "suit", -1, more_zeros, 65);
     s_write(dir, "limits-small", &s);
+
+    s.len = 0; /* signed but refused by the device, or installed without the coap hook */
+    size_t n;
+    uint8_t *e = envelope_hooks(2, image, image_len, seed, NULL, "nosuchhook", &n);
+    s_simple(&s, 0, post, "suit", -1, e, n);
+    free(e);
+    uint8_t *broken = malloc(image_len);
+    if (!broken)
+        die("out of memory");
+    memcpy(broken, image, image_len);
+    broken[0] ^= 0xff; /* image magic */
+    e = envelope(2, broken, image_len, seed, &n);
+    s_simple(&s, 0, post, "suit", -1, e, n);
+    free(e);
+    free(broken);
+    e = envelope_hooks(2, image, image_len, seed, NULL, "timer", &n);
+    s_simple(&s, 0, post, "suit", -1, e, n);
+    free(e);
+    s_simple(&s, 0, get, "app/kvapp", -1, NULL, 0);
+    m_start(&m, (uint8_t)post, 50); /* Size1 over the limit without Block1 */
+    m_path(&m, "suit");
+    m_uint(&m, COAP_OPTION_SIZE1, 100000);
+    m_payload(&m, v2, 100);
+    s_add(&s, 0, &m);
+    m_start(&m, (uint8_t)get, 51); /* a Uri-Path of 20 segments: over 255 bytes */
+    for (int i = 0; i < 20; i++)
+        m_opt(&m, COAP_OPTION_URI_PATH, "segment-segment", 15);
+    s_add(&s, 0, &m);
+    s_write(dir, "device-refusals", &s);
 
     free(v1);
     free(v2);
