@@ -196,8 +196,8 @@ static uint32_t access_size(uint8_t opcode)
         FC_INSN_SRC(in) == 0 && in.offset == 0;
     ensures lddw: FC_ISA_FORMAT(op) == FC_FMT_LDDW && \result == \null ==>
         in.offset == 0 && (FC_ISA_SEL(op) == FC_SEL_NONE ==> FC_INSN_SRC(in) == 0);
-    ensures ldx_stx: (FC_ISA_FORMAT(op) == FC_FMT_LDX || FC_ISA_FORMAT(op) == FC_FMT_STX) &&
-        \result == \null ==> in.imm == 0;
+    ensures ldx: FC_ISA_FORMAT(op) == FC_FMT_LDX && \result == \null ==> in.imm == 0;
+    ensures stx: FC_ISA_FORMAT(op) == FC_FMT_STX && \result == \null ==> in.imm == 0;
     ensures st: FC_ISA_FORMAT(op) == FC_FMT_ST && \result == \null ==> FC_INSN_SRC(in) == 0;
     ensures ja: FC_ISA_FORMAT(op) == FC_FMT_JA && \result == \null ==>
         FC_INSN_DST(in) == 0 && FC_INSN_SRC(in) == 0 && in.imm == 0;
