@@ -13,7 +13,7 @@
 set -eu
 src=$1 out=$2 clang=$3 variant=$4
 shift 4
-runs=${FUZZ_DIFF_RUNS:-15000}
+runs=${FUZZ_DIFF_RUNS:-8000}
 defs=""
 [ "$variant" = small ] && defs="-DFC_VM_SMALL=1"
 mkdir -p "$out"
