@@ -322,6 +322,11 @@ static uint8_t *envelope(uint64_t seq, const uint8_t *img, size_t len, const uin
 
 static void write_seeds(const char *dir);
 
+static void remove_root(void)
+{
+    remove_tree(root);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -337,6 +342,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
              access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     if (!mkdtemp(root))
         die("cannot create the temporary directory");
+    atexit(remove_root); /* libFuzzer exits normally at the end of a run */
     snprintf(state, sizeof state, "%s/state", root);
     snprintf(pristine, sizeof pristine, "%s/pristine", root);
     for (size_t i = 0; i < sizeof seed; i++)
@@ -380,7 +386,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *seeds = getenv("FUZZ_COAP_SEEDS");
     if (seeds) {
         write_seeds(seeds);
-        remove_tree(root);
         exit(0);
     }
     return 0;
