@@ -150,30 +150,42 @@ static void add_uint_option(coap_optlist_t **list, uint16_t number, unsigned val
     coap_insert_optlist(list, coap_new_optlist(number, n, buf));
 }
 
+/* A confirmable request with a fresh token; *opts gets one Uri-Path option
+ * per segment of path (the caller adds its own options, then the list). */
+static coap_pdu_t *new_request(fc_coap_client_t *c, coap_pdu_code_t code, const char *path,
+                               coap_optlist_t **opts)
+{
+    coap_pdu_t *pdu = coap_new_pdu(COAP_MESSAGE_CON, code, c->session);
+    if (!pdu)
+        return NULL;
+    uint8_t token[8];
+    size_t tlen = 0;
+    coap_session_new_token(c->session, &tlen, token);
+    coap_add_token(pdu, tlen, token);
+    *opts = NULL;
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n)
+            coap_insert_optlist(opts,
+                                coap_new_optlist(COAP_OPTION_URI_PATH, n, (const uint8_t *)p));
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    return pdu;
+}
+
 int fc_coap_request(fc_coap_client_t *c, int method, const char *path, int accept,
                     int content_format, const uint8_t *body, size_t len, int timeout_ms,
                     fc_coap_reply_t *reply)
 {
     memset(reply, 0, sizeof *reply);
     reply->format = -1;
-    coap_pdu_t *pdu = coap_new_pdu(COAP_MESSAGE_CON, (coap_pdu_code_t)method, c->session);
+    coap_optlist_t *opts;
+    coap_pdu_t *pdu = new_request(c, (coap_pdu_code_t)method, path, &opts);
     if (!pdu) {
         snprintf(reply->error, sizeof reply->error, "cannot build the request");
         return -1;
-    }
-    uint8_t token[8];
-    size_t tlen = 0;
-    coap_session_new_token(c->session, &tlen, token);
-    coap_add_token(pdu, tlen, token);
-    coap_optlist_t *opts = NULL;
-    for (const char *p = path; *p;) {
-        size_t n = strcspn(p, "/");
-        if (n)
-            coap_insert_optlist(&opts,
-                                coap_new_optlist(COAP_OPTION_URI_PATH, n, (const uint8_t *)p));
-        p += n;
-        if (*p == '/')
-            p++;
     }
     if (content_format >= 0)
         add_uint_option(&opts, COAP_OPTION_CONTENT_FORMAT, (unsigned)content_format);
@@ -243,23 +255,10 @@ const char *fc_coap_code_text(int code, char buf[8])
 static coap_pdu_t *block_pdu(fc_coap_client_t *c, const char *path, const uint8_t *body, size_t len,
                              size_t num)
 {
-    coap_pdu_t *pdu = coap_new_pdu(COAP_MESSAGE_CON, COAP_REQUEST_CODE_POST, c->session);
+    coap_optlist_t *opts;
+    coap_pdu_t *pdu = new_request(c, COAP_REQUEST_CODE_POST, path, &opts);
     if (!pdu)
         return NULL;
-    uint8_t token[8];
-    size_t tlen = 0;
-    coap_session_new_token(c->session, &tlen, token);
-    coap_add_token(pdu, tlen, token);
-    coap_optlist_t *opts = NULL;
-    for (const char *p = path; *p;) {
-        size_t n = strcspn(p, "/");
-        if (n)
-            coap_insert_optlist(&opts,
-                                coap_new_optlist(COAP_OPTION_URI_PATH, n, (const uint8_t *)p));
-        p += n;
-        if (*p == '/')
-            p++;
-    }
     size_t off = num * FC_COAP_BLOCK, n = len - off < FC_COAP_BLOCK ? len - off : FC_COAP_BLOCK;
     unsigned more = off + n < len;
     add_uint_option(&opts, COAP_OPTION_CONTENT_FORMAT, 60 /* application/cbor */);
