@@ -161,13 +161,7 @@ static FC_NOINLINE void count(fc_vm_t *vm, uintptr_t budget, uintptr_t limit, co
 static fc_status_t preflight(fc_vm_t *vm, uint32_t entry)
 {
     const fc_program_t *prog = vm->prog;
-    vm->fault.code = FC_OK; /* field by field: cheaper than a memset call on an MCU */
-    vm->fault.where = 0;
-    vm->fault.addr = 0;
-    vm->fault.size = 0;
-    vm->fault.reason = NULL;
-    vm->executed = 0;
-    vm->max_depth = 0;
+    clear_run_record(vm);
     fc_status_t code = FC_ERR_NOT_VERIFIED;
     const char *why = FC_WHY("program was not verified");
     if (!prog || !prog->verified || !prog->text)

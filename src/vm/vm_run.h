@@ -246,9 +246,9 @@ static inline int entry_is_valid(const fc_program_t *prog, uint32_t entry)
     return 0;
 }
 
-static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
+/* A run starts with a clean record: no fault, nothing executed. */
+static inline void clear_run_record(fc_vm_t *vm)
 {
-    const fc_program_t *prog = vm->prog;
     vm->fault.code = FC_OK; /* field by field: cheaper than a memset call on an MCU */
     vm->fault.where = 0;
     vm->fault.addr = 0;
@@ -256,6 +256,12 @@ static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
     vm->fault.reason = NULL;
     vm->executed = 0;
     vm->max_depth = 0;
+}
+
+static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
+{
+    const fc_program_t *prog = vm->prog;
+    clear_run_record(vm);
     const char *why = NULL;
     fc_status_t code = FC_ERR_BAD_CONFIG;
     if (!prog || !prog->verified || !prog->text) {
