@@ -170,6 +170,13 @@ fc_status_t fc_program_check(const fc_program_t *prog);
 struct fc_trace_event;
 typedef void (*fc_trace_fn)(const struct fc_vm *vm, const struct fc_trace_event *ev);
 
+/* Private to the interpreter: a region as the fast memory check wants it
+ * (see vm_run.h). */
+typedef struct fc_region_cache {
+    uint64_t start;
+    uint64_t end[5];
+} fc_region_cache_t;
+
 typedef struct fc_vm {
     const fc_program_t *prog;
     uint8_t *stack;                   /* stack memory (region 0) */
@@ -194,6 +201,14 @@ typedef struct fc_vm {
     fc_trace_fn trace; /* for fc_vm_run_traced() */
     void *trace_user;
     void *user;        /* for helpers: the embedding's per-run context */
+    /* Private to the per-opcode interpreter (FC_VM_SMALL=0): the access
+     * limits of the stack (set by fc_vm_init) and of the last regions a read
+     * and a write matched. They are kept across runs so that a run does not
+     * pay for setting them up; a run that filled the read or write cache
+     * marks them dirty and the next run starts by resetting both to the
+     * stack, so a region revoked between runs is never used from a cache. */
+    fc_region_cache_t cache[3]; /* stack, read, write */
+    uint8_t cache_dirty;
     /* Last, and not written by fc_vm_init() (they are written before they
      * are read: fc_vm_set_helpers(), fc_vm_add_region()); the fields the
      * interpreter uses most come first (short offsets, shorter code). */

@@ -118,16 +118,18 @@
  * cached regions are at least 8 bytes long, so len - size cannot wrap, and
  * an address below start wraps to a huge offset. */
 #define IN_CACHE(c, a, size) ((a) - (c).start < (c).end[CACHE_SLOT(size)])
+#define STK_CACHE (cache[0])
 #define CHECKED(ptr, addr_expr, size, perm, cache)                                                 \
     do {                                                                                           \
         uint64_t a_ = (addr_expr);                                                                 \
-        if (FC_LIKELY(IN_CACHE(cache, a_, size)) || IN_CACHE(stk, a_, size)) {                     \
+        if (FC_LIKELY(IN_CACHE(cache, a_, size)) || IN_CACHE(STK_CACHE, a_, size)) {                     \
             ptr = (void *)(uintptr_t)a_;                                                           \
         } else {                                                                                   \
             int i_ = region_lookup(vm, a_, (size), (perm));                                        \
             if (i_ < 0)                                                                            \
                 goto fault_mem;                                                                    \
             cache_set(&(cache), &vm->regions[i_]);                                                 \
+            vm->cache_dirty = 1;                                                                   \
             ptr = (void *)(uintptr_t)a_;                                                           \
         }                                                                                          \
     } while (0)
@@ -136,7 +138,7 @@
 #define CHECKED_STACK_FIRST(ptr, addr_expr, size, perm, cache)                                     \
     do {                                                                                           \
         uint64_t b_ = (addr_expr);                                                                 \
-        if (FC_LIKELY(IN_CACHE(stk, b_, size)))                                                    \
+        if (FC_LIKELY(IN_CACHE(STK_CACHE, b_, size)))                                                    \
             ptr = (void *)(uintptr_t)b_;                                                           \
         else                                                                                       \
             CHECKED(ptr, b_, size, perm, cache);                                                   \
@@ -166,12 +168,12 @@
 #define LOAD_BASE SRC
 #define LOAD_BASE_IS_R10 SRC_IS_R10
 #define LOAD_PERM FC_PERM_READ
-#define LOAD_CACHE rd
+#define LOAD_CACHE (cache[1])
 #define LOAD_DO(p, size, acc, conv) DST = conv(acc(p))
 #define STORE_BASE DST
 #define STORE_BASE_IS_R10 DST_IS_R10
 #define STORE_PERM FC_PERM_WRITE
-#define STORE_CACHE wr
+#define STORE_CACHE (cache[2])
 #define STORE_DO(p, size, acc, value) acc(p, value)
 
 /* In place: one handler per opcode, r10 bases tested at run time. */
@@ -223,7 +225,7 @@
     L_pair_##opc : {                                                                               \
         uint64_t lo_ = kind##_BASE + (uint64_t)OFF;                                                \
         void *p_;                                                                                  \
-        if (FC_LIKELY(IN_CACHE(stk, lo_, 2 * (size))) || IN_CACHE(kind##_CACHE, lo_, 2 * (size))) { \
+        if (FC_LIKELY(IN_CACHE(STK_CACHE, lo_, 2 * (size))) || IN_CACHE(kind##_CACHE, lo_, 2 * (size))) { \
             kind##_PAIR_DO((char *)(uintptr_t)lo_ + PAIR_K1,                                       \
                            (char *)(uintptr_t)lo_ + ((size) - PAIR_K1), acc);                      \
             pc += 2;                                                                               \
@@ -238,7 +240,7 @@
 #define LOAD_SEXT_HANDLER(opc, size, acc, bits)                                                    \
     L_ldxs_##opc : {                                                                               \
         void *p_;                                                                                  \
-        CHECKED(p_, SRC + (uint64_t)OFF, size, FC_PERM_READ, rd);                                  \
+        CHECKED(p_, SRC + (uint64_t)OFF, size, FC_PERM_READ, LOAD_CACHE);                                  \
         DST = sext(acc(p_), bits);                                                                 \
         pc += 3;                                                                                   \
         DISPATCH();                                                                                \
@@ -368,17 +370,12 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
      * the array covers every 2-bit value anyway */
     const uint64_t section[4] = {0, vm->section_base[FC_LDDW_RODATA],
                                  vm->section_base[FC_LDDW_DATA], 0};
-    /* the stack, and the last region that matched a read and a write;
-     * the caches start on the first region after the stack (usually the
-     * context), or on the stack when there is none */
-    region_cache_t stk, rd, wr;
-    cache_set(&stk, &vm->regions[0]);
-    rd = wr = stk;
-    if (vm->n_regions > 1) {
-        cache_set(&rd, &vm->regions[1]);
-        if (vm->regions[1].perm & FC_PERM_WRITE)
-            wr = rd;
-    }
+    /* the stack, and the last region that matched a read and a write: kept
+     * in the VM across runs (see fc_vm_t); reset to the stack when the last
+     * run changed them, so a region revoked since is never used */
+    region_cache_t *const cache = vm->cache;
+    if (vm->cache_dirty)
+        cache_reset(vm);
     /* r0..r10; 11..15 unused (the verifier refuses them). Zeroed one by one
      * below: "= {0}" becomes a memset call of 128 bytes on an MCU, a third of
      * the fixed cost of a run. */
@@ -681,6 +678,7 @@ fault_report:
 #undef LOAD_PERM
 #undef LOAD_CACHE
 #undef IN_CACHE
+#undef STK_CACHE
 #undef LOAD_DO
 #undef STORE_BASE
 #undef STORE_BASE_IS_R10

@@ -69,6 +69,12 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->regions[0].len = stack_size;
     vm->regions[0].perm = FC_PERM_RW;
     vm->n_regions = 1;
+#if !FC_VM_SMALL /* the per-opcode interpreter's caches start on the stack */
+    cache_set(&vm->cache[0], &vm->regions[0]);
+    vm->cache[1] = vm->cache[0];
+    vm->cache[2] = vm->cache[0];
+    vm->cache_dirty = 0;
+#endif
     return FC_OK;
 }
 

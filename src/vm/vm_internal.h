@@ -56,4 +56,26 @@ static inline int fc_region_contains(const fc_region_t *r, uint64_t addr, uint64
     return off <= (uint64_t)r->len && len <= (uint64_t)r->len - off;
 }
 
+/* A region as the fast memory check wants it: for each access size 1, 2,
+ * 4, 8 and 16 (a fused pair), end = len - size + 1, so "addr - start < end"
+ * is one compare that holds exactly when [addr, addr+size) is inside (an
+ * address below start becomes a huge offset). A region shorter than the
+ * size gets end = 0, which nothing is below: such accesses always take the
+ * slow path, which refuses them. (A region of 2^64-1 bytes also gets 0 and
+ * is simply never cached.) Five entries, not one per byte count. */
+typedef fc_region_cache_t region_cache_t; /* end[] by CACHE_SLOT(size) */
+
+/* Entry of end[] for an access size; only 1, 2, 4, 8 and 16 occur, always
+ * as constants, so this folds away. */
+#define CACHE_SLOT(size) ((size) == 1 ? 0 : (size) == 2 ? 1 : (size) == 4 ? 2 : (size) == 8 ? 3 : 4)
+
+static inline void cache_set(region_cache_t *c, const fc_region_t *r)
+{
+    c->start = r->start;
+    for (unsigned i = 0; i < 5; i++) {
+        uint64_t size = (uint64_t)1 << i;
+        c->end[i] = (uint64_t)r->len >= size ? (uint64_t)r->len - size + 1 : 0;
+    }
+}
+
 #endif
