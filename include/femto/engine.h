@@ -219,11 +219,10 @@ typedef struct fc_engine {
     uint32_t n_attachments;
     fc_kv_entry_t kv[FC_KV_MAX_ENTRIES];
     /* the run in progress (helpers read it through vm.user == engine) */
-    fc_container_t *current;
+    fc_container_t *current; /* non-NULL while a container runs */
     void *current_ctx;
     size_t current_ctx_len;
     int current_hook; /* hook id, -1 for a direct call */
-    uint8_t running;
     uint8_t kv_global_loaded;
     fc_trace_fn trace; /* fc_engine_set_trace() */
     void *trace_user;

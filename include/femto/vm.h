@@ -196,24 +196,25 @@ typedef struct fc_vm {
     uint32_t max_depth; /* deepest local-call nesting reached in the last run */
     uint32_t n_regions;
     const fc_helper_table_t *helpers; /* for call and callx */
-    uint32_t last_region;             /* hint: the last region that matched */
-    uint64_t section_base[FC_LDDW_SRC_COUNT]; /* added to lddw imm per src */
+    uint64_t section_base[4]; /* added to lddw imm per src (2 bits); [0], [3] stay 0 */
     fc_trace_fn trace; /* for fc_vm_run_traced() */
     void *trace_user;
     void *user;        /* for helpers: the embedding's per-run context */
-    /* Private to the per-opcode interpreter (FC_VM_SMALL=0): the access
-     * limits of the stack (set by fc_vm_init) and of the last regions a read
-     * and a write matched. They are kept across runs so that a run does not
-     * pay for setting them up; a run that filled the read or write cache
-     * marks them dirty and the next run starts by resetting both to the
-     * stack, so a region revoked between runs is never used from a cache. */
-    fc_region_cache_t cache[3]; /* stack, read, write */
-    uint8_t cache_dirty;
     /* Last, and not written by fc_vm_init() (they are written before they
      * are read: fc_vm_set_helpers(), fc_vm_add_region()); the fields the
      * interpreter uses most come first (short offsets, shorter code). */
     fc_helper_mask_t allowed;         /* run-time allow-list for callx */
     fc_region_t regions[FC_MAX_REGIONS];
+    /* Private to the per-opcode interpreter (FC_VM_SMALL=0): the access
+     * limits of the stack (set by fc_vm_init) and of the last regions a read
+     * and a write matched. They are kept across runs so that a run does not
+     * pay for setting them up; a run that filled the read or write cache
+     * marks them dirty and the next run starts by resetting both to the
+     * stack, so a region revoked between runs is never used from a cache.
+     * After regions[]: the small interpreter, which has no caches, keeps
+     * short offsets for the fields it uses. */
+    fc_region_cache_t cache[3]; /* stack, read, write */
+    uint8_t cache_dirty;
 } fc_vm_t;
 
 #ifndef FC_DEFAULT_BUDGET

@@ -410,7 +410,7 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
 {
     if (out)
         *out = NULL;
-    if (engine->running)
+    if (engine->current)
         return fail(err, FC_ERR_BUSY, "install called while a container runs");
     fc_tenant_t *t = fc_tenant_find(engine, tenant_id);
     if (!t)
@@ -501,6 +501,8 @@ fc_status_t fc_container_set_budget(fc_engine_t *engine, fc_container_t *c, uint
     if (budget == 0 || budget > fc_engine_tenant_of(engine, c)->quota.max_budget)
         return FC_ERR_QUOTA;
     c->budget = budget;
+    if (engine->prepared == c)
+        engine->vm.budget = budget; /* prepare() set the old one */
     return FC_OK;
 }
 
@@ -570,7 +572,7 @@ fc_status_t fc_container_attach(fc_engine_t *engine, fc_container_t *c, uint32_t
 {
     if (!is_installed(engine, c) || !fc_hook_find(engine, hook_id))
         return FC_ERR_NOT_FOUND;
-    if (engine->running)
+    if (engine->current)
         return FC_ERR_BUSY;
     if (!(fc_engine_tenant_of(engine, c)->hooks & (1u << hook_id)))
         return FC_ERR_PERMISSION;
@@ -606,7 +608,7 @@ fc_status_t fc_container_detach(fc_engine_t *engine, fc_container_t *c, uint32_t
 {
     if (!is_installed(engine, c))
         return FC_ERR_NOT_FOUND;
-    if (engine->running)
+    if (engine->current)
         return FC_ERR_BUSY;
     int32_t i = attachment_find(engine, fc_container_slot(engine, c), hook_id);
     if (i < 0)
@@ -619,7 +621,7 @@ fc_status_t fc_container_remove(fc_engine_t *engine, fc_container_t *c)
 {
     if (!is_installed(engine, c))
         return FC_ERR_NOT_FOUND;
-    if (engine->running)
+    if (engine->current)
         return FC_ERR_BUSY;
     uint32_t slot = fc_container_slot(engine, c);
     for (uint32_t i = engine->n_attachments; i-- > 0;)
@@ -653,7 +655,7 @@ fc_status_t fc_container_replace(fc_engine_t *engine, fc_container_t *old_c, fc_
 {
     if (!is_installed(engine, old_c) || !is_installed(engine, new_c) || old_c == new_c)
         return FC_ERR_NOT_FOUND;
-    if (engine->running)
+    if (engine->current)
         return FC_ERR_BUSY;
     if (old_c->tenant != new_c->tenant)
         return FC_ERR_PERMISSION;
@@ -735,8 +737,10 @@ static FC_ENGINE_NOINLINE void stack_hand_over(fc_engine_t *engine, const fc_con
 
 /* Bind the shared VM to c: its program (rebuilt from the slot), the top
  * stack_needed bytes of the shared stack as its stack, its tenant's
- * helpers, its rodata and data. Only done when another container ran last
- * (or c was installed again, or the trace changed). */
+ * helpers, its rodata and data, its budget; and hand the stack over if the
+ * last run was another tenant's. Only done when another container ran last
+ * (or c was installed again, or the trace changed): a run of the prepared
+ * container pays for none of it. */
 static FC_ENGINE_NOINLINE fc_status_t prepare(fc_engine_t *engine, fc_container_t *c)
 {
     fc_vm_t *vm = &engine->vm;
@@ -760,10 +764,13 @@ static FC_ENGINE_NOINLINE fc_status_t prepare(fc_engine_t *engine, fc_container_
     vm->user = engine;
     vm->trace = engine->trace;
     vm->trace_user = engine->trace_user;
+    vm->budget = c->budget; /* fc_container_set_budget() keeps it current */
     engine->prepared_regions = (uint8_t)vm->n_regions;
     engine->prepared = c;
-    if (engine->stack_tenant == (uint8_t)(c->tenant + 1u))
-        stack_mark_dirty(engine, needed); /* else stack_hand_over() does it */
+    if (engine->stack_tenant != (uint8_t)(c->tenant + 1u))
+        stack_hand_over(engine, c);
+    else
+        stack_mark_dirty(engine, needed);
     return FC_OK;
 }
 
@@ -781,11 +788,12 @@ static FC_ENGINE_NOINLINE fc_status_t run_refused(fc_engine_t *engine, fc_contai
 }
 
 /* Run c once on the shared VM from entry with r1 = ctx, r2 = ctx_len; ctx
- * granted with perm for this run only. hook: the hook id, -1 for a direct
- * call. Inlined into fc_hook_fire: this is the hot path of every firing. */
+ * (which the caller checked does not wrap) granted with perm for this run
+ * only. The caller set current_ctx, current_ctx_len and current_hook.
+ * Inlined into fc_hook_fire: this is the hot path of every firing. */
 static FC_ENGINE_INLINE fc_status_t run_container(fc_engine_t *engine, fc_container_t *c,
                                                   uint32_t entry, void *ctx, size_t ctx_len,
-                                                  uint32_t perm, int hook, uint64_t *r0)
+                                                  uint32_t perm, uint64_t *r0)
 {
     fc_vm_t *vm = &engine->vm;
     if (engine->prepared != c) {
@@ -793,25 +801,16 @@ static FC_ENGINE_INLINE fc_status_t run_container(fc_engine_t *engine, fc_contai
         if (st != FC_OK)
             return run_refused(engine, c, st);
     }
-    if (ctx_len) { /* n_regions is prepared_regions <= 3 here: room (asserted above) */
-        if (ctx_len > UINTPTR_MAX - (uintptr_t)ctx)
-            return run_refused(engine, c,
-                               FC_ERR_BAD_CONFIG); /* would wrap: like fc_vm_add_region */
-        fc_region_t *r = &vm->regions[vm->n_regions++];
+    uint32_t n = engine->prepared_regions; /* <= 3 here: room for the context (asserted above) */
+    if (ctx_len) {
+        fc_region_t *r = &vm->regions[n];
         r->start = (uintptr_t)ctx;
         r->len = ctx_len;
         r->perm = perm;
+        vm->n_regions = n + 1;
     }
-    if (engine->stack_tenant != (uint8_t)(c->tenant + 1u))
-        stack_hand_over(engine, c);
-
-    vm->budget = c->budget;
     engine->run_entry = entry; /* the one entry engine->prog accepts */
     engine->current = c;
-    engine->current_ctx = ctx;
-    engine->current_ctx_len = ctx_len;
-    engine->current_hook = hook;
-    engine->running = 1;
     uint64_t ctx_addr = (uint64_t)(uintptr_t)ctx;
     fc_status_t st;
 #if FC_VM_TRACE
@@ -820,29 +819,44 @@ static FC_ENGINE_INLINE fc_status_t run_container(fc_engine_t *engine, fc_contai
     else
 #endif
         st = fc_vm_run(vm, entry, ctx_addr, ctx_len, r0);
-    engine->running = 0;
     engine->current = NULL;
-    /* Revoke the context and any region a helper granted for this run. */
-    vm->n_regions = engine->prepared_regions;
-    vm->last_region = 0;
+    vm->n_regions = n; /* revoke the context and any region a helper granted for this run */
     record_run(c, vm, st);
     return st;
+}
+
+/* The arguments of a run: a context that does not wrap around the address
+ * space (what fc_vm_add_region would refuse), and no run in progress. */
+static fc_status_t run_args_ok(const fc_engine_t *engine, const void *ctx, size_t ctx_len)
+{
+    if (engine->current)
+        return FC_ERR_BUSY;
+    if ((!ctx && ctx_len != 0) || ctx_len > UINTPTR_MAX - (uintptr_t)ctx)
+        return FC_ERR_INVALID_ARG;
+    return FC_OK;
+}
+
+static void set_run_context(fc_engine_t *engine, void *ctx, size_t ctx_len, int hook)
+{
+    engine->current_ctx = ctx;
+    engine->current_ctx_len = ctx_len;
+    engine->current_hook = hook;
 }
 
 fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_t ctx_len,
                          int64_t *combined)
 {
-    if (combined)
-        *combined = 0;
-    if (hook_id > 31 || engine->hook_slot[hook_id] == 0)
-        return FC_ERR_NOT_FOUND;
-    const fc_hook_t *h = &engine->hooks[engine->hook_slot[hook_id] - 1];
-    if (engine->running)
-        return FC_ERR_BUSY;
-    if ((h->ctx_size != 0 && ctx_len != h->ctx_size) || (!ctx && ctx_len != 0))
-        return FC_ERR_INVALID_ARG;
-
     int64_t result = 0;
+    fc_status_t st = FC_ERR_NOT_FOUND;
+    if (hook_id > 31 || engine->hook_slot[hook_id] == 0)
+        goto out;
+    const fc_hook_t *h = &engine->hooks[engine->hook_slot[hook_id] - 1];
+    st = run_args_ok(engine, ctx, ctx_len);
+    if (st == FC_OK && h->ctx_size != 0 && ctx_len != h->ctx_size)
+        st = FC_ERR_INVALID_ARG;
+    if (st != FC_OK || h->count == 0)
+        goto out;
+    set_run_context(engine, ctx, ctx_len, (int)hook_id);
     /* The hook's attachments, in priority order; nothing a container can do
      * changes them while the hook fires. */
     for (uint32_t i = h->first, end = (uint32_t)h->first + h->count; i < end; i++) {
@@ -850,8 +864,8 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
         fc_container_t *c = &engine->containers[a->container];
         if (c->state != FC_CONTAINER_STARTED)
             continue;
-        uint64_t r0 = 0;
-        if (run_container(engine, c, a->entry, ctx, ctx_len, h->perm, (int)hook_id, &r0) != FC_OK)
+        uint64_t r0; /* written by every run that returns FC_OK */
+        if (run_container(engine, c, a->entry, ctx, ctx_len, h->perm, &r0) != FC_OK)
             continue; /* recorded in c->stats; the next container runs */
         int64_t v = (int64_t)r0;
         if (h->policy == FC_POLICY_STOP_ON_NONZERO) {
@@ -865,9 +879,10 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
         if (h->policy == FC_POLICY_FIRST_ONLY || (h->policy == FC_POLICY_STOP_ON_NEGATIVE && v < 0))
             break;
     }
+out:
     if (combined)
         *combined = result;
-    return FC_OK;
+    return st;
 }
 
 void fc_engine_set_trace(fc_engine_t *engine, fc_trace_fn trace, void *trace_user)
@@ -882,14 +897,14 @@ fc_status_t fc_container_call(fc_engine_t *engine, fc_container_t *c, const char
 {
     if (!is_installed(engine, c))
         return FC_ERR_NOT_FOUND;
-    if (engine->running)
-        return FC_ERR_BUSY;
-    if (!ctx && len != 0)
-        return FC_ERR_INVALID_ARG;
-    uint32_t entry;
-    fc_status_t st = resolve_entry(c, entry_name, &entry);
+    fc_status_t st = run_args_ok(engine, ctx, len);
     if (st != FC_OK)
         return st;
+    uint32_t entry;
+    st = resolve_entry(c, entry_name, &entry);
+    if (st != FC_OK)
+        return st;
+    set_run_context(engine, ctx, len, -1);
     uint64_t scratch;
-    return run_container(engine, c, entry, ctx, len, FC_PERM_RW, -1, r0 ? r0 : &scratch);
+    return run_container(engine, c, entry, ctx, len, FC_PERM_RW, r0 ? r0 : &scratch);
 }

@@ -265,16 +265,6 @@ static inline uint64_t fetch_verified(const fc_insn_t *pc)
     return fetch(pc);
 }
 
-#define FC_INTERP_NAME run_in_place
-#define FC_INTERP_TRACE 0
-#define FC_INTERP_XLATE 0
-#define FC_INTERP_LINKAGE static
-#include "interp_body.h"
-#undef FC_INTERP_LINKAGE
-#undef FC_INTERP_NAME
-#undef FC_INTERP_TRACE
-#undef FC_INTERP_XLATE
-
 #if FC_VM_XLATE
 #define FC_INTERP_NAME run_xlate
 #define FC_INTERP_TRACE 0
@@ -284,6 +274,19 @@ static inline uint64_t fetch_verified(const fc_insn_t *pc)
 #undef FC_INTERP_TRACE
 #undef FC_INTERP_XLATE
 #endif
+
+/* fc_vm_run is the in-place interpreter itself (a translated program is
+ * handed to run_xlate at its first line): no wrapper between the caller
+ * and the run, which is what a hook firing pays on every container. */
+#define FC_INTERP_NAME fc_vm_run
+#define FC_INTERP_TRACE 0
+#define FC_INTERP_XLATE 0
+#define FC_INTERP_LINKAGE
+#include "interp_body.h"
+#undef FC_INTERP_LINKAGE
+#undef FC_INTERP_NAME
+#undef FC_INTERP_TRACE
+#undef FC_INTERP_XLATE
 
 #if FC_VM_TRACE
 #define FC_INTERP_NAME fc_vm_run_traced
@@ -296,15 +299,6 @@ static inline uint64_t fetch_verified(const fc_insn_t *pc)
 #undef FC_INTERP_TRACE
 #undef FC_INTERP_XLATE
 #endif
-
-fc_status_t fc_vm_run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0)
-{
-#if FC_VM_XLATE
-    if (vm->prog && vm->prog->xlate)
-        return run_xlate(vm, entry, r1, r2, r0, NULL, NULL);
-#endif
-    return run_in_place(vm, entry, r1, r2, r0);
-}
 
 fc_status_t fc_program_translate(fc_program_t *prog, fc_xinsn_t *buf, size_t cap)
 {

@@ -119,6 +119,7 @@
  * an address below start wraps to a huge offset. */
 #define IN_CACHE(c, a, size) ((a) - (c).start < (c).end[CACHE_SLOT(size)])
 #define STK_CACHE (cache[0])
+#define FRAME ((uint64_t)prog->frame_size)
 #define CHECKED(ptr, addr_expr, size, perm, cache)                                                 \
     do {                                                                                           \
         uint64_t a_ = (addr_expr);                                                                 \
@@ -181,7 +182,7 @@
     OP(opc) : {                                                                                    \
         void *p_;                                                                                  \
         if (kind##_BASE_IS_R10)                                                                    \
-            p_ = frame_slot(reg[10], OFF, frame, size);                                            \
+            p_ = frame_slot(reg[10], OFF, FRAME, size);                                            \
         else                                                                                       \
             CHECKED(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE);             \
         kind##_DO(p_, size, acc, arg);                                                             \
@@ -196,7 +197,7 @@
         NEXT();                                                                                    \
     }                                                                                              \
     L_##opc##_r10 : { /* r10 + off, proven inside the frame by the verifier */                     \
-        void *p_ = frame_slot(reg[10], OFF, frame, size);                                          \
+        void *p_ = frame_slot(reg[10], OFF, FRAME, size);                                          \
         kind##_DO(p_, size, acc, arg);                                                             \
         NEXT();                                                                                    \
     }                                                                                              \
@@ -345,6 +346,10 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
         return translate(xprog, xbuf, &tables);
     }
 #endif
+#if FC_VM_XLATE && !FC_INTERP_XLATE && !FC_INTERP_TRACE
+    if (vm->prog && vm->prog->xlate)
+        return run_xlate(vm, entry, r1, r2, r0, NULL, NULL);
+#endif
     fc_status_t st = run_preflight(vm, entry);
     if (st != FC_OK)
         return st;
@@ -357,19 +362,13 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #endif
     const SLOT_T *pc = text + entry;
     uint64_t helper_id = 0;
-    const uint64_t budget = clamp_budget(vm->budget, (uintptr_t)(text + prog->len), sizeof *pc);
-    uintptr_t limit = (uintptr_t)pc + (uintptr_t)budget * sizeof *pc;
-    const uint64_t frame = prog->frame_size;
-    const uint32_t max_depth = prog->call_depth;
+    const uintptr_t budget = clamp_budget(vm->budget, (uintptr_t)(text + prog->len), sizeof *pc);
+    uintptr_t limit = (uintptr_t)pc + budget * sizeof *pc;
     uint32_t depth = 0;
     struct {
         const SLOT_T *ret;
         uint64_t saved[4]; /* r6..r9, callee-saved by the eBPF ABI */
     } frames[FC_MAX_CALL_DEPTH];
-    /* lddw pseudo sources; src is at most 2 in a verified program, and
-     * the array covers every 2-bit value anyway */
-    const uint64_t section[4] = {0, vm->section_base[FC_LDDW_RODATA],
-                                 vm->section_base[FC_LDDW_DATA], 0};
     /* the stack, and the last region that matched a read and a write: kept
      * in the VM across runs (see fc_vm_t); reset to the stack when the last
      * run changed them, so a region revoked since is never used */
@@ -479,7 +478,7 @@ dispatch_top:
     /* ---- loads and stores ----------------------------------------------- */
     OP(0x18):                                                   /* lddw */
         DST = ((uint64_t)(uint32_t)IMM | (uint64_t)(uint32_t)LDDW_HIGH() << 32) +
-              section[SRC_INDEX & 3];
+              vm->section_base[SRC_INDEX & 3];
         pc++;
         limit += sizeof *pc; /* two slots, one instruction */
         NEXT();
@@ -544,14 +543,14 @@ dispatch_top:
     /* ---- calls and exit ------------------------------------------------- */
     OP(0x85):                                                   /* call helper / local */
         if (SRC_INDEX == 1) {
-            if (FC_UNLIKELY(depth >= max_depth || depth >= FC_MAX_CALL_DEPTH))
+            if (FC_UNLIKELY(depth >= prog->call_depth || depth >= FC_MAX_CALL_DEPTH))
                 goto fault_depth;
             frames[depth].ret = pc + 1;
             FC_MEMCPY(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
             depth++;
             if (depth > vm->max_depth)
                 vm->max_depth = depth;
-            reg[10] -= frame;
+            reg[10] -= FRAME;
             JUMP_TO(pc + 1 + IMM);
         }
         helper_id = (uint32_t)IMM;
@@ -564,7 +563,7 @@ dispatch_top:
             goto done;
         depth--;
         FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
-        reg[10] += frame;
+        reg[10] += FRAME;
         JUMP_TO(frames[depth].ret); /* a return is a transfer: budget checked */
 
     call_helper: {
@@ -611,10 +610,11 @@ done:
 #if FC_INTERP_TRACE
     trace_step(vm, &ev, &have_ev, reg, text, NULL);
 #endif
-    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
     *r0 = reg[0];
-    if (FC_LIKELY(vm->executed <= budget))
+    if (FC_LIKELY((uintptr_t)pc < limit)) { /* the exit itself was within the budget */
+        vm->executed = executed_at(budget, limit, pc, sizeof *pc);
         return FC_OK;
+    }
     /* straight-line code after the last check ran past the budget: the run
      * did not finish within it */
     vm->fault.code = FC_FAULT_BUDGET;
@@ -679,6 +679,7 @@ fault_report:
 #undef LOAD_CACHE
 #undef IN_CACHE
 #undef STK_CACHE
+#undef FRAME
 #undef LOAD_DO
 #undef STORE_BASE
 #undef STORE_BASE_IS_R10

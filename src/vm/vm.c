@@ -55,8 +55,7 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->budget = FC_DEFAULT_BUDGET;
     vm->helpers = NULL;
     vm->n_regions = 0;
-    vm->last_region = 0;
-    for (unsigned i = 0; i < FC_LDDW_SRC_COUNT; i++)
+    for (unsigned i = 0; i < 4; i++)
         vm->section_base[i] = 0;
     vm->fault.code = FC_OK; /* the rest of fault, executed, max_depth: set by every run */
     vm->trace = NULL;
@@ -123,7 +122,9 @@ fc_status_t fc_vm_add_region(fc_vm_t *vm, const void *start, size_t len, uint32_
 void fc_vm_reset_regions(fc_vm_t *vm)
 {
     vm->n_regions = vm->stack ? 1 : 0;
-    vm->last_region = 0;
+#if !FC_VM_SMALL
+    vm->cache_dirty = 1; /* the next run starts its caches on the stack again */
+#endif
 }
 
 void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base)

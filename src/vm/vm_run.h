@@ -194,20 +194,22 @@ static FC_NOINLINE int region_lookup(fc_vm_t *vm, uint64_t addr, uint32_t size, 
 
 /* The budget as a number of slots that fits the address arithmetic of the
  * limit (a budget beyond ~2^28 instructions is meaningless on an MCU). */
-static inline uint64_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t slot)
+static inline uintptr_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t slot)
 {
-    uint64_t room = (uint64_t)(UINTPTR_MAX - text_end) / slot;
+    uintptr_t room = (UINTPTR_MAX - text_end) / slot;
     room = room > 0 ? room - 1 : 0;
     if (budget == 0)
         budget = FC_DEFAULT_BUDGET;
-    return budget < room ? budget : room;
+    return budget < room ? (uintptr_t)budget : room;
 }
 
-/* Instructions executed up to and including the one at pc. */
-static inline uint64_t executed_at(uint64_t budget, uintptr_t limit, const void *pc, size_t slot)
+/* Instructions executed up to and including the one at pc. limit - pc is
+ * a multiple of the slot size, and pc is past limit by at most a stretch
+ * of straight-line code: pointer-sized arithmetic, no 64-bit division. */
+static inline uintptr_t executed_at(uintptr_t budget, uintptr_t limit, const void *pc, size_t slot)
 {
-    int64_t remaining = ((int64_t)limit - (int64_t)(uintptr_t)pc) / (int64_t)slot;
-    return (uint64_t)((int64_t)budget + 1 - remaining);
+    uintptr_t at = (uintptr_t)pc;
+    return at <= limit ? budget + 1 - (limit - at) / slot : budget + 1 + (at - limit) / slot;
 }
 
 static inline fc_helper_fn helper_lookup(const fc_vm_t *vm, uint64_t id)
@@ -249,9 +251,8 @@ static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
     if (!prog || !prog->verified || !prog->text) {
         code = FC_ERR_NOT_VERIFIED;
         why = FC_WHY("program was not verified");
-    } else if (!vm->stack || vm->n_regions == 0 || vm->regions[0].start != (uintptr_t)vm->stack ||
-               vm->regions[0].len != vm->stack_size) {
-        why = FC_WHY("region 0 must be the stack");
+    } else if (vm->n_regions == 0) { /* fc_vm_init grants the stack as region 0, or nothing */
+        why = FC_WHY("no valid stack (fc_vm_init refused it)");
     } else if (vm->stack_size < prog->stack_needed) {
         why = FC_WHY("stack smaller than the program needs (frame size x call depth)");
     } else if (entry >= prog->len || !entry_is_valid(prog, entry)) {

@@ -158,6 +158,41 @@ static void test_readonly_context(void **state)
     assert_int_equal(c->stats.faults, 1);
 }
 
+/* The context is granted for one run only: a container that keeps the
+ * pointer (in its data) cannot use it in the next firing, although the VM
+ * keeps the regions its last run matched cached across runs. */
+static void test_context_revoked_after_the_run(void **state)
+{
+    fixture_t *fx = *state;
+    const uint64_t zero = 0;
+    size_t len;
+    /* first run (saved pointer 0): save r1, read ctx[0], write ctx[1];
+     * later runs: write and read through the saved pointer (the write
+     * first: this run's data access refilled the read cache, not the
+     * write cache) */
+    const uint8_t *img = fx_image(fx,
+                                  "lddw %r2, data+0\n ldxdw %r3, [%r2+0]\n jne %r3, 0, old\n"
+                                  " stxdw [%r2+0], %r1\n ldxb %r0, [%r1+0]\n stxb [%r1+1], %r0\n"
+                                  " exit\nold:\n mov %r0, 1\n stxb [%r3+1], %r0\n ldxb %r0, [%r3+0]\n exit\n",
+                                  NULL, 0, &zero, 8, 0, "keep", &len);
+    fc_container_t *c = fx_install(fx, TENANT_A, img, len);
+    assert_int_equal(fc_container_start(fx->engine, c), FC_OK);
+    assert_int_equal(fc_container_attach(fx->engine, c, FC_HOOK_SENSOR, 0, NULL), FC_OK);
+    fc_hook_sensor_ctx_t first = {.timestamp_us = 3, .sensor = 4}, second = {.timestamp_us = 6};
+    int64_t r = -1;
+    assert_int_equal(fc_hook_fire(fx->engine, FC_HOOK_SENSOR, &first, sizeof first, &r), FC_OK);
+    assert_int_equal(r, 3);
+    assert_int_equal(c->stats.faults, 0);
+    uint8_t *raw = (uint8_t *)&first;
+    raw[0] = 9;
+    assert_int_equal(fc_hook_fire(fx->engine, FC_HOOK_SENSOR, &second, sizeof second, &r), FC_OK);
+    assert_int_equal(c->stats.faults, 1);
+    assert_int_equal(c->stats.last_fault.code, FC_FAULT_MEM);
+    assert_int_equal(c->stats.last_fault.addr, (uintptr_t)&first + 1);
+    assert_int_equal(raw[1], 3); /* the old context was not written again */
+    assert_int_equal(second.timestamp_us, 6);
+}
+
 static void test_budget(void **state)
 {
     fixture_t *fx = *state;
@@ -624,6 +659,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_policies_and_priority, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fault_does_not_stop_the_hook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_context, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_context_revoked_after_the_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_budget_wish_over_quota, setup, teardown),

@@ -503,8 +503,15 @@ static void test_verify_refuses_lddw_past_sections(void **state)
 static fc_status_t run_text(const fc_insn_t *text, uint32_t slots, fc_vm_t *vm, uint64_t *r0)
 {
     static _Alignas(8) uint8_t buf[BUF_CAP];
-    static _Alignas(8) uint8_t ram[16];
-    static _Alignas(8) uint8_t stack[1024];
+    /* ram and stack with a gap between them: an access just past the end
+     * of ram must not land in another granted region by accident of the
+     * linker's layout (a Debug build placed the stack right after ram) */
+    static struct {
+        _Alignas(8) uint8_t ram[16];
+        uint8_t gap[64];
+        _Alignas(8) uint8_t stack[1024];
+    } mem;
+    uint8_t *ram = mem.ram, *stack = mem.stack;
     static fc_image_t img;
     static fc_program_t prog;
     static uint32_t entries[2];
@@ -519,8 +526,8 @@ static fc_status_t run_text(const fc_insn_t *text, uint32_t slots, fc_vm_t *vm, 
     fc_verify_config_t cfg;
     fc_verify_config_default(&cfg);
     assert_int_equal(fc_image_verify(&img, &cfg, &prog, entries, 2, &err), FC_OK);
-    assert_int_equal(fc_image_init_ram(&img, ram, sizeof ram), FC_OK);
-    assert_int_equal(fc_vm_init(vm, &prog, stack, sizeof stack), FC_OK);
+    assert_int_equal(fc_image_init_ram(&img, ram, sizeof mem.ram), FC_OK);
+    assert_int_equal(fc_vm_init(vm, &prog, stack, sizeof mem.stack), FC_OK);
     assert_int_equal(fc_image_bind(&img, vm, ram), FC_OK);
     return fc_vm_run(vm, 0, 0, 0, r0);
 }

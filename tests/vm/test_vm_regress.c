@@ -15,7 +15,14 @@
  *    `pc > limit`, but the instruction at pc == limit is number budget+1
  *    (executed_at(); the helper-call check uses >=). A run can execute one
  *    instruction more than its budget, and vm.executed then reports the
- *    budget, not what ran. */
+ *    budget, not what ran.
+ *
+ * 3. Region caches kept across runs: the per-opcode interpreter keeps the
+ *    regions a run's reads and writes last matched in fc_vm_t, so that the
+ *    next run does not pay for setting them up. A region granted for one
+ *    run and revoked before the next (fc_vm_reset_regions(), or lowering
+ *    n_regions as the engine does after every run) must not stay reachable
+ *    through them. */
 #include "vm_test_util.h"
 
 #include <string.h>
@@ -75,6 +82,64 @@ static void test_budget_is_not_exceeded_at_a_jump(void **state)
     assert_int_equal(passes, 1);
 }
 
+/* Bug class 3: jeq r2, 0, +3; stb [r1+0], 7; mov r0, 0; exit;
+ * ldxb r0, [r1+0]; stxb [r1+1], r0; exit -- r2 != 0 writes first, r2 == 0
+ * reads first (and then writes). */
+static void revoked_region_stays_revoked(int translate, int engine_style)
+{
+    static _Alignas(8) uint8_t stack[512];
+    static _Alignas(8) uint8_t mem[3][64]; /* a, a gap that is no region, b */
+    uint8_t *a = mem[0], *b = mem[2];
+    const fc_insn_t text[] = {JEQ_IMM(2, 0, 3), STB(1, 0, 7),     MOV64_IMM(0, 0), EXIT(),
+                              LDXB(0, 1, 0),    STXB(1, 1, 0),    EXIT()};
+    static fc_xinsn_t xbuf[NSLOTS(text)];
+    fc_program_t prog;
+    fc_verify_config_t cfg;
+    fc_error_t err;
+    fc_verify_config_default(&cfg);
+    cfg.frame_size = sizeof stack;
+    cfg.max_call_depth = 0;
+    assert_int_equal(fc_verify(&prog, text, NSLOTS(text), &cfg, &err), FC_OK);
+    if (translate && fc_program_translate(&prog, xbuf, NSLOTS(text)) != FC_OK)
+        return; /* a build without the pre-decoded form: the in-place runs cover it */
+    fc_vm_t vm;
+    uint64_t r0 = 0;
+    memset(mem, 0, sizeof mem);
+    a[0] = 5;
+    assert_int_equal(fc_vm_init(&vm, &prog, stack, sizeof stack), FC_OK);
+    assert_int_equal(fc_vm_add_region(&vm, a, 64, FC_PERM_RW), FC_OK);
+    /* run 1 reads and writes a: both caches now hold it */
+    assert_int_equal(fc_vm_run(&vm, 0, (uintptr_t)a, 0, &r0), FC_OK);
+    assert_int_equal(r0, 5);
+    assert_int_equal(a[1], 5);
+    if (engine_style)
+        vm.n_regions = 1;
+    else
+        fc_vm_reset_regions(&vm);
+    assert_int_equal(fc_vm_add_region(&vm, b, 64, FC_PERM_RW), FC_OK);
+    /* write first, to a: refused */
+    assert_int_equal(fc_vm_run(&vm, 0, (uintptr_t)a, 1, &r0), FC_FAULT_MEM);
+    assert_int_equal(vm.fault.where, 1);
+    assert_int_equal(vm.fault.addr, (uintptr_t)a);
+    /* read first, from a: refused */
+    assert_int_equal(fc_vm_run(&vm, 0, (uintptr_t)a, 0, &r0), FC_FAULT_MEM);
+    assert_int_equal(vm.fault.where, 4);
+    assert_int_equal(a[0], 5); /* nothing was written */
+    /* b, granted now, works */
+    b[0] = 9;
+    assert_int_equal(fc_vm_run(&vm, 0, (uintptr_t)b, 0, &r0), FC_OK);
+    assert_int_equal(r0, 9);
+    assert_int_equal(b[1], 9);
+}
+
+static void test_revoked_region_not_reachable_through_caches(void **state)
+{
+    (void)state;
+    for (int translate = 0; translate < 2; translate++)
+        for (int engine_style = 0; engine_style < 2; engine_style++)
+            revoked_region_stays_revoked(translate, engine_style);
+}
+
 static int setup(void **state)
 {
     *state = vmt_new();
@@ -93,6 +158,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_eight_byte_stack_checks_every_access, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_budget_is_not_exceeded_at_a_jump, setup, teardown),
+        cmocka_unit_test(test_revoked_region_not_reachable_through_caches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
