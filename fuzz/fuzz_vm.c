@@ -8,6 +8,13 @@
  * of every writable region: the pre-decoded form's fusions and pairings
  * must never change what a program does.
  *
+ * Then the same VM runs the program a second time after every region but
+ * the stack was revoked (as the engine does after each run, or with
+ * fc_vm_reset_regions) and their memory freed: the per-opcode interpreter
+ * keeps the regions a run matched cached in fc_vm_t across runs, and the
+ * second run must behave exactly like a fresh VM that only has the stack
+ * (a stale cache would reach the freed memory: AddressSanitizer).
+ *
  * Every buffer the guest may touch is its own malloc block of the exact
  * size, so AddressSanitizer reports any access the VM lets through outside
  * a granted region.
@@ -105,39 +112,101 @@ static void trace_count(const fc_vm_t *vm, const fc_trace_event_t *ev)
     sink += ev->pc + ev->after[0];
 }
 
-static void run_once(const fc_program_t *prog, world_t *w, int traced, outcome_t *out)
+static void set_up_vm(fc_vm_t *vm, const fc_program_t *prog, world_t *w)
 {
-    fc_vm_t vm;
     fc_helper_mask_t allowed;
     fc_helper_mask_clear(&allowed);
     for (uint32_t id = 0; id < 3; id++)
         fc_helper_mask_set(&allowed, id);
+    fc_vm_set_helpers(vm, &helpers, &allowed);
+    if (w->ctx) {
+        fc_vm_add_region(vm, w->ctx, CTX_LEN, FC_PERM_RW);
+        fc_vm_add_region(vm, w->rodata, RODATA_LEN, FC_PERM_READ);
+        fc_vm_add_region(vm, w->data, DATA_LEN, FC_PERM_RW);
+    }
+    fc_vm_set_section(vm, FC_LDDW_RODATA, w->rodata);
+    fc_vm_set_section(vm, FC_LDDW_DATA, w->data);
+    vm->budget = RUN_BUDGET;
+    vm->trace = trace_count;
+    (void)prog;
+}
 
+static void keep_outcome(const fc_vm_t *vm, fc_status_t st, uint64_t r0, const world_t *w,
+                         outcome_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->status = st;
+    out->r0 = st == FC_OK ? r0 : 0;
+    out->executed = vm->executed;
+    out->fault = vm->fault;
+    out->fault.reason = NULL;
+    size_t top = w->stack_size < sizeof out->stack_end ? w->stack_size : sizeof out->stack_end;
+    memcpy(out->stack_end, w->stack + w->stack_size - top, top);
+}
+
+static void run_once(const fc_program_t *prog, world_t *w, int traced, outcome_t *out)
+{
+    fc_vm_t vm;
     world_fill(w);
     memset(out, 0, sizeof *out);
     out->status = fc_vm_init(&vm, prog, w->stack, w->stack_size);
     if (out->status != FC_OK)
         return; /* a stack the VM does not take: every mode sees the same */
-    fc_vm_set_helpers(&vm, &helpers, &allowed);
-    fc_vm_add_region(&vm, w->ctx, CTX_LEN, FC_PERM_RW);
-    fc_vm_add_region(&vm, w->rodata, RODATA_LEN, FC_PERM_READ);
-    fc_vm_add_region(&vm, w->data, DATA_LEN, FC_PERM_RW);
-    fc_vm_set_section(&vm, FC_LDDW_RODATA, w->rodata);
-    fc_vm_set_section(&vm, FC_LDDW_DATA, w->data);
-    vm.budget = RUN_BUDGET;
-    vm.trace = trace_count;
-
+    set_up_vm(&vm, prog, w);
     uint64_t r0 = 0;
-    out->status = traced ? fc_vm_run_traced(&vm, 0, (uintptr_t)w->ctx, CTX_LEN, &r0)
-                         : fc_vm_run(&vm, 0, (uintptr_t)w->ctx, CTX_LEN, &r0);
-    out->r0 = out->status == FC_OK ? r0 : 0;
-    out->executed = vm.executed;
-    out->fault = vm.fault;
-    out->fault.reason = NULL; /* wording may differ, the facts may not */
-    size_t top = w->stack_size < sizeof out->stack_end ? w->stack_size : sizeof out->stack_end;
-    memcpy(out->stack_end, w->stack + w->stack_size - top, top);
+    fc_status_t st = traced ? fc_vm_run_traced(&vm, 0, (uintptr_t)w->ctx, CTX_LEN, &r0)
+                            : fc_vm_run(&vm, 0, (uintptr_t)w->ctx, CTX_LEN, &r0);
+    keep_outcome(&vm, st, r0, w, out);
     memcpy(out->ctx, w->ctx, CTX_LEN);
     memcpy(out->data, w->data, DATA_LEN);
+}
+
+static void report_mismatch(const char *what, const outcome_t *a, const outcome_t *b);
+static int same(const outcome_t *a, const outcome_t *b);
+
+/* Run 1 with every region; revoke all but the stack and free their
+ * memory; run 2 on the same VM must equal a run on a fresh VM with the
+ * stack only (same r1, now pointing at freed memory). */
+static void run_revoked(const fc_program_t *prog, size_t stack_size, int reset_api)
+{
+    world_t w = {malloc(stack_size), malloc(CTX_LEN), malloc(RODATA_LEN), malloc(DATA_LEN),
+                 stack_size};
+    if (!w.stack || !w.ctx || !w.rodata || !w.data)
+        abort();
+    world_fill(&w);
+    fc_vm_t vm, fresh;
+    if (fc_vm_init(&vm, prog, w.stack, w.stack_size) != FC_OK) {
+        free(w.stack), free(w.ctx), free(w.rodata), free(w.data);
+        return; /* a stack the VM does not take (run_once saw the same) */
+    }
+    set_up_vm(&vm, prog, &w);
+    uint64_t r0 = 0, ctx = (uintptr_t)w.ctx;
+    (void)fc_vm_run(&vm, 0, ctx, CTX_LEN, &r0);
+    if (reset_api)
+        fc_vm_reset_regions(&vm);
+    else
+        vm.n_regions = 1; /* the engine's revocation */
+    free(w.ctx);
+    free(w.rodata);
+    free(w.data);
+    w.ctx = NULL; /* set_up_vm: no regions but the stack; sections stay (stale) */
+
+    static outcome_t again, alone;
+    memset(w.stack, 0, w.stack_size);
+    fc_status_t st = fc_vm_run(&vm, 0, ctx, CTX_LEN, &r0);
+    keep_outcome(&vm, st, r0, &w, &again);
+    memset(w.stack, 0, w.stack_size);
+    if (fc_vm_init(&fresh, prog, w.stack, w.stack_size) != FC_OK)
+        abort();
+    set_up_vm(&fresh, prog, &w);
+    fc_vm_set_section(&fresh, FC_LDDW_RODATA, (void *)(uintptr_t)vm.section_base[FC_LDDW_RODATA]);
+    fc_vm_set_section(&fresh, FC_LDDW_DATA, (void *)(uintptr_t)vm.section_base[FC_LDDW_DATA]);
+    st = fc_vm_run(&fresh, 0, ctx, CTX_LEN, &r0);
+    keep_outcome(&fresh, st, r0, &w, &alone);
+    if (!same(&alone, &again))
+        report_mismatch(reset_api ? "run after fc_vm_reset_regions" : "run after revocation",
+                        &alone, &again);
+    free(w.stack);
 }
 
 static void report_mismatch(const char *what, const outcome_t *a, const outcome_t *b)
@@ -176,6 +245,7 @@ static void run_all_modes(fc_program_t *prog, uint32_t n)
         abort();
 
     run_once(prog, &w, 0, &in_place);
+    run_revoked(prog, w.stack_size, 0);
     run_once(prog, &w, 1, &traced);
     if (!same(&in_place, &traced))
         report_mismatch("traced run", &in_place, &traced);
@@ -184,6 +254,7 @@ static void run_all_modes(fc_program_t *prog, uint32_t n)
         run_once(prog, &w, 0, &xlated);
         if (!same(&in_place, &xlated))
             report_mismatch("pre-decoded run", &in_place, &xlated);
+        run_revoked(prog, w.stack_size, 1);
     } else if (st != FC_ERR_TOO_LARGE && st != FC_ERR_BAD_CONFIG) {
         abort(); /* translated, or jumps too far for it, or (BAD_CONFIG) the
                     build has no pre-decoded form (FC_VM_SMALL) */
