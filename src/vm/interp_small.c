@@ -167,10 +167,8 @@ static fc_status_t preflight(fc_vm_t *vm, uint32_t entry)
     if (!prog || !prog->verified || !prog->text)
         goto refuse;
     code = FC_ERR_BAD_CONFIG;
-    why = FC_WHY("region 0 must be the stack");
-    /* fc_vm_init() grants region 0 only for a valid stack */
-    if (vm->n_regions == 0 || vm->regions[0].start != (uintptr_t)vm->stack ||
-        vm->regions[0].len != vm->stack_size)
+    why = FC_WHY("no valid stack (fc_vm_init refused it)");
+    if (vm->n_regions == 0) /* fc_vm_init grants the stack as region 0, or nothing */
         goto refuse;
     why = FC_WHY("stack smaller than the program needs (frame size x call depth)");
     if (vm->stack_size < prog->stack_needed)
