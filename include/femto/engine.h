@@ -267,8 +267,11 @@ const fc_hook_t *fc_hook_find_name(const fc_engine_t *engine, const char *name);
  * goes on with the next one. *combined (may be NULL) receives the result of
  * the hook's policy (0 when nothing ran). Returns FC_OK (also when
  * containers faulted), FC_ERR_NOT_FOUND (hook not declared),
- * FC_ERR_INVALID_ARG (ctx_len differs from the declared size),
- * FC_ERR_BUSY (called from inside a helper). */
+ * FC_ERR_INVALID_ARG (ctx_len differs from the declared size, ctx is NULL
+ * with a length, or ctx + ctx_len wraps around the address space),
+ * FC_ERR_BUSY (called from inside a helper). A firing of a container the
+ * VM is prepared for (the one that ran last) only grants the context,
+ * runs, revokes it and updates the statistics. */
 fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_t ctx_len,
                          int64_t *combined);
 
@@ -327,7 +330,8 @@ fc_status_t fc_container_set_budget(fc_engine_t *engine, fc_container_t *c, uint
 
 /* Run the exported function entry_name (NULL: the first function) directly,
  * whatever the state, with ctx granted read-write (ctx may be NULL when
- * len is 0). FC_OK and *r0, or the fault code (also in the statistics). */
+ * len is 0). FC_OK and *r0, or the fault code (also in the statistics);
+ * FC_ERR_INVALID_ARG for a context that wraps, FC_ERR_BUSY from a helper. */
 fc_status_t fc_container_call(fc_engine_t *engine, fc_container_t *c, const char *entry_name,
                               void *ctx, size_t len, uint64_t *r0);
 
