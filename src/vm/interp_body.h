@@ -118,12 +118,12 @@
  * cached regions are at least 8 bytes long, so len - size cannot wrap, and
  * an address below start wraps to a huge offset. */
 #define IN_CACHE(c, a, size) ((a) - (c).start < (c).end[CACHE_SLOT(size)])
-#define STK_CACHE (cache[0])
+#define STK (cache[0]) /* the stack's cache */
 #define FRAME ((uint64_t)prog->frame_size)
 #define CHECKED(ptr, addr_expr, size, perm, cache)                                                 \
     do {                                                                                           \
         uint64_t a_ = (addr_expr);                                                                 \
-        if (FC_LIKELY(IN_CACHE(cache, a_, size)) || IN_CACHE(STK_CACHE, a_, size)) {                     \
+        if (FC_LIKELY(IN_CACHE(cache, a_, size)) || IN_CACHE(STK, a_, size)) {                     \
             ptr = (void *)(uintptr_t)a_;                                                           \
         } else {                                                                                   \
             int i_ = region_lookup(vm, a_, (size), (perm));                                        \
@@ -139,7 +139,7 @@
 #define CHECKED_STACK_FIRST(ptr, addr_expr, size, perm, cache)                                     \
     do {                                                                                           \
         uint64_t b_ = (addr_expr);                                                                 \
-        if (FC_LIKELY(IN_CACHE(STK_CACHE, b_, size)))                                                    \
+        if (FC_LIKELY(IN_CACHE(STK, b_, size)))                                                    \
             ptr = (void *)(uintptr_t)b_;                                                           \
         else                                                                                       \
             CHECKED(ptr, b_, size, perm, cache);                                                   \
@@ -226,7 +226,7 @@
     L_pair_##opc : {                                                                               \
         uint64_t lo_ = kind##_BASE + (uint64_t)OFF;                                                \
         void *p_;                                                                                  \
-        if (FC_LIKELY(IN_CACHE(STK_CACHE, lo_, 2 * (size))) || IN_CACHE(kind##_CACHE, lo_, 2 * (size))) { \
+        if (FC_LIKELY(IN_CACHE(STK, lo_, 2 * (size))) || IN_CACHE(kind##_CACHE, lo_, 2 * (size))) { \
             kind##_PAIR_DO((char *)(uintptr_t)lo_ + PAIR_K1,                                       \
                            (char *)(uintptr_t)lo_ + ((size) - PAIR_K1), acc);                      \
             pc += 2;                                                                               \
@@ -241,7 +241,7 @@
 #define LOAD_SEXT_HANDLER(opc, size, acc, bits)                                                    \
     L_ldxs_##opc : {                                                                               \
         void *p_;                                                                                  \
-        CHECKED(p_, SRC + (uint64_t)OFF, size, FC_PERM_READ, LOAD_CACHE);                                  \
+        CHECKED(p_, SRC + (uint64_t)OFF, size, FC_PERM_READ, LOAD_CACHE);                          \
         DST = sext(acc(p_), bits);                                                                 \
         pc += 3;                                                                                   \
         DISPATCH();                                                                                \
@@ -678,7 +678,7 @@ fault_report:
 #undef LOAD_PERM
 #undef LOAD_CACHE
 #undef IN_CACHE
-#undef STK_CACHE
+#undef STK
 #undef FRAME
 #undef LOAD_DO
 #undef STORE_BASE

@@ -170,11 +170,12 @@ static void test_context_revoked_after_the_run(void **state)
      * later runs: write and read through the saved pointer (the write
      * first: this run's data access refilled the read cache, not the
      * write cache) */
-    const uint8_t *img = fx_image(fx,
-                                  "lddw %r2, data+0\n ldxdw %r3, [%r2+0]\n jne %r3, 0, old\n"
-                                  " stxdw [%r2+0], %r1\n ldxb %r0, [%r1+0]\n stxb [%r1+1], %r0\n"
-                                  " exit\nold:\n mov %r0, 1\n stxb [%r3+1], %r0\n ldxb %r0, [%r3+0]\n exit\n",
-                                  NULL, 0, &zero, 8, 0, "keep", &len);
+    const uint8_t *img =
+        fx_image(fx,
+                 "lddw %r2, data+0\n ldxdw %r3, [%r2+0]\n jne %r3, 0, old\n"
+                 " stxdw [%r2+0], %r1\n ldxb %r0, [%r1+0]\n stxb [%r1+1], %r0\n"
+                 " exit\nold:\n mov %r0, 1\n stxb [%r3+1], %r0\n ldxb %r0, [%r3+0]\n exit\n",
+                 NULL, 0, &zero, 8, 0, "keep", &len);
     fc_container_t *c = fx_install(fx, TENANT_A, img, len);
     assert_int_equal(fc_container_start(fx->engine, c), FC_OK);
     assert_int_equal(fc_container_attach(fx->engine, c, FC_HOOK_SENSOR, 0, NULL), FC_OK);

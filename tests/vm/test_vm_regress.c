@@ -90,8 +90,8 @@ static void revoked_region_stays_revoked(int translate, int engine_style)
     static _Alignas(8) uint8_t stack[512];
     static _Alignas(8) uint8_t mem[3][64]; /* a, a gap that is no region, b */
     uint8_t *a = mem[0], *b = mem[2];
-    const fc_insn_t text[] = {JEQ_IMM(2, 0, 3), STB(1, 0, 7),     MOV64_IMM(0, 0), EXIT(),
-                              LDXB(0, 1, 0),    STXB(1, 1, 0),    EXIT()};
+    const fc_insn_t text[] = {JEQ_IMM(2, 0, 3), STB(1, 0, 7),  MOV64_IMM(0, 0), EXIT(),
+                              LDXB(0, 1, 0),    STXB(1, 1, 0), EXIT()};
     static fc_xinsn_t xbuf[NSLOTS(text)];
     fc_program_t prog;
     fc_verify_config_t cfg;
@@ -155,8 +155,7 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_eight_byte_stack_checks_every_access, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_eight_byte_stack_checks_every_access, setup, teardown),
         cmocka_unit_test_setup_teardown(test_budget_is_not_exceeded_at_a_jump, setup, teardown),
         cmocka_unit_test(test_revoked_region_not_reachable_through_caches),
     };
