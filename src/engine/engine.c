@@ -183,6 +183,14 @@ fc_status_t fc_tenant_remove(fc_engine_t *engine, uint32_t id)
             engine->containers[i].tenant == tenant_index(engine, t))
             return FC_ERR_BUSY;
     fc_kv_unload(engine, FC_KV_TENANT, id, 0);
+    /* The shared stack's owner is kept by slot: a tenant added into this
+     * slot later must not inherit what this one's runs left there. With
+     * no owner, the next run (of any tenant) clears it when the VM is
+     * prepared for it. */
+    if (engine->stack_tenant == (uint8_t)(tenant_index(engine, t) + 1u)) {
+        engine->stack_tenant = 0;
+        engine->prepared = NULL;
+    }
     memset(t, 0, sizeof *t);
     return FC_OK;
 }

@@ -250,6 +250,35 @@ static void test_stack_leftovers_of_other_tenant(void **state)
     assert_next_run_unaffected(s);
 }
 
+/* A removed tenant's slot is reused by the next tenant added: what the old
+ * tenant's containers left on the shared stack must not reach the new one
+ * (the engine keys the stack's last owner by tenant slot). */
+static void test_stack_leftovers_of_removed_tenant(void **state)
+{
+    hostile_state_t *s = *state;
+    fixture_t *fx = s->fx;
+    fc_engine_t *e = fx->engine;
+    fc_container_t *b = fx_install_asm(fx, TENANT_B,
+                                       "lddw %r1, 0x5ec2e75ec2e7\n stxdw [%r10-8], %r1\n"
+                                       " mov %r0, 0\n exit\n");
+    uint64_t r0 = 1;
+    assert_int_equal(fc_container_call(e, b, NULL, NULL, 0, &r0), FC_OK);
+    const uint8_t *top = e->stack + e->stack_size;
+    uint64_t left;
+    memcpy(&left, top - 8, sizeof left);
+    assert_int_equal(left, 0x5ec2e75ec2e7ull); /* B did write it: the test is live */
+    const fc_tenant_t *slot = fc_tenant_find(e, TENANT_B);
+    assert_int_equal(fc_container_remove(e, b), FC_OK);
+    assert_int_equal(fc_tenant_remove(e, TENANT_B), FC_OK);
+    const uint32_t log_only[] = {1};
+    fx_tenant(fx, 3, log_only, 1, 0xffffffffu, fx_quota());
+    assert_ptr_equal(fc_tenant_find(e, 3), slot); /* the same slot: the case under test */
+    fc_container_t *c = fx_install_asm(fx, 3, "ldxdw %r0, [%r10-8]\n exit\n");
+    assert_int_equal(fc_container_call(e, c, NULL, NULL, 0, &r0), FC_OK);
+    assert_int_equal(r0, 0);
+    assert_next_run_unaffected(s);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -263,6 +292,7 @@ int main(void)
         T(test_bad_helper_pointers),
         T(test_helper_not_allowed_refused_at_install),
         T(test_stack_leftovers_of_other_tenant),
+        T(test_stack_leftovers_of_removed_tenant),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
