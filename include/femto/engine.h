@@ -20,8 +20,9 @@
  * its RAM block (data + bss) only. The VM stays prepared for the container
  * that ran last, so firing a hook again for the same container costs no
  * VM set-up. Each run sees only the top of the stack its program needs,
- * and the stack is cleared whenever a container of another tenant runs:
- * no tenant reads what another left there.
+ * and the stack is cleared whenever a container of another tenant runs
+ * (also of a tenant added into the slot of a removed one): no tenant reads
+ * what another left there.
  *
  * Image lifetime: the engine does not copy images. The bytes given to
  * fc_container_install() (and the name, if one is given) must stay valid
