@@ -171,10 +171,11 @@ struct fc_trace_event;
 typedef void (*fc_trace_fn)(const struct fc_vm *vm, const struct fc_trace_event *ev);
 
 /* Private to the interpreter: a region as the fast memory check wants it
- * (see vm_run.h). */
+ * (see vm_internal.h). Host-sized: a region is host memory, so its start
+ * and length fit a pointer (half the RAM and loads on a 32-bit MCU). */
 typedef struct fc_region_cache {
-    uint64_t start;
-    uint64_t end[5];
+    uintptr_t start;
+    uintptr_t end[5];
 } fc_region_cache_t;
 
 typedef struct fc_vm {

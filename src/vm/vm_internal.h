@@ -73,8 +73,8 @@ static inline void cache_set(region_cache_t *c, const fc_region_t *r)
 {
     c->start = r->start;
     for (unsigned i = 0; i < 5; i++) {
-        uint64_t size = (uint64_t)1 << i;
-        c->end[i] = (uint64_t)r->len >= size ? (uint64_t)r->len - size + 1 : 0;
+        size_t size = (size_t)1 << i;
+        c->end[i] = r->len >= size ? r->len - size + 1 : 0; /* <= len: fits */
     }
 }
 
