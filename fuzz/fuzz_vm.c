@@ -112,7 +112,7 @@ static void trace_count(const fc_vm_t *vm, const fc_trace_event_t *ev)
     sink += ev->pc + ev->after[0];
 }
 
-static void set_up_vm(fc_vm_t *vm, const fc_program_t *prog, world_t *w)
+static void set_up_vm(fc_vm_t *vm, const world_t *w)
 {
     fc_helper_mask_t allowed;
     fc_helper_mask_clear(&allowed);
@@ -128,7 +128,6 @@ static void set_up_vm(fc_vm_t *vm, const fc_program_t *prog, world_t *w)
     fc_vm_set_section(vm, FC_LDDW_DATA, w->data);
     vm->budget = RUN_BUDGET;
     vm->trace = trace_count;
-    (void)prog;
 }
 
 static void keep_outcome(const fc_vm_t *vm, fc_status_t st, uint64_t r0, const world_t *w,
@@ -152,7 +151,7 @@ static void run_once(const fc_program_t *prog, world_t *w, int traced, outcome_t
     out->status = fc_vm_init(&vm, prog, w->stack, w->stack_size);
     if (out->status != FC_OK)
         return; /* a stack the VM does not take: every mode sees the same */
-    set_up_vm(&vm, prog, w);
+    set_up_vm(&vm, w);
     uint64_t r0 = 0;
     fc_status_t st = traced ? fc_vm_run_traced(&vm, 0, (uintptr_t)w->ctx, CTX_LEN, &r0)
                             : fc_vm_run(&vm, 0, (uintptr_t)w->ctx, CTX_LEN, &r0);
@@ -179,7 +178,7 @@ static void run_revoked(const fc_program_t *prog, size_t stack_size, int reset_a
         free(w.stack), free(w.ctx), free(w.rodata), free(w.data);
         return; /* a stack the VM does not take (run_once saw the same) */
     }
-    set_up_vm(&vm, prog, &w);
+    set_up_vm(&vm, &w);
     uint64_t r0 = 0, ctx = (uintptr_t)w.ctx;
     (void)fc_vm_run(&vm, 0, ctx, CTX_LEN, &r0);
     if (reset_api)
@@ -198,9 +197,7 @@ static void run_revoked(const fc_program_t *prog, size_t stack_size, int reset_a
     memset(w.stack, 0, w.stack_size);
     if (fc_vm_init(&fresh, prog, w.stack, w.stack_size) != FC_OK)
         abort();
-    set_up_vm(&fresh, prog, &w);
-    fc_vm_set_section(&fresh, FC_LDDW_RODATA, (void *)(uintptr_t)vm.section_base[FC_LDDW_RODATA]);
-    fc_vm_set_section(&fresh, FC_LDDW_DATA, (void *)(uintptr_t)vm.section_base[FC_LDDW_DATA]);
+    set_up_vm(&fresh, &w); /* the same (stale) section bases as vm */
     st = fc_vm_run(&fresh, 0, ctx, CTX_LEN, &r0);
     keep_outcome(&fresh, st, r0, &w, &alone);
     if (!same(&alone, &again))

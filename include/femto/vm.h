@@ -209,9 +209,10 @@ typedef struct fc_vm {
     /* Private to the per-opcode interpreter (FC_VM_SMALL=0): the access
      * limits of the stack (set by fc_vm_init) and of the last regions a read
      * and a write matched. They are kept across runs so that a run does not
-     * pay for setting them up; a run that filled the read or write cache
-     * marks them dirty and the next run starts by resetting both to the
-     * stack, so a region revoked between runs is never used from a cache.
+     * pay for setting them up. Invariant: cache_dirty == 0 means both hold
+     * the stack's; only a run's slow path moves them, and it sets the flag,
+     * so the next run starts by resetting both to the stack and a region
+     * revoked between runs (by any means) is never used from a cache.
      * After regions[]: the small interpreter, which has no caches, keeps
      * short offsets for the fields it uses. */
     fc_region_cache_t cache[3]; /* stack, read, write */

@@ -70,9 +70,7 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->n_regions = 1;
 #if !FC_VM_SMALL /* the per-opcode interpreter's caches start on the stack */
     cache_set(&vm->cache[0], &vm->regions[0]);
-    vm->cache[1] = vm->cache[0];
-    vm->cache[2] = vm->cache[0];
-    vm->cache_dirty = 0;
+    cache_reset(vm);
 #endif
     return FC_OK;
 }
@@ -122,9 +120,6 @@ fc_status_t fc_vm_add_region(fc_vm_t *vm, const void *start, size_t len, uint32_
 void fc_vm_reset_regions(fc_vm_t *vm)
 {
     vm->n_regions = vm->stack ? 1 : 0;
-#if !FC_VM_SMALL
-    vm->cache_dirty = 1; /* the next run starts its caches on the stack again */
-#endif
 }
 
 void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base)

@@ -78,4 +78,13 @@ static inline void cache_set(region_cache_t *c, const fc_region_t *r)
     }
 }
 
+/* The read and write caches back on the stack's (see fc_vm_t): what
+ * fc_vm_init leaves, and what a run starts from after one that moved them. */
+static inline void cache_reset(fc_vm_t *vm)
+{
+    vm->cache[1] = vm->cache[0];
+    vm->cache[2] = vm->cache[0];
+    vm->cache_dirty = 0;
+}
+
 #endif

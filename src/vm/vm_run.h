@@ -154,14 +154,6 @@ static inline void atomic_rmw(void *p, int wide, int32_t op, uint64_t *src, uint
         *src = old;
 }
 
-/* Back to the stack for the read and write caches (see fc_vm_t). */
-static inline void cache_reset(fc_vm_t *vm)
-{
-    vm->cache[1] = vm->cache[0];
-    vm->cache[2] = vm->cache[0];
-    vm->cache_dirty = 0;
-}
-
 /* Bytes accessed by a load or store opcode (its size bits). */
 static inline uint32_t access_size_of(uint8_t opcode)
 {
