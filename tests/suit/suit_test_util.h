@@ -5,11 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/test_files.h" /* tf_read_file */
 #include "femto/port.h"
 #include "femto/suit.h"
 
-/* Whole file into a malloc'd buffer (fails the test if unreadable). */
-uint8_t *tu_read_file(const char *path, size_t *len);
 /* Path of a file in shared/suit/examples (static buffer). */
 const char *tu_example(const char *name);
 /* "00a1ff" into out; returns the byte count. */

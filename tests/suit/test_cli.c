@@ -51,7 +51,7 @@ static void test_keygen_sign_decode(void **s)
     assert_int_equal(run(fc_cmd_sign, bad, 10), 2);
 
     size_t len;
-    uint8_t *env = tu_read_file("cli.suit", &len);
+    uint8_t *env = tf_read_file("cli.suit", &len);
     fc_suit_key_t key = {FC_SUIT_KEY_ED25519, {0}};
     fc_error_t err = {0};
     assert_int_equal(fc_suit_key_load("cli.pub", key.public_key, &err), FC_OK);

@@ -132,7 +132,7 @@ static void load(const example_t *ex)
 {
     fc_error_t err = {0};
     free(BUF);
-    BUF = tu_read_file(tu_example(ex->file), &LEN);
+    BUF = tf_read_file(tu_example(ex->file), &LEN);
     assert_int_equal(LEN, ex->size);
     int rc = fc_suit_decode(BUF, LEN, &M, &err);
     if (rc != FC_OK)

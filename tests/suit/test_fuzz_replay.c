@@ -2,7 +2,6 @@
  * point, whole and truncated at every byte, so ordinary ctest runs (and the
  * ASan+UBSan twin) cover what the fuzzer found interesting. The corpus must
  * hold the draft's 13 examples and our own envelopes. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,39 +12,36 @@
 
 #include <cmocka.h>
 
-#include "suit_test_util.h"
+#include "../common/test_files.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct counts {
+    size_t examples, ours;
+} counts_t;
+
+/* The envelope whole and truncated at every byte, each an exact-size copy
+ * (ASan sees any overread). */
+static void replay(const char *name, const uint8_t *data, size_t len, void *user)
+{
+    counts_t *c = user;
+    for (size_t n = 0; n <= len; n++) {
+        uint8_t *copy = malloc(n ? n : 1);
+        memcpy(copy, data, n);
+        LLVMFuzzerTestOneInput(copy, n);
+        free(copy);
+    }
+    c->examples += strncmp(name, "draft37-", 8) == 0;
+    c->ours += strncmp(name, "femto-", 6) == 0;
+}
 
 static void test_replay_corpus(void **s)
 {
     (void)s;
-    const char *dir = FC_SOURCE_DIR "/fuzz/corpus/suit";
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t files = 0, examples = 0, ours = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[1024];
-        size_t len;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        uint8_t *buf = tu_read_file(path, &len);
-        for (size_t n = 0; n <= len; n++) {
-            uint8_t *copy = malloc(n ? n : 1); /* exact size: ASan sees any overread */
-            memcpy(copy, buf, n);
-            LLVMFuzzerTestOneInput(copy, n);
-            free(copy);
-        }
-        free(buf);
-        files++;
-        examples += strncmp(e->d_name, "draft37-", 8) == 0;
-        ours += strncmp(e->d_name, "femto-", 6) == 0;
-    }
-    closedir(d);
-    assert_int_equal(examples, 13);
-    assert_true(ours >= 2);
+    counts_t c = {0, 0};
+    size_t files = tf_for_each_file(FC_SOURCE_DIR "/fuzz/corpus/suit", replay, &c);
+    assert_int_equal(c.examples, 13);
+    assert_true(c.ours >= 2);
     assert_true(files >= 15);
 }
 
