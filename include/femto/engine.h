@@ -160,7 +160,8 @@ typedef struct fc_container {
     uint16_t ram_len;
     uint16_t generation; /* bumped at each install in this slot */
     uint8_t call_depth;  /* verified deepest local-call nesting */
-    uint8_t uses_callx;  /* as in fc_program_t */
+    uint8_t uses_callx : 1;      /* as in fc_program_t */
+    uint8_t reads_undefined : 1; /* fc_program_t.undefined_reads != 0 */
     uint8_t state;       /* fc_container_state_t */
     uint8_t tenant;      /* index in engine->tenants */
 } fc_container_t;

@@ -55,6 +55,9 @@ extern "C" {
 #endif
 
 #define FC_NREGS 11 /* r0..r10 */
+/* The registers a run zeroes when its program may read one before writing
+ * it: r0 and r3..r9 (r1, r2 are the arguments, r10 the frame pointer). */
+#define FC_REGS_CLEARED 0x3f9u
 
 /* ---- instructions ------------------------------------------------------ */
 /* One 64-bit instruction slot, as stored (little-endian). */
@@ -138,6 +141,11 @@ typedef struct fc_program {
     uint32_t helpers_used;  /* distinct helper ids called directly */
     uint8_t uses_callx;     /* register-indirect helper calls present */
     uint8_t verified;
+    /* Bit i: a run may read ri before writing it (r0, r3..r9 only: r1, r2
+     * and r10 are set by every run). When nonzero the run starts by zeroing
+     * all of FC_REGS_CLEARED; otherwise they keep what the last run left,
+     * which this program provably never reads. */
+    uint16_t undefined_reads;
     const uint32_t *entries; /* as in the config, kept for fc_vm_run */
     uint32_t n_entries;
     const fc_xinsn_t *xlate; /* pre-decoded form, or NULL: run in place */
@@ -216,6 +224,12 @@ typedef struct fc_vm {
      * After regions[]: the small interpreter, which has no caches, keeps
      * short offsets for the fields it uses. */
     fc_region_cache_t cache[3]; /* stack, read, write */
+    /* The register file r0..r10 (11..15: never named, the verifier refuses
+     * them; they pad the file to a power of two for the decoder). Zeroed by
+     * fc_vm_init; a run sets r1, r2 and r10 and zeroes r0, r3..r9 unless
+     * the verifier proved the program writes each before reading it
+     * (fc_program_t.undefined_reads). */
+    uint64_t reg[16];
     uint8_t cache_dirty;
 } fc_vm_t;
 

@@ -370,7 +370,8 @@ static fc_status_t verify_into(const fc_engine_t *engine, const fc_tenant_t *t,
     c->text_slots = (uint16_t)prog.len; /* <= FC_MAX_INSNS <= 65535 */
     c->frame_size = (uint16_t)prog.frame_size;
     c->call_depth = (uint8_t)prog.call_depth; /* <= FC_MAX_CALL_DEPTH */
-    c->uses_callx = prog.uses_callx;
+    c->uses_callx = prog.uses_callx != 0;
+    c->reads_undefined = prog.undefined_reads != 0;
     c->fingerprint = prog.fingerprint;
     return FC_OK;
 }
@@ -390,6 +391,8 @@ static void program_of(const fc_container_t *c, fc_program_t *prog, const uint32
     prog->helpers_used = 0;
     prog->uses_callx = c->uses_callx;
     prog->verified = 1;
+    /* all of them when the program may read any unwritten: what a run clears */
+    prog->undefined_reads = c->reads_undefined ? FC_REGS_CLEARED : 0;
     prog->entries = entry;
     prog->n_entries = 1;
     prog->xlate = NULL;

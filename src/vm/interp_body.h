@@ -375,10 +375,9 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
     region_cache_t *const cache = vm->cache;
     if (vm->cache_dirty)
         cache_reset(vm);
-    /* r0..r10; 11..15 unused (the verifier refuses them). Zeroed one by one
-     * below: "= {0}" becomes a memset call of 128 bytes on an MCU, a third of
-     * the fixed cost of a run. */
-    uint64_t reg[16];
+    /* In the VM, so that registers the program provably writes before
+     * reading them need no clearing (see fc_program_t.undefined_reads). */
+    uint64_t *const reg = vm->reg;
 #if !FC_INTERP_XLATE
     uint64_t w;
 #endif
@@ -387,12 +386,13 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
     int have_ev = 0;
 #endif
 
-    reg[0] = 0;
+    if (prog->undefined_reads || FC_INTERP_TRACE) { /* a trace shows them all */
+        reg[0] = 0;
+        reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
+    }
     reg[1] = r1;
     reg[2] = r2;
-    reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
     reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
-    reg[11] = reg[12] = reg[13] = reg[14] = reg[15] = 0;
 
 #if FC_COMPUTED_GOTO
     DISPATCH();

@@ -210,8 +210,9 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         uint64_t saved[4]; /* r6..r9 */
         const fc_insn_t *ret;
     } frames[FC_MAX_CALL_DEPTH];
-    /* r0..r10: the verifier refuses register numbers above 10 */
-    uint64_t reg[FC_NREGS];
+    /* r0..r10 (the verifier refuses register numbers above 10), in the VM:
+     * no C stack for them; this interpreter zeroes them at every run */
+    uint64_t *const reg = vm->reg;
     fc_trace_event_t ev;
 
     reg[0] = 0;

@@ -447,6 +447,124 @@ static fc_status_t call_depth(verifier_t *v, uint32_t *depth_out)
     }
 }
 
+/* ---- pass 4: registers a run may read before writing them --------------- */
+
+#if !FC_VM_SMALL
+#define REG_BIT(r) (1u << (r))
+#define HELPER_ARGS (REG_BIT(1) | REG_BIT(2) | REG_BIT(3) | REG_BIT(4) | REG_BIT(5))
+
+static int is_local_call(fc_insn_t in)
+{
+    return in.opcode == OPC_CALL && FC_INSN_SRC(in) == 1;
+}
+
+/* A helper call returns to the next slot (or ends the run): for this
+ * analysis it is straight-line code, unlike jumps, local calls and exit. */
+static int is_transfer(fc_insn_t in)
+{
+    unsigned cls = in.opcode & 7u;
+    int helper = (in.opcode == OPC_CALL && !is_local_call(in)) || in.opcode == 0x8d;
+    return (cls == OPC_CLASS_JMP || cls == OPC_CLASS_JMP32) && !helper;
+}
+
+/* The registers `in` reads (over-approximated: a helper call reads all
+ * five arguments) and the ones it always writes (never over-approximated:
+ * that is what makes the analysis safe). Pass 1 accepted `in`. */
+static void reads_writes(fc_insn_t in, uint32_t *reads, uint32_t *writes)
+{
+    unsigned cls = in.opcode & 7u, code = in.opcode >> 4;
+    uint32_t dst = REG_BIT(FC_INSN_DST(in)), src = REG_BIT(FC_INSN_SRC(in));
+    uint32_t x_src = (in.opcode & 8u) ? src : 0; /* ALU and jumps: register operand */
+    *reads = 0;
+    *writes = 0;
+    switch (cls) {
+    case 0: /* lddw (the only load pass 1 keeps) */
+        *writes = dst;
+        break;
+    case 1: /* ldx */
+        *reads = src;
+        *writes = dst;
+        break;
+    case 2: /* st */
+        *reads = dst;
+        break;
+    case 3: /* stx, atomics */
+        *reads = dst | src;
+        if ((in.opcode & 0xe0u) == 0xc0u) {
+            *reads |= REG_BIT(0); /* cmpxchg compares with r0 */
+            if (in.imm & 1)
+                *writes = in.imm == 0xf1 ? REG_BIT(0) : src;
+        }
+        break;
+    case 4: /* alu32 */
+    case 7: /* alu64 */
+        /* mov reads only its source; neg and byte swaps only dst (for
+         * end, bit 3 picks the byte order, not a source register) */
+        *reads = code == 0xb ? x_src : code == 0xd ? dst : dst | x_src;
+        *writes = dst;
+        break;
+    default: /* jumps, calls, exit */
+        if (code == 9)
+            *reads = REG_BIT(0);
+        else if (code == 8 && !is_local_call(in)) {
+            *reads = in.opcode == 0x8d ? dst | HELPER_ARGS : HELPER_ARGS;
+            *writes = REG_BIT(0); /* the run goes on after a helper only with its result */
+        }
+        else if (code != 0)
+            *reads = dst | x_src;
+        break;
+    }
+}
+
+/* A run from entry starts with r1, r2 (its arguments) and r10 defined.
+ * Until the first transfer of control the code is one straight line, so
+ * a read there before any write is caught exactly, and everything the
+ * line writes stays written for the rest of the run (a jump back into the
+ * line comes after all of it ran once; a return restores r6..r9 to what
+ * they held at the call; a helper call continues the line). After the line, any read of a register the line
+ * did not write counts. */
+static uint32_t undefined_from(const verifier_t *v, uint32_t entry, uint32_t read_anywhere)
+{
+    uint32_t defined = REG_BIT(1) | REG_BIT(2) | REG_BIT(10), early = 0;
+    for (uint32_t pc = entry; pc < v->n; pc++) {
+        fc_insn_t in = v->text[pc];
+        if (is_transfer(in))
+            break;
+        uint32_t reads, writes;
+        reads_writes(in, &reads, &writes);
+        early |= reads & ~defined;
+        defined |= writes;
+        pc += in.opcode == 0x18; /* lddw: skip its second slot */
+    }
+    return early | (read_anywhere & ~defined);
+}
+
+/* Which registers a run from entry 0 or any configured entry may read
+ * before writing them: those the interpreter must zero at the start of a
+ * run (the others it may leave as the last run left them). */
+static uint16_t undefined_reads(const verifier_t *v)
+{
+    uint32_t anywhere = 0;
+    for (uint32_t pc = 0; pc < v->n; pc++) {
+        uint32_t reads, writes;
+        reads_writes(v->text[pc], &reads, &writes);
+        anywhere |= reads;
+        pc += v->text[pc].opcode == 0x18;
+    }
+    uint32_t undefined = undefined_from(v, 0, anywhere);
+    for (uint32_t i = 0; i < v->cfg->n_entries; i++)
+        undefined |= undefined_from(v, v->cfg->entries[i], anywhere);
+    return (uint16_t)(undefined & FC_REGS_CLEARED);
+}
+#else
+/* The small interpreter zeroes every register at every run. */
+static uint16_t undefined_reads(const verifier_t *v)
+{
+    (void)v;
+    return FC_REGS_CLEARED;
+}
+#endif
+
 /* ---- entry points -------------------------------------------------------- */
 
 static FC_VERIFIER_NOINLINE uint32_t fingerprint(const fc_insn_t *text, uint32_t n)
@@ -523,6 +641,7 @@ fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
     prog->fingerprint = fingerprint(text, n);
     prog->helpers_used = v.helpers_used;
     prog->uses_callx = v.uses_callx;
+    prog->undefined_reads = undefined_reads(&v);
     prog->entries = cfg->entries;
     prog->n_entries = cfg->n_entries;
     prog->verified = 1;

@@ -82,6 +82,34 @@ static void test_budget_is_not_exceeded_at_a_jump(void **state)
     assert_int_equal(passes, 1);
 }
 
+
+/* Registers are not cleared for programs the verifier proved write them
+ * before reading them (they live in the VM across runs); a program that may
+ * read one first must see zero in every run, whatever the last run left.
+ * Each case runs twice on the same VM (rerun): the first run leaves r7 (or
+ * r6) nonzero, the second must not see it. */
+static void test_registers_read_before_written_start_at_zero(void **state)
+{
+    vmt_t *t = *state;
+    /* r7 written only when r2 != 0: the rerun (r2 = 0) reads it unwritten */
+    const fc_insn_t one_path[] = {JEQ_IMM(2, 0, 1), MOV64_IMM(7, 99), MOV64_REG(0, 7), EXIT()};
+    t->rerun = 1;
+    t->rerun_r2 = 0;
+    t->rerun_r0 = 0;
+    vmt_expect_r0(t, one_path, NSLOTS(one_path), 99);
+    /* read first, written after, on one straight line */
+    const fc_insn_t read_first[] = {MOV64_REG(0, 6), MOV64_IMM(6, 5), EXIT()};
+    t->rerun_r2 = VMT_MEM;
+    vmt_expect_r0(t, read_first, NSLOTS(read_first), 0);
+    /* a helper gets r3..r5 as arguments: zero unless the program set them
+     * (VMT_H_SUM returns r1 + ... + r5; r1 = 0 here) */
+    const fc_insn_t leave[] = {MOV64_IMM(3, 1000), MOV64_IMM(1, 0), CALL_HELPER(VMT_H_SUM),
+                               JNE_IMM(2, 0, 1), EXIT(), MOV64_IMM(4, 7), MOV64_IMM(5, 9), EXIT()};
+    t->r1 = 0;
+    t->rerun_r2 = 0;
+    t->rerun_r0 = 1000 + 0; /* rerun: r2 = 0, r4, r5 were left 7 and 9 by the first run */
+    vmt_expect_r0(t, leave, NSLOTS(leave), 1000 + VMT_MEM);
+}
 /* Bug class 3: jeq r2, 0, +3; stb [r1+0], 7; mov r0, 0; exit;
  * ldxb r0, [r1+0]; stxb [r1+1], r0; exit -- r2 != 0 writes first, r2 == 0
  * reads first (and then writes). */
@@ -157,6 +185,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_eight_byte_stack_checks_every_access, setup, teardown),
         cmocka_unit_test_setup_teardown(test_budget_is_not_exceeded_at_a_jump, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_registers_read_before_written_start_at_zero, setup,
+                                        teardown),
         cmocka_unit_test(test_revoked_region_not_reachable_through_caches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -447,6 +447,66 @@ static void test_verified_fields(void **state)
     assert_int_equal(t->prog.uses_callx, 0);
 }
 
+/* The registers a run may read before writing them, as the verifier
+ * computes them (the small build's verifier reports all of them: its
+ * interpreter zeroes every register at every run anyway). */
+static uint16_t undefined_of(vmt_t *t, const fc_insn_t *text, uint32_t n)
+{
+    assert_int_equal(vmt_verify(t, text, n), FC_OK);
+#if defined(VMT_IN_PLACE_ONLY)
+    assert_int_equal(t->prog.undefined_reads, FC_REGS_CLEARED);
+    return 0xffff; /* the caller's expectations do not apply */
+#else
+    return t->prog.undefined_reads;
+#endif
+}
+#define R(n) (1u << (n))
+#define EXPECT_UNDEFINED(t, mask, ...)                                                                 do {                                                                                                   const fc_insn_t p_[] = {__VA_ARGS__};                                                              uint16_t got_ = undefined_of(t, p_, NSLOTS(p_));                                                   if (got_ != 0xffff)                                                                                    assert_int_equal(got_, (mask));                                                            } while (0)
+
+static void test_undefined_reads(void **state)
+{
+    vmt_t *t = *state;
+    /* the empty container: r0 written before exit reads it */
+    EXPECT_UNDEFINED(t, 0, MOV64_IMM(0, 0), EXIT());
+    EXPECT_UNDEFINED(t, 0, LDDW(0, 5), EXIT());
+    EXPECT_UNDEFINED(t, R(0), EXIT());
+    /* read before the write on the straight line */
+    EXPECT_UNDEFINED(t, R(6), MOV64_REG(0, 6), MOV64_IMM(6, 5), EXIT());
+    EXPECT_UNDEFINED(t, R(0), ADD64_IMM(0, 1), EXIT()); /* add reads its destination */
+    /* r1, r2 (arguments) and r10 are always defined; a load writes dst */
+    EXPECT_UNDEFINED(t, 0, LDXB(0, 1, 0), ADD64_REG(0, 2), STXDW(10, -8, 0), EXIT());
+    /* written on one path only: after the first jump nothing new counts */
+    EXPECT_UNDEFINED(t, R(0) | R(7), JEQ_IMM(2, 0, 1), MOV64_IMM(7, 99), MOV64_REG(0, 7), EXIT());
+    /* a helper call reads r1..r5 and writes r0; the line goes on after it */
+    EXPECT_UNDEFINED(t, R(3) | R(4) | R(5), CALL_HELPER(VMT_H_SUM), EXIT());
+    EXPECT_UNDEFINED(t, 0, MOV64_IMM(3, 0), MOV64_IMM(4, 0), MOV64_IMM(5, 0),
+                     CALL_HELPER(VMT_H_SUM), MOV64_IMM(6, 1), JA(0), MOV64_REG(0, 6), EXIT());
+    EXPECT_UNDEFINED(t, 0, MOV64_IMM(3, 0), MOV64_IMM(4, 0), MOV64_IMM(5, 0),
+                     CALL_HELPER(VMT_H_SUM), EXIT());
+    /* callx reads its register too */
+    EXPECT_UNDEFINED(t, R(3) | R(4) | R(5) | R(6), CALLX(6), EXIT());
+    /* a local call ends the line: r0 written by the callee counts as unwritten */
+    EXPECT_UNDEFINED(t, R(0), CALL_LOCAL(1), EXIT(), MOV64_IMM(0, 3), EXIT());
+    /* a callee's reads count wherever it is */
+    EXPECT_UNDEFINED(t, R(6), MOV64_IMM(0, 0), CALL_LOCAL(1), EXIT(), MOV64_REG(0, 6), EXIT());
+    /* end/bswap read only dst (bit 3 of end is the byte order) */
+    EXPECT_UNDEFINED(t, 0, MOV64_IMM(0, 1), INSN(0xdc, 0, 0, 0, 16), EXIT());
+    /* cmpxchg compares with r0 and writes it back */
+    EXPECT_UNDEFINED(t, R(0), STDW(10, -8, 0), INSN(0xdb, 10, 1, -8, 0xf1), EXIT());
+    EXPECT_UNDEFINED(t, 0, MOV64_IMM(0, 0), STDW(10, -8, 0), INSN(0xdb, 10, 1, -8, 0xf1), EXIT());
+    /* every configured entry counts */
+    static const uint32_t second[] = {2};
+    const fc_insn_t two[] = {MOV64_IMM(0, 1), EXIT(), EXIT()};
+    vmt_init(t);
+    EXPECT_UNDEFINED(t, 0, MOV64_IMM(0, 1), EXIT(), EXIT());
+    t->cfg.entries = second;
+    t->cfg.n_entries = 1;
+    uint16_t got = undefined_of(t, two, NSLOTS(two));
+    if (got != 0xffff)
+        assert_int_equal(got, R(0));
+}
+#undef R
+
 /* fc_program_check notices text changed after verification. */
 static void test_program_check_tamper(void **state)
 {
@@ -484,7 +544,7 @@ int main(void)
         T(test_lddw_incomplete), T(test_fall_off),      T(test_helper_denied),
         T(test_call_target),   T(test_recursion),       T(test_call_depth),
         T(test_stack_offset),  T(test_lddw_source),     T(test_bad_config),
-        T(test_verified_fields), T(test_program_check_tamper),
+        T(test_verified_fields), T(test_undefined_reads), T(test_program_check_tamper),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
