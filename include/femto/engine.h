@@ -211,6 +211,12 @@ typedef struct fc_engine {
     uint8_t prepared_regions;       /* vm.n_regions once prepared: stack, rodata, data */
     uint8_t stack_tenant;           /* 1 + tenant index whose data may be on the stack, 0: none */
     uint32_t stack_dirty;           /* bytes at the stack's top written since it was cleared */
+    /* the run in progress (helpers read it through vm.user == engine;
+     * before the tables: a firing reads and writes it, short offsets) */
+    fc_container_t *current; /* non-NULL while a container runs */
+    void *current_ctx;
+    size_t current_ctx_len;
+    int current_hook; /* hook id, -1 for a direct call */
     uint8_t hook_slot[32];          /* hook id -> 1 + index in hooks[], 0: not declared */
     uint8_t *stack;
     size_t stack_size; /* a multiple of 8 (the tail of a larger buffer is not used) */
@@ -220,11 +226,6 @@ typedef struct fc_engine {
     fc_attachment_t attachments[FC_MAX_ATTACHMENTS];
     uint32_t n_attachments;
     fc_kv_entry_t kv[FC_KV_MAX_ENTRIES];
-    /* the run in progress (helpers read it through vm.user == engine) */
-    fc_container_t *current; /* non-NULL while a container runs */
-    void *current_ctx;
-    size_t current_ctx_len;
-    int current_hook; /* hook id, -1 for a direct call */
     uint8_t kv_global_loaded;
     fc_trace_fn trace; /* fc_engine_set_trace() */
     void *trace_user;
