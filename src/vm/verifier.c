@@ -504,25 +504,25 @@ static void reads_writes(fc_insn_t in, uint32_t *reads, uint32_t *writes)
         *writes = dst;
         break;
     default: /* jumps, calls, exit */
-        if (code == 9)
+        if (code == 9) {
             *reads = REG_BIT(0);
-        else if (code == 8 && !is_local_call(in)) {
+        } else if (code == 8 && !is_local_call(in)) {
             *reads = in.opcode == 0x8d ? dst | HELPER_ARGS : HELPER_ARGS;
             *writes = REG_BIT(0); /* the run goes on after a helper only with its result */
+        } else if (code != 0) {
+            *reads = dst | x_src; /* conditional jumps (ja and local calls read none) */
         }
-        else if (code != 0)
-            *reads = dst | x_src;
         break;
     }
 }
 
 /* A run from entry starts with r1, r2 (its arguments) and r10 defined.
- * Until the first transfer of control the code is one straight line, so
- * a read there before any write is caught exactly, and everything the
- * line writes stays written for the rest of the run (a jump back into the
- * line comes after all of it ran once; a return restores r6..r9 to what
- * they held at the call; a helper call continues the line). After the line, any read of a register the line
- * did not write counts. */
+ * Until the first transfer of control (a helper call is not one) the code
+ * is one straight line, so a read there before any write is caught
+ * exactly, and everything the line writes stays written for the rest of
+ * the run: a jump back into the line comes after all of it ran once, and
+ * a return restores r6..r9 to what they held at the call. After the line,
+ * any read of a register the line did not write counts. */
 static uint32_t undefined_from(const verifier_t *v, uint32_t entry, uint32_t read_anywhere)
 {
     uint32_t defined = REG_BIT(1) | REG_BIT(2) | REG_BIT(10), early = 0;
