@@ -214,6 +214,14 @@ typedef struct fc_vm {
      * interpreter uses most come first (short offsets, shorter code). */
     fc_helper_mask_t allowed;         /* run-time allow-list for callx */
     fc_region_t regions[FC_MAX_REGIONS];
+    /* The register file r0..r10 (11..15: never named, the verifier refuses
+     * them; they pad the file to a power of two for the decoder). A run
+     * sets r1, r2 and r10 and zeroes r0, r3..r9 unless the verifier proved
+     * the program writes each before reading it (fc_program_t.
+     * undefined_reads; the small build zeroes them at every run). The
+     * per-opcode build's fc_vm_init zeroes all sixteen, so a program never
+     * sees what another one left. */
+    uint64_t reg[16];
     /* Private to the per-opcode interpreter (FC_VM_SMALL=0): the access
      * limits of the stack (set by fc_vm_init) and of the last regions a read
      * and a write matched. They are kept across runs so that a run does not
@@ -224,12 +232,6 @@ typedef struct fc_vm {
      * After regions[]: the small interpreter, which has no caches, keeps
      * short offsets for the fields it uses. */
     fc_region_cache_t cache[3]; /* stack, read, write */
-    /* The register file r0..r10 (11..15: never named, the verifier refuses
-     * them; they pad the file to a power of two for the decoder). Zeroed by
-     * fc_vm_init; a run sets r1, r2 and r10 and zeroes r0, r3..r9 unless
-     * the verifier proved the program writes each before reading it
-     * (fc_program_t.undefined_reads). */
-    uint64_t reg[16];
     uint8_t cache_dirty;
 } fc_vm_t;
 
