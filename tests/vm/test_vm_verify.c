@@ -477,6 +477,11 @@ static void test_undefined_reads(void **state)
     EXPECT_UNDEFINED(t, 0, LDXB(0, 1, 0), ADD64_REG(0, 2), STXDW(10, -8, 0), EXIT());
     /* written on one path only: after the first jump nothing new counts */
     EXPECT_UNDEFINED(t, R(0) | R(7), JEQ_IMM(2, 0, 1), MOV64_IMM(7, 99), MOV64_REG(0, 7), EXIT());
+    /* a jump reads its operands (jle shares its opcode nibble with mov) */
+    EXPECT_UNDEFINED(t, R(0) | R(7), INSN(0xb5, 7, 0, 1, 5), MOV64_IMM(0, 1), EXIT());
+    EXPECT_UNDEFINED(t, R(0) | R(6) | R(7), INSN(0xbd, 7, 6, 1, 0), MOV64_IMM(0, 1), EXIT());
+    /* mov32 too reads only its source */
+    EXPECT_UNDEFINED(t, R(6), INSN(0xbc, 0, 6, 0, 0), EXIT());
     /* a helper call reads r1..r5 and writes r0; the line goes on after it */
     EXPECT_UNDEFINED(t, R(3) | R(4) | R(5), CALL_HELPER(VMT_H_SUM), EXIT());
     EXPECT_UNDEFINED(t, 0, MOV64_IMM(3, 0), MOV64_IMM(4, 0), MOV64_IMM(5, 0),
