@@ -453,47 +453,67 @@ static fc_status_t call_depth(verifier_t *v, uint32_t *depth_out)
 #define REG_BIT(r) (1u << (r))
 #define HELPER_ARGS (REG_BIT(1) | REG_BIT(2) | REG_BIT(3) | REG_BIT(4) | REG_BIT(5))
 
-/* The registers each format reads (over-approximated: a helper call reads
- * all five arguments, mov's destination is taken out below) and always
- * writes (never over-approximated: that is what makes the analysis safe),
- * and whether it ends the straight line (a helper call returns to the next
- * slot, or ends the run: it does not). */
-enum { R_DST = 1, R_SRC = 2, R_R0 = 4, R_ARGS = 8, W_DST = 0x10, W_R0 = 0x20, ENDS_LINE = 0x40 };
-static const uint8_t format_regs[FC_FMT_COUNT] = {
-    [FC_FMT_ALU_K] = R_DST | W_DST,
-    [FC_FMT_ALU_X] = R_DST | R_SRC | W_DST,
-    [FC_FMT_UNARY] = R_DST | W_DST,
-    [FC_FMT_END] = R_DST | W_DST,
-    [FC_FMT_LDDW] = W_DST,
-    [FC_FMT_LDX] = R_SRC | W_DST,
-    [FC_FMT_ST] = R_DST,
-    [FC_FMT_STX] = R_DST | R_SRC,
-    [FC_FMT_ATOMIC] = R_DST | R_SRC | R_R0, /* cmpxchg compares with r0; writes: below */
-    [FC_FMT_JA] = ENDS_LINE,
-    [FC_FMT_JA32] = ENDS_LINE,
-    [FC_FMT_JCC_K] = R_DST | ENDS_LINE,
-    [FC_FMT_JCC_X] = R_DST | R_SRC | ENDS_LINE,
-    [FC_FMT_CALL] = R_ARGS | W_R0,
-    [FC_FMT_CALL_LOCAL] = ENDS_LINE,
-    [FC_FMT_CALLX] = R_DST | R_ARGS | W_R0,
-    [FC_FMT_EXIT] = R_R0 | ENDS_LINE,
-};
-
-/* The format_regs row of a slot pass 1 accepted, as register masks;
- * returns whether the slot ends the straight line. */
-static int reads_writes(fc_insn_t in, uint32_t *reads, uint32_t *writes)
+static int is_local_call(fc_insn_t in)
 {
-    fc_format_t fmt = FC_ISA_FORMAT(fc_isa_decode(in));
-    unsigned row = format_regs[fmt];
+    return in.opcode == OPC_CALL && FC_INSN_SRC(in) == 1;
+}
+
+/* A helper call returns to the next slot (or ends the run): for this
+ * analysis it is straight-line code, unlike jumps, local calls and exit. */
+static int is_transfer(fc_insn_t in)
+{
+    unsigned cls = in.opcode & 7u;
+    int helper = (in.opcode == OPC_CALL && !is_local_call(in)) || in.opcode == 0x8d;
+    return (cls == OPC_CLASS_JMP || cls == OPC_CLASS_JMP32) && !helper;
+}
+
+/* The registers `in` reads (over-approximated: a helper call reads all
+ * five arguments) and the ones it always writes (never over-approximated:
+ * that is what makes the analysis safe). Pass 1 accepted `in`. */
+static void reads_writes(fc_insn_t in, uint32_t *reads, uint32_t *writes)
+{
+    unsigned cls = in.opcode & 7u, code = in.opcode >> 4;
     uint32_t dst = REG_BIT(FC_INSN_DST(in)), src = REG_BIT(FC_INSN_SRC(in));
-    if ((fmt == FC_FMT_ALU_K || fmt == FC_FMT_ALU_X) && (in.opcode >> 4) == 0xb)
-        row &= ~(unsigned)R_DST; /* mov reads only its source */
-    *reads = (row & R_DST ? dst : 0) | (row & R_SRC ? src : 0) | (row & R_R0 ? REG_BIT(0) : 0) |
-             (row & R_ARGS ? HELPER_ARGS : 0);
-    *writes = (row & W_DST ? dst : 0) | (row & W_R0 ? REG_BIT(0) : 0);
-    if (fmt == FC_FMT_ATOMIC && (in.imm & 1)) /* fetch: into src (cmpxchg: into r0) */
-        *writes = in.imm == 0xf1 ? REG_BIT(0) : src;
-    return (row & ENDS_LINE) != 0;
+    uint32_t x_src = (in.opcode & 8u) ? src : 0; /* ALU and jumps: register operand */
+    *reads = 0;
+    *writes = 0;
+    switch (cls) {
+    case 0: /* lddw (the only load pass 1 keeps) */
+        *writes = dst;
+        break;
+    case 1: /* ldx */
+        *reads = src;
+        *writes = dst;
+        break;
+    case 2: /* st */
+        *reads = dst;
+        break;
+    case 3: /* stx, atomics */
+        *reads = dst | src;
+        if ((in.opcode & 0xe0u) == 0xc0u) {
+            *reads |= REG_BIT(0); /* cmpxchg compares with r0 */
+            if (in.imm & 1)
+                *writes = in.imm == 0xf1 ? REG_BIT(0) : src;
+        }
+        break;
+    case 4: /* alu32 */
+    case 7: /* alu64 */
+        /* mov reads only its source; neg and byte swaps only dst (for
+         * end, bit 3 picks the byte order, not a source register) */
+        *reads = code == 0xb ? x_src : code == 0xd ? dst : dst | x_src;
+        *writes = dst;
+        break;
+    default: /* jumps, calls, exit */
+        if (code == 9) {
+            *reads = REG_BIT(0);
+        } else if (code == 8 && !is_local_call(in)) {
+            *reads = in.opcode == 0x8d ? dst | HELPER_ARGS : HELPER_ARGS;
+            *writes = REG_BIT(0); /* the run goes on after a helper only with its result */
+        } else if (code != 0) {
+            *reads = dst | x_src; /* conditional jumps (ja and local calls read none) */
+        }
+        break;
+    }
 }
 
 /* A run from entry starts with r1, r2 (its arguments) and r10 defined.
@@ -508,9 +528,10 @@ static uint32_t undefined_from(const verifier_t *v, uint32_t entry, uint32_t rea
     uint32_t defined = REG_BIT(1) | REG_BIT(2) | REG_BIT(10), early = 0;
     for (uint32_t pc = entry; pc < v->n; pc++) {
         fc_insn_t in = v->text[pc];
-        uint32_t reads, writes;
-        if (reads_writes(in, &reads, &writes))
+        if (is_transfer(in))
             break;
+        uint32_t reads, writes;
+        reads_writes(in, &reads, &writes);
         early |= reads & ~defined;
         defined |= writes;
         pc += in.opcode == 0x18; /* lddw: skip its second slot */
@@ -526,7 +547,7 @@ static uint16_t undefined_reads(const verifier_t *v)
     uint32_t anywhere = 0;
     for (uint32_t pc = 0; pc < v->n; pc++) {
         uint32_t reads, writes;
-        (void)reads_writes(v->text[pc], &reads, &writes);
+        reads_writes(v->text[pc], &reads, &writes);
         anywhere |= reads;
         pc += v->text[pc].opcode == 0x18;
     }
