@@ -147,63 +147,23 @@ static FC_NOINLINE int memory(fc_vm_t *vm, uint64_t *reg, fc_insn_t in)
     return 1;
 }
 
-/* vm->executed: instructions up to and including the one at pc. limit - pc
- * is a multiple of the slot size, and pc is past limit by at most a
- * stretch of straight-line code: no 64-bit arithmetic needed. */
+/* vm->executed: instructions up to and including the one at pc (one call
+ * site for executed_at, which inlined at three would cost flash). */
 static FC_NOINLINE void count(fc_vm_t *vm, uintptr_t budget, uintptr_t limit, const fc_insn_t *pc)
 {
-    uintptr_t at = (uintptr_t)pc;
-    vm->executed = at <= limit ? budget + 1 - (limit - at) / sizeof *pc
-                               : budget + 1 + (at - limit) / sizeof *pc;
-}
-
-/* The checks before a run; FC_OK or the refusal, recorded in vm->fault. */
-static fc_status_t preflight(fc_vm_t *vm, uint32_t entry)
-{
-    const fc_program_t *prog = vm->prog;
-    clear_run_record(vm);
-    fc_status_t code = FC_ERR_NOT_VERIFIED;
-    const char *why = FC_WHY("program was not verified");
-    if (!prog || !prog->verified || !prog->text)
-        goto refuse;
-    code = FC_ERR_BAD_CONFIG;
-    why = FC_WHY("no valid stack (fc_vm_init refused it)");
-    if (vm->n_regions == 0) /* fc_vm_init grants the stack as region 0, or nothing */
-        goto refuse;
-    why = FC_WHY("stack smaller than the program needs (frame size x call depth)");
-    if (vm->stack_size < prog->stack_needed)
-        goto refuse;
-    why = FC_WHY("entry is not a verified entry point");
-    if (entry >= prog->len)
-        goto refuse;
-    if (entry == 0)
-        return FC_OK;
-    for (uint32_t i = 0; i < prog->n_entries; i++)
-        if (prog->entries[i] == entry)
-            return FC_OK;
-refuse:
-    vm->fault.code = code;
-    vm->fault.reason = why;
-    vm->fault.where = entry;
-    return code;
+    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
 }
 
 static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0,
                        int tracing)
 {
-    fc_status_t st = preflight(vm, entry);
+    fc_status_t st = run_preflight(vm, entry);
     if (st != FC_OK)
         return st;
     const fc_program_t *prog = vm->prog;
     const fc_insn_t *const text = prog->text;
     const fc_insn_t *pc = text + entry;
-    /* The budget in slots, clamped so that the limit address below cannot
-     * wrap (as clamp_budget() in vm_run.h, in pointer-sized arithmetic). */
-    uintptr_t budget = (UINTPTR_MAX - (uintptr_t)(text + prog->len)) / sizeof *pc;
-    budget = budget ? budget - 1 : 0;
-    uint64_t asked = vm->budget ? vm->budget : FC_DEFAULT_BUDGET;
-    if (asked < budget)
-        budget = (uintptr_t)asked;
+    const uintptr_t budget = clamp_budget(vm->budget, (uintptr_t)(text + prog->len), sizeof *pc);
     uintptr_t limit = (uintptr_t)pc + budget * sizeof *pc;
     uint32_t depth = 0;
     struct {
