@@ -218,7 +218,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         }
         case CLS_LD: /* lddw: the verifier allows nothing else in this class */
             reg[d] = ((uint64_t)(uint32_t)in.imm | (uint64_t)(uint32_t)pc[1].imm << 32) +
-                     vm->section_base[s < FC_LDDW_SRC_COUNT ? s : 0]; /* [0] stays 0 */
+                     vm->section_base[s & 3]; /* src is 2 bits; [0] and [3] stay 0 */
             next = pc + 2;
             limit += sizeof *pc; /* two slots, one instruction */
             break;

@@ -55,7 +55,7 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->budget = FC_DEFAULT_BUDGET;
     vm->helpers = NULL;
     vm->n_regions = 0;
-    for (unsigned i = 0; i < 4; i++)
+    for (size_t i = 0; i < sizeof vm->section_base / sizeof vm->section_base[0]; i++)
         vm->section_base[i] = 0;
     vm->fault.code = FC_OK; /* the rest of fault, executed, max_depth: set by every run */
     vm->trace = NULL;
@@ -64,7 +64,7 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
 #if !FC_VM_SMALL /* (the small interpreter zeroes them at every run) */
     /* a newly bound program never sees what another program left in the
      * registers, whatever the analysis behind undefined_reads says */
-    for (unsigned i = 0; i < 16; i++)
+    for (size_t i = 0; i < sizeof vm->reg / sizeof vm->reg[0]; i++)
         vm->reg[i] = 0;
 #endif
     if (!stack || stack_size == 0 || stack_size % 8 != 0 || ((uintptr_t)stack % 8) != 0 ||
