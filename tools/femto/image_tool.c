@@ -2,10 +2,12 @@
 #include "image_tool.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "disasm.h"
+#include "femto/engine.h"
 #include "fileio.h"
 #include "insn.h"
 
@@ -108,6 +110,20 @@ fc_status_t fc_image_tool_verify(const fc_image_t *img, fc_program_t *prog, uint
     cfg.helpers = &table;
     if (img->frame_size)
         cfg.frame_size = img->frame_size;
+    /* A device's engine keeps at most FC_MAX_ENTRIES entry points: refuse
+     * here what it would refuse, with its words and the figures. */
+    if (img->func_count > FC_MAX_ENTRIES) {
+        static char why[120];
+        snprintf(why, sizeof why,
+                 "image has more functions than FC_MAX_ENTRIES (%" PRIu32 " > %d; a static "
+                 "function the compiler did not inline counts too)",
+                 img->func_count, FC_MAX_ENTRIES);
+        *entries = NULL;
+        err->code = FC_ERR_BUFFER;
+        err->where = 0;
+        err->reason = why;
+        return FC_ERR_BUFFER;
+    }
     *entries = malloc((img->func_count ? img->func_count : 1) * sizeof **entries);
     if (!*entries) {
         err->code = FC_ERR_BUFFER;
