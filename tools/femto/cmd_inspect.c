@@ -76,11 +76,11 @@ static void print_params(const fc_suit_component_result_t *c)
     if (p->has & FC_SUIT_HAS_DIGEST)
         print_hex(p->image_digest.alg == FC_COSE_ALG_SHA256 ? "image sha256" : "image digest",
                   p->image_digest.bytes);
-    if (p->has & FC_SUIT_HAS_URI)
+    if (c->payload)
+        printf("%-14s integrated in the envelope (\"%.*s\", %zu bytes)\n", "image",
+               (int)c->payload->key.len, (const char *)c->payload->key.ptr, c->payload->data.len);
+    else if (p->has & FC_SUIT_HAS_URI)
         print_bytes_text("image uri", p->uri);
-    else if (c->payload)
-        printf("%-14s integrated (\"%.*s\", %zu bytes)\n", "image", (int)c->payload->key.len,
-               (const char *)c->payload->key.ptr, c->payload->data.len);
     else if (p->image_size == 0)
         printf("%-14s none: a signed removal of the slot's container\n", "image");
 }
@@ -119,6 +119,8 @@ static int inspect_envelope(const char *path, const uint8_t *env, size_t len, co
         }
         putchar('\n');
     }
+    /* As a device: authenticate (manifest digest, signature), then run the
+     * install sequence (vendor, class, integrated payload digest). */
     int rc = 0;
     if (key_path) {
         fc_suit_key_t key = {.type = FC_SUIT_KEY_ED25519};
@@ -130,20 +132,19 @@ static int inspect_envelope(const char *path, const uint8_t *env, size_t len, co
         if (fc_suit_authenticate(&m, port, &key, 1, &which, &err) != FC_OK) {
             print_refusal(path, "signature NOT valid for this key", &err);
             rc = 1;
-        } else {
-            printf("%-14s valid for %s\n", "verified", key_path);
         }
-    } else {
-        printf("%-14s not checked (give --key NAME.pub)\n", "verified");
     }
     fc_suit_device_t dev = {.vendor_id = FC_SUIT_FEMTO_VENDOR_ID,
                             .class_id = FC_SUIT_FEMTOD_CLASS_ID};
     fc_suit_result_t r;
-    fc_error_t eerr = {0};
-    if (fc_suit_evaluate(&m, port, &dev, FC_SUIT_RUN_INSTALL, &r, &eerr) != FC_OK) {
-        print_refusal(path, "a femtod device would refuse its install sequence", &eerr);
+    if (fc_suit_evaluate(&m, port, &dev, FC_SUIT_RUN_INSTALL, &r, &err) != FC_OK) {
+        print_refusal(path, "a femtod device would refuse its install sequence", &err);
         return 1;
     }
+    if (!key_path)
+        printf("%-14s not checked (give --key NAME.pub)\n", "verified");
+    else if (rc == 0)
+        printf("%-14s signature and digests valid for %s\n", "verified", key_path);
     printf("%-14s femtod's (vendor and class conditions hold)\n", "device class");
     for (size_t i = 0; i < r.n_components; i++)
         print_params(&r.component[i]);
