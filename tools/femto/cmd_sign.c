@@ -113,6 +113,10 @@ int fc_cmd_sign(int argc, char **argv)
         return 2;
     }
     a.o.hooks = a.hooks;
+    if (a.o.n_hooks == 0)
+        fprintf(stderr, "femto sign: warning: no --hook: the device installs the container, but "
+                        "no hook runs it (femto call would answer 4.04); add --hook "
+                        "coap|timer|boot|sensor|packet\n");
 
     uint8_t seed[FC_SUIT_SEED_LEN];
     fc_error_t err;
