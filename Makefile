@@ -3,6 +3,7 @@
 #
 #   make demo       set up, build, and run the demo
 #   make test       set up, build, and run every test (ctest's summary is the last line)
+#   make tools      build only femto and femtod ($(BUILD)/femto, $(BUILD)/femtod)
 #   make build      configure and build into $(BUILD)/
 #   make footprint  flash/RAM of the freestanding layers and of the whole firmware per layer
 #                   (Cortex-M0+/M4, RV32)
@@ -25,7 +26,7 @@ SHELL := /bin/bash
 SOURCE_DIRS := src include tools apps sdk tests bench firmware fuzz examples
 C_SOURCES = $(shell find $(SOURCE_DIRS) \( -name '*.c' -o -name '*.h' \) -not -path '*/corpus/*' 2>/dev/null)
 
-.PHONY: all deps configure build test demo footprint bench format format-check lint prove clean
+.PHONY: all deps configure tools build test demo footprint bench format format-check lint prove clean
 
 all: build
 
@@ -37,6 +38,10 @@ configure: deps
 
 build: configure
 	cmake --build $(BUILD)
+
+tools: configure
+	cmake --build $(BUILD) --target femto femtod
+	@echo "tools: $(BUILD)/femto $(BUILD)/femtod (export PATH=\"$$PWD/$(BUILD):\$$PATH\")"
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(CTEST_JOBS) --no-label-summary --no-tests=error
