@@ -12,12 +12,18 @@
 source "$(dirname "$0")/lib.sh" "$@"
 
 make_key alice
+make_key bob
 cat >"$WORK/femtod.conf" <<CONF
 timer_period_ms = 0
 max_envelope = 16384
 [tenant alice]
 id = 1
 public_key = alice.pub
+[tenant bob]
+id = 2
+public_key = bob.pub
+helpers = fc_log
+slots = 5-6
 CONF
 build_app 1 kvapp "$WORK/v1.fc"
 build_app 2 kvapp "$WORK/v2.fc"
@@ -35,6 +41,12 @@ read -r PORT FAKE < <(free_ports 2)
 U="coap://[::1]:$PORT"
 start_femtod D "$PORT" "$WORK/state" "$WORK/femtod.conf"
 expect_code 2.04 "deploy v1" -- "$FEMTO" deploy "$U" "$WORK/v1.suit"
+
+# ---- a refused helper names the helper, the tenant and the instruction
+sign bob 5 1 "$WORK/v1.fc" "$WORK/bob.suit"
+out=$("$FEMTO" deploy "$U" "$WORK/bob.suit" 2>&1) || true
+[[ "$out" =~ ^4\.22\ .*call\ to\ helper\ [0-9]+\ \(fc_[a-z_]+\),\ not\ in\ tenant\ \'bob\'\'s\ helpers\ \(at\ instruction\ [0-9]+\) ]] &&
+    pass "refused helper named: $out" || fail "refused helper: $out"
 
 # ---- hooks, priority, budget in ls / status; live view
 out=$("$FEMTO" ls "$U") || true
