@@ -42,7 +42,7 @@
       "  --mcpu v2|v3|v4    eBPF CPU version for clang (default v4: signed division,\n"          \
       "                     sign-extending loads and moves, bswap, gotol)\n"                      \
       "  -O0|-O1|-O2|-Os    optimisation (default -O2)\n"                                         \
-      "  --name NAME        container name (default: the file's stem); [A-Za-z0-9_-]\n"          \
+      "  --name NAME        container name (default: the file's stem), at most 63 bytes\n"          \
       "  --version N        application version stored in the image\n"                            \
       "  --frame N          stack frame bytes per call (default 512, at most 512)\n"              \
       "  --budget N         instruction budget wished for one run (the tenant caps it)\n"         \
