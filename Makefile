@@ -8,7 +8,8 @@
 #   make footprint  flash/RAM of the freestanding layers and of the whole firmware per layer
 #                   (Cortex-M0+/M4, RV32)
 #   make bench      instructions per run of the bench fixtures: host (callgrind) and Cortex-M4 /
-#                   RV32 in QEMU (native vs VM, hook, install, RAM, energy; $(BUILD)/bench/)
+#                   RV32 in QEMU (native vs VM, hook, install, RAM, energy; $(BUILD)/bench/),
+#                   and the chart $(BUILD)/bench/bench.svg (bench/chart.py)
 #   make format     clang-format our sources in place (format-check: only report)
 #   make lint       cppcheck and clang-tidy over src/
 #   make prove      Frama-C WP proofs and Eva over the VM (proofs/run.sh, docs/assurance.md)
@@ -55,6 +56,8 @@ footprint: deps
 bench: build
 	@FEMTO=$(BUILD)/femto OUT=$(BUILD)/bench bench/callgrind.sh
 	@bench/mcu/run.sh -o $(BUILD)/bench/mcu
+	@python3 bench/chart.py -o $(BUILD)/bench/bench.svg $(BUILD)/bench
+	@echo "bench: chart $(BUILD)/bench/bench.svg (copy it to docs/bench.svg to update the README's)"
 
 format: deps
 	clang-format -i $(C_SOURCES)
