@@ -363,6 +363,12 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
         if (!(t->engine.hooks & (1u << hooks[i])))
             return refuse(v, FC_ERR_PERMISSION, NULL, "tenant '%s' may not attach to hook '%s'",
                           t->name, hname);
+        for (size_t k = 0; k < i; k++)
+            if (hooks[k] == hooks[i])
+                return refuse(v, FC_ERR_INVALID_ARG, NULL,
+                              "the manifest names hook '%s' twice (a container attaches to a "
+                              "hook once)",
+                              hname);
     }
     if (len > t->max_image)
         return refuse(v, FC_ERR_SIZE, NULL,

@@ -34,6 +34,13 @@ build_app 3 kvapp "$WORK/v3.fc"
 "$FEMTO" sign -k "$WORK/alice.key" -s 1 -n 1 -o "$WORK/nohook.suit" "$WORK/v1.fc" >/dev/null 2>"$WORK/sign.err"
 grep -q "warning: no --hook" "$WORK/sign.err" && pass "sign without --hook warns" ||
     fail "sign without --hook: $(cat "$WORK/sign.err")"
+if "$FEMTO" sign -k "$WORK/alice.key" -s 1 -n 1 --hook coap --hook coap -o "$WORK/dup.suit" \
+    "$WORK/v1.fc" >/dev/null 2>"$WORK/sign.err"; then
+    fail "sign with --hook coap twice was accepted"
+else
+    grep -q "hook coap given twice" "$WORK/sign.err" && pass "sign refuses a hook named twice" ||
+        fail "sign --hook twice: $(cat "$WORK/sign.err")"
+fi
 sign alice 0 2 "$WORK/v2.fc" "$WORK/v2.suit"
 sign alice 0 3 "$WORK/v3.fc" "$WORK/v3.suit"
 

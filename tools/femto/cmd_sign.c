@@ -113,6 +113,14 @@ int fc_cmd_sign(int argc, char **argv)
         return 2;
     }
     a.o.hooks = a.hooks;
+    for (size_t i = 0; i < a.o.n_hooks; i++)
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(a.hooks[i], a.hooks[k])) {
+                fprintf(stderr, "femto sign: --hook %s given twice (a container attaches to a "
+                                "hook once)\n",
+                        a.hooks[i]);
+                return 2;
+            }
     if (a.o.n_hooks == 0)
         fprintf(stderr, "femto sign: warning: no --hook: the device installs the container, but "
                         "no hook runs it (femto call would answer 4.04); add --hook "
