@@ -466,8 +466,7 @@ static int take_block1(fd_server_t *s, const fd_request_t *req, size_t limit, fd
         size_t got = u->len;
         uint64_t announced = u->size1;
         drop_upload(u);
-        text(resp, FD_CODE(4, 0), "Size1 announced %" PRIu64 " bytes, %zu arrived", announced,
-             got);
+        text(resp, FD_CODE(4, 0), "Size1 announced %" PRIu64 " bytes, %zu arrived", announced, got);
         return 0;
     }
     *owned = u->buf;

@@ -84,7 +84,8 @@ static int watch_option(int argc, char **argv, int *i, double *interval, long *c
     return *count > 0 ? 1 : -1;
 }
 
-#define LS_USAGE "usage: femto ls [--json] [--watch] [--interval S] [--count N] coap://HOST[:PORT]\n"
+#define LS_USAGE                                                                                   \
+    "usage: femto ls [--json] [--watch] [--interval S] [--count N] coap://HOST[:PORT]\n"
 
 int fc_cmd_ls(int argc, char **argv)
 {

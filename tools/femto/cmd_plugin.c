@@ -6,11 +6,10 @@
  * only when the test has memory: for a test without memory the options
  * come first. So any argument starting with "--" is an option, wherever
  * it is, and the one other argument is the memory. The runner writes the
- * program as hex bytes on stdin and reads r0 in hex from stdout. Hex may be space-separated bytes or one continuous
- * string. On refusal or fault: a message on stdout, exit status 1.
- * The program runs in place; the plugin option --translate runs the
- * pre-decoded form (fc_program_translate) instead.
- * Installed (symlinked) as `femto-plugin`, femto runs this directly. */
+ * program as hex bytes on stdin and reads r0 in hex from stdout. Hex may be space-separated bytes
+ * or one continuous string. On refusal or fault: a message on stdout, exit status 1. The program
+ * runs in place; the plugin option --translate runs the pre-decoded form (fc_program_translate)
+ * instead. Installed (symlinked) as `femto-plugin`, femto runs this directly. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>

@@ -186,8 +186,9 @@ static int coap_ctx(const run_opts_t *o, fc_hook_coap_ctx_t *c)
         path++;
     size_t n = strcspn(path, "?");
     if (n > FC_COAP_PATH_MAX) {
-        fprintf(stderr, "femto run: path of %zu bytes; femtod answers 4.14 over %d "
-                        "(FC_COAP_PATH_MAX)\n",
+        fprintf(stderr,
+                "femto run: path of %zu bytes; femtod answers 4.14 over %d "
+                "(FC_COAP_PATH_MAX)\n",
                 n, FC_COAP_PATH_MAX);
         return -1;
     }
@@ -205,8 +206,9 @@ static int coap_ctx(const run_opts_t *o, fc_hook_coap_ctx_t *c)
         }
     }
     if (len > FC_COAP_PAYLOAD_MAX) {
-        fprintf(stderr, "femto run: payload of %zu bytes; femtod answers 4.13 over %d "
-                        "(FC_COAP_PAYLOAD_MAX)\n",
+        fprintf(stderr,
+                "femto run: payload of %zu bytes; femtod answers 4.13 over %d "
+                "(FC_COAP_PAYLOAD_MAX)\n",
                 len, FC_COAP_PAYLOAD_MAX);
         free(data);
         return -1;
@@ -321,17 +323,28 @@ static void print_fault(const fc_error_t *f)
 static const char *coap_code_name(uint8_t code)
 {
     switch (code) {
-    case FC_COAP_CODE(2, 1): return "Created";
-    case FC_COAP_CODE(2, 2): return "Deleted";
-    case FC_COAP_CHANGED: return "Changed";
-    case FC_COAP_CONTENT: return "Content";
-    case FC_COAP_BAD_REQUEST: return "Bad Request";
-    case FC_COAP_CODE(4, 1): return "Unauthorized";
-    case FC_COAP_CODE(4, 3): return "Forbidden";
-    case FC_COAP_NOT_FOUND: return "Not Found";
-    case FC_COAP_CODE(4, 5): return "Method Not Allowed";
-    case FC_COAP_CODE(5, 0): return "Internal Server Error";
-    default: return "";
+    case FC_COAP_CODE(2, 1):
+        return "Created";
+    case FC_COAP_CODE(2, 2):
+        return "Deleted";
+    case FC_COAP_CHANGED:
+        return "Changed";
+    case FC_COAP_CONTENT:
+        return "Content";
+    case FC_COAP_BAD_REQUEST:
+        return "Bad Request";
+    case FC_COAP_CODE(4, 1):
+        return "Unauthorized";
+    case FC_COAP_CODE(4, 3):
+        return "Forbidden";
+    case FC_COAP_NOT_FOUND:
+        return "Not Found";
+    case FC_COAP_CODE(4, 5):
+        return "Method Not Allowed";
+    case FC_COAP_CODE(5, 0):
+        return "Internal Server Error";
+    default:
+        return "";
     }
 }
 

@@ -116,8 +116,9 @@ int fc_cmd_sign(int argc, char **argv)
     for (size_t i = 0; i < a.o.n_hooks; i++)
         for (size_t k = 0; k < i; k++)
             if (!strcmp(a.hooks[i], a.hooks[k])) {
-                fprintf(stderr, "femto sign: --hook %s given twice (a container attaches to a "
-                                "hook once)\n",
+                fprintf(stderr,
+                        "femto sign: --hook %s given twice (a container attaches to a "
+                        "hook once)\n",
                         a.hooks[i]);
                 return 2;
             }

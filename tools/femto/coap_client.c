@@ -308,8 +308,8 @@ int fc_coap_upload(const char *uri, const uint8_t *body, size_t len, int timeout
                 char why[sizeof reply->error];
                 snprintf(why, sizeof why, "%s", reply->error);
                 snprintf(reply->error, sizeof reply->error,
-                         "block %zu of %zu: %.100s (the device stopped answering mid-upload)", num + 1,
-                         blocks, why);
+                         "block %zu of %zu: %.100s (the device stopped answering mid-upload)",
+                         num + 1, blocks, why);
             }
             break;
         }

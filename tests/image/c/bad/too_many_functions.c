@@ -8,9 +8,10 @@
     {                                                                                              \
         return x * (n + 3) + n;                                                                    \
     }
-F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8)
+F(1)
+F(2) F(3) F(4) F(5) F(6) F(7) F(8)
 
-FC_ENTRY(main)
+    FC_ENTRY(main)
 {
     (void)ctx;
     return f1(f2(f3(f4(f5(f6(f7(f8(ctx_len))))))));
