@@ -59,6 +59,20 @@ out=$("$FEMTO" deploy "$U" "$WORK/bob.suit" 2>&1) || true
 out=$("$FEMTO" ls "$U") || true
 [[ "$out" == *"coap:7"* && "$out" == *" 4000 "* && "$out" == *"hooks:priority"* ]] &&
     pass "ls shows hook coap with priority 7 and budget 4000" || fail "ls: $out"
+# a 20-digit sequence number keeps the table's columns aligned
+build_app 1 wide "$WORK/wide.fc"
+sign alice 3 12345678901234567890 "$WORK/wide.fc" "$WORK/wide.suit"
+expect_code 2.04 "deploy with a 20-digit sequence number" -- "$FEMTO" deploy "$U" "$WORK/wide.suit"
+"$FEMTO" ls "$U" >"$WORK/ls.txt" || true
+python3 - "$WORK/ls.txt" <<'PY' && pass "ls columns aligned with a 20-digit sequence" || fail "ls misaligned: $(cat "$WORK/ls.txt")"
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+head = next(l for l in lines if l.startswith("slot "))
+rows = [l for l in lines if l[:1].isdigit()]
+ends = [head.index(c) + len(c) for c in ("seq", "bytes", "runs", "faults", "insns", "budget")]
+ok = len(rows) == 2 and all(r[e - 1].isdigit() and r[e] == " " for r in rows for e in ends)
+sys.exit(0 if ok else 1)
+PY
 out=$("$FEMTO" status --json "$U" kvapp) || true
 [[ "$out" == *'"budget":4000'* && "$out" == *'"hooks":"coap:7"'* ]] && pass "status --json: budget and hooks" ||
     fail "status --json: $out"
