@@ -124,6 +124,19 @@ fc_status_t fc_image_tool_verify(const fc_image_t *img, fc_program_t *prog, uint
         err->reason = why;
         return FC_ERR_BUFFER;
     }
+    /* The verifier takes frames that are a multiple of 8 up to 32768 bytes
+     * (it calls anything else "invalid verifier configuration"): say so. */
+    if (img->frame_size && (img->frame_size % 8 || img->frame_size > 32768)) {
+        static char why[96];
+        snprintf(why, sizeof why,
+                 "frame size %" PRIu32 " bytes: a multiple of 8, at most 32768 (femto build --frame)",
+                 img->frame_size);
+        *entries = NULL;
+        err->code = FC_ERR_BAD_CONFIG;
+        err->where = 0;
+        err->reason = why;
+        return FC_ERR_BAD_CONFIG;
+    }
     *entries = malloc((img->func_count ? img->func_count : 1) * sizeof **entries);
     if (!*entries) {
         err->code = FC_ERR_BUFFER;
@@ -131,7 +144,22 @@ fc_status_t fc_image_tool_verify(const fc_image_t *img, fc_program_t *prog, uint
         err->reason = "out of memory";
         return FC_ERR_BUFFER;
     }
-    return fc_image_verify(img, &cfg, prog, *entries, img->func_count, err);
+    fc_status_t st = fc_image_verify(img, &cfg, prog, *entries, img->func_count, err);
+    /* femtod's engine stack (and the MCU default) holds FC_DEFAULT_FRAME x
+     * (FC_MAX_CALL_DEPTH + 1) bytes; the engine refuses a program that needs more. */
+    enum { device_stack = FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1) };
+    if (st == FC_OK && prog->stack_needed > device_stack) {
+        static char why[160];
+        snprintf(why, sizeof why,
+                 "program needs more stack than the engine has: %" PRIu32 " bytes (frame %" PRIu32
+                 " x %" PRIu32 " levels), a device's stack is %d",
+                 prog->stack_needed, prog->frame_size, prog->call_depth + 1, device_stack);
+        err->code = FC_ERR_NO_RAM;
+        err->where = 0;
+        err->reason = why;
+        return FC_ERR_NO_RAM;
+    }
+    return st;
 }
 
 /* ---- listings ----------------------------------------------------------- */
