@@ -81,7 +81,7 @@ def chart(series, notes, title):
     values = [v for s in series.values() for v in s.values() if v > 0]
     lo = 10 ** math.floor(math.log10(min(values + [1.0])))
     hi = 10 ** math.ceil(math.log10(max(values + [10.0])))
-    left, right, top, bar, gap = 170, 90, 60, 7, 10
+    left, right, top, bar, gap = 120, 60, 60, 5, 8
     plot_w = 620
     group_h = bar * len(labels) + gap
     legend_h = 16 * len(labels) + 20
@@ -120,7 +120,7 @@ def chart(series, notes, title):
                        '<title>%s, %s: %.2fx</title></rect>'
                        % (xa, y, max(xb - xa, 0.5), bar - 1, PALETTE[si % len(PALETTE)],
                           escape(prog), escape(label), v))
-            out.append('<text x="%.1f" y="%d" font-size="8" fill="#333">%.1f</text>'
+            out.append('<text x="%.1f" y="%d" font-size="5" fill="#333">%.1f</text>'
                        % (xb + 3, y + bar - 1, v))
     ly = top + group_h * len(programs) + 34
     for si, label in enumerate(labels):
