@@ -31,6 +31,10 @@ build_app 3 kvapp "$WORK/v3.fc"
 "$FEMTO" sign -k "$WORK/alice.key" -s 0 -n 1 --hook coap --priority 7 --budget 4000 \
     -o "$WORK/v1.suit" "$WORK/v1.fc" >/dev/null 2>"$WORK/sign.err"
 [ -s "$WORK/sign.err" ] && fail "sign with --hook printed: $(cat "$WORK/sign.err")" || pass "sign with --hook: no warning"
+out=$("$FEMTO" sign -k "$WORK/alice.key" -s 0 -n 1 --hook coap --hook timer --priority 7 --budget 4000 \
+    -o "$WORK/v1b.suit" "$WORK/v1.fc")
+[[ "$out" == *", hooks coap,timer, priority 7, budget 4000" ]] && pass "sign shows hooks, priority, budget" ||
+    fail "sign summary: $out"
 "$FEMTO" sign -k "$WORK/alice.key" -s 1 -n 1 -o "$WORK/nohook.suit" "$WORK/v1.fc" >/dev/null 2>"$WORK/sign.err"
 grep -q "warning: no --hook" "$WORK/sign.err" && pass "sign without --hook warns" ||
     fail "sign without --hook: $(cat "$WORK/sign.err")"

@@ -147,9 +147,16 @@ int fc_cmd_sign(int argc, char **argv)
             fprintf(stderr, "femto sign: %s\n", msg);
         else {
             printf("%s: SUIT envelope, %zu bytes: slot %" PRIu32 ", sequence %" PRIu64
-                   ", image %zu bytes%s%s\n",
+                   ", image %zu bytes%s%s, hooks ",
                    a.out, env_len, a.o.slot, a.o.sequence, image_len,
                    a.o.uri ? ", fetched from " : " (integrated)", a.o.uri ? a.o.uri : "");
+            for (size_t i = 0; i < a.o.n_hooks; i++)
+                printf("%s%s", i ? "," : "", a.hooks[i]);
+            printf("%s, priority %" PRId64 ", budget ", a.o.n_hooks ? "" : "(none)", a.o.priority);
+            if (a.o.budget)
+                printf("%" PRIu64 "\n", a.o.budget);
+            else
+                printf("(tenant default)\n");
             rc = 0;
         }
     }
