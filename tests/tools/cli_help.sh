@@ -27,7 +27,7 @@ for c in $commands; do
     help=$("$femto" "$c" --help)
     # the options the command's own parser names when it is called wrongly
     err=$("$femto" "$c" 2>&1 </dev/null)
-    for opt in $(grep -o -- ' \[*-[-a-zA-Z][-a-zA-Z0-9]*' <<<"$err" | tr -d ' [' | sort -u); do
+    for opt in $(grep -o -- ' \[*-[-a-zA-Z][-a-zA-Z0-9]*' <<<"$err" | tr -d ' [' | sort -u | grep -vx -- '--help'); do
         grep -q -- "$opt" <<<"$help" || bad "femto $c --help lacks $opt (named by its usage error)"
         grep -q -- "femto $c .*$opt" <<<"$all" || bad "femto help: $c lacks $opt"
     done
