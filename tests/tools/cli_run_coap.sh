@@ -32,5 +32,22 @@ grep -q "4.13 over 128 (FC_COAP_PAYLOAD_MAX)" "$work/err" || bad "129-byte paylo
 grep -q "METHOD one of GET POST PUT DELETE" "$work/err" || bad "FROB: $(cat "$work/err")"
 out=$("$femto" run "$work/ma.fc" --hook sensor --sensor 0=21500)
 grep -q '^hook sensor: result 21500 ' <<<"$out" || bad "sensor sample: $out"
+cat >"$work/ticks.c" <<'C'
+#include <femto.h>
+FC_ENTRY(timer_or_boot)
+{
+    if (ctx_len == sizeof(fc_hook_timer_ctx_t))
+        return ((const fc_hook_timer_ctx_t *)ctx)->tick * 1000 +
+               ((const fc_hook_timer_ctx_t *)ctx)->period_ms / 1000;
+    if (ctx_len == sizeof(fc_hook_boot_ctx_t))
+        return ((const fc_hook_boot_ctx_t *)ctx)->boot_count;
+    return 0;
+}
+C
+"$femto" build "$work/ticks.c" -o "$work/ticks.fc" >/dev/null || exit 1
+out=$("$femto" run "$work/ticks.fc" --hook timer --tick 7)
+grep -q '^hook timer: result 7001 ' <<<"$out" || bad "--tick 7: $out"
+out=$("$femto" run "$work/ticks.fc" --hook boot --boot-count 3)
+grep -q '^hook boot: result 3 ' <<<"$out" || bad "--boot-count 3: $out"
 [ $fail -eq 0 ] && echo "PASS"
 exit $fail

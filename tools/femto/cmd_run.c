@@ -51,6 +51,7 @@ typedef struct run_opts {
     uint32_t budget;
     int trace;
     uint32_t seed;
+    uint32_t tick, boot_count; /* timer and boot contexts (--tick, --boot-count) */
     int n_sensors;
     uint32_t sensor_index[FC_POSIX_SENSORS];
     int32_t sensor_value[FC_POSIX_SENSORS];
@@ -61,7 +62,7 @@ static int usage(void)
     fprintf(stderr, "usage: femto run app.fc [--entry NAME] [--hook NAME] "
                     "[--coap 'METHOD /app/NAME/PATH[?QUERY]'] [--payload TEXT|@FILE] "
                     "[--ctx-hex HEX | --ctx FILE] [--budget N] [--kv DIR] [--sensor I=V] "
-                    "[--seed N] [--trace]\n"
+                    "[--tick N] [--boot-count N] [--seed N] [--trace]\n"
                     "hooks: timer boot sensor coap packet (femto run --help)\n");
     return 2;
 }
@@ -123,6 +124,16 @@ static int parse_args(int argc, char **argv, run_opts_t *o)
         } else if (strcmp(a, "--budget") == 0) {
             if (parse_u32(next, &o->budget) != 0 || o->budget == 0) {
                 fprintf(stderr, "femto run: --budget wants a positive 32-bit count\n");
+                return -1;
+            }
+        } else if (strcmp(a, "--tick") == 0) {
+            if (parse_u32(next, &o->tick) != 0) {
+                fprintf(stderr, "femto run: --tick wants a 32-bit count\n");
+                return -1;
+            }
+        } else if (strcmp(a, "--boot-count") == 0) {
+            if (parse_u32(next, &o->boot_count) != 0) {
+                fprintf(stderr, "femto run: --boot-count wants a 32-bit count\n");
                 return -1;
             }
         } else if (strcmp(a, "--seed") == 0) {
@@ -245,6 +256,16 @@ static int load_ctx(const run_opts_t *o, uint8_t *ctx, size_t *len)
         fc_hook_sensor_ctx_t sc = {.sensor = o->sensor_index[0], .value = o->sensor_value[0]};
         memcpy(ctx, &sc, sizeof sc);
         *len = sizeof sc;
+    } else if (o->hook && !strcmp(o->hook, "timer") && !o->ctx_file && !o->ctx_hex) {
+        /* as femtod fires it: tick counts from 0, period 1000 ms */
+        fc_hook_timer_ctx_t tc = {
+            .now_us = (uint64_t)o->tick * 1000000u, .tick = o->tick, .period_ms = 1000};
+        memcpy(ctx, &tc, sizeof tc);
+        *len = sizeof tc;
+    } else if (o->hook && !strcmp(o->hook, "boot") && !o->ctx_file && !o->ctx_hex) {
+        fc_hook_boot_ctx_t bc = {.boot_count = o->boot_count ? o->boot_count : 1};
+        memcpy(ctx, &bc, sizeof bc);
+        *len = sizeof bc;
     } else if (o->ctx_hex) {
         size_t n = strlen(o->ctx_hex);
         if (n % 2 || n / 2 > RUN_CTX_MAX) {

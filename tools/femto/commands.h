@@ -63,8 +63,8 @@
       "image size and SHA-256, integrated or fetched (URI), and the image itself.\n"             \
       "A .fc image is shown as `femto info` shows it.\n")                                         \
     X(run, "app.fc [--entry NAME] [--hook NAME] [--coap 'METHOD /app/NAME/PATH[?QUERY]'] "        \
-           "[--payload TEXT|@FILE] [--sensor I=V] [--ctx-hex HEX|--ctx FILE] [--budget N] "       \
-           "[--kv DIR] [--seed N] [--trace]",                                                     \
+           "[--payload TEXT|@FILE] [--sensor I=V] [--tick N] [--boot-count N] "                   \
+           "[--ctx-hex HEX|--ctx FILE] [--budget N] [--kv DIR] [--seed N] [--trace]",             \
       "run a container in the host engine with the standard helpers",                            \
       "  --entry NAME     function to run (default: the image's entry)\n"                         \
       "  --hook NAME      fire a hook: timer boot sensor coap packet (default: call)\n"           \
@@ -72,6 +72,8 @@
       "                   (implies --hook coap); the container sees path \"app/x/temp\"\n"        \
       "  --payload TEXT|@FILE   the request's payload (at most 128 bytes)\n"                     \
       "  --sensor I=V     simulated sensor I reads V; with --hook sensor, the sample\n"          \
+      "  --tick N         --hook timer: the tick number (time N s, period 1000 ms)\n"           \
+      "  --boot-count N   --hook boot: the boot count (default 1)\n"                            \
       "  --ctx-hex HEX, --ctx FILE   the raw context bytes instead\n"                             \
       "  --budget N       instruction budget (default 100000)\n"                                  \
       "  --kv DIR         keep key-value data in DIR (default: a temporary folder)\n"             \
