@@ -122,6 +122,7 @@ static int inspect_envelope(const char *path, const uint8_t *env, size_t len, co
     /* As a device: authenticate (manifest digest, signature), then run the
      * install sequence (vendor, class, integrated payload digest). */
     int rc = 0;
+    char key_hex[17] = "";
     if (key_path) {
         fc_suit_key_t key = {.type = FC_SUIT_KEY_ED25519};
         size_t which = 0;
@@ -129,6 +130,9 @@ static int inspect_envelope(const char *path, const uint8_t *env, size_t len, co
             printf("%s: %s\n", key_path, err.reason);
             return 2;
         }
+        /* the key as femto keygen prints it (first 8 bytes), to tell tenants apart */
+        for (int i = 0; i < 8; i++)
+            snprintf(key_hex + 2 * i, 3, "%02x", key.public_key[i]);
         if (fc_suit_authenticate(&m, port, &key, 1, &which, &err) != FC_OK) {
             print_refusal(path, "signature NOT valid for this key", &err);
             rc = 1;
@@ -144,7 +148,8 @@ static int inspect_envelope(const char *path, const uint8_t *env, size_t len, co
     if (!key_path)
         printf("%-14s not checked (give --key NAME.pub)\n", "verified");
     else if (rc == 0)
-        printf("%-14s signature and digests valid for %s\n", "verified", key_path);
+        printf("%-14s signature and digests valid for %s (key %s)\n", "verified", key_path,
+               key_hex);
     printf("%-14s femtod's (vendor and class conditions hold)\n", "device class");
     for (size_t i = 0; i < r.n_components; i++)
         print_params(&r.component[i]);
