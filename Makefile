@@ -42,7 +42,7 @@ build: configure
 
 tools: configure
 	cmake --build $(BUILD) --target femto femtod
-	@echo "tools: $(BUILD)/femto $(BUILD)/femtod (export PATH=\"$$PWD/$(BUILD):\$$PATH\")"
+	@echo "tools: $(BUILD)/femto $(BUILD)/femtod (export PATH=\"$(abspath $(BUILD)):\$$PATH\")"
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(CTEST_JOBS) --no-label-summary --no-tests=error
