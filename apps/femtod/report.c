@@ -210,9 +210,9 @@ static void container(writer_t *w, const fd_device_t *d, int slot)
         /* seq is a u64: 20 digits keep the columns aligned whatever it is */
         putf(w,
              "%-4d %-16s %-10s %-8s %20" PRIu64 " %7zu %8" PRIu32 " %6" PRIu32 " %10" PRIu64
-             " %8" PRIu32 " %-18s%s%s\n",
+             " %8" PRIu32 " %8" PRIu32 " %-18s%s%s\n",
              slot, s->c->name, fd_tenant_name(d, s->tenant_id), state_name(s), s->seq, s->image_len,
-             st->runs, st->faults, st->insns_total, s->c->budget, hooks,
+             st->runs, st->faults, st->insns_total, st->insns_last, s->c->budget, hooks,
              st->faults ? "  last fault: " : "",
              st->faults && st->last_fault.reason ? st->last_fault.reason : "");
         return;
@@ -238,8 +238,10 @@ static void container(writer_t *w, const fd_device_t *d, int slot)
     end(w, 1);
 }
 
+/* insns: over all runs; last: of the last run, against its budget */
 static const char text_header[] = "slot name             tenant     state                     seq "
-                                  "  bytes     runs faults      insns   budget hooks:priority\n";
+                                  "  bytes     runs faults      insns     last   budget "
+                                  "hooks:priority\n";
 
 uint8_t *fd_report(const fd_device_t *d, int slot, int format, size_t *len)
 {

@@ -73,7 +73,7 @@ import sys
 lines = open(sys.argv[1]).read().splitlines()
 head = next(l for l in lines if l.startswith("slot "))
 rows = [l for l in lines if l[:1].isdigit()]
-ends = [head.index(c) + len(c) for c in ("seq", "bytes", "runs", "faults", "insns", "budget")]
+ends = [head.index(c) + len(c) for c in ("seq", "bytes", "runs", "faults", "insns", "last", "budget")]
 ok = len(rows) == 2 and all(r[e - 1].isdigit() and r[e] == " " for r in rows for e in ends)
 sys.exit(0 if ok else 1)
 PY
