@@ -227,6 +227,93 @@ typedef enum fc_op {
     FC_OP_INVALID = FC_OP_COUNT
 } fc_op_t;
 
+/* The opcode byte of each row, by name: FC_OPC_<ID> (rows that share an
+ * opcode give the same value). Code names opcodes through these, never as
+ * byte literals. */
+enum fc_opc {
+#define FC_OPC_ENUM_(id, opc, sel, selval, mn, fmt) FC_OPC_##id = (opc),
+    FC_ISA_TABLE(FC_OPC_ENUM_)
+#undef FC_OPC_ENUM_
+};
+
+/* Whether byte v (a constant) is the opcode of some row, as a constant
+ * expression: the opcodes as sixteen 16-bit words (FC_ISA_OPCW_<w>, bit
+ * v % 16 of word v / 16). For case labels and static checks. */
+#define FC_ISA_OPCW_BIT_(id, opc, sel, selval, mn, fmt)                                           \
+    | (((opc) >> 4) == FC_ISA_OPCW_N_ ? 1 << ((opc) & 15) : 0)
+enum fc_isa_opcode_words {
+#define FC_ISA_OPCW_N_ 0
+    FC_ISA_OPCW_0 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 1
+    FC_ISA_OPCW_1 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 2
+    FC_ISA_OPCW_2 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 3
+    FC_ISA_OPCW_3 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 4
+    FC_ISA_OPCW_4 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 5
+    FC_ISA_OPCW_5 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 6
+    FC_ISA_OPCW_6 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 7
+    FC_ISA_OPCW_7 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 8
+    FC_ISA_OPCW_8 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 9
+    FC_ISA_OPCW_9 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 10
+    FC_ISA_OPCW_10 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 11
+    FC_ISA_OPCW_11 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 12
+    FC_ISA_OPCW_12 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 13
+    FC_ISA_OPCW_13 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 14
+    FC_ISA_OPCW_14 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+#define FC_ISA_OPCW_N_ 15
+    FC_ISA_OPCW_15 = 0 FC_ISA_TABLE(FC_ISA_OPCW_BIT_),
+#undef FC_ISA_OPCW_N_
+};
+#undef FC_ISA_OPCW_BIT_
+#define FC_ISA_OPCW_(v)                                                                            \
+    ((v) < 0x80 ? ((v) < 0x40 ? ((v) < 0x20 ? ((v) < 0x10 ? FC_ISA_OPCW_0 : FC_ISA_OPCW_1)       \
+                                            : ((v) < 0x30 ? FC_ISA_OPCW_2 : FC_ISA_OPCW_3))       \
+                              : ((v) < 0x60 ? ((v) < 0x50 ? FC_ISA_OPCW_4 : FC_ISA_OPCW_5)       \
+                                            : ((v) < 0x70 ? FC_ISA_OPCW_6 : FC_ISA_OPCW_7)))      \
+                : ((v) < 0xc0 ? ((v) < 0xa0 ? ((v) < 0x90 ? FC_ISA_OPCW_8 : FC_ISA_OPCW_9)       \
+                                            : ((v) < 0xb0 ? FC_ISA_OPCW_10 : FC_ISA_OPCW_11))     \
+                              : ((v) < 0xe0 ? ((v) < 0xd0 ? FC_ISA_OPCW_12 : FC_ISA_OPCW_13)     \
+                                            : ((v) < 0xf0 ? FC_ISA_OPCW_14 : FC_ISA_OPCW_15))))
+#define FC_ISA_IS_OPCODE(v) ((FC_ISA_OPCW_(v) >> ((v) & 15)) & 1)
+
+/* Every byte value 0..255, as X(v): for tables and case lists generated
+ * per byte. */
+#define FC_BYTES16_(X, h)                                                                          \
+    X(h + 0) X(h + 1) X(h + 2) X(h + 3) X(h + 4) X(h + 5) X(h + 6) X(h + 7) X(h + 8) X(h + 9)   \
+    X(h + 10) X(h + 11) X(h + 12) X(h + 13) X(h + 14) X(h + 15)
+#define FC_BYTES(X)                                                                                \
+    FC_BYTES16_(X, 0x00) FC_BYTES16_(X, 0x10) FC_BYTES16_(X, 0x20) FC_BYTES16_(X, 0x30)           \
+    FC_BYTES16_(X, 0x40) FC_BYTES16_(X, 0x50) FC_BYTES16_(X, 0x60) FC_BYTES16_(X, 0x70)           \
+    FC_BYTES16_(X, 0x80) FC_BYTES16_(X, 0x90) FC_BYTES16_(X, 0xa0) FC_BYTES16_(X, 0xb0)           \
+    FC_BYTES16_(X, 0xc0) FC_BYTES16_(X, 0xd0) FC_BYTES16_(X, 0xe0) FC_BYTES16_(X, 0xf0)
+
 typedef struct fc_isa_row {
     unsigned char opcode;
     unsigned char sel;    /* enum fc_selector */

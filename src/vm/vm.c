@@ -67,6 +67,7 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     for (size_t i = 0; i < sizeof vm->reg / sizeof vm->reg[0]; i++)
         vm->reg[i] = 0;
 #endif
+    run_unbind(vm);
     if (!stack || stack_size == 0 || stack_size % 8 != 0 || ((uintptr_t)stack % 8) != 0 ||
         stack_size > UINTPTR_MAX - (uintptr_t)stack) /* like any region: must not wrap */
         return FC_ERR_BAD_CONFIG;
@@ -74,10 +75,12 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->regions[0].len = stack_size;
     vm->regions[0].perm = FC_PERM_RW;
     vm->n_regions = 1;
-#if !FC_VM_SMALL /* the per-opcode interpreter's caches start on the stack */
+    /* the interpreters' region caches start on the stack */
     cache_set(&vm->cache[0], &vm->regions[0]);
     cache_reset(vm);
-#endif
+    /* bind: what the run preflight checks of the program and the stack */
+    if (prog && prog->verified && prog->text && stack_size >= prog->stack_needed)
+        run_bind(vm);
     return FC_OK;
 }
 
