@@ -261,6 +261,10 @@ typedef struct fc_trace_event {
  * read-write). Helpers: none until fc_vm_set_helpers(). */
 fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size);
 
+/* Set vm->budget and keep the binding (a plain write of vm->budget works
+ * too; the next run then binds again, which costs a preflight once). */
+void fc_vm_set_budget(fc_vm_t *vm, uint64_t budget);
+
 void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,
                        const fc_helper_mask_t *allowed);
 

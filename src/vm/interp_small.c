@@ -98,6 +98,7 @@ static FC_NOINLINE fc_status_t rebind(fc_vm_t *vm, uint32_t entry)
     if (st != FC_OK)
         return st;
     run_bind(vm);
+    vm->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
     return FC_OK;
 }
 
@@ -195,9 +196,15 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                        int tracing)
 {
     const fc_program_t *prog = vm->prog;
-    if (FC_LIKELY(prog && prog->generation == vm->bound_gen && vm->budget == vm->bound_budget &&
-                  entry == 0 && !tracing)) {
-        clear_run_record(vm);
+    /* bound (same program generation and budget) and from entry 0 */
+    if (FC_LIKELY(prog && ((prog->generation ^ vm->bound_gen) | entry) == 0 &&
+                  vm->budget == vm->bound_budget && !tracing)) {
+        /* a clean record (vm->executed is written by every way out); the
+         * fault fields are all zero while the code is FC_OK (fc_vm_init
+         * clears them, every fault sets the code) */
+        if (FC_UNLIKELY(vm->fault.code != FC_OK))
+            clear_run_record(vm);
+        vm->max_depth = 0;
     } else {
         fc_status_t st = rebind(vm, entry);
         if (st != FC_OK)
@@ -225,12 +232,19 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         cache_reset(vm);
     /* every run starts from zero registers (the verifier's undefined_reads
      * is not computed in this build) */
-    reg[0] = 0;
+    reg[0] = 0; /* one store each: a loop costs three instructions a register */
     reg[1] = r1;
     reg[2] = r2;
-    for (unsigned i = 3; i < 10; i++)
-        reg[i] = 0;
-    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+    reg[3] = 0;
+    reg[4] = 0;
+    reg[5] = 0;
+    reg[6] = 0;
+    reg[7] = 0;
+    reg[8] = 0;
+    reg[9] = 0;
+    /* r10 (the frame pointer) is the stack top at every run's start and
+     * end: fc_vm_init and rebind() set it, every return restores it, and a
+     * run that faulted sets it back */
 
     for (;;) {
         TRACE_BEFORE(pc);
@@ -481,12 +495,14 @@ done:
     }
     /* straight-line code after the last check ran past the budget */
 fault_budget: /* pc (not executed) would be over budget: executed = budget */
+    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
     vm->fault.where = (uint32_t)(pc - text);
     vm->executed = budget;
     return FC_FAULT_BUDGET;
 fault: /* the instruction at pc faulted; vm->fault says why */
+    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
     vm->fault.where = (uint32_t)(pc - text);
     vm->executed = executed_at(budget, limit, pc, sizeof *pc);
     return (fc_status_t)vm->fault.code;

@@ -57,7 +57,10 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->n_regions = 0;
     for (size_t i = 0; i < sizeof vm->section_base / sizeof vm->section_base[0]; i++)
         vm->section_base[i] = 0;
-    vm->fault.code = FC_OK; /* the rest of fault, executed, max_depth: set by every run */
+    /* no fault: every field zero (a run relies on it to skip clearing) */
+    memset(&vm->fault, 0, sizeof vm->fault);
+    vm->executed = 0;
+    vm->max_depth = 0;
     vm->trace = NULL;
     vm->trace_user = NULL;
     vm->user = NULL;
@@ -81,7 +84,17 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     /* bind: what the run preflight checks of the program and the stack */
     if (prog && prog->verified && prog->text && stack_size >= prog->stack_needed)
         run_bind(vm);
+    vm->reg[10] = (uint64_t)(uintptr_t)stack + stack_size; /* r10 at every run's start */
     return FC_OK;
+}
+
+void fc_vm_set_budget(fc_vm_t *vm, uint64_t budget)
+{
+    const fc_program_t *prog = vm->prog;
+    int bound = prog && vm->bound_gen == prog->generation && vm->bound_budget == vm->budget;
+    vm->budget = budget;
+    if (bound) /* what the binding checked still holds: only the clamp changes */
+        run_bind(vm);
 }
 
 void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,
