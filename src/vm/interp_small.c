@@ -83,7 +83,7 @@ static FC_NOINLINE void atomic(void *p, uint32_t size, int32_t op, uint64_t *src
 {
     atomic_rmw(p, size == 8, op, src, r0);
     if (size == 4 && (op & 1)) { /* fetched 32-bit values are zero-extended */
-        if (op == 0xf1)
+        if (op == FC_SELVAL_ATOMIC32_CMPXCHG)
             *r0 = (uint32_t)*r0;
         else
             *src = (uint32_t)*src;
@@ -459,7 +459,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             reg[10] += prog->frame_size;
             disp = frames[depth].ret - (pc + 1);
             goto transfer;
-        case 0x00: /* the second slot of an lddw; a case of its own so that the
+        case FC_OPC_LDDW_HIGH: /* the second slot of an lddw; a case of its own so that the
                     * table starts at 0 (one instruction less per dispatch) */
         bad_insn:
             vm->fault.code = FC_FAULT_BAD_INSN;
