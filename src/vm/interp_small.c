@@ -78,16 +78,11 @@ static FC_NOINLINE int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
     return 1;
 }
 
-/* Atomic read-modify-write at a checked address: see atomic_rmw(). */
+/* Atomic read-modify-write at a checked address: see atomic_rmw() (a
+ * fetched 32-bit value is loaded zero-extended, as RFC 9669 wants). */
 static FC_NOINLINE void atomic(void *p, uint32_t size, int32_t op, uint64_t *src, uint64_t *r0)
 {
     atomic_rmw(p, size == 8, op, src, r0);
-    if (size == 4 && (op & 1)) { /* fetched 32-bit values are zero-extended */
-        if (op == FC_SELVAL_ATOMIC32_CMPXCHG)
-            *r0 = (uint32_t)*r0;
-        else
-            *src = (uint32_t)*src;
-    }
 }
 
 /* The run's start: the binding (vm_run.h) when the program, the budget or

@@ -42,6 +42,23 @@ int fc_helper_mask_has(const fc_helper_mask_t *m, uint64_t id)
     return id < FC_MAX_HELPERS && ((m->bits[id / 32] >> (id % 32)) & 1u);
 }
 
+void fc_vm_cache_set(region_cache_t *c, const fc_region_t *r)
+{
+    static const uint8_t sizes[5] = {4, 2, 1, 8, 16}; /* by CACHE_SLOT */
+    c->start = r->start;
+    for (unsigned i = 0; i < 5; i++)
+        c->end[i] = r->len >= sizes[i] ? r->len - sizes[i] + 1 : 0; /* <= len: fits */
+}
+
+void fc_vm_run_bind(fc_vm_t *vm)
+{
+    const fc_program_t *prog = vm->prog;
+    vm->budget_slots =
+        clamp_budget(vm->budget, (uintptr_t)(prog->text + prog->len), sizeof *prog->text);
+    vm->bound_budget = vm->budget;
+    vm->bound_gen = prog->generation;
+}
+
 fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size)
 {
     /* Field by field rather than a memset of the whole struct: the engine

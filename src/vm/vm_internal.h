@@ -71,13 +71,9 @@ typedef fc_region_cache_t region_cache_t; /* end[] by CACHE_SLOT(size) */
  * constants where this is used, so it folds away. */
 #define CACHE_SLOT(size) ((size) == 4 ? 0 : (size) == 2 ? 1 : (size) == 1 ? 2 : (size) == 8 ? 3 : 4)
 
-static inline void cache_set(region_cache_t *c, const fc_region_t *r)
-{
-    static const uint8_t sizes[5] = {4, 2, 1, 8, 16}; /* by CACHE_SLOT */
-    c->start = r->start;
-    for (unsigned i = 0; i < 5; i++)
-        c->end[i] = r->len >= sizes[i] ? r->len - sizes[i] + 1 : 0; /* <= len: fits */
-}
+/* Set c from region r (vm.c: one copy for every user). */
+void fc_vm_cache_set(region_cache_t *c, const fc_region_t *r);
+#define cache_set fc_vm_cache_set
 
 /* The read and write caches back on the stack's (see fc_vm_t): what
  * fc_vm_init leaves, and what a run starts from after one that moved them. */
@@ -101,15 +97,9 @@ static inline uintptr_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t
 
 /* Bind vm to its program: the run preflight passed (vm_run.h), so runs
  * with the same program generation, budget and entry 0 may skip it and the
- * budget clamp. */
-static inline void run_bind(fc_vm_t *vm)
-{
-    const fc_program_t *prog = vm->prog;
-    vm->budget_slots =
-        clamp_budget(vm->budget, (uintptr_t)(prog->text + prog->len), sizeof *prog->text);
-    vm->bound_budget = vm->budget;
-    vm->bound_gen = prog->generation;
-}
+ * budget clamp (vm.c). */
+void fc_vm_run_bind(fc_vm_t *vm);
+#define run_bind fc_vm_run_bind
 
 /* No binding: the next run does the whole preflight (which refuses what
  * fc_vm_init refused). */
