@@ -131,7 +131,7 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
 #define HIGH_ZERO(a) ((uint32_t)((a) >> 32) == 0)
 #define IN_CACHE(c, a, k) ((uint32_t)(a) - vm->cache[c].start < vm->cache[c].end[k])
 #endif
-#define CHECKED(c, a, k) (HIGH_ZERO(a) && (IN_CACHE(c, a, k) || IN_CACHE(0, a, k)))
+#define CHECKED(c, a, k) (HIGH_ZERO(a) && (IN_CACHE(0, a, k) || IN_CACHE(c, a, k)))
 /* ALU operation NAME on dst and b, in 64 bits (expr64) and 32 bits (expr32,
  * on a32 = low half of dst and b32 = low half of b, result zero-extended).
  * The register stubs load b and join the immediate forms' bodies. */
@@ -225,18 +225,22 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
 
     if (vm->cache_dirty)
         cache_reset(vm);
-    /* every run starts from zero registers (the verifier's undefined_reads
-     * is not computed in this build) */
-    reg[0] = 0; /* one store each: a loop costs three instructions a register */
+    /* r0, r3..r9 are zeroed when the program may read one before writing
+     * it (fc_program_t.undefined_reads, the verifier's pass 4); otherwise
+     * they keep what this program's last run left, which it provably
+     * never reads (fc_vm_init zeroes all: never another program's) */
+    if (prog->undefined_reads || tracing) { /* a trace shows them all */
+        reg[0] = 0; /* one store each: a loop costs three instructions a register */
+        reg[3] = 0;
+        reg[4] = 0;
+        reg[5] = 0;
+        reg[6] = 0;
+        reg[7] = 0;
+        reg[8] = 0;
+        reg[9] = 0;
+    }
     reg[1] = r1;
     reg[2] = r2;
-    reg[3] = 0;
-    reg[4] = 0;
-    reg[5] = 0;
-    reg[6] = 0;
-    reg[7] = 0;
-    reg[8] = 0;
-    reg[9] = 0;
     /* r10 (the frame pointer) is the stack top at every run's start and
      * end: fc_vm_init and rebind() set it, every return restores it, and a
      * run that faulted sets it back */

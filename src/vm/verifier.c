@@ -11,8 +11,8 @@
  *      second slot of an lddw, last slot an unconditional transfer (so no
  *      path can fall off the function), call edges;
  *   3. the call graph: no recursion, depth within the bound;
- *   4. (per-opcode build only) the registers a run may read before
- *      writing them (fc_program_t.undefined_reads).
+ *   4. the registers a run may read before writing them
+ *      (fc_program_t.undefined_reads).
  * What passes lets the interpreter skip decoding checks and the run-time
  * bounds check of r10-relative accesses. */
 #include "femto/vm.h"
@@ -450,7 +450,6 @@ static fc_status_t call_depth(verifier_t *v, uint32_t *depth_out)
 
 /* ---- pass 4: registers a run may read before writing them --------------- */
 
-#if !FC_VM_SMALL
 #define REG_BIT(r) (1u << (r))
 #define HELPER_ARGS (REG_BIT(1) | REG_BIT(2) | REG_BIT(3) | REG_BIT(4) | REG_BIT(5))
 
@@ -557,14 +556,6 @@ static uint16_t undefined_reads(const verifier_t *v)
         undefined |= undefined_from(v, v->cfg->entries[i], anywhere);
     return (uint16_t)(undefined & FC_REGS_CLEARED);
 }
-#else
-/* The small interpreter zeroes every register at every run. */
-static uint16_t undefined_reads(const verifier_t *v)
-{
-    (void)v;
-    return FC_REGS_CLEARED;
-}
-#endif
 
 /* ---- entry points -------------------------------------------------------- */
 

@@ -81,12 +81,10 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->trace = NULL;
     vm->trace_user = NULL;
     vm->user = NULL;
-#if !FC_VM_SMALL /* (the small interpreter zeroes them at every run) */
     /* a newly bound program never sees what another program left in the
      * registers, whatever the analysis behind undefined_reads says */
     for (size_t i = 0; i < sizeof vm->reg / sizeof vm->reg[0]; i++)
         vm->reg[i] = 0;
-#endif
     run_unbind(vm);
     if (!stack || stack_size == 0 || stack_size % 8 != 0 || ((uintptr_t)stack % 8) != 0 ||
         stack_size > UINTPTR_MAX - (uintptr_t)stack) /* like any region: must not wrap */
