@@ -130,7 +130,7 @@
             if (i_ < 0)                                                                            \
                 goto fault_mem;                                                                    \
             cache_set(&(cache), &vm->regions[i_]);                                                 \
-            vm->cache_dirty = 1;                                                                   \
+            VMP(vm)->cache_dirty = 1;                                                                   \
             ptr = (void *)(uintptr_t)a_;                                                           \
         }                                                                                          \
     } while (0)
@@ -372,12 +372,12 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
     /* the stack, and the last region that matched a read and a write: kept
      * in the VM across runs (see fc_vm_t); reset to the stack when the last
      * run changed them, so a region revoked since is never used */
-    region_cache_t *const cache = vm->cache;
-    if (vm->cache_dirty)
+    region_cache_t *const cache = VMP(vm)->cache;
+    if (VMP(vm)->cache_dirty)
         cache_reset(vm);
     /* In the VM, so that registers the program provably writes before
      * reading them need no clearing (see fc_program_t.undefined_reads). */
-    uint64_t *const reg = vm->reg;
+    uint64_t *const reg = VMP(vm)->reg;
 #if !FC_INTERP_XLATE
     uint64_t w;
 #endif
