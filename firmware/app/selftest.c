@@ -91,6 +91,37 @@ static void report_status(const char *name, const char *stage, int st, const fc_
 static fc_xinsn_t xlate_buf[256];
 static unsigned translated_runs;
 
+#ifdef FW_JIT
+/* The JIT image (selftest-jit): every program also runs JIT-compiled, and
+ * the JIT's run is compared with the interpreter's (r0, status, fault
+ * record, executed count, memory). A program the JIT refuses runs on the
+ * interpreter through fc_jit_run; refusals are counted and printed. */
+static uint32_t jit_code[8192];
+static fc_jit_t jit;
+static unsigned jit_runs, jit_fallbacks;
+static uint8_t mem_after_interp[4096];
+
+static fc_status_t jit_translate_prog(void)
+{
+    fc_status_t st = fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code);
+    if (st != FC_OK) {
+        jit_fallbacks++;
+    }
+    return st;
+}
+#endif
+
+/* Run the loaded program: JIT-compiled in the JIT image, else in place. */
+static fc_status_t run_vm(uint64_t r1, uint64_t r2, uint64_t *r0)
+{
+#ifdef FW_JIT
+    jit_translate_prog();
+    return fc_jit_run(&jit, &vm, 0, r1, r2, r0);
+#else
+    return fc_vm_run(&vm, 0, r1, r2, r0);
+#endif
+}
+
 static int run_and_compare(const fw_fixture_t *fx, uint8_t *mem, uint64_t r1, uint64_t r2,
                            const char *mode)
 {
@@ -129,6 +160,37 @@ static int run_fixture(const fw_fixture_t *fx, unsigned misalign)
         r2 = fx->mem_len;
     }
     int ok = run_and_compare(fx, mem, r1, r2, "in place");
+#ifdef FW_JIT
+    {
+        uint64_t want_r0 = 0, got_r0 = 0;
+        place_input(fx, misalign);
+        fc_status_t want_st = fc_vm_run(&vm, 0, r1, r2, &want_r0); /* the same start */
+        fc_error_t want = vm.fault;
+        uint64_t want_exec = vm.executed;
+        if (fx->mem_len > 0) {
+            memcpy(mem_after_interp, mem, fx->mem_len);
+        }
+        place_input(fx, misalign);
+        if (jit_translate_prog() != FC_OK) {
+            bm_printf("     %s: JIT refused at %lu (%s): interpreter\n", fx->name, jit.refused.where,
+                      jit.refused.reason ? jit.refused.reason : "-");
+        }
+        fc_status_t got_st = fc_jit_run(&jit, &vm, 0, r1, r2, &got_r0);
+        jit_runs += jit.code != NULL;
+        int same = got_st == want_st && got_r0 == want_r0 && vm.fault.code == want.code &&
+                   vm.fault.where == want.where && vm.fault.addr == want.addr &&
+                   vm.fault.size == want.size && vm.executed == want_exec &&
+                   (fx->mem_len == 0 || memcmp(mem_after_interp, mem, fx->mem_len) == 0);
+        if (!same) {
+            bm_printf("     %s (jit): %s r0=0x%llx at %lu executed %llu; interpreter %s r0=0x%llx "
+                      "at %lu executed %llu\n",
+                      fx->name, fc_status_name(got_st), (unsigned long long)got_r0, vm.fault.where,
+                      (unsigned long long)vm.executed, fc_status_name(want_st),
+                      (unsigned long long)want_r0, want.where, (unsigned long long)want_exec);
+        }
+        ok &= same;
+    }
+#endif
     /* Builds with the pre-decoded form run it too (FC_ERR_BAD_CONFIG: this
      * build has none). The input is restored first: some programs store. */
     if (fc_program_translate(&prog, xlate_buf, sizeof xlate_buf / sizeof xlate_buf[0]) == FC_OK) {
@@ -149,6 +211,13 @@ static void run_fixture_set(const char *set, const fw_fixture_t *fx, unsigned co
     bm_printf("[%s] %u programs, input at +%u: %u failed (%u also pre-decoded)\n", set, count,
               misalign, checks_failed - failed_before, translated_runs);
     translated_runs = 0;
+#ifdef FW_JIT
+    bm_printf("[%s jit] %u programs JIT-compiled and compared with the interpreter, %u refused "
+              "(ran on the interpreter)\n",
+              set, jit_runs, jit_fallbacks);
+    jit_runs = 0;
+    jit_fallbacks = 0;
+#endif
 }
 
 /* ---- hand-written programs ------------------------------------------------- */
@@ -186,7 +255,7 @@ static fc_status_t run_prog(const fc_insn_t *text, uint32_t n, const void *regio
     if (region != NULL) {
         fc_vm_add_region(&vm, region, len, perm);
     }
-    return fc_vm_run(&vm, 0, arg, len, r0);
+    return run_vm(arg, len, r0);
 }
 
 /* Unaligned loads and stores of every width inside the granted region. */
@@ -321,7 +390,7 @@ static void test_hostile(void)
     fc_status_t st = load(prog_forever, N(prog_forever), &err);
     if (st == FC_OK) {
         vm.budget = 5000;
-        st = fc_vm_run(&vm, 0, 0, 0, &r0);
+        st = run_vm(0, 0, &r0);
     }
     bm_printf("     %-34s -> %s (%d) after %llu insns\n", "endless loop, budget 5000",
               fc_status_name(st), st, (unsigned long long)vm.executed);

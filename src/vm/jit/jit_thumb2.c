@@ -1,0 +1,780 @@
+/* The checked JIT for Thumb-2 (Cortex-M3/M4/M7/M33): fc_jit_translate()
+ * and fc_jit_run() (femto/vm.h). docs/jit.md explains the design; in short:
+ *
+ * - Host registers: r11 = the VM's register file (eBPF r0..r10, 64 bits
+ *   each, low word first), r10 = Q, the budget left (see below), r9 = the
+ *   fc_vm_t. r0..r3, r12, lr are scratch; an instruction loads its operands
+ *   from the file into r0:r1 (dst) and r2:r3 (src or immediate), computes,
+ *   and stores r0:r1 back.
+ * - The budget, as the interpreter keeps it (interp_small.c): the limit L
+ *   is the index pc may reach; only transfers move it and check it. The
+ *   generated code keeps Q = L - qbase in r10, where qbase is a point the
+ *   translator knows statically (the last transfer, or a label). At a
+ *   transfer from pc, Q -= pc + 1 - qbase: on both paths Q is then L - pc - 1,
+ *   which is L' - target for the taken path (L' = L + disp) and L - (pc + 1)
+ *   for the fall-through. Each jump target starts with "Q > 0 or budget
+ *   fault at the target", exactly the interpreter's "pc >= limit" test.
+ * - Memory: every load and store whose base is not r10 (proven in the frame
+ *   by the verifier) checks the high half of the 64-bit address, then the
+ *   last region a load (a store) matched, then the stack, inline, against
+ *   the interpreter's own caches in the VM; a miss calls the region walk
+ *   (jit_mem), which records the fault as the interpreter does.
+ * - Helper calls (call imm and callx) go through jit_helper: the allow-list
+ *   lookup, the budget checks before and after, the fault check.
+ * - What the JIT does not cover yet (local calls, atomics) refuses the
+ *   program with a reason: fc_jit_run then runs the interpreter. */
+#include "../vm_run.h"
+#include "thumb2_enc.h"
+
+#include <stddef.h>
+
+/* Host registers with a fixed role */
+enum { R_VM = 9, R_Q = 10, R_REG = 11, R_IP = 12 };
+
+/* What generated code returns in r0 (and Q in r1): kind | index << 8 */
+enum { K_EXIT = 0, K_BUDGET = 1, K_FAULT = 2 };
+
+#define VM_PRIV_OFF offsetof(fc_vm_t, private_)
+#define CACHE_OFF(c) (VM_PRIV_OFF + offsetof(struct fc_vm_private, cache) + (c) * sizeof(region_cache_t))
+#define CACHE_START_OFF(c) (CACHE_OFF(c) + offsetof(region_cache_t, start))
+#define CACHE_END_OFF(c, k) (CACHE_OFF(c) + offsetof(region_cache_t, end) + (k) * sizeof(uintptr_t))
+#define SECTION_OFF(s) (offsetof(fc_vm_t, section_base) + (s) * sizeof(uint64_t))
+
+#if defined(__thumb2__) /* the translator and its run-time support */
+
+/* ---- run-time support called by generated code ---------------------------- */
+
+/* The slow path of a memory check: the region walk; on a match the region
+ * becomes the cache of loads or stores (as interp_small.c's mem_slow).
+ * Returns the address in the low word and 1 in the high word, or 0 with
+ * vm->fault recorded. */
+static uint64_t jit_mem(fc_vm_t *vm, uint32_t opcode, uint64_t a)
+{
+    int load = (opcode & 7u) == (FC_OPC_LDXW & 7u);
+    int i = region_lookup(vm, a, access_size_of((uint8_t)opcode), load ? FC_PERM_READ : FC_PERM_WRITE);
+    if (i < 0)
+        return 0;
+    cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
+    VMP(vm)->cache_dirty = 1;
+    return (uint64_t)1 << 32 | (uint32_t)a;
+}
+
+/* A helper call with id, q being the budget left at the call (L - pc):
+ * the allow-list lookup first, then the budget, then the call; K_FAULT,
+ * K_BUDGET or 0 (as interp_small.c's helper path). */
+static uint32_t jit_helper(fc_vm_t *vm, int32_t q, uint64_t id)
+{
+    fc_helper_fn fn = helper_lookup(vm, id);
+    if (FC_UNLIKELY(!fn)) {
+        vm->fault.code = FC_FAULT_HELPER;
+        vm->fault.reason = FC_WHY("call to a helper that is unknown or not allowed");
+        vm->fault.addr = id;
+        return K_FAULT;
+    }
+    if (q <= 0)
+        return K_BUDGET;
+    uint64_t *reg = VMP(vm)->reg;
+    vm->executed = VMP(vm)->budget_slots + 1u - (uintptr_t)(intptr_t)q;
+    reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
+    return vm->fault.code != FC_OK ? K_FAULT : 0;
+}
+
+/* ALU operations the generated code calls out of line (rare, or 64-bit
+ * work that is a library call on this core anyway): a op b. */
+static uint64_t j_lsh64(uint64_t a, uint64_t b) { return a << (b & 63); }
+static uint64_t j_rsh64(uint64_t a, uint64_t b) { return a >> (b & 63); }
+static uint64_t j_arsh64(uint64_t a, uint64_t b) { return sar64(a, (unsigned)(b & 63)); }
+static uint64_t j_arsh32(uint64_t a, uint64_t b) { return sar32((uint32_t)a, (uint32_t)b & 31); }
+static uint64_t j_div64(uint64_t a, uint64_t b) { return b ? a / b : 0; }
+static uint64_t j_mod64(uint64_t a, uint64_t b) { return b ? a % b : a; }
+static uint64_t j_sdiv64(uint64_t a, uint64_t b) { return sdiv64(a, b); }
+static uint64_t j_smod64(uint64_t a, uint64_t b) { return smod64(a, b); }
+static uint64_t j_div32(uint64_t a, uint64_t b) { return (uint32_t)b ? (uint32_t)a / (uint32_t)b : 0; }
+static uint64_t j_mod32(uint64_t a, uint64_t b) { return (uint32_t)b ? (uint32_t)a % (uint32_t)b : (uint32_t)a; }
+static uint64_t j_sdiv32(uint64_t a, uint64_t b) { return sdiv32((uint32_t)a, (uint32_t)b); }
+static uint64_t j_smod32(uint64_t a, uint64_t b) { return smod32((uint32_t)a, (uint32_t)b); }
+static uint64_t j_neg64(uint64_t a, uint64_t b) { (void)b; return (uint64_t)0 - a; }
+static uint64_t j_neg32(uint64_t a, uint64_t b) { (void)b; return (uint32_t)((uint32_t)0 - (uint32_t)a); }
+static uint64_t j_sext64(uint64_t a, uint64_t b) { return sext(a, (unsigned)b); }
+static uint64_t j_sext32(uint64_t a, uint64_t b) { return (uint32_t)sext(a, (unsigned)b); }
+static uint64_t j_le(uint64_t a, uint64_t b) { return b == 16 ? (uint16_t)a : b == 32 ? (uint32_t)a : a; }
+static uint64_t j_be(uint64_t a, uint64_t b) { return b == 16 ? swap16(a) : b == 32 ? swap32(a) : swap64(a); }
+
+typedef uint64_t (*alu_fn)(uint64_t, uint64_t);
+
+/* ---- the translator ----------------------------------------------------- */
+
+typedef struct jit_state {
+    t2_emit_t e;
+    const fc_program_t *prog;
+    uint32_t *tab;     /* per slot: bit 31 = jump target, low bits = position of its entry */
+    uint32_t epilogue; /* position of the common way out */
+    uint32_t qbase;    /* Q = L - qbase at this point of the code */
+    fc_error_t *why;
+} jit_state_t;
+
+#define TAB_TARGET 0x80000000u
+#define TAB_POS(v) ((v) & 0x7fffffffu)
+
+/* Q -= n (n >= 0), in chunks subw can take */
+static void q_sub(jit_state_t *s, uint32_t n)
+{
+    while (n > 0) {
+        uint32_t k = n > 4095u ? 4095u : n;
+        t2_addw(&s->e, 1, R_Q, R_Q, k);
+        n -= k;
+    }
+}
+/* Make Q relative to index i (i >= qbase). */
+static void q_at(jit_state_t *s, uint32_t i)
+{
+    q_sub(s, i - s->qbase);
+    s->qbase = i;
+}
+
+static void branch_to(jit_state_t *s, int cond, uint32_t target_pos)
+{
+    uint32_t at = s->e.pos;
+    int32_t disp = ((int32_t)target_pos - (int32_t)at) * 2 - 4;
+    t2_w(&s->e, 0, 0);
+    if (cond < 0)
+        t2_b_at(&s->e, at, 0, disp);
+    else
+        t2_bcond_at(&s->e, at, (enum t2_cond)cond, disp);
+}
+/* A forward branch whose target is not known yet: patch_here() fixes it. */
+static uint32_t branch_fwd(jit_state_t *s)
+{
+    uint32_t at = s->e.pos;
+    t2_w(&s->e, 0, 0);
+    return at;
+}
+static void patch_here(jit_state_t *s, uint32_t at, int cond)
+{
+    int32_t disp = ((int32_t)s->e.pos - (int32_t)at) * 2 - 4;
+    if (cond < 0)
+        t2_b_at(&s->e, at, 0, disp);
+    else
+        t2_bcond_at(&s->e, at, (enum t2_cond)cond, disp);
+}
+
+/* Leave with r0 = kind | index << 8 (Q already relative to index). */
+static void leave(jit_state_t *s, uint32_t kind, uint32_t index)
+{
+    t2_const(&s->e, 0, kind | index << 8);
+    branch_to(s, -1, s->epilogue);
+}
+
+static void call_fn(jit_state_t *s, const void *fn)
+{
+    t2_const(&s->e, R_IP, (uint32_t)(uintptr_t)fn);
+    t2_blx(&s->e, R_IP);
+}
+
+/* r2:r3 = sign-extended imm */
+static void imm64(jit_state_t *s, int32_t imm)
+{
+    t2_const(&s->e, 2, (uint32_t)imm);
+    if (imm < 0)
+        t2_movsh(&s->e, 3, 2, T2_ASR, 31);
+    else
+        t2_mov_imm8(&s->e, 3, 0);
+}
+static void ld_reg(jit_state_t *s, unsigned lo, unsigned r)
+{
+    t2_ldrd(&s->e, lo, lo + 1, R_REG, r * 8u);
+}
+static void st_reg(jit_state_t *s, unsigned r)
+{
+    t2_strd(&s->e, 0, 1, R_REG, r * 8u);
+}
+
+/* 64-bit shift of r0:r1 by a constant k (1..63) */
+static void shift64_k(jit_state_t *s, enum t2_shift sh, unsigned k)
+{
+    t2_emit_t *e = &s->e;
+    if (sh == T2_LSL) {
+        if (k < 32) {
+            t2_movsh(e, 1, 1, T2_LSL, k);
+            t2_dp(e, T2_ORR, 0, 1, 1, 0, T2_LSR, 32 - k);
+            t2_movsh(e, 0, 0, T2_LSL, k);
+        } else {
+            if (k > 32)
+                t2_movsh(e, 1, 0, T2_LSL, k - 32);
+            else
+                t2_mov(e, 1, 0);
+            t2_mov_imm8(e, 0, 0);
+        }
+        return;
+    }
+    if (k < 32) {
+        t2_movsh(e, 0, 0, T2_LSR, k);
+        t2_dp(e, T2_ORR, 0, 0, 0, 1, T2_LSL, 32 - k);
+        t2_movsh(e, 1, 1, sh, k);
+        return;
+    }
+    if (k > 32)
+        t2_movsh(e, 0, 1, sh, k - 32);
+    else
+        t2_mov(e, 0, 1);
+    if (sh == T2_ASR)
+        t2_movsh(e, 1, 1, T2_ASR, 31);
+    else
+        t2_mov_imm8(e, 1, 0);
+}
+
+static int refuse(jit_state_t *s, uint32_t pc, const char *why)
+{
+    s->why->code = FC_ERR_BAD_OPCODE;
+    s->why->where = pc;
+    s->why->reason = why;
+    return -1;
+}
+
+/* An ALU instruction; 1 if op is not one. Operands: dst in r0:r1, b in r2:r3. */
+static int alu(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
+{
+    t2_emit_t *e = &s->e;
+    unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
+    int x = (op & 8u) != 0, w64 = (op & 7u) == (FC_OPC_ADD64_K & 7u);
+    unsigned code = op & 0xf0u;
+    alu_fn fn = NULL;
+    (void)pc;
+    switch (op) {
+    case FC_OPC_ADD64_K: case FC_OPC_ADD64_X: case FC_OPC_ADD32_K: case FC_OPC_ADD32_X:
+    case FC_OPC_SUB64_K: case FC_OPC_SUB64_X: case FC_OPC_SUB32_K: case FC_OPC_SUB32_X:
+    case FC_OPC_MUL64_K: case FC_OPC_MUL64_X: case FC_OPC_MUL32_K: case FC_OPC_MUL32_X:
+    case FC_OPC_OR64_K: case FC_OPC_OR64_X: case FC_OPC_OR32_K: case FC_OPC_OR32_X:
+    case FC_OPC_AND64_K: case FC_OPC_AND64_X: case FC_OPC_AND32_K: case FC_OPC_AND32_X:
+    case FC_OPC_XOR64_K: case FC_OPC_XOR64_X: case FC_OPC_XOR32_K: case FC_OPC_XOR32_X:
+    case FC_OPC_LSH64_K: case FC_OPC_LSH64_X: case FC_OPC_LSH32_K: case FC_OPC_LSH32_X:
+    case FC_OPC_RSH64_K: case FC_OPC_RSH64_X: case FC_OPC_RSH32_K: case FC_OPC_RSH32_X:
+    case FC_OPC_ARSH64_K: case FC_OPC_ARSH64_X: case FC_OPC_ARSH32_K: case FC_OPC_ARSH32_X:
+    case FC_OPC_DIV64_K: case FC_OPC_DIV64_X: case FC_OPC_DIV32_K: case FC_OPC_DIV32_X:
+    case FC_OPC_MOD64_K: case FC_OPC_MOD64_X: case FC_OPC_MOD32_K: case FC_OPC_MOD32_X:
+    case FC_OPC_MOV64_K: case FC_OPC_MOV64_X: case FC_OPC_MOV32_K: case FC_OPC_MOV32_X:
+    case FC_OPC_NEG64: case FC_OPC_NEG32:
+    case FC_OPC_LE16: case FC_OPC_BE16: case FC_OPC_BSWAP16:
+        break;
+    default:
+        return 1;
+    }
+    /* mov: no dst operand */
+    if (code == (FC_OPC_MOV64_K & 0xf0u)) {
+        if (x && in->offset) { /* movsx */
+            ld_reg(s, 0, r);
+            imm64(s, in->offset);
+            call_fn(s, w64 ? (const void *)j_sext64 : (const void *)j_sext32);
+        } else if (x) {
+            ld_reg(s, 0, r);
+            if (!w64)
+                t2_mov_imm8(e, 1, 0);
+        } else {
+            t2_const(e, 0, (uint32_t)in->imm);
+            if (w64 && in->imm < 0)
+                t2_movsh(e, 1, 0, T2_ASR, 31);
+            else
+                t2_mov_imm8(e, 1, 0);
+        }
+        st_reg(s, d);
+        return 0;
+    }
+    ld_reg(s, 0, d);
+    int konst = !x || op == FC_OPC_NEG64 || op == FC_OPC_NEG32;
+    /* shifts by a constant: inline */
+    if (!x && (code == (FC_OPC_LSH64_K & 0xf0u) || code == (FC_OPC_RSH64_K & 0xf0u) ||
+               code == (FC_OPC_ARSH64_K & 0xf0u))) {
+        enum t2_shift sh = code == (FC_OPC_LSH64_K & 0xf0u)   ? T2_LSL
+                           : code == (FC_OPC_RSH64_K & 0xf0u) ? T2_LSR
+                                                              : T2_ASR;
+        unsigned k = (unsigned)in->imm & (w64 ? 63u : 31u);
+        if (w64) {
+            if (k)
+                shift64_k(s, sh, k);
+        } else {
+            if (k)
+                t2_movsh(e, 0, 0, sh, k);
+            t2_mov_imm8(e, 1, 0);
+        }
+        st_reg(s, d);
+        return 0;
+    }
+    if (konst)
+        imm64(s, op == FC_OPC_NEG64 || op == FC_OPC_NEG32 ? 0 : in->imm);
+    else
+        ld_reg(s, 2, r);
+    if (op == FC_OPC_LE16 || op == FC_OPC_BE16 || op == FC_OPC_BSWAP16) {
+        imm64(s, in->imm);
+        call_fn(s, op == FC_OPC_LE16 ? (const void *)j_le : (const void *)j_be);
+        st_reg(s, d);
+        return 0;
+    }
+    enum t2_dp lo_op = T2_ADD, hi_op = T2_ADC;
+    int simple = 1;
+    switch (code) {
+    case FC_OPC_ADD64_K & 0xf0u: lo_op = T2_ADD; hi_op = T2_ADC; break;
+    case FC_OPC_SUB64_K & 0xf0u: lo_op = T2_SUB; hi_op = T2_SBC; break;
+    case FC_OPC_OR64_K & 0xf0u: lo_op = hi_op = T2_ORR; break;
+    case FC_OPC_AND64_K & 0xf0u: lo_op = hi_op = T2_AND; break;
+    case FC_OPC_XOR64_K & 0xf0u: lo_op = hi_op = T2_EOR; break;
+    default: simple = 0; break;
+    }
+    if (simple) {
+        t2_dp(e, lo_op, w64, 0, 0, 2, T2_LSL, 0);
+        if (w64)
+            t2_dp(e, hi_op, 0, 1, 1, 3, T2_LSL, 0);
+        else
+            t2_mov_imm8(e, 1, 0);
+        st_reg(s, d);
+        return 0;
+    }
+    if (code == (FC_OPC_MUL64_K & 0xf0u)) {
+        if (w64) {
+            t2_mul(e, 3, 0, 3);     /* a.lo * b.hi */
+            t2_mla(e, 3, 1, 2, 3);  /* + a.hi * b.lo */
+            t2_umull(e, 0, 1, 0, 2); /* a.lo * b.lo */
+            t2_dp(e, T2_ADD, 0, 1, 1, 3, T2_LSL, 0);
+        } else {
+            t2_mul(e, 0, 0, 2);
+            t2_mov_imm8(e, 1, 0);
+        }
+        st_reg(s, d);
+        return 0;
+    }
+    if (!w64 && (code == (FC_OPC_LSH32_X & 0xf0u) || code == (FC_OPC_RSH32_X & 0xf0u))) {
+        t2_and_imm8(e, 2, 2, 31);
+        t2_shreg(e, code == (FC_OPC_LSH32_X & 0xf0u) ? T2_LSL : T2_LSR, 0, 0, 2);
+        t2_mov_imm8(e, 1, 0);
+        st_reg(s, d);
+        return 0;
+    }
+    int sgn = in->offset == 1;
+    switch (code) {
+    case FC_OPC_LSH64_X & 0xf0u: fn = j_lsh64; break;
+    case FC_OPC_RSH64_X & 0xf0u: fn = j_rsh64; break;
+    case FC_OPC_ARSH64_X & 0xf0u: fn = w64 ? j_arsh64 : j_arsh32; break;
+    case FC_OPC_DIV64_X & 0xf0u: fn = w64 ? (sgn ? j_sdiv64 : j_div64) : (sgn ? j_sdiv32 : j_div32); break;
+    case FC_OPC_MOD64_X & 0xf0u: fn = w64 ? (sgn ? j_smod64 : j_mod64) : (sgn ? j_smod32 : j_mod32); break;
+    default: fn = w64 ? j_neg64 : j_neg32; break; /* NEG */
+    }
+    call_fn(s, (const void *)fn);
+    st_reg(s, d);
+    return 0;
+}
+
+/* The memory check of an access of the given opcode at r0:r1; leaves the
+ * host address in r0. c: the cache of the kind (1 loads, 2 stores). */
+static void mem_check(jit_state_t *s, uint32_t pc, unsigned opcode, unsigned c)
+{
+    t2_emit_t *e = &s->e;
+    unsigned k = (opcode >> 3) & 3u;
+    t2_cmp_imm8(e, 1, 0);
+    uint32_t hi_nz = branch_fwd(s);
+    uint32_t hit[2];
+    for (unsigned i = 0; i < 2; i++) {
+        unsigned cc = i == 0 ? c : 0u; /* the last hit, then the stack */
+        t2_ldst(e, T2_LDR, 2, R_VM, (unsigned)CACHE_START_OFF(cc));
+        t2_dp(e, T2_SUB, 0, 2, 0, 2, T2_LSL, 0);
+        t2_ldst(e, T2_LDR, 3, R_VM, (unsigned)CACHE_END_OFF(cc, k));
+        t2_cmp(e, 2, 3);
+        hit[i] = branch_fwd(s);
+    }
+    patch_here(s, hi_nz, T2_NE);
+    t2_mov(e, 2, 0);
+    t2_mov(e, 3, 1);
+    t2_mov(e, 0, R_VM);
+    t2_const(e, 1, opcode);
+    call_fn(s, (const void *)jit_mem);
+    t2_cmp_imm8(e, 1, 0);
+    uint32_t ok = branch_fwd(s);
+    {
+        uint32_t save = s->qbase;
+        q_at(s, pc);
+        leave(s, K_FAULT, pc);
+        s->qbase = save;
+    }
+    patch_here(s, ok, T2_NE);
+    patch_here(s, hit[0], T2_LO);
+    patch_here(s, hit[1], T2_LO);
+}
+
+static void addr_of(jit_state_t *s, unsigned base, int16_t off)
+{
+    t2_emit_t *e = &s->e;
+    if (base == 10) { /* proven in the frame: 32 bits suffice */
+        t2_ldst(e, T2_LDR, 0, R_REG, 80);
+        if (off)
+            t2_addw(e, off < 0, 0, 0, (unsigned)(off < 0 ? -off : off));
+        return;
+    }
+    ld_reg(s, 0, base);
+    if (off) {
+        t2_const(e, 2, (uint32_t)(int32_t)off);
+        t2_dp(e, T2_ADD, 1, 0, 0, 2, T2_LSL, 0);
+        t2_dp(e, T2_ADC, 0, 1, 1, 2, T2_ASR, 31);
+    }
+}
+
+static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
+{
+    t2_emit_t *e = &s->e;
+    unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
+    unsigned k = (op >> 3) & 3u;
+    switch (op) {
+    case FC_OPC_LDXW: case FC_OPC_LDXH: case FC_OPC_LDXB: case FC_OPC_LDXDW:
+    case FC_OPC_LDXSW: case FC_OPC_LDXSH: case FC_OPC_LDXSB:
+        addr_of(s, r, in->offset);
+        if (r != 10)
+            mem_check(s, pc, op, 1);
+        switch (op) {
+        case FC_OPC_LDXDW:
+            t2_ldst(e, T2_LDR, 1, 0, 4);
+            t2_ldst(e, T2_LDR, 0, 0, 0);
+            break;
+        case FC_OPC_LDXW: case FC_OPC_LDXSW: t2_ldst(e, T2_LDR, 0, 0, 0); break;
+        case FC_OPC_LDXH: t2_ldst(e, T2_LDRH, 0, 0, 0); break;
+        case FC_OPC_LDXB: t2_ldst(e, T2_LDRB, 0, 0, 0); break;
+        case FC_OPC_LDXSH: t2_ldst(e, T2_LDRSH, 0, 0, 0); break;
+        default: t2_ldst(e, T2_LDRSB, 0, 0, 0); break; /* LDXSB */
+        }
+        if (op == FC_OPC_LDXSW || op == FC_OPC_LDXSH || op == FC_OPC_LDXSB)
+            t2_movsh(e, 1, 0, T2_ASR, 31);
+        else if (op != FC_OPC_LDXDW)
+            t2_mov_imm8(e, 1, 0);
+        st_reg(s, d);
+        return 0;
+    case FC_OPC_STW: case FC_OPC_STH: case FC_OPC_STB: case FC_OPC_STDW:
+    case FC_OPC_STXW: case FC_OPC_STXH: case FC_OPC_STXB: case FC_OPC_STXDW:
+        addr_of(s, d, in->offset);
+        if (d != 10)
+            mem_check(s, pc, op, 2);
+        if (op & 1u) /* stx */
+            ld_reg(s, 2, r);
+        else
+            imm64(s, in->imm);
+        switch (k) {
+        case 0: t2_ldst(e, T2_STR, 2, 0, 0); break;
+        case 1: t2_ldst(e, T2_STRH, 2, 0, 0); break;
+        case 2: t2_ldst(e, T2_STRB, 2, 0, 0); break;
+        default:
+            t2_ldst(e, T2_STR, 2, 0, 0);
+            t2_ldst(e, T2_STR, 3, 0, 4);
+            break;
+        }
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* Conditions of the jumps: for 64-bit compares "swap" computes b - a */
+static int jump(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
+{
+    t2_emit_t *e = &s->e;
+    unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
+    unsigned cls = op & 7u;
+    if (op == FC_OPC_JA || op == FC_OPC_JA32) {
+        uint32_t t = pc + 1u + (uint32_t)(op == FC_OPC_JA ? (int32_t)in->offset : in->imm);
+        q_at(s, pc + 1);
+        branch_to(s, -1, TAB_POS(s->tab[t]));
+        return 0;
+    }
+    if (cls != (FC_OPC_JEQ_K & 7u) && cls != (FC_OPC_JEQ32_K & 7u))
+        return 1;
+    unsigned code = op & 0xf0u;
+    if (code == (FC_OPC_CALL & 0xf0u) || code == (FC_OPC_EXIT & 0xf0u))
+        return 1;
+    int w64 = cls == (FC_OPC_JEQ_K & 7u), x = (op & 8u) != 0;
+    uint32_t t = pc + 1u + (uint32_t)(int32_t)in->offset;
+    q_at(s, pc + 1);
+    ld_reg(s, 0, d);
+    if (x)
+        ld_reg(s, 2, r);
+    else
+        imm64(s, in->imm);
+    int cond;
+    int swap = 0;
+    switch (code) {
+    case FC_OPC_JEQ_K & 0xf0u: cond = T2_EQ; break;
+    case FC_OPC_JNE_K & 0xf0u: cond = T2_NE; break;
+    case FC_OPC_JSET_K & 0xf0u: cond = T2_NE; break;
+    case FC_OPC_JGT_K & 0xf0u: cond = w64 ? T2_LO : T2_HI; swap = 1; break;
+    case FC_OPC_JGE_K & 0xf0u: cond = T2_HS; break;
+    case FC_OPC_JLT_K & 0xf0u: cond = T2_LO; break;
+    case FC_OPC_JLE_K & 0xf0u: cond = w64 ? T2_HS : T2_LS; swap = 1; break;
+    case FC_OPC_JSGT_K & 0xf0u: cond = w64 ? T2_LT : T2_GT; swap = 1; break;
+    case FC_OPC_JSGE_K & 0xf0u: cond = T2_GE; break;
+    case FC_OPC_JSLT_K & 0xf0u: cond = T2_LT; break;
+    default: cond = w64 ? T2_GE : T2_LE; swap = 1; break; /* JSLE */
+    }
+    if (!w64) {
+        if (code == (FC_OPC_JSET_K & 0xf0u))
+            t2_tst(e, 0, 2);
+        else
+            t2_cmp(e, 0, 2);
+    } else if (code == (FC_OPC_JEQ_K & 0xf0u) || code == (FC_OPC_JNE_K & 0xf0u) ||
+               code == (FC_OPC_JSET_K & 0xf0u)) {
+        enum t2_dp o = code == (FC_OPC_JSET_K & 0xf0u) ? T2_AND : T2_EOR;
+        t2_dp(e, o, 0, 0, 0, 2, T2_LSL, 0);
+        t2_dp(e, o, 0, 1, 1, 3, T2_LSL, 0);
+        t2_dp(e, T2_ORR, 1, 0, 0, 1, T2_LSL, 0);
+    } else if (swap) {
+        t2_dp(e, T2_SUB, 1, R_IP, 2, 0, T2_LSL, 0);
+        t2_dp(e, T2_SBC, 1, R_IP, 3, 1, T2_LSL, 0);
+    } else {
+        t2_dp(e, T2_SUB, 1, R_IP, 0, 2, T2_LSL, 0);
+        t2_dp(e, T2_SBC, 1, R_IP, 1, 3, T2_LSL, 0);
+    }
+    branch_to(s, cond, TAB_POS(s->tab[t]));
+    return 0;
+}
+
+static int helper_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
+{
+    t2_emit_t *e = &s->e;
+    q_at(s, pc);
+    t2_mov(e, 0, R_VM);
+    t2_mov(e, 1, R_Q);
+    if (in->opcode == FC_OPC_CALLX) {
+        ld_reg(s, 2, FC_INSN_DST(*in));
+    } else {
+        t2_const(e, 2, (uint32_t)in->imm);
+        t2_mov_imm8(e, 3, 0);
+    }
+    call_fn(s, (const void *)jit_helper);
+    t2_cmp_imm8(e, 0, 0);
+    uint32_t ok = branch_fwd(s);
+    t2_const(e, R_IP, pc << 8);
+    t2_dp(e, T2_ORR, 0, 0, 0, R_IP, T2_LSL, 0);
+    branch_to(s, -1, s->epilogue);
+    patch_here(s, ok, T2_EQ);
+    /* stop before the next instruction if the call spent the budget */
+    t2_subs_imm8(e, R_Q, R_Q, 1);
+    s->qbase = pc + 1;
+    uint32_t more = branch_fwd(s);
+    leave(s, K_BUDGET, pc + 1);
+    patch_here(s, more, T2_GT);
+    return 0;
+}
+
+/* One pass over the program; positions are final once pass 1 recorded
+ * them (every branch is 32 bits, whatever its distance). */
+static int emit_program(jit_state_t *s, int pass)
+{
+    t2_emit_t *e = &s->e;
+    const fc_program_t *p = s->prog;
+    e->pos = 0;
+    e->full = 0;
+    /* prologue: r0 = vm, r1 = register file, r2 = Q; 10 registers keep
+     * the stack 8-byte aligned for the calls out */
+    t2_push(e, 0x4ff8u); /* r3-r11, lr */
+    t2_mov(e, R_VM, 0);
+    t2_mov(e, R_REG, 1);
+    t2_mov(e, R_Q, 2);
+    uint32_t to_body = branch_fwd(s);
+    s->epilogue = e->pos;
+    t2_mov(e, 1, R_Q);
+    t2_pop(e, 0x8ff8u); /* r3-r11, pc */
+    patch_here(s, to_body, -1);
+    s->qbase = 0;
+    int falls = 1; /* can the previous instruction fall through? */
+    for (uint32_t pc = 0; pc < p->len; pc++) {
+        const fc_insn_t *in = &p->text[pc];
+        if (s->tab[pc] & TAB_TARGET) {
+            uint32_t skip = 0;
+            if (falls) {
+                q_at(s, pc);
+                skip = branch_fwd(s);
+            }
+            if (pass == 1)
+                s->tab[pc] = TAB_TARGET | e->pos;
+            s->qbase = pc;
+            /* entered by a transfer: the interpreter's "pc >= limit" */
+            t2_cmp_imm8(e, R_Q, 0);
+            uint32_t fine = branch_fwd(s);
+            leave(s, K_BUDGET, pc);
+            patch_here(s, fine, T2_GT);
+            if (falls)
+                patch_here(s, skip, -1);
+        }
+        falls = 1;
+        unsigned op = in->opcode;
+        if (op == FC_OPC_LDDW) {
+            unsigned src = FC_INSN_SRC(*in) & 3u;
+            t2_const(e, 0, (uint32_t)in->imm);
+            t2_const(e, 1, (uint32_t)in[1].imm);
+            if (src) {
+                t2_ldrd(e, 2, 3, R_VM, (unsigned)SECTION_OFF(src));
+                t2_dp(e, T2_ADD, 1, 0, 0, 2, T2_LSL, 0);
+                t2_dp(e, T2_ADC, 0, 1, 1, 3, T2_LSL, 0);
+            }
+            st_reg(s, FC_INSN_DST(*in));
+            pc++;
+            s->qbase++; /* the interpreter moves its limit with the second slot */
+            continue;
+        }
+        if (op == FC_OPC_EXIT) {
+            q_at(s, pc);
+            leave(s, K_EXIT, pc);
+            falls = 0;
+            continue;
+        }
+        if (op == FC_OPC_CALL && FC_INSN_SRC(*in) == 1)
+            return refuse(s, pc, "local calls are not translated yet");
+        if (op == FC_OPC_CALL || op == FC_OPC_CALLX) {
+            helper_call(s, in, pc);
+            continue;
+        }
+        if (op == FC_OPC_JA || op == FC_OPC_JA32)
+            falls = 0;
+        if (alu(s, in, pc) == 0 || mem(s, in, pc) == 0 || jump(s, in, pc) == 0)
+            continue;
+        return refuse(s, pc, "instruction not translated yet (atomics)");
+    }
+    if (e->full) {
+        s->why->code = FC_ERR_TOO_LARGE;
+        s->why->where = p->len;
+        s->why->reason = "JIT code buffer full";
+        return -1;
+    }
+    return 0;
+}
+
+/* Mark jump targets in tab (bit 31). */
+static void mark_targets(jit_state_t *s)
+{
+    const fc_program_t *p = s->prog;
+    for (uint32_t pc = 0; pc < p->len; pc++)
+        s->tab[pc] = 0;
+    for (uint32_t pc = 0; pc < p->len; pc++) {
+        const fc_insn_t *in = &p->text[pc];
+        unsigned cls = in->opcode & 7u;
+        if (in->opcode == FC_OPC_LDDW) {
+            pc++;
+            continue;
+        }
+        if (cls != (FC_OPC_JA & 7u) && cls != (FC_OPC_JEQ32_K & 7u))
+            continue;
+        if (in->opcode == FC_OPC_CALL || in->opcode == FC_OPC_CALLX || in->opcode == FC_OPC_EXIT)
+            continue;
+        int32_t d = in->opcode == FC_OPC_JA32 ? in->imm : in->offset;
+        s->tab[pc + 1u + (uint32_t)d] |= TAB_TARGET; /* verified: inside the text */
+    }
+}
+
+#endif /* __thumb2__ */
+
+fc_status_t fc_jit_translate(fc_jit_t *jit, const fc_program_t *prog, void *buf, size_t cap)
+{
+    jit->prog = NULL;
+    jit->code = NULL;
+    jit->code_size = 0;
+    jit->fallback_runs = 0;
+    jit->refused.code = FC_OK;
+    jit->refused.where = 0;
+    jit->refused.addr = 0;
+    jit->refused.size = 0;
+    jit->refused.reason = NULL;
+#if !defined(__thumb2__)
+    (void)prog, (void)buf, (void)cap;
+    jit->refused.code = FC_ERR_BAD_CONFIG;
+    jit->refused.reason = "this build's core has no Thumb-2: the interpreter runs";
+    return FC_ERR_BAD_CONFIG;
+#else
+    jit_state_t s;
+    s.why = &jit->refused;
+    if (!prog || !prog->verified || ((uintptr_t)buf & 3u) != 0) {
+        jit->refused.code = FC_ERR_BAD_CONFIG;
+        jit->refused.reason = "program not verified or buffer not 4-byte aligned";
+        return FC_ERR_BAD_CONFIG;
+    }
+    /* the per-slot table lives at the end of the buffer while translating */
+    size_t tab_bytes = (size_t)prog->len * sizeof(uint32_t);
+    if (cap < tab_bytes + 64) {
+        jit->refused.code = FC_ERR_TOO_LARGE;
+        jit->refused.where = prog->len;
+        jit->refused.reason = "JIT code buffer full";
+        return FC_ERR_TOO_LARGE;
+    }
+    s.tab = (uint32_t *)(void *)((uint8_t *)buf + ((cap - tab_bytes) & ~(size_t)3));
+    s.prog = prog;
+    s.e.buf = NULL;
+    s.e.cap = (uint32_t)(((uint8_t *)s.tab - (uint8_t *)buf) / 2);
+    mark_targets(&s);
+    if (emit_program(&s, 1) != 0)
+        return (fc_status_t)jit->refused.code;
+    s.e.buf = (uint16_t *)buf;
+    if (emit_program(&s, 2) != 0)
+        return (fc_status_t)jit->refused.code;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+    jit->prog = prog;
+    jit->generation = prog->generation;
+    jit->code = buf;
+    jit->code_size = s.e.pos * 2u;
+    return FC_OK;
+#endif
+}
+
+#if defined(__thumb2__)
+typedef uint64_t (*jit_entry_fn)(fc_vm_t *vm, uint64_t *reg, int32_t q);
+#endif
+
+fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
+                       uint64_t *r0)
+{
+#if defined(__thumb2__)
+    const fc_program_t *prog = vm->prog;
+    if (jit->code && prog == jit->prog && prog->generation == jit->generation && entry == 0) {
+        /* the interpreter's run entry (interp_small.c): binding, record */
+        if (FC_LIKELY(((prog->generation ^ VMP(vm)->bound_gen)) == 0 &&
+                      vm->budget == VMP(vm)->bound_budget)) {
+            if (FC_UNLIKELY(vm->fault.code != FC_OK))
+                clear_run_record(vm);
+            vm->max_depth = 0;
+        } else {
+            fc_status_t st = run_preflight(vm, entry);
+            if (st != FC_OK)
+                return st;
+            run_bind(vm);
+            VMP(vm)->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+        }
+        uintptr_t budget = VMP(vm)->budget_slots;
+        if (budget <= 0x7fffffffu) {
+            uint64_t *reg = VMP(vm)->reg;
+            if (VMP(vm)->cache_dirty)
+                cache_reset(vm);
+            if (prog->undefined_reads) {
+                reg[0] = 0;
+                reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
+            }
+            reg[1] = r1;
+            reg[2] = r2;
+            jit_entry_fn fn = (jit_entry_fn)((uintptr_t)jit->code | 1u);
+            uint64_t ret = fn(vm, reg, (int32_t)budget);
+            uint32_t kind = (uint32_t)ret & 0xffu, where = ((uint32_t)ret >> 8) & 0xffffffu;
+            int32_t q = (int32_t)(uint32_t)(ret >> 32);
+            uintptr_t executed = budget + 1u - (uintptr_t)(intptr_t)q;
+            if (kind == K_EXIT) {
+                *r0 = reg[0];
+                if (q > 0) {
+                    vm->executed = executed;
+                    return FC_OK;
+                }
+                kind = K_BUDGET;
+            }
+            reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+            vm->fault.where = where;
+            if (kind == K_BUDGET) {
+                vm->fault.code = FC_FAULT_BUDGET;
+                vm->fault.reason = FC_WHY("instruction budget exhausted");
+                vm->executed = budget;
+                return FC_FAULT_BUDGET;
+            }
+            vm->executed = executed;
+            return (fc_status_t)vm->fault.code;
+        }
+    }
+#endif
+    jit->fallback_runs++;
+    return fc_vm_run(vm, entry, r1, r2, r0);
+}
