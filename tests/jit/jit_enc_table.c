@@ -82,6 +82,23 @@ int main(void)
         begin(); t2_subs_imm8(&e, ra, rb, k8[a]); snprintf(s, sizeof s, "subs.w r%u, r%u, #%u", ra, rb, k8[a]); end(s);
         begin(); t2_cmp_imm8(&e, ra, k8[a]); snprintf(s, sizeof s, "cmp.w r%u, #%u", ra, k8[a]); end(s);
         begin(); t2_and_imm8(&e, ra, rb, k8[a]); snprintf(s, sizeof s, "and.w r%u, r%u, #%u", ra, rb, k8[a]); end(s);
+        static const uint32_t mods[] = {0, 255, 0x168, 0x00ab00ab, 0xcd00cd00, 0xffffffff,
+                                        0x80000000, 0x3fc, 0xff000000};
+        for (unsigned i = 0; i < 8; i++) {
+            uint32_t v = mods[(a + i) % 9];
+            begin(); t2_dpimm(&e, dps[i].op, (int)(i & 1), ra, rb, v);
+            snprintf(s, sizeof s, "%s%s.w r%u, r%u, #%u", dps[i].name, (i & 1) ? "s" : "", ra, rb,
+                     (unsigned)v); end(s);
+        }
+        begin(); t2_dpimm(&e, T2_ORR, 0, ra, 15, mods[a]);
+        snprintf(s, sizeof s, "mov.w r%u, #%u", ra, (unsigned)mods[a]); end(s);
+        begin(); t2_dpimm(&e, T2_SUB, 1, 15, ra, mods[a]);
+        snprintf(s, sizeof s, "cmp.w r%u, #%u", ra, (unsigned)mods[a]); end(s);
+        if (ra < 8) {
+            static const unsigned cbd[] = {0, 2, 64, 126, 30, 100, 4, 8, 12};
+            begin(); t2_h(&e, 0); t2_cbnz_at(&e, 0, ra, cbd[a]);
+            snprintf(s, sizeof s, "cbnz r%u, .+%u", ra, cbd[a] + 4); end(s);
+        }
         begin(); t2_mov_imm8(&e, ra, k8[a]); snprintf(s, sizeof s, "mov.w r%u, #%u", ra, k8[a]); end(s);
         begin(); t2_mul(&e, ra, rb, rc); snprintf(s, sizeof s, "mul.w r%u, r%u, r%u", ra, rb, rc); end(s);
         begin(); t2_mla(&e, ra, rb, rc, regs[(a + 7) % 9]);
@@ -91,6 +108,17 @@ int main(void)
             snprintf(s, sizeof s, "umull r%u, r%u, r%u, r%u", ra, rb, rc, regs[(a + 7) % 9]); end(s);
         }
         begin(); t2_blx(&e, ra); snprintf(s, sizeof s, "blx r%u", ra); end(s);
+    }
+    /* every value that has a modified immediate is encoded as GNU as does */
+    {
+        unsigned found = 0;
+        for (uint32_t v = 1; v != 0 && found < 40; v = v * 3u + 7u) {
+            if (t2_modimm(v) >= 0) {
+                begin(); t2_dpimm(&e, T2_ADD, 0, 1, 2, v);
+                snprintf(s, sizeof s, "add.w r1, r2, #%u", (unsigned)v); end(s);
+                found++;
+            }
+        }
     }
     begin(); t2_push(&e, 0x4ff8u); end("push.w {r3-r11, lr}");
     begin(); t2_pop(&e, 0x8ff8u); end("pop.w {r3-r11, pc}");

@@ -125,6 +125,43 @@ static inline void t2_cmp_imm8(t2_emit_t *e, unsigned rn, unsigned imm)
 {
     t2_subs_imm8(e, 15u, rn, imm);
 }
+/* The modified immediate of a data-processing instruction for v (the
+ * 12 bits i:imm3:imm8), or -1 when v has none. */
+static inline int32_t t2_modimm(uint32_t v)
+{
+    uint32_t b = v & 0xffu;
+    if (v < 256u)
+        return (int32_t)v;
+    if (v == (b | b << 16))
+        return (int32_t)(0x100u | b);
+    uint32_t c = (v >> 8) & 0xffu;
+    if (v == (c << 8 | c << 24))
+        return (int32_t)(0x200u | c);
+    if (v == b * 0x01010101u)
+        return (int32_t)(0x300u | b);
+    for (uint32_t rot = 8; rot < 32; rot++) {
+        uint32_t x = (v << rot) | (v >> (32u - rot)); /* v = x ror rot */
+        if (x >= 128u && x < 256u)
+            return (int32_t)(rot << 7 | (x & 0x7fu));
+    }
+    return -1;
+}
+/* op{s}.w rd, rn, #v with a modified immediate (t2_modimm(v) >= 0); op is
+ * the register form's code (T2_ADD, ...); mov.w is T2_ORR with rn = 15,
+ * cmp.w is T2_SUB with s and rd = 15. */
+static inline void t2_dpimm(t2_emit_t *e, enum t2_dp op, int s, unsigned rd, unsigned rn, uint32_t v)
+{
+    uint32_t m = (uint32_t)t2_modimm(v);
+    t2_w(e, ((unsigned)op + 0x0600u) | (s ? 0x10u : 0u) | ((m >> 11) & 1u) << 10 | rn,
+         ((m >> 8) & 7u) << 12 | rd << 8 | (m & 0xffu));
+}
+/* cbnz rn, forward (rn r0..r7, disp 0..126 bytes from the instruction + 4):
+ * encoded at a position, as the branches below */
+static inline void t2_cbnz_at(t2_emit_t *e, uint32_t at, unsigned rn, uint32_t disp)
+{
+    if (e->buf && at < e->cap)
+        e->buf[at] = (uint16_t)(0xB900u | ((disp >> 6) & 1u) << 9 | ((disp >> 1) & 0x1fu) << 3 | rn);
+}
 /* and.w rd, rn, #imm8 */
 static inline void t2_and_imm8(t2_emit_t *e, unsigned rd, unsigned rn, unsigned imm)
 {
