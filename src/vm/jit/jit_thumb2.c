@@ -39,6 +39,9 @@ enum { K_EXIT = 0, K_BUDGET = 1, K_FAULT = 2 };
 #define CACHE_START_OFF(c) (CACHE_OFF(c) + offsetof(region_cache_t, start))
 #define CACHE_END_OFF(c, k) (CACHE_OFF(c) + offsetof(region_cache_t, end) + (k) * sizeof(uintptr_t))
 #define SECTION_OFF(s) (offsetof(fc_vm_t, section_base) + (s) * sizeof(uint64_t))
+/* The register file's offset in fc_vm_t: generated code reaches the VM
+ * (caches, sections, the pointer its calls pass) from the file's address */
+#define REG_OFF (VM_PRIV_OFF + offsetof(struct fc_vm_private, reg))
 
 #if defined(__thumb2__) /* the translator and its run-time support */
 
@@ -104,12 +107,17 @@ typedef uint64_t (*alu_fn)(uint64_t, uint64_t);
 
 /* ---- the translator ----------------------------------------------------- */
 
+/* Host registers that hold eBPF registers (pairs lo, lo + 1): the three
+ * the program uses most (loops weigh more), chosen per program. */
+static const unsigned pair_lo[3] = {4, 6, 8};
+
 typedef struct jit_state {
     t2_emit_t e;
     const fc_program_t *prog;
     uint32_t *tab;     /* per slot: bit 31 = jump target, low bits = position of its entry */
     uint32_t epilogue; /* position of the common way out */
     uint32_t qbase;    /* Q = L - qbase at this point of the code */
+    uint8_t map[16];   /* eBPF register -> host lo register of its pair, 0: in the file */
     fc_error_t *why;
 } jit_state_t;
 
@@ -171,56 +179,110 @@ static void call_fn(jit_state_t *s, const void *fn)
     t2_blx(&s->e, R_IP);
 }
 
-/* r2:r3 = sign-extended imm */
-static void imm64(jit_state_t *s, int32_t imm)
+/* r0 = the fc_vm_t (the register file is inside it, at a fixed offset) */
+static void vm_to_r0(jit_state_t *s)
 {
-    t2_const(&s->e, 2, (uint32_t)imm);
-    if (imm < 0)
-        t2_movsh(&s->e, 3, 2, T2_ASR, 31);
-    else
-        t2_mov_imm8(&s->e, 3, 0);
+    t2_addw(&s->e, 1, 0, R_REG, (unsigned)REG_OFF);
 }
-static void ld_reg(jit_state_t *s, unsigned lo, unsigned r)
+
+/* ---- operands: an eBPF register is a host pair (mapped) or file words -- */
+
+static void ld_file(jit_state_t *s, unsigned lo, unsigned r)
 {
     t2_ldrd(&s->e, lo, lo + 1, R_REG, r * 8u);
 }
-static void st_reg(jit_state_t *s, unsigned r)
+static void st_file(jit_state_t *s, unsigned lo, unsigned r)
 {
-    t2_strd(&s->e, 0, 1, R_REG, r * 8u);
+    t2_strd(&s->e, lo, lo + 1, R_REG, r * 8u);
+}
+static void mov_pair(jit_state_t *s, unsigned to, unsigned from)
+{
+    if (to != from) {
+        t2_mov(&s->e, to, from);
+        t2_mov(&s->e, to + 1, from + 1);
+    }
+}
+/* The host pair holding eBPF register r: its own, or scratch after a load. */
+static unsigned get(jit_state_t *s, unsigned r, unsigned scratch)
+{
+    if (s->map[r])
+        return s->map[r];
+    ld_file(s, scratch, r);
+    return scratch;
+}
+/* eBPF register r into the given scratch pair */
+static void get_into(jit_state_t *s, unsigned r, unsigned lo)
+{
+    if (s->map[r])
+        mov_pair(s, lo, s->map[r]);
+    else
+        ld_file(s, lo, r);
+}
+/* Where a result for r is computed: its pair, or r0:r1 (then put()) */
+static unsigned dreg(jit_state_t *s, unsigned r)
+{
+    return s->map[r] ? s->map[r] : 0u;
+}
+static void put(jit_state_t *s, unsigned r, unsigned lo)
+{
+    if (s->map[r])
+        mov_pair(s, s->map[r], lo);
+    else
+        st_file(s, lo, r);
 }
 
-/* 64-bit shift of r0:r1 by a constant k (1..63) */
-static void shift64_k(jit_state_t *s, enum t2_shift sh, unsigned k)
+/* rd = 32-bit constant, one instruction when it has a modified immediate */
+static void const32(jit_state_t *s, unsigned rd, uint32_t v)
+{
+    if (t2_modimm(v) >= 0)
+        t2_dpimm(&s->e, T2_ORR, 0, rd, 15u, v);
+    else
+        t2_const(&s->e, rd, v);
+}
+/* lo:lo+1 = sign-extended imm */
+static void imm64(jit_state_t *s, unsigned lo, int32_t imm)
+{
+    const32(s, lo, (uint32_t)imm);
+    t2_dpimm(&s->e, T2_ORR, 0, lo + 1, 15u, imm < 0 ? 0xffffffffu : 0u);
+}
+static int has_imm(int32_t v)
+{
+    return t2_modimm((uint32_t)v) >= 0;
+}
+
+/* 64-bit shift of pair d by a constant k (1..63), in place */
+static void shift64_k(jit_state_t *s, unsigned d, enum t2_shift sh, unsigned k)
 {
     t2_emit_t *e = &s->e;
+    unsigned lo = d, hi = d + 1;
     if (sh == T2_LSL) {
         if (k < 32) {
-            t2_movsh(e, 1, 1, T2_LSL, k);
-            t2_dp(e, T2_ORR, 0, 1, 1, 0, T2_LSR, 32 - k);
-            t2_movsh(e, 0, 0, T2_LSL, k);
+            t2_movsh(e, hi, hi, T2_LSL, k);
+            t2_dp(e, T2_ORR, 0, hi, hi, lo, T2_LSR, 32 - k);
+            t2_movsh(e, lo, lo, T2_LSL, k);
         } else {
             if (k > 32)
-                t2_movsh(e, 1, 0, T2_LSL, k - 32);
+                t2_movsh(e, hi, lo, T2_LSL, k - 32);
             else
-                t2_mov(e, 1, 0);
-            t2_mov_imm8(e, 0, 0);
+                t2_mov(e, hi, lo);
+            t2_mov_imm8(e, lo, 0);
         }
         return;
     }
     if (k < 32) {
-        t2_movsh(e, 0, 0, T2_LSR, k);
-        t2_dp(e, T2_ORR, 0, 0, 0, 1, T2_LSL, 32 - k);
-        t2_movsh(e, 1, 1, sh, k);
+        t2_movsh(e, lo, lo, T2_LSR, k);
+        t2_dp(e, T2_ORR, 0, lo, lo, hi, T2_LSL, 32 - k);
+        t2_movsh(e, hi, hi, sh, k);
         return;
     }
     if (k > 32)
-        t2_movsh(e, 0, 1, sh, k - 32);
+        t2_movsh(e, lo, hi, sh, k - 32);
     else
-        t2_mov(e, 0, 1);
+        t2_mov(e, lo, hi);
     if (sh == T2_ASR)
-        t2_movsh(e, 1, 1, T2_ASR, 31);
+        t2_movsh(e, hi, hi, T2_ASR, 31);
     else
-        t2_mov_imm8(e, 1, 0);
+        t2_mov_imm8(e, hi, 0);
 }
 
 static int refuse(jit_state_t *s, uint32_t pc, const char *why)
@@ -231,15 +293,10 @@ static int refuse(jit_state_t *s, uint32_t pc, const char *why)
     return -1;
 }
 
-/* An ALU instruction; 1 if op is not one. Operands: dst in r0:r1, b in r2:r3. */
-static int alu(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
+/* ---- ALU ---------------------------------------------------------------- */
+
+static int is_alu(unsigned op)
 {
-    t2_emit_t *e = &s->e;
-    unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
-    int x = (op & 8u) != 0, w64 = (op & 7u) == (FC_OPC_ADD64_K & 7u);
-    unsigned code = op & 0xf0u;
-    alu_fn fn = NULL;
-    (void)pc;
     switch (op) {
     case FC_OPC_ADD64_K: case FC_OPC_ADD64_X: case FC_OPC_ADD32_K: case FC_OPC_ADD32_X:
     case FC_OPC_SUB64_K: case FC_OPC_SUB64_X: case FC_OPC_SUB32_K: case FC_OPC_SUB32_X:
@@ -255,134 +312,250 @@ static int alu(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     case FC_OPC_MOV64_K: case FC_OPC_MOV64_X: case FC_OPC_MOV32_K: case FC_OPC_MOV32_X:
     case FC_OPC_NEG64: case FC_OPC_NEG32:
     case FC_OPC_LE16: case FC_OPC_BE16: case FC_OPC_BSWAP16:
-        break;
-    default:
         return 1;
-    }
-    /* mov: no dst operand */
-    if (code == (FC_OPC_MOV64_K & 0xf0u)) {
-        if (x && in->offset) { /* movsx */
-            ld_reg(s, 0, r);
-            imm64(s, in->offset);
-            call_fn(s, w64 ? (const void *)j_sext64 : (const void *)j_sext32);
-        } else if (x) {
-            ld_reg(s, 0, r);
-            if (!w64)
-                t2_mov_imm8(e, 1, 0);
-        } else {
-            t2_const(e, 0, (uint32_t)in->imm);
-            if (w64 && in->imm < 0)
-                t2_movsh(e, 1, 0, T2_ASR, 31);
-            else
-                t2_mov_imm8(e, 1, 0);
-        }
-        st_reg(s, d);
+    default:
         return 0;
     }
-    ld_reg(s, 0, d);
-    int konst = !x || op == FC_OPC_NEG64 || op == FC_OPC_NEG32;
-    /* shifts by a constant: inline */
-    if (!x && (code == (FC_OPC_LSH64_K & 0xf0u) || code == (FC_OPC_RSH64_K & 0xf0u) ||
-               code == (FC_OPC_ARSH64_K & 0xf0u))) {
-        enum t2_shift sh = code == (FC_OPC_LSH64_K & 0xf0u)   ? T2_LSL
-                           : code == (FC_OPC_RSH64_K & 0xf0u) ? T2_LSR
-                                                              : T2_ASR;
-        unsigned k = (unsigned)in->imm & (w64 ? 63u : 31u);
-        if (w64) {
-            if (k)
-                shift64_k(s, sh, k);
-        } else {
-            if (k)
-                t2_movsh(e, 0, 0, sh, k);
-            t2_mov_imm8(e, 1, 0);
-        }
-        st_reg(s, d);
-        return 0;
-    }
-    if (konst)
-        imm64(s, op == FC_OPC_NEG64 || op == FC_OPC_NEG32 ? 0 : in->imm);
-    else
-        ld_reg(s, 2, r);
-    if (op == FC_OPC_LE16 || op == FC_OPC_BE16 || op == FC_OPC_BSWAP16) {
-        imm64(s, in->imm);
-        call_fn(s, op == FC_OPC_LE16 ? (const void *)j_le : (const void *)j_be);
-        st_reg(s, d);
-        return 0;
-    }
-    enum t2_dp lo_op = T2_ADD, hi_op = T2_ADC;
-    int simple = 1;
-    switch (code) {
-    case FC_OPC_ADD64_K & 0xf0u: lo_op = T2_ADD; hi_op = T2_ADC; break;
-    case FC_OPC_SUB64_K & 0xf0u: lo_op = T2_SUB; hi_op = T2_SBC; break;
-    case FC_OPC_OR64_K & 0xf0u: lo_op = hi_op = T2_ORR; break;
-    case FC_OPC_AND64_K & 0xf0u: lo_op = hi_op = T2_AND; break;
-    case FC_OPC_XOR64_K & 0xf0u: lo_op = hi_op = T2_EOR; break;
-    default: simple = 0; break;
-    }
-    if (simple) {
-        t2_dp(e, lo_op, w64, 0, 0, 2, T2_LSL, 0);
-        if (w64)
-            t2_dp(e, hi_op, 0, 1, 1, 3, T2_LSL, 0);
+}
+
+#define CODE(id) (FC_OPC_##id & 0xf0u)
+
+static void alu_mov(jit_state_t *s, const fc_insn_t *in, int x, int w64)
+{
+    t2_emit_t *e = &s->e;
+    unsigned d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in), D = dreg(s, d);
+    if (x && in->offset) { /* movsx */
+        get_into(s, r, 0);
+        imm64(s, 2, in->offset);
+        call_fn(s, w64 ? (const void *)j_sext64 : (const void *)j_sext32);
+        put(s, d, 0);
+    } else if (x && w64) {
+        if (s->map[r] && !D)
+            st_file(s, s->map[r], d);
         else
-            t2_mov_imm8(e, 1, 0);
-        st_reg(s, d);
-        return 0;
+            get_into(s, r, D), put(s, d, D);
+    } else if (x) {
+        unsigned S = s->map[r] ? s->map[r] : (t2_ldst(e, T2_LDR, D, R_REG, r * 8u), D);
+        if (S != D)
+            t2_mov(e, D, S);
+        t2_mov_imm8(e, D + 1, 0);
+        put(s, d, D);
+    } else {
+        const32(s, D, (uint32_t)in->imm);
+        t2_dpimm(e, T2_ORR, 0, D + 1, 15u, (w64 && in->imm < 0) ? 0xffffffffu : 0u);
+        put(s, d, D);
     }
-    if (code == (FC_OPC_MUL64_K & 0xf0u)) {
-        if (w64) {
-            t2_mul(e, 3, 0, 3);     /* a.lo * b.hi */
-            t2_mla(e, 3, 1, 2, 3);  /* + a.hi * b.lo */
-            t2_umull(e, 0, 1, 0, 2); /* a.lo * b.lo */
-            t2_dp(e, T2_ADD, 0, 1, 1, 3, T2_LSL, 0);
-        } else {
-            t2_mul(e, 0, 0, 2);
-            t2_mov_imm8(e, 1, 0);
-        }
-        st_reg(s, d);
-        return 0;
-    }
-    if (!w64 && (code == (FC_OPC_LSH32_X & 0xf0u) || code == (FC_OPC_RSH32_X & 0xf0u))) {
-        t2_and_imm8(e, 2, 2, 31);
-        t2_shreg(e, code == (FC_OPC_LSH32_X & 0xf0u) ? T2_LSL : T2_LSR, 0, 0, 2);
-        t2_mov_imm8(e, 1, 0);
-        st_reg(s, d);
-        return 0;
-    }
-    int sgn = in->offset == 1;
+}
+
+/* add/sub/or/and/xor: D = A op B */
+static void alu_simple(jit_state_t *s, const fc_insn_t *in, unsigned code, int x, int w64)
+{
+    t2_emit_t *e = &s->e;
+    unsigned d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in), D = dreg(s, d);
+    unsigned A = get(s, d, 0);
+    enum t2_dp lo_op, hi_op;
     switch (code) {
-    case FC_OPC_LSH64_X & 0xf0u: fn = j_lsh64; break;
-    case FC_OPC_RSH64_X & 0xf0u: fn = j_rsh64; break;
-    case FC_OPC_ARSH64_X & 0xf0u: fn = w64 ? j_arsh64 : j_arsh32; break;
-    case FC_OPC_DIV64_X & 0xf0u: fn = w64 ? (sgn ? j_sdiv64 : j_div64) : (sgn ? j_sdiv32 : j_div32); break;
-    case FC_OPC_MOD64_X & 0xf0u: fn = w64 ? (sgn ? j_smod64 : j_mod64) : (sgn ? j_smod32 : j_mod32); break;
-    default: fn = w64 ? j_neg64 : j_neg32; break; /* NEG */
+    case CODE(ADD64_K): lo_op = T2_ADD; hi_op = T2_ADC; break;
+    case CODE(SUB64_K): lo_op = T2_SUB; hi_op = T2_SBC; break;
+    case CODE(OR64_K): lo_op = hi_op = T2_ORR; break;
+    case CODE(AND64_K): lo_op = hi_op = T2_AND; break;
+    default: lo_op = hi_op = T2_EOR; break;
+    }
+    int32_t k = in->imm;
+    int addsub = code == CODE(ADD64_K) || code == CODE(SUB64_K);
+    if (!x && addsub && k < 0 && k != INT32_MIN && has_imm(-k)) {
+        /* add -m is sub m (with the borrow into the high half), and back */
+        lo_op = lo_op == T2_ADD ? T2_SUB : T2_ADD;
+        hi_op = hi_op == T2_ADC ? T2_SBC : T2_ADC;
+        k = -k;
+    }
+    if (!x && has_imm(k) && (!addsub || k >= 0)) {
+        t2_dpimm(e, lo_op, w64, D, A, (uint32_t)k);
+        if (!w64) {
+            t2_mov_imm8(e, D + 1, 0);
+        } else if (addsub) {
+            t2_dpimm(e, hi_op, 0, D + 1, A + 1, 0);
+        } else if (in->imm < 0) { /* high half of the sign-extended imm: all ones */
+            if (code == CODE(OR64_K))
+                t2_dpimm(e, T2_ORR, 0, D + 1, 15u, 0xffffffffu);
+            else if (code == CODE(XOR64_K))
+                t2_dpimm(e, T2_EOR, 0, D + 1, A + 1, 0xffffffffu);
+            else if (D != A)
+                t2_mov(e, D + 1, A + 1);
+        } else { /* high half 0: or, xor keep it; and clears it */
+            if (code == CODE(AND64_K))
+                t2_mov_imm8(e, D + 1, 0);
+            else if (D != A)
+                t2_mov(e, D + 1, A + 1);
+        }
+        put(s, d, D);
+        return;
+    }
+    unsigned B = 2;
+    if (x)
+        B = get(s, r, 2);
+    else
+        imm64(s, 2, in->imm);
+    t2_dp(e, lo_op, w64, D, A, B, T2_LSL, 0);
+    if (w64)
+        t2_dp(e, hi_op, 0, D + 1, A + 1, B + 1, T2_LSL, 0);
+    else
+        t2_mov_imm8(e, D + 1, 0);
+    put(s, d, D);
+}
+
+/* An ALU instruction; 1 if op is not one. */
+static int alu(jit_state_t *s, const fc_insn_t *in)
+{
+    t2_emit_t *e = &s->e;
+    unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
+    int x = (op & 8u) != 0, w64 = (op & 7u) == (FC_OPC_ADD64_K & 7u);
+    unsigned code = op & 0xf0u;
+    alu_fn fn = NULL;
+    if (!is_alu(op))
+        return 1;
+    if (code == CODE(MOV64_K)) {
+        alu_mov(s, in, x, w64);
+        return 0;
+    }
+    if (code == CODE(ADD64_K) || code == CODE(SUB64_K) || code == CODE(OR64_K) ||
+        code == CODE(AND64_K) || code == CODE(XOR64_K)) {
+        alu_simple(s, in, code, x, w64);
+        return 0;
+    }
+    unsigned D = dreg(s, d);
+    /* shifts by a constant: in place on the destination's pair */
+    if (!x && (code == CODE(LSH64_K) || code == CODE(RSH64_K) || code == CODE(ARSH64_K))) {
+        enum t2_shift sh = code == CODE(LSH64_K) ? T2_LSL : code == CODE(RSH64_K) ? T2_LSR : T2_ASR;
+        unsigned k = (unsigned)in->imm & (w64 ? 63u : 31u);
+        if (!D)
+            ld_file(s, 0, d);
+        if (w64) {
+            if (k)
+                shift64_k(s, D, sh, k);
+        } else {
+            if (k)
+                t2_movsh(e, D, D, sh, k);
+            t2_mov_imm8(e, D + 1, 0);
+        }
+        put(s, d, D);
+        return 0;
+    }
+    if (code == CODE(MUL64_K)) {
+        unsigned A = get(s, d, 0), B = 2;
+        if (x)
+            B = get(s, r, 2);
+        else
+            imm64(s, 2, in->imm);
+        if (w64) {
+            t2_mul(e, R_IP, A, B + 1);       /* a.lo * b.hi */
+            t2_mla(e, R_IP, A + 1, B, R_IP); /* + a.hi * b.lo */
+            t2_umull(e, 0, 1, A, B);         /* a.lo * b.lo */
+            t2_dp(e, T2_ADD, 0, 1, 1, R_IP, T2_LSL, 0);
+            put(s, d, 0);
+        } else {
+            t2_mul(e, D, A, B);
+            t2_mov_imm8(e, D + 1, 0);
+            put(s, d, D);
+        }
+        return 0;
+    }
+    if (!w64 && x && (code == CODE(LSH32_X) || code == CODE(RSH32_X))) {
+        unsigned A = get(s, d, 0), B = get(s, r, 2);
+        t2_and_imm8(e, 2, B, 31);
+        t2_shreg(e, code == CODE(LSH32_X) ? T2_LSL : T2_LSR, D, A, 2);
+        t2_mov_imm8(e, D + 1, 0);
+        put(s, d, D);
+        return 0;
+    }
+    /* the rest out of line: a in r0:r1, b in r2:r3, result in r0:r1 */
+    get_into(s, d, 0);
+    if (op == FC_OPC_LE16 || op == FC_OPC_BE16 || op == FC_OPC_BSWAP16 || op == FC_OPC_NEG64 ||
+        op == FC_OPC_NEG32 || !x)
+        imm64(s, 2, in->imm);
+    else
+        get_into(s, r, 2);
+    int sgn = in->offset == 1;
+    if (op == FC_OPC_LE16) {
+        fn = j_le;
+    } else if (op == FC_OPC_BE16 || op == FC_OPC_BSWAP16) {
+        fn = j_be;
+    } else {
+        switch (code) {
+        case CODE(LSH64_X): fn = j_lsh64; break;
+        case CODE(RSH64_X): fn = j_rsh64; break;
+        case CODE(ARSH64_X): fn = w64 ? j_arsh64 : j_arsh32; break;
+        case CODE(DIV64_X): fn = w64 ? (sgn ? j_sdiv64 : j_div64) : (sgn ? j_sdiv32 : j_div32); break;
+        case CODE(MOD64_X): fn = w64 ? (sgn ? j_smod64 : j_mod64) : (sgn ? j_smod32 : j_mod32); break;
+        default: fn = w64 ? j_neg64 : j_neg32; break; /* NEG */
+        }
     }
     call_fn(s, (const void *)fn);
-    st_reg(s, d);
+    put(s, d, 0);
     return 0;
 }
 
-/* The memory check of an access of the given opcode at r0:r1; leaves the
- * host address in r0. c: the cache of the kind (1 loads, 2 stores). */
-static void mem_check(jit_state_t *s, uint32_t pc, unsigned opcode, unsigned c)
+/* ---- memory ------------------------------------------------------------- */
+
+/* The guest address base + off into r0 (low) and *hi (a register holding
+ * the high half); for r10 the verifier proved the frame: 32 bits suffice. */
+static unsigned addr_of(jit_state_t *s, unsigned base, int16_t off)
+{
+    t2_emit_t *e = &s->e;
+    if (base == 10) {
+        t2_ldst(e, T2_LDR, 0, R_REG, 80);
+        if (off)
+            t2_addw(e, off < 0, 0, 0, (unsigned)(off < 0 ? -off : off));
+        return 1;
+    }
+    unsigned B = get(s, base, 0);
+    if (!off) {
+        if (B != 0)
+            t2_mov(e, 0, B);
+        return B + 1;
+    }
+    if (has_imm(off < 0 ? -off : off)) { /* off +-m: m with the carry into the high half */
+        t2_dpimm(e, off < 0 ? T2_SUB : T2_ADD, 1, 0, B, (uint32_t)(off < 0 ? -off : off));
+        t2_dpimm(e, off < 0 ? T2_SBC : T2_ADC, 0, 1, B + 1, 0);
+        return 1;
+    }
+    t2_const(e, 2, (uint32_t)(int32_t)off);
+    t2_dp(e, T2_ADD, 1, 0, B, 2, T2_LSL, 0);
+    t2_dp(e, T2_ADC, 0, 1, B + 1, 2, T2_ASR, 31);
+    return 1;
+}
+
+/* The memory check of an access of the given opcode at address r0 (low)
+ * and hi; leaves the host address in r0. c: the cache of the kind (1
+ * loads, 2 stores), tried first, then the stack's, then the region walk. */
+static void mem_check(jit_state_t *s, uint32_t pc, unsigned opcode, unsigned c, unsigned hi)
 {
     t2_emit_t *e = &s->e;
     unsigned k = (opcode >> 3) & 3u;
-    t2_cmp_imm8(e, 1, 0);
-    uint32_t hi_nz = branch_fwd(s);
+    uint32_t hi_nz = e->pos;
+    int short_hi = hi < 8u;
+    if (short_hi) {
+        t2_h(e, 0); /* cbnz hi, slow */
+    } else {
+        t2_cmp_imm8(e, hi, 0);
+        hi_nz = branch_fwd(s);
+    }
     uint32_t hit[2];
     for (unsigned i = 0; i < 2; i++) {
         unsigned cc = i == 0 ? c : 0u; /* the last hit, then the stack */
-        t2_ldst(e, T2_LDR, 2, R_VM, (unsigned)CACHE_START_OFF(cc));
+        t2_ldst(e, T2_LDR, 2, R_REG, (unsigned)(CACHE_START_OFF(cc) - REG_OFF));
         t2_dp(e, T2_SUB, 0, 2, 0, 2, T2_LSL, 0);
-        t2_ldst(e, T2_LDR, 3, R_VM, (unsigned)CACHE_END_OFF(cc, k));
+        t2_ldst(e, T2_LDR, 3, R_REG, (unsigned)(CACHE_END_OFF(cc, k) - REG_OFF));
         t2_cmp(e, 2, 3);
         hit[i] = branch_fwd(s);
     }
-    patch_here(s, hi_nz, T2_NE);
+    if (short_hi)
+        t2_cbnz_at(e, hi_nz, hi, (e->pos - hi_nz) * 2u - 4u);
+    else
+        patch_here(s, hi_nz, T2_NE);
+    t2_mov(e, 3, hi);
     t2_mov(e, 2, 0);
-    t2_mov(e, 3, 1);
-    t2_mov(e, 0, R_VM);
+    vm_to_r0(s);
     t2_const(e, 1, opcode);
     call_fn(s, (const void *)jit_mem);
     t2_cmp_imm8(e, 1, 0);
@@ -398,76 +571,64 @@ static void mem_check(jit_state_t *s, uint32_t pc, unsigned opcode, unsigned c)
     patch_here(s, hit[1], T2_LO);
 }
 
-static void addr_of(jit_state_t *s, unsigned base, int16_t off)
-{
-    t2_emit_t *e = &s->e;
-    if (base == 10) { /* proven in the frame: 32 bits suffice */
-        t2_ldst(e, T2_LDR, 0, R_REG, 80);
-        if (off)
-            t2_addw(e, off < 0, 0, 0, (unsigned)(off < 0 ? -off : off));
-        return;
-    }
-    ld_reg(s, 0, base);
-    if (off) {
-        t2_const(e, 2, (uint32_t)(int32_t)off);
-        t2_dp(e, T2_ADD, 1, 0, 0, 2, T2_LSL, 0);
-        t2_dp(e, T2_ADC, 0, 1, 1, 2, T2_ASR, 31);
-    }
-}
-
 static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
 {
     t2_emit_t *e = &s->e;
     unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
-    unsigned k = (op >> 3) & 3u;
+    unsigned k = (op >> 3) & 3u, hi;
     switch (op) {
     case FC_OPC_LDXW: case FC_OPC_LDXH: case FC_OPC_LDXB: case FC_OPC_LDXDW:
-    case FC_OPC_LDXSW: case FC_OPC_LDXSH: case FC_OPC_LDXSB:
-        addr_of(s, r, in->offset);
+    case FC_OPC_LDXSW: case FC_OPC_LDXSH: case FC_OPC_LDXSB: {
+        hi = addr_of(s, r, in->offset);
         if (r != 10)
-            mem_check(s, pc, op, 1);
+            mem_check(s, pc, op, 1, hi);
+        unsigned D = dreg(s, d);
         switch (op) {
-        case FC_OPC_LDXDW:
-            t2_ldst(e, T2_LDR, 1, 0, 4);
-            t2_ldst(e, T2_LDR, 0, 0, 0);
+        case FC_OPC_LDXDW: /* not ldrd: it needs word alignment */
+            t2_ldst(e, T2_LDR, D + 1, 0, 4);
+            t2_ldst(e, T2_LDR, D, 0, 0);
             break;
-        case FC_OPC_LDXW: case FC_OPC_LDXSW: t2_ldst(e, T2_LDR, 0, 0, 0); break;
-        case FC_OPC_LDXH: t2_ldst(e, T2_LDRH, 0, 0, 0); break;
-        case FC_OPC_LDXB: t2_ldst(e, T2_LDRB, 0, 0, 0); break;
-        case FC_OPC_LDXSH: t2_ldst(e, T2_LDRSH, 0, 0, 0); break;
-        default: t2_ldst(e, T2_LDRSB, 0, 0, 0); break; /* LDXSB */
+        case FC_OPC_LDXW: case FC_OPC_LDXSW: t2_ldst(e, T2_LDR, D, 0, 0); break;
+        case FC_OPC_LDXH: t2_ldst(e, T2_LDRH, D, 0, 0); break;
+        case FC_OPC_LDXB: t2_ldst(e, T2_LDRB, D, 0, 0); break;
+        case FC_OPC_LDXSH: t2_ldst(e, T2_LDRSH, D, 0, 0); break;
+        default: t2_ldst(e, T2_LDRSB, D, 0, 0); break; /* LDXSB */
         }
         if (op == FC_OPC_LDXSW || op == FC_OPC_LDXSH || op == FC_OPC_LDXSB)
-            t2_movsh(e, 1, 0, T2_ASR, 31);
+            t2_movsh(e, D + 1, D, T2_ASR, 31);
         else if (op != FC_OPC_LDXDW)
-            t2_mov_imm8(e, 1, 0);
-        st_reg(s, d);
+            t2_mov_imm8(e, D + 1, 0);
+        put(s, d, D);
         return 0;
+    }
     case FC_OPC_STW: case FC_OPC_STH: case FC_OPC_STB: case FC_OPC_STDW:
-    case FC_OPC_STXW: case FC_OPC_STXH: case FC_OPC_STXB: case FC_OPC_STXDW:
-        addr_of(s, d, in->offset);
+    case FC_OPC_STXW: case FC_OPC_STXH: case FC_OPC_STXB: case FC_OPC_STXDW: {
+        hi = addr_of(s, d, in->offset);
         if (d != 10)
-            mem_check(s, pc, op, 2);
+            mem_check(s, pc, op, 2, hi);
+        unsigned V = 2;
         if (op & 1u) /* stx */
-            ld_reg(s, 2, r);
+            V = get(s, r, 2);
         else
-            imm64(s, in->imm);
+            imm64(s, 2, in->imm);
         switch (k) {
-        case 0: t2_ldst(e, T2_STR, 2, 0, 0); break;
-        case 1: t2_ldst(e, T2_STRH, 2, 0, 0); break;
-        case 2: t2_ldst(e, T2_STRB, 2, 0, 0); break;
+        case 0: t2_ldst(e, T2_STR, V, 0, 0); break;
+        case 1: t2_ldst(e, T2_STRH, V, 0, 0); break;
+        case 2: t2_ldst(e, T2_STRB, V, 0, 0); break;
         default:
-            t2_ldst(e, T2_STR, 2, 0, 0);
-            t2_ldst(e, T2_STR, 3, 0, 4);
+            t2_ldst(e, T2_STR, V, 0, 0);
+            t2_ldst(e, T2_STR, V + 1, 0, 4);
             break;
         }
         return 0;
+    }
     default:
         return 1;
     }
 }
 
-/* Conditions of the jumps: for 64-bit compares "swap" computes b - a */
+/* ---- jumps -------------------------------------------------------------- */
+
 static int jump(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
 {
     t2_emit_t *e = &s->e;
@@ -482,65 +643,100 @@ static int jump(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     if (cls != (FC_OPC_JEQ_K & 7u) && cls != (FC_OPC_JEQ32_K & 7u))
         return 1;
     unsigned code = op & 0xf0u;
-    if (code == (FC_OPC_CALL & 0xf0u) || code == (FC_OPC_EXIT & 0xf0u))
+    if (code == CODE(CALL) || code == CODE(EXIT))
         return 1;
     int w64 = cls == (FC_OPC_JEQ_K & 7u), x = (op & 8u) != 0;
     uint32_t t = pc + 1u + (uint32_t)(int32_t)in->offset;
     q_at(s, pc + 1);
-    ld_reg(s, 0, d);
-    if (x)
-        ld_reg(s, 2, r);
-    else
-        imm64(s, in->imm);
-    int cond;
-    int swap = 0;
+    unsigned A = get(s, d, 0), B = 2;
+    int swap = 0, cond;
     switch (code) {
-    case FC_OPC_JEQ_K & 0xf0u: cond = T2_EQ; break;
-    case FC_OPC_JNE_K & 0xf0u: cond = T2_NE; break;
-    case FC_OPC_JSET_K & 0xf0u: cond = T2_NE; break;
-    case FC_OPC_JGT_K & 0xf0u: cond = w64 ? T2_LO : T2_HI; swap = 1; break;
-    case FC_OPC_JGE_K & 0xf0u: cond = T2_HS; break;
-    case FC_OPC_JLT_K & 0xf0u: cond = T2_LO; break;
-    case FC_OPC_JLE_K & 0xf0u: cond = w64 ? T2_HS : T2_LS; swap = 1; break;
-    case FC_OPC_JSGT_K & 0xf0u: cond = w64 ? T2_LT : T2_GT; swap = 1; break;
-    case FC_OPC_JSGE_K & 0xf0u: cond = T2_GE; break;
-    case FC_OPC_JSLT_K & 0xf0u: cond = T2_LT; break;
+    case CODE(JEQ_K): cond = T2_EQ; break;
+    case CODE(JNE_K): cond = T2_NE; break;
+    case CODE(JSET_K): cond = T2_NE; break;
+    case CODE(JGT_K): cond = w64 ? T2_LO : T2_HI; swap = 1; break;
+    case CODE(JGE_K): cond = T2_HS; break;
+    case CODE(JLT_K): cond = T2_LO; break;
+    case CODE(JLE_K): cond = w64 ? T2_HS : T2_LS; swap = 1; break;
+    case CODE(JSGT_K): cond = w64 ? T2_LT : T2_GT; swap = 1; break;
+    case CODE(JSGE_K): cond = T2_GE; break;
+    case CODE(JSLT_K): cond = T2_LT; break;
     default: cond = w64 ? T2_GE : T2_LE; swap = 1; break; /* JSLE */
     }
+    int eq = code == CODE(JEQ_K) || code == CODE(JNE_K) || code == CODE(JSET_K);
+    int kimm = !x && has_imm(in->imm);
+    uint32_t khi = in->imm < 0 ? 0xffffffffu : 0u;
     if (!w64) {
-        if (code == (FC_OPC_JSET_K & 0xf0u))
-            t2_tst(e, 0, 2);
-        else
-            t2_cmp(e, 0, 2);
-    } else if (code == (FC_OPC_JEQ_K & 0xf0u) || code == (FC_OPC_JNE_K & 0xf0u) ||
-               code == (FC_OPC_JSET_K & 0xf0u)) {
-        enum t2_dp o = code == (FC_OPC_JSET_K & 0xf0u) ? T2_AND : T2_EOR;
-        t2_dp(e, o, 0, 0, 0, 2, T2_LSL, 0);
-        t2_dp(e, o, 0, 1, 1, 3, T2_LSL, 0);
-        t2_dp(e, T2_ORR, 1, 0, 0, 1, T2_LSL, 0);
-    } else if (swap) {
-        t2_dp(e, T2_SUB, 1, R_IP, 2, 0, T2_LSL, 0);
-        t2_dp(e, T2_SBC, 1, R_IP, 3, 1, T2_LSL, 0);
+        if (kimm)
+            t2_dpimm(e, code == CODE(JSET_K) ? T2_AND : T2_SUB, 1, 15u, A, (uint32_t)in->imm);
+        else {
+            if (x)
+                B = get(s, r, 2);
+            else
+                imm64(s, 2, in->imm);
+            if (code == CODE(JSET_K))
+                t2_tst(e, A, B);
+            else
+                t2_cmp(e, A, B);
+        }
+    } else if (eq && kimm) {
+        enum t2_dp o = code == CODE(JSET_K) ? T2_AND : T2_EOR;
+        t2_dpimm(e, o, 0, R_IP, A, (uint32_t)in->imm);
+        if (khi == 0 && o == T2_AND) {
+            t2_dp(e, T2_ORR, 1, R_IP, R_IP, R_IP, T2_LSL, 0); /* the high half of imm is 0 */
+        } else {
+            unsigned H = A + 1;
+            if (khi) { /* and with all ones keeps it; xor with all ones flips it */
+                if (o == T2_EOR) {
+                    t2_dpimm(e, T2_EOR, 0, 14u, A + 1, khi);
+                    H = 14u;
+                }
+            }
+            t2_dp(e, T2_ORR, 1, R_IP, R_IP, H, T2_LSL, 0);
+        }
+    } else if (!swap && kimm) {
+        t2_dpimm(e, T2_SUB, 1, 15u, A, (uint32_t)in->imm);
+        t2_dpimm(e, T2_SBC, 1, R_IP, A + 1, khi);
     } else {
-        t2_dp(e, T2_SUB, 1, R_IP, 0, 2, T2_LSL, 0);
-        t2_dp(e, T2_SBC, 1, R_IP, 1, 3, T2_LSL, 0);
+        if (x)
+            B = get(s, r, 2);
+        else
+            imm64(s, 2, in->imm);
+        if (eq) {
+            enum t2_dp o = code == CODE(JSET_K) ? T2_AND : T2_EOR;
+            t2_dp(e, o, 0, R_IP, A, B, T2_LSL, 0);
+            t2_dp(e, o, 0, 14u, A + 1, B + 1, T2_LSL, 0);
+            t2_dp(e, T2_ORR, 1, R_IP, R_IP, 14u, T2_LSL, 0);
+        } else if (swap) {
+            t2_dp(e, T2_SUB, 1, R_IP, B, A, T2_LSL, 0);
+            t2_dp(e, T2_SBC, 1, R_IP, B + 1, A + 1, T2_LSL, 0);
+        } else {
+            t2_dp(e, T2_SUB, 1, R_IP, A, B, T2_LSL, 0);
+            t2_dp(e, T2_SBC, 1, R_IP, A + 1, B + 1, T2_LSL, 0);
+        }
     }
     branch_to(s, cond, TAB_POS(s->tab[t]));
     return 0;
 }
 
-static int helper_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
+/* ---- helper calls --------------------------------------------------------- */
+
+static void helper_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
 {
     t2_emit_t *e = &s->e;
     q_at(s, pc);
-    t2_mov(e, 0, R_VM);
-    t2_mov(e, 1, R_Q);
+    /* the helper reads r1..r5 from the file */
+    for (unsigned r = 1; r <= 5; r++)
+        if (s->map[r])
+            st_file(s, s->map[r], r);
     if (in->opcode == FC_OPC_CALLX) {
-        ld_reg(s, 2, FC_INSN_DST(*in));
+        get_into(s, FC_INSN_DST(*in), 2);
     } else {
         t2_const(e, 2, (uint32_t)in->imm);
         t2_mov_imm8(e, 3, 0);
     }
+    vm_to_r0(s);
+    t2_mov(e, 1, R_Q);
     call_fn(s, (const void *)jit_helper);
     t2_cmp_imm8(e, 0, 0);
     uint32_t ok = branch_fwd(s);
@@ -548,13 +744,37 @@ static int helper_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     t2_dp(e, T2_ORR, 0, 0, 0, R_IP, T2_LSL, 0);
     branch_to(s, -1, s->epilogue);
     patch_here(s, ok, T2_EQ);
+    if (s->map[0])
+        ld_file(s, s->map[0], 0); /* the helper's result */
     /* stop before the next instruction if the call spent the budget */
     t2_subs_imm8(e, R_Q, R_Q, 1);
     s->qbase = pc + 1;
     uint32_t more = branch_fwd(s);
     leave(s, K_BUDGET, pc + 1);
     patch_here(s, more, T2_GT);
-    return 0;
+}
+
+/* lsh d, k; rsh d, k (or arsh) with k = 32 where the second is no jump
+ * target: clang's zero and sign extension, one instruction here. */
+static int fused_ext(jit_state_t *s, uint32_t pc)
+{
+    const fc_insn_t *in = &s->prog->text[pc];
+    if (in->opcode != FC_OPC_LSH64_K || in->imm != 32 || pc + 1 >= s->prog->len ||
+        (s->tab[pc + 1] & TAB_TARGET))
+        return 0;
+    const fc_insn_t *nx = in + 1;
+    if ((nx->opcode != FC_OPC_RSH64_K && nx->opcode != FC_OPC_ARSH64_K) || nx->regs != in->regs ||
+        nx->imm != 32)
+        return 0;
+    unsigned d = FC_INSN_DST(*in), D = dreg(s, d);
+    if (!D)
+        ld_file(s, 0, d);
+    if (nx->opcode == FC_OPC_RSH64_K)
+        t2_mov_imm8(&s->e, D + 1, 0);
+    else
+        t2_movsh(&s->e, D + 1, D, T2_ASR, 31);
+    put(s, d, D);
+    return 1;
 }
 
 /* One pass over the program; positions are final once pass 1 recorded
@@ -565,12 +785,14 @@ static int emit_program(jit_state_t *s, int pass)
     const fc_program_t *p = s->prog;
     e->pos = 0;
     e->full = 0;
-    /* prologue: r0 = vm, r1 = register file, r2 = Q; 10 registers keep
-     * the stack 8-byte aligned for the calls out */
+    /* prologue: r0 = vm (unused: the file is inside it), r1 = register
+     * file, r2 = Q; 10 registers keep the stack 8-byte aligned for calls */
     t2_push(e, 0x4ff8u); /* r3-r11, lr */
-    t2_mov(e, R_VM, 0);
     t2_mov(e, R_REG, 1);
     t2_mov(e, R_Q, 2);
+    for (unsigned r = 0; r < 11; r++)
+        if (s->map[r])
+            ld_file(s, s->map[r], r);
     uint32_t to_body = branch_fwd(s);
     s->epilogue = e->pos;
     t2_mov(e, 1, R_Q);
@@ -600,20 +822,22 @@ static int emit_program(jit_state_t *s, int pass)
         falls = 1;
         unsigned op = in->opcode;
         if (op == FC_OPC_LDDW) {
-            unsigned src = FC_INSN_SRC(*in) & 3u;
-            t2_const(e, 0, (uint32_t)in->imm);
-            t2_const(e, 1, (uint32_t)in[1].imm);
+            unsigned src = FC_INSN_SRC(*in) & 3u, d = FC_INSN_DST(*in), D = dreg(s, d);
+            const32(s, D, (uint32_t)in->imm);
+            const32(s, D + 1, (uint32_t)in[1].imm);
             if (src) {
-                t2_ldrd(e, 2, 3, R_VM, (unsigned)SECTION_OFF(src));
-                t2_dp(e, T2_ADD, 1, 0, 0, 2, T2_LSL, 0);
-                t2_dp(e, T2_ADC, 0, 1, 1, 3, T2_LSL, 0);
+                t2_ldrd(e, 2, 3, R_REG, (unsigned)(SECTION_OFF(src) - REG_OFF));
+                t2_dp(e, T2_ADD, 1, D, D, 2, T2_LSL, 0);
+                t2_dp(e, T2_ADC, 0, D + 1, D + 1, 3, T2_LSL, 0);
             }
-            st_reg(s, FC_INSN_DST(*in));
+            put(s, d, D);
             pc++;
             s->qbase++; /* the interpreter moves its limit with the second slot */
             continue;
         }
         if (op == FC_OPC_EXIT) {
+            if (s->map[0])
+                st_file(s, s->map[0], 0);
             q_at(s, pc);
             leave(s, K_EXIT, pc);
             falls = 0;
@@ -627,7 +851,11 @@ static int emit_program(jit_state_t *s, int pass)
         }
         if (op == FC_OPC_JA || op == FC_OPC_JA32)
             falls = 0;
-        if (alu(s, in, pc) == 0 || mem(s, in, pc) == 0 || jump(s, in, pc) == 0)
+        if (fused_ext(s, pc)) {
+            pc++;
+            continue;
+        }
+        if (alu(s, in) == 0 || mem(s, in, pc) == 0 || jump(s, in, pc) == 0)
             continue;
         return refuse(s, pc, "instruction not translated yet (atomics)");
     }
@@ -640,10 +868,30 @@ static int emit_program(jit_state_t *s, int pass)
     return 0;
 }
 
-/* Mark jump targets in tab (bit 31). */
-static void mark_targets(jit_state_t *s)
+/* Which registers an instruction names (dst, and src where the format
+ * uses it), for the choice of the mapped registers. */
+static unsigned regs_named(const fc_insn_t *in)
+{
+    unsigned op = in->opcode, cls = op & 7u, m = 0;
+    if (op == FC_OPC_EXIT || op == FC_OPC_CALL || op == FC_OPC_JA || op == FC_OPC_JA32)
+        return 0;
+    m |= 1u << FC_INSN_DST(*in);
+    int src_used = cls == (FC_OPC_LDXW & 7u) || cls == (FC_OPC_STXW & 7u) ||
+                   ((cls == (FC_OPC_ADD64_K & 7u) || cls == (FC_OPC_ADD32_K & 7u) ||
+                     cls == (FC_OPC_JEQ_K & 7u) || cls == (FC_OPC_JEQ32_K & 7u)) &&
+                    (op & 8u));
+    if (src_used && op != FC_OPC_CALLX)
+        m |= 1u << FC_INSN_SRC(*in);
+    return m;
+}
+
+/* Mark jump targets in tab (bit 31) and choose the mapped registers: the
+ * three of r0..r9 named most, a name inside a loop (a backward jump's
+ * range) counting 16 times. */
+static void analyse(jit_state_t *s)
 {
     const fc_program_t *p = s->prog;
+    uint32_t weight[11] = {0};
     for (uint32_t pc = 0; pc < p->len; pc++)
         s->tab[pc] = 0;
     for (uint32_t pc = 0; pc < p->len; pc++) {
@@ -658,8 +906,34 @@ static void mark_targets(jit_state_t *s)
         if (in->opcode == FC_OPC_CALL || in->opcode == FC_OPC_CALLX || in->opcode == FC_OPC_EXIT)
             continue;
         int32_t d = in->opcode == FC_OPC_JA32 ? in->imm : in->offset;
-        s->tab[pc + 1u + (uint32_t)d] |= TAB_TARGET; /* verified: inside the text */
+        uint32_t t = pc + 1u + (uint32_t)d; /* verified: inside the text */
+        s->tab[t] |= TAB_TARGET;
+        if (d < 0) /* a loop: [t, pc] */
+            for (uint32_t i = t; i <= pc; i++)
+                s->tab[i] = (s->tab[i] & TAB_TARGET) | ((TAB_POS(s->tab[i]) + 1u) & 0xffffu);
     }
+    for (uint32_t pc = 0; pc < p->len; pc++) {
+        unsigned m = regs_named(&p->text[pc]);
+        uint32_t w = TAB_POS(s->tab[pc]) ? 16u : 1u;
+        for (unsigned r = 0; r < 10; r++)
+            if (m & (1u << r))
+                weight[r] += w;
+        if (p->text[pc].opcode == FC_OPC_LDDW)
+            pc++;
+    }
+    for (unsigned r = 0; r < 16; r++)
+        s->map[r] = 0;
+    for (unsigned i = 0; i < 3; i++) {
+        unsigned best = 10;
+        for (unsigned r = 0; r < 10; r++)
+            if (!s->map[r] && weight[r] > 0 && (best == 10 || weight[r] > weight[best]))
+                best = r;
+        if (best == 10)
+            break;
+        s->map[best] = (uint8_t)pair_lo[i];
+    }
+    for (uint32_t pc = 0; pc < p->len; pc++)
+        s->tab[pc] &= TAB_TARGET; /* positions come in pass 1 */
 }
 
 #endif /* __thumb2__ */
@@ -700,7 +974,7 @@ fc_status_t fc_jit_translate(fc_jit_t *jit, const fc_program_t *prog, void *buf,
     s.prog = prog;
     s.e.buf = NULL;
     s.e.cap = (uint32_t)(((uint8_t *)s.tab - (uint8_t *)buf) / 2);
-    mark_targets(&s);
+    analyse(&s);
     if (emit_program(&s, 1) != 0)
         return (fc_status_t)jit->refused.code;
     s.e.buf = (uint16_t *)buf;
