@@ -82,6 +82,21 @@ static uint32_t jit_helper(fc_vm_t *vm, int32_t q, uint64_t id)
     return vm->fault.code != FC_OK ? K_FAULT : 0;
 }
 
+/* An atomic read-modify-write: word = r10 base << 31 | src << 24 | imm << 8
+ * | size. The interpreter's checks (a region walk for read and write, none
+ * for r10, proven in the frame) and its semantics (atomic_rmw) on the
+ * register file; K_FAULT with vm->fault recorded, or 0. */
+static uint32_t jit_atomic(fc_vm_t *vm, uint32_t word, uint64_t a)
+{
+    uint32_t size = word & 0xffu;
+    if (!(word >> 31) && region_lookup(vm, a, size, FC_PERM_RW) < 0)
+        return K_FAULT;
+    uint64_t *reg = VMP(vm)->reg;
+    atomic_rmw((void *)(uintptr_t)a, size == 8, (int32_t)((word >> 8) & 0xffu), &reg[(word >> 24) & 0xfu],
+               &reg[0]);
+    return 0;
+}
+
 /* ALU operations the generated code calls out of line (rare, or 64-bit
  * work that is a library call on this core anyway): a op b. */
 static uint64_t j_lsh64(uint64_t a, uint64_t b) { return a << (b & 63); }
@@ -627,6 +642,44 @@ static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     }
 }
 
+/* Atomics call jit_atomic with the mapped registers it reads and writes
+ * (src, r0) in the file. */
+static int atomic_op(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
+{
+    t2_emit_t *e = &s->e;
+    unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
+    if (op != FC_OPC_ATOMIC32_ADD && op != FC_OPC_ATOMIC64_ADD)
+        return 1;
+    if (s->map[r])
+        st_file(s, s->map[r], r);
+    if (s->map[0] && r != 0)
+        st_file(s, s->map[0], 0);
+    unsigned hi = addr_of(s, d, in->offset);
+    if (d == 10)
+        t2_mov_imm8(e, 3, 0);
+    else
+        t2_mov(e, 3, hi);
+    t2_mov(e, 2, 0);
+    vm_to_r0(s);
+    t2_const(e, 1, (d == 10 ? 1u << 31 : 0u) | r << 24 | ((uint32_t)in->imm & 0xffu) << 8 |
+                       (op == FC_OPC_ATOMIC64_ADD ? 8u : 4u));
+    call_fn(s, (const void *)jit_atomic);
+    t2_cmp_imm8(e, 0, 0);
+    uint32_t ok = branch_fwd(s);
+    {
+        uint32_t save = s->qbase;
+        q_at(s, pc);
+        leave(s, K_FAULT, pc);
+        s->qbase = save;
+    }
+    patch_here(s, ok, T2_EQ);
+    if (s->map[r])
+        ld_file(s, s->map[r], r);
+    if (s->map[0] && r != 0)
+        ld_file(s, s->map[0], 0);
+    return 0;
+}
+
 /* ---- jumps -------------------------------------------------------------- */
 
 static int jump(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
@@ -855,9 +908,10 @@ static int emit_program(jit_state_t *s, int pass)
             pc++;
             continue;
         }
-        if (alu(s, in) == 0 || mem(s, in, pc) == 0 || jump(s, in, pc) == 0)
+        if (alu(s, in) == 0 || mem(s, in, pc) == 0 || jump(s, in, pc) == 0 ||
+            atomic_op(s, in, pc) == 0)
             continue;
-        return refuse(s, pc, "instruction not translated yet (atomics)");
+        return refuse(s, pc, "instruction not translated"); /* every row is covered above */
     }
     if (e->full) {
         s->why->code = FC_ERR_TOO_LARGE;
