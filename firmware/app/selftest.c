@@ -167,6 +167,7 @@ static int run_fixture(const fw_fixture_t *fx, unsigned misalign)
         fc_status_t want_st = fc_vm_run(&vm, 0, r1, r2, &want_r0); /* the same start */
         fc_error_t want = vm.fault;
         uint64_t want_exec = vm.executed;
+        uint32_t want_depth = vm.max_depth;
         if (fx->mem_len > 0) {
             memcpy(mem_after_interp, mem, fx->mem_len);
         }
@@ -180,6 +181,7 @@ static int run_fixture(const fw_fixture_t *fx, unsigned misalign)
         int same = got_st == want_st && got_r0 == want_r0 && vm.fault.code == want.code &&
                    vm.fault.where == want.where && vm.fault.addr == want.addr &&
                    vm.fault.size == want.size && vm.executed == want_exec &&
+                   vm.max_depth == want_depth &&
                    (fx->mem_len == 0 || memcmp(mem_after_interp, mem, fx->mem_len) == 0);
         if (!same) {
             bm_printf("     %s (jit): %s r0=0x%llx at %lu executed %llu; interpreter %s r0=0x%llx "

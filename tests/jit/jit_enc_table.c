@@ -108,6 +108,10 @@ int main(void)
             snprintf(s, sizeof s, "umull r%u, r%u, r%u, r%u", ra, rb, rc, regs[(a + 7) % 9]); end(s);
         }
         begin(); t2_blx(&e, ra); snprintf(s, sizeof s, "blx r%u", ra); end(s);
+        begin(); t2_bx(&e, ra); snprintf(s, sizeof s, "bx r%u", ra); end(s);
+        begin(); t2_addw(&e, 0, ra, 15, k12[a]); snprintf(s, sizeof s, "addw r%u, pc, #%u", ra, k12[a]); end(s);
+        begin(); t2_mov(&e, 13, ra); snprintf(s, sizeof s, "mov sp, r%u", ra); end(s);
+        begin(); t2_mov(&e, ra, 13); snprintf(s, sizeof s, "mov r%u, sp", ra); end(s);
     }
     /* every value that has a modified immediate is encoded as GNU as does */
     {
@@ -121,6 +125,10 @@ int main(void)
         }
     }
     begin(); t2_push(&e, 0x4ff8u); end("push.w {r3-r11, lr}");
+    begin(); t2_push(&e, 0x000fu); end("push.w {r0-r3}");
+    begin(); t2_pop(&e, 0x000fu); end("pop.w {r0-r3}");
+    begin(); t2_push(&e, 0x0003u); end("push.w {r0, r1}");
+    begin(); t2_pop(&e, 0x0003u); end("pop.w {r0, r1}");
     begin(); t2_pop(&e, 0x8ff8u); end("pop.w {r3-r11, pc}");
     /* branches: displacement as the instruction sees it (target - (here + 4)) */
     static const int32_t disps[] = {0, 2, -2, -4, 100, -100, 4094, -4096, 0x3fffe, -0x40000,

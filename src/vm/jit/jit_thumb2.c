@@ -32,7 +32,12 @@
 enum { R_VM = 9, R_Q = 10, R_REG = 11, R_IP = 12 };
 
 /* What generated code returns in r0 (and Q in r1): kind | index << 8 */
-enum { K_EXIT = 0, K_BUDGET = 1, K_FAULT = 2 };
+enum { K_EXIT = 0, K_BUDGET = 1, K_FAULT = 2, K_DEPTH = 3 };
+
+/* Words of the register file past r10 (never named by a verified program)
+ * that generated code with local calls keeps its state in: the call depth,
+ * the deepest depth reached, and the host sp at entry. */
+enum { FILE_DEPTH = 11 * 8, FILE_MAXDEPTH = 12 * 8, FILE_SP = 13 * 8 };
 
 #define VM_PRIV_OFF offsetof(fc_vm_t, private_)
 #define CACHE_OFF(c) (VM_PRIV_OFF + offsetof(struct fc_vm_private, cache) + (c) * sizeof(region_cache_t))
@@ -807,6 +812,93 @@ static void helper_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     patch_here(s, more, T2_GT);
 }
 
+/* A local call: the interpreter's depth check (against the verified
+ * depth, known here), eBPF r6..r9 and the return point on the host stack
+ * (40 bytes a level, 8-byte aligned), the frame pointer moved, then a
+ * transfer to the callee's checked entry. */
+static void local_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
+{
+    t2_emit_t *e = &s->e;
+    uint32_t limit = s->prog->call_depth < FC_MAX_CALL_DEPTH ? s->prog->call_depth : FC_MAX_CALL_DEPTH;
+    t2_ldst(e, T2_LDR, 0, R_REG, FILE_DEPTH);
+    t2_cmp_imm8(e, 0, limit);
+    uint32_t ok = branch_fwd(s);
+    {
+        uint32_t save = s->qbase;
+        q_at(s, pc);
+        leave(s, K_DEPTH, pc);
+        s->qbase = save;
+    }
+    patch_here(s, ok, T2_LO);
+    t2_dpimm(e, T2_ADD, 0, 0, 0, 1);
+    t2_ldst(e, T2_STR, 0, R_REG, FILE_DEPTH);
+    t2_ldst(e, T2_LDR, 1, R_REG, FILE_MAXDEPTH);
+    t2_cmp(e, 0, 1);
+    uint32_t not_deeper = branch_fwd(s);
+    t2_ldst(e, T2_STR, 0, R_REG, FILE_MAXDEPTH);
+    patch_here(s, not_deeper, T2_LS);
+    for (unsigned r = 6; r <= 9; r++)
+        if (s->map[r])
+            st_file(s, s->map[r], r);
+    ld_file(s, 0, 6);
+    ld_file(s, 2, 7);
+    t2_push(e, 0x000fu);
+    ld_file(s, 0, 8);
+    ld_file(s, 2, 9);
+    t2_push(e, 0x000fu);
+    t2_ldst(e, T2_LDR, 0, R_REG, 80);
+    t2_addw(e, 1, 0, 0, s->prog->frame_size);
+    t2_ldst(e, T2_STR, 0, R_REG, 80);
+    /* the return point: the checked entry of pc + 1 (Thumb bit set) */
+    uint32_t at = e->pos;
+    uint32_t ret = TAB_POS(s->tab[pc + 1]) * 2u + 1u;
+    uint32_t base = (at * 2u + 4u) & ~3u;
+    t2_addw(e, 0, 0, 15u, ret > base ? ret - base : 0u);
+    t2_push(e, 0x0003u);
+    q_at(s, pc + 1);
+    branch_to(s, -1, TAB_POS(s->tab[pc + 1u + (uint32_t)in->imm]));
+}
+
+/* exit: at depth 0 the run ends; deeper, the interpreter's return (r6..r9
+ * and the frame pointer back, a transfer to the return point). */
+static void exit_op(jit_state_t *s, uint32_t pc, int has_calls)
+{
+    t2_emit_t *e = &s->e;
+    uint32_t deeper = 0;
+    if (has_calls) {
+        t2_ldst(e, T2_LDR, 0, R_REG, FILE_DEPTH);
+        t2_cmp_imm8(e, 0, 0);
+        deeper = branch_fwd(s);
+    }
+    uint32_t save = s->qbase;
+    if (s->map[0])
+        st_file(s, s->map[0], 0);
+    q_at(s, pc);
+    leave(s, K_EXIT, pc);
+    if (!has_calls)
+        return;
+    s->qbase = save;
+    patch_here(s, deeper, T2_NE);
+    t2_dpimm(e, T2_SUB, 0, 0, 0, 1);
+    t2_ldst(e, T2_STR, 0, R_REG, FILE_DEPTH);
+    t2_pop(e, 0x0003u);
+    t2_mov(e, R_IP, 0);
+    t2_pop(e, 0x000fu);
+    st_file(s, 0, 8);
+    st_file(s, 2, 9);
+    t2_pop(e, 0x000fu);
+    st_file(s, 0, 6);
+    st_file(s, 2, 7);
+    for (unsigned r = 6; r <= 9; r++)
+        if (s->map[r])
+            ld_file(s, s->map[r], r);
+    t2_ldst(e, T2_LDR, 0, R_REG, 80);
+    t2_addw(e, 0, 0, 0, s->prog->frame_size);
+    t2_ldst(e, T2_STR, 0, R_REG, 80);
+    q_at(s, pc + 1);
+    t2_bx(e, R_IP);
+}
+
 /* lsh d, k; rsh d, k (or arsh) with k = 32 where the second is no jump
  * target: clang's zero and sign extension, one instruction here. */
 static int fused_ext(jit_state_t *s, uint32_t pc)
@@ -840,14 +932,23 @@ static int emit_program(jit_state_t *s, int pass)
     e->full = 0;
     /* prologue: r0 = vm (unused: the file is inside it), r1 = register
      * file, r2 = Q; 10 registers keep the stack 8-byte aligned for calls */
+    int has_calls = p->call_depth > 0;
     t2_push(e, 0x4ff8u); /* r3-r11, lr */
     t2_mov(e, R_REG, 1);
     t2_mov(e, R_Q, 2);
+    if (has_calls) { /* a fault deep in calls leaves with the entry's sp */
+        t2_mov(e, 0, 13u);
+        t2_ldst(e, T2_STR, 0, R_REG, FILE_SP);
+    }
     for (unsigned r = 0; r < 11; r++)
         if (s->map[r])
             ld_file(s, s->map[r], r);
     uint32_t to_body = branch_fwd(s);
     s->epilogue = e->pos;
+    if (has_calls) {
+        t2_ldst(e, T2_LDR, 2, R_REG, FILE_SP);
+        t2_mov(e, 13u, 2);
+    }
     t2_mov(e, 1, R_Q);
     t2_pop(e, 0x8ff8u); /* r3-r11, pc */
     patch_here(s, to_body, -1);
@@ -889,15 +990,17 @@ static int emit_program(jit_state_t *s, int pass)
             continue;
         }
         if (op == FC_OPC_EXIT) {
-            if (s->map[0])
-                st_file(s, s->map[0], 0);
-            q_at(s, pc);
-            leave(s, K_EXIT, pc);
+            exit_op(s, pc, has_calls);
             falls = 0;
             continue;
         }
-        if (op == FC_OPC_CALL && FC_INSN_SRC(*in) == 1)
-            return refuse(s, pc, "local calls are not translated yet");
+        if (op == FC_OPC_CALL && FC_INSN_SRC(*in) == 1) {
+            if (p->frame_size > 4095u)
+                return refuse(s, pc, "frame size above 4095 bytes: not translated");
+            local_call(s, in, pc);
+            falls = 0;
+            continue;
+        }
         if (op == FC_OPC_CALL || op == FC_OPC_CALLX) {
             helper_call(s, in, pc);
             continue;
@@ -957,6 +1060,12 @@ static void analyse(jit_state_t *s)
         }
         if (cls != (FC_OPC_JA & 7u) && cls != (FC_OPC_JEQ32_K & 7u))
             continue;
+        if (in->opcode == FC_OPC_CALL && FC_INSN_SRC(*in) == 1) {
+            /* the callee's start and the return point are entered by transfers */
+            s->tab[pc + 1u + (uint32_t)in->imm] |= TAB_TARGET;
+            s->tab[pc + 1u] |= TAB_TARGET;
+            continue;
+        }
         if (in->opcode == FC_OPC_CALL || in->opcode == FC_OPC_CALLX || in->opcode == FC_OPC_EXIT)
             continue;
         int32_t d = in->opcode == FC_OPC_JA32 ? in->imm : in->offset;
@@ -1077,11 +1186,14 @@ fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, 
             }
             reg[1] = r1;
             reg[2] = r2;
+            reg[11] = 0; /* call depth and deepest depth (local calls) */
+            reg[12] = 0;
             jit_entry_fn fn = (jit_entry_fn)((uintptr_t)jit->code | 1u);
             uint64_t ret = fn(vm, reg, (int32_t)budget);
             uint32_t kind = (uint32_t)ret & 0xffu, where = ((uint32_t)ret >> 8) & 0xffffffu;
             int32_t q = (int32_t)(uint32_t)(ret >> 32);
             uintptr_t executed = budget + 1u - (uintptr_t)(intptr_t)q;
+            vm->max_depth = (uint32_t)reg[12];
             if (kind == K_EXIT) {
                 *r0 = reg[0];
                 if (q > 0) {
@@ -1097,6 +1209,10 @@ fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, 
                 vm->fault.reason = FC_WHY("instruction budget exhausted");
                 vm->executed = budget;
                 return FC_FAULT_BUDGET;
+            }
+            if (kind == K_DEPTH) {
+                vm->fault.code = FC_FAULT_CALL_DEPTH;
+                vm->fault.reason = FC_WHY("local calls nested deeper than verified");
             }
             vm->executed = executed;
             return (fc_status_t)vm->fault.code;

@@ -190,6 +190,11 @@ static inline void t2_blx(t2_emit_t *e, unsigned rm)
 {
     t2_h(e, 0x4780u | rm << 3);
 }
+/* bx rm */
+static inline void t2_bx(t2_emit_t *e, unsigned rm)
+{
+    t2_h(e, 0x4700u | rm << 3);
+}
 static inline void t2_push(t2_emit_t *e, unsigned list)
 {
     t2_w(e, 0xE92Du, list);
