@@ -899,27 +899,44 @@ static void exit_op(jit_state_t *s, uint32_t pc, int has_calls)
     t2_bx(e, R_IP);
 }
 
-/* lsh d, k; rsh d, k (or arsh) with k = 32 where the second is no jump
- * target: clang's zero and sign extension, one instruction here. */
-static int fused_ext(jit_state_t *s, uint32_t pc)
+/* lsh d, 32; rsh d, 32 (or arsh) where the second is no jump target:
+ * clang's zero and sign extension, one instruction here; with a mov d, s
+ * before it (no jump target in between either), the mov joins. Returns
+ * the slots consumed (0: no such group at pc). */
+static int is_ext_pair(jit_state_t *s, uint32_t pc)
 {
     const fc_insn_t *in = &s->prog->text[pc];
     if (in->opcode != FC_OPC_LSH64_K || in->imm != 32 || pc + 1 >= s->prog->len ||
         (s->tab[pc + 1] & TAB_TARGET))
         return 0;
     const fc_insn_t *nx = in + 1;
-    if ((nx->opcode != FC_OPC_RSH64_K && nx->opcode != FC_OPC_ARSH64_K) || nx->regs != in->regs ||
-        nx->imm != 32)
+    return (nx->opcode == FC_OPC_RSH64_K || nx->opcode == FC_OPC_ARSH64_K) &&
+           nx->regs == in->regs && nx->imm == 32;
+}
+
+static int fused_ext(jit_state_t *s, uint32_t pc)
+{
+    const fc_insn_t *in = &s->prog->text[pc];
+    unsigned d = FC_INSN_DST(*in), D = dreg(s, d), S;
+    int with_mov = in->opcode == FC_OPC_MOV64_X && in->offset == 0 && pc + 1 < s->prog->len &&
+                   !(s->tab[pc + 1] & TAB_TARGET) && is_ext_pair(s, pc + 1) &&
+                   FC_INSN_DST(in[1]) == d;
+    if (!with_mov && !is_ext_pair(s, pc))
         return 0;
-    unsigned d = FC_INSN_DST(*in), D = dreg(s, d);
-    if (!D)
-        ld_file(s, 0, d);
-    if (nx->opcode == FC_OPC_RSH64_K)
+    const fc_insn_t *sh = &in[with_mov ? 2 : 1];
+    unsigned r = with_mov ? FC_INSN_SRC(*in) : d;
+    if (s->map[r])
+        S = s->map[r];
+    else
+        t2_ldst(&s->e, T2_LDR, D, R_REG, r * 8u), S = D;
+    if (S != D)
+        t2_mov(&s->e, D, S);
+    if (sh->opcode == FC_OPC_RSH64_K)
         t2_mov_imm8(&s->e, D + 1, 0);
     else
         t2_movsh(&s->e, D + 1, D, T2_ASR, 31);
     put(s, d, D);
-    return 1;
+    return with_mov ? 3 : 2;
 }
 
 /* One pass over the program; positions are final once pass 1 recorded
@@ -1007,8 +1024,9 @@ static int emit_program(jit_state_t *s, int pass)
         }
         if (op == FC_OPC_JA || op == FC_OPC_JA32)
             falls = 0;
-        if (fused_ext(s, pc)) {
-            pc++;
+        int fused = fused_ext(s, pc);
+        if (fused) {
+            pc += (uint32_t)fused - 1u;
             continue;
         }
         if (alu(s, in) == 0 || mem(s, in, pc) == 0 || jump(s, in, pc) == 0 ||
