@@ -465,9 +465,16 @@ static int alu(jit_state_t *s, const fc_insn_t *in)
         unsigned A = get(s, d, 0), B = 2;
         if (x)
             B = get(s, r, 2);
+        else if (in->imm >= 0 || !w64)
+            const32(s, 2, (uint32_t)in->imm); /* the high half is not read */
         else
             imm64(s, 2, in->imm);
-        if (w64) {
+        if (w64 && !x && in->imm >= 0) { /* b.hi = 0: one cross product */
+            t2_mul(e, R_IP, A + 1, B);       /* a.hi * b.lo */
+            t2_umull(e, 0, 1, A, B);         /* a.lo * b.lo */
+            t2_dp(e, T2_ADD, 0, 1, 1, R_IP, T2_LSL, 0);
+            put(s, d, 0);
+        } else if (w64) {
             t2_mul(e, R_IP, A, B + 1);       /* a.lo * b.hi */
             t2_mla(e, R_IP, A + 1, B, R_IP); /* + a.hi * b.lo */
             t2_umull(e, 0, 1, A, B);         /* a.lo * b.lo */
