@@ -420,6 +420,40 @@ static void test_timer(void)
     check(bm_ticks() - start >= 3, "timer interrupt advances the tick", "timer");
 }
 
+#ifdef FW_JIT
+/* A code buffer too small for the program: the translation is refused
+ * with a reason, and fc_jit_run runs the interpreter (same result) and
+ * counts the fallback. Also: a program changed by a new verification is
+ * not run from its stale translation. */
+static void test_jit_fallback(void)
+{
+    const fw_fixture_t *fx = &fw_bench[0];
+    fc_error_t err = {0};
+    static uint32_t tiny[96];
+    int ok = load(fx->text, fx->n_slots, &err) == FC_OK;
+    uint8_t *mem = place_input(fx, 0);
+    fc_vm_add_region(&vm, mem, fx->mem_len, FC_PERM_RW);
+    fc_status_t st = fc_jit_translate(&jit, &prog, tiny, sizeof tiny);
+    uint64_t r0 = 0;
+    fc_status_t run = fc_jit_run(&jit, &vm, 0, (uintptr_t)mem, fx->mem_len, &r0);
+    bm_printf("[jit fallback] %s in %u bytes: %s at %lu (%s); run %s, r0 %s, fallback runs %u\n",
+              fx->name, (unsigned)sizeof tiny, fc_status_name(st), jit.refused.where,
+              jit.refused.reason ? jit.refused.reason : "-", fc_status_name(run),
+              r0 == fx->result ? "right" : "WRONG", (unsigned)jit.fallback_runs);
+    ok &= st == FC_ERR_TOO_LARGE && jit.refused.code == FC_ERR_TOO_LARGE && jit.code == NULL &&
+          run == FC_OK && r0 == fx->result && jit.fallback_runs == 1;
+    /* translated, then verified again: the generation moved, the stale code must not run */
+    ok &= fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code) == FC_OK;
+    fc_verify_config_t cfg;
+    fc_verify_config_default(&cfg);
+    ok &= fc_verify(&prog, fx->text, fx->n_slots, &cfg, &err) == FC_OK;
+    place_input(fx, 0);
+    run = fc_jit_run(&jit, &vm, 0, (uintptr_t)mem, fx->mem_len, &r0);
+    ok &= run == FC_OK && r0 == fx->result && jit.fallback_runs == 1;
+    check(ok, "JIT refusal and stale translation fall back to the interpreter", fx->name);
+}
+#endif
+
 static void run_vm_suite(const char *phase)
 {
     bm_printf("== %s\n", phase);
@@ -434,6 +468,9 @@ static void run_vm_suite(const char *phase)
     bm_puts("[hostile]\n");
     test_hostile();
     check(hostile_table_run() == 0, "hostile corpus of tests/hostile", "table");
+#ifdef FW_JIT
+    test_jit_fallback();
+#endif
 }
 
 int main(void)
