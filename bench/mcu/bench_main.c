@@ -139,7 +139,8 @@ static void bench_jit_translate(const fw_fixture_t *fx)
             st = fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code);
         }
         fc_bench_stop();
-        bench_expect("jit_translate", fx->name, (uint64_t)st == FC_OK || jit.refused.code != FC_OK, 1);
+        bench_expect("jit_translate", fx->name, (uint64_t)st == FC_OK || jit.refused.code != FC_OK,
+                     1);
     }
     if (jit.code) {
         bm_printf("JITSIZE %s %lu %lu\n", fx->name, (unsigned long)jit.code_size,

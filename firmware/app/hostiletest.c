@@ -263,8 +263,9 @@ unsigned hostile_table_run(void)
               "(%u runs also pre-decoded)\n",
               hostile_count, hostile_count - failed, failed, predecoded);
 #ifdef FW_JIT
-    bm_printf("[hostile jit] %u runnable programs JIT-compiled, %u refused (ran on the interpreter)\n",
-              jit_translated, jit_refused);
+    bm_printf(
+        "[hostile jit] %u runnable programs JIT-compiled, %u refused (ran on the interpreter)\n",
+        jit_translated, jit_refused);
 #endif
     return failed;
 }

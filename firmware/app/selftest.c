@@ -173,8 +173,8 @@ static int run_fixture(const fw_fixture_t *fx, unsigned misalign)
         }
         place_input(fx, misalign);
         if (jit_translate_prog() != FC_OK) {
-            bm_printf("     %s: JIT refused at %lu (%s): interpreter\n", fx->name, jit.refused.where,
-                      jit.refused.reason ? jit.refused.reason : "-");
+            bm_printf("     %s: JIT refused at %lu (%s): interpreter\n", fx->name,
+                      jit.refused.where, jit.refused.reason ? jit.refused.reason : "-");
         }
         fc_status_t got_st = fc_jit_run(&jit, &vm, 0, r1, r2, &got_r0);
         jit_runs += jit.code != NULL;

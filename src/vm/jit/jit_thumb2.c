@@ -40,7 +40,8 @@ enum { K_EXIT = 0, K_BUDGET = 1, K_FAULT = 2, K_DEPTH = 3 };
 enum { FILE_DEPTH = 11 * 8, FILE_MAXDEPTH = 12 * 8, FILE_SP = 13 * 8 };
 
 #define VM_PRIV_OFF offsetof(fc_vm_t, private_)
-#define CACHE_OFF(c) (VM_PRIV_OFF + offsetof(struct fc_vm_private, cache) + (c) * sizeof(region_cache_t))
+#define CACHE_OFF(c)                                                                               \
+    (VM_PRIV_OFF + offsetof(struct fc_vm_private, cache) + (c) * sizeof(region_cache_t))
 #define CACHE_START_OFF(c) (CACHE_OFF(c) + offsetof(region_cache_t, start))
 #define CACHE_END_OFF(c, k) (CACHE_OFF(c) + offsetof(region_cache_t, end) + (k) * sizeof(uintptr_t))
 #define SECTION_OFF(s) (offsetof(fc_vm_t, section_base) + (s) * sizeof(uint64_t))
@@ -59,7 +60,8 @@ enum { FILE_DEPTH = 11 * 8, FILE_MAXDEPTH = 12 * 8, FILE_SP = 13 * 8 };
 static uint64_t jit_mem(fc_vm_t *vm, uint32_t opcode, uint64_t a)
 {
     int load = (opcode & 7u) == (FC_OPC_LDXW & 7u);
-    int i = region_lookup(vm, a, access_size_of((uint8_t)opcode), load ? FC_PERM_READ : FC_PERM_WRITE);
+    int i =
+        region_lookup(vm, a, access_size_of((uint8_t)opcode), load ? FC_PERM_READ : FC_PERM_WRITE);
     if (i < 0)
         return 0;
     cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
@@ -97,31 +99,87 @@ static uint32_t jit_atomic(fc_vm_t *vm, uint32_t word, uint64_t a)
     if (!(word >> 31) && region_lookup(vm, a, size, FC_PERM_RW) < 0)
         return K_FAULT;
     uint64_t *reg = VMP(vm)->reg;
-    atomic_rmw((void *)(uintptr_t)a, size == 8, (int32_t)((word >> 8) & 0xffu), &reg[(word >> 24) & 0xfu],
-               &reg[0]);
+    atomic_rmw((void *)(uintptr_t)a, size == 8, (int32_t)((word >> 8) & 0xffu),
+               &reg[(word >> 24) & 0xfu], &reg[0]);
     return 0;
 }
 
 /* ALU operations the generated code calls out of line (rare, or 64-bit
  * work that is a library call on this core anyway): a op b. */
-static uint64_t j_lsh64(uint64_t a, uint64_t b) { return a << (b & 63); }
-static uint64_t j_rsh64(uint64_t a, uint64_t b) { return a >> (b & 63); }
-static uint64_t j_arsh64(uint64_t a, uint64_t b) { return sar64(a, (unsigned)(b & 63)); }
-static uint64_t j_arsh32(uint64_t a, uint64_t b) { return sar32((uint32_t)a, (uint32_t)b & 31); }
-static uint64_t j_div64(uint64_t a, uint64_t b) { return b ? a / b : 0; }
-static uint64_t j_mod64(uint64_t a, uint64_t b) { return b ? a % b : a; }
-static uint64_t j_sdiv64(uint64_t a, uint64_t b) { return sdiv64(a, b); }
-static uint64_t j_smod64(uint64_t a, uint64_t b) { return smod64(a, b); }
-static uint64_t j_div32(uint64_t a, uint64_t b) { return (uint32_t)b ? (uint32_t)a / (uint32_t)b : 0; }
-static uint64_t j_mod32(uint64_t a, uint64_t b) { return (uint32_t)b ? (uint32_t)a % (uint32_t)b : (uint32_t)a; }
-static uint64_t j_sdiv32(uint64_t a, uint64_t b) { return sdiv32((uint32_t)a, (uint32_t)b); }
-static uint64_t j_smod32(uint64_t a, uint64_t b) { return smod32((uint32_t)a, (uint32_t)b); }
-static uint64_t j_neg64(uint64_t a, uint64_t b) { (void)b; return (uint64_t)0 - a; }
-static uint64_t j_neg32(uint64_t a, uint64_t b) { (void)b; return (uint32_t)((uint32_t)0 - (uint32_t)a); }
-static uint64_t j_sext64(uint64_t a, uint64_t b) { return sext(a, (unsigned)b); }
-static uint64_t j_sext32(uint64_t a, uint64_t b) { return (uint32_t)sext(a, (unsigned)b); }
-static uint64_t j_le(uint64_t a, uint64_t b) { return b == 16 ? (uint16_t)a : b == 32 ? (uint32_t)a : a; }
-static uint64_t j_be(uint64_t a, uint64_t b) { return b == 16 ? swap16(a) : b == 32 ? swap32(a) : swap64(a); }
+static uint64_t j_lsh64(uint64_t a, uint64_t b)
+{
+    return a << (b & 63);
+}
+static uint64_t j_rsh64(uint64_t a, uint64_t b)
+{
+    return a >> (b & 63);
+}
+static uint64_t j_arsh64(uint64_t a, uint64_t b)
+{
+    return sar64(a, (unsigned)(b & 63));
+}
+static uint64_t j_arsh32(uint64_t a, uint64_t b)
+{
+    return sar32((uint32_t)a, (uint32_t)b & 31);
+}
+static uint64_t j_div64(uint64_t a, uint64_t b)
+{
+    return b ? a / b : 0;
+}
+static uint64_t j_mod64(uint64_t a, uint64_t b)
+{
+    return b ? a % b : a;
+}
+static uint64_t j_sdiv64(uint64_t a, uint64_t b)
+{
+    return sdiv64(a, b);
+}
+static uint64_t j_smod64(uint64_t a, uint64_t b)
+{
+    return smod64(a, b);
+}
+static uint64_t j_div32(uint64_t a, uint64_t b)
+{
+    return (uint32_t)b ? (uint32_t)a / (uint32_t)b : 0;
+}
+static uint64_t j_mod32(uint64_t a, uint64_t b)
+{
+    return (uint32_t)b ? (uint32_t)a % (uint32_t)b : (uint32_t)a;
+}
+static uint64_t j_sdiv32(uint64_t a, uint64_t b)
+{
+    return sdiv32((uint32_t)a, (uint32_t)b);
+}
+static uint64_t j_smod32(uint64_t a, uint64_t b)
+{
+    return smod32((uint32_t)a, (uint32_t)b);
+}
+static uint64_t j_neg64(uint64_t a, uint64_t b)
+{
+    (void)b;
+    return (uint64_t)0 - a;
+}
+static uint64_t j_neg32(uint64_t a, uint64_t b)
+{
+    (void)b;
+    return (uint32_t)((uint32_t)0 - (uint32_t)a);
+}
+static uint64_t j_sext64(uint64_t a, uint64_t b)
+{
+    return sext(a, (unsigned)b);
+}
+static uint64_t j_sext32(uint64_t a, uint64_t b)
+{
+    return (uint32_t)sext(a, (unsigned)b);
+}
+static uint64_t j_le(uint64_t a, uint64_t b)
+{
+    return b == 16 ? (uint16_t)a : b == 32 ? (uint32_t)a : a;
+}
+static uint64_t j_be(uint64_t a, uint64_t b)
+{
+    return b == 16 ? swap16(a) : b == 32 ? swap32(a) : swap64(a);
+}
 
 typedef uint64_t (*alu_fn)(uint64_t, uint64_t);
 
@@ -142,7 +200,7 @@ typedef struct jit_state {
 } jit_state_t;
 
 #define TAB_TARGET 0x80000000u
-#define TAB_POS(v) ((v) & 0x7fffffffu)
+#define TAB_POS(v) ((v)&0x7fffffffu)
 
 /* Q -= n (n >= 0), in chunks subw can take */
 static void q_sub(jit_state_t *s, uint32_t n)
@@ -318,20 +376,59 @@ static int refuse(jit_state_t *s, uint32_t pc, const char *why)
 static int is_alu(unsigned op)
 {
     switch (op) {
-    case FC_OPC_ADD64_K: case FC_OPC_ADD64_X: case FC_OPC_ADD32_K: case FC_OPC_ADD32_X:
-    case FC_OPC_SUB64_K: case FC_OPC_SUB64_X: case FC_OPC_SUB32_K: case FC_OPC_SUB32_X:
-    case FC_OPC_MUL64_K: case FC_OPC_MUL64_X: case FC_OPC_MUL32_K: case FC_OPC_MUL32_X:
-    case FC_OPC_OR64_K: case FC_OPC_OR64_X: case FC_OPC_OR32_K: case FC_OPC_OR32_X:
-    case FC_OPC_AND64_K: case FC_OPC_AND64_X: case FC_OPC_AND32_K: case FC_OPC_AND32_X:
-    case FC_OPC_XOR64_K: case FC_OPC_XOR64_X: case FC_OPC_XOR32_K: case FC_OPC_XOR32_X:
-    case FC_OPC_LSH64_K: case FC_OPC_LSH64_X: case FC_OPC_LSH32_K: case FC_OPC_LSH32_X:
-    case FC_OPC_RSH64_K: case FC_OPC_RSH64_X: case FC_OPC_RSH32_K: case FC_OPC_RSH32_X:
-    case FC_OPC_ARSH64_K: case FC_OPC_ARSH64_X: case FC_OPC_ARSH32_K: case FC_OPC_ARSH32_X:
-    case FC_OPC_DIV64_K: case FC_OPC_DIV64_X: case FC_OPC_DIV32_K: case FC_OPC_DIV32_X:
-    case FC_OPC_MOD64_K: case FC_OPC_MOD64_X: case FC_OPC_MOD32_K: case FC_OPC_MOD32_X:
-    case FC_OPC_MOV64_K: case FC_OPC_MOV64_X: case FC_OPC_MOV32_K: case FC_OPC_MOV32_X:
-    case FC_OPC_NEG64: case FC_OPC_NEG32:
-    case FC_OPC_LE16: case FC_OPC_BE16: case FC_OPC_BSWAP16:
+    case FC_OPC_ADD64_K:
+    case FC_OPC_ADD64_X:
+    case FC_OPC_ADD32_K:
+    case FC_OPC_ADD32_X:
+    case FC_OPC_SUB64_K:
+    case FC_OPC_SUB64_X:
+    case FC_OPC_SUB32_K:
+    case FC_OPC_SUB32_X:
+    case FC_OPC_MUL64_K:
+    case FC_OPC_MUL64_X:
+    case FC_OPC_MUL32_K:
+    case FC_OPC_MUL32_X:
+    case FC_OPC_OR64_K:
+    case FC_OPC_OR64_X:
+    case FC_OPC_OR32_K:
+    case FC_OPC_OR32_X:
+    case FC_OPC_AND64_K:
+    case FC_OPC_AND64_X:
+    case FC_OPC_AND32_K:
+    case FC_OPC_AND32_X:
+    case FC_OPC_XOR64_K:
+    case FC_OPC_XOR64_X:
+    case FC_OPC_XOR32_K:
+    case FC_OPC_XOR32_X:
+    case FC_OPC_LSH64_K:
+    case FC_OPC_LSH64_X:
+    case FC_OPC_LSH32_K:
+    case FC_OPC_LSH32_X:
+    case FC_OPC_RSH64_K:
+    case FC_OPC_RSH64_X:
+    case FC_OPC_RSH32_K:
+    case FC_OPC_RSH32_X:
+    case FC_OPC_ARSH64_K:
+    case FC_OPC_ARSH64_X:
+    case FC_OPC_ARSH32_K:
+    case FC_OPC_ARSH32_X:
+    case FC_OPC_DIV64_K:
+    case FC_OPC_DIV64_X:
+    case FC_OPC_DIV32_K:
+    case FC_OPC_DIV32_X:
+    case FC_OPC_MOD64_K:
+    case FC_OPC_MOD64_X:
+    case FC_OPC_MOD32_K:
+    case FC_OPC_MOD32_X:
+    case FC_OPC_MOV64_K:
+    case FC_OPC_MOV64_X:
+    case FC_OPC_MOV32_K:
+    case FC_OPC_MOV32_X:
+    case FC_OPC_NEG64:
+    case FC_OPC_NEG32:
+    case FC_OPC_LE16:
+    case FC_OPC_BE16:
+    case FC_OPC_BSWAP16:
         return 1;
     default:
         return 0;
@@ -375,11 +472,23 @@ static void alu_simple(jit_state_t *s, const fc_insn_t *in, unsigned code, int x
     unsigned A = get(s, d, 0);
     enum t2_dp lo_op, hi_op;
     switch (code) {
-    case CODE(ADD64_K): lo_op = T2_ADD; hi_op = T2_ADC; break;
-    case CODE(SUB64_K): lo_op = T2_SUB; hi_op = T2_SBC; break;
-    case CODE(OR64_K): lo_op = hi_op = T2_ORR; break;
-    case CODE(AND64_K): lo_op = hi_op = T2_AND; break;
-    default: lo_op = hi_op = T2_EOR; break;
+    case CODE(ADD64_K):
+        lo_op = T2_ADD;
+        hi_op = T2_ADC;
+        break;
+    case CODE(SUB64_K):
+        lo_op = T2_SUB;
+        hi_op = T2_SBC;
+        break;
+    case CODE(OR64_K):
+        lo_op = hi_op = T2_ORR;
+        break;
+    case CODE(AND64_K):
+        lo_op = hi_op = T2_AND;
+        break;
+    default:
+        lo_op = hi_op = T2_EOR;
+        break;
     }
     int32_t k = in->imm;
     int addsub = code == CODE(ADD64_K) || code == CODE(SUB64_K);
@@ -470,8 +579,8 @@ static int alu(jit_state_t *s, const fc_insn_t *in)
         else
             imm64(s, 2, in->imm);
         if (w64 && !x && in->imm >= 0) { /* b.hi = 0: one cross product */
-            t2_mul(e, R_IP, A + 1, B);       /* a.hi * b.lo */
-            t2_umull(e, 0, 1, A, B);         /* a.lo * b.lo */
+            t2_mul(e, R_IP, A + 1, B);   /* a.hi * b.lo */
+            t2_umull(e, 0, 1, A, B);     /* a.lo * b.lo */
             t2_dp(e, T2_ADD, 0, 1, 1, R_IP, T2_LSL, 0);
             put(s, d, 0);
         } else if (w64) {
@@ -509,12 +618,24 @@ static int alu(jit_state_t *s, const fc_insn_t *in)
         fn = j_be;
     } else {
         switch (code) {
-        case CODE(LSH64_X): fn = j_lsh64; break;
-        case CODE(RSH64_X): fn = j_rsh64; break;
-        case CODE(ARSH64_X): fn = w64 ? j_arsh64 : j_arsh32; break;
-        case CODE(DIV64_X): fn = w64 ? (sgn ? j_sdiv64 : j_div64) : (sgn ? j_sdiv32 : j_div32); break;
-        case CODE(MOD64_X): fn = w64 ? (sgn ? j_smod64 : j_mod64) : (sgn ? j_smod32 : j_mod32); break;
-        default: fn = w64 ? j_neg64 : j_neg32; break; /* NEG */
+        case CODE(LSH64_X):
+            fn = j_lsh64;
+            break;
+        case CODE(RSH64_X):
+            fn = j_rsh64;
+            break;
+        case CODE(ARSH64_X):
+            fn = w64 ? j_arsh64 : j_arsh32;
+            break;
+        case CODE(DIV64_X):
+            fn = w64 ? (sgn ? j_sdiv64 : j_div64) : (sgn ? j_sdiv32 : j_div32);
+            break;
+        case CODE(MOD64_X):
+            fn = w64 ? (sgn ? j_smod64 : j_mod64) : (sgn ? j_smod32 : j_mod32);
+            break;
+        default:
+            fn = w64 ? j_neg64 : j_neg32;
+            break; /* NEG */
         }
     }
     call_fn(s, (const void *)fn);
@@ -604,8 +725,13 @@ static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
     unsigned k = (op >> 3) & 3u, hi;
     switch (op) {
-    case FC_OPC_LDXW: case FC_OPC_LDXH: case FC_OPC_LDXB: case FC_OPC_LDXDW:
-    case FC_OPC_LDXSW: case FC_OPC_LDXSH: case FC_OPC_LDXSB: {
+    case FC_OPC_LDXW:
+    case FC_OPC_LDXH:
+    case FC_OPC_LDXB:
+    case FC_OPC_LDXDW:
+    case FC_OPC_LDXSW:
+    case FC_OPC_LDXSH:
+    case FC_OPC_LDXSB: {
         hi = addr_of(s, r, in->offset);
         if (r != 10)
             mem_check(s, pc, op, 1, hi);
@@ -615,11 +741,22 @@ static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
             t2_ldst(e, T2_LDR, D + 1, 0, 4);
             t2_ldst(e, T2_LDR, D, 0, 0);
             break;
-        case FC_OPC_LDXW: case FC_OPC_LDXSW: t2_ldst(e, T2_LDR, D, 0, 0); break;
-        case FC_OPC_LDXH: t2_ldst(e, T2_LDRH, D, 0, 0); break;
-        case FC_OPC_LDXB: t2_ldst(e, T2_LDRB, D, 0, 0); break;
-        case FC_OPC_LDXSH: t2_ldst(e, T2_LDRSH, D, 0, 0); break;
-        default: t2_ldst(e, T2_LDRSB, D, 0, 0); break; /* LDXSB */
+        case FC_OPC_LDXW:
+        case FC_OPC_LDXSW:
+            t2_ldst(e, T2_LDR, D, 0, 0);
+            break;
+        case FC_OPC_LDXH:
+            t2_ldst(e, T2_LDRH, D, 0, 0);
+            break;
+        case FC_OPC_LDXB:
+            t2_ldst(e, T2_LDRB, D, 0, 0);
+            break;
+        case FC_OPC_LDXSH:
+            t2_ldst(e, T2_LDRSH, D, 0, 0);
+            break;
+        default:
+            t2_ldst(e, T2_LDRSB, D, 0, 0);
+            break; /* LDXSB */
         }
         if (op == FC_OPC_LDXSW || op == FC_OPC_LDXSH || op == FC_OPC_LDXSB)
             t2_movsh(e, D + 1, D, T2_ASR, 31);
@@ -628,8 +765,14 @@ static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
         put(s, d, D);
         return 0;
     }
-    case FC_OPC_STW: case FC_OPC_STH: case FC_OPC_STB: case FC_OPC_STDW:
-    case FC_OPC_STXW: case FC_OPC_STXH: case FC_OPC_STXB: case FC_OPC_STXDW: {
+    case FC_OPC_STW:
+    case FC_OPC_STH:
+    case FC_OPC_STB:
+    case FC_OPC_STDW:
+    case FC_OPC_STXW:
+    case FC_OPC_STXH:
+    case FC_OPC_STXB:
+    case FC_OPC_STXDW: {
         hi = addr_of(s, d, in->offset);
         if (d != 10)
             mem_check(s, pc, op, 2, hi);
@@ -639,9 +782,15 @@ static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
         else
             imm64(s, 2, in->imm);
         switch (k) {
-        case 0: t2_ldst(e, T2_STR, V, 0, 0); break;
-        case 1: t2_ldst(e, T2_STRH, V, 0, 0); break;
-        case 2: t2_ldst(e, T2_STRB, V, 0, 0); break;
+        case 0:
+            t2_ldst(e, T2_STR, V, 0, 0);
+            break;
+        case 1:
+            t2_ldst(e, T2_STRH, V, 0, 0);
+            break;
+        case 2:
+            t2_ldst(e, T2_STRB, V, 0, 0);
+            break;
         default:
             t2_ldst(e, T2_STR, V, 0, 0);
             t2_ldst(e, T2_STR, V + 1, 0, 4);
@@ -673,8 +822,9 @@ static int atomic_op(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
         t2_mov(e, 3, hi);
     t2_mov(e, 2, 0);
     vm_to_r0(s);
-    t2_const(e, 1, (d == 10 ? 1u << 31 : 0u) | r << 24 | ((uint32_t)in->imm & 0xffu) << 8 |
-                       (op == FC_OPC_ATOMIC64_ADD ? 8u : 4u));
+    t2_const(e, 1,
+             (d == 10 ? 1u << 31 : 0u) | r << 24 | ((uint32_t)in->imm & 0xffu) << 8 |
+                 (op == FC_OPC_ATOMIC64_ADD ? 8u : 4u));
     call_fn(s, (const void *)jit_atomic);
     t2_cmp_imm8(e, 0, 0);
     uint32_t ok = branch_fwd(s);
@@ -716,17 +866,43 @@ static int jump(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     unsigned A = get(s, d, 0), B = 2;
     int swap = 0, cond;
     switch (code) {
-    case CODE(JEQ_K): cond = T2_EQ; break;
-    case CODE(JNE_K): cond = T2_NE; break;
-    case CODE(JSET_K): cond = T2_NE; break;
-    case CODE(JGT_K): cond = w64 ? T2_LO : T2_HI; swap = 1; break;
-    case CODE(JGE_K): cond = T2_HS; break;
-    case CODE(JLT_K): cond = T2_LO; break;
-    case CODE(JLE_K): cond = w64 ? T2_HS : T2_LS; swap = 1; break;
-    case CODE(JSGT_K): cond = w64 ? T2_LT : T2_GT; swap = 1; break;
-    case CODE(JSGE_K): cond = T2_GE; break;
-    case CODE(JSLT_K): cond = T2_LT; break;
-    default: cond = w64 ? T2_GE : T2_LE; swap = 1; break; /* JSLE */
+    case CODE(JEQ_K):
+        cond = T2_EQ;
+        break;
+    case CODE(JNE_K):
+        cond = T2_NE;
+        break;
+    case CODE(JSET_K):
+        cond = T2_NE;
+        break;
+    case CODE(JGT_K):
+        cond = w64 ? T2_LO : T2_HI;
+        swap = 1;
+        break;
+    case CODE(JGE_K):
+        cond = T2_HS;
+        break;
+    case CODE(JLT_K):
+        cond = T2_LO;
+        break;
+    case CODE(JLE_K):
+        cond = w64 ? T2_HS : T2_LS;
+        swap = 1;
+        break;
+    case CODE(JSGT_K):
+        cond = w64 ? T2_LT : T2_GT;
+        swap = 1;
+        break;
+    case CODE(JSGE_K):
+        cond = T2_GE;
+        break;
+    case CODE(JSLT_K):
+        cond = T2_LT;
+        break;
+    default:
+        cond = w64 ? T2_GE : T2_LE;
+        swap = 1;
+        break; /* JSLE */
     }
     int eq = code == CODE(JEQ_K) || code == CODE(JNE_K) || code == CODE(JSET_K);
     int kimm = !x && has_imm(in->imm);
@@ -826,7 +1002,8 @@ static void helper_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
 static void local_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
 {
     t2_emit_t *e = &s->e;
-    uint32_t limit = s->prog->call_depth < FC_MAX_CALL_DEPTH ? s->prog->call_depth : FC_MAX_CALL_DEPTH;
+    uint32_t limit =
+        s->prog->call_depth < FC_MAX_CALL_DEPTH ? s->prog->call_depth : FC_MAX_CALL_DEPTH;
     t2_ldst(e, T2_LDR, 0, R_REG, FILE_DEPTH);
     t2_cmp_imm8(e, 0, limit);
     uint32_t ok = branch_fwd(s);

@@ -19,8 +19,22 @@ typedef struct t2_emit {
     int full;      /* set when an instruction did not fit */
 } t2_emit_t;
 
-enum t2_cond { T2_EQ, T2_NE, T2_HS, T2_LO, T2_MI, T2_PL, T2_VS, T2_VC,
-               T2_HI, T2_LS, T2_GE, T2_LT, T2_GT, T2_LE };
+enum t2_cond {
+    T2_EQ,
+    T2_NE,
+    T2_HS,
+    T2_LO,
+    T2_MI,
+    T2_PL,
+    T2_VS,
+    T2_VC,
+    T2_HI,
+    T2_LS,
+    T2_GE,
+    T2_LT,
+    T2_GT,
+    T2_LE
+};
 enum t2_shift { T2_LSL, T2_LSR, T2_ASR, T2_ROR };
 
 static inline void t2_h(t2_emit_t *e, uint32_t h)
@@ -50,9 +64,14 @@ static inline void t2_strd(t2_emit_t *e, unsigned rt, unsigned rt2, unsigned rn,
 }
 /* Loads and stores with a 12-bit positive offset: op is one of these. */
 enum t2_ldst {
-    T2_STRB = 0xF880u, T2_STRH = 0xF8A0u, T2_STR = 0xF8C0u,
-    T2_LDRB = 0xF890u, T2_LDRH = 0xF8B0u, T2_LDR = 0xF8D0u,
-    T2_LDRSB = 0xF990u, T2_LDRSH = 0xF9B0u
+    T2_STRB = 0xF880u,
+    T2_STRH = 0xF8A0u,
+    T2_STR = 0xF8C0u,
+    T2_LDRB = 0xF890u,
+    T2_LDRH = 0xF8B0u,
+    T2_LDR = 0xF8D0u,
+    T2_LDRSB = 0xF990u,
+    T2_LDRSH = 0xF9B0u
 };
 static inline void t2_ldst(t2_emit_t *e, enum t2_ldst op, unsigned rt, unsigned rn, unsigned imm)
 {
@@ -61,8 +80,14 @@ static inline void t2_ldst(t2_emit_t *e, enum t2_ldst op, unsigned rt, unsigned 
 
 /* Data processing, register with an optional shift: op rd, rn, rm {, sh #n} */
 enum t2_dp {
-    T2_AND = 0xEA00u, T2_ORR = 0xEA40u, T2_EOR = 0xEA80u, T2_ADD = 0xEB00u,
-    T2_ADC = 0xEB40u, T2_SBC = 0xEB60u, T2_SUB = 0xEBA0u, T2_RSB = 0xEBC0u
+    T2_AND = 0xEA00u,
+    T2_ORR = 0xEA40u,
+    T2_EOR = 0xEA80u,
+    T2_ADD = 0xEB00u,
+    T2_ADC = 0xEB40u,
+    T2_SBC = 0xEB60u,
+    T2_SUB = 0xEBA0u,
+    T2_RSB = 0xEBC0u
 };
 static inline void t2_dp(t2_emit_t *e, enum t2_dp op, int s, unsigned rd, unsigned rn, unsigned rm,
                          enum t2_shift sh, unsigned n)
@@ -149,7 +174,8 @@ static inline int32_t t2_modimm(uint32_t v)
 /* op{s}.w rd, rn, #v with a modified immediate (t2_modimm(v) >= 0); op is
  * the register form's code (T2_ADD, ...); mov.w is T2_ORR with rn = 15,
  * cmp.w is T2_SUB with s and rd = 15. */
-static inline void t2_dpimm(t2_emit_t *e, enum t2_dp op, int s, unsigned rd, unsigned rn, uint32_t v)
+static inline void t2_dpimm(t2_emit_t *e, enum t2_dp op, int s, unsigned rd, unsigned rn,
+                            uint32_t v)
 {
     uint32_t m = (uint32_t)t2_modimm(v);
     t2_w(e, ((unsigned)op + 0x0600u) | (s ? 0x10u : 0u) | ((m >> 11) & 1u) << 10 | rn,
@@ -160,7 +186,8 @@ static inline void t2_dpimm(t2_emit_t *e, enum t2_dp op, int s, unsigned rd, uns
 static inline void t2_cbnz_at(t2_emit_t *e, uint32_t at, unsigned rn, uint32_t disp)
 {
     if (e->buf && at < e->cap)
-        e->buf[at] = (uint16_t)(0xB900u | ((disp >> 6) & 1u) << 9 | ((disp >> 1) & 0x1fu) << 3 | rn);
+        e->buf[at] =
+            (uint16_t)(0xB900u | ((disp >> 6) & 1u) << 9 | ((disp >> 1) & 0x1fu) << 3 | rn);
 }
 /* and.w rd, rn, #imm8 */
 static inline void t2_and_imm8(t2_emit_t *e, unsigned rd, unsigned rn, unsigned imm)
