@@ -91,6 +91,10 @@ static void report_status(const char *name, const char *stage, int st, const fc_
 static fc_xinsn_t xlate_buf[256];
 static unsigned translated_runs;
 
+#ifndef FW_JIT_RANDOM_PROGRAMS
+#define FW_JIT_RANDOM_PROGRAMS 4000
+#endif
+
 #ifdef FW_JIT
 /* The JIT image (selftest-jit): every program also runs JIT-compiled, and
  * the JIT's run is compared with the interpreter's (r0, status, fault
@@ -454,6 +458,155 @@ static void test_jit_fallback(void)
 }
 #endif
 
+#ifdef FW_JIT
+/* Differential check on random programs: rows drawn from the ISA table
+ * (fc_isa[]), operands at random (memory offsets around a 64-byte region
+ * and the frame, jumps both ways, budgets from tiny to the default); every
+ * program the verifier accepts runs on the interpreter and JIT-compiled
+ * from the same state, and everything observable must agree. */
+static uint32_t fz_rng = 0x2545f491u;
+static uint32_t fz_rand(void)
+{
+    fz_rng ^= fz_rng << 13;
+    fz_rng ^= fz_rng >> 17;
+    fz_rng ^= fz_rng << 5;
+    return fz_rng;
+}
+static int32_t fz_imm(void)
+{
+    static const int32_t edge[] = {0, 1, -1, 2, 31, 32, 63, 64, 0x7fffffff, INT32_MIN, 255, 256,
+                                   0x168, 0xffff, -4096};
+    uint32_t k = fz_rand() % 4;
+    return k == 0 ? edge[fz_rand() % (sizeof edge / sizeof edge[0])]
+                  : k == 1 ? (int32_t)(fz_rand() % 16) : (int32_t)fz_rand();
+}
+
+enum { FZ_SLOTS = 24 };
+static fc_insn_t fz_text[FZ_SLOTS];
+static uint64_t fz_mem_words[8]; /* the same region for both runs */
+static uint8_t fz_after[2][64];
+
+static void fz_generate(void)
+{
+    unsigned n = FZ_SLOTS;
+    for (unsigned i = 0; i < n - 1; i++) {
+        const fc_isa_row_t *row = &fc_isa[fz_rand() % FC_OP_COUNT];
+        fc_insn_t in = {row->opcode, 0, 0, 0};
+        unsigned dst = fz_rand() % 10, src = fz_rand() % 11;
+        int32_t fwd = (int32_t)(fz_rand() % (n - 1 - i));
+        int32_t jmp = (fz_rand() % 8 == 0 && i > 0) ? -(int32_t)(1 + fz_rand() % i) : fwd;
+        unsigned base = fz_rand() % 4 ? 1u : 10u;
+        int16_t moff = base == 10 ? (int16_t)(-8 * (int)(1 + fz_rand() % 8) + (int)(fz_rand() % 8))
+                                  : (int16_t)((int)(fz_rand() % 80) - 8);
+        if (row->sel == FC_SEL_SRC) {
+            in = (fc_insn_t){FC_OPC_MOV64_K, (uint8_t)dst, 0, fz_imm()};
+            fz_text[i] = in;
+            continue;
+        }
+        int16_t seloff = row->sel == FC_SEL_OFF ? (int16_t)row->selval : 0;
+        switch ((fc_format_t)row->format) {
+        case FC_FMT_ALU_K: in.regs = (uint8_t)dst, in.offset = seloff, in.imm = fz_imm(); break;
+        case FC_FMT_ALU_X: in.regs = (uint8_t)(dst | src << 4), in.offset = seloff; break;
+        case FC_FMT_UNARY: in.regs = (uint8_t)dst; break;
+        case FC_FMT_END: in.regs = (uint8_t)dst, in.imm = row->selval; break;
+        case FC_FMT_LDDW:
+            if (i + 2 < n) {
+                fz_text[i] = (fc_insn_t){row->opcode, (uint8_t)dst, 0, fz_imm()};
+                fz_text[++i] = (fc_insn_t){0, 0, 0, fz_imm()};
+                continue;
+            }
+            in = (fc_insn_t){FC_OPC_MOV64_K, (uint8_t)dst, 0, fz_imm()};
+            break;
+        case FC_FMT_LDX: in.regs = (uint8_t)(dst | base << 4), in.offset = moff; break;
+        case FC_FMT_ST: in.regs = (uint8_t)base, in.offset = moff, in.imm = fz_imm(); break;
+        case FC_FMT_STX: in.regs = (uint8_t)(base | src << 4), in.offset = moff; break;
+        case FC_FMT_ATOMIC:
+            in.regs = (uint8_t)(base | (fz_rand() % 10) << 4), in.offset = moff;
+            in.imm = row->selval;
+            break;
+        case FC_FMT_JA: in.offset = (int16_t)jmp; break;
+        case FC_FMT_JA32: in.imm = jmp; break;
+        case FC_FMT_JCC_K: in.regs = (uint8_t)dst, in.offset = (int16_t)jmp, in.imm = fz_imm(); break;
+        case FC_FMT_JCC_X: in.regs = (uint8_t)(dst | src << 4), in.offset = (int16_t)jmp; break;
+        case FC_FMT_CALL: in.imm = fz_rand() % 2 ? 5 : (int32_t)(fz_rand() % 8); break;
+        case FC_FMT_CALLX: in.regs = (uint8_t)dst; break;
+        default: break; /* EXIT, CALL_LOCAL (a SRC row, above) */
+        }
+        fz_text[i] = in;
+    }
+    fz_text[n - 1] = (fc_insn_t){FC_OPC_EXIT, 0, 0, 0};
+}
+
+static void test_jit_differential(unsigned programs)
+{
+    unsigned accepted = 0, differ = 0, faulted = 0, translated = 0;
+    for (unsigned p = 0; p < programs; p++) {
+        fz_generate();
+        fc_error_t err = {0};
+        if (load(fz_text, FZ_SLOTS, &err) != FC_OK) {
+            continue;
+        }
+        accepted++;
+        static const uint64_t budgets[] = {0, 1, 2, 5, 13, 40, 200};
+        uint64_t budget = budgets[fz_rand() % (sizeof budgets / sizeof budgets[0])];
+        uint8_t *m = (uint8_t *)fz_mem_words;
+        fc_status_t st[2];
+        uint64_t r0[2] = {0, 0}, executed[2];
+        uint32_t depth[2];
+        fc_error_t f[2];
+        uint32_t seed = fz_rand();
+        translated += fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code) == FC_OK;
+        for (unsigned k = 0; k < 2; k++) {
+            for (unsigned b = 0; b < 64; b++) {
+                m[b] = (uint8_t)(seed >> (b % 24) ^ b);
+            }
+            memset(vm_stack, 0, sizeof vm_stack); /* both runs start from the same stack */
+            fc_vm_init(&vm, &prog, vm_stack, sizeof vm_stack);
+            fc_vm_set_helpers(&vm, &helpers, NULL);
+            fc_helper_mask_t all;
+            fc_helper_mask_all(&all);
+            fc_vm_set_helpers(&vm, &helpers, &all);
+            fc_vm_add_region(&vm, m, 64, FC_PERM_RW);
+            vm.budget = budget;
+            st[k] = k == 0 ? fc_vm_run(&vm, 0, (uintptr_t)m, 64, &r0[k])
+                           : fc_jit_run(&jit, &vm, 0, (uintptr_t)m, 64, &r0[k]);
+            memcpy(fz_after[k], m, 64);
+            f[k] = vm.fault;
+            executed[k] = vm.executed;
+            depth[k] = vm.max_depth;
+        }
+        faulted += st[0] != FC_OK;
+        int same = st[0] == st[1] && (st[0] != FC_OK || r0[0] == r0[1]) && f[0].code == f[1].code &&
+                   f[0].where == f[1].where && f[0].addr == f[1].addr && f[0].size == f[1].size &&
+                   executed[0] == executed[1] && depth[0] == depth[1] &&
+                   memcmp(fz_after[0], fz_after[1], 64) == 0;
+        if (!same) {
+            differ++;
+            if (differ <= 3) {
+                bm_printf("     jit differs on random program %u (budget %u): interp %s r0 0x%llx at %lu "
+                          "exec %llu addr 0x%llx size %u depth %u; jit %s r0 0x%llx at %lu exec %llu "
+                          "addr 0x%llx size %u depth %u; memory %s\n",
+                          p, (unsigned)budget, fc_status_name(st[0]), (unsigned long long)r0[0],
+                          f[0].where, (unsigned long long)executed[0], (unsigned long long)f[0].addr,
+                          f[0].size, (unsigned)depth[0], fc_status_name(st[1]),
+                          (unsigned long long)r0[1], f[1].where, (unsigned long long)executed[1],
+                          (unsigned long long)f[1].addr, f[1].size, (unsigned)depth[1],
+                          memcmp(fz_after[0], fz_after[1], 64) ? "differs" : "same");
+                for (unsigned i = 0; i < FZ_SLOTS; i++) {
+                    bm_printf("       %2u: %02x %02x %d %ld\n", i, fz_text[i].opcode, fz_text[i].regs,
+                              fz_text[i].offset, (long)fz_text[i].imm);
+                }
+            }
+        }
+    }
+    bm_printf("[jit differential] %u random programs, %u verified, %u JIT-compiled, %u faulted on "
+              "the interpreter, %u differ\n",
+              programs, accepted, translated, faulted, differ);
+    check(differ == 0 && accepted > programs / 20 && translated == accepted,
+          "random programs: JIT and interpreter agree", "differential");
+}
+#endif
+
 static void run_vm_suite(const char *phase)
 {
     bm_printf("== %s\n", phase);
@@ -470,6 +623,7 @@ static void run_vm_suite(const char *phase)
     check(hostile_table_run() == 0, "hostile corpus of tests/hostile", "table");
 #ifdef FW_JIT
     test_jit_fallback();
+    test_jit_differential(FW_JIT_RANDOM_PROGRAMS);
 #endif
 }
 
