@@ -645,11 +645,15 @@ static int alu(jit_state_t *s, const fc_insn_t *in)
 
 /* ---- memory ------------------------------------------------------------- */
 
-/* The guest address base + off into r0 (low) and *hi (a register holding
- * the high half); for r10 the verifier proved the frame: 32 bits suffice. */
-static unsigned addr_of(jit_state_t *s, unsigned base, int16_t off)
+/* The guest address base + off: *lo gets the register holding its low
+ * half (r0, or the base's own pair when off is 0: callee-saved, so it
+ * still holds the address after the slow path's call), the result the one
+ * holding its high half; for r10 the verifier proved the frame: 32 bits
+ * suffice. */
+static unsigned addr_of(jit_state_t *s, unsigned base, int16_t off, unsigned *lo)
 {
     t2_emit_t *e = &s->e;
+    *lo = 0;
     if (base == 10) {
         t2_ldst(e, T2_LDR, 0, R_REG, 80);
         if (off)
@@ -658,8 +662,7 @@ static unsigned addr_of(jit_state_t *s, unsigned base, int16_t off)
     }
     unsigned B = get(s, base, 0);
     if (!off) {
-        if (B != 0)
-            t2_mov(e, 0, B);
+        *lo = B;
         return B + 1;
     }
     if (has_imm(off < 0 ? -off : off)) { /* off +-m: m with the carry into the high half */
@@ -673,10 +676,12 @@ static unsigned addr_of(jit_state_t *s, unsigned base, int16_t off)
     return 1;
 }
 
-/* The memory check of an access of the given opcode at address r0 (low)
- * and hi; leaves the host address in r0. c: the cache of the kind (1
+/* The memory check of an access of the given opcode at address lo and
+ * hi; the host address is in lo afterwards (the slow path returns it in
+ * r0, which equals lo's value when lo is a mapped register). c: the cache of the kind (1
  * loads, 2 stores), tried first, then the stack's, then the region walk. */
-static void mem_check(jit_state_t *s, uint32_t pc, unsigned opcode, unsigned c, unsigned hi)
+static void mem_check(jit_state_t *s, uint32_t pc, unsigned opcode, unsigned c, unsigned lo,
+                      unsigned hi)
 {
     t2_emit_t *e = &s->e;
     unsigned k = (opcode >> 3) & 3u;
@@ -692,7 +697,7 @@ static void mem_check(jit_state_t *s, uint32_t pc, unsigned opcode, unsigned c, 
     for (unsigned i = 0; i < 2; i++) {
         unsigned cc = i == 0 ? c : 0u; /* the last hit, then the stack */
         t2_ldst(e, T2_LDR, 2, R_REG, (unsigned)(CACHE_START_OFF(cc) - REG_OFF));
-        t2_dp(e, T2_SUB, 0, 2, 0, 2, T2_LSL, 0);
+        t2_dp(e, T2_SUB, 0, 2, lo, 2, T2_LSL, 0);
         t2_ldst(e, T2_LDR, 3, R_REG, (unsigned)(CACHE_END_OFF(cc, k) - REG_OFF));
         t2_cmp(e, 2, 3);
         hit[i] = branch_fwd(s);
@@ -702,7 +707,7 @@ static void mem_check(jit_state_t *s, uint32_t pc, unsigned opcode, unsigned c, 
     else
         patch_here(s, hi_nz, T2_NE);
     t2_mov(e, 3, hi);
-    t2_mov(e, 2, 0);
+    t2_mov(e, 2, lo);
     vm_to_r0(s);
     t2_const(e, 1, opcode);
     call_fn(s, (const void *)jit_mem);
@@ -723,7 +728,7 @@ static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
 {
     t2_emit_t *e = &s->e;
     unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
-    unsigned k = (op >> 3) & 3u, hi;
+    unsigned k = (op >> 3) & 3u, hi, lo;
     switch (op) {
     case FC_OPC_LDXW:
     case FC_OPC_LDXH:
@@ -732,30 +737,30 @@ static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     case FC_OPC_LDXSW:
     case FC_OPC_LDXSH:
     case FC_OPC_LDXSB: {
-        hi = addr_of(s, r, in->offset);
+        hi = addr_of(s, r, in->offset, &lo);
         if (r != 10)
-            mem_check(s, pc, op, 1, hi);
+            mem_check(s, pc, op, 1, lo, hi);
         unsigned D = dreg(s, d);
         switch (op) {
         case FC_OPC_LDXDW: /* not ldrd: it needs word alignment */
-            t2_ldst(e, T2_LDR, D + 1, 0, 4);
-            t2_ldst(e, T2_LDR, D, 0, 0);
+            t2_ldst(e, T2_LDR, D + 1, lo, 4);
+            t2_ldst(e, T2_LDR, D, lo, 0);
             break;
         case FC_OPC_LDXW:
         case FC_OPC_LDXSW:
-            t2_ldst(e, T2_LDR, D, 0, 0);
+            t2_ldst(e, T2_LDR, D, lo, 0);
             break;
         case FC_OPC_LDXH:
-            t2_ldst(e, T2_LDRH, D, 0, 0);
+            t2_ldst(e, T2_LDRH, D, lo, 0);
             break;
         case FC_OPC_LDXB:
-            t2_ldst(e, T2_LDRB, D, 0, 0);
+            t2_ldst(e, T2_LDRB, D, lo, 0);
             break;
         case FC_OPC_LDXSH:
-            t2_ldst(e, T2_LDRSH, D, 0, 0);
+            t2_ldst(e, T2_LDRSH, D, lo, 0);
             break;
         default:
-            t2_ldst(e, T2_LDRSB, D, 0, 0);
+            t2_ldst(e, T2_LDRSB, D, lo, 0);
             break; /* LDXSB */
         }
         if (op == FC_OPC_LDXSW || op == FC_OPC_LDXSH || op == FC_OPC_LDXSB)
@@ -773,9 +778,9 @@ static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     case FC_OPC_STXH:
     case FC_OPC_STXB:
     case FC_OPC_STXDW: {
-        hi = addr_of(s, d, in->offset);
+        hi = addr_of(s, d, in->offset, &lo);
         if (d != 10)
-            mem_check(s, pc, op, 2, hi);
+            mem_check(s, pc, op, 2, lo, hi);
         unsigned V = 2;
         if (op & 1u) /* stx */
             V = get(s, r, 2);
@@ -783,17 +788,17 @@ static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
             imm64(s, 2, in->imm);
         switch (k) {
         case 0:
-            t2_ldst(e, T2_STR, V, 0, 0);
+            t2_ldst(e, T2_STR, V, lo, 0);
             break;
         case 1:
-            t2_ldst(e, T2_STRH, V, 0, 0);
+            t2_ldst(e, T2_STRH, V, lo, 0);
             break;
         case 2:
-            t2_ldst(e, T2_STRB, V, 0, 0);
+            t2_ldst(e, T2_STRB, V, lo, 0);
             break;
         default:
-            t2_ldst(e, T2_STR, V, 0, 0);
-            t2_ldst(e, T2_STR, V + 1, 0, 4);
+            t2_ldst(e, T2_STR, V, lo, 0);
+            t2_ldst(e, T2_STR, V + 1, lo, 4);
             break;
         }
         return 0;
@@ -815,12 +820,12 @@ static int atomic_op(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
         st_file(s, s->map[r], r);
     if (s->map[0] && r != 0)
         st_file(s, s->map[0], 0);
-    unsigned hi = addr_of(s, d, in->offset);
+    unsigned lo, hi = addr_of(s, d, in->offset, &lo);
     if (d == 10)
         t2_mov_imm8(e, 3, 0);
     else
         t2_mov(e, 3, hi);
-    t2_mov(e, 2, 0);
+    t2_mov(e, 2, lo);
     vm_to_r0(s);
     t2_const(e, 1,
              (d == 10 ? 1u << 31 : 0u) | r << 24 | ((uint32_t)in->imm & 0xffu) << 8 |
