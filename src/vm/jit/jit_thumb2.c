@@ -580,15 +580,15 @@ static int alu(jit_state_t *s, const fc_insn_t *in)
             imm64(s, 2, in->imm);
         if (w64 && !x && in->imm >= 0) { /* b.hi = 0: one cross product */
             t2_mul(e, R_IP, A + 1, B);   /* a.hi * b.lo */
-            t2_umull(e, 0, 1, A, B);     /* a.lo * b.lo */
-            t2_dp(e, T2_ADD, 0, 1, 1, R_IP, T2_LSL, 0);
-            put(s, d, 0);
+            t2_umull(e, D, D + 1, A, B); /* a.lo * b.lo (D is A's pair, or r0:r1) */
+            t2_dp(e, T2_ADD, 0, D + 1, D + 1, R_IP, T2_LSL, 0);
+            put(s, d, D);
         } else if (w64) {
             t2_mul(e, R_IP, A, B + 1);       /* a.lo * b.hi */
             t2_mla(e, R_IP, A + 1, B, R_IP); /* + a.hi * b.lo */
-            t2_umull(e, 0, 1, A, B);         /* a.lo * b.lo */
-            t2_dp(e, T2_ADD, 0, 1, 1, R_IP, T2_LSL, 0);
-            put(s, d, 0);
+            t2_umull(e, D, D + 1, A, B);     /* a.lo * b.lo */
+            t2_dp(e, T2_ADD, 0, D + 1, D + 1, R_IP, T2_LSL, 0);
+            put(s, d, D);
         } else {
             t2_mul(e, D, A, B);
             t2_mov_imm8(e, D + 1, 0);
