@@ -474,11 +474,12 @@ static uint32_t fz_rand(void)
 }
 static int32_t fz_imm(void)
 {
-    static const int32_t edge[] = {0, 1, -1, 2, 31, 32, 63, 64, 0x7fffffff, INT32_MIN, 255, 256,
-                                   0x168, 0xffff, -4096};
+    static const int32_t edge[] = {0,          1,         -1,  2,   31,    32,     63,   64,
+                                   0x7fffffff, INT32_MIN, 255, 256, 0x168, 0xffff, -4096};
     uint32_t k = fz_rand() % 4;
-    return k == 0 ? edge[fz_rand() % (sizeof edge / sizeof edge[0])]
-                  : k == 1 ? (int32_t)(fz_rand() % 16) : (int32_t)fz_rand();
+    return k == 0   ? edge[fz_rand() % (sizeof edge / sizeof edge[0])]
+           : k == 1 ? (int32_t)(fz_rand() % 16)
+                    : (int32_t)fz_rand();
 }
 
 enum { FZ_SLOTS = 24 };
@@ -486,15 +487,29 @@ static fc_insn_t fz_text[FZ_SLOTS];
 static uint64_t fz_mem_words[8]; /* the same region for both runs */
 static uint8_t fz_after[2][64];
 
+/* One program, or (one in three) two functions: main in [0, split) and a
+ * callee in [split, n), main calling it once or more; jumps stay inside
+ * their function, which ends with exit. */
 static void fz_generate(void)
 {
-    unsigned n = FZ_SLOTS;
+    unsigned n = FZ_SLOTS, split = fz_rand() % 3 == 0 ? FZ_SLOTS / 2 : 0;
     for (unsigned i = 0; i < n - 1; i++) {
         const fc_isa_row_t *row = &fc_isa[fz_rand() % FC_OP_COUNT];
         fc_insn_t in = {row->opcode, 0, 0, 0};
         unsigned dst = fz_rand() % 10, src = fz_rand() % 11;
-        int32_t fwd = (int32_t)(fz_rand() % (n - 1 - i));
-        int32_t jmp = (fz_rand() % 8 == 0 && i > 0) ? -(int32_t)(1 + fz_rand() % i) : fwd;
+        unsigned start = split && i >= split ? split : 0,
+                 end = split && i < split ? split - 1 : n - 1;
+        if (i == end) {
+            fz_text[i] = (fc_insn_t){FC_OPC_EXIT, 0, 0, 0};
+            continue;
+        }
+        if (split && i < split && fz_rand() % 4 == 0) { /* call the callee */
+            fz_text[i] = (fc_insn_t){FC_OPC_CALL_LOCAL, 1u << 4, 0, (int32_t)(split - i - 1)};
+            continue;
+        }
+        int32_t fwd = (int32_t)(fz_rand() % (end - i));
+        int32_t jmp =
+            (fz_rand() % 8 == 0 && i > start) ? -(int32_t)(1 + fz_rand() % (i - start)) : fwd;
         unsigned base = fz_rand() % 4 ? 1u : 10u;
         int16_t moff = base == 10 ? (int16_t)(-8 * (int)(1 + fz_rand() % 8) + (int)(fz_rand() % 8))
                                   : (int16_t)((int)(fz_rand() % 80) - 8);
@@ -505,32 +520,59 @@ static void fz_generate(void)
         }
         int16_t seloff = row->sel == FC_SEL_OFF ? (int16_t)row->selval : 0;
         switch ((fc_format_t)row->format) {
-        case FC_FMT_ALU_K: in.regs = (uint8_t)dst, in.offset = seloff, in.imm = fz_imm(); break;
-        case FC_FMT_ALU_X: in.regs = (uint8_t)(dst | src << 4), in.offset = seloff; break;
-        case FC_FMT_UNARY: in.regs = (uint8_t)dst; break;
-        case FC_FMT_END: in.regs = (uint8_t)dst, in.imm = row->selval; break;
+        case FC_FMT_ALU_K:
+            in.regs = (uint8_t)dst, in.offset = seloff, in.imm = fz_imm();
+            break;
+        case FC_FMT_ALU_X:
+            in.regs = (uint8_t)(dst | src << 4), in.offset = seloff;
+            break;
+        case FC_FMT_UNARY:
+            in.regs = (uint8_t)dst;
+            break;
+        case FC_FMT_END:
+            in.regs = (uint8_t)dst, in.imm = row->selval;
+            break;
         case FC_FMT_LDDW:
-            if (i + 2 < n) {
+            if (i + 2 < end + 1) {
                 fz_text[i] = (fc_insn_t){row->opcode, (uint8_t)dst, 0, fz_imm()};
                 fz_text[++i] = (fc_insn_t){0, 0, 0, fz_imm()};
                 continue;
             }
             in = (fc_insn_t){FC_OPC_MOV64_K, (uint8_t)dst, 0, fz_imm()};
             break;
-        case FC_FMT_LDX: in.regs = (uint8_t)(dst | base << 4), in.offset = moff; break;
-        case FC_FMT_ST: in.regs = (uint8_t)base, in.offset = moff, in.imm = fz_imm(); break;
-        case FC_FMT_STX: in.regs = (uint8_t)(base | src << 4), in.offset = moff; break;
+        case FC_FMT_LDX:
+            in.regs = (uint8_t)(dst | base << 4), in.offset = moff;
+            break;
+        case FC_FMT_ST:
+            in.regs = (uint8_t)base, in.offset = moff, in.imm = fz_imm();
+            break;
+        case FC_FMT_STX:
+            in.regs = (uint8_t)(base | src << 4), in.offset = moff;
+            break;
         case FC_FMT_ATOMIC:
             in.regs = (uint8_t)(base | (fz_rand() % 10) << 4), in.offset = moff;
             in.imm = row->selval;
             break;
-        case FC_FMT_JA: in.offset = (int16_t)jmp; break;
-        case FC_FMT_JA32: in.imm = jmp; break;
-        case FC_FMT_JCC_K: in.regs = (uint8_t)dst, in.offset = (int16_t)jmp, in.imm = fz_imm(); break;
-        case FC_FMT_JCC_X: in.regs = (uint8_t)(dst | src << 4), in.offset = (int16_t)jmp; break;
-        case FC_FMT_CALL: in.imm = fz_rand() % 2 ? 5 : (int32_t)(fz_rand() % 8); break;
-        case FC_FMT_CALLX: in.regs = (uint8_t)dst; break;
-        default: break; /* EXIT, CALL_LOCAL (a SRC row, above) */
+        case FC_FMT_JA:
+            in.offset = (int16_t)jmp;
+            break;
+        case FC_FMT_JA32:
+            in.imm = jmp;
+            break;
+        case FC_FMT_JCC_K:
+            in.regs = (uint8_t)dst, in.offset = (int16_t)jmp, in.imm = fz_imm();
+            break;
+        case FC_FMT_JCC_X:
+            in.regs = (uint8_t)(dst | src << 4), in.offset = (int16_t)jmp;
+            break;
+        case FC_FMT_CALL:
+            in.imm = fz_rand() % 2 ? 5 : (int32_t)(fz_rand() % 8);
+            break;
+        case FC_FMT_CALLX:
+            in.regs = (uint8_t)dst;
+            break;
+        default:
+            break; /* EXIT, CALL_LOCAL (a SRC row, above) */
         }
         fz_text[i] = in;
     }
@@ -539,7 +581,7 @@ static void fz_generate(void)
 
 static void test_jit_differential(unsigned programs)
 {
-    unsigned accepted = 0, differ = 0, faulted = 0, translated = 0;
+    unsigned accepted = 0, differ = 0, faulted = 0, translated = 0, called = 0;
     for (unsigned p = 0; p < programs; p++) {
         fz_generate();
         fc_error_t err = {0};
@@ -576,6 +618,7 @@ static void test_jit_differential(unsigned programs)
             depth[k] = vm.max_depth;
         }
         faulted += st[0] != FC_OK;
+        called += depth[0] > 0;
         int same = st[0] == st[1] && (st[0] != FC_OK || r0[0] == r0[1]) && f[0].code == f[1].code &&
                    f[0].where == f[1].where && f[0].addr == f[1].addr && f[0].size == f[1].size &&
                    executed[0] == executed[1] && depth[0] == depth[1] &&
@@ -583,25 +626,26 @@ static void test_jit_differential(unsigned programs)
         if (!same) {
             differ++;
             if (differ <= 3) {
-                bm_printf("     jit differs on random program %u (budget %u): interp %s r0 0x%llx at %lu "
-                          "exec %llu addr 0x%llx size %u depth %u; jit %s r0 0x%llx at %lu exec %llu "
-                          "addr 0x%llx size %u depth %u; memory %s\n",
-                          p, (unsigned)budget, fc_status_name(st[0]), (unsigned long long)r0[0],
-                          f[0].where, (unsigned long long)executed[0], (unsigned long long)f[0].addr,
-                          f[0].size, (unsigned)depth[0], fc_status_name(st[1]),
-                          (unsigned long long)r0[1], f[1].where, (unsigned long long)executed[1],
-                          (unsigned long long)f[1].addr, f[1].size, (unsigned)depth[1],
-                          memcmp(fz_after[0], fz_after[1], 64) ? "differs" : "same");
+                bm_printf(
+                    "     jit differs on random program %u (budget %u): interp %s r0 0x%llx at %lu "
+                    "exec %llu addr 0x%llx size %u depth %u; jit %s r0 0x%llx at %lu exec %llu "
+                    "addr 0x%llx size %u depth %u; memory %s\n",
+                    p, (unsigned)budget, fc_status_name(st[0]), (unsigned long long)r0[0],
+                    f[0].where, (unsigned long long)executed[0], (unsigned long long)f[0].addr,
+                    f[0].size, (unsigned)depth[0], fc_status_name(st[1]), (unsigned long long)r0[1],
+                    f[1].where, (unsigned long long)executed[1], (unsigned long long)f[1].addr,
+                    f[1].size, (unsigned)depth[1],
+                    memcmp(fz_after[0], fz_after[1], 64) ? "differs" : "same");
                 for (unsigned i = 0; i < FZ_SLOTS; i++) {
-                    bm_printf("       %2u: %02x %02x %d %ld\n", i, fz_text[i].opcode, fz_text[i].regs,
-                              fz_text[i].offset, (long)fz_text[i].imm);
+                    bm_printf("       %2u: %02x %02x %d %ld\n", i, fz_text[i].opcode,
+                              fz_text[i].regs, fz_text[i].offset, (long)fz_text[i].imm);
                 }
             }
         }
     }
-    bm_printf("[jit differential] %u random programs, %u verified, %u JIT-compiled, %u faulted on "
-              "the interpreter, %u differ\n",
-              programs, accepted, translated, faulted, differ);
+    bm_printf("[jit differential] %u random programs, %u verified, %u JIT-compiled, %u made local "
+              "calls, %u faulted on the interpreter, %u differ\n",
+              programs, accepted, translated, called, faulted, differ);
     check(differ == 0 && accepted > programs / 20 && translated == accepted,
           "random programs: JIT and interpreter agree", "differential");
 }

@@ -196,6 +196,11 @@ typedef struct jit_state {
     uint32_t epilogue; /* position of the common way out */
     uint32_t qbase;    /* Q = L - qbase at this point of the code */
     uint8_t map[16];   /* eBPF register -> host lo register of its pair, 0: in the file */
+    /* Does any code a local call can reach (from the lowest call target
+     * to the end: every callee lies there) name r6..r9, or r10? If not,
+     * a call need not save r6..r9, or move the frame pointer: nothing
+     * there could observe or change them. */
+    uint8_t callee_r6_r9, callee_r10;
     fc_error_t *why;
 } jit_state_t;
 
@@ -1026,18 +1031,22 @@ static void local_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     uint32_t not_deeper = branch_fwd(s);
     t2_ldst(e, T2_STR, 0, R_REG, FILE_MAXDEPTH);
     patch_here(s, not_deeper, T2_LS);
-    for (unsigned r = 6; r <= 9; r++)
-        if (s->map[r])
-            st_file(s, s->map[r], r);
-    ld_file(s, 0, 6);
-    ld_file(s, 2, 7);
-    t2_push(e, 0x000fu);
-    ld_file(s, 0, 8);
-    ld_file(s, 2, 9);
-    t2_push(e, 0x000fu);
-    t2_ldst(e, T2_LDR, 0, R_REG, 80);
-    t2_addw(e, 1, 0, 0, s->prog->frame_size);
-    t2_ldst(e, T2_STR, 0, R_REG, 80);
+    if (s->callee_r6_r9) {
+        for (unsigned r = 6; r <= 9; r++)
+            if (s->map[r])
+                st_file(s, s->map[r], r);
+        ld_file(s, 0, 6);
+        ld_file(s, 2, 7);
+        t2_push(e, 0x000fu);
+        ld_file(s, 0, 8);
+        ld_file(s, 2, 9);
+        t2_push(e, 0x000fu);
+    }
+    if (s->callee_r10) {
+        t2_ldst(e, T2_LDR, 0, R_REG, 80);
+        t2_addw(e, 1, 0, 0, s->prog->frame_size);
+        t2_ldst(e, T2_STR, 0, R_REG, 80);
+    }
     /* the return point: the checked entry of pc + 1 (Thumb bit set) */
     uint32_t at = e->pos;
     uint32_t ret = TAB_POS(s->tab[pc + 1]) * 2u + 1u;
@@ -1072,18 +1081,22 @@ static void exit_op(jit_state_t *s, uint32_t pc, int has_calls)
     t2_ldst(e, T2_STR, 0, R_REG, FILE_DEPTH);
     t2_pop(e, 0x0003u);
     t2_mov(e, R_IP, 0);
-    t2_pop(e, 0x000fu);
-    st_file(s, 0, 8);
-    st_file(s, 2, 9);
-    t2_pop(e, 0x000fu);
-    st_file(s, 0, 6);
-    st_file(s, 2, 7);
-    for (unsigned r = 6; r <= 9; r++)
-        if (s->map[r])
-            ld_file(s, s->map[r], r);
-    t2_ldst(e, T2_LDR, 0, R_REG, 80);
-    t2_addw(e, 0, 0, 0, s->prog->frame_size);
-    t2_ldst(e, T2_STR, 0, R_REG, 80);
+    if (s->callee_r6_r9) {
+        t2_pop(e, 0x000fu);
+        st_file(s, 0, 8);
+        st_file(s, 2, 9);
+        t2_pop(e, 0x000fu);
+        st_file(s, 0, 6);
+        st_file(s, 2, 7);
+        for (unsigned r = 6; r <= 9; r++)
+            if (s->map[r])
+                ld_file(s, s->map[r], r);
+    }
+    if (s->callee_r10) {
+        t2_ldst(e, T2_LDR, 0, R_REG, 80);
+        t2_addw(e, 0, 0, 0, s->prog->frame_size);
+        t2_ldst(e, T2_STR, 0, R_REG, 80);
+    }
     q_at(s, pc + 1);
     t2_bx(e, R_IP);
 }
@@ -1281,6 +1294,20 @@ static void analyse(jit_state_t *s)
         if (d < 0) /* a loop: [t, pc] */
             for (uint32_t i = t; i <= pc; i++)
                 s->tab[i] = (s->tab[i] & TAB_TARGET) | ((TAB_POS(s->tab[i]) + 1u) & 0xffffu);
+    }
+    uint32_t first_callee = p->len;
+    for (uint32_t pc = 0; pc < p->len; pc++) {
+        const fc_insn_t *in = &p->text[pc];
+        if (in->opcode == FC_OPC_CALL && FC_INSN_SRC(*in) == 1 &&
+            pc + 1u + (uint32_t)in->imm < first_callee)
+            first_callee = pc + 1u + (uint32_t)in->imm;
+    }
+    s->callee_r6_r9 = 0;
+    s->callee_r10 = 0;
+    for (uint32_t pc = first_callee; pc < p->len; pc++) {
+        unsigned m = regs_named(&p->text[pc]);
+        s->callee_r6_r9 |= (m & 0x3c0u) != 0;
+        s->callee_r10 |= (m & 0x400u) != 0;
     }
     for (uint32_t pc = 0; pc < p->len; pc++) {
         unsigned m = regs_named(&p->text[pc]);
