@@ -854,25 +854,14 @@ static int atomic_op(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
 
 /* ---- jumps -------------------------------------------------------------- */
 
-static int jump(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
+/* The operands and the compare of a conditional jump; the condition
+ * under which it is taken. */
+static int jcc_compare(jit_state_t *s, const fc_insn_t *in)
 {
     t2_emit_t *e = &s->e;
     unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
-    unsigned cls = op & 7u;
-    if (op == FC_OPC_JA || op == FC_OPC_JA32) {
-        uint32_t t = pc + 1u + (uint32_t)(op == FC_OPC_JA ? (int32_t)in->offset : in->imm);
-        q_at(s, pc + 1);
-        branch_to(s, -1, TAB_POS(s->tab[t]));
-        return 0;
-    }
-    if (cls != (FC_OPC_JEQ_K & 7u) && cls != (FC_OPC_JEQ32_K & 7u))
-        return 1;
     unsigned code = op & 0xf0u;
-    if (code == CODE(CALL) || code == CODE(EXIT))
-        return 1;
-    int w64 = cls == (FC_OPC_JEQ_K & 7u), x = (op & 8u) != 0;
-    uint32_t t = pc + 1u + (uint32_t)(int32_t)in->offset;
-    q_at(s, pc + 1);
+    int w64 = (op & 7u) == (FC_OPC_JEQ_K & 7u), x = (op & 8u) != 0;
     unsigned A = get(s, d, 0), B = 2;
     int swap = 0, cond;
     switch (code) {
@@ -966,7 +955,69 @@ static int jump(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
             t2_dp(e, T2_SBC, 1, R_IP, A + 1, B + 1, T2_LSL, 0);
         }
     }
-    branch_to(s, cond, TAB_POS(s->tab[t]));
+    return cond;
+}
+
+/* Where the body of jump target t starts: past its budget check (cmp,
+ * bgt, the way out with kind and index, b; see emit_program). */
+static uint32_t body_pos(jit_state_t *s, uint32_t t)
+{
+    return TAB_POS(s->tab[t]) + 2u + 2u + (((K_BUDGET | t << 8) >> 16) ? 4u : 2u) + 2u;
+}
+
+/* A backward transfer (a loop's back-edge): the budget is taken and
+ * checked at the jump (subs sets the flags), so the jump goes to the
+ * target's body past its check. With the budget spent, the slow path
+ * decides the jump again: taken, a budget fault at the target (as the
+ * target's own check would report it); not taken, straight on. */
+static void back_edge(jit_state_t *s, const fc_insn_t *in, uint32_t pc, uint32_t t, int cond_jump)
+{
+    t2_dpimm(&s->e, T2_SUB, 1, R_Q, R_Q, pc + 1u - s->qbase);
+    s->qbase = pc + 1;
+    uint32_t slow = branch_fwd(s);
+    if (!cond_jump) {
+        branch_to(s, -1, body_pos(s, t));
+        patch_here(s, slow, T2_LE);
+        leave(s, K_BUDGET, t);
+        return;
+    }
+    branch_to(s, jcc_compare(s, in), body_pos(s, t));
+    uint32_t over = branch_fwd(s);
+    patch_here(s, slow, T2_LE);
+    int cond = jcc_compare(s, in);
+    uint32_t taken = branch_fwd(s);
+    uint32_t over2 = branch_fwd(s);
+    patch_here(s, taken, cond);
+    leave(s, K_BUDGET, t);
+    patch_here(s, over, -1);
+    patch_here(s, over2, -1);
+}
+
+static int jump(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
+{
+    unsigned op = in->opcode, cls = op & 7u;
+    if (op == FC_OPC_JA || op == FC_OPC_JA32) {
+        uint32_t t = pc + 1u + (uint32_t)(op == FC_OPC_JA ? (int32_t)in->offset : in->imm);
+        if (t <= pc && has_imm((int32_t)(pc + 1u - s->qbase))) {
+            back_edge(s, in, pc, t, 0);
+            return 0;
+        }
+        q_at(s, pc + 1);
+        branch_to(s, -1, TAB_POS(s->tab[t]));
+        return 0;
+    }
+    if (cls != (FC_OPC_JEQ_K & 7u) && cls != (FC_OPC_JEQ32_K & 7u))
+        return 1;
+    unsigned code = op & 0xf0u;
+    if (code == CODE(CALL) || code == CODE(EXIT))
+        return 1;
+    uint32_t t = pc + 1u + (uint32_t)(int32_t)in->offset;
+    if (t <= pc && has_imm((int32_t)(pc + 1u - s->qbase))) {
+        back_edge(s, in, pc, t, 1);
+        return 0;
+    }
+    q_at(s, pc + 1);
+    branch_to(s, jcc_compare(s, in), TAB_POS(s->tab[t]));
     return 0;
 }
 
