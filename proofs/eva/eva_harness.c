@@ -4,7 +4,7 @@
  * arbitrary r2, a budget in [0, 64], and one helper that checks a pointer
  * with fc_vm_check_ptr. Eva then reports every possible run-time error in
  * src/vm; docs/assurance.md (section 5) justifies each one it reports
- * (proofs/eva/expected_alarms.txt). */
+ * (proofs/eva/<job>.expected). */
 #include <stdint.h>
 
 #include "__fc_builtin.h"
