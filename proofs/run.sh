@@ -217,8 +217,43 @@ eva() {
     eva_summary="$eva_summary; Eva $name: $n alarm sites ($n_vm in src/vm), $(printf '%s' "$new" | grep -c . || true) not listed, $(printf '%s' "$gone" | grep -c . || true) listed but gone"
 }
 
+# mcu_config MACHDEP CPP_ARGS: the FC_ macros of the VM's headers as the
+# firmware's cross compilers define them (each board's flags, from
+# firmware/board.mk) must equal what Frama-C's own preprocessing command for
+# the Eva job defines: the analysed configuration is the firmware's.
+mcu_config() {
+    local machdep=$1 cpp=$2 probe="$ROOT/proofs/eva/mcu_config.c" cmd ref board flags cc
+    cmd=$(frama-c -machdep "$machdep" -cpp-extra-args="$CPP $cpp" -print-cpp-commands "$probe" | sed -n 2p)
+    eval "${cmd% -o *} -dM" 2>"$OUT/mcu-config.err" | grep '^#define FC_' | sort >"$OUT/mcu-config-framac.txt" || true
+    if [ ! -s "$OUT/mcu-config-framac.txt" ]; then
+        fail "Eva mcu: Frama-C's preprocessing of $probe failed (see $OUT/mcu-config.err)"
+        return 0
+    fi
+    for board in mps2-an386 cortex-m0plus riscv-virt; do
+        flags=$(make -s -f - REPO="$ROOT" BOARD="$board" <<<'include $(REPO)/firmware/board.mk
+all: ; @echo $(CC) $(ARCH_FLAGS)')
+        cc=${flags%% *}
+        if ! command -v "$cc" >/dev/null; then
+            fail "Eva mcu: $cc (board $board) missing: the configuration cannot be compared (scripts/deps.sh installs it)"
+            continue
+        fi
+        # shellcheck disable=SC2086 # flags are words
+        $flags -std=c11 -ffreestanding --specs=picolibc.specs -I"$ROOT/include" -E -dM "$probe" |
+            grep '^#define FC_' | sort >"$OUT/mcu-config-$board.txt"
+        if ! diff -u "$OUT/mcu-config-$board.txt" "$OUT/mcu-config-framac.txt" >"$OUT/mcu-config-$board.diff"; then
+            fail "Eva mcu: the VM's configuration differs between $board's compiler and Frama-C:"
+            sed 's/^/  /' "$OUT/mcu-config-$board.diff"
+        fi
+    done
+    log "Eva mcu: configuration ($(wc -l <"$OUT/mcu-config-framac.txt") FC_ macros) as on mps2-an386, cortex-m0plus and riscv-virt"
+}
+
+# The VM's sources exactly as the firmware compiles them (firmware/board.mk
+# takes them from src/vm/CMakeLists.txt the same way).
+FW_VM_SRCS=$("$ROOT/firmware/tools/layer-sources.sh" "$ROOT/src/vm" | sed "s|$ROOT/||g")
 VM_SRCS="src/vm/verifier.c src/vm/isa_core.c src/vm/vm.c"
 if [ "$MODE" = full ] || [ "$MODE" = eva ]; then
+    mcu_config x86_32 "-D__builtin_memcpy=memcpy"
     # The microcontroller default exactly as the firmware compiles it
     # (docs/assurance.md, section 5): 32-bit pointers select FC_VM_SMALL=1,
     # FC_VM_REASONS=0 and FC_VM_TRACE=0 as on arm-none-eabi; __GNUC__ stays
@@ -228,7 +263,8 @@ if [ "$MODE" = full ] || [ "$MODE" = eva ]; then
     # library functions, expanded inline when the size is constant); Frama-C's
     # x86_32 machdep does not declare it, so it is mapped to the libc
     # memcpy whose specification Eva checks (validity of both ranges).
-    eva mcu x86_32 "-D__builtin_memcpy=memcpy" $VM_SRCS src/vm/interp.c src/vm/interp_small.c
+    # shellcheck disable=SC2086 # a list of paths
+    eva mcu x86_32 "-D__builtin_memcpy=memcpy" $FW_VM_SRCS
     # The host's per-opcode interpreter, switch dispatch (Frama-C does not
     # read labels-as-values; section 5 shows the handlers are the same text).
     eva switch x86_64 "-DFC_VM_SWITCH -DFC_VM_SMALL=0 -DFC_VM_TRACE=0 -U__GNUC__" \
