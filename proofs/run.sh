@@ -253,7 +253,7 @@ all: ; @echo $(CC) $(ARCH_FLAGS)')
 FW_VM_SRCS=$("$ROOT/firmware/tools/layer-sources.sh" "$ROOT/src/vm" | sed "s|$ROOT/||g")
 VM_SRCS="src/vm/verifier.c src/vm/isa_core.c src/vm/vm.c"
 if [ "$MODE" = full ] || [ "$MODE" = eva ]; then
-    mcu_config x86_32 "-D__builtin_memcpy=memcpy"
+    mcu_config x86_32 "-U__FRAMAC__ -D__builtin_memcpy=memcpy"
     # The microcontroller default exactly as the firmware compiles it
     # (docs/assurance.md, section 5): 32-bit pointers select FC_VM_SMALL=1,
     # FC_VM_REASONS=0 and FC_VM_TRACE=0 as on arm-none-eabi; __GNUC__ stays
@@ -264,7 +264,7 @@ if [ "$MODE" = full ] || [ "$MODE" = eva ]; then
     # x86_32 machdep does not declare it, so it is mapped to the libc
     # memcpy whose specification Eva checks (validity of both ranges).
     # shellcheck disable=SC2086 # a list of paths
-    eva mcu x86_32 "-D__builtin_memcpy=memcpy" $FW_VM_SRCS
+    eva mcu x86_32 "-U__FRAMAC__ -D__builtin_memcpy=memcpy" $FW_VM_SRCS
     # The host's per-opcode interpreter, switch dispatch (Frama-C does not
     # read labels-as-values; section 5 shows the handlers are the same text).
     eva switch x86_64 "-DFC_VM_SWITCH -DFC_VM_SMALL=0 -DFC_VM_TRACE=0 -U__GNUC__" \
