@@ -248,11 +248,11 @@ all: ; @echo $(CC) $(ARCH_FLAGS)')
     log "Eva mcu: configuration ($(wc -l <"$OUT/mcu-config-framac.txt") FC_ macros) as on mps2-an386, cortex-m0plus and riscv-virt"
 }
 
-# The VM's sources exactly as the firmware compiles them (firmware/board.mk
-# takes them from src/vm/CMakeLists.txt the same way).
-FW_VM_SRCS=$("$ROOT/firmware/tools/layer-sources.sh" "$ROOT/src/vm" | sed "s|$ROOT/||g")
 VM_SRCS="src/vm/verifier.c src/vm/isa_core.c src/vm/vm.c"
 if [ "$MODE" = full ] || [ "$MODE" = eva ]; then
+    # The VM's sources exactly as the firmware compiles them (firmware/board.mk
+    # takes them from src/vm/CMakeLists.txt the same way).
+    FW_VM_SRCS=$("$ROOT/firmware/tools/layer-sources.sh" "$ROOT/src/vm" | sed "s|$ROOT/||g")
     mcu_config x86_32 "-U__FRAMAC__ -D__builtin_memcpy=memcpy"
     # The microcontroller default exactly as the firmware compiles it
     # (docs/assurance.md, section 5): 32-bit pointers select FC_VM_SMALL=1,
