@@ -253,18 +253,15 @@ if [ "$MODE" = full ] || [ "$MODE" = eva ]; then
     # The VM's sources exactly as the firmware compiles them (firmware/board.mk
     # takes them from src/vm/CMakeLists.txt the same way).
     FW_VM_SRCS=$("$ROOT/firmware/tools/layer-sources.sh" "$ROOT/src/vm" | sed "s|$ROOT/||g")
-    mcu_config x86_32 "-U__FRAMAC__ -D__builtin_memcpy=memcpy"
+    MCU_CPP="-U__FRAMAC__ -include $ROOT/proofs/eva/gcc_builtins.h"
+    mcu_config x86_32 "$MCU_CPP"
     # The microcontroller default exactly as the firmware compiles it
-    # (docs/assurance.md, section 5): 32-bit pointers select FC_VM_SMALL=1,
-    # FC_VM_REASONS=0 and FC_VM_TRACE=0 as on arm-none-eabi; __GNUC__ stays
-    # defined, so the GCC paths (FC_MEMCPY = __builtin_memcpy, attributes)
-    # are the ones analysed.
-    # __builtin_memcpy is GCC's memcpy (GCC documents the builtins as the
-    # library functions, expanded inline when the size is constant); Frama-C's
-    # x86_32 machdep does not declare it, so it is mapped to the libc
-    # memcpy whose specification Eva checks (validity of both ranges).
+    # (docs/assurance.md, 5.1): 32-bit pointers select FC_VM_SMALL=1,
+    # FC_VM_REASONS=0 and FC_VM_TRACE=0 as on arm-none-eabi (mcu_config
+    # checks it); GCC's branch of every #if (__GNUC__ defined, __FRAMAC__
+    # not), and GCC's builtins as GCC defines them (proofs/eva/gcc_builtins.h).
     # shellcheck disable=SC2086 # a list of paths
-    eva mcu x86_32 "-U__FRAMAC__ -D__builtin_memcpy=memcpy" $FW_VM_SRCS
+    eva mcu x86_32 "$MCU_CPP" $FW_VM_SRCS
     # The host's per-opcode interpreter, switch dispatch (Frama-C does not
     # read labels-as-values; section 5 shows the handlers are the same text).
     eva switch x86_64 "-DFC_VM_SWITCH -DFC_VM_SMALL=0 -DFC_VM_TRACE=0 -U__GNUC__" \
