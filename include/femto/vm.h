@@ -129,8 +129,10 @@ typedef struct fc_xinsn {
     int32_t imm;
 } fc_xinsn_t;
 
-/* A verified program. fc_verify() fills it; the interpreter refuses a
- * program whose text pointer or length changed since. */
+/* A verified program. fc_verify() fills it. A VM bound to it (fc_vm_init)
+ * trusts what it checked at binding until the generation changes:
+ * fc_verify() and fc_program_translate() change it. A caller that edits
+ * other fields by hand binds again with fc_vm_init(). */
 typedef struct fc_program {
     const fc_insn_t *text;
     uint32_t len;           /* slots */
@@ -149,6 +151,7 @@ typedef struct fc_program {
     const uint32_t *entries; /* as in the config, kept for fc_vm_run */
     uint32_t n_entries;
     const fc_xinsn_t *xlate; /* pre-decoded form, or NULL: run in place */
+    uint32_t generation;     /* +1 at every fc_verify() and fc_program_translate() */
 } fc_program_t;
 
 /* Defaults: all helpers of the table allowed, FC_MAX_INSNS,
@@ -204,6 +207,13 @@ typedef struct fc_vm {
     uint64_t budget;
     uint32_t max_depth; /* deepest local-call nesting reached in the last run */
     uint32_t n_regions;
+    /* The binding (private to the VM): the program generation and the
+     * budget that the run preflight and the budget clamp were done for, and
+     * the clamped budget in slots. A run whose program generation, budget
+     * and entry (0) match skips both. */
+    uint32_t bound_gen;
+    uint64_t bound_budget;
+    uintptr_t budget_slots;
     const fc_helper_table_t *helpers; /* for call and callx */
     uint64_t section_base[4]; /* added to lddw imm per src (2 bits); [0], [3] stay 0 */
     fc_trace_fn trace; /* for fc_vm_run_traced() */
@@ -250,6 +260,10 @@ typedef struct fc_trace_event {
 /* Prepare a run of prog with the given stack (which becomes region 0,
  * read-write). Helpers: none until fc_vm_set_helpers(). */
 fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size);
+
+/* Set vm->budget and keep the binding (a plain write of vm->budget works
+ * too; the next run then binds again, which costs a preflight once). */
+void fc_vm_set_budget(fc_vm_t *vm, uint64_t budget);
 
 void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,
                        const fc_helper_mask_t *allowed);

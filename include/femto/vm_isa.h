@@ -227,6 +227,15 @@ typedef enum fc_op {
     FC_OP_INVALID = FC_OP_COUNT
 } fc_op_t;
 
+/* The opcode byte of each row, by name: FC_OPC_<ID> (rows that share an
+ * opcode give the same value). Code names opcodes through these, never as
+ * byte literals. */
+enum fc_opc {
+#define FC_OPC_ENUM_(id, opc, sel, selval, mn, fmt) FC_OPC_##id = (opc),
+    FC_ISA_TABLE(FC_OPC_ENUM_)
+#undef FC_OPC_ENUM_
+};
+
 typedef struct fc_isa_row {
     unsigned char opcode;
     unsigned char sel;    /* enum fc_selector */

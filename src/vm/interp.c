@@ -307,8 +307,10 @@ fc_status_t fc_program_translate(fc_program_t *prog, fc_xinsn_t *buf, size_t cap
         return FC_ERR_BAD_CONFIG;
     uint64_t unused;
     fc_status_t st = run_xlate(NULL, 0, 0, 0, &unused, prog, buf);
-    if (st == FC_OK)
+    if (st == FC_OK) {
         prog->xlate = buf;
+        prog->generation++; /* a bound VM must see the change */
+    }
     return st;
 #else
     (void)prog;

@@ -612,7 +612,9 @@ fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
         memset(err, 0, sizeof *err);
         err->reason = "ok";
     }
+    uint32_t generation = prog->generation; /* a bound VM must see the change */
     memset(prog, 0, sizeof *prog);
+    prog->generation = generation + 1u;
 
     fc_status_t st = check_config(&v);
     if (st != FC_OK)

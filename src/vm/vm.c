@@ -57,7 +57,10 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->n_regions = 0;
     for (size_t i = 0; i < sizeof vm->section_base / sizeof vm->section_base[0]; i++)
         vm->section_base[i] = 0;
-    vm->fault.code = FC_OK; /* the rest of fault, executed, max_depth: set by every run */
+    /* no fault: every field zero (a run relies on it to skip clearing) */
+    memset(&vm->fault, 0, sizeof vm->fault);
+    vm->executed = 0;
+    vm->max_depth = 0;
     vm->trace = NULL;
     vm->trace_user = NULL;
     vm->user = NULL;
@@ -67,6 +70,7 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     for (size_t i = 0; i < sizeof vm->reg / sizeof vm->reg[0]; i++)
         vm->reg[i] = 0;
 #endif
+    run_unbind(vm);
     if (!stack || stack_size == 0 || stack_size % 8 != 0 || ((uintptr_t)stack % 8) != 0 ||
         stack_size > UINTPTR_MAX - (uintptr_t)stack) /* like any region: must not wrap */
         return FC_ERR_BAD_CONFIG;
@@ -74,11 +78,23 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->regions[0].len = stack_size;
     vm->regions[0].perm = FC_PERM_RW;
     vm->n_regions = 1;
-#if !FC_VM_SMALL /* the per-opcode interpreter's caches start on the stack */
+    /* the interpreters' region caches start on the stack */
     cache_set(&vm->cache[0], &vm->regions[0]);
     cache_reset(vm);
-#endif
+    /* bind: what the run preflight checks of the program and the stack */
+    if (prog && prog->verified && prog->text && stack_size >= prog->stack_needed)
+        run_bind(vm);
+    vm->reg[10] = (uint64_t)(uintptr_t)stack + stack_size; /* r10 at every run's start */
     return FC_OK;
+}
+
+void fc_vm_set_budget(fc_vm_t *vm, uint64_t budget)
+{
+    const fc_program_t *prog = vm->prog;
+    int bound = prog && vm->bound_gen == prog->generation && vm->bound_budget == vm->budget;
+    vm->budget = budget;
+    if (bound) /* what the binding checked still holds: only the clamp changes */
+        run_bind(vm);
 }
 
 void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,

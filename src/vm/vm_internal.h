@@ -65,17 +65,18 @@ static inline int fc_region_contains(const fc_region_t *r, uint64_t addr, uint64
  * is simply never cached.) Five entries, not one per byte count. */
 typedef fc_region_cache_t region_cache_t; /* end[] by CACHE_SLOT(size) */
 
-/* Entry of end[] for an access size; only 1, 2, 4, 8 and 16 occur, always
- * as constants, so this folds away. */
-#define CACHE_SLOT(size) ((size) == 1 ? 0 : (size) == 2 ? 1 : (size) == 4 ? 2 : (size) == 8 ? 3 : 4)
+/* Entry of end[] for an access size: in the order of the size field of
+ * load and store opcodes (BPF_W 4, BPF_H 2, BPF_B 1, BPF_DW 8: bits 3-4 of
+ * the opcode index end[] directly), then 16 (a fused pair). Sizes are
+ * constants where this is used, so it folds away. */
+#define CACHE_SLOT(size) ((size) == 4 ? 0 : (size) == 2 ? 1 : (size) == 1 ? 2 : (size) == 8 ? 3 : 4)
 
 static inline void cache_set(region_cache_t *c, const fc_region_t *r)
 {
+    static const uint8_t sizes[5] = {4, 2, 1, 8, 16}; /* by CACHE_SLOT */
     c->start = r->start;
-    for (unsigned i = 0; i < 5; i++) {
-        size_t size = (size_t)1 << i;
-        c->end[i] = r->len >= size ? r->len - size + 1 : 0; /* <= len: fits */
-    }
+    for (unsigned i = 0; i < 5; i++)
+        c->end[i] = r->len >= sizes[i] ? r->len - sizes[i] + 1 : 0; /* <= len: fits */
 }
 
 /* The read and write caches back on the stack's (see fc_vm_t): what
@@ -85,6 +86,36 @@ static inline void cache_reset(fc_vm_t *vm)
     vm->cache[1] = vm->cache[0];
     vm->cache[2] = vm->cache[0];
     vm->cache_dirty = 0;
+}
+
+/* The budget as a number of slots that fits the address arithmetic of the
+ * limit (a budget beyond ~2^28 instructions is meaningless on an MCU). */
+static inline uintptr_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t slot)
+{
+    uintptr_t room = (UINTPTR_MAX - text_end) / slot;
+    room = room > 0 ? room - 1 : 0;
+    if (budget == 0)
+        budget = FC_DEFAULT_BUDGET;
+    return budget < room ? (uintptr_t)budget : room;
+}
+
+/* Bind vm to its program: the run preflight passed (vm_run.h), so runs
+ * with the same program generation, budget and entry 0 may skip it and the
+ * budget clamp. */
+static inline void run_bind(fc_vm_t *vm)
+{
+    const fc_program_t *prog = vm->prog;
+    vm->budget_slots =
+        clamp_budget(vm->budget, (uintptr_t)(prog->text + prog->len), sizeof *prog->text);
+    vm->bound_budget = vm->budget;
+    vm->bound_gen = prog->generation;
+}
+
+/* No binding: the next run does the whole preflight (which refuses what
+ * fc_vm_init refused). */
+static inline void run_unbind(fc_vm_t *vm)
+{
+    vm->bound_gen = vm->prog ? vm->prog->generation + 1u : 0;
 }
 
 #endif

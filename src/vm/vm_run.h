@@ -18,7 +18,13 @@
 #define FC_LIKELY(x) __builtin_expect(!!(x), 1)
 #define FC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define FC_NOINLINE __attribute__((noinline, unused))
+#endif
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+#define FC_UNREACHABLE() __builtin_unreachable()
 #else
+#define FC_UNREACHABLE() ((void)0)
+#endif
+#if !defined(__GNUC__)
 #define FC_LIKELY(x) (x)
 #define FC_UNLIKELY(x) (x)
 #define FC_NOINLINE
@@ -182,17 +188,6 @@ static FC_NOINLINE int region_lookup(fc_vm_t *vm, uint64_t addr, uint32_t size, 
     vm->fault.addr = addr;
     vm->fault.size = size;
     return -1;
-}
-
-/* The budget as a number of slots that fits the address arithmetic of the
- * limit (a budget beyond ~2^28 instructions is meaningless on an MCU). */
-static inline uintptr_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t slot)
-{
-    uintptr_t room = (UINTPTR_MAX - text_end) / slot;
-    room = room > 0 ? room - 1 : 0;
-    if (budget == 0)
-        budget = FC_DEFAULT_BUDGET;
-    return budget < room ? (uintptr_t)budget : room;
 }
 
 /* Instructions executed up to and including the one at pc. limit - pc is
