@@ -175,7 +175,7 @@ eva() {
     if ! frama-c -machdep "$machdep" -cpp-extra-args="$CPP $cpp" \
         "$ROOT/proofs/eva/eva_harness.c" "${srcs[@]}" \
         -absolute-valid-range 0x10000-0x1025f \
-        -eva -main main -eva-precision 1 -eva-warn-key garbled-mix=inactive >"$evalog" 2>&1; then
+        -eva -main main -eva-precision 1 -eva-warn-key garbled-mix=inactive ${EVA_EXTRA:-} >"$evalog" 2>&1; then
         fail "Eva $name: frama-c failed (see $evalog)"
         eva_summary="$eva_summary; $name: not run"
         return 0
@@ -190,6 +190,21 @@ eva() {
     if grep -E -q 'missing-spec|implicit-function-declaration|Neither code nor specification' "$evalog"; then
         fail "Eva $name: a called function has neither code nor specification (see $evalog):"
         grep -E -A1 'missing-spec|implicit-function-declaration' "$evalog" | sed 's/^/  /' | head -20
+    fi
+    # The harness shows fc_vm_run's status after the run: Eva must reach it
+    # with a run that finished (FC_OK, 0) and one that faulted (non-zero), or
+    # the analysis stopped early (an alarm Eva treats as fatal makes the
+    # rest dead code, and dead code has no alarms)
+    local reach
+    reach=$(awk '/Frama_C_show_each_run_returned/ { on = 1 } on { s = s " " $0 }
+        on && /[}\]] *$/ { on = 0 }
+        END {
+            z = (s ~ /[{;] *0[;}]/ || s ~ /\[0\.\./) ? "ok" : "none"
+            n = (s ~ /[{;] *[1-9][0-9]*[;}]/ || s ~ /\[[0-9]+\.\.[1-9]/) ? "fault" : "none"
+            print z, n
+        }' "$evalog")
+    if [ "$reach" != "ok fault" ]; then
+        fail "Eva $name: the run's end is not reached both with FC_OK and with a fault ($reach): the analysis stopped early (see $evalog)"
     fi
     # ACSL properties (kind "ACSL ...") in the files the WP jobs prove are
     # WP's (section 4); anywhere else they count like run-time alarms.
@@ -261,7 +276,11 @@ if [ "$MODE" = full ] || [ "$MODE" = eva ]; then
     # checks it); GCC's branch of every #if (__GNUC__ defined, __FRAMAC__
     # not), and GCC's builtins as GCC defines them (proofs/eva/gcc_builtins.h).
     # shellcheck disable=SC2086 # a list of paths
-    eva mcu x86_32 "$MCU_CPP" $FW_VM_SRCS
+    # -eva-initialized-locals: run()'s frames[] starts with arbitrary, not
+    # indeterminate, contents (section 5.1, F); -eva-split-return auto keeps
+    # fc_verify's FC_OK return apart from its refusals (prog->text is set
+    # only on the former)
+    EVA_EXTRA="-eva-initialized-locals -eva-split-return auto" eva mcu x86_32 "$MCU_CPP" $FW_VM_SRCS
     # The host's per-opcode interpreter, switch dispatch (Frama-C does not
     # read labels-as-values; section 5 shows the handlers are the same text).
     eva switch x86_64 "-DFC_VM_SWITCH -DFC_VM_SMALL=0 -DFC_VM_TRACE=0 -U__GNUC__" \

@@ -247,6 +247,8 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
      * run that faulted sets it back */
 
     for (;;) {
+        /*@ split depth; */ /* Eva: one state per call depth (frames[] below depth are set) */
+        /*@ assert in_text: \valid_read(pc); */ /* the verifier's jump checks (assurance.md V1) */
         TRACE_BEFORE(pc);
         FC_MEMCPY(&lo, pc, sizeof lo);
         FC_MEMCPY(&hi, &pc->imm, sizeof hi);
@@ -264,6 +266,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
              * the budget is the same; the verifier ends every function with
              * a transfer, so pc[1] is in the text. */
             uint32_t nlo, nhi;
+            /*@ assert pair_in_text: \valid_read(pc + 1); */
             FC_MEMCPY(&nlo, pc + 1, sizeof nlo);
             FC_MEMCPY(&nhi, &pc[1].imm, sizeof nhi);
             unsigned k = hi & 63u, regs = lo & 0xff00u;
