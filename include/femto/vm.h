@@ -181,13 +181,9 @@ fc_status_t fc_program_check(const fc_program_t *prog);
 struct fc_trace_event;
 typedef void (*fc_trace_fn)(const struct fc_vm *vm, const struct fc_trace_event *ev);
 
-/* Private to the interpreter: a region as the fast memory check wants it
- * (see vm_internal.h). Host-sized: a region is host memory, so its start
- * and length fit a pointer (half the RAM and loads on a 32-bit MCU). */
-typedef struct fc_region_cache {
-    uintptr_t start;
-    uintptr_t end[5];
-} fc_region_cache_t;
+/* Bytes of fc_vm_t private to the VM (src/vm/vm_internal.h: the binding,
+ * the register file, the region caches). */
+#define FC_VM_PRIVATE_SIZE (152 + 18 * sizeof(uintptr_t))
 
 typedef struct fc_vm {
     const fc_program_t *prog;
@@ -207,13 +203,13 @@ typedef struct fc_vm {
     uint64_t budget;
     uint32_t max_depth; /* deepest local-call nesting reached in the last run */
     uint32_t n_regions;
-    /* The binding (private to the VM): the program generation and the
-     * budget that the run preflight and the budget clamp were done for, and
-     * the clamped budget in slots. A run whose program generation, budget
-     * and entry (0) match skips both. */
-    uint32_t bound_gen;
-    uint64_t bound_budget;
-    uintptr_t budget_slots;
+    /* Private to the VM: opaque storage for the state a run keeps (see
+     * struct fc_vm_private in src/vm/vm_internal.h). Early in the struct:
+     * a run's entry reads it (short offsets, shorter code). */
+    union {
+        uint64_t align_;
+        unsigned char bytes[FC_VM_PRIVATE_SIZE];
+    } private_;
     const fc_helper_table_t *helpers; /* for call and callx */
     uint64_t section_base[4]; /* added to lddw imm per src (2 bits); [0], [3] stay 0 */
     fc_trace_fn trace; /* for fc_vm_run_traced() */
@@ -224,25 +220,6 @@ typedef struct fc_vm {
      * interpreter uses most come first (short offsets, shorter code). */
     fc_helper_mask_t allowed;         /* run-time allow-list for callx */
     fc_region_t regions[FC_MAX_REGIONS];
-    /* The register file r0..r10 (11..15: never named, the verifier refuses
-     * them; they pad the file to a power of two for the decoder). A run
-     * sets r1, r2 and r10 and zeroes r0, r3..r9 unless the verifier proved
-     * the program writes each before reading it (fc_program_t.
-     * undefined_reads; the small build zeroes them at every run). The
-     * per-opcode build's fc_vm_init zeroes all sixteen, so a program never
-     * sees what another one left. */
-    uint64_t reg[16];
-    /* Private to the per-opcode interpreter (FC_VM_SMALL=0): the access
-     * limits of the stack (set by fc_vm_init) and of the last regions a read
-     * and a write matched. They are kept across runs so that a run does not
-     * pay for setting them up. Invariant: cache_dirty == 0 means both hold
-     * the stack's; only a run's slow path moves them, and it sets the flag,
-     * so the next run starts by resetting both to the stack and a region
-     * revoked between runs (by any means) is never used from a cache.
-     * After regions[]: the small interpreter, which has no caches, keeps
-     * short offsets for the fields it uses. */
-    fc_region_cache_t cache[3]; /* stack, read, write */
-    uint8_t cache_dirty;
 } fc_vm_t;
 
 #ifndef FC_DEFAULT_BUDGET

@@ -722,7 +722,7 @@ static FC_ENGINE_INLINE void record_run(fc_container_t *c, const fc_vm_t *vm, fc
     s->runs++;
     s->insns_last = executed;
     s->insns_total += executed;
-    if (vm->max_depth > s->max_depth)
+    if (vm->max_depth && vm->max_depth > s->max_depth) /* 0 without local calls */
         s->max_depth = (uint8_t)vm->max_depth; /* <= FC_MAX_CALL_DEPTH */
     if (st != FC_OK)
         record_fault(c, vm, st);
@@ -880,6 +880,10 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
         if (run_container(engine, c, a->entry, ctx, ctx_len, h->perm, &r0) != FC_OK)
             continue; /* recorded in c->stats; the next container runs */
         int64_t v = (int64_t)r0;
+        if (h->policy == FC_POLICY_CONTINUE) { /* the common policy: one test */
+            result = v;
+            continue;
+        }
         if (h->policy == FC_POLICY_STOP_ON_NONZERO) {
             if (v != 0) {
                 result = v;

@@ -7,7 +7,7 @@
  * only in their operand (register or immediate) or in their width (jmp32
  * compares the sign-extended low halves), one case loads the operand and
  * falls into the other's body: one body per operation, one short stub per
- * variant. Registers live in vm->reg; pc, the instruction word and the
+ * variant. Registers live in VMP(vm)->reg; pc, the instruction word and the
  * budget limit stay in locals. Same semantics, checks, budget and fault
  * reports as the per-opcode interpreter (interp.c): the unit tests, the
  * conformance vectors and fuzz_diff run against both. Only verified
@@ -73,21 +73,16 @@ static FC_NOINLINE int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
     int i = region_lookup(vm, a, access_size_of((uint8_t)lo), load ? FC_PERM_READ : FC_PERM_WRITE);
     if (i < 0)
         return 0;
-    cache_set(&vm->cache[load ? 1 : 2], &vm->regions[i]);
-    vm->cache_dirty = 1;
+    cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
+    VMP(vm)->cache_dirty = 1;
     return 1;
 }
 
-/* Atomic read-modify-write at a checked address: see atomic_rmw(). */
+/* Atomic read-modify-write at a checked address: see atomic_rmw() (a
+ * fetched 32-bit value is loaded zero-extended, as RFC 9669 wants). */
 static FC_NOINLINE void atomic(void *p, uint32_t size, int32_t op, uint64_t *src, uint64_t *r0)
 {
     atomic_rmw(p, size == 8, op, src, r0);
-    if (size == 4 && (op & 1)) { /* fetched 32-bit values are zero-extended */
-        if (op == 0xf1)
-            *r0 = (uint32_t)*r0;
-        else
-            *src = (uint32_t)*src;
-    }
 }
 
 /* The run's start: the binding (vm_run.h) when the program, the budget or
@@ -98,7 +93,7 @@ static FC_NOINLINE fc_status_t rebind(fc_vm_t *vm, uint32_t entry)
     if (st != FC_OK)
         return st;
     run_bind(vm);
-    vm->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+    VMP(vm)->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
     return FC_OK;
 }
 
@@ -131,12 +126,12 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
  * that the high half is 0 (HIGH_ZERO). */
 #if UINTPTR_MAX > 0xffffffffu
 #define HIGH_ZERO(a) 1
-#define IN_CACHE(c, a, k) ((a) - vm->cache[c].start < vm->cache[c].end[k])
+#define IN_CACHE(c, a, k) ((a) - VMP(vm)->cache[c].start < VMP(vm)->cache[c].end[k])
 #else
 #define HIGH_ZERO(a) ((uint32_t)((a) >> 32) == 0)
-#define IN_CACHE(c, a, k) ((uint32_t)(a) - vm->cache[c].start < vm->cache[c].end[k])
+#define IN_CACHE(c, a, k) ((uint32_t)(a) - VMP(vm)->cache[c].start < VMP(vm)->cache[c].end[k])
 #endif
-#define CHECKED(c, a, k) (HIGH_ZERO(a) && (IN_CACHE(c, a, k) || IN_CACHE(0, a, k)))
+#define CHECKED(c, a, k) (HIGH_ZERO(a) && (IN_CACHE(0, a, k) || IN_CACHE(c, a, k)))
 /* ALU operation NAME on dst and b, in 64 bits (expr64) and 32 bits (expr32,
  * on a32 = low half of dst and b32 = low half of b, result zero-extended).
  * The register stubs load b and join the immediate forms' bodies. */
@@ -197,8 +192,8 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
 {
     const fc_program_t *prog = vm->prog;
     /* bound (same program generation and budget) and from entry 0 */
-    if (FC_LIKELY(prog && ((prog->generation ^ vm->bound_gen) | entry) == 0 &&
-                  vm->budget == vm->bound_budget && !tracing)) {
+    if (FC_LIKELY(prog && ((prog->generation ^ VMP(vm)->bound_gen) | entry) == 0 &&
+                  vm->budget == VMP(vm)->bound_budget && !tracing)) {
         /* a clean record (vm->executed is written by every way out); the
          * fault fields are all zero while the code is FC_OK (fc_vm_init
          * clears them, every fault sets the code) */
@@ -212,14 +207,14 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
     }
     const fc_insn_t *const text = prog->text;
     const fc_insn_t *pc = text + entry;
-    const uintptr_t budget = vm->budget_slots;
+    const uintptr_t budget = VMP(vm)->budget_slots;
     uintptr_t limit = (uintptr_t)pc + budget * sizeof *pc;
     uint32_t depth = 0;
     struct {
         uint64_t saved[4]; /* r6..r9 */
         const fc_insn_t *ret;
     } frames[FC_MAX_CALL_DEPTH];
-    uint64_t *const reg = vm->reg; /* r0..r10 */
+    uint64_t *const reg = VMP(vm)->reg; /* r0..r10 */
     uint64_t a, b;
     uint32_t lo, hi;
     intptr_t disp; /* a taken transfer's distance, in slots */
@@ -228,20 +223,24 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
     fc_trace_event_t ev;
 #endif
 
-    if (vm->cache_dirty)
+    if (VMP(vm)->cache_dirty)
         cache_reset(vm);
-    /* every run starts from zero registers (the verifier's undefined_reads
-     * is not computed in this build) */
-    reg[0] = 0; /* one store each: a loop costs three instructions a register */
+    /* r0, r3..r9 are zeroed when the program may read one before writing
+     * it (fc_program_t.undefined_reads, the verifier's pass 4); otherwise
+     * they keep what this program's last run left, which it provably
+     * never reads (fc_vm_init zeroes all: never another program's) */
+    if (prog->undefined_reads || tracing) { /* a trace shows them all */
+        reg[0] = 0; /* one store each: a loop costs three instructions a register */
+        reg[3] = 0;
+        reg[4] = 0;
+        reg[5] = 0;
+        reg[6] = 0;
+        reg[7] = 0;
+        reg[8] = 0;
+        reg[9] = 0;
+    }
     reg[1] = r1;
     reg[2] = r2;
-    reg[3] = 0;
-    reg[4] = 0;
-    reg[5] = 0;
-    reg[6] = 0;
-    reg[7] = 0;
-    reg[8] = 0;
-    reg[9] = 0;
     /* r10 (the frame pointer) is the stack top at every run's start and
      * end: fc_vm_init and rebind() set it, every return restores it, and a
      * run that faulted sets it back */
@@ -462,7 +461,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             reg[10] += prog->frame_size;
             disp = frames[depth].ret - (pc + 1);
             goto transfer;
-        case 0x00: /* the second slot of an lddw; a case of its own so that the
+        case FC_OPC_LDDW_HIGH: /* the second slot of an lddw; a case of its own so that the
                     * table starts at 0 (one instruction less per dispatch) */
         bad_insn:
             vm->fault.code = FC_FAULT_BAD_INSN;

@@ -146,12 +146,12 @@ static inline void atomic_rmw(void *p, int wide, int32_t op, uint64_t *src, uint
     uint64_t old = wide ? ld64(p) : ld32(p);
     uint64_t val = *src, res;
     switch (op & ~1) {
-    case 0x00: res = old + val; break;
-    case 0x40: res = old | val; break;
-    case 0x50: res = old & val; break;
-    case 0xa0: res = old ^ val; break;
-    case 0xe0: res = val; break; /* xchg */
-    default:                     /* 0xf0: cmpxchg */
+    case FC_SELVAL_ATOMIC64_ADD: res = old + val; break;
+    case FC_SELVAL_ATOMIC64_OR: res = old | val; break;
+    case FC_SELVAL_ATOMIC64_AND: res = old & val; break;
+    case FC_SELVAL_ATOMIC64_XOR: res = old ^ val; break;
+    case FC_SELVAL_ATOMIC64_XCHG & ~1: res = val; break;
+    default: /* FC_SELVAL_ATOMIC64_CMPXCHG & ~1 */
         res = ((wide ? *r0 : (uint32_t)*r0) == old) ? val : old;
         *r0 = old;
         break;
@@ -160,7 +160,7 @@ static inline void atomic_rmw(void *p, int wide, int32_t op, uint64_t *src, uint
         st64(p, res);
     else
         st32(p, res);
-    if ((op & 1) && (op & ~1) != 0xf0)
+    if ((op & 1) && op != FC_SELVAL_ATOMIC64_CMPXCHG) /* fetch, xchg */
         *src = old;
 }
 
