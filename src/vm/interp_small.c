@@ -31,6 +31,25 @@
 #define IMM64 ((uint64_t)(int64_t)(int32_t)hi)
 #define SEXT32(x) ((uint64_t)(int64_t)(int32_t)(uint32_t)(x))
 
+/* The first 32 bits of a slot (opcode, registers, offset) as one load: a
+ * slot is 4-byte aligned (fc_insn_t has an int32_t). With GCC a may_alias
+ * type says so; memcpy, the portable form, becomes a library call at -Os on
+ * RV32. */
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+typedef uint32_t __attribute__((may_alias)) word_alias_t;
+static inline uint32_t first_word(const fc_insn_t *pc)
+{
+    return *(const word_alias_t *)(const void *)pc;
+}
+#else
+static inline uint32_t first_word(const fc_insn_t *pc)
+{
+    uint32_t w;
+    memcpy(&w, pc, sizeof w);
+    return w;
+}
+#endif
+
 /* Division per RFC 9669 with the signed forms selected by off = 1; the
  * 32-bit forms get 32-bit operands. Out of line: rare, and 64-bit division
  * is a library call on 32-bit cores anyway. */
@@ -249,8 +268,8 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         /*@ split depth; */ /* Eva: one state per call depth (frames[] below depth are set) */
         /*@ assert in_text: \valid_read(pc); */ /* the verifier's jump checks (assurance.md V1) */
         TRACE_BEFORE(pc);
-        FC_MEMCPY(&lo, pc, sizeof lo);
-        FC_MEMCPY(&hi, &pc->imm, sizeof hi);
+        lo = first_word(pc);
+        hi = (uint32_t)pc->imm;
         switch ((uint8_t)lo) {
             /* ---- ALU ------------------------------------------------------ */
             ALU(ADD, a + b, a32 + b32)
@@ -266,8 +285,8 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
              * a transfer, so pc[1] is in the text. */
             uint32_t nlo, nhi;
             /*@ assert pair_in_text: \valid_read(pc + 1); */
-            FC_MEMCPY(&nlo, pc + 1, sizeof nlo);
-            FC_MEMCPY(&nhi, &pc[1].imm, sizeof nhi);
+            nlo = first_word(pc + 1);
+            nhi = (uint32_t)pc[1].imm;
             unsigned k = hi & 63u, regs = lo & 0xff00u;
             int zext = (nlo & 0xffffu) == (regs | FC_OPC_RSH64_K);
             if (!tracing && nhi == hi && (zext || (nlo & 0xffffu) == (regs | FC_OPC_ARSH64_K))) {
