@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # proofs/run.sh: the VM's formal assurance (docs/assurance.md).
 #
-#   proofs/run.sh           every WP job (x86_32 and x86_64) and both Eva jobs
-#                           (the microcontroller default and the host switch
-#                           build); about 10 minutes on 2 cores
+#   proofs/run.sh           every WP job (x86_32 and x86_64) and the three Eva
+#                           jobs (the microcontroller default as built for the
+#                           Cortex-M4, as built for the M0+ and RV32, and the
+#                           host switch build); 10-22 minutes on 2 cores
 #   proofs/run.sh --quick   WP on the region check, fc_vm_check_ptr,
 #                           fc_vm_add_region and the helper masks, both
 #                           machdeps (about 1-3 min)
 #   proofs/run.sh --region  WP on the region check only, both machdeps (about
 #                           20 s; what tests/proofs/mutation.sh runs)
-#   proofs/run.sh --eva     both Eva jobs only (about 2-5 min)
+#   proofs/run.sh --eva     the Eva jobs only (about 2-5 min)
 #
 # The gate (docs/assurance.md, section 4):
 #  - WP runs with the provers the gate requires (REQUIRED_PROVERS); a missing
@@ -26,7 +27,9 @@
 #  - Eva alarms are keyed by position and predicate (file:line | kind |
 #    predicate) and must be exactly those listed in proofs/eva/<job>.expected
 #    (one file per Eva job); the source text of each listed line is checked
-#    too, so a justification never silently covers changed code.
+#    too, so a justification never silently covers changed code. Eva must
+#    reach the harness's end with a run that finished and one that faulted,
+#    and every called function must have code or a specification.
 # The last line (SUMMARY) gives WP proven/total and the Eva alarm sites.
 # Output: $FC_PROOFS_OUT, or $FC_BUILD/proofs/ (default build-proofs/).
 set -euo pipefail
