@@ -272,6 +272,34 @@ void *fc_vm_check_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm);
 /* For helpers: stop the container after this helper returns. */
 void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason);
 
+/* ---- JIT (opt-in: src/vm/jit/, Cortex-M3/M4/M7/M33 Thumb-2) ------------ */
+/* A program translated to machine code in a host-supplied buffer (RAM the
+ * core executes from, or a flash slot). Not part of the default build: the
+ * firmware links src/vm/jit/jit_thumb2.c when it wants it (docs/jit.md). */
+typedef struct fc_jit {
+    const fc_program_t *prog; /* the program translated, NULL: none */
+    uint32_t generation;      /* prog->generation at translation */
+    void *code;               /* entry of the generated code (Thumb bit clear) */
+    uint32_t code_size;       /* bytes of generated code */
+    /* Why the last translation fell back to the interpreter (FC_OK: it
+     * did not): the code, the instruction index and a reason. */
+    fc_error_t refused;
+    uint32_t fallback_runs; /* runs fc_jit_run handed to the interpreter */
+} fc_jit_t;
+
+/* Translate a verified program into buf (cap bytes, 4-byte aligned). FC_OK:
+ * fc_jit_run runs the generated code. Otherwise (an instruction the JIT
+ * does not cover yet, buffer full) jit->refused says which and why, and
+ * fc_jit_run runs the interpreter: same results, reported, not hidden. */
+fc_status_t fc_jit_translate(fc_jit_t *jit, const fc_program_t *prog, void *buf, size_t cap);
+
+/* fc_vm_run through the generated code when jit holds a translation of
+ * vm->prog at its current generation and entry is 0; else the interpreter
+ * (jit->fallback_runs counts those). Same r0, status, fault record and
+ * vm->executed as fc_vm_run. */
+fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
+                       uint64_t *r0);
+
 #ifdef __cplusplus
 }
 #endif
