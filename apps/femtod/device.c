@@ -652,15 +652,15 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
                       "attachments: tenant '%s' has %" PRIu32 " of max_attachments %" PRIu32
                       ", this version asks for %zu",
                       t->name, att, t->max_attachments, fm->n_hooks);
-    st = check_name(d, t, slot, img, len, v);
-    if (st != FC_OK)
-        return st;
     /* The engine runs the image in place: keep an aligned private copy. */
     p->image = malloc(len ? len : 1);
     if (!p->image)
         return refuse(v, FC_ERR_NO_RAM, NULL, "out of memory");
     memcpy(p->image, img, len);
     p->image_len = len;
+    st = check_name(d, t, slot, p->image, len, v);
+    if (st != FC_OK)
+        return st;
     fc_error_t err = {0};
     if (fc_container_install(&d->engine, tid, -1, p->image, len, NULL, &p->c, &err) != FC_OK) {
         if (err.code == FC_ERR_QUOTA)
