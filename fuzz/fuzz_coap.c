@@ -80,7 +80,7 @@ static uint8_t victim_seed[FC_SUIT_SEED_LEN];
 static uint8_t *image;
 static size_t image_len;
 static int dirty;
-static fc_port_t base_port; /* the device's port before we count writes */
+static fc_port_t base_port;       /* the device's port before we count writes */
 static void capture_victim(void); /* the victim tenant's state, after each (re)start */
 
 static void die(const char *what)
@@ -409,16 +409,25 @@ static void install_victim(void)
 {
     static const fc_insn_t text[] = {{.opcode = 0xb7}, {.opcode = 0x95}};
     fc_image_func_t fn = {.name = "main", .slot = 0, .flags = FC_IMAGE_FUNC_EXPORTED};
-    fc_image_parts_t parts = {.text = text, .text_slots = 2, .funcs = &fn, .func_count = 1,
-                              .name = "victim", .app_version = 1, .cpu = FC_IMAGE_CPU_V4};
+    fc_image_parts_t parts = {.text = text,
+                              .text_slots = 2,
+                              .funcs = &fn,
+                              .func_count = 1,
+                              .name = "victim",
+                              .app_version = 1,
+                              .cpu = FC_IMAGE_CPU_V4};
     static _Alignas(8) uint8_t img[256];
     size_t ilen = 0;
     fc_error_t err = {0};
     if (fc_image_write(&parts, img, sizeof img, &ilen, &err) != FC_OK)
         die("victim image");
     const char *hooks[] = {"coap", "timer"};
-    fc_suit_write_opts_t o = {.sequence = 1, .slot = VICTIM_SLOT, .image = img, .image_len = ilen,
-                              .hooks = hooks, .n_hooks = 2};
+    fc_suit_write_opts_t o = {.sequence = 1,
+                              .slot = VICTIM_SLOT,
+                              .image = img,
+                              .image_len = ilen,
+                              .hooks = hooks,
+                              .n_hooks = 2};
     uint8_t *env = NULL;
     size_t len = 0;
     if (fc_suit_write_envelope(&o, victim_seed, &env, &len, &err) != FC_OK)
@@ -1004,8 +1013,12 @@ static void write_seeds(const char *dir)
     {
         const char *hooks[] = {"coap", "timer", "sensor", "boot"};
         static const uint8_t none[1];
-        fc_suit_write_opts_t o = {.sequence = 2, .slot = VICTIM_SLOT, .image = image,
-                                  .image_len = image_len, .hooks = hooks, .n_hooks = 4};
+        fc_suit_write_opts_t o = {.sequence = 2,
+                                  .slot = VICTIM_SLOT,
+                                  .image = image,
+                                  .image_len = image_len,
+                                  .hooks = hooks,
+                                  .n_hooks = 4};
         uint8_t *over = NULL, *rm3 = NULL;
         size_t over_len = 0, rm3_len = 0;
         fc_error_t err = {0};

@@ -14,7 +14,7 @@
  * anything the fuzzed tenant does changes the victim's container, its
  * attachments, its name or its key-value entries, or when a tenant's
  * usage exceeds its quota: key-value entries in RAM and on storage (the
- * records the in-memory port holds), global entries, RAM. 
+ * records the in-memory port holds), global entries, RAM.
  *
  *   build-fuzz/fuzz/fuzz_install -max_total_time=60 fuzz/corpus/install */
 #include <stddef.h>
@@ -199,8 +199,13 @@ static void make_victim_image(void)
 {
     static const fc_insn_t text[] = {{.opcode = 0xb7}, {.opcode = 0x95}};
     fc_image_func_t fn = {.name = "main", .slot = 0, .flags = FC_IMAGE_FUNC_EXPORTED};
-    fc_image_parts_t parts = {.text = text, .text_slots = 2, .funcs = &fn, .func_count = 1,
-                              .name = "victim", .app_version = 1, .cpu = FC_IMAGE_CPU_V4};
+    fc_image_parts_t parts = {.text = text,
+                              .text_slots = 2,
+                              .funcs = &fn,
+                              .func_count = 1,
+                              .name = "victim",
+                              .app_version = 1,
+                              .cpu = FC_IMAGE_CPU_V4};
     fc_error_t err;
     if (fc_image_write(&parts, victim_image, sizeof victim_image, &victim_len, &err) != FC_OK)
         __builtin_trap();

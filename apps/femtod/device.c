@@ -636,12 +636,12 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
                       t->max_image);
     if (tenant_slots(d, tid, slot) >= t->engine.quota.max_containers)
         return refuse(v, FC_ERR_QUOTA, NULL,
-                      "containers: tenant '%s' has %" PRIu32 " of max_containers %" PRIu32,
-                      t->name, tenant_slots(d, tid, slot), t->engine.quota.max_containers);
+                      "containers: tenant '%s' has %" PRIu32 " of max_containers %" PRIu32, t->name,
+                      tenant_slots(d, tid, slot), t->engine.quota.max_containers);
     if (fm->priority < INT32_MIN || fm->priority > INT32_MAX)
         return refuse(v, FC_ERR_INVALID_ARG, NULL,
-                      "priority %" PRId64 " outside %" PRId32 "..%" PRId32, fm->priority,
-                      INT32_MIN, INT32_MAX);
+                      "priority %" PRId64 " outside %" PRId32 "..%" PRId32, fm->priority, INT32_MIN,
+                      INT32_MAX);
     if (fm->budget > t->engine.quota.max_budget)
         return refuse(v, FC_ERR_QUOTA, NULL,
                       "budget %" PRIu64 " outside 1..%" PRIu32 " (tenant '%s' max_budget)",
@@ -697,8 +697,7 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
         if (st != FC_OK)
             return refuse(v, st, NULL,
                           "cannot attach to hook '%.*s' (device attachment table: %" PRIu32
-                          " of %d in use; tenant '%s': %" PRIu32 " of max_attachments %" PRIu32
-                          ")",
+                          " of %d in use; tenant '%s': %" PRIu32 " of max_attachments %" PRIu32 ")",
                           (int)fm->hook[i].len, (const char *)fm->hook[i].ptr,
                           d->engine.n_attachments, FC_MAX_ATTACHMENTS, t->name, att,
                           t->max_attachments);

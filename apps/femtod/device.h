@@ -27,8 +27,8 @@ typedef struct fd_slot {
      * tenant's numbers never bind another tenant, so no value of one tenant
      * makes the slot unusable for the others. */
     uint64_t hist[FC_MAX_TENANTS];
-    fc_container_t *c;  /* running container, NULL if none */
-    uint8_t *image;     /* the container's image bytes (the engine runs them in place) */
+    fc_container_t *c; /* running container, NULL if none */
+    uint8_t *image;    /* the container's image bytes (the engine runs them in place) */
     size_t image_len;
 } fd_slot_t;
 

@@ -311,7 +311,8 @@ static void dispatch(fd_server_t *s, const fd_request_t *req, const uint8_t *bod
 static size_t host_len(const char *peer)
 {
     const char *colon = strrchr(peer, ':');
-    if (!colon || (peer[0] == '[' && colon[-1] != ']') || (peer[0] != '[' && strchr(peer, ':') != colon))
+    if (!colon || (peer[0] == '[' && colon[-1] != ']') ||
+        (peer[0] != '[' && strchr(peer, ':') != colon))
         return strlen(peer);
     return (size_t)(colon - peer);
 }

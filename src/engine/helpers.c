@@ -356,8 +356,9 @@ static uint64_t kv_set(fc_vm_t *vm, fc_kv_scope_t scope, uint64_t key, uint64_t 
     if (!k)
         return 0;
     /* a zero-length value needs no readable bytes (value may be NULL) */
-    const void *v = len == 0 ? (const void *)"" :
-                               arg_ptr(vm, value, len, FC_PERM_READ, "fc_kv_*_set: value not readable");
+    const void *v = len == 0
+                        ? (const void *)""
+                        : arg_ptr(vm, value, len, FC_PERM_READ, "fc_kv_*_set: value not readable");
     if (!v)
         return 0;
     fc_status_t st = fc_kv_set(e, e->current, scope, k, (size_t)key_len, v, (size_t)len);

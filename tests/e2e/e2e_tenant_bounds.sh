@@ -109,6 +109,13 @@ for round in $(seq 1 $ROUNDS); do
         expect_output "-84" "$name cannot delete it" -- "$FEMTO" call "$U" "$name/gdel"
         expect_output "logged" "$name logs a forged line" -- "$FEMTO" call "$U" "$name/log"
         expect_output "flooded" "$name floods the log" -- "$FEMTO" call "$U" "$name/logflood"
+        drops=$("$FEMTO" ls --json "$U" | grep -o "\"name\": *\"$name\"[^}]*" |
+            grep -o '"log_drops": *[0-9]*' | grep -o '[0-9]*$' || true)
+        if [ -n "$drops" ] && [ "$drops" -ge 30 ]; then
+            pass "$name's dropped log lines are counted ($drops)"
+        else
+            fail "$name's log drops: '$drops'"
+        fi
         expect_code 2.02 "mallory removes $name" -- "$FEMTO" rm -k "$WORK/mallory.key" "$U" "$name"
     done
     # mallory: her attachment share (4 of 5), then more

@@ -128,8 +128,13 @@ static uint8_t *image(const char *name, size_t *len)
 {
     static const fc_insn_t text[] = {{.opcode = 0xb7}, {.opcode = 0x95}};
     fc_image_func_t fn = {.name = "main", .slot = 0, .flags = FC_IMAGE_FUNC_EXPORTED};
-    fc_image_parts_t parts = {.text = text, .text_slots = 2, .funcs = &fn, .func_count = 1,
-                              .name = name, .app_version = 1, .cpu = FC_IMAGE_CPU_V4};
+    fc_image_parts_t parts = {.text = text,
+                              .text_slots = 2,
+                              .funcs = &fn,
+                              .func_count = 1,
+                              .name = name,
+                              .app_version = 1,
+                              .cpu = FC_IMAGE_CPU_V4};
     fc_error_t err;
     size_t n = 0;
     fc_image_write(&parts, NULL, 0, &n, &err);
@@ -157,8 +162,8 @@ static int send(int tenant, uint32_t slot, uint64_t seq, const char *name, const
     static const uint8_t nothing[1];
     size_t ilen = 0;
     uint8_t *img = name ? image(name, &ilen) : NULL;
-    fc_suit_write_opts_t w = {.sequence = seq, .slot = slot, .image = img ? img : nothing,
-                              .image_len = ilen};
+    fc_suit_write_opts_t w = {
+        .sequence = seq, .slot = slot, .image = img ? img : nothing, .image_len = ilen};
     if (o) {
         w.hooks = o->hooks;
         w.n_hooks = o->n_hooks;
@@ -185,8 +190,8 @@ static void install_ok(int tenant, uint32_t slot, uint64_t seq, const char *name
 {
     fd_verdict_t v;
     if (send(tenant, slot, seq, name, o, NULL, &v) != FC_OK)
-        fail_msg("install '%s' slot %u seq %llu: %s", name, (unsigned)slot,
-                 (unsigned long long)seq, v.text);
+        fail_msg("install '%s' slot %u seq %llu: %s", name, (unsigned)slot, (unsigned long long)seq,
+                 v.text);
 }
 
 static void remove_ok(int tenant, uint32_t slot, uint64_t seq, const char *name)
@@ -250,9 +255,9 @@ static void test_attachment_share(void **state)
     install_ok(A, 0, 1, "a0", &four);
     fd_verdict_t v;
     int st = send(A, 1, 1, "a1", &four, NULL, &v);
-    expect_refusal(st, &v, FC_ERR_QUOTA,
-                   (const char *const[]){"attachments", "has 4 of max_attachments 5", "asks for 4",
-                                         NULL});
+    expect_refusal(
+        st, &v, FC_ERR_QUOTA,
+        (const char *const[]){"attachments", "has 4 of max_attachments 5", "asks for 4", NULL});
     opts_t one = {.hooks = coap_hook, .n_hooks = 1};
     install_ok(A, 1, 1, "a1", &one);
     /* B: its whole share, an update of it, and a call */
@@ -305,8 +310,7 @@ static void test_default_slots_dealt(void **state)
 static int setup_storage(void **state)
 {
     (void)state;
-    return setup_with("slots = 0-6\nmax_storage = 1200\nmax_kv_entries = 64",
-                      "slots = 0-6");
+    return setup_with("slots = 0-6\nmax_storage = 1200\nmax_kv_entries = 64", "slots = 0-6");
 }
 
 static void test_storage_quota(void **state)
@@ -346,9 +350,9 @@ static void test_names(void **state)
     (void)state;
     fd_verdict_t v;
     int st = send(A, 0, 1, "a/b", NULL, NULL, &v);
-    expect_refusal(st, &v, FC_ERR_IMAGE_NAME,
-                   (const char *const[]){"name 'a/b'", "0x2f ('/') at 1", FC_NAME_CHARS_TEXT,
-                                         NULL});
+    expect_refusal(
+        st, &v, FC_ERR_IMAGE_NAME,
+        (const char *const[]){"name 'a/b'", "0x2f ('/') at 1", FC_NAME_CHARS_TEXT, NULL});
     install_ok(A, 0, 2, "shared", NULL);
     remove_ok(A, 0, 3, "shared");
     st = send(B, 1, 1, "shared", NULL, NULL, &v);
@@ -381,15 +385,15 @@ static void test_priority_and_budget_ranges(void **state)
     fd_verdict_t v;
     opts_t o = {.hooks = coap_hook, .n_hooks = 1, .priority = 4294967295ll};
     int st = send(A, 0, 1, "p", &o, NULL, &v);
-    expect_refusal(st, &v, FC_ERR_INVALID_ARG,
-                   (const char *const[]){"priority 4294967295 outside -2147483648..2147483647",
-                                         NULL});
+    expect_refusal(
+        st, &v, FC_ERR_INVALID_ARG,
+        (const char *const[]){"priority 4294967295 outside -2147483648..2147483647", NULL});
     o.priority = 0;
     o.budget = 4294967296ull;
     st = send(A, 0, 2, "p", &o, NULL, &v);
-    expect_refusal(st, &v, FC_ERR_QUOTA,
-                   (const char *const[]){"budget 4294967296 outside 1..100000", "max_budget",
-                                         NULL});
+    expect_refusal(
+        st, &v, FC_ERR_QUOTA,
+        (const char *const[]){"budget 4294967296 outside 1..100000", "max_budget", NULL});
     o.budget = 5000;
     o.priority = INT32_MIN;
     install_ok(A, 0, 3, "p", &o);

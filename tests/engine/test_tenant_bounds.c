@@ -186,9 +186,8 @@ static void test_log_rate_limited(void **state)
     fake_clock_us = 5000000;
     static const char ro[] = "line";
     size_t len;
-    const uint8_t *img =
-        fx_image(fx, "lddw %r1, rodata+0\n call 1\n exit\n", ro, sizeof ro, NULL, 0, 0, "chatty",
-                 &len);
+    const uint8_t *img = fx_image(fx, "lddw %r1, rodata+0\n call 1\n exit\n", ro, sizeof ro, NULL,
+                                  0, 0, "chatty", &len);
     fc_container_t *c = fx_install(fx, TENANT_A, img, len);
     uint64_t r0;
     for (int i = 0; i < FC_LOG_RATE + 5; i++)
@@ -217,11 +216,11 @@ static void test_rw_context_per_tenant(void **state)
     const uint8_t *w = fx_image(fx, "mov %r3, 666666\n stxw [%r1+12], %r3\n mov %r0, 1\n exit\n",
                                 NULL, 0, NULL, 0, 0, "filter", &len);
     fc_container_t *fa = fx_install(fx, TENANT_A, w, len);
-    const uint8_t *rd = fx_image(fx, "ldxw %r0, [%r1+12]\n exit\n", NULL, 0, NULL, 0, 0, "reader",
-                                 &len);
+    const uint8_t *rd =
+        fx_image(fx, "ldxw %r0, [%r1+12]\n exit\n", NULL, 0, NULL, 0, 0, "reader", &len);
     fc_container_t *ra = fx_install(fx, TENANT_A, rd, len);
-    const uint8_t *rd2 = fx_image(fx, "ldxw %r0, [%r1+12]\n exit\n", NULL, 0, NULL, 0, 0,
-                                  "reader2", &len);
+    const uint8_t *rd2 =
+        fx_image(fx, "ldxw %r0, [%r1+12]\n exit\n", NULL, 0, NULL, 0, 0, "reader2", &len);
     fc_container_t *rc = fx_install(fx, TENANT_C, rd2, len);
     assert_int_equal(fc_container_attach(fx->engine, fa, FC_HOOK_SENSOR, 0, NULL), FC_OK);
     assert_int_equal(fc_container_attach(fx->engine, rc, FC_HOOK_SENSOR, 1, NULL), FC_OK);

@@ -134,9 +134,10 @@ int fc_cmd_rm(int argc, char **argv)
         fprintf(stderr, "femto rm: %s: %s %s\n", name, fc_coap_code_text(r.code, code), r.data);
     } else {
         static const uint8_t nothing[1];
-        fc_suit_write_opts_t o = {
-            .sequence = next_sequence(seq), .slot = (uint32_t)slot, .image = nothing,
-            .image_len = 0};
+        fc_suit_write_opts_t o = {.sequence = next_sequence(seq),
+                                  .slot = (uint32_t)slot,
+                                  .image = nothing,
+                                  .image_len = 0};
         uint8_t *env = NULL;
         size_t len = 0;
         fc_coap_reply_free(&r);
