@@ -53,6 +53,9 @@ sign mallory 3 18446744073709551614 "$WORK/eviltop.fc" "$WORK/eviltop.suit"
 sign mallory 6 18446744073709551615 "$WORK/eviltop.fc" "$WORK/evilmax.suit"
 sign mallory 2 1 "$WORK/thief.fc" "$WORK/thief.suit"
 
+expect_output "character '/' at 1 is not allowed" "femto build refuses a name with '/'" -- \
+    "$FEMTO" build "$SRC/tests/e2e/apps/attacker.c" --name "a/b" -o "$WORK/slash.fc"
+
 read -r PORT < <(free_ports 1)
 U="coap://127.0.0.1:$PORT"
 start_femtod D "$PORT" "$WORK/state" "$WORK/femtod.conf"
