@@ -864,10 +864,11 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
     write_hist(d, p.slot, p.tenant_id, p.seq);
     name_unbury(d, p.tenant_id, p.c->name);
     if (old_name[0] && strcmp(old_name, p.c->name) != 0) {
-        if (kept.tenant_id == p.tenant_id)
-            name_bury(d, p.tenant_id, old_name);
-        else
-            fc_kv_local_reclaim(&d->engine, kept.tenant_id, old_name);
+        /* an update under another name: the old name's local record goes as
+         * on a removal (else renaming would leave records behind) */
+        if (fc_kv_local_reclaim(&d->engine, kept.tenant_id, old_name) != FC_OK)
+            dlog(d, "femtod: cannot delete the key-value record of '%s'", old_name);
+        name_bury(d, kept.tenant_id, old_name);
     }
     names_trim(d, p.tenant_id);
     names_save(d);

@@ -428,6 +428,20 @@ static void test_kv_cycling_bounded(void **state)
     assert_int_equal(fscanf(ls, "%zu", &records), 1);
     pclose(ls);
     assert_int_equal(records, 0); /* every removed container's record reclaimed */
+    /* renaming by updates reclaims too */
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "ren%d", i);
+        install_ok(A, 6, (uint64_t)(i + 1), name, NULL);
+        assert_int_equal(fc_kv_set(&fx.d->engine, fx.d->slots[6].c, FC_KV_LOCAL, "r", 1, "v", 1),
+                         FC_OK);
+    }
+    ls = popen(cmd, "r");
+    assert_non_null(ls);
+    assert_int_equal(fscanf(ls, "%zu", &records), 1);
+    pclose(ls);
+    assert_int_equal(records, 1); /* only the live ren2's */
+    remove_ok(A, 6, 4, "ren2");
     (void)st;
     for (int i = 0; i < 4; i++) {
         char name[16];
