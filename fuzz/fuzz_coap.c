@@ -28,7 +28,14 @@
  *     on POST /suit or 2.02 on DELETE /c/NAME;
  *   - a sequence number going down;
  *   - after a change, a second device opened on the same state directory
- *     that does not see exactly the same containers.
+ *     that does not see exactly the same containers;
+ *   - tenant isolation (issue 13): a second tenant (victim, slot 3, whose
+ *     key the inputs never sign with) has a container attached to coap and
+ *     timer and entries in its local, tenant and global stores; any change
+ *     of its slot, container, attachments, name ownership, sequence history
+ *     or key-value entries aborts, and so does any tenant's usage over one
+ *     of its quotas (containers, RAM, attachments, key-value entries in RAM,
+ *     global entries, names, storage bytes in the state folder).
  *
  * FUZZ_COAP_SEEDS=DIR writes the seed inputs (fuzz/corpus/coap) and exits.
  *
@@ -67,10 +74,14 @@ static fd_config_t cfg;
 static fd_server_t srv;
 static char root[256], state[300], pristine[300];
 static uint8_t seed[FC_SUIT_SEED_LEN];
+static uint8_t victim_seed[FC_SUIT_SEED_LEN];
+#define VICTIM_ID 9u
+#define VICTIM_SLOT 3u
 static uint8_t *image;
 static size_t image_len;
 static int dirty;
-static fc_port_t base_port; /* the device's port before we count writes */
+static fc_port_t base_port;       /* the device's port before we count writes */
+static void capture_victim(void); /* the victim tenant's state, after each (re)start */
 
 static void die(const char *what)
 {
@@ -219,6 +230,7 @@ static void open_device(void)
     dev.fetch = fake_fetch;
     fd_server_init(&srv, &dev);
     dirty = 0;
+    capture_victim();
 }
 
 static void reset_device(void)
@@ -288,6 +300,75 @@ static void check_persisted(const snapshot_t *now)
     }
 }
 
+/* ---- tenant isolation ----------------------------------------------------------------- */
+
+typedef struct victim_view {
+    int installed;
+    uint32_t gen, tenant, owner;
+    uint64_t seq, hist[FC_MAX_TENANTS];
+    char name[FC_IMAGE_NAME_MAX + 1];
+    uint64_t image_hash;
+    uint32_t engine_slot, state;
+    fc_attachment_t att[FC_MAX_ATTACHMENTS];
+    uint32_t n_att;
+    fc_kv_entry_t kv[FC_KV_MAX_ENTRIES];
+    uint32_t n_kv;
+} victim_view_t;
+
+static victim_view_t victim_base;
+
+static void view_victim(fd_device_t *d, victim_view_t *v)
+{
+    memset(v, 0, sizeof *v);
+    const fd_slot_t *x = &d->slots[VICTIM_SLOT];
+    v->installed = x->installed;
+    v->gen = x->gen;
+    v->tenant = x->tenant_id;
+    v->seq = x->seq;
+    memcpy(v->hist, x->hist, sizeof v->hist);
+    v->owner = fd_name_owner(d, "victim");
+    if (x->c) {
+        snprintf(v->name, sizeof v->name, "%s", x->c->name);
+        v->image_hash = fnv(x->image, x->image_len);
+        v->engine_slot = fc_container_slot(&d->engine, x->c);
+        v->state = x->c->state;
+        for (uint32_t i = 0; i < d->engine.n_attachments; i++)
+            if (d->engine.attachments[i].container == v->engine_slot)
+                v->att[v->n_att++] = d->engine.attachments[i];
+    }
+    for (uint32_t i = 0; i < FC_KV_MAX_ENTRIES; i++) {
+        const fc_kv_entry_t *e = &d->engine.kv[i];
+        if (e->used && (e->owner == VICTIM_ID || e->tenant == VICTIM_ID))
+            v->kv[v->n_kv++] = *e;
+    }
+}
+
+static void capture_victim(void)
+{
+    view_victim(&dev, &victim_base);
+    if (!victim_base.installed || victim_base.n_kv != 3 || victim_base.n_att != 2)
+        die("the victim tenant's container did not come back from the pristine state");
+}
+
+static void check_tenants(fd_device_t *d)
+{
+    victim_view_t now;
+    view_victim(d, &now);
+    if (memcmp(&now, &victim_base, sizeof now) != 0)
+        die("a request signed by another tenant (or none) changed the victim tenant's container, "
+            "attachments, name, sequence history or key-value entries");
+    for (size_t i = 0; i < cfg.n_tenants; i++) {
+        const fd_tenant_config_t *t = &cfg.tenants[i];
+        fd_usage_t u;
+        fd_tenant_usage(d, t->engine.id, &u);
+        if (u.containers > t->engine.quota.max_containers || u.ram > t->engine.quota.max_ram ||
+            u.attachments > t->max_attachments || u.kv_entries > t->engine.quota.max_kv_entries ||
+            u.global_entries > t->engine.quota.max_global_entries || u.names > t->max_names ||
+            u.storage > t->max_storage)
+            die("a tenant's usage exceeds one of its quotas");
+    }
+}
+
 /* ---- init ---------------------------------------------------------------------------- */
 
 static uint8_t *envelope_hooks(uint64_t seq, const uint8_t *img, size_t len, const uint8_t *key,
@@ -321,6 +402,47 @@ static uint8_t *envelope(uint64_t seq, const uint8_t *img, size_t len, const uin
 }
 
 static void write_seeds(const char *dir);
+
+/* The victim tenant's container ("mov r0, 0; exit" named victim) in slot 3,
+ * attached to coap and timer, with one entry in each of its stores. */
+static void install_victim(void)
+{
+    static const fc_insn_t text[] = {{.opcode = 0xb7}, {.opcode = 0x95}};
+    fc_image_func_t fn = {.name = "main", .slot = 0, .flags = FC_IMAGE_FUNC_EXPORTED};
+    fc_image_parts_t parts = {.text = text,
+                              .text_slots = 2,
+                              .funcs = &fn,
+                              .func_count = 1,
+                              .name = "victim",
+                              .app_version = 1,
+                              .cpu = FC_IMAGE_CPU_V4};
+    static _Alignas(8) uint8_t img[256];
+    size_t ilen = 0;
+    fc_error_t err = {0};
+    if (fc_image_write(&parts, img, sizeof img, &ilen, &err) != FC_OK)
+        die("victim image");
+    const char *hooks[] = {"coap", "timer"};
+    fc_suit_write_opts_t o = {.sequence = 1,
+                              .slot = VICTIM_SLOT,
+                              .image = img,
+                              .image_len = ilen,
+                              .hooks = hooks,
+                              .n_hooks = 2};
+    uint8_t *env = NULL;
+    size_t len = 0;
+    if (fc_suit_write_envelope(&o, victim_seed, &env, &len, &err) != FC_OK)
+        die("cannot sign the victim's envelope");
+    fd_verdict_t v;
+    fd_device_install(&dev, env, len, &v);
+    free(env);
+    if (v.status != FC_OK)
+        die(v.text);
+    fc_container_t *c = dev.slots[VICTIM_SLOT].c;
+    static const char *const keys[] = {"v", "k", "g"};
+    for (int sc = FC_KV_LOCAL; sc <= FC_KV_GLOBAL; sc++)
+        if (fc_kv_set(&dev.engine, c, (fc_kv_scope_t)sc, keys[sc], 1, "victim", 6) != FC_OK)
+            die("victim key-value entries");
+}
 
 static void remove_root(void)
 {
@@ -356,10 +478,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(pub, 1, sizeof pub, f) != sizeof pub || fclose(f) != 0)
         die("cannot write the public key");
+    char vpath[400];
+    for (size_t i = 0; i < sizeof victim_seed; i++)
+        victim_seed[i] = (uint8_t)(0xa0 + i);
+    snprintf(vpath, sizeof vpath, "%s/victim.pub", root);
+    if (fc_suit_public_key(victim_seed, pub, &err) != FC_OK)
+        die("public key");
+    f = fopen(vpath, "wb");
+    if (!f || fwrite(pub, 1, sizeof pub, f) != sizeof pub || fclose(f) != 0)
+        die("cannot write the public key");
     snprintf(text, sizeof text,
              "timer_period_ms = 0\nmax_envelope = " FUZZ_MAX_ENVELOPE_TEXT "\n"
-             "[tenant fuzz]\nid = 7\npublic_key = %s\nmax_kv_entries = 8\n",
-             path);
+             "[tenant fuzz]\nid = 7\npublic_key = %s\nmax_kv_entries = 8\nmax_storage = 16384\n"
+             "[tenant victim]\nid = 9\npublic_key = %s\nslots = 3\n",
+             path, vpath);
     snprintf(path, sizeof path, "%s/femtod.conf", root);
     f = fopen(path, "w");
     if (!f || fputs(text, f) < 0 || fclose(f) != 0)
@@ -380,6 +512,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fprintf(stderr, "fuzz_coap: FUZZ_COAP_IMAGE does not install: %s\n", v.text);
         abort();
     }
+    install_victim();
     fd_device_close(&dev);
     copy_tree(pristine, state);
     open_device();
@@ -457,6 +590,7 @@ static void one_request(const uint8_t *msg, size_t len, unsigned peer, uint64_t 
     for (int i = 0; i < FD_SLOTS; i++)
         if (after.slot[i].seq < before.slot[i].seq)
             die("a sequence number went down");
+    check_tenants(&dev);
     if (changed) {
         int installed = resp.code == FD_CODE(2, 4) && req.method == FD_METHOD_POST &&
                         req.path_len == 4 && !memcmp(req.path, "suit", 4);
@@ -466,8 +600,11 @@ static void one_request(const uint8_t *msg, size_t len, unsigned peer, uint64_t 
             die("installed containers changed without a 2.04 install or a 2.02 removal");
         for (int i = 0; i < FD_SLOTS; i++)
             if (memcmp(&before.slot[i], &after.slot[i], sizeof before.slot[i]) &&
-                after.slot[i].seq <= before.slot[i].seq)
-                die("a slot changed without a newer sequence number");
+                (after.slot[i].seq < before.slot[i].seq ||
+                 (after.slot[i].seq == before.slot[i].seq &&
+                  !(removed && before.slot[i].installed && !after.slot[i].installed))))
+                die("a slot changed without a newer sequence number (or, for a removal, the "
+                    "removed one's)");
         check_persisted(&after);
     }
     fd_response_free(&resp);
@@ -870,6 +1007,39 @@ static void write_seeds(const char *dir)
         m_opt(&m, COAP_OPTION_URI_PATH, "segment-segment", 15);
     s_add(&s, 0, &m);
     s_write(dir, "device-refusals", &s);
+
+    /* another tenant's slot and container (issue 13): the fuzzed tenant's
+     * envelopes for slot 3, a removal of 'victim', a call and a listing */
+    {
+        const char *hooks[] = {"coap", "timer", "sensor", "boot"};
+        static const uint8_t none[1];
+        fc_suit_write_opts_t o = {.sequence = 2,
+                                  .slot = VICTIM_SLOT,
+                                  .image = image,
+                                  .image_len = image_len,
+                                  .hooks = hooks,
+                                  .n_hooks = 4};
+        uint8_t *over = NULL, *rm3 = NULL;
+        size_t over_len = 0, rm3_len = 0;
+        fc_error_t err = {0};
+        if (fc_suit_write_envelope(&o, seed, &over, &over_len, &err) != FC_OK)
+            die("cannot sign an envelope");
+        o.image = none;
+        o.image_len = 0;
+        o.n_hooks = 0;
+        o.sequence = UINT64_MAX;
+        if (fc_suit_write_envelope(&o, seed, &rm3, &rm3_len, &err) != FC_OK)
+            die("cannot sign an envelope");
+        s.len = 0;
+        s_upload(&s, 3, post, "suit", over, over_len, 6, 1);
+        s_upload(&s, 3, del, "c/victim", rm3, rm3_len, 6, 1);
+        s_upload(&s, 3, del, "c/kvapp", rm3, rm3_len, 6, 1);
+        s_simple(&s, 0, get, "app/victim", -1, NULL, 0);
+        s_simple(&s, 0, get, "c/victim", 50, NULL, 0);
+        s_write(dir, "other-tenant", &s);
+        free(over);
+        free(rm3);
+    }
 
     free(v1);
     free(v2);

@@ -8,9 +8,18 @@
  * and local kv only (so refusals by the verifier's allow-list are fuzzed
  * too); the rest is the image.
  *
+ * Tenant isolation (issue 13): a third tenant (VICTIM) has a container
+ * attached to the timer and sensor hooks and entries in its local, tenant
+ * and global stores before the fuzzed image is installed. Aborts when
+ * anything the fuzzed tenant does changes the victim's container, its
+ * attachments, its name or its key-value entries, or when a tenant's
+ * usage exceeds its quota: key-value entries in RAM and on storage (the
+ * records the in-memory port holds), global entries, RAM.
+ *
  *   build-fuzz/fuzz/fuzz_install -max_total_time=60 fuzz/corpus/install */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "femto/engine.h"
@@ -124,7 +133,13 @@ static const fc_port_t port = {
 
 /* ---- the target --------------------------------------------------------------------- */
 
+#define VICTIM 3u
+#define KV_QUOTA 6u
+
 static fc_engine_t engine;
+static _Alignas(8) uint8_t victim_image[256];
+static size_t victim_len;
+static fc_container_t *victim;
 static _Alignas(8) uint8_t stack[FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1)];
 static _Alignas(8) uint8_t image[MAX_IMAGE];
 
@@ -143,9 +158,9 @@ static void add_tenant(uint32_t id, int all)
     }
     cfg.hooks = 0xffffffffu;
     cfg.quota = (fc_tenant_quota_t){.max_containers = 4,
-                                    .max_ram = FC_ENGINE_RAM,
+                                    .max_ram = FC_ENGINE_RAM / 2,
                                     .max_budget = RUN_BUDGET,
-                                    .max_kv_entries = 6};
+                                    .max_kv_entries = KV_QUOTA};
     fc_error_t err;
     if (fc_tenant_add(&engine, &cfg, &err) != FC_OK)
         __builtin_trap();
@@ -177,17 +192,149 @@ static void fire_all_hooks(const uint8_t *data, size_t len)
     sink += (uint64_t)r;
 }
 
+/* ---- the victim tenant and the invariants ------------------------------------------- */
+
+/* "mov r0, 0; exit" named "victim", written once. */
+static void make_victim_image(void)
+{
+    static const fc_insn_t text[] = {{.opcode = 0xb7}, {.opcode = 0x95}};
+    fc_image_func_t fn = {.name = "main", .slot = 0, .flags = FC_IMAGE_FUNC_EXPORTED};
+    fc_image_parts_t parts = {.text = text,
+                              .text_slots = 2,
+                              .funcs = &fn,
+                              .func_count = 1,
+                              .name = "victim",
+                              .app_version = 1,
+                              .cpu = FC_IMAGE_CPU_V4};
+    fc_error_t err;
+    if (fc_image_write(&parts, victim_image, sizeof victim_image, &victim_len, &err) != FC_OK)
+        __builtin_trap();
+}
+
+static void add_victim(void)
+{
+    fc_tenant_config_t cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.id = VICTIM;
+    fc_helper_mask_all(&cfg.helpers);
+    cfg.hooks = 0xffffffffu;
+    cfg.quota = (fc_tenant_quota_t){.max_containers = 2,
+                                    .max_ram = FC_ENGINE_RAM / 4,
+                                    .max_budget = RUN_BUDGET,
+                                    .max_kv_entries = KV_QUOTA};
+    fc_error_t err;
+    if (fc_tenant_add(&engine, &cfg, &err) != FC_OK)
+        __builtin_trap();
+    if (!victim_len)
+        make_victim_image();
+    victim = NULL;
+    if (fc_container_install(&engine, VICTIM, -1, victim_image, victim_len, NULL, &victim, &err) !=
+            FC_OK ||
+        fc_container_attach(&engine, victim, FC_HOOK_TIMER, 5, NULL) != FC_OK ||
+        fc_container_attach(&engine, victim, FC_HOOK_SENSOR, -5, NULL) != FC_OK ||
+        fc_container_start(&engine, victim) != FC_OK)
+        __builtin_trap();
+    static const char *const keys[] = {"v", "k", "g"};
+    for (int s = FC_KV_LOCAL; s <= FC_KV_GLOBAL; s++)
+        if (fc_kv_set(&engine, victim, (fc_kv_scope_t)s, keys[s], 1, "victim", 6) != FC_OK)
+            __builtin_trap();
+}
+
+typedef struct victim_view {
+    fc_container_t c; /* without the statistics */
+    fc_attachment_t att[FC_MAX_ATTACHMENTS];
+    uint32_t n_att;
+    fc_kv_entry_t kv[FC_KV_MAX_ENTRIES]; /* its entries, in pool order */
+    uint32_t n_kv;
+} victim_view_t;
+
+static victim_view_t victim_before;
+
+static void view_victim(victim_view_t *v)
+{
+    memset(v, 0, sizeof *v);
+    v->c = *victim;
+    memset(&v->c.stats, 0, sizeof v->c.stats);
+    uint32_t slot = fc_container_slot(&engine, victim);
+    for (uint32_t i = 0; i < engine.n_attachments; i++)
+        if (engine.attachments[i].container == slot)
+            v->att[v->n_att++] = engine.attachments[i];
+    for (uint32_t i = 0; i < FC_KV_MAX_ENTRIES; i++) {
+        const fc_kv_entry_t *e = &engine.kv[i];
+        if (e->used && (e->owner == VICTIM || e->tenant == VICTIM))
+            v->kv[v->n_kv++] = *e;
+    }
+}
+
+/* Entries on storage charged to a tenant: its local and tenant records
+ * (every entry in them) and its global entries. */
+static uint32_t stored_entries(uint32_t tenant)
+{
+    char local[32], mine[32];
+    snprintf(local, sizeof local, "kv/l/%08x/", tenant);
+    snprintf(mine, sizeof mine, "kv/t/%08x", tenant);
+    uint32_t n = 0;
+    for (int i = 0; i < N_RECORDS; i++) {
+        const record_t *r = &records[i];
+        if (!r->used || r->len < FC_KV_RECORD_HEADER)
+            continue;
+        if (!strncmp(r->name, local, strlen(local)) || !strcmp(r->name, mine)) {
+            n += r->data[5];
+        } else if (!strcmp(r->name, "kv/g")) {
+            for (uint32_t k = 0; k < r->data[5]; k++) {
+                const uint8_t *p = r->data + FC_KV_RECORD_HEADER + k * FC_KV_RECORD_ENTRY;
+                n += ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                      (uint32_t)p[3] << 24) == tenant;
+            }
+        }
+    }
+    return n;
+}
+
+static void check_invariants(void)
+{
+    victim_view_t now;
+    view_victim(&now);
+    if (memcmp(&now, &victim_before, sizeof now) != 0)
+        __builtin_trap(); /* another tenant changed the victim's container, hooks or entries */
+    for (uint32_t t = 1; t <= VICTIM; t++) {
+        const fc_tenant_t *ten = fc_tenant_find(&engine, t);
+        if (!ten)
+            continue;
+        if (fc_kv_count(&engine, t) > ten->quota.max_kv_entries ||
+            stored_entries(t) > ten->quota.max_kv_entries ||
+            fc_kv_global_count(&engine, t) > ten->quota.max_global_entries)
+            __builtin_trap(); /* key-value quota exceeded in RAM or on storage */
+        uint32_t ram = 0;
+        for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++)
+            if (engine.containers[i].state != FC_CONTAINER_FREE &&
+                engine.tenants[engine.containers[i].tenant].id == t)
+                ram += engine.containers[i].ram_len;
+        if (ram > ten->quota.max_ram)
+            __builtin_trap();
+    }
+}
+
+/* A reboot: the engine again, the tenants, the victim's container (its
+ * stores are reloaded from storage). */
+static void boot(void)
+{
+    if (fc_engine_init(&engine, &port, stack, sizeof stack) != FC_OK ||
+        fc_engine_declare_standard_hooks(&engine) != FC_OK)
+        __builtin_trap();
+    add_tenant(1, 1);
+    add_tenant(2, 0);
+    add_victim();
+    view_victim(&victim_before);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size - 1 > MAX_IMAGE)
         return 0;
     memset(records, 0, sizeof records);
-    if (fc_engine_init(&engine, &port, stack, sizeof stack) != FC_OK ||
-        fc_engine_declare_standard_hooks(&engine) != FC_OK)
-        __builtin_trap();
-    add_tenant(1, 1);
-    add_tenant(2, 0);
+    boot();
     uint32_t tenant = (data[0] & 1) ? 2 : 1;
     size_t len = size - 1;
     memcpy(image, data + 1, len);
@@ -196,14 +343,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fc_error_t err;
     fc_status_t st = fc_container_install(&engine, tenant, -1, image, len, NULL, &c, &err);
     if (st != FC_OK) {
-        if (c || !err.reason || fc_container_at(&engine, 0))
+        if (c || !err.reason || fc_container_at(&engine, 1))
             __builtin_trap(); /* a refusal leaves nothing behind and says why */
+        check_invariants();
         return 0;
     }
     for (uint32_t h = FC_HOOK_TIMER; h <= FC_HOOK_PACKET; h++)
         fc_container_attach(&engine, c, h, (int32_t)h, NULL);
     fc_container_start(&engine, c);
     fire_all_hooks(image, len);
+    check_invariants();
 
     uint8_t ctx[64];
     memset(ctx, 0xa5, sizeof ctx);
@@ -221,11 +370,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fire_all_hooks(image, len);
         c = c2;
     }
-    if (fc_container_remove(&engine, c) != FC_OK)
-        __builtin_trap();
+    check_invariants();
     /* a reboot reloads whatever the container stored */
-    if (fc_engine_init(&engine, &port, stack, sizeof stack) != FC_OK)
-        __builtin_trap();
-    add_tenant(1, 1);
+    boot();
+    fc_container_t *again = NULL;
+    if (fc_container_install(&engine, tenant, -1, image, len, NULL, &again, &err) == FC_OK) {
+        fire_all_hooks(image, len);
+        check_invariants();
+        c = again;
+    } else {
+        c = NULL;
+    }
+    /* the removal as femtod does it: the local record is reclaimed */
+    if (c) {
+        const char *name = c->name;
+        if (fc_container_remove(&engine, c) != FC_OK ||
+            fc_kv_local_reclaim(&engine, tenant, name) != FC_OK)
+            __builtin_trap();
+    }
+    check_invariants();
     return 0;
 }

@@ -289,7 +289,31 @@ static int tenant_key(parser_t *p, const char *key, char *value)
         return each_item(p, value, hook_item, &t->engine.hooks);
     } else if (!strcmp(key, "slots")) {
         t->slots = 0;
+        t->have_slots = 1;
         return each_item(p, value, slot_item, &t->slots);
+    } else if (!strcmp(key, "max_attachments")) {
+        t->have_attachments = 1;
+        return quota_key(p, key, value, &t->max_attachments);
+    } else if (!strcmp(key, "max_storage")) {
+        return quota_key(p, key, value, &t->max_storage);
+    } else if (!strcmp(key, "max_names")) {
+        if (quota_key(p, key, value, &t->max_names) != 0)
+            return -1;
+        if (t->max_names == 0 || t->max_names > 16)
+            return fail(p, "max_names: 1..16");
+    } else if (!strcmp(key, "max_global_entries")) {
+        if (quota_key(p, key, value, &q->max_global_entries) != 0)
+            return -1;
+        if (q->max_global_entries == 0 || q->max_global_entries > FC_KV_NS_MAX_ENTRIES)
+            return fail(p, "max_global_entries: 1..%d (write access: global_write)",
+                        FC_KV_NS_MAX_ENTRIES);
+    } else if (!strcmp(key, "global_write")) {
+        if (!strcmp(value, "yes"))
+            t->engine.flags &= ~FC_TENANT_NO_GLOBAL_WRITE;
+        else if (!strcmp(value, "no"))
+            t->engine.flags |= FC_TENANT_NO_GLOBAL_WRITE;
+        else
+            return fail(p, "global_write: yes or no");
     } else if (!strcmp(key, "max_containers")) {
         return quota_key(p, key, value, &q->max_containers);
     } else if (!strcmp(key, "max_ram")) {
@@ -333,6 +357,9 @@ static int begin_tenant(parser_t *p, char *header)
     t->engine.quota = (fc_tenant_quota_t){
         .max_containers = 4, .max_ram = 1024, .max_budget = 100000, .max_kv_entries = 16};
     t->max_image = 16384;
+    t->max_storage = FD_DEFAULT_MAX_STORAGE;
+    t->max_names = FD_DEFAULT_MAX_NAMES;
+    t->engine.quota.max_global_entries = FC_KV_NS_MAX_ENTRIES / FC_MAX_TENANTS;
     p->tenant = t;
     return 0;
 }
@@ -381,6 +408,43 @@ static int parse_line(parser_t *p, char *line)
     return p->tenant ? tenant_key(p, key, value) : global_key(p, key, value);
 }
 
+/* The defaults that depend on every tenant (config.h), then the check that
+ * the attachment shares fit the engine's table with room for an update. */
+static int shares(parser_t *p)
+{
+    fd_config_t *cfg = p->cfg;
+    size_t undeclared = 0;
+    for (size_t i = 0; i < cfg->n_tenants; i++)
+        undeclared += !cfg->tenants[i].have_slots;
+    for (size_t i = 0, k = 0; i < cfg->n_tenants && undeclared; i++) {
+        fd_tenant_config_t *t = &cfg->tenants[i];
+        if (t->have_slots)
+            continue;
+        t->slots = 0;
+        for (uint32_t slot = 0; slot + 1 < FC_MAX_CONTAINERS; slot++)
+            if (slot % undeclared == k)
+                t->slots |= 1u << slot;
+        k++;
+    }
+    uint32_t sum = 0, largest = 0;
+    for (size_t i = 0; i < cfg->n_tenants; i++) {
+        fd_tenant_config_t *t = &cfg->tenants[i];
+        if (!t->have_attachments)
+            t->max_attachments = FC_MAX_ATTACHMENTS / (uint32_t)(cfg->n_tenants + 1);
+        if (t->max_attachments > FC_MAX_ATTACHMENTS)
+            return fail(p, "tenant '%s': max_attachments %u exceeds the device's %d", t->name,
+                        (unsigned)t->max_attachments, FC_MAX_ATTACHMENTS);
+        sum += t->max_attachments;
+        largest = t->max_attachments > largest ? t->max_attachments : largest;
+    }
+    if (sum + largest > FC_MAX_ATTACHMENTS)
+        return fail(p,
+                    "max_attachments over all tenants (%u) plus the largest (%u, room for an "
+                    "update) exceed the device's %d attachments",
+                    (unsigned)sum, (unsigned)largest, FC_MAX_ATTACHMENTS);
+    return 0;
+}
+
 int fd_config_load(fd_config_t *cfg, const char *path, char *msg, size_t msg_cap)
 {
     parser_t p = {.cfg = cfg, .path = path, .msg = msg, .msg_cap = msg_cap};
@@ -410,6 +474,10 @@ int fd_config_load(fd_config_t *cfg, const char *path, char *msg, size_t msg_cap
     if (rc == 0 && cfg->n_tenants == 0) {
         p.line = 0;
         rc = fail(&p, "no [tenant NAME] section: nobody could deploy");
+    }
+    if (rc == 0) {
+        p.line = 0;
+        rc = shares(&p);
     }
     return rc;
 }

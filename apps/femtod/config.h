@@ -16,7 +16,11 @@ typedef struct fd_tenant_config {
     fc_tenant_config_t engine; /* id, key, helpers, hooks, engine quotas (as configured) */
     uint32_t slots;            /* bit i: may install into device slot i */
     uint32_t max_image;        /* bytes of one container image */
-    int have_key, have_id;
+    uint32_t max_attachments;  /* hook attachments over all its containers */
+    uint32_t max_storage;      /* bytes on storage: envelopes, fetched images, key-value
+                                * records, sequence records, name tombstones */
+    uint32_t max_names;        /* names it holds: live containers + removed ones kept */
+    int have_key, have_id, have_slots, have_attachments;
 } fd_tenant_config_t;
 
 typedef struct fd_config {
@@ -29,6 +33,16 @@ typedef struct fd_config {
     size_t n_tenants;
     fd_tenant_config_t tenants[FC_MAX_TENANTS];
 } fd_config_t;
+
+/* Per-tenant defaults that depend on the whole file (fd_config_load applies
+ * them at the end): the slots of the tenants without a `slots` key are dealt
+ * in turn (slot i to the (i mod n)-th such tenant, in file order; one tenant:
+ * every slot); max_attachments without a key is FC_MAX_ATTACHMENTS /
+ * (tenants + 1). The attachment shares must leave room for one update in
+ * flight: sum + largest <= FC_MAX_ATTACHMENTS (a configuration error
+ * otherwise), so no tenant can take another's. */
+#define FD_DEFAULT_MAX_STORAGE 131072
+#define FD_DEFAULT_MAX_NAMES 8
 
 /* Defaults: timer 1000 ms, no sensors, max_envelope 65536, fetch_timeout_ms
  * 10000, no tenant. */

@@ -17,12 +17,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ctype.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "femto/suit.h"
@@ -52,9 +54,13 @@ static void crash_point(int step)
         raise(SIGKILL);
 }
 
+static int kv_write_allowed(fd_device_t *d, const char *name, size_t len);
+
 static int crashing_storage_write(void *ctx, const char *name, const void *data, size_t len)
 {
     fd_device_t *d = ctx; /* posix is the first member: ctx is the device too */
+    if (!kv_write_allowed(d, name, len))
+        return FC_ERR_STORAGE;
     if (install_writes >= 0 && ++install_writes == crash_write) {
         char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 16];
         snprintf(path, sizeof path, "%s/%s~tmp", d->posix.state_dir, name);
@@ -113,6 +119,252 @@ const char *fd_tenant_name(const fd_device_t *d, uint32_t tenant_id)
 {
     const fd_tenant_config_t *t = tenant_cfg(d, tenant_id);
     return t ? t->name : "?";
+}
+
+static int cfg_index(const fd_device_t *d, uint32_t tenant_id)
+{
+    for (size_t i = 0; i < d->cfg->n_tenants; i++)
+        if (d->cfg->tenants[i].engine.id == tenant_id)
+            return (int)i;
+    return -1;
+}
+
+/* ---- per-tenant storage: what the state folder holds for a tenant ----------------------- */
+
+static uint64_t file_bytes(const fd_device_t *d, const char *rel)
+{
+    char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 8];
+    snprintf(path, sizeof path, "%s/%s", d->posix.state_dir, rel);
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+}
+
+static uint64_t dir_bytes(const fd_device_t *d, const char *rel)
+{
+    char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 8];
+    snprintf(path, sizeof path, "%s/%s", d->posix.state_dir, rel);
+    DIR *dp = opendir(path);
+    if (!dp)
+        return 0;
+    uint64_t sum = 0;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        char sub[sizeof path + 300];
+        struct stat st;
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        if (stat(sub, &st) == 0 && S_ISREG(st.st_mode))
+            sum += (uint64_t)st.st_size;
+    }
+    closedir(dp);
+    return sum;
+}
+
+static uint32_t tombstones(const fd_device_t *d, uint32_t tenant_id)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < FD_NAMES_MAX; i++)
+        n += d->names[i].tenant_id == tenant_id;
+    return n;
+}
+
+/* Bytes the state folder holds for the tenant: its live envelopes and
+ * fetched images, its sequence records, its key-value records (local and
+ * tenant scope; its global entries at their record size), its tombstones. */
+static uint64_t tenant_storage(const fd_device_t *d, uint32_t tenant_id)
+{
+    uint64_t sum = 0;
+    char rel[FC_PORT_NAME_MAX + 16];
+    for (uint32_t i = 0; i < FD_SLOTS; i++) {
+        const fd_slot_t *s = &d->slots[i];
+        if (s->installed && s->tenant_id == tenant_id) {
+            snprintf(rel, sizeof rel, "slot/%" PRIu32 "/env-%" PRIu32, i, s->gen);
+            sum += file_bytes(d, rel);
+            snprintf(rel, sizeof rel, "slot/%" PRIu32 "/img-%" PRIu32, i, s->gen);
+            sum += file_bytes(d, rel);
+        }
+        snprintf(rel, sizeof rel, "slot/%" PRIu32 "/seq-%" PRIu32, i, tenant_id);
+        sum += file_bytes(d, rel);
+    }
+    snprintf(rel, sizeof rel, "kv/t/%08" PRIx32, tenant_id);
+    sum += file_bytes(d, rel);
+    snprintf(rel, sizeof rel, "kv/l/%08" PRIx32, tenant_id);
+    sum += dir_bytes(d, rel);
+    sum += (uint64_t)fc_kv_global_count(&d->engine, tenant_id) * FC_KV_RECORD_ENTRY;
+    sum += (uint64_t)tombstones(d, tenant_id) * (FC_IMAGE_NAME_MAX + 24);
+    return sum;
+}
+
+/* The engine writes a tenant's key-value records through the port: a write
+ * that would take the tenant over max_storage is refused (the container's
+ * helper returns FC_E_STORAGE) and logged with the figures. */
+static int kv_write_allowed(fd_device_t *d, const char *name, size_t len)
+{
+    if (!d->cfg || (strncmp(name, "kv/l/", 5) != 0 && strncmp(name, "kv/t/", 5) != 0))
+        return 1;
+    char *end = NULL;
+    unsigned long tid = strtoul(name + 5, &end, 16);
+    const fd_tenant_config_t *t = tenant_cfg(d, (uint32_t)tid);
+    if (!t || end != name + 13)
+        return 1;
+    uint64_t used = tenant_storage(d, t->engine.id) - file_bytes(d, name);
+    if (used + len <= t->max_storage)
+        return 1;
+    dlog(d,
+         "femtod: key-value write of tenant '%s' refused: storage %" PRIu64 " + %zu bytes exceeds "
+         "max_storage %" PRIu32,
+         t->name, used, len, t->max_storage);
+    return 0;
+}
+
+/* ---- names: each belongs to its tenant, also after a removal --------------------------- */
+
+uint32_t fd_name_owner(const fd_device_t *d, const char *name)
+{
+    for (uint32_t i = 0; i < FD_SLOTS; i++)
+        if (d->slots[i].c && !strcmp(d->slots[i].c->name, name))
+            return d->slots[i].tenant_id;
+    for (size_t i = 0; i < FD_NAMES_MAX; i++)
+        if (d->names[i].tenant_id && !strcmp(d->names[i].name, name))
+            return d->names[i].tenant_id;
+    return 0;
+}
+
+static uint32_t live_names(const fd_device_t *d, uint32_t tenant_id)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < FD_SLOTS; i++)
+        n += d->slots[i].c && d->slots[i].tenant_id == tenant_id;
+    return n;
+}
+
+static void names_save(fd_device_t *d)
+{
+    char text[FD_NAMES_MAX * (FC_IMAGE_NAME_MAX + 24) + 32];
+    size_t n = (size_t)snprintf(text, sizeof text, "femtod-names 1\n");
+    for (size_t i = 0; i < FD_NAMES_MAX; i++)
+        if (d->names[i].tenant_id)
+            n += (size_t)snprintf(text + n, sizeof text - n, "%" PRIu32 " %" PRIu32 " %s\n",
+                                  d->names[i].tenant_id, d->names[i].age, d->names[i].name);
+    if (d->port.storage_write(d->port.ctx, "names", text, n) != FC_OK)
+        dlog(d, "femtod: cannot write the names record (tombstones kept in memory)");
+}
+
+/* Tombstones of configured tenants only: a tenant removed from the
+ * configuration releases its names. */
+static void names_load(fd_device_t *d)
+{
+    char text[FD_NAMES_MAX * (FC_IMAGE_NAME_MAX + 24) + 32];
+    size_t n = 0;
+    if (d->port.storage_read(d->port.ctx, "names", text, sizeof text - 1, &n) != FC_OK)
+        return;
+    text[n] = '\0';
+    char *save = NULL, *line = strtok_r(text, "\n", &save);
+    if (!line || strcmp(line, "femtod-names 1") != 0)
+        return;
+    size_t k = 0;
+    while ((line = strtok_r(NULL, "\n", &save)) && k < FD_NAMES_MAX) {
+        fd_name_t *e = &d->names[k];
+        char name[FC_IMAGE_NAME_MAX + 2];
+        if (sscanf(line, "%" SCNu32 " %" SCNu32 " %64s", &e->tenant_id, &e->age, name) != 3 ||
+            strlen(name) > FC_IMAGE_NAME_MAX || fc_name_bad_char(name) >= 0 ||
+            !tenant_cfg(d, e->tenant_id)) {
+            memset(e, 0, sizeof *e);
+            continue;
+        }
+        memcpy(e->name, name, strlen(name) + 1); /* <= FC_IMAGE_NAME_MAX, checked above */
+        if (e->age >= d->names_age)
+            d->names_age = e->age + 1;
+        k++;
+    }
+}
+
+static void name_unbury(fd_device_t *d, uint32_t tenant_id, const char *name)
+{
+    for (size_t i = 0; i < FD_NAMES_MAX; i++)
+        if (d->names[i].tenant_id == tenant_id && !strcmp(d->names[i].name, name))
+            memset(&d->names[i], 0, sizeof d->names[i]);
+}
+
+/* The tenant's oldest tombstones go while it holds more than max_names. */
+static void names_trim(fd_device_t *d, uint32_t tenant_id)
+{
+    const fd_tenant_config_t *t = tenant_cfg(d, tenant_id);
+    while (t && live_names(d, tenant_id) + tombstones(d, tenant_id) > t->max_names &&
+           tombstones(d, tenant_id)) {
+        size_t oldest = FD_NAMES_MAX;
+        for (size_t i = 0; i < FD_NAMES_MAX; i++)
+            if (d->names[i].tenant_id == tenant_id &&
+                (oldest == FD_NAMES_MAX || d->names[i].age < d->names[oldest].age))
+                oldest = i;
+        memset(&d->names[oldest], 0, sizeof d->names[oldest]);
+    }
+}
+
+/* Keep a removed container's name for its tenant. */
+static void name_bury(fd_device_t *d, uint32_t tenant_id, const char *name)
+{
+    if (!name[0] || !tenant_cfg(d, tenant_id) || fd_name_owner(d, name))
+        return;
+    for (size_t i = 0; i < FD_NAMES_MAX; i++) {
+        if (!d->names[i].tenant_id) {
+            d->names[i].tenant_id = tenant_id;
+            d->names[i].age = d->names_age++;
+            snprintf(d->names[i].name, sizeof d->names[i].name, "%s", name);
+            break;
+        }
+    }
+    names_trim(d, tenant_id);
+}
+
+void fd_tenant_usage(fd_device_t *d, uint32_t tenant_id, fd_usage_t *u)
+{
+    memset(u, 0, sizeof *u);
+    for (uint32_t i = 0; i < FD_SLOTS; i++) {
+        const fc_container_t *c = d->slots[i].c;
+        if (!c || d->slots[i].tenant_id != tenant_id)
+            continue;
+        u->containers++;
+        u->ram += c->ram_len;
+        uint32_t idx = fc_container_slot(&d->engine, c);
+        for (uint32_t a = 0; a < d->engine.n_attachments; a++)
+            u->attachments += d->engine.attachments[a].container == idx;
+    }
+    u->kv_entries = fc_kv_count(&d->engine, tenant_id);
+    u->global_entries = fc_kv_global_count(&d->engine, tenant_id);
+    u->names = live_names(d, tenant_id) + tombstones(d, tenant_id);
+    u->storage = tenant_storage(d, tenant_id);
+}
+
+/* ---- sequence numbers, per slot and tenant ---------------------------------------------- */
+
+static void write_hist(fd_device_t *d, uint32_t slot, uint32_t tenant_id, uint64_t seq)
+{
+    char name[FC_PORT_NAME_MAX], text[64];
+    snprintf(name, sizeof name, "slot/%" PRIu32 "/seq-%" PRIu32, slot, tenant_id);
+    int n = snprintf(text, sizeof text, "femtod-seq 1 %" PRIu64 "\n", seq);
+    /* slot/N/cur holds it too until another tenant writes that record */
+    if (d->port.storage_write(d->port.ctx, name, text, (size_t)n) != FC_OK)
+        dlog(d, "femtod: cannot write %s", name);
+}
+
+static void load_hist(fd_device_t *d, uint32_t slot)
+{
+    fd_slot_t *s = &d->slots[slot];
+    for (size_t i = 0; i < d->cfg->n_tenants; i++) {
+        char name[FC_PORT_NAME_MAX], text[64];
+        size_t n = 0;
+        uint64_t seq = 0;
+        snprintf(name, sizeof name, "slot/%" PRIu32 "/seq-%" PRIu32, slot,
+                 d->cfg->tenants[i].engine.id);
+        if (d->port.storage_read(d->port.ctx, name, text, sizeof text - 1, &n) != FC_OK)
+            continue;
+        text[n] = '\0';
+        if (sscanf(text, "femtod-seq 1 %" SCNu64, &seq) == 1 && seq > s->hist[i])
+            s->hist[i] = seq;
+    }
+    int ti = s->has_record ? cfg_index(d, s->tenant_id) : -1;
+    if (ti >= 0 && s->seq > s->hist[ti])
+        s->hist[ti] = s->seq;
 }
 
 static void record_name(char *out, size_t cap, uint32_t slot, const char *what, long gen)
@@ -304,6 +556,52 @@ static uint32_t tenant_slots(const fd_device_t *d, uint32_t tenant_id, uint32_t 
     return n;
 }
 
+static uint32_t tenant_attachments(const fd_device_t *d, uint32_t tenant_id, uint32_t except_slot)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < FD_SLOTS; i++) {
+        if (i == except_slot || !d->slots[i].c || d->slots[i].tenant_id != tenant_id)
+            continue;
+        uint32_t idx = fc_container_slot(&d->engine, d->slots[i].c);
+        for (uint32_t a = 0; a < d->engine.n_attachments; a++)
+            n += d->engine.attachments[a].container == idx;
+    }
+    return n;
+}
+
+/* The image's name: the allowed characters (one definition, engine.h), and
+ * it belongs to its tenant: another's (live or kept after a removal) is
+ * refused; a new one needs room in max_names (the tenant's oldest removed
+ * name is released for it at the switch). */
+static int check_name(fd_device_t *d, const fd_tenant_config_t *t, uint32_t slot,
+                      const uint8_t *img, size_t len, fd_verdict_t *v)
+{
+    fc_image_t im;
+    if (fc_image_parse(img, len, &im, NULL) != FC_OK)
+        return FC_OK; /* the engine's install says why */
+    int bad = fc_name_bad_char(im.name);
+    if (bad >= 0)
+        return refuse(v, FC_ERR_IMAGE_NAME, NULL,
+                      "name '%s': character 0x%02x ('%c') at %d is not allowed (%s; no leading .)",
+                      im.name, (unsigned char)im.name[bad],
+                      isprint((unsigned char)im.name[bad]) ? im.name[bad] : '?', bad,
+                      FC_NAME_CHARS_TEXT);
+    uint32_t owner = fd_name_owner(d, im.name);
+    if (owner && owner != t->engine.id)
+        return refuse(v, FC_ERR_EXISTS, NULL,
+                      "name '%s' belongs to tenant '%s' (a name stays with its tenant after a "
+                      "removal)",
+                      im.name, fd_tenant_name(d, owner));
+    const fd_slot_t *s = &d->slots[slot];
+    int same = s->c && !strcmp(s->c->name, im.name);
+    uint32_t held = live_names(d, t->engine.id) + tombstones(d, t->engine.id);
+    if (!owner && !same && held >= t->max_names && tombstones(d, t->engine.id) == 0 && !s->c)
+        return refuse(v, FC_ERR_QUOTA, NULL,
+                      "names: tenant '%s' holds %" PRIu32 " of max_names %" PRIu32, t->name, held,
+                      t->max_names);
+    return FC_OK;
+}
+
 static void drop_prepared(fd_device_t *d, prepared_t *p)
 {
     if (p->c)
@@ -351,6 +649,7 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
 {
     const fc_suit_femto_t *fm = &cr->params.femto;
     uint32_t tid = t->engine.id;
+    int st;
     int hooks[FC_SUIT_MAX_HOOKS];
     char hname[32];
     for (size_t i = 0; i < fm->n_hooks; i++) {
@@ -375,31 +674,54 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
                       "image of %zu bytes exceeds tenant '%s' max_image %" PRIu32, len, t->name,
                       t->max_image);
     if (tenant_slots(d, tid, slot) >= t->engine.quota.max_containers)
-        return refuse(v, FC_ERR_QUOTA, NULL, "tenant '%s' has its max_containers (%" PRIu32 ")",
-                      t->name, t->engine.quota.max_containers);
+        return refuse(v, FC_ERR_QUOTA, NULL,
+                      "containers: tenant '%s' has %" PRIu32 " of max_containers %" PRIu32, t->name,
+                      tenant_slots(d, tid, slot), t->engine.quota.max_containers);
+    if (fm->priority < INT32_MIN || fm->priority > INT32_MAX)
+        return refuse(v, FC_ERR_INVALID_ARG, NULL,
+                      "priority %" PRId64 " outside %" PRId32 "..%" PRId32, fm->priority, INT32_MIN,
+                      INT32_MAX);
+    if (fm->budget > t->engine.quota.max_budget)
+        return refuse(v, FC_ERR_QUOTA, NULL,
+                      "budget %" PRIu64 " outside 1..%" PRIu32 " (tenant '%s' max_budget)",
+                      fm->budget, t->engine.quota.max_budget, t->name);
+    uint32_t att = tenant_attachments(d, tid, slot);
+    if (fm->n_hooks > t->max_attachments || att > t->max_attachments - fm->n_hooks)
+        return refuse(v, FC_ERR_QUOTA, NULL,
+                      "attachments: tenant '%s' has %" PRIu32 " of max_attachments %" PRIu32
+                      ", this version asks for %zu",
+                      t->name, att, t->max_attachments, fm->n_hooks);
     /* The engine runs the image in place: keep an aligned private copy. */
     p->image = malloc(len ? len : 1);
     if (!p->image)
         return refuse(v, FC_ERR_NO_RAM, NULL, "out of memory");
     memcpy(p->image, img, len);
     p->image_len = len;
+    st = check_name(d, t, slot, p->image, len, v);
+    if (st != FC_OK)
+        return st;
     fc_error_t err = {0};
-    if (fc_container_install(&d->engine, tid, -1, p->image, len, NULL, &p->c, &err) != FC_OK)
+    if (fc_container_install(&d->engine, tid, -1, p->image, len, NULL, &p->c, &err) != FC_OK) {
+        if (err.code == FC_ERR_QUOTA)
+            return refuse(v, FC_ERR_QUOTA, NULL,
+                          "kv entries: tenant '%s' has %" PRIu32 " of max_kv_entries %" PRIu32
+                          " and the container's stored local entries do not fit",
+                          t->name, fc_kv_count(&d->engine, tid), t->engine.quota.max_kv_entries);
         return refuse_image(v, t, p->image, len, &err);
+    }
     if (p->c->ram_len + tenant_ram(d, tid, slot) > t->engine.quota.max_ram)
         return refuse(v, FC_ERR_QUOTA, NULL,
-                      "data+bss %" PRIu32 " bytes exceeds tenant '%s' "
-                      "max_ram %" PRIu32 " with its other containers",
-                      p->c->ram_len, t->name, t->engine.quota.max_ram);
+                      "ram: data+bss %" PRIu32 " bytes with the %" PRIu32
+                      " bytes its other containers use exceeds tenant '%s' max_ram %" PRIu32,
+                      p->c->ram_len, tenant_ram(d, tid, slot), t->name, t->engine.quota.max_ram);
     int other = fd_device_find(d, p->c->name);
     if (other >= 0 && (uint32_t)other != slot)
         return refuse(v, FC_ERR_EXISTS, NULL, "a container named '%s' runs in slot %d", p->c->name,
                       other);
-    if (fm->budget && fc_container_set_budget(
-                          &d->engine, p->c,
-                          (uint32_t)(fm->budget > UINT32_MAX ? UINT32_MAX : fm->budget)) != FC_OK)
-        return refuse(v, FC_ERR_QUOTA, NULL, "budget %" PRIu64 " above tenant max_budget",
-                      fm->budget);
+    if (fm->budget && fc_container_set_budget(&d->engine, p->c, (uint32_t)fm->budget) != FC_OK)
+        return refuse(v, FC_ERR_QUOTA, NULL,
+                      "budget %" PRIu64 " outside 1..%" PRIu32 " (tenant '%s' max_budget)",
+                      fm->budget, t->engine.quota.max_budget, t->name);
     char entry[FC_IMAGE_NAME_MAX + 1];
     size_t en = fm->entry.len;
     if (en >= sizeof entry)
@@ -409,10 +731,15 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
         memcpy(entry, fm->entry.ptr, en);
     entry[en] = '\0';
     for (size_t i = 0; i < fm->n_hooks; i++) {
-        int st = fc_container_attach(&d->engine, p->c, (uint32_t)hooks[i], (int32_t)fm->priority,
-                                     en ? entry : NULL);
+        st = fc_container_attach(&d->engine, p->c, (uint32_t)hooks[i], (int32_t)fm->priority,
+                                 en ? entry : NULL);
         if (st != FC_OK)
-            return refuse(v, st, NULL, "cannot attach to hook %d", hooks[i]);
+            return refuse(v, st, NULL,
+                          "cannot attach to hook '%.*s' (device attachment table: %" PRIu32
+                          " of %d in use; tenant '%s': %" PRIu32 " of max_attachments %" PRIu32 ")",
+                          (int)fm->hook[i].len, (const char *)fm->hook[i].ptr,
+                          d->engine.n_attachments, FC_MAX_ATTACHMENTS, t->name, att,
+                          t->max_attachments);
     }
     return FC_OK;
 }
@@ -439,10 +766,17 @@ static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode, uin
             return refuse(v, FC_ERR_STATE, NULL,
                           "stored envelope has sequence %" PRIu64 ", record says %" PRIu64,
                           m.sequence_number, stored_seq);
-    } else if (fc_suit_check_sequence(&m, d->slots[slot].seq, &err) != FC_OK) {
-        return refuse(v, FC_ERR_ROLLBACK, NULL,
-                      "sequence %" PRIu64 " is not newer than %" PRIu64 " (slot %" PRIu32 ")",
-                      m.sequence_number, d->slots[slot].seq, slot);
+    } else {
+        /* The signing tenant's own history in this slot; a removal may use
+         * the number of the version it removes (so femto rm never wraps). */
+        uint64_t last = d->slots[slot].hist[cfg_index(d, t->engine.id)];
+        int ok = mode == MODE_REMOVE ? m.sequence_number >= last
+                                     : fc_suit_check_sequence(&m, last, &err) == FC_OK;
+        if (!ok)
+            return refuse(v, FC_ERR_ROLLBACK, NULL,
+                          "sequence %" PRIu64 " is not newer than %" PRIu64
+                          ", the last of tenant '%s' in slot %" PRIu32,
+                          m.sequence_number, last, t->name, slot);
     }
     p->slot = slot;
     p->seq = m.sequence_number;
@@ -495,6 +829,27 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
         return;
     }
     fd_slot_t *s = &d->slots[p.slot];
+    const fd_tenant_config_t *t = tenant_cfg(d, p.tenant_id);
+    /* storage: what the tenant holds, without the version this one replaces */
+    uint64_t used = tenant_storage(d, p.tenant_id);
+    if (s->installed && s->tenant_id == p.tenant_id) {
+        char rel[FC_PORT_NAME_MAX];
+        record_name(rel, sizeof rel, p.slot, "env", s->gen);
+        used -= file_bytes(d, rel);
+        record_name(rel, sizeof rel, p.slot, "img", s->gen);
+        used -= file_bytes(d, rel);
+    }
+    uint64_t need = len + (p.fetched ? p.image_len : 0);
+    if (used + need > t->max_storage) {
+        refuse(v, FC_ERR_QUOTA, NULL,
+               "storage: tenant '%s' uses %" PRIu64 " bytes, this version needs %" PRIu64
+               ", max_storage %" PRIu32,
+               t->name, used, need, t->max_storage);
+        drop_prepared(d, &p);
+        d->refusals++;
+        dlog(d, "femtod: install %s", v->text);
+        return;
+    }
     uint32_t gen = s->gen + 1;
     char name[FC_PORT_NAME_MAX];
     record_name(name, sizeof name, p.slot, "env", gen);
@@ -526,10 +881,14 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
     /* In memory: nothing runs between these lines (one thread). */
     uint32_t old_gen = s->gen;
     int had_old = s->installed;
-    if (s->c)
+    char old_name[FC_IMAGE_NAME_MAX + 1] = "";
+    if (s->c) {
+        snprintf(old_name, sizeof old_name, "%s", s->c->name);
         fc_container_remove(&d->engine, s->c);
+    }
     free(s->image);
     fc_container_start(&d->engine, p.c);
+    fd_slot_t kept = *s;
     *s = (fd_slot_t){.has_record = 1,
                      .installed = 1,
                      .gen = gen,
@@ -538,7 +897,20 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
                      .c = p.c,
                      .image = p.image,
                      .image_len = p.image_len};
+    memcpy(s->hist, kept.hist, sizeof s->hist);
+    s->hist[cfg_index(d, p.tenant_id)] = p.seq;
     crash_point(4);
+    write_hist(d, p.slot, p.tenant_id, p.seq);
+    name_unbury(d, p.tenant_id, p.c->name);
+    if (old_name[0] && strcmp(old_name, p.c->name) != 0) {
+        /* an update under another name: the old name's local record goes as
+         * on a removal (else renaming would leave records behind) */
+        if (fc_kv_local_reclaim(&d->engine, kept.tenant_id, old_name) != FC_OK)
+            dlog(d, "femtod: cannot delete the key-value record of '%s'", old_name);
+        name_bury(d, kept.tenant_id, old_name);
+    }
+    names_trim(d, p.tenant_id);
+    names_save(d);
     if (had_old || old_gen)
         remove_record(d, p.slot, old_gen);
     crash_point(5);
@@ -575,10 +947,22 @@ void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, siz
         refuse(v, FC_ERR_STORAGE, NULL, "cannot write the removal; the container runs on");
         return;
     }
+    char cname_kept[FC_IMAGE_NAME_MAX + 1];
+    snprintf(cname_kept, sizeof cname_kept, "%s", s->c->name);
     fc_container_remove(&d->engine, s->c);
     free(s->image);
     remove_record(d, (uint32_t)slot, s->gen);
+    fd_slot_t kept = *s;
     *s = (fd_slot_t){.has_record = 1, .gen = s->gen, .seq = p.seq, .tenant_id = p.tenant_id};
+    memcpy(s->hist, kept.hist, sizeof s->hist);
+    s->hist[cfg_index(d, p.tenant_id)] = p.seq;
+    write_hist(d, (uint32_t)slot, p.tenant_id, p.seq);
+    /* its local key-value record goes with it (storage stays bounded); its
+     * name stays with the tenant */
+    if (fc_kv_local_reclaim(&d->engine, p.tenant_id, cname_kept) != FC_OK)
+        dlog(d, "femtod: cannot delete the key-value record of '%s'", cname_kept);
+    name_bury(d, p.tenant_id, cname_kept);
+    names_save(d);
     d->removals++;
     v->status = FC_OK;
     snprintf(v->text, sizeof v->text, "removed '%s' from slot %d, sequence %" PRIu64, cname, slot,
@@ -633,6 +1017,7 @@ static void restore_slot(fd_device_t *d, uint32_t slot)
     record_name(name, sizeof name, slot, "cur", -1);
     int st = d->port.storage_read(d->port.ctx, name, text, sizeof text - 1, &n);
     if (st != FC_OK) {
+        load_hist(d, slot);
         clean_slot_dir(d, slot, -1);
         return;
     }
@@ -643,9 +1028,11 @@ static void restore_slot(fd_device_t *d, uint32_t slot)
                &s->tenant_id, &installed) != 4) {
         dlog(d, "femtod: slot %" PRIu32 ": damaged record %s, slot left empty", slot, name);
         memset(s, 0, sizeof *s);
+        load_hist(d, slot);
         return;
     }
     s->has_record = 1;
+    load_hist(d, slot);
     clean_slot_dir(d, slot, installed ? (long)s->gen : -1);
     if (!installed)
         return;
@@ -719,6 +1106,7 @@ int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const char *state_dir
     d->boot_count++;
     n = (size_t)snprintf(text, sizeof text, "%" PRIu32 "\n", d->boot_count);
     d->port.storage_write(d->port.ctx, "boot", text, n);
+    names_load(d);
     for (uint32_t slot = 0; slot < FD_SLOTS; slot++)
         restore_slot(d, slot);
     return 0;

@@ -20,10 +20,15 @@ typedef struct fd_slot {
     int has_record;     /* slot/N/cur exists */
     int installed;      /* the record names a live version */
     uint32_t gen;       /* generation of the envelope record slot/N/env-GEN */
-    uint64_t seq;       /* highest sequence number accepted (kept after removal) */
+    uint64_t seq;       /* sequence number of the last envelope accepted (any tenant) */
     uint32_t tenant_id; /* owner of the record */
-    fc_container_t *c;  /* running container, NULL if none */
-    uint8_t *image;     /* the container's image bytes (the engine runs them in place) */
+    /* Anti-rollback per tenant (index in cfg->tenants): the highest sequence
+     * number that tenant had accepted in this slot (slot/N/seq-TENANT). A
+     * tenant's numbers never bind another tenant, so no value of one tenant
+     * makes the slot unusable for the others. */
+    uint64_t hist[FC_MAX_TENANTS];
+    fc_container_t *c; /* running container, NULL if none */
+    uint8_t *image;    /* the container's image bytes (the engine runs them in place) */
     size_t image_len;
 } fd_slot_t;
 
@@ -38,6 +43,15 @@ typedef struct fd_hook_stats {
 typedef int (*fd_fetch_fn)(void *ctx, const char *uri, size_t max_len, uint32_t timeout_ms,
                            uint8_t **out, size_t *len, char *why, size_t why_cap);
 
+/* A removed container's name, kept for its tenant (a tombstone): another
+ * tenant cannot take it while the owner is configured. Record "names". */
+#define FD_NAMES_MAX (FC_MAX_TENANTS * 16)
+typedef struct fd_name {
+    uint32_t tenant_id; /* 0: unused */
+    uint32_t age;       /* higher: more recent */
+    char name[FC_IMAGE_NAME_MAX + 1];
+} fd_name_t;
+
 typedef struct fd_device {
     fc_port_posix_t posix;
     fc_port_t port; /* posix.port, with storage_write wrapped for crash tests */
@@ -48,6 +62,8 @@ typedef struct fd_device {
     fd_hook_stats_t hooks;
     uint32_t boot_count;
     uint64_t installs, refusals, removals;
+    fd_name_t names[FD_NAMES_MAX];
+    uint32_t names_age;
     fd_fetch_fn fetch; /* NULL: manifests with a URI are refused (5.01) */
     void *fetch_ctx;
     uint64_t fetches;
@@ -90,5 +106,15 @@ void fd_device_fire_boot(fd_device_t *d);
 void fd_device_close(fd_device_t *d);
 
 const char *fd_tenant_name(const fd_device_t *d, uint32_t tenant_id);
+
+/* What a tenant uses of each bounded resource (docs/deployment.md, "Per-tenant
+ * bounds"); storage in bytes as the state folder holds it. */
+typedef struct fd_usage {
+    uint32_t containers, ram, attachments, kv_entries, global_entries, names;
+    uint64_t storage;
+} fd_usage_t;
+void fd_tenant_usage(fd_device_t *d, uint32_t tenant_id, fd_usage_t *u);
+/* The tenant holding name (live or tombstone), 0 if none. */
+uint32_t fd_name_owner(const fd_device_t *d, const char *name);
 
 #endif

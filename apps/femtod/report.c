@@ -206,20 +206,24 @@ static void container(writer_t *w, const fd_device_t *d, int slot)
     const fc_container_stats_t *st = &s->c->stats;
     char hooks[160];
     hooks_text(d, s->c, hooks, sizeof hooks);
+    uint32_t log_drops = fc_log_drops(&d->engine, s->c);
     if (w->format == FD_FMT_TEXT) {
+        char drops[40] = "";
+        if (log_drops)
+            snprintf(drops, sizeof drops, "  log lines dropped: %" PRIu32, log_drops);
         /* seq is a u64: 20 digits keep the columns aligned whatever it is */
         putf(w,
              "%-4d %-16s %-10s %-8s %20" PRIu64 " %7zu %8" PRIu32 " %6" PRIu32 " %10" PRIu64
-             " %8" PRIu32 " %8" PRIu32 " %-18s%s%s\n",
+             " %8" PRIu32 " %8" PRIu32 " %-18s%s%s%s\n",
              slot, s->c->name, fd_tenant_name(d, s->tenant_id), state_name(s), s->seq, s->image_len,
              st->runs, st->faults, st->insns_total, st->insns_last, s->c->budget, hooks,
              st->faults ? "  last fault: " : "",
-             st->faults && st->last_fault.reason ? st->last_fault.reason : "");
+             st->faults && st->last_fault.reason ? st->last_fault.reason : "", drops);
         return;
     }
     if (w->format == FD_FMT_JSON)
         value_sep(w);
-    begin(w, 1, 15);
+    begin(w, 1, 16);
     u64(w, "slot", (uint64_t)slot);
     str(w, "name", s->c->name);
     str(w, "tenant", fd_tenant_name(d, s->tenant_id));
@@ -235,6 +239,7 @@ static void container(writer_t *w, const fd_device_t *d, int slot)
     u64(w, "budget", s->c->budget);
     str(w, "hooks", hooks);
     str(w, "last_fault", st->faults && st->last_fault.reason ? st->last_fault.reason : "");
+    u64(w, "log_drops", log_drops); /* fc_log lines over FC_LOG_RATE per second */
     end(w, 1);
 }
 

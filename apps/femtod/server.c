@@ -306,6 +306,23 @@ static void dispatch(fd_server_t *s, const fd_request_t *req, const uint8_t *bod
 
 /* ---- Block1: uploads ----------------------------------------------------------------- */
 
+/* Length of a peer's address without its port: "[::1]:5683" -> "[::1]",
+ * "127.0.0.1:9" -> "127.0.0.1" (coap_print_addr's forms). */
+static size_t host_len(const char *peer)
+{
+    const char *colon = strrchr(peer, ':');
+    if (!colon || (peer[0] == '[' && colon[-1] != ']') ||
+        (peer[0] != '[' && strchr(peer, ':') != colon))
+        return strlen(peer);
+    return (size_t)(colon - peer);
+}
+
+static int same_host(const char *a, const char *b)
+{
+    size_t n = host_len(a);
+    return n == host_len(b) && !memcmp(a, b, n);
+}
+
 static fd_upload_t *find_upload(fd_server_t *s, const fd_request_t *req)
 {
     for (size_t i = 0; i < FD_MAX_UPLOADS; i++) {
@@ -377,13 +394,19 @@ static int take_block1(fd_server_t *s, const fd_request_t *req, size_t limit, fd
         if (u) {
             drop_upload(u); /* a restart from block 0 */
         } else {
-            for (size_t i = 0; i < FD_MAX_UPLOADS && !u; i++)
-                if (!s->uploads[i].active)
+            size_t mine = 0, active = 0;
+            for (size_t i = 0; i < FD_MAX_UPLOADS; i++) {
+                active += s->uploads[i].active;
+                mine += s->uploads[i].active && same_host(s->uploads[i].peer, req->peer);
+                if (!s->uploads[i].active && !u)
                     u = &s->uploads[i];
-            if (!u) {
+            }
+            if (!u || mine >= FD_MAX_UPLOADS_PER_PEER) {
                 s->upload_busy++;
-                text(resp, FD_CODE(5, 3), "busy: %d uploads in progress, retry later",
-                     FD_MAX_UPLOADS);
+                text(resp, FD_CODE(5, 3),
+                     "busy: uploads from this peer %zu of %d, from all peers %zu of %d; retry "
+                     "after Max-Age",
+                     mine, FD_MAX_UPLOADS_PER_PEER, active, FD_MAX_UPLOADS);
                 resp->has_max_age = 1;
                 resp->max_age = 5;
                 return 0;

@@ -22,9 +22,12 @@
 #define FD_METHOD_PUT 3
 #define FD_METHOD_DELETE 4
 
-#define FD_PATH_MAX 255         /* longest Uri-Path (segments joined by '/') */
-#define FD_PEER_MAX 80          /* "[address]:port" of the sender */
-#define FD_MAX_UPLOADS 4        /* Block1 uploads in progress at once */
+#define FD_PATH_MAX 255  /* longest Uri-Path (segments joined by '/') */
+#define FD_PEER_MAX 80   /* "[address]:port" of the sender */
+#define FD_MAX_UPLOADS 8 /* Block1 uploads in progress at once */
+#define FD_MAX_UPLOADS_PER_PEER                                                                    \
+    2                           /* of them from one peer address (any port): a few peers           \
+                                 * cannot hold every upload slot */
 #define FD_UPLOAD_IDLE_MS 30000 /* an upload with no block for this long is dropped */
 #define FD_BLOCK_SZX_MAX 6      /* 1024-byte blocks at most (SZX 7 is BERT, CoAP over TCP) */
 #define FD_RECENT 8             /* answers kept for duplicate messages (RFC 7252 4.5) */

@@ -71,7 +71,13 @@ extern "C" {
 #define FC_KV_NS_MAX_ENTRIES 16 /* entries in one namespace (one storage record) */
 #endif
 #ifndef FC_LOG_LINE_MAX
-#define FC_LOG_LINE_MAX 120 /* longest line fc_log() emits */
+#define FC_LOG_LINE_MAX 120 /* longest line fc_log() emits (attribution prefix included) */
+#endif
+#ifndef FC_LOG_RATE
+#define FC_LOG_RATE 10 /* fc_log lines per container per second; the rest are counted, dropped */
+#endif
+#ifndef FC_HOOK_RW_CTX_MAX
+#define FC_HOOK_RW_CTX_MAX 64 /* largest read-write hook context (copied per tenant) */
 #endif
 /* FC_KV_KEY_MAX (16) and FC_KV_VALUE_MAX (32) come from femto_hooks.h. */
 
@@ -103,8 +109,14 @@ typedef struct fc_tenant_quota {
     uint32_t max_containers; /* slots */
     uint32_t max_ram;        /* bytes of data + bss over all its containers */
     uint32_t max_budget;     /* instructions per run, per container */
-    uint32_t max_kv_entries; /* key-value entries it created, all scopes */
+    uint32_t max_kv_entries; /* key-value entries it created, all scopes (counted over what
+                              * is loaded from storage as well as what is written) */
+    uint32_t max_global_entries; /* entries it may own in the global store; 0: the default
+                                  * share FC_KV_NS_MAX_ENTRIES / FC_MAX_TENANTS */
 } fc_tenant_quota_t;
+
+/* fc_tenant_config_t.flags */
+#define FC_TENANT_NO_GLOBAL_WRITE 1u /* its containers may read the global store only */
 
 typedef struct fc_tenant {
     uint32_t id;              /* non-zero, unique */
@@ -112,6 +124,7 @@ typedef struct fc_tenant {
     fc_helper_mask_t helpers; /* helper ids its containers may call */
     uint32_t hooks;           /* bit i: may attach to hook id i */
     fc_tenant_quota_t quota;
+    uint32_t flags; /* FC_TENANT_* */
     uint8_t used;
 } fc_tenant_t;
 
@@ -227,6 +240,12 @@ typedef struct fc_engine {
     uint32_t n_attachments;
     fc_kv_entry_t kv[FC_KV_MAX_ENTRIES];
     uint8_t kv_global_loaded;
+    /* fc_log rate limit per slot (not in fc_container_t: off the slot's 96 B) */
+    uint32_t log_window[FC_MAX_CONTAINERS]; /* second (now_us / 1e6) of the current window */
+    uint16_t log_lines[FC_MAX_CONTAINERS];  /* lines emitted in that second */
+    uint32_t log_drops[FC_MAX_CONTAINERS];  /* lines dropped since the install (fc_log_drops) */
+    _Alignas(8) uint8_t ctx_saved[FC_HOOK_RW_CTX_MAX]; /* a read-write hook's context as the
+                                                        * firmware gave it */
     fc_trace_fn trace; /* fc_engine_set_trace() */
     void *trace_user;
     _Alignas(8) uint8_t kv_scratch[FC_KV_RECORD_MAX];
@@ -285,6 +304,7 @@ typedef struct fc_tenant_config {
     fc_helper_mask_t helpers;
     uint32_t hooks;
     fc_tenant_quota_t quota;
+    uint32_t flags; /* FC_TENANT_* */
 } fc_tenant_config_t;
 
 /* Add a tenant and load its key-value store. FC_ERR_EXISTS, FC_ERR_NO_SLOT,
@@ -370,6 +390,39 @@ fc_status_t fc_kv_delete(fc_engine_t *engine, const fc_container_t *c, fc_kv_sco
                          const void *key, size_t key_len);
 /* Entries charged to a tenant (all scopes). */
 uint32_t fc_kv_count(const fc_engine_t *engine, uint32_t tenant_id);
+/* Entries of the global store a tenant owns. */
+uint32_t fc_kv_global_count(const fc_engine_t *engine, uint32_t tenant_id);
+
+/* Reclaim the stored local key-value namespace of (tenant, name): delete its
+ * storage record and drop it from RAM. FC_ERR_BUSY while an installed
+ * container of that tenant uses the namespace; FC_OK when there was none.
+ * femtod calls it on a signed removal, so the entries of removed containers
+ * do not stay on storage (nor count against the tenant) for ever. */
+fc_status_t fc_kv_local_reclaim(fc_engine_t *engine, uint32_t tenant_id, const char *name);
+
+/* ---- names --------------------------------------------------------------------------- */
+/* The characters a container name may hold: one definition for femto build,
+ * femto sign and the device (names appear in CoAP paths and storage). */
+#define FC_NAME_CHARS_TEXT "A-Z a-z 0-9 . _ -"
+static inline int fc_name_char_ok(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '.' || ch == '_' || ch == '-';
+}
+/* Index of the first character of name outside FC_NAME_CHARS_TEXT, or -1;
+ * a leading '.' counts as bad (no "." or ".." path segments). An empty name
+ * is refused by the callers as such. */
+static inline int fc_name_bad_char(const char *name)
+{
+    for (int i = 0; name[i]; i++)
+        if (!fc_name_char_ok(name[i]) || (i == 0 && name[0] == '.'))
+            return i;
+    return -1;
+}
+
+/* ---- log --------------------------------------------------------------------------------- */
+/* fc_log lines a container's runs dropped since its install (over FC_LOG_RATE). */
+uint32_t fc_log_drops(const fc_engine_t *engine, const fc_container_t *c);
 
 #ifdef __cplusplus
 }

@@ -57,7 +57,7 @@ fc_status_t fc_engine_init(fc_engine_t *engine, const fc_port_t *port, void *sta
     engine->current_hook = -1;
     /* The global store is needed by any container: load it now. On a
      * damaged record the engine still works with an empty global store. */
-    fc_status_t st = fc_kv_load(engine, FC_KV_GLOBAL, 0, 0);
+    fc_status_t st = fc_kv_load(engine, FC_KV_GLOBAL, 0, 0, UINT32_MAX);
     engine->kv_global_loaded = 1;
     return st;
 }
@@ -84,6 +84,10 @@ fc_status_t fc_hook_declare(fc_engine_t *engine, uint32_t id, const char *name, 
 {
     if (id > 31 || !name || (ctx_perm != FC_PERM_READ && ctx_perm != FC_PERM_RW) ||
         (unsigned)policy > FC_POLICY_FIRST_ONLY)
+        return FC_ERR_INVALID_ARG;
+    /* a read-write context is given back to each tenant as the firmware
+     * wrote it (fc_hook_fire): it needs a fixed size the engine can keep */
+    if (ctx_perm == FC_PERM_RW && (ctx_size == 0 || ctx_size > FC_HOOK_RW_CTX_MAX))
         return FC_ERR_INVALID_ARG;
     if (fc_hook_find(engine, id) || fc_hook_find_name(engine, name))
         return FC_ERR_EXISTS;
@@ -150,7 +154,9 @@ fc_status_t fc_tenant_add(fc_engine_t *engine, const fc_tenant_config_t *cfg, fc
         fc_tenant_t *t = &engine->tenants[i];
         if (t->used)
             continue;
-        fc_status_t st = fc_kv_load(engine, FC_KV_TENANT, cfg->id, 0);
+        fc_status_t st = fc_kv_load(engine, FC_KV_TENANT, cfg->id, 0, cfg->quota.max_kv_entries);
+        if (st == FC_ERR_QUOTA)
+            return fail(err, st, "tenant key-value record holds more than max_kv_entries");
         if (st != FC_OK)
             return fail(err, st, "tenant key-value record unreadable or damaged");
         memset(t, 0, sizeof *t);
@@ -159,8 +165,11 @@ fc_status_t fc_tenant_add(fc_engine_t *engine, const fc_tenant_config_t *cfg, fc
         t->helpers = cfg->helpers;
         t->hooks = cfg->hooks;
         t->quota = cfg->quota;
+        t->flags = cfg->flags;
         if (t->quota.max_budget == 0)
             t->quota.max_budget = FC_DEFAULT_BUDGET;
+        if (t->quota.max_global_entries == 0) /* a fair share of the one global namespace */
+            t->quota.max_global_entries = FC_KV_NS_MAX_ENTRIES / FC_MAX_TENANTS;
         t->used = 1;
         set_error(err, FC_OK, NULL);
         return FC_OK;
@@ -448,6 +457,9 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
     c->name = name ? name : img.name;
     if (!c->name || !c->name[0] || strlen(c->name) > FC_IMAGE_NAME_MAX)
         return fail(err, FC_ERR_IMAGE_NAME, "container name empty or too long");
+    if (fc_name_bad_char(c->name) >= 0)
+        return fail(err, FC_ERR_IMAGE_NAME,
+                    "container name has a character outside " FC_NAME_CHARS_TEXT);
 
     uint32_t ram_size = fc_image_ram_size(&img);
     if (ram_size > FC_ENGINE_RAM)
@@ -469,7 +481,11 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
     uint32_t tidx = tenant_index(engine, t);
     uint64_t ns = fc_engine_name_hash(c->name);
     if (!local_ns_in_use(engine, c, tidx, ns)) {
-        st = fc_kv_load(engine, FC_KV_LOCAL, t->id, ns);
+        st = fc_kv_load(engine, FC_KV_LOCAL, t->id, ns, t->quota.max_kv_entries);
+        if (st == FC_ERR_QUOTA)
+            return fail(err, st,
+                        "its stored local key-value entries would exceed the tenant's "
+                        "max_kv_entries");
         if (st != FC_OK)
             return fail(err, st, "local key-value record unreadable, damaged or too large");
     }
@@ -481,6 +497,9 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
     c->ram_len = (uint16_t)ram_len;
     c->budget = img.budget ? img.budget : t->quota.max_budget;
     c->tenant = (uint8_t)tidx;
+    engine->log_window[slot] = 0;
+    engine->log_lines[slot] = 0;
+    engine->log_drops[slot] = 0;
     c->generation++;
     c->state = FC_CONTAINER_STOPPED;
     if (out)
@@ -855,6 +874,16 @@ static void set_run_context(fc_engine_t *engine, void *ctx, size_t ctx_len, int 
     engine->current_hook = hook;
 }
 
+/* Before the first run of another tenant on a read-write context: the
+ * firmware's bytes again (off the hot path: read-only hooks never call it). */
+static FC_ENGINE_NOINLINE uint32_t ctx_restore(fc_engine_t *engine, void *ctx, size_t ctx_len,
+                                               uint32_t ctx_tenant, uint32_t tenant)
+{
+    if (ctx_tenant != 0)
+        memcpy(ctx, engine->ctx_saved, ctx_len);
+    return tenant + 1u;
+}
+
 fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_t ctx_len,
                          int64_t *combined)
 {
@@ -869,6 +898,12 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
     if (st != FC_OK || h->count == 0)
         goto out;
     set_run_context(engine, ctx, ctx_len, (int)hook_id);
+    /* A read-write context: containers of one tenant see each other's
+     * changes, a container of another tenant sees what the firmware put
+     * there (kept in ctx_saved). Read-only hooks pay one test. */
+    uint32_t ctx_tenant = 0; /* 1 + tenant index whose changes ctx holds, 0: the firmware's */
+    if (h->perm == FC_PERM_RW)
+        memcpy(engine->ctx_saved, ctx, ctx_len); /* ctx_len == h->ctx_size <= the buffer */
     /* The hook's attachments, in priority order; nothing a container can do
      * changes them while the hook fires. */
     for (uint32_t i = h->first, end = (uint32_t)h->first + h->count; i < end; i++) {
@@ -876,6 +911,8 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
         fc_container_t *c = &engine->containers[a->container];
         if (c->state != FC_CONTAINER_STARTED)
             continue;
+        if (h->perm == FC_PERM_RW && ctx_tenant != c->tenant + 1u)
+            ctx_tenant = ctx_restore(engine, ctx, ctx_len, ctx_tenant, c->tenant);
         uint64_t r0; /* written by every run that returns FC_OK */
         if (run_container(engine, c, a->entry, ctx, ctx_len, h->perm, &r0) != FC_OK)
             continue; /* recorded in c->stats; the next container runs */

@@ -17,7 +17,11 @@ enum fc_helper_id {
 uint64_t fc_engine_name_hash(const char *name);
 
 /* Key-value namespaces: load from storage into the RAM pool, drop from it. */
-fc_status_t fc_kv_load(fc_engine_t *e, fc_kv_scope_t scope, uint32_t tenant, uint64_t ns);
+/* Loading refuses (FC_ERR_QUOTA, nothing loaded) when the record's entries
+ * owned by tenant would bring its count over quota (local and tenant
+ * scopes; UINT32_MAX: no bound). */
+fc_status_t fc_kv_load(fc_engine_t *e, fc_kv_scope_t scope, uint32_t tenant, uint64_t ns,
+                       uint32_t quota);
 void fc_kv_unload(fc_engine_t *e, fc_kv_scope_t scope, uint32_t tenant, uint64_t ns);
 
 /* The tenant of a running or installed container. */

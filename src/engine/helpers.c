@@ -58,10 +58,31 @@ typedef struct line {
     size_t cap;
 } line_t;
 
-static void line_put(line_t *l, char ch)
+static void line_put_raw(line_t *l, char ch)
 {
     if (l->len < l->cap)
         l->buf[l->len++] = ch;
+}
+
+/* Every byte a container puts in a line: control characters, DEL, bytes
+ * above 0x7e and the backslash itself are written as \xNN, so a container
+ * cannot start a new line or forge the firmware's own lines. An escape that
+ * does not fit whole is left out (the line is cut there). */
+static void line_put(line_t *l, char ch)
+{
+    uint8_t b = (uint8_t)ch;
+    if (b >= 0x20 && b < 0x7f && b != '\\') {
+        line_put_raw(l, ch);
+        return;
+    }
+    if (l->cap - l->len < 4) {
+        l->len = l->cap; /* full: nothing more goes in */
+        return;
+    }
+    line_put_raw(l, '\\');
+    line_put_raw(l, 'x');
+    line_put_raw(l, "0123456789abcdef"[b >> 4]);
+    line_put_raw(l, "0123456789abcdef"[b & 15]);
 }
 
 static void line_put_u64(line_t *l, uint64_t v, unsigned base)
@@ -73,7 +94,7 @@ static void line_put_u64(line_t *l, uint64_t v, unsigned base)
         v /= base;
     } while (v);
     while (n)
-        line_put(l, digits[--n]);
+        line_put_raw(l, digits[--n]);
 }
 
 /* Read one guest byte at addr (readable by the container), or fault. */
@@ -122,12 +143,56 @@ static int put_conversion(fc_vm_t *vm, line_t *l, char conv, uint64_t arg)
     }
 }
 
+/* "[TENANT/NAME] ": who wrote the line (tenant id in decimal; the name's
+ * characters are the checked set, FC_NAME_CHARS_TEXT). */
+static void line_attribution(line_t *l, const fc_engine_t *e, const fc_container_t *c)
+{
+    line_put_raw(l, '[');
+    line_put_u64(l, e->tenants[c->tenant].id, 10);
+    line_put_raw(l, '/');
+    for (const char *p = c->name; *p; p++)
+        line_put(l, *p);
+    line_put_raw(l, ']');
+    line_put_raw(l, ' ');
+}
+
+/* At most FC_LOG_RATE lines per container per second of the port's clock
+ * (no clock: no limit); the others are counted in log_drops. */
+static int log_allowed(fc_engine_t *e, const fc_container_t *c)
+{
+    if (!e->port->now_us)
+        return 1;
+    uint32_t slot = (uint32_t)(c - e->containers);
+    uint32_t second = (uint32_t)(e->port->now_us(e->port->ctx) / 1000000u);
+    if (second != e->log_window[slot]) {
+        e->log_window[slot] = second;
+        e->log_lines[slot] = 0;
+    }
+    if (e->log_lines[slot] >= FC_LOG_RATE) {
+        if (e->log_drops[slot] != UINT32_MAX)
+            e->log_drops[slot]++;
+        return 0;
+    }
+    e->log_lines[slot]++;
+    return 1;
+}
+
+uint32_t fc_log_drops(const fc_engine_t *engine, const fc_container_t *c)
+{
+    if (!engine || !c || c < engine->containers || c >= engine->containers + FC_MAX_CONTAINERS)
+        return 0;
+    return engine->log_drops[c - engine->containers];
+}
+
 static uint64_t helper_fc_log(fc_vm_t *vm, uint64_t fmt, uint64_t a1, uint64_t a2, uint64_t a3,
                               uint64_t a4)
 {
     fc_engine_t *e = engine_of(vm);
     const uint64_t args[4] = {a1, a2, a3, a4};
     line_t l = {e->log_line, 0, sizeof e->log_line};
+    if (e->current)
+        line_attribution(&l, e, e->current);
+    size_t prefix = l.len;
     unsigned next = 0;
     for (uint64_t i = 0; i < FC_LOG_FMT_MAX; i++) {
         char ch;
@@ -160,11 +225,13 @@ static uint64_t helper_fc_log(fc_vm_t *vm, uint64_t fmt, uint64_t a1, uint64_t a
     }
     /* a trailing newline is the author's habit, not part of the line */
     size_t len = l.len;
-    if (len && e->log_line[len - 1] == '\n')
-        len--;
+    if (len >= prefix + 4 && !memcmp(e->log_line + len - 4, "\\x0a", 4))
+        len -= 4;
+    if (e->current && !log_allowed(e, e->current))
+        return 0;
     if (e->port->log)
         e->port->log(e->port->ctx, FC_LOG_INFO, e->log_line, len);
-    return len;
+    return len - prefix;
 }
 
 /* ---- time, sensors, random, memcpy --------------------------------------------------------- */
@@ -288,7 +355,10 @@ static uint64_t kv_set(fc_vm_t *vm, fc_kv_scope_t scope, uint64_t key, uint64_t 
     const void *k = arg_ptr(vm, key, key_len, FC_PERM_READ, "fc_kv_*_set: key not readable");
     if (!k)
         return 0;
-    const void *v = arg_ptr(vm, value, len, FC_PERM_READ, "fc_kv_*_set: value not readable");
+    /* a zero-length value needs no readable bytes (value may be NULL) */
+    const void *v = len == 0
+                        ? (const void *)""
+                        : arg_ptr(vm, value, len, FC_PERM_READ, "fc_kv_*_set: value not readable");
     if (!v)
         return 0;
     fc_status_t st = fc_kv_set(e, e->current, scope, k, (size_t)key_len, v, (size_t)len);

@@ -125,6 +125,15 @@ uint32_t fc_kv_count(const fc_engine_t *engine, uint32_t tenant_id)
     return n;
 }
 
+uint32_t fc_kv_global_count(const fc_engine_t *engine, uint32_t tenant_id)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < FC_KV_MAX_ENTRIES; i++)
+        n += (uint32_t)(engine->kv[i].used && engine->kv[i].scope == FC_KV_GLOBAL &&
+                        engine->kv[i].owner == tenant_id);
+    return n;
+}
+
 void fc_kv_unload(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenant, uint64_t ns)
 {
     for (uint32_t i = 0; i < FC_KV_MAX_ENTRIES; i++)
@@ -200,7 +209,8 @@ static fc_status_t check_record(const uint8_t *rec, size_t len, fc_kv_scope_t sc
     return FC_OK;
 }
 
-fc_status_t fc_kv_load(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenant, uint64_t ns)
+fc_status_t fc_kv_load(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenant, uint64_t ns,
+                       uint32_t quota)
 {
     const fc_port_t *port = engine->port;
     fc_kv_unload(engine, scope, tenant, ns);
@@ -218,6 +228,16 @@ fc_status_t fc_kv_load(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenant
     if (st != FC_OK)
         return st;
     uint32_t count = engine->kv_scratch[5];
+    /* What storage holds counts like what is written: the tenant's entries
+     * already in RAM plus those of this record must fit its quota. */
+    if (scope != FC_KV_GLOBAL) {
+        uint32_t owned = 0;
+        for (uint32_t i = 0; i < count; i++)
+            owned += get32(engine->kv_scratch + FC_KV_RECORD_HEADER +
+                           (size_t)i * FC_KV_RECORD_ENTRY) == tenant;
+        if (owned > quota || fc_kv_count(engine, tenant) > quota - owned)
+            return FC_ERR_QUOTA;
+    }
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *p =
             engine->kv_scratch + FC_KV_RECORD_HEADER + (size_t)i * FC_KV_RECORD_ENTRY;
@@ -285,6 +305,20 @@ fc_status_t fc_kv_get(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_
     return FC_OK;
 }
 
+/* The global store is shared: a container writes it only when its tenant
+ * may (no FC_TENANT_NO_GLOBAL_WRITE), and changes or deletes only the
+ * entries its tenant owns (created). The host (c == NULL) may do anything. */
+static fc_status_t global_write_ok(const fc_engine_t *engine, const fc_container_t *c,
+                                   fc_kv_scope_t scope, const fc_kv_entry_t *e)
+{
+    if (scope != FC_KV_GLOBAL || !c)
+        return FC_OK;
+    const fc_tenant_t *t = &engine->tenants[c->tenant];
+    if ((t->flags & FC_TENANT_NO_GLOBAL_WRITE) || (e && e->owner != t->id))
+        return FC_ERR_PERMISSION;
+    return FC_OK;
+}
+
 /* Room for one more entry in this namespace, for this tenant, in the pool. */
 static fc_kv_entry_t *claim_entry(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_t scope,
                                   uint32_t tenant, uint64_t ns)
@@ -294,6 +328,9 @@ static fc_kv_entry_t *claim_entry(fc_engine_t *engine, const fc_container_t *c, 
     if (c) {
         const fc_tenant_t *t = &engine->tenants[c->tenant];
         if (fc_kv_count(engine, t->id) >= t->quota.max_kv_entries)
+            return NULL;
+        if (scope == FC_KV_GLOBAL &&
+            fc_kv_global_count(engine, t->id) >= t->quota.max_global_entries)
             return NULL;
     }
     return kv_free_entry(engine);
@@ -310,6 +347,9 @@ fc_status_t fc_kv_set(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_
     if (!key_ok(key, key_len) || len > FC_KV_VALUE_MAX || (!value && len))
         return FC_ERR_KV_KEY;
     fc_kv_entry_t *e = kv_lookup(engine, scope, tenant, ns, key, key_len);
+    st = global_write_ok(engine, c, scope, e);
+    if (st != FC_OK)
+        return st;
     fc_kv_entry_t before;
     if (e) {
         before = *e;
@@ -350,10 +390,34 @@ fc_status_t fc_kv_delete(fc_engine_t *engine, const fc_container_t *c, fc_kv_sco
     fc_kv_entry_t *e = kv_lookup(engine, scope, tenant, ns, key, key_len);
     if (!e)
         return FC_ERR_NOT_FOUND;
+    st = global_write_ok(engine, c, scope, e);
+    if (st != FC_OK)
+        return st;
     fc_kv_entry_t before = *e;
     memset(e, 0, sizeof *e);
     st = persist(engine, scope, tenant, ns);
     if (st != FC_OK)
         *e = before;
     return st;
+}
+
+fc_status_t fc_kv_local_reclaim(fc_engine_t *engine, uint32_t tenant_id, const char *name)
+{
+    if (!engine || !name)
+        return FC_ERR_INVALID_ARG;
+    uint64_t ns = fc_engine_name_hash(name);
+    for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++) {
+        const fc_container_t *c = &engine->containers[i];
+        if (c->state != FC_CONTAINER_FREE && engine->tenants[c->tenant].id == tenant_id &&
+            fc_engine_name_hash(c->name) == ns)
+            return FC_ERR_BUSY;
+    }
+    fc_kv_unload(engine, FC_KV_LOCAL, tenant_id, ns);
+    const fc_port_t *port = engine->port;
+    if (!port->storage_remove)
+        return FC_OK;
+    char rec[FC_PORT_NAME_MAX];
+    record_name(rec, FC_KV_LOCAL, tenant_id, ns);
+    int st = port->storage_remove(port->ctx, rec);
+    return (st == FC_OK || st == FC_ERR_NOT_FOUND) ? FC_OK : FC_ERR_STORAGE;
 }

@@ -64,6 +64,11 @@ static void test_full_config(void **state)
                        "max_budget = 5000\n"
                        "max_kv_entries = 3\n"
                        "max_image = 2048\n"
+                       "max_attachments = 4\n"
+                       "max_storage = 9000\n"
+                       "max_names = 3\n"
+                       "max_global_entries = 2\n"
+                       "global_write = no\n"
                        "[tenant other]\n"
                        "id = 8\n"
                        "public_key = " KEY_HEX "\n";
@@ -90,7 +95,18 @@ static void test_full_config(void **state)
     assert_int_equal(t->engine.quota.max_budget, 5000);
     assert_int_equal(t->engine.quota.max_kv_entries, 3);
     assert_int_equal(t->max_image, 2048);
+    assert_int_equal(t->max_attachments, 4);
+    assert_int_equal(t->max_storage, 9000);
+    assert_int_equal(t->max_names, 3);
+    assert_int_equal(t->engine.quota.max_global_entries, 2);
+    assert_true(t->engine.flags & FC_TENANT_NO_GLOBAL_WRITE);
     /* defaults of the second tenant */
+    assert_int_equal(cfg.tenants[1].max_attachments, FC_MAX_ATTACHMENTS / 3);
+    assert_int_equal(cfg.tenants[1].max_storage, FD_DEFAULT_MAX_STORAGE);
+    assert_int_equal(cfg.tenants[1].max_names, FD_DEFAULT_MAX_NAMES);
+    assert_int_equal(cfg.tenants[1].engine.quota.max_global_entries,
+                     FC_KV_NS_MAX_ENTRIES / FC_MAX_TENANTS);
+    assert_false(cfg.tenants[1].engine.flags & FC_TENANT_NO_GLOBAL_WRITE);
     assert_int_equal(cfg.tenants[1].engine.quota.max_containers, 4);
     assert_int_equal(cfg.tenants[1].slots, (1u << (FC_MAX_CONTAINERS - 1)) - 1);
 }
@@ -125,6 +141,14 @@ static void test_errors_name_line_and_reason(void **state)
     expect_error(buf, 4, "empty item");
     snprintf(buf, sizeof buf, "%smax_ram = -5\n", tenant);
     expect_error(buf, 4, "not a number");
+    snprintf(buf, sizeof buf, "%sglobal_write = maybe\n", tenant);
+    expect_error(buf, 4, "global_write: yes or no");
+    snprintf(buf, sizeof buf, "%smax_names = 17\n", tenant);
+    expect_error(buf, 4, "max_names: 1..16");
+    snprintf(buf, sizeof buf, "%smax_global_entries = 0\n", tenant);
+    expect_error(buf, 4, "max_global_entries: 1..16");
+    snprintf(buf, sizeof buf, "%smax_attachments = 9\n", tenant);
+    expect_error(buf, 0, "plus the largest (9");
     expect_error("sensors = 9\n", 1, "bad sensor index");
     expect_error("max_envelope = 10\n", 1, "64..1048576");
     expect_error("timer_period_ms = 5\n", 0, "no [tenant NAME] section");

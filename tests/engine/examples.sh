@@ -47,20 +47,20 @@ sensor_coap)
     ;;
 counter)
     kv=$work/kv
-    expect "first run" 'log: count 1' --kv "$kv"
-    expect "second run, same store" 'log: count 2' --kv "$kv"
+    expect "first run" 'log: [1/counter] count 1' --kv "$kv"
+    expect "second run, same store" 'log: [1/counter] count 2' --kv "$kv"
     expect "r0 is the count" 'r0: 3 (0x3)' --kv "$kv"
-    expect "a fresh store starts again" 'log: count 1'
+    expect "a fresh store starts again" 'log: [1/counter] count 1'
     ;;
 threshold_alarm)
     kv=$work/kv
     expect "below the default threshold" 'hook sensor: result 0 (0x0)' \
         --hook sensor --kv "$kv" --ctx-hex 00000000000000000200000010270000
-    expect "above it" 'log: ALARM sensor 2 value 30000 > 25000 (alarm 1)' \
+    expect "above it" 'log: [1/threshold_alarm] ALARM sensor 2 value 30000 > 25000 (alarm 1)' \
         --hook sensor --kv "$kv" --ctx-hex 00000000000000000200000030750000
-    expect "threshold in the tenant store" 'log: threshold set to 1000' \
+    expect "threshold in the tenant store" 'log: [1/threshold_alarm] threshold set to 1000' \
         --entry set_threshold --kv "$kv" --ctx-hex e8030000
-    expect "new threshold, alarm count kept" 'log: ALARM sensor 2 value 10000 > 1000 (alarm 2)' \
+    expect "new threshold, alarm count kept" 'log: [1/threshold_alarm] ALARM sensor 2 value 10000 > 1000 (alarm 2)' \
         --hook sensor --kv "$kv" --ctx-hex 00000000000000000200000010270000
     ;;
 fletcher32)
@@ -78,7 +78,7 @@ moving_average)
 packet_filter)
     expect "UDP to 5683 accepted" 'hook packet: result 0 (0x0)' \
         --hook packet --ctx-hex "$(ipv6_udp 1633)"
-    expect "UDP to chargen dropped" 'log: drop udp to port 19' \
+    expect "UDP to chargen dropped" 'log: [1/packet_filter] drop udp to port 19' \
         --hook packet --ctx-hex "$(ipv6_udp 0013)"
     expect "IPv4 dropped" 'hook packet: result 1 (0x1)' --hook packet --ctx-hex 4500
     ;;

@@ -557,7 +557,7 @@ static void test_log_formatting(void **state)
     fc_container_t *c = fx_install(fx, TENANT_A, img, len);
     uint64_t r0;
     assert_int_equal(fc_container_call(fx->engine, c, NULL, NULL, 0, &r0), FC_OK);
-    assert_string_equal(fx->log, "v=-5 u=7 x=ff s=hi % q=%q?\n");
+    assert_string_equal(fx->log, "[1/test] v=-5 u=7 x=ff s=hi % q=%q?\n");
     assert_int_equal(r0, strlen("v=-5 u=7 x=ff s=hi % q=%q?"));
 }
 
@@ -573,7 +573,7 @@ static void test_log_truncates_long_lines(void **state)
     fc_container_t *c = fx_install(fx, TENANT_A, img, len);
     uint64_t r0;
     assert_int_equal(fc_container_call(fx->engine, c, NULL, NULL, 0, &r0), FC_OK);
-    assert_int_equal(r0, FC_LOG_LINE_MAX);
+    assert_int_equal(r0, FC_LOG_LINE_MAX - strlen("[1/test] "));
     assert_int_equal(strlen(fx->log), FC_LOG_LINE_MAX + 1);
 }
 

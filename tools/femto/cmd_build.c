@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "elf2image.h"
 #include "fileio.h"
+#include "femto/engine.h"
 #include "image_tool.h"
 
 #ifndef FC_SDK_DIR
@@ -223,6 +224,14 @@ static int make_image(const build_opts_t *o, const char *object, const char *out
         snprintf(name, sizeof name, "%s", o->name);
     else
         fc_cli_stem(o->input, name, sizeof name);
+    int bad = fc_name_bad_char(name);
+    if (bad >= 0) {
+        fprintf(stderr,
+                "femto build: container name '%s': character '%c' at %d is not allowed (%s; no "
+                "leading .)\n",
+                name, name[bad], bad, FC_NAME_CHARS_TEXT);
+        return 1;
+    }
     fc_elf_options_t eo = {
         .name = name,
         .app_version = o->app_version,

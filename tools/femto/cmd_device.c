@@ -170,6 +170,14 @@ static int json_u64(const char *doc, const char *key, uint64_t *v)
 
 /* Removal is authenticated like an install: a SUIT envelope for the slot,
  * signed by the owner, with the next sequence number and an empty image. */
+/* The removal's sequence number: the next one, or the installed one itself
+ * at the top of the range (femtod accepts a removal at the number of the
+ * version it removes), so it never wraps to 0. */
+static uint64_t next_sequence(uint64_t seq)
+{
+    return seq == UINT64_MAX ? seq : seq + 1;
+}
+
 int fc_cmd_rm(int argc, char **argv)
 {
     const char *key = NULL, *uri = NULL, *name = NULL;
@@ -210,8 +218,10 @@ int fc_cmd_rm(int argc, char **argv)
         fprintf(stderr, "femto rm: %s: %s %s\n", name, fc_coap_code_text(r.code, code), r.data);
     } else {
         static const uint8_t nothing[1];
-        fc_suit_write_opts_t o = {
-            .sequence = seq + 1, .slot = (uint32_t)slot, .image = nothing, .image_len = 0};
+        fc_suit_write_opts_t o = {.sequence = next_sequence(seq),
+                                  .slot = (uint32_t)slot,
+                                  .image = nothing,
+                                  .image_len = 0};
         uint8_t *env = NULL;
         size_t len = 0;
         fc_coap_reply_free(&r);

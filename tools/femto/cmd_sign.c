@@ -2,6 +2,7 @@
  * profile, docs/suit-profile.md): Ed25519 (COSE -19), sequence number, one
  * component ['femto', '<slot>'], image digest and size, install parameters,
  * the image as integrated payload "#app" (or --uri for a fetched one). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 
 #include "commands.h"
 #include "fileio.h"
+#include "femto/engine.h"
+#include "femto/image.h"
 #include "femto/suit.h"
 #include "suit_write.h"
 
@@ -58,7 +61,15 @@ typedef struct sign_args {
     int have_slot, have_seq;
 } sign_args_t;
 
-/* One option with its value at argv[*i + 1]; 0 on a bad option or value. */
+/* A numeric field out of its range: named, with the range (-1: reported). */
+static int range_error(const char *field, const char *val, const char *range)
+{
+    fprintf(stderr, "femto sign: %s %s is out of range: %s\n", field, val, range);
+    return -1;
+}
+
+/* One option with its value at argv[*i + 1]; 0 on a bad option or value,
+ * -1 when a numeric value is out of range (already reported). */
 static int parse_option(sign_args_t *a, int argc, char **argv, int *i)
 {
     const char *opt = argv[*i];
@@ -82,10 +93,17 @@ static int parse_option(sign_args_t *a, int argc, char **argv, int *i)
     } else if ((!strcmp(opt, "-n") || !strcmp(opt, "--sequence")) && parse_u64(val, &n)) {
         a->o.sequence = n;
         a->have_seq = 1;
-    } else if (!strcmp(opt, "--budget") && parse_u64(val, &n)) {
+    } else if (!strcmp(opt, "--budget")) {
+        if (!parse_u64(val, &n) || n == 0 || n > UINT32_MAX)
+            return range_error("--budget", val, "1..4294967295 (instructions per run)");
         a->o.budget = n;
     } else if (!strcmp(opt, "--priority")) {
-        a->o.priority = strtoll(val, NULL, 0);
+        char *end = NULL;
+        errno = 0;
+        long long p = strtoll(val, &end, 0);
+        if (errno || !*val || *end || p < INT32_MIN || p > INT32_MAX)
+            return range_error("--priority", val, "-2147483648..2147483647");
+        a->o.priority = p;
     } else if (!strcmp(opt, "--hook") && a->o.n_hooks < FC_SUIT_MAX_HOOKS) {
         a->hooks[a->o.n_hooks++] = val;
     } else if (!strcmp(opt, "--class") && parse_uuid(val, a->class_id)) {
@@ -96,6 +114,23 @@ static int parse_option(sign_args_t *a, int argc, char **argv, int *i)
     return 1;
 }
 
+/* The container name in the image: the device's character set (engine.h). */
+static int image_name_ok(const char *path, const char *image, size_t len)
+{
+    fc_image_t img;
+    fc_error_t err;
+    if (fc_image_parse(image, len, &img, &err) != FC_OK)
+        return 1; /* not an image femto sign judges: the device will say why */
+    int bad = fc_name_bad_char(img.name);
+    if (bad < 0)
+        return 1;
+    fprintf(stderr,
+            "femto sign: %s: container name '%s': character '%c' at %d is not allowed (%s; no "
+            "leading .)\n",
+            path, img.name, img.name[bad], bad, FC_NAME_CHARS_TEXT);
+    return 0;
+}
+
 int fc_cmd_sign(int argc, char **argv)
 {
     sign_args_t a;
@@ -103,9 +138,14 @@ int fc_cmd_sign(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (argv[i][0] != '-' || !argv[i][1]) {
             a.image = argv[i];
-        } else if (!parse_option(&a, argc, argv, &i)) {
-            fprintf(stderr, "femto sign: bad option or value near '%s'\n" USAGE, argv[i]);
-            return 2;
+        } else {
+            int ok = parse_option(&a, argc, argv, &i);
+            if (ok < 0)
+                return 2;
+            if (!ok) {
+                fprintf(stderr, "femto sign: bad option or value near '%s'\n" USAGE, argv[i]);
+                return 2;
+            }
         }
     }
     if (!a.key || !a.out || !a.image || !a.have_slot || !a.have_seq) {
@@ -141,7 +181,9 @@ int fc_cmd_sign(int argc, char **argv)
     } else {
         a.o.image = (const uint8_t *)image;
         a.o.image_len = image_len;
-        if (fc_suit_write_envelope(&a.o, seed, &env, &env_len, &err) != FC_OK)
+        if (!image_name_ok(a.image, image, image_len))
+            ; /* reported */
+        else if (fc_suit_write_envelope(&a.o, seed, &env, &env_len, &err) != FC_OK)
             fprintf(stderr, "femto sign: %s\n", err.reason);
         else if (fc_write_file(a.out, env, env_len, msg, sizeof msg) != 0)
             fprintf(stderr, "femto sign: %s\n", msg);
