@@ -67,9 +67,10 @@ _Noreturn void fc_glue_power_cut_halt(void)
     }
 }
 
-static void on_flash_cut(uint32_t op)
+static void on_flash_cut(uint32_t op, int erase)
 {
-    bm_printf("femto device: power cut at flash operation %u\n", (unsigned)op);
+    bm_printf("femto device: power cut at flash operation %u (%s)\n", (unsigned)op,
+              erase ? "erase" : "program");
     fc_glue_power_cut_halt();
 }
 
@@ -221,8 +222,21 @@ static void on_coap(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
         return;
     }
     fd_response_t resp;
+    if (req.path_len == 16 && !memcmp(req.path, ".well-known/core", 16) &&
+        req.method == FD_METHOD_GET) {
+        /* what libcoap answers for femtod (its resources and attributes) */
+        static const char links[] = "</suit>;title=\"SUIT push\",</c>;ct=60;title=\"containers\"";
+        memset(&resp, 0, sizeof resp);
+        resp.code = FD_CODE(2, 5);
+        resp.content_format = 40; /* application/link-format */
+        resp.payload = (const uint8_t *)links;
+        resp.payload_len = sizeof links - 1;
+        send_bytes(addr, port, tx_msg, cw_encode_response(&h, next_mid++, &resp, tx_msg, sizeof tx_msg));
+        return;
+    }
     fd_server_handle(&server, &req, &resp);
     if (arg_trace) {
+        bm_printf("flash operations so far: %u\n", (unsigned)flash_cut.ops);
         char path[48];
         snprintf(path, sizeof path, "%.*s", (int)req.path_len, req.path);
         bm_printf("coap: %s mid %u code %u path '%s' block1 %u/%d/%u (%u bytes) -> %u.%02u, %u "
@@ -296,6 +310,10 @@ int main(void)
         return BM_EXIT_FAIL;
     }
     fd_device_fire_boot(&device);
+    /* for the power-cut tests: the operations of this boot so far (the
+     * boot counter), so that cut=N can aim at an install that follows */
+    bm_printf("femto device: flash operations at boot: %u, area generation %u\n",
+              (unsigned)flash_cut.ops, (unsigned)store.gen);
     bm_printf("femto device: boot %u, %u tenants; listening on coap://%s:%d (UDP, IPv4 and "
               "IPv6)\n",
               (unsigned)device.boot_count, (unsigned)config.n_tenants,

@@ -61,9 +61,19 @@ static int g_remove(void *ctx, const char *name)
     return inner(ctx)->storage_remove(inner(ctx)->ctx, name);
 }
 
+/* QEMU's AN386 has no sensors: FC_GLUE_SENSORS simulated ones, the POSIX
+ * port's waveform (include/femto/port_posix.h): the n-th read of sensor i
+ * is 20000 + 1000 i + 100 tri((n + i) mod 20), milli-degrees. */
 static int g_sensor(void *ctx, uint32_t index, int32_t *value)
 {
-    return inner(ctx)->sensor_read(inner(ctx)->ctx, index, value);
+    fc_port_posix_t *p = ctx;
+    if (index >= FC_GLUE_SENSORS) {
+        return FC_ERR_NOT_FOUND;
+    }
+    uint32_t k = (p->sensor_reads[index]++ + index % 20u) % 20u;
+    int32_t tri = (int32_t)(k <= 10 ? k : 20 - k);
+    *value = 20000 + 1000 * (int32_t)index + 100 * tri;
+    return FC_OK;
 }
 
 static int g_random(void *ctx, void *buf, size_t len)

@@ -51,10 +51,10 @@ typedef struct bm_flash_fault {
     bm_flash_t flash;
     bm_flash_file_t *under; /* the file part: a torn erase writes below the flash rules */
     uint32_t ops, cut_at;
-    void (*on_cut)(uint32_t op);
+    void (*on_cut)(uint32_t op, int erase);
 } bm_flash_fault_t;
 
 void bm_flash_fault_init(bm_flash_fault_t *ff, bm_flash_file_t *under, uint32_t cut_at,
-                         void (*on_cut)(uint32_t op));
+                         void (*on_cut)(uint32_t op, int erase));
 
 #endif

@@ -94,7 +94,7 @@ static int fault_program(bm_flash_t *f, uint32_t off, const void *data, size_t l
         if (len / 2) {
             file_program(&ff->under->flash, off, data, len / 2);
         }
-        ff->on_cut(ff->ops);
+        ff->on_cut(ff->ops, 0);
     }
     return file_program(&ff->under->flash, off, data, len);
 }
@@ -113,13 +113,13 @@ static int fault_erase(bm_flash_t *f, uint32_t sector_off)
                 bm_sh_write(file->fh, ones, sizeof ones);
             }
         }
-        ff->on_cut(ff->ops);
+        ff->on_cut(ff->ops, 1);
     }
     return file_erase(&ff->under->flash, sector_off);
 }
 
 void bm_flash_fault_init(bm_flash_fault_t *ff, bm_flash_file_t *under, uint32_t cut_at,
-                         void (*on_cut)(uint32_t op))
+                         void (*on_cut)(uint32_t op, int erase))
 {
     memset(ff, 0, sizeof *ff);
     ff->flash = under->flash;

@@ -15,12 +15,14 @@
 #include "port.h"
 
 #define FC_POSIX_PATH_MAX 16 /* the "state directory" is a fixed name: the flash store */
+#define FC_GLUE_SENSORS 8     /* simulated, as on POSIX (femtod_glue.c) */
 
 typedef struct fc_port_posix {
     fc_port_t port;  /* port.ctx == this struct, as on POSIX */
     fc_port_t inner; /* the bare-metal port it forwards to */
     char state_dir[FC_POSIX_PATH_MAX];
     bm_port_state_t bm;
+    uint32_t sensor_reads[FC_GLUE_SENSORS];
 } fc_port_posix_t;
 
 int fc_port_posix_init(fc_port_posix_t *p, const char *state_dir);
