@@ -5,7 +5,7 @@
 #   - during the flash writes: the N-th flash page program or sector erase
 #     of the update is done half (the fault layer below the store), the
 #     board stops, QEMU is killed; N runs over the operations of the update
-#     (every other one, and each of the last 6; FC_CRASH_ALL=1: every one),
+#     (every third one, and each of the last 6; FC_CRASH_ALL=1: every one),
 #     which on this small part (16 KiB, nearly full) include a compaction;
 #   - during the switch: femtod's install kill points 1..5 (FEMTOD_CRASH_STEP).
 # After each cut the board boots on the same flash: it must run v1 or v2,
@@ -184,7 +184,7 @@ total=$(update_ops "$FEMTOD" "$ops")
 # during the flash writes
 flash_points=0 erases=0
 for n in $(seq 1 "$total"); do
-    if [ -z "${FC_CRASH_ALL:-}" ] && [ $((n % 2)) -eq 0 ] && [ "$n" -le $((total - 6)) ]; then
+    if [ -z "${FC_CRASH_ALL:-}" ] && [ $((n % 3)) -ne 1 ] && [ "$n" -le $((total - 6)) ]; then
         continue
     fi
     kill_at "flash operation $n of $total of the update" "power cut" "FLASH_CUT=$((ops + n))"

@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -149,9 +151,63 @@ static int posix_storage_read(void *ctx, const char *name, void *buf, size_t cap
     return status;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+/* ---- power cuts in the write path (tests) ----------------------------------------------
+ * FC_POSIX_CRASH=bytes:PREFIX:N   SIGKILL as soon as N bytes of records whose
+ *                                 name starts with PREFIX have been written
+ *                                 (write(2) of the temporary file, here)
+ * FC_POSIX_CRASH=step:PREFIX:W:K  SIGKILL after step K of the W-th write of
+ *                                 such a record: 1 temporary created, 2 data
+ *                                 written, 3 fsync'ed and closed, 4 renamed
+ *                                 over the record, 5 directory fsync'ed
+ * The kill happens in this code, in the middle of the real sequence. */
+static void crash_config(fc_port_posix_t *p)
+{
+    const char *s = getenv("FC_POSIX_CRASH");
+    p->crash.bytes = -1;
+    if (!s)
+        return;
+    char prefix[FC_PORT_NAME_MAX];
+    long n = 0;
+    int w = 0, k = 0;
+    if (sscanf(s, "bytes:%47[^:]:%ld", prefix, &n) == 2 && n >= 0) {
+        p->crash.bytes = n;
+    } else if (sscanf(s, "step:%47[^:]:%d:%d", prefix, &w, &k) == 3 && w > 0 && k > 0) {
+        p->crash.write = w;
+        p->crash.step = k;
+    } else {
+        return;
+    }
+    snprintf(p->crash.prefix, sizeof p->crash.prefix, "%s", prefix);
+}
+
+static int crash_counts(const fc_port_posix_t *p, const char *name)
+{
+    return p->crash.prefix[0] && !strncmp(name, p->crash.prefix, strlen(p->crash.prefix));
+}
+
+static void crash_step(const fc_port_posix_t *p, const char *name, int step)
+{
+    if (crash_counts(p, name) && p->crash.writes == p->crash.write && step == p->crash.step)
+        raise(SIGKILL);
+}
+
+static int write_all(fc_port_posix_t *p, const char *name, int fd, const void *data, size_t len)
 {
     size_t done = 0;
+    if (crash_counts(p, name) && p->crash.bytes >= 0 && (size_t)p->crash.bytes < len) {
+        /* the cut falls inside this record: write up to it, then die */
+        len = (size_t)p->crash.bytes;
+        p->crash.bytes = 0;
+        while (done < len) {
+            ssize_t w = write(fd, (const char *)data + done, len - done);
+            if (w <= 0)
+                break;
+            done += (size_t)w;
+        }
+        raise(SIGKILL);
+    }
+    if (crash_counts(p, name) && p->crash.bytes >= 0)
+        p->crash.bytes -= (long)len;
     while (done < len) {
         ssize_t w = write(fd, (const char *)data + done, len - done);
         if (w < 0 && errno == EINTR)
@@ -177,19 +233,34 @@ static int posix_storage_write(void *ctx, const char *name, const void *data, si
         p->fail_writes--;
         return FC_ERR_STORAGE;
     }
+    if (crash_counts(p, name))
+        p->crash.writes++;
+#ifdef FC_PORT_POSIX_MUTATE_IN_PLACE
+    /* MUTATION (tests only): truncate the live record and write it in
+     * place. The power-cut tests must catch this (tests/e2e/e2e_crash.sh). */
+    snprintf(tmp, sizeof tmp, "%s", path);
+#else
     snprintf(tmp, sizeof tmp, "%s~tmp", path);
+#endif
     if (make_parents(path) != 0)
         return FC_ERR_STORAGE;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return FC_ERR_STORAGE;
-    int ok = write_all(fd, data, len) == 0 && fsync(fd) == 0;
+    crash_step(p, name, 1);
+    int ok = write_all(p, name, fd, data, len) == 0;
+    crash_step(p, name, 2);
+    ok = ok && fsync(fd) == 0;
     ok = (close(fd) == 0) && ok;
+    crash_step(p, name, 3);
     if (!ok || rename(tmp, path) != 0) {
         unlink(tmp);
         return FC_ERR_STORAGE;
     }
-    return fsync_parent(path) == 0 ? FC_OK : FC_ERR_STORAGE;
+    crash_step(p, name, 4);
+    int st = fsync_parent(path) == 0 ? FC_OK : FC_ERR_STORAGE;
+    crash_step(p, name, 5);
+    return st;
 }
 
 static int posix_storage_remove(void *ctx, const char *name)
@@ -272,6 +343,7 @@ int fc_port_posix_init(fc_port_posix_t *p, const char *state_dir)
     memcpy(p->state_dir, state_dir, n + 1);
     if (mkdir_p(p->state_dir) != 0)
         return -1;
+    crash_config(p);
     p->log_level_max = FC_LOG_DEBUG;
     p->port = (fc_port_t){
         .ctx = p,
