@@ -28,11 +28,16 @@ stop() {
         kill "$DAEMON" 2>/dev/null || true
         wait "$DAEMON" 2>/dev/null || true
     fi
-    if [ -n "$BOARD_PID" ]; then
-        kill -KILL "$BOARD_PID" 2>/dev/null || true
-        wait "$BOARD_PID" 2>/dev/null || true
-    fi
+    [ -z "$BOARD_PID" ] || board_off
     rm -rf "$WORK"
+}
+# board_off: SIGKILL QEMU (the child of the `timeout` that runs it): a power cut
+board_off() {
+    local qemu
+    qemu=$(cat "/proc/$BOARD_PID/task/$BOARD_PID/children" 2>/dev/null) || true
+    [ -z "$qemu" ] || kill -KILL $qemu 2>/dev/null || true
+    wait "$BOARD_PID" 2>/dev/null || true
+    BOARD_PID=
 }
 trap stop EXIT
 
@@ -156,12 +161,10 @@ echo "    (deploy took $(((t1 - t0) / 1000000)) ms: upload, Ed25519 + SHA-256 on
 run "$FEMTO" call "$BOARD_URI" sensor/0
 
 step "15. Power cut during the update to v2: the flash write is cut half-way through a page"
-kill -KILL "$BOARD_PID"
-wait "$BOARD_PID" 2>/dev/null || true
+board_off
 cp board.flash board-before-update.flash
 start_board probe.log
-kill -KILL "$BOARD_PID"
-wait "$BOARD_PID" 2>/dev/null || true
+board_off
 cp board-before-update.flash board.flash
 ops=$(grep -o 'flash operations at boot: [0-9]*' probe.log | awk '{print $NF}')
 echo "    (the board is told to lose power at its flash operation $((ops + 6)): inside the new envelope)"
@@ -173,8 +176,7 @@ for _ in $(seq 1 200); do
 done
 grep "power cut" cut.log
 printf '$ kill -KILL <qemu>   # the power is gone\n'
-kill -KILL "$BOARD_PID"
-wait "$BOARD_PID" 2>/dev/null || true
+board_off
 wait 2>/dev/null || true
 
 step "16. Power back: the board boots on the same flash and still runs v1, re-verified"
@@ -184,7 +186,5 @@ run "$FEMTO" ls "$BOARD_URI"
 run "$FEMTO" call "$BOARD_URI" sensor/0
 run "$FEMTO" deploy "$BOARD_URI" sensor-v2.suit
 run "$FEMTO" call "$BOARD_URI" sensor/1
-kill -KILL "$BOARD_PID"
-wait "$BOARD_PID" 2>/dev/null || true
-BOARD_PID=
+board_off
 printf '\ndemo: the board took the same signed container over CoAP and kept v1 through a power cut\n'
