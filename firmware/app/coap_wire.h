@@ -19,10 +19,10 @@ typedef struct cw_header {
 } cw_header_t;
 
 enum cw_verdict {
-    CW_REQUEST,  /* req is filled: answer it */
-    CW_IGNORE,   /* an ACK, a RST, a response, or too short to answer */
-    CW_PING,     /* an empty CON: answer with RST */
-    CW_REJECT,   /* a malformed CON: answer with RST (RFC 7252 4.2) */
+    CW_REQUEST, /* req is filled: answer it */
+    CW_IGNORE,  /* an ACK, a RST, a response, or too short to answer */
+    CW_PING,    /* an empty CON: answer with RST */
+    CW_REJECT,  /* a malformed CON: answer with RST (RFC 7252 4.2) */
 };
 
 /* Parse msg[0..len) from peer at now_ms. req->payload points into msg. */

@@ -16,6 +16,7 @@
  *   crash=K       femtod's kill point K of an install (FEMTOD_CRASH_STEP)
  * scripts/qemu-device.sh writes it. */
 #define _DEFAULT_SOURCE /* strsep, setenv */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,6 @@
 #include "store.h"
 
 #define COAP_PORT 5683
-#define CONFIG_MAX 8192
 #define MSG_MAX 1280 /* a 1024-byte block with its header and options */
 
 static char cmdline[600];
@@ -56,7 +56,6 @@ static struct netif netif;
 static lan9118_stats_t nic_stats;
 static struct udp_pcb *coap_pcb;
 static uint8_t tx_msg[MSG_MAX];
-static char config_text[CONFIG_MAX];
 
 _Noreturn void fc_glue_power_cut_halt(void)
 {
@@ -163,16 +162,17 @@ static int provision(void)
         bm_printf("femto device: the flash holds no configuration and none was given\n");
         return -1;
     }
+    char *text = fc_glue_file_buffer();
     int fh = bm_sh_open(arg_config, BM_SH_READ);
     long n = fh >= 0 ? bm_sh_flen(fh) : -1;
-    if (n < 0 || n > CONFIG_MAX) {
+    if (n < 0 || n > FC_GLUE_FILE_MAX || !text) {
         bm_printf("femto device: config %s: cannot read it, or over %d bytes\n", arg_config,
-                  CONFIG_MAX);
+                  FC_GLUE_FILE_MAX);
         return -1;
     }
-    size_t got = bm_sh_read(fh, config_text, (size_t)n);
+    size_t got = bm_sh_read(fh, text, (size_t)n);
     bm_sh_close(fh);
-    if (got != (size_t)n || bm_store_write(&store, "config", config_text, got) != FC_OK) {
+    if (got != (size_t)n || bm_store_write(&store, "config", text, got) != FC_OK) {
         bm_printf("femto device: cannot provision the configuration into flash\n");
         return -1;
     }
@@ -231,20 +231,23 @@ static void on_coap(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
         resp.content_format = 40; /* application/link-format */
         resp.payload = (const uint8_t *)links;
         resp.payload_len = sizeof links - 1;
-        send_bytes(addr, port, tx_msg, cw_encode_response(&h, next_mid++, &resp, tx_msg, sizeof tx_msg));
+        send_bytes(addr, port, tx_msg,
+                   cw_encode_response(&h, next_mid++, &resp, tx_msg, sizeof tx_msg));
         return;
     }
     fd_server_handle(&server, &req, &resp);
     if (arg_trace) {
-        bm_printf("flash operations so far: %u\n", (unsigned)flash_cut.ops);
+        struct mallinfo mi = mallinfo();
+        bm_printf("flash operations so far: %u; heap %u bytes in use, %u from the system\n",
+                  (unsigned)flash_cut.ops, (unsigned)mi.uordblks, (unsigned)mi.arena);
         char path[48];
         snprintf(path, sizeof path, "%.*s", (int)req.path_len, req.path);
         bm_printf("coap: %s mid %u code %u path '%s' block1 %u/%d/%u (%u bytes) -> %u.%02u, %u "
                   "bytes\n",
-                  peer, (unsigned)h.mid, (unsigned)req.method, path,
-                  (unsigned)req.block1.num, req.block1.more, (unsigned)req.block1.szx,
-                  (unsigned)req.payload_len, (unsigned)(resp.code >> 5),
-                  (unsigned)(resp.code & 31), (unsigned)resp.payload_len);
+                  peer, (unsigned)h.mid, (unsigned)req.method, path, (unsigned)req.block1.num,
+                  req.block1.more, (unsigned)req.block1.szx, (unsigned)req.payload_len,
+                  (unsigned)(resp.code >> 5), (unsigned)(resp.code & 31),
+                  (unsigned)resp.payload_len);
     }
     size_t n = cw_encode_response(&h, next_mid++, &resp, tx_msg, sizeof tx_msg);
     if (n == 0) { /* cannot happen with 1024-byte blocks; say so rather than go silent */

@@ -166,12 +166,16 @@ int unlink(const char *path)
 
 /* ---- "flash:NAME": one record opened for reading ------------------------------------ */
 
-#define FILE_MAX 8192
 static struct {
     int open;
     size_t len, pos;
-    char data[FILE_MAX];
+    char data[FC_GLUE_FILE_MAX];
 } rfile;
+
+char *fc_glue_file_buffer(void)
+{
+    return rfile.open ? NULL : rfile.data;
+}
 
 int open(const char *path, int flags, ...)
 {

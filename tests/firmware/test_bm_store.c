@@ -229,7 +229,8 @@ static void check_after_cut(uint32_t cut)
     (void)olds;
     /* the switch record names a version whose envelope exists */
     if (holds("slot/0/cur", 1, len_of(1, 1)) && !holds("slot/0/env-1", 1, len_of(1, 2)))
-        fail_msg("cut at operation %u: switch names version 1, its envelope is gone", (unsigned)cut);
+        fail_msg("cut at operation %u: switch names version 1, its envelope is gone",
+                 (unsigned)cut);
     if (holds("slot/0/cur", 2, len_of(2, 1)) && !holds("slot/0/env-2", 2, len_of(2, 2)))
         fail_msg("cut at operation %u: switch names version 2, its envelope is missing",
                  (unsigned)cut);

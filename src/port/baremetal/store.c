@@ -72,8 +72,8 @@ static int read_area_hdr(bm_store_t *s, uint32_t area, area_hdr_t *h)
     if (s->flash->read(s->flash, area_base(s, area), h, sizeof *h) != FC_OK) {
         return 0;
     }
-    return h->magic == AREA_MAGIC && h->area_size == s->area_size &&
-           h->page_size == page_size(s) && h->crc == crc32_update(0, h, offsetof(area_hdr_t, crc));
+    return h->magic == AREA_MAGIC && h->area_size == s->area_size && h->page_size == page_size(s) &&
+           h->crc == crc32_update(0, h, offsetof(area_hdr_t, crc));
 }
 
 static int erase_area(bm_store_t *s, uint32_t area)
@@ -88,8 +88,8 @@ static int erase_area(bm_store_t *s, uint32_t area)
 
 static int write_area_hdr(bm_store_t *s, uint32_t area, uint32_t gen)
 {
-    area_hdr_t h = {.magic = AREA_MAGIC, .gen = gen, .area_size = s->area_size,
-                    .page_size = page_size(s)};
+    area_hdr_t h = {
+        .magic = AREA_MAGIC, .gen = gen, .area_size = s->area_size, .page_size = page_size(s)};
     h.crc = crc32_update(0, &h, offsetof(area_hdr_t, crc));
     return s->flash->program(s->flash, area_base(s, area), &h, sizeof h);
 }
@@ -235,8 +235,8 @@ static int append_record(bm_store_t *s, uint8_t kind, const char *name, size_t n
                          const void *data, size_t len)
 {
     uint32_t ps = page_size(s);
-    rec_hdr_t h = {.magic = REC_MAGIC, .kind = kind, .name_len = (uint8_t)name_len,
-                   .data_len = (uint32_t)len};
+    rec_hdr_t h = {
+        .magic = REC_MAGIC, .kind = kind, .name_len = (uint8_t)name_len, .data_len = (uint32_t)len};
     h.data_crc = crc32_update(crc32_update(0, name, name_len), data, len);
     h.hdr_crc = crc32_update(0, &h, 16);
     /* the record as one stream: header, name, data */

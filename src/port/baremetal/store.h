@@ -40,10 +40,10 @@ typedef struct bm_store_entry {
 typedef struct bm_store {
     bm_flash_t *flash;
     uint32_t area_size;
-    uint32_t active;     /* 0 or 1 */
-    uint32_t gen;        /* generation of the active area */
-    uint32_t append;     /* next free page of the active area (offset in the part) */
-    uint32_t n;          /* entries used */
+    uint32_t active;            /* 0 or 1 */
+    uint32_t gen;               /* generation of the active area */
+    uint32_t append;            /* next free page of the active area (offset in the part) */
+    uint32_t n;                 /* entries used */
     uint32_t compactions, torn; /* counters: compactions done, torn records seen at mount */
     bm_store_entry_t index[BM_STORE_MAX_RECORDS];
     uint8_t page[BM_FLASH_PAGE];

@@ -160,24 +160,42 @@ static int posix_storage_read(void *ctx, const char *name, void *buf, size_t cap
  *                                 written, 3 fsync'ed and closed, 4 renamed
  *                                 over the record, 5 directory fsync'ed
  * The kill happens in this code, in the middle of the real sequence. */
+/* A decimal number that ends at *end (':' or NUL); -1 if none. */
+static long crash_number(const char *s, const char **end)
+{
+    char *e;
+    errno = 0;
+    long v = strtol(s, &e, 10);
+    if (e == s || errno || v < 0 || (*e != ':' && *e != '\0'))
+        return -1;
+    *end = e;
+    return v;
+}
+
 static void crash_config(fc_port_posix_t *p)
 {
     const char *s = getenv("FC_POSIX_CRASH");
     p->crash.bytes = -1;
-    if (!s)
+    int bytes = s && !strncmp(s, "bytes:", 6), step = s && !strncmp(s, "step:", 5);
+    if (!bytes && !step)
         return;
-    char prefix[FC_PORT_NAME_MAX];
-    long n = 0;
-    int w = 0, k = 0;
-    if (sscanf(s, "bytes:%47[^:]:%ld", prefix, &n) == 2 && n >= 0) {
-        p->crash.bytes = n;
-    } else if (sscanf(s, "step:%47[^:]:%d:%d", prefix, &w, &k) == 3 && w > 0 && k > 0) {
-        p->crash.write = w;
-        p->crash.step = k;
+    const char *prefix = s + (bytes ? 6 : 5), *colon = strchr(prefix, ':'), *end = NULL;
+    if (!colon || colon == prefix || (size_t)(colon - prefix) >= sizeof p->crash.prefix)
+        return;
+    long a = crash_number(colon + 1, &end), b = 0;
+    if (a < 0 || (bytes && *end) || (step && *end != ':'))
+        return;
+    if (step &&
+        ((b = crash_number(end + 1, &end)) <= 0 || *end || a == 0 || a > INT32_MAX || b > 5))
+        return;
+    if (bytes) {
+        p->crash.bytes = a;
     } else {
-        return;
+        p->crash.write = (int)a;
+        p->crash.step = (int)b;
     }
-    snprintf(p->crash.prefix, sizeof p->crash.prefix, "%s", prefix);
+    memcpy(p->crash.prefix, prefix, (size_t)(colon - prefix));
+    p->crash.prefix[colon - prefix] = '\0';
 }
 
 static int crash_counts(const fc_port_posix_t *p, const char *name)

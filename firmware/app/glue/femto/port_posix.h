@@ -15,7 +15,7 @@
 #include "port.h"
 
 #define FC_POSIX_PATH_MAX 16 /* the "state directory" is a fixed name: the flash store */
-#define FC_GLUE_SENSORS 8     /* simulated, as on POSIX (femtod_glue.c) */
+#define FC_GLUE_SENSORS 8    /* simulated, as on POSIX (femtod_glue.c) */
 
 typedef struct fc_port_posix {
     fc_port_t port;  /* port.ctx == this struct, as on POSIX */
