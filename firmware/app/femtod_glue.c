@@ -2,8 +2,9 @@
  * config.c, compiled unchanged) needs from an OS, on the bare-metal board:
  *   - fc_port_posix_init(): the bare-metal port with its records in the
  *     flash store (the "state directory" is the store);
- *   - opendir/readdir/unlink over the store's record names (device.c lists
- *     a slot's records at restart to drop leftovers of a cut install);
+ *   - opendir/readdir/stat/unlink over the store's record names (device.c
+ *     lists a slot's records at restart to drop leftovers of a cut install,
+ *     and sums a tenant's records);
  *   - open/read/close for "flash:NAME": the configuration is parsed from
  *     the store's "config" record, provisioned at first boot;
  *   - raise(SIGKILL) (femtod's FEMTOD_CRASH_STEP kill points): the board
@@ -14,6 +15,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "bm.h"
@@ -152,6 +154,36 @@ int closedir(DIR *dir)
 {
     (void)dir;
     return 0;
+}
+
+/* A record is a regular file of its length; a name prefix of records a
+ * directory (femtod sums what a tenant's records take). */
+int stat(const char *path, struct stat *st)
+{
+    const char *name = record_of(path);
+    size_t len = 0;
+    uint8_t probe[1];
+    memset(st, 0, sizeof *st);
+    if (!glue_store || !name) {
+        errno = ENOENT;
+        return -1;
+    }
+    int r = bm_store_read(glue_store, name, probe, 0, &len);
+    if (r == FC_OK || r == FC_ERR_BUFFER) {
+        st->st_mode = S_IFREG | 0644;
+        st->st_size = (off_t)len;
+        return 0;
+    }
+    size_t nl = strlen(name);
+    for (uint32_t i = 0; i < glue_store->n; i++) {
+        const char *rec = bm_store_name(glue_store, i);
+        if (strncmp(rec, name, nl) == 0 && rec[nl] == '/') {
+            st->st_mode = S_IFDIR | 0755;
+            return 0;
+        }
+    }
+    errno = ENOENT;
+    return -1;
 }
 
 int unlink(const char *path)
