@@ -63,14 +63,18 @@ while len(chosen) < int(sys.argv[1]):
     port = random.randrange(10000, lo)
     if port in chosen:
         continue
+    # free on ::1 (femtod) and on 127.0.0.1 (the board's QEMU forwards IPv4)
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         s.bind(("::1", port))
+        s4.bind(("127.0.0.1", port))
         chosen.append(port)
     except OSError:
         pass
     finally:
         s.close()
+        s4.close()
 print(" ".join(map(str, chosen)))
 PY
 }
