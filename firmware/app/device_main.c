@@ -237,6 +237,11 @@ static void on_coap(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
     }
     fd_server_handle(&server, &req, &resp);
     if (arg_trace) {
+        for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+            if (ip6_addr_isvalid(netif_ip6_addr_state(&netif, i))) {
+                bm_printf("ipv6 address %d: %s\n", i, ip6addr_ntoa(netif_ip6_addr(&netif, i)));
+            }
+        }
         struct mallinfo mi = mallinfo();
         bm_printf("flash operations so far: %u; heap %u bytes in use, %u from the system\n",
                   (unsigned)flash_cut.ops, (unsigned)mi.uordblks, (unsigned)mi.arena);

@@ -179,6 +179,11 @@ done
 # the uncut update: how many flash operations it makes
 ops=$(boot_ops "$FEMTOD")
 total=$(update_ops "$FEMTOD" "$ops")
+# (its trace also shows the board's IPv6 addresses: link-local, and one
+# from the router advertisement of QEMU's user network, fec0::/64)
+grep -q "ipv6 address [0-9]: FEC0::" "$WORK/final.log" &&
+    pass "the board's lwIP took an IPv6 address from the router advertisement" ||
+    fail "no SLAAC IPv6 address on the board: $(grep ipv6 "$WORK/final.log" | head -2)"
 [ "$total" -gt 10 ] || fail "the update made only $total flash operations?"
 
 # during the flash writes
