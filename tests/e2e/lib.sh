@@ -106,7 +106,7 @@ start_femtod() {
             >"$state.log" 2>&1 &
     fi
     local _watch=$! _pid= _i
-    for _i in $(seq 1 500); do
+    for _i in $(seq 1 1000); do # up to about 20 s: QEMU on a loaded machine
         if grep -q "listening on" "$state.log" 2>/dev/null; then
             # the child of `timeout` (no procps needed)
             _pid=$(cat "/proc/$_watch/task/$_watch/children" 2>/dev/null) || true
