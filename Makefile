@@ -3,11 +3,13 @@
 #
 #   make demo       set up, build, and run the demo
 #   make test       set up, build, and run every test (ctest's summary is the last line)
+#   make tools      build only femto and femtod ($(BUILD)/femto, $(BUILD)/femtod)
 #   make build      configure and build into $(BUILD)/
 #   make footprint  flash/RAM of the freestanding layers and of the whole firmware per layer
 #                   (Cortex-M0+/M4, RV32)
 #   make bench      instructions per run of the bench fixtures: host (callgrind) and Cortex-M4 /
-#                   RV32 in QEMU (native vs VM, hook, install, RAM, energy; $(BUILD)/bench/)
+#                   RV32 in QEMU (native vs VM, hook, install, RAM, energy; $(BUILD)/bench/),
+#                   and the chart $(BUILD)/bench/bench.svg (bench/chart.py)
 #   make format     clang-format our sources in place (format-check: only report)
 #   make lint       cppcheck and clang-tidy over src/
 #   make prove      Frama-C WP proofs and Eva over the VM (proofs/run.sh, docs/assurance.md)
@@ -25,7 +27,7 @@ SHELL := /bin/bash
 SOURCE_DIRS := src include tools apps sdk tests bench firmware fuzz examples
 C_SOURCES = $(shell find $(SOURCE_DIRS) \( -name '*.c' -o -name '*.h' \) -not -path '*/corpus/*' 2>/dev/null)
 
-.PHONY: all deps configure build test demo footprint bench format format-check lint prove clean
+.PHONY: all deps configure tools build test demo footprint bench format format-check lint prove clean
 
 all: build
 
@@ -37,6 +39,10 @@ configure: deps
 
 build: configure
 	cmake --build $(BUILD)
+
+tools: configure
+	cmake --build $(BUILD) --target femto femtod
+	@echo "tools: $(BUILD)/femto $(BUILD)/femtod (export PATH=\"$(abspath $(BUILD)):\$$PATH\")"
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(CTEST_JOBS) --no-label-summary --no-tests=error
@@ -50,6 +56,8 @@ footprint: deps
 bench: build
 	@FEMTO=$(BUILD)/femto OUT=$(BUILD)/bench bench/callgrind.sh
 	@bench/mcu/run.sh -o $(BUILD)/bench/mcu
+	@python3 bench/chart.py -o $(BUILD)/bench/bench.svg $(BUILD)/bench
+	@echo "bench: chart $(BUILD)/bench/bench.svg (copy it to docs/bench.svg to update the README's)"
 
 format: deps
 	clang-format -i $(C_SOURCES)

@@ -13,7 +13,18 @@
  * helper id: clang turns `fc_time_ms()` into `call 2`. The ids come from
  * femto_helpers.def, the one table the engine uses too. docs/helpers.md
  * describes every helper; a helper your tenant is not allowed to call makes
- * the install fail (the verifier refuses the image). */
+ * the install fail (the verifier refuses the image).
+ *
+ * Limits a container meets (tools/femto/README.md, "Limits", has the table):
+ * at most 8 functions per image (FC_MAX_ENTRIES: entry points plus every
+ * FC_LOCAL / non-inlined static function), 512-byte stack frames (femto
+ * build --frame N for more, if the device's stack holds it), 8 nested local
+ * calls, the tenant's instruction budget per run, keys of 16 and values of
+ * 32 bytes (femto_hooks.h), CoAP path 64 and payloads 128 bytes; the CoAP
+ * context's path has no leading '/' ("app/NAME/rest"). femto build refuses
+ * an image a device would refuse, with the device's reason. Signed
+ * division and the other eBPF v4 instructions are fine: -mcpu=v4 is the
+ * default. */
 #ifndef FEMTO_H
 #define FEMTO_H
 

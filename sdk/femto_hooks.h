@@ -67,6 +67,10 @@ typedef struct fc_hook_coap_ctx {
     uint16_t content_format; /* of the request payload, 0xffff: none */
     uint16_t path_len;       /* bytes used in path (no NUL needed) */
     uint16_t payload_len;    /* bytes used in payload */
+    /* The request's Uri-Path options joined by '/', WITHOUT a leading '/'
+     * and without the query: GET coap://dev/app/sensor/temp?unit=c gives
+     * "app/sensor/temp" (femtod routes /app/NAME[/...] to container NAME;
+     * `femto run --coap 'GET /app/sensor/temp'` builds the same). */
     char path[FC_COAP_PATH_MAX];
     uint8_t payload[FC_COAP_PAYLOAD_MAX];
     /* response, written only by fc_coap_respond() (the context is read-only) */

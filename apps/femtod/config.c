@@ -29,6 +29,14 @@ static const struct {
     {FC_HOOK_COAP, "coap"},   {FC_HOOK_PACKET, "packet"},
 };
 
+const char *fd_helper_name(uint32_t id)
+{
+    for (size_t i = 0; i < sizeof helper_names / sizeof helper_names[0]; i++)
+        if (helper_names[i].id == id)
+            return helper_names[i].name;
+    return NULL;
+}
+
 int fd_hook_id(const char *name)
 {
     for (size_t i = 0; i < sizeof hook_names / sizeof hook_names[0]; i++)

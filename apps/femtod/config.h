@@ -39,5 +39,7 @@ int fd_config_load(fd_config_t *cfg, const char *path, char *msg, size_t msg_cap
 
 /* Hook id of a standard hook name ("timer", "boot", ...), or -1. */
 int fd_hook_id(const char *name);
+/* The SDK name of helper id ("fc_log"), NULL if the SDK has none. */
+const char *fd_helper_name(uint32_t id);
 
 #endif

@@ -93,9 +93,11 @@ static int refuse(fd_verdict_t *v, int status, const fc_error_t *err, const char
     if (n > 0 && (size_t)n < sizeof v->text)
         n += vsnprintf(v->text + n, sizeof v->text - (size_t)n, fmt, ap);
     va_end(ap);
+    /* a verifier's place is an instruction index; an image's, a byte */
     if (err && err->reason && n > 0 && (size_t)n < sizeof v->text)
-        snprintf(v->text + n, sizeof v->text - (size_t)n, "%s%s (at byte %zu)", fmt[0] ? ": " : "",
-                 err->reason, (size_t)err->where);
+        snprintf(v->text + n, sizeof v->text - (size_t)n, "%s%s (at %s %zu)", fmt[0] ? ": " : "",
+                 err->reason, status < FC_ERR_IMAGE_TRUNCATED ? "instruction" : "byte",
+                 (size_t)err->where);
     return status;
 }
 
@@ -310,6 +312,37 @@ static void drop_prepared(fd_device_t *d, prepared_t *p)
     memset(p, 0, sizeof *p);
 }
 
+/* A refused image, named as precisely as the image allows: which helper
+ * (id and SDK name) and which tenant for a denied call, the frame size
+ * asked for a bad verifier configuration. */
+static int refuse_image(fd_verdict_t *v, const fd_tenant_config_t *t, const uint8_t *image,
+                        size_t len, const fc_error_t *err)
+{
+    fc_image_t img;
+    fc_error_t perr;
+    int parsed = fc_image_parse(image, len, &img, &perr) == FC_OK;
+    if (err->code == FC_ERR_HELPER_DENIED && parsed && err->where < img.text_slots) {
+        uint32_t id = (uint32_t)img.text[err->where].imm;
+        const char *name = fd_helper_name(id);
+        if (!name)
+            return refuse(v, err->code, NULL,
+                          "image refused: call to helper %" PRIu32
+                          ", which this device does not have (at instruction %lu)",
+                          id, err->where);
+        return refuse(v, err->code, NULL,
+                      "image refused: call to helper %" PRIu32 " (%s), not in tenant '%s''s "
+                      "helpers (at instruction %lu)",
+                      id, name, t->name, err->where);
+    }
+    if (err->code == FC_ERR_BAD_CONFIG && parsed && img.frame_size)
+        return refuse(v, err->code, NULL,
+                      "image refused: its frame size %" PRIu32
+                      " bytes is not a multiple of 8 in 8..32768, or the engine's stack "
+                      "cannot hold it",
+                      img.frame_size);
+    return refuse(v, err->code, err, "image refused");
+}
+
 /* Install the payload STOPPED into a spare engine slot and attach it to the
  * hooks it asks for, after every permission and quota check. */
 static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t slot,
@@ -330,6 +363,12 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
         if (!(t->engine.hooks & (1u << hooks[i])))
             return refuse(v, FC_ERR_PERMISSION, NULL, "tenant '%s' may not attach to hook '%s'",
                           t->name, hname);
+        for (size_t k = 0; k < i; k++)
+            if (hooks[k] == hooks[i])
+                return refuse(v, FC_ERR_INVALID_ARG, NULL,
+                              "the manifest names hook '%s' twice (a container attaches to a "
+                              "hook once)",
+                              hname);
     }
     if (len > t->max_image)
         return refuse(v, FC_ERR_SIZE, NULL,
@@ -346,7 +385,7 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
     p->image_len = len;
     fc_error_t err = {0};
     if (fc_container_install(&d->engine, tid, -1, p->image, len, NULL, &p->c, &err) != FC_OK)
-        return refuse(v, err.code, &err, "image refused");
+        return refuse_image(v, t, p->image, len, &err);
     if (p->c->ram_len + tenant_ram(d, tid, slot) > t->engine.quota.max_ram)
         return refuse(v, FC_ERR_QUOTA, NULL,
                       "data+bss %" PRIu32 " bytes exceeds tenant '%s' "

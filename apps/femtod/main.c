@@ -104,6 +104,10 @@ static coap_context_t *start_server(const char *listen, const char *port)
     coap_register_handler(r, COAP_REQUEST_POST, handle);
     coap_register_handler(r, COAP_REQUEST_PUT, handle);
     coap_register_handler(r, COAP_REQUEST_DELETE, handle);
+    /* so that server.c answers them (4.05 on /c/NAME and /app/NAME) */
+    coap_register_handler(r, COAP_REQUEST_FETCH, handle);
+    coap_register_handler(r, COAP_REQUEST_PATCH, handle);
+    coap_register_handler(r, COAP_REQUEST_IPATCH, handle);
     coap_add_resource(ctx, r);
     return ctx;
 }

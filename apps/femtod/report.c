@@ -178,22 +178,48 @@ static const char *state_name(const fd_slot_t *s)
     return s->c->state == FC_CONTAINER_STARTED ? "started" : "stopped";
 }
 
+/* The hooks a container is attached to, as "coap:0,timer:-5" (hook name
+ * and priority), and its lowest priority; "-" when it is on no hook. */
+static void hooks_text(const fd_device_t *d, const fc_container_t *c, char *buf, size_t cap)
+{
+    const fc_engine_t *e = &d->engine;
+    size_t n = 0, index = (size_t)(c - e->containers);
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < e->n_attachments && n + 1 < cap; i++) {
+        const fc_attachment_t *a = &e->attachments[i];
+        if (a->container != index)
+            continue;
+        const fc_hook_t *h = fc_hook_find(e, a->hook);
+        int k = snprintf(buf + n, cap - n, "%s%s:%" PRId32, n ? "," : "", h ? h->name : "?",
+                         a->priority);
+        if (k < 0 || (size_t)k >= cap - n)
+            break;
+        n += (size_t)k;
+    }
+    if (!n)
+        snprintf(buf, cap, "-");
+}
+
 static void container(writer_t *w, const fd_device_t *d, int slot)
 {
     const fd_slot_t *s = &d->slots[slot];
     const fc_container_stats_t *st = &s->c->stats;
+    char hooks[160];
+    hooks_text(d, s->c, hooks, sizeof hooks);
     if (w->format == FD_FMT_TEXT) {
+        /* seq is a u64: 20 digits keep the columns aligned whatever it is */
         putf(w,
-             "%-4d %-16s %-10s %-8s %6" PRIu64 " %7zu %8" PRIu32 " %6" PRIu32 " %10" PRIu64
-             "%s%s\n",
+             "%-4d %-16s %-10s %-8s %20" PRIu64 " %7zu %8" PRIu32 " %6" PRIu32 " %10" PRIu64
+             " %8" PRIu32 " %8" PRIu32 " %-18s%s%s\n",
              slot, s->c->name, fd_tenant_name(d, s->tenant_id), state_name(s), s->seq, s->image_len,
-             st->runs, st->faults, st->insns_total, st->faults ? "  last fault: " : "",
+             st->runs, st->faults, st->insns_total, st->insns_last, s->c->budget, hooks,
+             st->faults ? "  last fault: " : "",
              st->faults && st->last_fault.reason ? st->last_fault.reason : "");
         return;
     }
     if (w->format == FD_FMT_JSON)
         value_sep(w);
-    begin(w, 1, 12);
+    begin(w, 1, 15);
     u64(w, "slot", (uint64_t)slot);
     str(w, "name", s->c->name);
     str(w, "tenant", fd_tenant_name(d, s->tenant_id));
@@ -205,12 +231,17 @@ static void container(writer_t *w, const fd_device_t *d, int slot)
     u64(w, "runs", st->runs);
     u64(w, "faults", st->faults);
     u64(w, "insns", st->insns_total);
+    u64(w, "insns_last", st->insns_last);
+    u64(w, "budget", s->c->budget);
+    str(w, "hooks", hooks);
     str(w, "last_fault", st->faults && st->last_fault.reason ? st->last_fault.reason : "");
     end(w, 1);
 }
 
-static const char text_header[] =
-    "slot name             tenant     state         seq   bytes     runs faults      insns\n";
+/* insns: over all runs; last: of the last run, against its budget */
+static const char text_header[] = "slot name             tenant     state                     seq "
+                                  "  bytes     runs faults      insns     last   budget "
+                                  "hooks:priority\n";
 
 uint8_t *fd_report(const fd_device_t *d, int slot, int format, size_t *len)
 {

@@ -396,6 +396,8 @@ static int take_block1(fd_server_t *s, const fd_request_t *req, size_t limit, fd
         u->path_len = req->path_len;
         u->limit = limit;
         u->szx = b->szx;
+        u->has_size1 = req->has_size1;
+        u->size1 = req->size1;
     } else if (!u) {
         s->upload_incomplete++;
         text(resp, FD_CODE(4, 8), "Block1 %" PRIu32 " without an upload in progress (start at 0)",
@@ -414,6 +416,23 @@ static int take_block1(fd_server_t *s, const fd_request_t *req, size_t limit, fd
         text(resp, FD_CODE(4, 8),
              "Block1 %" PRIu32 " starts at byte %" PRIu64 ", %zu bytes were received", b->num,
              offset, have);
+        return 0;
+    }
+    /* The announced total holds for the whole upload, not only for a
+     * single-block one: no block may go past it or announce another. */
+    if (u->has_size1 &&
+        (offset + req->payload_len > u->size1 || (req->has_size1 && req->size1 != u->size1))) {
+        uint64_t announced = u->size1;
+        drop_upload(u);
+        if (req->has_size1 && req->size1 != announced)
+            text(resp, FD_CODE(4, 0),
+                 "Block1 %" PRIu32 " announces Size1 %" PRIu64 ", block 0 announced %" PRIu64,
+                 b->num, req->size1, announced);
+        else
+            text(resp, FD_CODE(4, 0),
+                 "Block1 %" PRIu32 " ends at byte %" PRIu64 ", past the %" PRIu64
+                 " bytes announced (Size1)",
+                 b->num, offset + req->payload_len, announced);
         return 0;
     }
     if (req->payload_len) {
@@ -443,11 +462,11 @@ static int take_block1(fd_server_t *s, const fd_request_t *req, size_t limit, fd
         resp->block1 = *b;
         return 0;
     }
-    if (req->has_size1 && req->size1 != u->len) {
+    if (u->has_size1 && u->size1 != u->len) {
         size_t got = u->len;
+        uint64_t announced = u->size1;
         drop_upload(u);
-        text(resp, FD_CODE(4, 0), "Size1 announced %" PRIu64 " bytes, %zu arrived", req->size1,
-             got);
+        text(resp, FD_CODE(4, 0), "Size1 announced %" PRIu64 " bytes, %zu arrived", announced, got);
         return 0;
     }
     *owned = u->buf;
@@ -558,7 +577,14 @@ void fd_server_handle(fd_server_t *s, const fd_request_t *req, fd_response_t *re
     }
     expire_uploads(s, req->now_ms);
     if (req->method < FD_METHOD_GET || req->method > FD_METHOD_DELETE) {
-        text(resp, FD_CODE(4, 5), "GET, POST, PUT or DELETE");
+        /* FETCH, PATCH, iPATCH (RFC 8132) and others: 4.05 on a resource
+         * that exists (as PUT on /c/NAME gets), 4.04 where there is none. */
+        char name[FC_IMAGE_NAME_MAX + 1];
+        if (route(req->path, req->path_len, name, sizeof name) == ROUTE_NONE)
+            text(resp, FD_CODE(4, 4), "no such resource (/suit, /c, /c/NAME, /app/NAME)");
+        else
+            text(resp, FD_CODE(4, 5), "method %u not allowed: GET, POST, PUT or DELETE",
+                 (unsigned)req->method);
     } else if (req->bad_option) {
         text(resp, FD_CODE(4, 2), "bad option: %s", req->bad_option);
     } else if (req->path_too_long) {

@@ -78,6 +78,8 @@ typedef struct fd_upload {
     uint32_t next_num;
     uint8_t szx;
     uint64_t last_ms;
+    int has_size1;  /* block 0 announced the total (Size1): every later */
+    uint64_t size1; /* block and the end are checked against it */
 } fd_upload_t;
 
 /* An answer already sent, for a retransmission of the same message (a

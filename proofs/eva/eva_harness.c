@@ -4,7 +4,7 @@
  * arbitrary r2, a budget in [0, 64], and one helper that checks a pointer
  * with fc_vm_check_ptr. Eva then reports every possible run-time error in
  * src/vm; docs/assurance.md (section 5) justifies each one it reports
- * (proofs/eva/expected_alarms.txt). */
+ * (proofs/eva/<job>.expected). */
 #include <stdint.h>
 
 #include "__fc_builtin.h"
@@ -57,22 +57,44 @@ int main(void)
     cfg.rodata_len = 0;
     cfg.data_len = EVA_CTX;
 
+    /* The program object as a host may hand it over: whatever an earlier
+     * program left in it (fc_verify reads the old generation to bump it),
+     * not uninitialised (docs/assurance.md, 5.1: a host must not pass one
+     * it never wrote, which engine.c does today). */
     fc_program_t prog;
+    Frama_C_make_unknown((char *)&prog, sizeof prog);
     fc_error_t err;
     if (fc_verify(&prog, text, FC_EVA_SLOTS, &cfg, &err) != FC_OK)
         return 0;
 
+    /* The VM as a host may hand it over: arbitrary earlier contents (a
+     * reused or static object). Eva then checks every access for any
+     * contents fc_vm_init leaves alone; what it no longer reports is a read
+     * of a field nobody wrote (reg[11..15] are never read: check_slot
+     * refuses register numbers above 10, docs/assurance.md 5.1). */
     fc_vm_t vm;
+    Frama_C_make_unknown((char *)&vm, sizeof vm);
     if (fc_vm_init(&vm, &prog, stack_mem, EVA_STACK) != FC_OK)
         return 0;
     fc_vm_set_helpers(&vm, &helpers, NULL);
     if (fc_vm_add_region(&vm, ctx, EVA_CTX, FC_PERM_RW) != FC_OK)
         return 0;
     fc_vm_set_section(&vm, FC_LDDW_DATA, ctx);
-    vm.budget = Frama_C_unsigned_int_interval(0, 64);
+    /* Both ways a host sets the budget: fc_vm_set_budget keeps the binding
+     * fc_vm_init made (the run trusts it), a plain store makes the run bind
+     * again (preflight and clamp); Eva analyses both. */
+    uint64_t budget = Frama_C_unsigned_int_interval(0, 64);
+    if (Frama_C_nondet(0, 1))
+        fc_vm_set_budget(&vm, budget);
+    else
+        vm.budget = budget;
 
     uint64_t r2 = (uint64_t)Frama_C_unsigned_int_interval(0, 0xffffffffu);
     uint64_t r0 = 0;
-    (void)fc_vm_run(&vm, 0, (uint64_t)(uintptr_t)ctx, r2, &r0);
+    fc_status_t st = fc_vm_run(&vm, 0, (uint64_t)(uintptr_t)ctx, r2, &r0);
+    /* proofs/run.sh checks that Eva reaches this line with a run that
+     * finished (FC_OK) and one that faulted: an analysis that dies early
+     * (an alarm that stops every path) cannot pass for a clean one */
+    Frama_C_show_each_run_returned(st);
     return 0;
 }

@@ -265,6 +265,8 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
      * run that faulted sets it back */
 
     for (;;) {
+        /*@ split depth; */ /* Eva: one state per call depth (frames[] below depth are set) */
+        /*@ assert in_text: \valid_read(pc); */ /* the verifier's jump checks (assurance.md V1) */
         TRACE_BEFORE(pc);
         lo = first_word(pc);
         hi = (uint32_t)pc->imm;
@@ -282,6 +284,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
              * the budget is the same; the verifier ends every function with
              * a transfer, so pc[1] is in the text. */
             uint32_t nlo, nhi;
+            /*@ assert pair_in_text: \valid_read(pc + 1); */
             nlo = first_word(pc + 1);
             nhi = (uint32_t)pc[1].imm;
             unsigned k = hi & 63u, regs = lo & 0xff00u;

@@ -124,6 +124,7 @@ static inline uint64_t sdiv64(uint64_t a, uint64_t b)
         return 0;
     if (b == UINT64_MAX)
         return (uint64_t)0 - a;
+    /*@ split b <= 9223372036854775807; */ /* Eva: apart, neither half holds 0 or -1 */
     return (uint64_t)((int64_t)a / (int64_t)b);
 }
 static inline uint64_t smod64(uint64_t a, uint64_t b)
@@ -132,6 +133,7 @@ static inline uint64_t smod64(uint64_t a, uint64_t b)
         return a;
     if (b == UINT64_MAX)
         return 0;
+    /*@ split b <= 9223372036854775807; */ /* Eva: apart, neither half holds 0 or -1 */
     return (uint64_t)((int64_t)a % (int64_t)b);
 }
 static inline uint32_t sdiv32(uint32_t a, uint32_t b)
@@ -140,6 +142,7 @@ static inline uint32_t sdiv32(uint32_t a, uint32_t b)
         return 0;
     if (b == UINT32_MAX)
         return (uint32_t)0 - a;
+    /*@ split b <= 2147483647; */ /* Eva: apart, neither half holds 0 or -1 */
     return (uint32_t)((int32_t)a / (int32_t)b);
 }
 static inline uint32_t smod32(uint32_t a, uint32_t b)
@@ -148,6 +151,7 @@ static inline uint32_t smod32(uint32_t a, uint32_t b)
         return a;
     if (b == UINT32_MAX)
         return 0;
+    /*@ split b <= 2147483647; */ /* Eva: apart, neither half holds 0 or -1 */
     return (uint32_t)((int32_t)a % (int32_t)b);
 }
 

@@ -33,14 +33,17 @@ ipv6_udp() { # ipv6_udp DPORT_HEX: an IPv6 header (UDP) and a UDP header to that
 
 case $name in
 sensor_coap)
-    expect "GET reads sensor 0" 'coap: 2.05 format 0 payload "21.300"' \
-        --hook coap --ctx-hex 01 --sensor 0=21300
-    expect "negative values" 'coap: 2.05 format 0 payload "-3.050"' \
-        --hook coap --ctx-hex 01 --sensor 0=-3050
-    # path "s/3" (path_len 3): sensor 3 of the simulated port starts at 23000 + phase
-    expect "path selects the sensor" 'coap: 2.05 format 0 payload "23.300"' \
+    expect "GET reads sensor 0" 'coap: 2.05 Content (format 0 text/plain): 21.300' \
+        --coap 'GET /app/sensor_coap' --sensor 0=21300
+    expect "negative values" 'coap: 2.05 Content (format 0 text/plain): -3.050' \
+        --coap 'GET /app/sensor_coap' --sensor 0=-3050
+    expect "path selects the sensor" 'coap: 2.05 Content (format 0 text/plain): 23.300' \
+        --coap 'GET /app/sensor_coap/3?unit=c' --sensor 3=23300
+    # the raw context still works: method 1, path "s/3" (path_len 3)
+    expect "raw context" 'coap: 2.05 Content (format 0 text/plain): 23.300' \
         --hook coap --ctx-hex 01000000030000002f2f33 --sensor 3=23300
-    expect "POST refused" 'coap: 4.05 format 0 payload "GET only"' --hook coap --ctx-hex 02
+    expect "POST refused" 'coap: 4.05 Method Not Allowed (format 0 text/plain): GET only' \
+        --coap 'POST /app/sensor_coap'
     ;;
 counter)
     kv=$work/kv

@@ -558,7 +558,7 @@ static int define_label(assembler_t *a, char *name)
 
 static int assemble_quad(assembler_t *a, char **ops, int n_ops)
 {
-    int64_t word;
+    int64_t word = 0; /* set by parse_imm64 on success; gcc -O3 cannot see it */
     if (n_ops != 1)
         return fail(a, "invalid number of operands for .quad: expected '.quad value'");
     if (parse_imm64(a, ops[0], &word) != 0)

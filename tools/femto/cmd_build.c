@@ -74,7 +74,7 @@ static int add_extra(build_opts_t *o, const char *flag, const char *value)
 static int parse_args(int argc, char **argv, build_opts_t *o)
 {
     memset(o, 0, sizeof *o);
-    o->mcpu = "v3";
+    o->mcpu = "v4"; /* the VM runs v4: signed division, sign-extending loads, bswap */
     o->opt_level = "-O2";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

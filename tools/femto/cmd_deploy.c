@@ -9,7 +9,13 @@
 #include "commands.h"
 #include "fileio.h"
 
-#define USAGE "usage: femto deploy [-q] [--timeout SECONDS] coap://HOST[:PORT] FILE.suit\n"
+#define USAGE                                                                                      \
+    "usage: femto deploy [-q] [--timeout SECONDS] [--retries N] coap://HOST[:PORT] FILE.suit\n"
+
+/* RFC 7252 5.10.5: Max-Age defaults to 60 s. A device's 5.03 says how long
+ * to wait; we wait that long (at most MAX_WAIT_S) before starting again. */
+#define DEFAULT_MAX_AGE_S 60
+#define MAX_WAIT_S 300
 
 /* "\rapp.suit: 2048/3000 bytes [#########.....]" on the terminal. */
 static void show_progress(void *user, size_t sent, size_t total)
@@ -26,11 +32,19 @@ int fc_cmd_deploy(int argc, char **argv)
 {
     const char *uri = NULL, *file = NULL;
     int quiet = 0, timeout_s = 60;
+    long retries = 5;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-q")) {
             quiet = 1;
         } else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
             timeout_s = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "--retries") && i + 1 < argc) {
+            char *end;
+            retries = strtol(argv[++i], &end, 10);
+            if (*end || retries < 0 || retries > 1000) {
+                fprintf(stderr, "femto deploy: --retries wants 0..1000\n" USAGE);
+                return 2;
+            }
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "femto deploy: unknown option %s\n" USAGE, argv[i]);
             return 2;
@@ -55,10 +69,28 @@ int fc_cmd_deploy(int argc, char **argv)
     }
     int tty = isatty(STDERR_FILENO) && !quiet;
     fc_coap_reply_t r;
-    int rc = fc_coap_upload(uri, (const uint8_t *)env, len, timeout_s * 1000,
+    int rc;
+    for (long attempt = 0;; attempt++) {
+        rc = fc_coap_upload(uri, (const uint8_t *)env, len, timeout_s * 1000,
                             tty ? show_progress : NULL, (void *)file, &r);
-    if (tty)
-        fputc('\n', stderr);
+        if (tty)
+            fputc('\n', stderr);
+        if (rc != 0 || r.code != 503 || attempt >= retries)
+            break;
+        /* 5.03: every upload slot of the device is taken; it says when to
+         * come back (Max-Age). Show the wait, then start again at block 0. */
+        int wait_s = r.max_age >= 0 ? r.max_age : DEFAULT_MAX_AGE_S;
+        if (wait_s > MAX_WAIT_S)
+            wait_s = MAX_WAIT_S;
+        if (wait_s < 1)
+            wait_s = 1;
+        fprintf(stderr,
+                "femto deploy: device busy (5.03 %s), waiting %d s (Max-Age) before retry %ld "
+                "of %ld\n",
+                r.data ? (char *)r.data : "", wait_s, attempt + 1, retries);
+        fc_coap_reply_free(&r);
+        sleep((unsigned)wait_s);
+    }
     free(env);
     if (rc != 0) {
         fprintf(stderr, "femto deploy: %s: %s\n", uri, r.error);

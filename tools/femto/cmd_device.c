@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
 
 #include "coap_client.h"
 #include "commands.h"
@@ -39,25 +42,106 @@ static int simple_get(const char *cmd, const char *uri, const char *path, int ac
     return ok ? 0 : 1;
 }
 
+/* A live view: the device's text table every interval seconds, the screen
+ * cleared first on a terminal; count 0 runs until interrupted. */
+static int watch(const char *cmd, const char *uri, double interval, long count)
+{
+    int tty = isatty(STDOUT_FILENO);
+    int rc = 0;
+    for (long i = 0; count == 0 || i < count; i++) {
+        if (i) {
+            struct timespec ts = {(time_t)interval,
+                                  (long)((interval - (double)(time_t)interval) * 1e9)};
+            nanosleep(&ts, NULL);
+        }
+        time_t now = time(NULL);
+        char stamp[32];
+        strftime(stamp, sizeof stamp, "%H:%M:%S", localtime(&now));
+        if (tty)
+            fputs("\033[H\033[2J", stdout);
+        printf("femto %s %s   %s   every %.1f s%s\n", cmd, uri, stamp, interval,
+               tty ? " (Ctrl-C quits)" : "");
+        rc = simple_get(cmd, uri, "c", 0);
+        fflush(stdout);
+    }
+    return rc;
+}
+
+/* --interval S, --count N; 1 when argv[*i] was one of them, -1 on a bad value. */
+static int watch_option(int argc, char **argv, int *i, double *interval, long *count)
+{
+    if (strcmp(argv[*i], "--interval") && strcmp(argv[*i], "--count"))
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    const char *v = argv[++*i];
+    char *end;
+    if (!strcmp(argv[*i - 1], "--interval")) {
+        *interval = strtod(v, &end);
+        return (*end || *interval < 0.1 || *interval > 3600) ? -1 : 1;
+    }
+    *count = fc_cli_count(v);
+    return *count > 0 ? 1 : -1;
+}
+
+#define LS_USAGE                                                                                   \
+    "usage: femto ls [--json] [--watch] [--interval S] [--count N] coap://HOST[:PORT]\n"
+
 int fc_cmd_ls(int argc, char **argv)
 {
     int accept = 0; /* text table */
+    int watching = 0;
+    double interval = 2;
+    long count = 0;
     const char *uri = NULL;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json"))
+        int w = watch_option(argc, argv, &i, &interval, &count);
+        if (w < 0) {
+            fputs(LS_USAGE, stderr);
+            return 2;
+        } else if (w) {
+            watching = 1;
+        } else if (!strcmp(argv[i], "--json")) {
             accept = 50;
-        else if (argv[i][0] != '-' && !uri)
+        } else if (!strcmp(argv[i], "--watch")) {
+            watching = 1;
+        } else if (argv[i][0] != '-' && !uri) {
             uri = argv[i];
-        else {
-            fprintf(stderr, "usage: femto ls [--json] coap://HOST[:PORT]\n");
+        } else {
+            fputs(LS_USAGE, stderr);
             return 2;
         }
     }
-    if (!uri) {
-        fprintf(stderr, "usage: femto ls [--json] coap://HOST[:PORT]\n");
+    if (!uri || (watching && accept)) {
+        fputs(LS_USAGE, stderr);
         return 2;
     }
+    if (watching)
+        return watch("ls", uri, interval, count);
     return simple_get("ls", uri, "c", accept);
+}
+
+#define TOP_USAGE "usage: femto top [--interval S] [--count N] coap://HOST[:PORT]\n"
+
+int fc_cmd_top(int argc, char **argv)
+{
+    double interval = 2;
+    long count = 0;
+    const char *uri = NULL;
+    for (int i = 1; i < argc; i++) {
+        int w = watch_option(argc, argv, &i, &interval, &count);
+        if (w < 0 || (!w && (argv[i][0] == '-' || uri))) {
+            fputs(TOP_USAGE, stderr);
+            return 2;
+        }
+        if (!w)
+            uri = argv[i];
+    }
+    if (!uri) {
+        fputs(TOP_USAGE, stderr);
+        return 2;
+    }
+    return watch("top", uri, interval, count);
 }
 
 int fc_cmd_status(int argc, char **argv)

@@ -48,7 +48,17 @@ static void child(const device_t *d, const char *env, size_t len, int fd)
     fc_coap_reply_t r;
     char out[300];
     int n;
-    if (fc_coap_deploy(d->uri, (const uint8_t *)env, len, 60000, &r) != 0)
+    int rc;
+    /* a busy device (5.03) is retried after its Max-Age, as femto deploy does */
+    for (int attempt = 0;; attempt++) {
+        rc = fc_coap_deploy(d->uri, (const uint8_t *)env, len, 60000, &r);
+        if (rc != 0 || r.code != 503 || attempt >= 5)
+            break;
+        int wait_s = r.max_age < 0 ? 60 : r.max_age < 1 ? 1 : r.max_age > 300 ? 300 : r.max_age;
+        fc_coap_reply_free(&r);
+        sleep((unsigned)wait_s);
+    }
+    if (rc != 0)
         n = snprintf(out, sizeof out, "0 %s", r.error);
     else
         n = snprintf(out, sizeof out, "%d %s", r.code, r.data ? (char *)r.data : "");

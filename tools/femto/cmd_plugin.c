@@ -1,13 +1,15 @@
-/* femto plugin [MEMHEX [OPTIONS]]: the bpf_conformance plugin contract.
+/* femto plugin [MEMHEX] [--translate]: the bpf_conformance plugin contract.
  *
- * The suite's runner starts the plugin with the input memory as hex bytes
- * in argv[1] ("11 22 ..", possibly empty) and its plugin options in argv[2]
- * (ignored here), writes the program as hex bytes on stdin, and reads r0
- * in hex from stdout. Hex may be space-separated bytes or one continuous
- * string. On refusal or fault: a message on stdout, exit status 1.
- * The program runs in place; the plugin option --translate runs the
- * pre-decoded form (fc_program_translate) instead.
- * Installed (symlinked) as `femto-plugin`, femto runs this directly. */
+ * The suite's runner starts the plugin with the arguments
+ *   [MEMHEX] [PLUGIN_OPTIONS...] [--elf]
+ * where MEMHEX (the input memory as hex bytes, "11  22  ..") is present
+ * only when the test has memory: for a test without memory the options
+ * come first. So any argument starting with "--" is an option, wherever
+ * it is, and the one other argument is the memory. The runner writes the
+ * program as hex bytes on stdin and reads r0 in hex from stdout. Hex may be space-separated bytes
+ * or one continuous string. On refusal or fault: a message on stdout, exit status 1. The program
+ * runs in place; the plugin option --translate runs the pre-decoded form (fc_program_translate)
+ * instead. Installed (symlinked) as `femto-plugin`, femto runs this directly. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -109,9 +111,24 @@ int fc_cmd_plugin(int argc, char **argv)
     char *input;
     size_t input_len;
     char err[256];
-    int translate = argc > 2 && strstr(argv[2], "--translate") != NULL;
-
-    if (argc > 1 && decode_hex(argv[1], &mem, &mem_len) != 0) {
+    int translate = 0;
+    const char *mem_arg = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--translate")) {
+            translate = 1;
+        } else if (!strncmp(argv[i], "--", 2)) {
+            printf("unknown plugin option '%s' (femto plugin [MEMHEX] [--translate]; ELF input "
+                   "is not supported)\n",
+                   argv[i]);
+            return 2;
+        } else if (!mem_arg) {
+            mem_arg = argv[i];
+        } else {
+            printf("two memory arguments: '%s' and '%s'\n", mem_arg, argv[i]);
+            return 2;
+        }
+    }
+    if (mem_arg && decode_hex(mem_arg, &mem, &mem_len) != 0) {
         printf("memory argument is not hex bytes\n");
         return 1;
     }

@@ -1,5 +1,13 @@
 /* femto run app.fc [--entry NAME] [--hook NAME] [--ctx-hex HEX | --ctx FILE]
+ *                  [--coap 'METHOD /app/NAME/PATH[?QUERY]' [--payload TEXT|@FILE]]
  *                  [--budget N] [--kv DIR] [--sensor I=V] [--seed N] [--trace]
+ *
+ * --coap builds the coap hook's context from a request line as femtod
+ * does (apps/femtod/server.c): method, path as the Uri-Path options joined
+ * by '/' without the leading '/' ("app/x/temp"; the query is not part of
+ * it), payload, content format none (0xffff) or 0 with a payload; and
+ * prints the answer as femtod sends it. With --hook sensor, the first
+ * --sensor I=V is the sample (sensor I, value V).
  *
  * Run a container in the host engine (POSIX port, the standard helpers),
  * as a device would: one tenant allowed every helper and hook, the
@@ -38,9 +46,12 @@ typedef struct run_opts {
     const char *ctx_hex;
     const char *ctx_file;
     const char *kv_dir;
+    const char *coap;    /* "GET /app/x/temp?unit=c" */
+    const char *payload; /* TEXT or @FILE */
     uint32_t budget;
     int trace;
     uint32_t seed;
+    uint32_t tick, boot_count; /* timer and boot contexts (--tick, --boot-count) */
     int n_sensors;
     uint32_t sensor_index[FC_POSIX_SENSORS];
     int32_t sensor_value[FC_POSIX_SENSORS];
@@ -49,9 +60,10 @@ typedef struct run_opts {
 static int usage(void)
 {
     fprintf(stderr, "usage: femto run app.fc [--entry NAME] [--hook NAME] "
+                    "[--coap 'METHOD /app/NAME/PATH[?QUERY]'] [--payload TEXT|@FILE] "
                     "[--ctx-hex HEX | --ctx FILE] [--budget N] [--kv DIR] [--sensor I=V] "
-                    "[--seed N] [--trace]\n"
-                    "hooks: timer boot sensor coap packet\n");
+                    "[--tick N] [--boot-count N] [--seed N] [--trace]\n"
+                    "hooks: timer boot sensor coap packet (femto run --help)\n");
     return 2;
 }
 
@@ -105,9 +117,23 @@ static int parse_args(int argc, char **argv, run_opts_t *o)
             o->ctx_file = next;
         } else if (strcmp(a, "--kv") == 0) {
             o->kv_dir = next;
+        } else if (strcmp(a, "--coap") == 0) {
+            o->coap = next;
+        } else if (strcmp(a, "--payload") == 0) {
+            o->payload = next;
         } else if (strcmp(a, "--budget") == 0) {
             if (parse_u32(next, &o->budget) != 0 || o->budget == 0) {
                 fprintf(stderr, "femto run: --budget wants a positive 32-bit count\n");
+                return -1;
+            }
+        } else if (strcmp(a, "--tick") == 0) {
+            if (parse_u32(next, &o->tick) != 0) {
+                fprintf(stderr, "femto run: --tick wants a 32-bit count\n");
+                return -1;
+            }
+        } else if (strcmp(a, "--boot-count") == 0) {
+            if (parse_u32(next, &o->boot_count) != 0) {
+                fprintf(stderr, "femto run: --boot-count wants a 32-bit count\n");
                 return -1;
             }
         } else if (strcmp(a, "--seed") == 0) {
@@ -134,6 +160,74 @@ static int parse_args(int argc, char **argv, run_opts_t *o)
     }
     if (!o->image || (o->ctx_hex && o->ctx_file))
         return -1;
+    if (o->coap && (o->ctx_hex || o->ctx_file || (o->hook && strcmp(o->hook, "coap")))) {
+        fprintf(stderr, "femto run: --coap builds the coap hook's context: no --ctx, --ctx-hex "
+                        "or other --hook with it\n");
+        return -1;
+    }
+    if (o->payload && !o->coap) {
+        fprintf(stderr, "femto run: --payload goes with --coap\n");
+        return -1;
+    }
+    if (o->coap)
+        o->hook = "coap";
+    return 0;
+}
+
+/* ---- contexts from plain options ----------------------------------------------------- */
+
+static const char *const coap_methods[] = {"", "GET", "POST", "PUT", "DELETE"};
+
+/* "GET /app/x/temp?unit=c" into the context femtod would build. */
+static int coap_ctx(const run_opts_t *o, fc_hook_coap_ctx_t *c)
+{
+    memset(c, 0, sizeof *c);
+    const char *sp = strchr(o->coap, ' ');
+    for (unsigned m = 1; sp && m <= 4; m++)
+        if ((size_t)(sp - o->coap) == strlen(coap_methods[m]) &&
+            strncasecmp(o->coap, coap_methods[m], strlen(coap_methods[m])) == 0)
+            c->method = (uint8_t)m;
+    if (!c->method) {
+        fprintf(stderr, "femto run: --coap wants 'METHOD /PATH', METHOD one of GET POST PUT "
+                        "DELETE, e.g. 'GET /app/sensor/temp?unit=c'\n");
+        return -1;
+    }
+    const char *path = sp + 1;
+    while (*path == '/') /* Uri-Path options carry no leading '/' */
+        path++;
+    size_t n = strcspn(path, "?");
+    if (n > FC_COAP_PATH_MAX) {
+        fprintf(stderr,
+                "femto run: path of %zu bytes; femtod answers 4.14 over %d "
+                "(FC_COAP_PATH_MAX)\n",
+                n, FC_COAP_PATH_MAX);
+        return -1;
+    }
+    memcpy(c->path, path, n);
+    c->path_len = (uint16_t)n;
+    c->content_format = 0xffff;
+    if (!o->payload)
+        return 0;
+    char *data = NULL, err[256];
+    size_t len = strlen(o->payload);
+    if (o->payload[0] == '@') {
+        if (fc_read_file(o->payload + 1, &data, &len, err, sizeof err) != 0) {
+            fprintf(stderr, "femto run: --payload %s\n", err);
+            return -1;
+        }
+    }
+    if (len > FC_COAP_PAYLOAD_MAX) {
+        fprintf(stderr,
+                "femto run: payload of %zu bytes; femtod answers 4.13 over %d "
+                "(FC_COAP_PAYLOAD_MAX)\n",
+                len, FC_COAP_PAYLOAD_MAX);
+        free(data);
+        return -1;
+    }
+    memcpy(c->payload, data ? data : o->payload, len);
+    c->payload_len = (uint16_t)len;
+    c->content_format = 0; /* text/plain, as femto call -d sends it */
+    free(data);
     return 0;
 }
 
@@ -148,11 +242,31 @@ static int hex_digit(char c)
     return -1;
 }
 
-/* The context bytes from --ctx-hex or --ctx (none: empty). */
+/* The context bytes from --coap, --hook sensor with --sensor, --ctx-hex or
+ * --ctx (none: empty). */
 static int load_ctx(const run_opts_t *o, uint8_t *ctx, size_t *len)
 {
     *len = 0;
-    if (o->ctx_hex) {
+    if (o->coap) {
+        if (coap_ctx(o, (fc_hook_coap_ctx_t *)ctx) != 0)
+            return -1;
+        *len = sizeof(fc_hook_coap_ctx_t);
+    } else if (o->hook && !strcmp(o->hook, "sensor") && o->n_sensors && !o->ctx_file &&
+               !o->ctx_hex) {
+        fc_hook_sensor_ctx_t sc = {.sensor = o->sensor_index[0], .value = o->sensor_value[0]};
+        memcpy(ctx, &sc, sizeof sc);
+        *len = sizeof sc;
+    } else if (o->hook && !strcmp(o->hook, "timer") && !o->ctx_file && !o->ctx_hex) {
+        /* as femtod fires it: tick counts from 0, period 1000 ms */
+        fc_hook_timer_ctx_t tc = {
+            .now_us = (uint64_t)o->tick * 1000000u, .tick = o->tick, .period_ms = 1000};
+        memcpy(ctx, &tc, sizeof tc);
+        *len = sizeof tc;
+    } else if (o->hook && !strcmp(o->hook, "boot") && !o->ctx_file && !o->ctx_hex) {
+        fc_hook_boot_ctx_t bc = {.boot_count = o->boot_count ? o->boot_count : 1};
+        memcpy(ctx, &bc, sizeof bc);
+        *len = sizeof bc;
+    } else if (o->ctx_hex) {
         size_t n = strlen(o->ctx_hex);
         if (n % 2 || n / 2 > RUN_CTX_MAX) {
             fprintf(stderr,
@@ -227,22 +341,67 @@ static void print_fault(const fc_error_t *f)
     printf(": %s\n", f->reason ? f->reason : "");
 }
 
-static void print_coap_response(const fc_hook_coap_ctx_t *c)
+static const char *coap_code_name(uint8_t code)
 {
-    if (!c->resp_code) {
-        printf("coap: no response\n");
+    switch (code) {
+    case FC_COAP_CODE(2, 1):
+        return "Created";
+    case FC_COAP_CODE(2, 2):
+        return "Deleted";
+    case FC_COAP_CHANGED:
+        return "Changed";
+    case FC_COAP_CONTENT:
+        return "Content";
+    case FC_COAP_BAD_REQUEST:
+        return "Bad Request";
+    case FC_COAP_CODE(4, 1):
+        return "Unauthorized";
+    case FC_COAP_CODE(4, 3):
+        return "Forbidden";
+    case FC_COAP_NOT_FOUND:
+        return "Not Found";
+    case FC_COAP_CODE(4, 5):
+        return "Method Not Allowed";
+    case FC_COAP_CODE(5, 0):
+        return "Internal Server Error";
+    default:
+        return "";
+    }
+}
+
+/* The answer as femtod would send it (apps/femtod/server.c app_request):
+ * "coap: 2.05 Content (format 0 text/plain): 23.5". Text is printed as
+ * is (quotes included); other bytes as \xNN. */
+static void print_coap_response(const fc_hook_coap_ctx_t *c, int faulted)
+{
+    if (faulted) {
+        printf("coap: 5.00 Internal Server Error: container faulted (see the fault below)\n");
         return;
     }
-    printf("coap: %u.%02u format %u payload \"", c->resp_code >> 5, c->resp_code & 31,
-           c->resp_format);
+    if (!c->resp_code) {
+        printf("coap: 5.00 Internal Server Error: container gave no response (fc_coap_respond)\n");
+        return;
+    }
+    if ((c->resp_code >> 5) < 2 || (c->resp_code >> 5) > 5) {
+        printf("coap: 5.00 Internal Server Error: container answered with code %u.%02u, not a "
+               "response code\n",
+               c->resp_code >> 5, c->resp_code & 31);
+        return;
+    }
+    const char *fmt = c->resp_format == FC_COAP_FORMAT_TEXT   ? " text/plain"
+                      : c->resp_format == FC_COAP_FORMAT_JSON ? " application/json"
+                      : c->resp_format == FC_COAP_FORMAT_CBOR ? " application/cbor"
+                                                              : "";
+    printf("coap: %u.%02u %s (format %u%s): ", c->resp_code >> 5, c->resp_code & 31,
+           coap_code_name(c->resp_code), c->resp_format, fmt);
     for (unsigned i = 0; i < c->resp_len && i < FC_COAP_PAYLOAD_MAX; i++) {
         uint8_t b = c->resp_payload[i];
-        if (b >= 32 && b < 127 && b != '"' && b != '\\')
+        if ((b >= 32 && b < 127) || b == '\n' || b == '\t' || b >= 0x80)
             putchar(b);
         else
             printf("\\x%02x", b);
     }
-    printf("\"\n");
+    printf("\n");
 }
 
 /* ---- running ----------------------------------------------------------------------------- */
@@ -351,7 +510,7 @@ static int fire_hook(run_env_t *env, const run_opts_t *o, fc_container_t *c, siz
         printf("hook %s: result %lld (0x%llx)\n", h->name, (long long)result,
                (unsigned long long)result);
     if (h->id == FC_HOOK_COAP)
-        print_coap_response((const fc_hook_coap_ctx_t *)env->ctx);
+        print_coap_response((const fc_hook_coap_ctx_t *)env->ctx, c->stats.faults != 0);
     return c->stats.faults ? 1 : 0;
 }
 

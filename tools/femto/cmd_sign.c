@@ -113,6 +113,19 @@ int fc_cmd_sign(int argc, char **argv)
         return 2;
     }
     a.o.hooks = a.hooks;
+    for (size_t i = 0; i < a.o.n_hooks; i++)
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(a.hooks[i], a.hooks[k])) {
+                fprintf(stderr,
+                        "femto sign: --hook %s given twice (a container attaches to a "
+                        "hook once)\n",
+                        a.hooks[i]);
+                return 2;
+            }
+    if (a.o.n_hooks == 0)
+        fprintf(stderr, "femto sign: warning: no --hook: the device installs the container, but "
+                        "no hook runs it (femto call would answer 4.04); add --hook "
+                        "coap|timer|boot|sensor|packet\n");
 
     uint8_t seed[FC_SUIT_SEED_LEN];
     fc_error_t err;
@@ -134,9 +147,16 @@ int fc_cmd_sign(int argc, char **argv)
             fprintf(stderr, "femto sign: %s\n", msg);
         else {
             printf("%s: SUIT envelope, %zu bytes: slot %" PRIu32 ", sequence %" PRIu64
-                   ", image %zu bytes%s%s\n",
+                   ", image %zu bytes%s%s, hooks ",
                    a.out, env_len, a.o.slot, a.o.sequence, image_len,
                    a.o.uri ? ", fetched from " : " (integrated)", a.o.uri ? a.o.uri : "");
+            for (size_t i = 0; i < a.o.n_hooks; i++)
+                printf("%s%s", i ? "," : "", a.hooks[i]);
+            printf("%s, priority %" PRId64 ", budget ", a.o.n_hooks ? "" : "(none)", a.o.priority);
+            if (a.o.budget)
+                printf("%" PRIu64 "\n", a.o.budget);
+            else
+                printf("(tenant default)\n");
             rc = 0;
         }
     }

@@ -37,6 +37,8 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
     coap_opt_iterator_t it;
     coap_opt_t *cf = coap_check_option(received, COAP_OPTION_CONTENT_FORMAT, &it);
     r->format = cf ? (int)coap_decode_var_bytes(coap_opt_value(cf), coap_opt_length(cf)) : -1;
+    coap_opt_t *ma = coap_check_option(received, COAP_OPTION_MAXAGE, &it);
+    r->max_age = ma ? (int)coap_decode_var_bytes(coap_opt_value(ma), coap_opt_length(ma)) : -1;
     coap_opt_t *b1 = coap_check_option(received, COAP_OPTION_BLOCK1, &it);
     c->block1_seen = b1 != NULL;
     c->block1_szx = b1 ? coap_decode_var_bytes(coap_opt_value(b1), coap_opt_length(b1)) & 7u : 0;
@@ -181,6 +183,7 @@ int fc_coap_request(fc_coap_client_t *c, int method, const char *path, int accep
 {
     memset(reply, 0, sizeof *reply);
     reply->format = -1;
+    reply->max_age = -1;
     coap_optlist_t *opts;
     coap_pdu_t *pdu = new_request(c, (coap_pdu_code_t)method, path, &opts);
     if (!pdu) {
@@ -209,6 +212,13 @@ int fc_coap_request(fc_coap_client_t *c, int method, const char *path, int accep
 static int send_and_wait(fc_coap_client_t *c, coap_pdu_t *pdu, int timeout_ms,
                          fc_coap_reply_t *reply)
 {
+    /* This exchange's answer only: an upload reuses reply for every block,
+     * and a block that gets no answer must not look like the previous
+     * block's 2.31 Continue (a device that died mid-upload). */
+    reply->code = 0;
+    reply->format = -1;
+    reply->max_age = -1;
+    reply->error[0] = '\0';
     c->reply = reply;
     c->done = 0;
     if (coap_send(c->session, pdu) == COAP_INVALID_MID) {
@@ -293,8 +303,16 @@ int fc_coap_upload(const char *uri, const uint8_t *body, size_t len, int timeout
             break;
         }
         rc = send_and_wait(c, pdu, timeout_ms, reply);
-        if (rc != 0)
+        if (rc != 0) {
+            if (num > 0) { /* say where the upload stopped, not the last 2.31 */
+                char why[sizeof reply->error];
+                snprintf(why, sizeof why, "%s", reply->error);
+                snprintf(reply->error, sizeof reply->error,
+                         "block %zu of %zu: %.100s (the device stopped answering mid-upload)",
+                         num + 1, blocks, why);
+            }
             break;
+        }
         if (progress)
             progress(user, num + 1 < blocks ? (num + 1) * FC_COAP_BLOCK : len, len);
         if (reply->code != 231)

@@ -14,7 +14,8 @@ typedef struct fc_coap_reply {
     int format;    /* content format, -1: none */
     uint8_t *data; /* malloc'd, NUL-terminated (len excludes the NUL) */
     size_t len;
-    char error[160]; /* transport error when code is 0 */
+    int max_age;     /* Max-Age option in seconds, -1: absent */
+    char error[256]; /* transport error when code is 0 */
 } fc_coap_reply_t;
 
 enum { FC_COAP_METHOD_GET = 1, FC_COAP_METHOD_POST = 2, FC_COAP_METHOD_DELETE = 4 };

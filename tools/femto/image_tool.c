@@ -2,10 +2,12 @@
 #include "image_tool.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "disasm.h"
+#include "femto/engine.h"
 #include "fileio.h"
 #include "insn.h"
 
@@ -108,6 +110,33 @@ fc_status_t fc_image_tool_verify(const fc_image_t *img, fc_program_t *prog, uint
     cfg.helpers = &table;
     if (img->frame_size)
         cfg.frame_size = img->frame_size;
+    /* A device's engine keeps at most FC_MAX_ENTRIES entry points: refuse
+     * here what it would refuse, with its words and the figures. */
+    if (img->func_count > FC_MAX_ENTRIES) {
+        static char why[120];
+        snprintf(why, sizeof why,
+                 "image has more functions than FC_MAX_ENTRIES (%" PRIu32 " > %d; a static "
+                 "function the compiler did not inline counts too)",
+                 img->func_count, FC_MAX_ENTRIES);
+        *entries = NULL;
+        err->code = FC_ERR_BUFFER;
+        err->where = 0;
+        err->reason = why;
+        return FC_ERR_BUFFER;
+    }
+    /* The verifier takes frames that are a multiple of 8 up to 32768 bytes
+     * (it calls anything else "invalid verifier configuration"): say so. */
+    if (img->frame_size && (img->frame_size % 8 || img->frame_size > 32768)) {
+        static char why[96];
+        snprintf(why, sizeof why,
+                 "frame size %" PRIu32 " bytes: a multiple of 8, at most 32768 (femto build --frame)",
+                 img->frame_size);
+        *entries = NULL;
+        err->code = FC_ERR_BAD_CONFIG;
+        err->where = 0;
+        err->reason = why;
+        return FC_ERR_BAD_CONFIG;
+    }
     *entries = malloc((img->func_count ? img->func_count : 1) * sizeof **entries);
     if (!*entries) {
         err->code = FC_ERR_BUFFER;
@@ -115,7 +144,22 @@ fc_status_t fc_image_tool_verify(const fc_image_t *img, fc_program_t *prog, uint
         err->reason = "out of memory";
         return FC_ERR_BUFFER;
     }
-    return fc_image_verify(img, &cfg, prog, *entries, img->func_count, err);
+    fc_status_t st = fc_image_verify(img, &cfg, prog, *entries, img->func_count, err);
+    /* femtod's engine stack (and the MCU default) holds FC_DEFAULT_FRAME x
+     * (FC_MAX_CALL_DEPTH + 1) bytes; the engine refuses a program that needs more. */
+    enum { device_stack = FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1) };
+    if (st == FC_OK && prog->stack_needed > device_stack) {
+        static char why[160];
+        snprintf(why, sizeof why,
+                 "program needs more stack than the engine has: %" PRIu32 " bytes (frame %" PRIu32
+                 " x %" PRIu32 " levels), a device's stack is %d",
+                 prog->stack_needed, prog->frame_size, prog->call_depth + 1, device_stack);
+        err->code = FC_ERR_NO_RAM;
+        err->where = 0;
+        err->reason = why;
+        return FC_ERR_NO_RAM;
+    }
+    return st;
 }
 
 /* ---- listings ----------------------------------------------------------- */
