@@ -38,6 +38,13 @@ if [ ! -d "$sodium_dir" ] && [ -z "${FC_NO_FETCH:-}" ]; then
         echo "firmware: libsodium sources unavailable: the SUIT-over-UART images are not built"
 fi
 [ -d "$sodium_dir" ] || echo "firmware: no libsodium sources in $sodium_dir: no suittest image"
+# The device firmware (mps2-an386) also needs lwIP's sources.
+lwip_dir=${FC_THIRD_PARTY_DIR:-$repo/build/third_party}/lwip
+if [ ! -d "$lwip_dir" ] && [ -z "${FC_NO_FETCH:-}" ]; then
+    "$repo/scripts/fetch-deb-src.sh" lwip >/dev/null ||
+        echo "firmware: lwIP sources unavailable: the device firmware is not built"
+fi
+[ -d "$lwip_dir" ] || echo "firmware: no lwIP sources in $lwip_dir: no device image"
 
 status=0
 for board in "${boards[@]}"; do

@@ -5,6 +5,7 @@
 #
 #   scripts/fetch-deb-src.sh qemu       -> build/third_party/qemu/include/qemu/qemu-plugin.h
 #   scripts/fetch-deb-src.sh libsodium  -> build/third_party/libsodium/src/libsodium/...
+#   scripts/fetch-deb-src.sh lwip       -> build/third_party/lwip/src/... (the firmware's TCP/IP stack)
 #
 # Why a private configuration: the machine's apt may have no deb-src lines,
 # and we must not edit /etc/apt. We derive deb-src lines from the machine's
@@ -17,7 +18,7 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 qemu|libsodium" >&2
+    echo "usage: $0 qemu|libsodium|lwip" >&2
     exit 2
 }
 [ $# -eq 1 ] || usage
@@ -89,6 +90,19 @@ apt_private() {
         -o Dir::Cache::pkgcache="" -o Dir::Cache::srcpkgcache="" \
         -o APT::Sandbox::User=root \
         "$@"
+}
+
+# The version apt would install of a binary package (for sources whose
+# binary package the build does not need installed, such as lwIP: the
+# firmware compiles its sources, the host never links liblwip).
+candidate_version() {
+    local v
+    v=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}')
+    if [ -z "$v" ] || [ "$v" = "(none)" ]; then
+        log "no candidate version of $1 in the machine's apt sources"
+        exit 1
+    fi
+    printf '%s' "$v"
 }
 
 # Download (not build) the source package pkg=version into $out/src/.
@@ -170,8 +184,33 @@ fetch_libsodium() {
     echo "$dest"
 }
 
+fetch_lwip() {
+    local dest=$out/lwip version tarball
+    if [ -f "$dest/src/include/lwip/init.h" ]; then
+        echo "$dest"
+        return
+    fi
+    if dpkg-query -W liblwip-dev >/dev/null 2>&1; then
+        version=$(source_version liblwip-dev)
+    else
+        version=$(candidate_version liblwip-dev)
+    fi
+    tarball=$(orig_tarball lwip "$version")
+    if [ -z "$tarball" ]; then
+        download_source lwip "$version"
+        tarball=$(orig_tarball lwip "$version")
+    fi
+    [ -n "$tarball" ] || { log "no lwip orig tarball in $out/src"; exit 1; }
+    rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
+    tar -xf "$tarball" -C "$dest.tmp" --strip-components=1
+    rm -rf "$dest" && mv "$dest.tmp" "$dest"
+    log "lwip $version: $dest"
+    echo "$dest"
+}
+
 case $what in
 qemu) fetch_qemu ;;
 libsodium) fetch_libsodium ;;
+lwip) fetch_lwip ;;
 *) usage ;;
 esac

@@ -10,7 +10,9 @@
  *   PKEY  32-byte Ed25519 public key of tenant 1
  *   SUIT  an envelope that must install
  *   BADS  an envelope that must be refused (tampered, replayed, ...)
- *   FIRE  4-byte LE count: fire the timer hook that many times
+ *   FIRE  4-byte LE count: fire the timer hook that many times; with 8 more
+ *         bytes (LE), the r0 the first firing must return, each next one
+ *         one more (the counter example: its key-value count)
  *   DONE  length 0: end of the session */
 #include <stddef.h>
 #include <stdint.h>
@@ -176,7 +178,10 @@ static int install_envelope(const uint8_t *env, size_t len)
     return FC_OK;
 }
 
-static void fire_timer(uint32_t count)
+/* Fire the timer hook count times; when check is set, the i-th firing's r0
+ * must be want + i (the counter's key-value count: it shows the store, not
+ * only the code, survived an update). */
+static void fire_timer(uint32_t count, int check, int64_t want)
 {
     for (uint32_t i = 0; i < count; i++) {
         fc_hook_timer_ctx_t ctx = {.now_us = port.now_us(port.ctx), .tick = i, .period_ms = 1};
@@ -184,6 +189,9 @@ static void fire_timer(uint32_t count)
         int st = fc_hook_fire(&engine, FC_HOOK_TIMER, &ctx, sizeof ctx, &r0);
         bm_printf("  timer hook fired: %s, r0=%lld\n", fc_status_name(st), (long long)r0);
         if (st != FC_OK) {
+            failures++;
+        } else if (check && r0 != want + (int64_t)i) {
+            bm_printf("FAIL r0=%lld, expected %lld\n", (long long)r0, (long long)(want + i));
             failures++;
         }
     }
@@ -240,8 +248,12 @@ int main(void)
                 bm_printf("FAIL envelope %u: %s\n", envelopes - 1, fc_status_name(st));
                 failures++;
             }
-        } else if (strcmp(tag, "FIRE") == 0 && len == 4 && engine_ready) {
-            fire_timer((uint32_t)frame[0] | (uint32_t)frame[1] << 8);
+        } else if (strcmp(tag, "FIRE") == 0 && (len == 4 || len == 12) && engine_ready) {
+            int64_t want = 0;
+            for (unsigned i = 0; len == 12 && i < 8; i++) {
+                want |= (int64_t)((uint64_t)frame[4 + i] << (8 * i));
+            }
+            fire_timer((uint32_t)frame[0] | (uint32_t)frame[1] << 8, len == 12, want);
         } else {
             bm_printf("FAIL unexpected frame '%s' of %u bytes\n", tag, (unsigned)len);
             failures++;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Flash and RAM of a whole firmware image per layer, from its GNU ld map.
 
-usage: footprint-map.py OUT_JSON TARGET=MAP_FILE... --layer NAME=OBJ,OBJ... ...
+usage: footprint-map.py OUT_JSON TARGET=MAP_FILE... --layer NAME=OBJ,OBJ... ... [--title TEXT]
 
 Every input section the linker kept (--gc-sections already dropped the
 unused ones) is charged to the layer of the object it came from: vm, image,
@@ -100,10 +100,14 @@ def add(sizes, layer, kind, size):
 def main():
     out_json = sys.argv[1]
     maps, layers = {}, {}
+    title = "whole firmware (SUIT-over-UART image, -Os, libsodium -O2)"
     args = sys.argv[2:]
     i = 0
     while i < len(args):
-        if args[i] == "--layer":
+        if args[i] == "--title":
+            title = args[i + 1]
+            i += 2
+        elif args[i] == "--layer":
             name, objs = args[i + 1].split("=", 1)
             layers[name] = {os.path.splitext(os.path.basename(o))[0] for o in objs.split(",") if o}
             i += 2
@@ -111,10 +115,12 @@ def main():
             target, path = args[i].split("=", 1)
             maps[target] = path
             i += 1
-    order = ["vm", "image", "engine", "suit", "crypto", "port", "app", "toolchain", "fill/merge"]
+    order = ["vm", "image", "engine", "suit", "crypto"]
+    order += [name for name in layers if name not in order and name != "port"]
+    order += ["port", "app", "toolchain", "fill/merge"]
     result = {t: parse(p, layers) for t, p in maps.items()}
     targets = list(result)
-    print("whole firmware (SUIT-over-UART image, -Os, libsodium -O2) per layer, from the linker map;")
+    print(f"{title} per layer, from the linker map;")
     print("bytes text (flash: code + rodata) / data / bss (RAM; the stack reservation not included)")
     width = 24
     print(f"{'layer':<11}" + "".join(f"{t:>{width}}" for t in targets))

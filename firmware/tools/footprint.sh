@@ -34,3 +34,31 @@ for layer in vm image engine suit; do
 done
 layer_args+=(--layer "port=reset,board,crt0,trap,print,port,string")
 python3 "$repo/firmware/tools/footprint-map.py" "$out/firmware.json" "${maps[@]}" "${layer_args[@]}"
+
+# The device firmware of the Cortex-M4 board (firmware/app/device_main.c):
+# the same layers plus the network stack (lwIP), the Ethernet driver, the
+# flash store, the CoAP message layer and femtod's device and resources.
+lwip_dir=${FC_THIRD_PARTY_DIR:-$repo/build/third_party}/lwip
+if [ ! -d "$lwip_dir" ] && [ -z "${FC_NO_FETCH:-}" ]; then
+    "$repo/scripts/fetch-deb-src.sh" lwip >/dev/null || true
+fi
+if [ ! -d "$lwip_dir" ]; then
+    echo "footprint: no lwIP sources in $lwip_dir: device firmware table skipped" >&2
+    exit 1
+fi
+echo
+make -s -j2 -C "$repo/firmware" BOARD=mps2-an386 O="$out/firmware" REPO="$repo" \
+    ${FC_THIRD_PARTY_DIR:+THIRD_PARTY="$FC_THIRD_PARTY_DIR"} "$out/firmware/mps2-an386/device.elf" >/dev/null
+lwip_objs=$(make -s -C "$repo/firmware" BOARD=mps2-an386 O="$out/firmware" REPO="$repo" \
+    ${FC_THIRD_PARTY_DIR:+THIRD_PARTY="$FC_THIRD_PARTY_DIR"} print-lwip-objs | xargs -n1 basename | sed 's/\.o$//' | paste -sd,)
+python3 "$repo/firmware/tools/footprint-map.py" "$out/device.json" \
+    "cortex-m4=$out/firmware/mps2-an386/device.map" "${layer_args[@]:0:8}" \
+    --layer "lwip=$lwip_objs" --layer "ethernet=lan9118" --layer "coap=coap_wire" \
+    --layer "storage=store,flash_semihost,semihost" \
+    --layer "device=device,server,report,config,femtod_glue,device_main" \
+    --layer "port=reset,board,print,port,string" \
+    --title "device firmware (mps2-an386: lwIP + LAN9220 + flash store + femtod's resources, -Os)"
+ram_kib=256
+stack=$(grep -o 'STACK_SIZE = 0x[0-9a-f]*' "$repo/firmware/mps2-an386/link.ld" | awk '{print $3}')
+echo "RAM: ${ram_kib} KiB linked; the stack reservation is $((stack)) bytes; picolibc's malloc heap"
+echo "(femtod's uploads and responses) is the rest of RAM after data, bss and the stack."

@@ -4,7 +4,8 @@
 usage: frames.py OUT PKEY=tenant.pub SUIT=ok.suit BADS=bad.suit FIRE=2 ... DONE
 
 Each argument is TAG=FILE (the file's bytes are the payload), FIRE=N (a
-4-byte little-endian count) or DONE. Frame: 4-byte ASCII tag, 4-byte
+4-byte little-endian count), FIRE=N@R0 (the count and the r0 the first
+firing must return, 8 bytes little-endian) or DONE. Frame: 4-byte ASCII tag, 4-byte
 little-endian length, payload (docs/porting.md)."""
 import struct
 import sys
@@ -22,7 +23,11 @@ def main():
         if tag == "DONE":
             out += frame("DONE", b"")
         elif tag == "FIRE":
-            out += frame("FIRE", struct.pack("<I", int(value)))
+            count, _, r0 = value.partition("@")
+            payload = struct.pack("<I", int(count))
+            if r0:
+                payload += struct.pack("<q", int(r0))
+            out += frame("FIRE", payload)
         else:
             with open(value, "rb") as fh:
                 out += frame(tag, fh.read())

@@ -8,8 +8,9 @@
 # byte (refused: digest); one signed by another key (refused: signature);
 # the counter example at sequence 1 (installed); two timer firings (the
 # container counts 1, 2); a replay of sequence 1 (refused: rollback); an
-# update at sequence 2 (switched over atomically); one more firing (3: the
-# key-value state survived the update).
+# update at sequence 2 (switched over atomically); one more firing that
+# must return r0 = 3 (the key-value state survived the update; the first two
+# must return 1 and 2).
 set -euo pipefail
 femto=$1
 out=$2
@@ -30,5 +31,5 @@ data[-1] ^= 0x01
 open("tampered.suit", "wb").write(data)
 PY
 python3 "$repo/firmware/tools/frames.py" session.bin PKEY=tenant.pub BADS=tampered.suit \
-    BADS=intruder.suit SUIT=v1.suit FIRE=2 BADS=v1.suit SUIT=v2.suit FIRE=1 DONE
+    BADS=intruder.suit SUIT=v1.suit FIRE=2@1 BADS=v1.suit SUIT=v2.suit FIRE=1@3 DONE
 echo "$out/session.bin"

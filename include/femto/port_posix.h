@@ -55,6 +55,14 @@ typedef struct fc_port_posix {
     fc_posix_sensor_t sensors[FC_POSIX_SENSORS];
     /* test hook: fail the next N storage writes with FC_ERR_STORAGE */
     uint32_t fail_writes;
+    /* test hook: power cuts inside the port's own write path, set from the
+     * environment at init (FC_POSIX_CRASH, port_posix.c) */
+    struct fc_posix_crash {
+        char prefix[FC_PORT_NAME_MAX]; /* only writes of records with this prefix count */
+        long bytes;                    /* >= 0: SIGKILL once this many bytes are written */
+        int write, step;               /* > 0: SIGKILL after step `step` of write `write` */
+        int writes;                    /* counted writes so far */
+    } crash;
 } fc_port_posix_t;
 
 /* Fill p for state_dir (created if missing, with parents). Returns 0, or -1

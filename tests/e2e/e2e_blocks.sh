@@ -26,12 +26,15 @@ sign alice 0 2 "$WORK/v2.fc" "$WORK/v2.suit"
 sign alice 0 3 "$WORK/v3.fc" "$WORK/v3.suit"
 sign alice 0 3 "$WORK/v2.fc" "$WORK/v2b.suit"
 read -r PORT < <(free_ports 1)
-U="coap://[::1]:$PORT"
+U="coap://$HOST:$PORT"
 start_femtod D "$PORT" "$WORK/state" "$WORK/femtod.conf"
 expect_code 2.04 "deploy v1" -- "$FEMTO" deploy "$U" "$WORK/v1.suit"
 
-python3 - "$PORT" "$WORK/v2.suit" "$WORK/v3.suit" "$WORK/v2b.suit" <<'PY' || FAILURES=$((FAILURES + 1))
-import socket, struct, sys
+E2E_HOST=${HOST//[\[\]]/} python3 - "$PORT" "$WORK/v2.suit" "$WORK/v3.suit" "$WORK/v2b.suit" <<'PY' || FAILURES=$((FAILURES + 1))
+import os, socket, struct, sys
+
+HOST = os.environ["E2E_HOST"]  # ::1 (femtod) or 127.0.0.1 (the board)
+FAMILY = socket.AF_INET6 if ":" in HOST else socket.AF_INET
 
 port, env = int(sys.argv[1]), open(sys.argv[2], "rb").read()
 BLOCK1, BLOCK2, SIZE1, MAXAGE, CF, PATH = 27, 23, 60, 14, 12, 11
@@ -86,7 +89,7 @@ def parse(data):
     return "%d.%02d" % (code >> 5, code & 31), opts, payload.decode(errors="replace")
 
 def exchange(sock, msg):
-    sock.sendto(msg, ("::1", port))
+    sock.sendto(msg, (HOST, port))
     sock.settimeout(5)
     return parse(sock.recv(4096))
 
@@ -100,8 +103,8 @@ def block1(num, more, szx=6):
     return (BLOCK1, uint(num << 4 | (8 if more else 0) | szx))
 
 def sock():
-    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    s.bind(("::1", 0))
+    s = socket.socket(FAMILY, socket.SOCK_DGRAM)
+    s.bind((HOST, 0))
     return s
 
 a = sock()

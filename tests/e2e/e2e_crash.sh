@@ -7,7 +7,15 @@
 # answering with its key-value store intact, and no leftover record.
 # The same for an update whose image is fetched by URI (femto serve): the
 # fetched image is a third record (slot/N/img-GEN), written first.
-source "$(dirname "$0")/lib.sh" "$@"
+# Power cuts inside the POSIX port's own write path (FC_POSIX_CRASH,
+# src/port/posix/port_posix.c): after N bytes of the temporary file, and
+# after each step of the write (created, written, fsync'ed, renamed, the
+# directory fsync'ed), of the envelope and of the switch record.
+# With a 4th argument (femtod built with the write-in-place mutant of the
+# port), only those cuts run, on the mutant, until one leaves neither
+# version: the test can tell an atomic port from one that is not.
+MUTANT=${4:+$(readlink -f "$4")}
+source "$(dirname "$0")/lib.sh" "$1" "$2" "$3"
 
 make_key alice
 cat >"$WORK/femtod.conf" <<CONF
@@ -48,12 +56,14 @@ kill_at() {
     points=$((points + 1))
     rm -rf "$state" "$state.log"
     cp -a "$WORK/base" "$state"
-    local external=
+    local external= daemon=$FEMTOD
     if [[ "$setting" == EXTERNAL=* ]]; then
         external=${setting#EXTERNAL=}
         setting=FEMTOD_NO_CRASH=1
     fi
+    [ -z "${USE_MUTANT:-}" ] || FEMTOD=$MUTANT
     start_femtod D "$PORT" "$state" "$WORK/femtod.conf" "$setting" || {
+        FEMTOD=$daemon
         fail "$what: daemon did not start"
         return
     }
@@ -64,6 +74,7 @@ kill_at() {
         kill -KILL "$D" 2>/dev/null || true
     fi
     wait_femtod "$D" # the daemon kills itself at the point
+    FEMTOD=$daemon
     kill "$client" 2>/dev/null || true
     wait "$client" 2>/dev/null || true
     start_femtod D "$PORT" "$state" "$WORK/femtod.conf" || {
@@ -73,7 +84,7 @@ kill_at() {
     local status out seq
     status=$("$FEMTO" status --json "$U" kvapp 2>&1) || true
     out=$("$FEMTO" call "$U" kvapp/count 2>&1) || true
-    seq=$(grep -o '"seq":[0-9]*' <<<"$status" | cut -d: -f2)
+    seq=$(grep -o '"seq":[0-9]*' <<<"$status" | cut -d: -f2) || true
     local envs
     envs=$(find "$state/slot/0" -name 'env-*' | wc -l)
     local tmps imgs
@@ -84,6 +95,11 @@ kill_at() {
     elif [[ "$seq" == 2 && "$out" == "v2 n=4" ]]; then
         news=$((news + 1))
     else
+        NEITHER="$what: status=$status call=$out"
+        if [ -n "${USE_MUTANT:-}" ]; then
+            stop_femtod "$D"
+            return
+        fi
         fail "$what: neither old nor new version: status=$status call=$out"
         sed 's/^/    log: /' "$state.log"
     fi
@@ -94,6 +110,35 @@ kill_at() {
     stop_femtod "$D"
     rm -rf "$state" "$state.log"
 }
+
+# the port's own write path: bytes of the envelope's temporary file, then of
+# the switch record's (the counter starts at the first slot/ record)
+port_points() {
+    local b k
+    for b in 0 1 2 100 1024 $((env_len - 1)) "$env_len" $((env_len + 1)) $((env_len + 10)) \
+        $((env_len + 21)); do
+        kill_at "port write path, byte $b of the slot records" "FC_POSIX_CRASH=bytes:slot/:$b"
+        if [ -n "${USE_MUTANT:-}" ] && [ -n "$NEITHER" ]; then return 0; fi
+    done
+    for k in 1 2 3 4 5; do
+        kill_at "port write path, envelope write step $k" "FC_POSIX_CRASH=step:slot/:1:$k"
+        kill_at "port write path, switch write step $k" "FC_POSIX_CRASH=step:slot/:2:$k"
+        if [ -n "${USE_MUTANT:-}" ] && [ -n "$NEITHER" ]; then return 0; fi
+    done
+}
+NEITHER=
+if [ -n "$MUTANT" ]; then
+    USE_MUTANT=1
+    port_points
+    if [ -n "$NEITHER" ]; then
+        pass "the write-in-place port is caught: $NEITHER"
+    else
+        fail "the write-in-place port survived every cut: the test cannot see the difference"
+    fi
+    finish
+    exit 0
+fi
+port_points
 
 for step in 1 2 3 4 5; do
     kill_at "step $step" "FEMTOD_CRASH_STEP=$step"

@@ -2,9 +2,11 @@
 # A fleet of 20 femtod on distinct loopback ports: femto fleet deploy
 # pushes one envelope to all of them concurrently; all report success,
 # then a replay is refused by all; every daemon is killed at the end.
+# Against the board (tests/e2e/lib.sh): three boards under QEMU.
 source "$(dirname "$0")/lib.sh" "$@"
 
 N=20
+[ -z "$BOARD" ] || N=3 # boards: three QEMUs
 make_key ops
 cat >"$WORK/femtod.conf" <<CONF
 timer_period_ms = 0
@@ -22,7 +24,7 @@ PIDS=()
 for i in $(seq 0 $((N - 1))); do
     start_femtod pid "${PORTS[$i]}" "$WORK/dev$i" "$WORK/femtod.conf"
     PIDS+=("$pid")
-    echo "coap://[::1]:${PORTS[$i]}" >>"$WORK/fleet.txt"
+    echo "coap://$HOST:${PORTS[$i]}" >>"$WORK/fleet.txt"
 done
 pass "$N daemons started"
 
@@ -32,7 +34,7 @@ say "$out"
     fail "fleet deploy: rc=$rc"
 ok=0
 for i in $(seq 0 $((N - 1))); do
-    r=$("$FEMTO" call "coap://[::1]:${PORTS[$i]}" kvapp 2>&1) || true
+    r=$("$FEMTO" call "coap://$HOST:${PORTS[$i]}" kvapp 2>&1) || true
     [ "$r" = "v1" ] && ok=$((ok + 1))
 done
 [ "$ok" -eq "$N" ] && pass "all $N devices answer" || fail "$ok/$N devices answer"

@@ -61,7 +61,7 @@ for i in range(48):
 PY
 
 read -r PORT < <(free_ports 1)
-U="coap://[::1]:$PORT"
+U="coap://$HOST:$PORT"
 start_femtod D "$PORT" "$WORK/state" "$WORK/femtod.conf"
 expect_code 2.04 "install v2 (sequence 2)" -- "$FEMTO" deploy "$U" "$WORK/good.suit"
 

@@ -28,7 +28,7 @@ sign bob 3 1 "$WORK/bob.fc" "$WORK/bob-slot3.suit"
 "$FEMTO" sign -k "$WORK/bob.key" -s 1 -n 5 --hook timer -o "$WORK/bob-timer.suit" "$WORK/bob.fc" >/dev/null
 
 read -r PORT < <(free_ports 1)
-U="coap://[::1]:$PORT"
+U="coap://$HOST:$PORT"
 start_femtod D "$PORT" "$WORK/state" "$WORK/femtod.conf"
 
 expect_code 2.04 "alice deploys kvapp in slot 0" -- "$FEMTO" deploy "$U" "$WORK/alice.suit"

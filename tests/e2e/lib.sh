@@ -2,11 +2,24 @@
 # Usage in a test:  source lib.sh FEMTO FEMTOD SOURCE_DIR
 # Every femtod started here runs under `timeout` and is killed by the EXIT
 # trap, whatever happens to the test.
+#
+# FEMTOD may also be a device firmware image (a path ending in .elf): the
+# same test then runs against the Cortex-M4 board under QEMU
+# (scripts/qemu-device.sh): STATE is a folder holding the board's flash
+# file, the device answers on 127.0.0.1 (QEMU forwards IPv4 only), and
+# FEMTOD_CRASH_STEP=K / FLASH_CUT=N become the board's --crash / --cut.
+# Tests address the device as coap://$HOST:PORT.
 set -euo pipefail
 
 FEMTO=$(readlink -f "$1")
 FEMTOD=$(readlink -f "$2")
 SRC=$(readlink -f "$3")
+BOARD=
+HOST='[::1]'
+if [[ "$FEMTOD" == *.elf ]]; then
+    BOARD=mps2-an386
+    HOST=127.0.0.1
+fi
 WORK=$(mktemp -d /tmp/femto-e2e.XXXXXX)
 DAEMON_PIDS=()       # femtod processes (children of their `timeout`)
 declare -A WATCHER=() # femtod pid -> pid of the `timeout` that runs it (our child)
@@ -50,14 +63,18 @@ while len(chosen) < int(sys.argv[1]):
     port = random.randrange(10000, lo)
     if port in chosen:
         continue
+    # free on ::1 (femtod) and on 127.0.0.1 (the board's QEMU forwards IPv4)
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         s.bind(("::1", port))
+        s4.bind(("127.0.0.1", port))
         chosen.append(port)
     except OSError:
         pass
     finally:
         s.close()
+        s4.close()
 print(" ".join(map(str, chosen)))
 PY
 }
@@ -68,10 +85,28 @@ PY
 start_femtod() {
     local var=$1 port=$2 state=$3 config=$4
     shift 4
-    env "$@" timeout -s KILL 170 "$FEMTOD" --config "$config" --state "$state" --port "$port" \
-        >"$state.log" 2>&1 &
+    if [ -n "$BOARD" ]; then
+        local opts=() envs=() setting image=$FEMTOD
+        for setting in "$@"; do
+            case $setting in
+            FEMTOD_CRASH_STEP=*) opts+=(--crash "${setting#*=}") ;;
+            FLASH_CUT=*) opts+=(--cut "${setting#*=}") ;;
+            FLASH_SIZE=*) opts+=(--flash-size "${setting#*=}") ;;
+            IMAGE=*) image=${setting#*=} ;;
+            *) envs+=("$setting") ;; # e.g. FC_DEVICE_TRACE=1
+            esac
+        done
+        mkdir -p "$state"
+        # qemu-device.sh execs QEMU: the child of `timeout` is QEMU itself
+        env "${envs[@]}" timeout -s KILL 170 "$SRC/scripts/qemu-device.sh" "$BOARD" \
+            --config "$config" --flash "$state/flash.bin" --port "$port" --image "$image" \
+            "${opts[@]}" >"$state.log" 2>&1 </dev/null &
+    else
+        env "$@" timeout -s KILL 170 "$FEMTOD" --config "$config" --state "$state" --port "$port" \
+            >"$state.log" 2>&1 &
+    fi
     local _watch=$! _pid= _i
-    for _i in $(seq 1 200); do
+    for _i in $(seq 1 1000); do # up to about 20 s: QEMU on a loaded machine
         if grep -q "listening on" "$state.log" 2>/dev/null; then
             # the child of `timeout` (no procps needed)
             _pid=$(cat "/proc/$_watch/task/$_watch/children" 2>/dev/null) || true

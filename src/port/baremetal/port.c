@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bm.h"
+#include "store.h"
 
 static uint64_t port_now_us(void *ctx)
 {
@@ -42,6 +43,10 @@ static int valid_name(const char *name)
 
 static int port_storage_read(void *ctx, const char *name, void *buf, size_t cap, size_t *len)
 {
+    bm_port_state_t *st = ctx;
+    if (st->store) {
+        return bm_store_read(st->store, name, buf, cap, len);
+    }
     if (!valid_name(name)) {
         return FC_ERR_STORAGE;
     }
@@ -60,6 +65,9 @@ static int port_storage_read(void *ctx, const char *name, void *buf, size_t cap,
 static int port_storage_write(void *ctx, const char *name, const void *data, size_t len)
 {
     bm_port_state_t *st = ctx;
+    if (st->store) {
+        return bm_store_write(st->store, name, data, len);
+    }
     if (!valid_name(name) || len > BM_STORE_RECORD_MAX) {
         return FC_ERR_STORAGE;
     }
@@ -82,6 +90,10 @@ static int port_storage_write(void *ctx, const char *name, const void *data, siz
 
 static int port_storage_remove(void *ctx, const char *name)
 {
+    bm_port_state_t *st = ctx;
+    if (st->store) {
+        return bm_store_remove(st->store, name);
+    }
     bm_record_t *r = valid_name(name) ? find_record(ctx, name) : NULL;
     if (r == NULL) {
         return FC_ERR_NOT_FOUND;
@@ -115,4 +127,9 @@ void bm_port_init(fc_port_t *port, bm_port_state_t *state, uint32_t us_per_tick)
     port->storage_remove = port_storage_remove;
     port->sensor_read = port_sensor_read;
     port->random = port_random;
+}
+
+void bm_port_use_store(fc_port_t *port, struct bm_store *store)
+{
+    ((bm_port_state_t *)port->ctx)->store = store;
 }

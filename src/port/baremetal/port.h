@@ -27,13 +27,20 @@ typedef struct bm_record {
     _Alignas(8) uint8_t data[BM_STORE_RECORD_MAX];
 } bm_record_t;
 
+struct bm_store;
+
 typedef struct bm_port_state {
+    struct bm_store *store; /* NULL: the RAM records below; else the flash store (store.h) */
     bm_record_t records[BM_STORE_RECORDS];
     uint32_t us_per_tick; /* the board's timer tick, for now_us */
 } bm_port_state_t;
 
 /* Fill port with the bare-metal functions, state as their context. */
 void bm_port_init(fc_port_t *port, bm_port_state_t *state, uint32_t us_per_tick);
+
+/* Keep records in a flash record store (store.h) instead of RAM: they
+ * survive a reset and a power cut. */
+void bm_port_use_store(fc_port_t *port, struct bm_store *store);
 
 /* Set the sha256 and ed25519_verify entries from libsodium (crypto_sodium.c,
  * linked only into images built with libsodium's sources). */

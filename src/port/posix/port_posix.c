@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -149,9 +151,81 @@ static int posix_storage_read(void *ctx, const char *name, void *buf, size_t cap
     return status;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+/* ---- power cuts in the write path (tests) ----------------------------------------------
+ * FC_POSIX_CRASH=bytes:PREFIX:N   SIGKILL as soon as N bytes of records whose
+ *                                 name starts with PREFIX have been written
+ *                                 (write(2) of the temporary file, here)
+ * FC_POSIX_CRASH=step:PREFIX:W:K  SIGKILL after step K of the W-th write of
+ *                                 such a record: 1 temporary created, 2 data
+ *                                 written, 3 fsync'ed and closed, 4 renamed
+ *                                 over the record, 5 directory fsync'ed
+ * The kill happens in this code, in the middle of the real sequence. */
+/* A decimal number that ends at *end (':' or NUL); -1 if none. */
+static long crash_number(const char *s, const char **end)
+{
+    char *e;
+    errno = 0;
+    long v = strtol(s, &e, 10);
+    if (e == s || errno || v < 0 || (*e != ':' && *e != '\0'))
+        return -1;
+    *end = e;
+    return v;
+}
+
+static void crash_config(fc_port_posix_t *p)
+{
+    const char *s = getenv("FC_POSIX_CRASH");
+    p->crash.bytes = -1;
+    int bytes = s && !strncmp(s, "bytes:", 6), step = s && !strncmp(s, "step:", 5);
+    if (!bytes && !step)
+        return;
+    const char *prefix = s + (bytes ? 6 : 5), *colon = strchr(prefix, ':'), *end = NULL;
+    if (!colon || colon == prefix || (size_t)(colon - prefix) >= sizeof p->crash.prefix)
+        return;
+    long a = crash_number(colon + 1, &end), b = 0;
+    if (a < 0 || (bytes && *end) || (step && *end != ':'))
+        return;
+    if (step &&
+        ((b = crash_number(end + 1, &end)) <= 0 || *end || a == 0 || a > INT32_MAX || b > 5))
+        return;
+    if (bytes) {
+        p->crash.bytes = a;
+    } else {
+        p->crash.write = (int)a;
+        p->crash.step = (int)b;
+    }
+    memcpy(p->crash.prefix, prefix, (size_t)(colon - prefix));
+    p->crash.prefix[colon - prefix] = '\0';
+}
+
+static int crash_counts(const fc_port_posix_t *p, const char *name)
+{
+    return p->crash.prefix[0] && !strncmp(name, p->crash.prefix, strlen(p->crash.prefix));
+}
+
+static void crash_step(const fc_port_posix_t *p, const char *name, int step)
+{
+    if (crash_counts(p, name) && p->crash.writes == p->crash.write && step == p->crash.step)
+        raise(SIGKILL);
+}
+
+static int write_all(fc_port_posix_t *p, const char *name, int fd, const void *data, size_t len)
 {
     size_t done = 0;
+    if (crash_counts(p, name) && p->crash.bytes >= 0 && (size_t)p->crash.bytes < len) {
+        /* the cut falls inside this record: write up to it, then die */
+        len = (size_t)p->crash.bytes;
+        p->crash.bytes = 0;
+        while (done < len) {
+            ssize_t w = write(fd, (const char *)data + done, len - done);
+            if (w <= 0)
+                break;
+            done += (size_t)w;
+        }
+        raise(SIGKILL);
+    }
+    if (crash_counts(p, name) && p->crash.bytes >= 0)
+        p->crash.bytes -= (long)len;
     while (done < len) {
         ssize_t w = write(fd, (const char *)data + done, len - done);
         if (w < 0 && errno == EINTR)
@@ -177,19 +251,34 @@ static int posix_storage_write(void *ctx, const char *name, const void *data, si
         p->fail_writes--;
         return FC_ERR_STORAGE;
     }
+    if (crash_counts(p, name))
+        p->crash.writes++;
+#ifdef FC_PORT_POSIX_MUTATE_IN_PLACE
+    /* MUTATION (tests only): truncate the live record and write it in
+     * place. The power-cut tests must catch this (tests/e2e/e2e_crash.sh). */
+    snprintf(tmp, sizeof tmp, "%s", path);
+#else
     snprintf(tmp, sizeof tmp, "%s~tmp", path);
+#endif
     if (make_parents(path) != 0)
         return FC_ERR_STORAGE;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return FC_ERR_STORAGE;
-    int ok = write_all(fd, data, len) == 0 && fsync(fd) == 0;
+    crash_step(p, name, 1);
+    int ok = write_all(p, name, fd, data, len) == 0;
+    crash_step(p, name, 2);
+    ok = ok && fsync(fd) == 0;
     ok = (close(fd) == 0) && ok;
+    crash_step(p, name, 3);
     if (!ok || rename(tmp, path) != 0) {
         unlink(tmp);
         return FC_ERR_STORAGE;
     }
-    return fsync_parent(path) == 0 ? FC_OK : FC_ERR_STORAGE;
+    crash_step(p, name, 4);
+    int st = fsync_parent(path) == 0 ? FC_OK : FC_ERR_STORAGE;
+    crash_step(p, name, 5);
+    return st;
 }
 
 static int posix_storage_remove(void *ctx, const char *name)
@@ -272,6 +361,7 @@ int fc_port_posix_init(fc_port_posix_t *p, const char *state_dir)
     memcpy(p->state_dir, state_dir, n + 1);
     if (mkdir_p(p->state_dir) != 0)
         return -1;
+    crash_config(p);
     p->log_level_max = FC_LOG_DEBUG;
     p->port = (fc_port_t){
         .ctx = p,
