@@ -34,9 +34,6 @@ extern "C" {
 #endif
 
 /* ---- build-time limits (override with -D) ------------------------------ */
-#ifndef FC_CBOR_MAX_DEPTH
-#define FC_CBOR_MAX_DEPTH 16 /* nested arrays/maps/tags in one CBOR item */
-#endif
 #ifndef FC_SUIT_MAX_COMPONENTS
 #define FC_SUIT_MAX_COMPONENTS 4
 #endif
@@ -58,80 +55,40 @@ extern "C" {
 #define FC_SUIT_MAX_PROTECTED 64 /* bytes of a COSE protected header */
 
 /* ======================================================================
- * Bounded CBOR decoder (RFC 8949).
- *
- * Accepted: major types 0-7 with definite lengths up to 64 bits, tags of
- * any number, false/true/null. Refused, with FC_ERR_CBOR and a reason:
- * indefinite lengths and "break", reserved additional information 28-30,
- * simple values other than false/true/null (undefined, unassigned, floats),
- * and NON-MINIMAL heads (an argument that fits a shorter encoding): SUIT
- * requires deterministic encoding and refusing alternatives removes
- * malleability. Refused with FC_ERR_CBOR_LIMIT: a string or a count of
- * elements larger than the bytes left, nesting deeper than
- * FC_CBOR_MAX_DEPTH.
+ * CBOR values as the command-sequence walker reports them (RFC 8949).
+ * The decoder itself is internal to the SUIT layer (src/suit/cbor.h).
  * ==================================================================== */
 
+/** A (pointer, length) view into the caller's envelope buffer; never owns. */
 typedef struct fc_suit_bytes {
-    const uint8_t *ptr;
-    size_t len;
+    const uint8_t *ptr; /**< first byte, or NULL when len is 0 */
+    size_t len;         /**< number of bytes */
 } fc_suit_bytes_t;
 
+/** CBOR major types (RFC 8949 section 3.1). */
 enum fc_cbor_type {
-    FC_CBOR_UINT = 0,
-    FC_CBOR_NINT = 1, /* value is -1 - val */
-    FC_CBOR_BSTR = 2,
-    FC_CBOR_TSTR = 3,
-    FC_CBOR_ARRAY = 4,
-    FC_CBOR_MAP = 5,
-    FC_CBOR_TAG = 6,
-    FC_CBOR_SIMPLE = 7 /* val: 20 false, 21 true, 22 null */
+    FC_CBOR_UINT = 0,  /**< unsigned integer: value is val */
+    FC_CBOR_NINT = 1,  /**< negative integer: value is -1 - val */
+    FC_CBOR_BSTR = 2,  /**< byte string: content in str */
+    FC_CBOR_TSTR = 3,  /**< text string: content in str */
+    FC_CBOR_ARRAY = 4, /**< array: val is the element count */
+    FC_CBOR_MAP = 5,   /**< map: val is the pair count */
+    FC_CBOR_TAG = 6,   /**< tag: val is the tag number */
+    FC_CBOR_SIMPLE = 7 /**< simple value: val is FC_CBOR_FALSE, _TRUE or _NULL */
 };
 
-#define FC_CBOR_FALSE 20
-#define FC_CBOR_TRUE 21
-#define FC_CBOR_NULL 22
+#define FC_CBOR_FALSE 20 /**< simple value false */
+#define FC_CBOR_TRUE 21  /**< simple value true */
+#define FC_CBOR_NULL 22  /**< simple value null (nil) */
 
-/* One decoded head. For strings, str points at the content (len = val).
- * For arrays/maps val is the element/pair count, for tags the tag number. */
+/** One decoded CBOR head. For strings, str points at the content (len = val).
+ *  For arrays/maps val is the element/pair count, for tags the tag number. */
 typedef struct fc_cbor_item {
-    uint8_t type;        /* enum fc_cbor_type */
-    uint64_t val;        /* argument */
-    fc_suit_bytes_t str; /* string content (BSTR/TSTR) */
-    size_t offset;       /* absolute offset of the head (see fc_cbor_t.base) */
+    uint8_t type;        /**< enum fc_cbor_type */
+    uint64_t val;        /**< the head's argument */
+    fc_suit_bytes_t str; /**< string content (BSTR/TSTR), else empty */
+    size_t offset;       /**< byte offset of the head in the envelope */
 } fc_cbor_item_t;
-
-/* A cursor over buf[0..len). base is added to every offset reported, so a
- * decoder over a bstr-wrapped element reports offsets in the outer input. */
-typedef struct fc_cbor {
-    const uint8_t *buf;
-    size_t len;
-    size_t pos;
-    size_t base;
-} fc_cbor_t;
-
-void fc_cbor_init(fc_cbor_t *c, const uint8_t *buf, size_t len, size_t base);
-/* Decode one head and, for strings, consume the content. */
-int fc_cbor_next(fc_cbor_t *c, fc_cbor_item_t *item, fc_error_t *err);
-/* Peek at the next head without consuming it. */
-int fc_cbor_peek(const fc_cbor_t *c, fc_cbor_item_t *item, fc_error_t *err);
-/* Skip one complete item (nested arrays, maps and tags included). */
-int fc_cbor_skip(fc_cbor_t *c, fc_error_t *err);
-/* Check that buf holds exactly one well-formed item (no trailing bytes). */
-int fc_cbor_check(const uint8_t *buf, size_t len, size_t base, fc_error_t *err);
-static inline int fc_cbor_at_end(const fc_cbor_t *c)
-{
-    return c->pos >= c->len;
-}
-
-/* Typed reads: FC_ERR_SUIT_FORMAT with `what` in the reason when the item
- * has another type. fc_cbor_int reads a uint or nint that fits int64. */
-int fc_cbor_uint(fc_cbor_t *c, uint64_t *v, fc_error_t *err);
-int fc_cbor_int(fc_cbor_t *c, int64_t *v, fc_error_t *err);
-int fc_cbor_bstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err);
-int fc_cbor_tstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err);
-int fc_cbor_array(fc_cbor_t *c, uint64_t *count, fc_error_t *err);
-int fc_cbor_map(fc_cbor_t *c, uint64_t *count, fc_error_t *err);
-int fc_cbor_tag(fc_cbor_t *c, uint64_t *tag, fc_error_t *err);
 
 /* ======================================================================
  * SUIT envelope and manifest
@@ -296,7 +253,7 @@ typedef struct fc_suit_manifest {
 } fc_suit_manifest_t;
 
 /* Decode and check the structure of an envelope (tag 107). No crypto. */
-int fc_suit_decode(const uint8_t *env, size_t len, fc_suit_manifest_t *out, fc_error_t *err);
+fc_status_t fc_suit_decode(const uint8_t *env, size_t len, fc_suit_manifest_t *out, fc_error_t *err);
 
 /* ---- authentication ---------------------------------------------------- */
 enum fc_suit_key_type { FC_SUIT_KEY_ED25519 = 1, FC_SUIT_KEY_P256 = 2 };
@@ -312,12 +269,12 @@ typedef struct fc_suit_key {
  * *which_key = index of the key. Then checks the digest of every severed
  * member supplied in the envelope. FC_ERR_DIGEST, FC_ERR_SIGNATURE,
  * FC_ERR_SUIT_FORMAT (no authentication block), FC_ERR_SUIT_UNSUPPORTED. */
-int fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *port,
+fc_status_t fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *port,
                          const fc_suit_key_t *keys, size_t n_keys, size_t *which_key,
                          fc_error_t *err);
 
 /* FC_ERR_ROLLBACK unless m->sequence_number > installed. */
-int fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t installed, fc_error_t *err);
+fc_status_t fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t installed, fc_error_t *err);
 
 /* ---- command sequences ------------------------------------------------- */
 
@@ -342,12 +299,12 @@ typedef struct fc_suit_step {
  * (set-component-index, try-each, run-sequence and override-parameters are
  * interpreted by the walker). A non-FC_OK return stops the walk (inside a
  * try-each, FC_ERR_CONDITION moves on to the next alternative). */
-typedef int (*fc_suit_visit_fn)(void *ctx, const fc_suit_step_t *step, fc_error_t *err);
+typedef fc_status_t (*fc_suit_visit_fn)(void *ctx, const fc_suit_step_t *step, fc_error_t *err);
 
 /* Walk one sequence (a manifest member key: 4 = shared, 7, 8, 9, 16, 20).
  * all_branches: visit every try-each alternative (survey), instead of
  * stopping at the first that succeeds. FC_OK if the sequence is absent. */
-int fc_suit_walk(const fc_suit_manifest_t *m, int sequence, int all_branches,
+fc_status_t fc_suit_walk(const fc_suit_manifest_t *m, int sequence, int all_branches,
                  fc_suit_visit_fn visit, void *ctx, fc_error_t *err);
 
 /* The device as SUIT conditions see it. */
@@ -426,27 +383,27 @@ enum fc_suit_run {
  * an integrated payload or marked pending for a fetched one. Call it only
  * on an authenticated manifest. FC_ERR_CONDITION (which condition, where),
  * FC_ERR_SUIT_FORMAT, FC_ERR_SUIT_UNSUPPORTED, FC_ERR_DIGEST, FC_ERR_SIZE. */
-int fc_suit_evaluate(const fc_suit_manifest_t *m, const fc_port_t *port,
+fc_status_t fc_suit_evaluate(const fc_suit_manifest_t *m, const fc_port_t *port,
                      const fc_suit_device_t *device, int run, fc_suit_result_t *out,
                      fc_error_t *err);
 
 /* The one container-slot component (['femto', '<slot>']) of an evaluated
  * manifest: *index set. FC_ERR_SUIT_UNSUPPORTED if there is none or more
  * than one (our profile installs one container per envelope). */
-int fc_suit_femto_component(const fc_suit_result_t *r, size_t *index, fc_error_t *err);
+fc_status_t fc_suit_femto_component(const fc_suit_result_t *r, size_t *index, fc_error_t *err);
 
 /* Check a payload against image-digest (SHA-256) and image-size.
  * FC_ERR_SIZE, FC_ERR_DIGEST, FC_ERR_SUIT_FORMAT (parameter missing),
  * FC_ERR_SUIT_UNSUPPORTED (digest algorithm). */
-int fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *port, const uint8_t *data,
+fc_status_t fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *port, const uint8_t *data,
                           size_t len, fc_error_t *err);
 
 /* Decode an encoded SUIT_Digest [alg, bytes]; base = its offset for errors. */
-int fc_suit_decode_digest(const fc_suit_bytes_t *cbor, size_t base, fc_suit_digest_t *d,
+fc_status_t fc_suit_decode_digest(const fc_suit_bytes_t *cbor, size_t base, fc_suit_digest_t *d,
                           fc_error_t *err);
 
 /* Decode the femto install parameter (bstr content) into f. */
-int fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_suit_femto_t *f,
+fc_status_t fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_suit_femto_t *f,
                          fc_error_t *err);
 
 #ifdef __cplusplus

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "cbor.h" /* internal: src/suit is on this test's include path */
 #include "femto/suit.h"
 #include "suit_test_util.h"
 
@@ -31,7 +32,7 @@ typedef struct survey {
     } param[FC_SUIT_MAX_COMPONENTS][32];
 } survey_t;
 
-static int survey_step(void *ctx, const fc_suit_step_t *s, fc_error_t *err)
+static fc_status_t survey_step(void *ctx, const fc_suit_step_t *s, fc_error_t *err)
 {
     survey_t *sv = ctx;
     (void)err;
