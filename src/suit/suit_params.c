@@ -1,7 +1,8 @@
 /* SUIT values shared by decoding and evaluation (draft-ietf-suit-manifest-37):
- * SUIT_Digest (section 8.4.4.3? see below), the parameters of
- * override-parameters (8.4.8), the image-match check of a payload (8.4.9.1)
- * and our private-use femto install parameter (docs/suit-profile.md).
+ * SUIT_Digest (sections 8.3 and 8.4.12), the parameters of
+ * override-parameters (8.4.8), the image-match check of a payload (8.4.9.2)
+ * and our private-use femto install parameter (8.4.8.16 suit-parameter-
+ * custom; docs/suit-profile.md).
  * Freestanding; every decoded string points into the caller's buffer. */
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +12,8 @@
 
 /* ---- SUIT_Digest -------------------------------------------------------- */
 
+/* SUIT_Digest = [suit-digest-algorithm-id, suit-digest-bytes, *extension]
+ * (draft-37 8.3 and 8.4.12; COSE algorithm ids). */
 fc_status_t fc_suit_decode_digest(const fc_suit_bytes_t *cbor, size_t base, fc_suit_digest_t *d,
                           fc_error_t *err)
 {
@@ -28,94 +31,110 @@ fc_status_t fc_suit_decode_digest(const fc_suit_bytes_t *cbor, size_t base, fc_s
 
 /* ---- parameters ----------------------------------------------------------- */
 
-static int is_uuid(const fc_cbor_item_t *a)
+/* How override-parameters' value of one parameter key is checked (its CDDL
+ * type in draft-37 8.4.8) and where fc_suit_params_t keeps it. */
+enum param_kind {
+    P_NONE = 0, /* not a parameter of this profile: refused */
+    P_UUID,     /* bstr of 16 bytes (8.4.8.4, 8.4.8.5) */
+    P_VENDOR,   /* 16-byte UUID or cbor-pen tag 112 (8.4.8.3, 8.4.8.1) */
+    P_DIGEST,   /* bstr .cbor SUIT_Digest (8.4.8.6) */
+    P_UINT,     /* uint (8.4.8.7, 8.4.8.8, 8.4.8.11) */
+    P_TSTR,     /* tstr (8.4.8.10) */
+    P_BSTR,     /* bstr (8.4.8.9, 8.4.8.12, 8.4.8.13) */
+    P_BOOL,     /* bool (8.4.8.14, 8.4.8.15) */
+    P_FEMTO     /* bstr .cbor femto-install map (ours, 8.4.8.16) */
+};
+
+typedef struct param_rule {
+    uint8_t kind;  /* enum param_kind */
+    uint8_t field; /* offsetof the fc_suit_params_t member (when has != 0) */
+    uint16_t has;  /* enum fc_suit_param_bit set when applied (0: not kept) */
+} param_rule_t;
+
+/* femto is the member after every kept one: all their offsets fit. */
+_Static_assert(offsetof(fc_suit_params_t, femto) <= UINT8_MAX, "field offsets fit in uint8_t");
+
+#define KEEP(kind, bit, member) {(kind), (uint8_t)offsetof(fc_suit_params_t, member), (bit)}
+/* Indexed by parameter key (draft-37 11.5): the one list of the parameters
+ * this device understands. */
+static const param_rule_t param_rules[] = {
+    [FC_SUIT_PARAM_VENDOR_ID] = KEEP(P_VENDOR, FC_SUIT_HAS_VENDOR, vendor_id),
+    [FC_SUIT_PARAM_CLASS_ID] = KEEP(P_UUID, FC_SUIT_HAS_CLASS, class_id),
+    [FC_SUIT_PARAM_IMAGE_DIGEST] = KEEP(P_DIGEST, FC_SUIT_HAS_DIGEST, image_digest),
+    [FC_SUIT_PARAM_COMPONENT_SLOT] = KEEP(P_UINT, FC_SUIT_HAS_SLOT, component_slot),
+    [FC_SUIT_PARAM_STRICT_ORDER] = {P_BOOL, 0, 0},
+    [FC_SUIT_PARAM_SOFT_FAILURE] = {P_BOOL, 0, 0},
+    [FC_SUIT_PARAM_IMAGE_SIZE] = KEEP(P_UINT, FC_SUIT_HAS_SIZE, image_size),
+    [FC_SUIT_PARAM_CONTENT] = {P_BSTR, 0, 0},
+    [FC_SUIT_PARAM_URI] = KEEP(P_TSTR, FC_SUIT_HAS_URI, uri),
+    [FC_SUIT_PARAM_SOURCE_COMPONENT] = KEEP(P_UINT, FC_SUIT_HAS_SOURCE, source_component),
+    [FC_SUIT_PARAM_INVOKE_ARGS] = KEEP(P_BSTR, FC_SUIT_HAS_INVOKE_ARGS, invoke_args),
+    [FC_SUIT_PARAM_DEVICE_ID] = KEEP(P_UUID, FC_SUIT_HAS_DEVICE, device_id),
+    [FC_SUIT_PARAM_FETCH_ARGS] = {P_BSTR, 0, 0},
+};
+#undef KEEP
+
+/* Per kind: the CBOR major type the value must have, and the reason given
+ * when it has another. */
+static const struct {
+    uint8_t type;
+    const char *reason;
+} kind_check[] = {
+    [P_UUID] = {FC_CBOR_BSTR, "class-id/device-id must be a 16-byte UUID"},
+    [P_VENDOR] = {FC_CBOR_BSTR, "vendor-id must be a 16-byte UUID or PEN"},
+    [P_DIGEST] = {FC_CBOR_BSTR, "image-digest must be bstr .cbor SUIT_Digest"},
+    [P_UINT] = {FC_CBOR_UINT, "parameter must be an unsigned integer"},
+    [P_TSTR] = {FC_CBOR_TSTR, "uri must be a text string"},
+    [P_BSTR] = {FC_CBOR_BSTR, "parameter must be a byte string"},
+    [P_BOOL] = {FC_CBOR_SIMPLE, "parameter must be a boolean"},
+    [P_FEMTO] = {FC_CBOR_BSTR, "femto parameter must be bstr .cbor map"},
+};
+
+/* The rule of parameter key id; P_NONE for a key we do not know. */
+static param_rule_t rule_for(int64_t id)
 {
-    return a->type == FC_CBOR_BSTR && a->str.len == 16;
+    static const param_rule_t femto = {P_FEMTO, 0, FC_SUIT_HAS_FEMTO};
+    static const param_rule_t none = {P_NONE, 0, 0};
+    if (id == FC_SUIT_PARAM_FEMTO)
+        return femto;
+    if (id < 0 || (uint64_t)id >= sizeof param_rules / sizeof param_rules[0])
+        return none;
+    return param_rules[id];
 }
 
-/* Decode a parameter value into p (also used to validate at decode time). */
+/* Apply one parameter of suit-directive-override-parameters (draft-37
+ * 8.4.10.3) to p: check the value's type (8.4.8) and keep it. Decode-time
+ * validation calls this on a scratch p; evaluation on each component's. */
 fc_status_t fc_suit_apply_parameter(fc_suit_params_t *p, const fc_suit_step_t *s, fc_error_t *err)
 {
     const fc_cbor_item_t *a = &s->arg;
-    switch (s->id) {
-    case FC_SUIT_PARAM_VENDOR_ID:
-        if (a->type == FC_CBOR_TAG && a->val == 112) { /* cbor-pen: kept raw, never ours */
-            p->vendor_id = s->raw;
-        } else if (is_uuid(a)) {
-            p->vendor_id = a->str;
-        } else {
-            return fc_fail(err, FC_ERR_SUIT_FORMAT, a->offset, "vendor-id must be a 16-byte UUID or PEN");
-        }
-        p->has |= FC_SUIT_HAS_VENDOR;
-        return FC_OK;
-    case FC_SUIT_PARAM_CLASS_ID:
-    case FC_SUIT_PARAM_DEVICE_ID:
-        if (!is_uuid(a))
-            return fc_fail(err, FC_ERR_SUIT_FORMAT, a->offset, "class-id/device-id must be a 16-byte UUID");
-        if (s->id == FC_SUIT_PARAM_CLASS_ID) {
-            p->class_id = a->str;
-            p->has |= FC_SUIT_HAS_CLASS;
-        } else {
-            p->device_id = a->str;
-            p->has |= FC_SUIT_HAS_DEVICE;
-        }
-        return FC_OK;
-    case FC_SUIT_PARAM_IMAGE_DIGEST:
-        if (a->type != FC_CBOR_BSTR)
-            return fc_fail(err, FC_ERR_SUIT_FORMAT, a->offset,
-                        "image-digest must be bstr .cbor SUIT_Digest");
-        FC_TRY(fc_suit_decode_digest(&a->str, a->offset + (s->raw.len - a->str.len), &p->image_digest,
-                                  err));
-        p->has |= FC_SUIT_HAS_DIGEST;
-        return FC_OK;
-    case FC_SUIT_PARAM_COMPONENT_SLOT:
-    case FC_SUIT_PARAM_IMAGE_SIZE:
-    case FC_SUIT_PARAM_SOURCE_COMPONENT:
-        if (a->type != FC_CBOR_UINT)
-            return fc_fail(err, FC_ERR_SUIT_FORMAT, a->offset, "parameter must be an unsigned integer");
-        if (s->id == FC_SUIT_PARAM_COMPONENT_SLOT) {
-            p->component_slot = a->val;
-            p->has |= FC_SUIT_HAS_SLOT;
-        } else if (s->id == FC_SUIT_PARAM_IMAGE_SIZE) {
-            p->image_size = a->val;
-            p->has |= FC_SUIT_HAS_SIZE;
-        } else {
-            p->source_component = a->val;
-            p->has |= FC_SUIT_HAS_SOURCE;
-        }
-        return FC_OK;
-    case FC_SUIT_PARAM_URI:
-        if (a->type != FC_CBOR_TSTR)
-            return fc_fail(err, FC_ERR_SUIT_FORMAT, a->offset, "uri must be a text string");
-        p->uri = a->str;
-        p->has |= FC_SUIT_HAS_URI;
-        return FC_OK;
-    case FC_SUIT_PARAM_INVOKE_ARGS:
-    case FC_SUIT_PARAM_FETCH_ARGS:
-    case FC_SUIT_PARAM_CONTENT:
-        if (a->type != FC_CBOR_BSTR)
-            return fc_fail(err, FC_ERR_SUIT_FORMAT, a->offset, "parameter must be a byte string");
-        if (s->id == FC_SUIT_PARAM_INVOKE_ARGS) {
-            p->invoke_args = a->str;
-            p->has |= FC_SUIT_HAS_INVOKE_ARGS;
-        }
-        return FC_OK;
-    case FC_SUIT_PARAM_STRICT_ORDER:
-    case FC_SUIT_PARAM_SOFT_FAILURE:
-        if (a->type != FC_CBOR_SIMPLE || a->val == FC_CBOR_NULL)
-            return fc_fail(err, FC_ERR_SUIT_FORMAT, a->offset, "parameter must be a boolean");
-        return FC_OK;
-    case FC_SUIT_PARAM_FEMTO:
-        if (a->type != FC_CBOR_BSTR)
-            return fc_fail(err, FC_ERR_SUIT_FORMAT, a->offset, "femto parameter must be bstr .cbor map");
-        FC_TRY(fc_suit_decode_femto(&a->str, a->offset + (s->raw.len - a->str.len), &p->femto, err));
-        p->has |= FC_SUIT_HAS_FEMTO;
-        return FC_OK;
-    default:
-        if (s->id < 0) /* another private-use parameter: int/bool/tstr/bstr, ignored */
+    param_rule_t r = rule_for(s->id);
+    if (r.kind == P_NONE) {
+        if (s->id < 0) /* another private-use parameter (8.4.8.16): ignored */
             return FC_OK;
         return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, a->offset, "unknown SUIT parameter");
     }
+    /* cbor-pen (8.4.8.1): kept raw, never equal to our UUID vendor-id */
+    int pen = r.kind == P_VENDOR && a->type == FC_CBOR_TAG && a->val == 112;
+    int ok = a->type == kind_check[r.kind].type;
+    if (r.kind == P_UUID || r.kind == P_VENDOR)
+        ok = ok && a->str.len == 16;
+    if (r.kind == P_BOOL)
+        ok = ok && a->val != FC_CBOR_NULL;
+    if (!ok && !pen)
+        return fc_fail(err, FC_ERR_SUIT_FORMAT, a->offset, kind_check[r.kind].reason);
+    size_t inner = a->offset + (s->raw.len - a->str.len); /* of a bstr's content */
+    void *field = (char *)p + r.field;
+    if (r.kind == P_DIGEST)
+        FC_TRY(fc_suit_decode_digest(&a->str, inner, &p->image_digest, err));
+    else if (r.kind == P_FEMTO)
+        FC_TRY(fc_suit_decode_femto(&a->str, inner, &p->femto, err));
+    else if (r.kind == P_UINT)
+        *(uint64_t *)field = a->val;
+    else if (r.has)
+        *(fc_suit_bytes_t *)field = pen ? s->raw : a->str;
+    p->has |= r.has;
+    return FC_OK;
 }
 
 /* ---- digests and payloads ---------------------------------------------- */
