@@ -253,7 +253,8 @@ typedef struct fc_suit_manifest {
 } fc_suit_manifest_t;
 
 /* Decode and check the structure of an envelope (tag 107). No crypto. */
-fc_status_t fc_suit_decode(const uint8_t *env, size_t len, fc_suit_manifest_t *out, fc_error_t *err);
+fc_status_t fc_suit_decode(const uint8_t *env, size_t len, fc_suit_manifest_t *out,
+                           fc_error_t *err);
 
 /* ---- authentication ---------------------------------------------------- */
 enum fc_suit_key_type { FC_SUIT_KEY_ED25519 = 1, FC_SUIT_KEY_P256 = 2 };
@@ -270,11 +271,12 @@ typedef struct fc_suit_key {
  * member supplied in the envelope. FC_ERR_DIGEST, FC_ERR_SIGNATURE,
  * FC_ERR_SUIT_FORMAT (no authentication block), FC_ERR_SUIT_UNSUPPORTED. */
 fc_status_t fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *port,
-                         const fc_suit_key_t *keys, size_t n_keys, size_t *which_key,
-                         fc_error_t *err);
+                                 const fc_suit_key_t *keys, size_t n_keys, size_t *which_key,
+                                 fc_error_t *err);
 
 /* FC_ERR_ROLLBACK unless m->sequence_number > installed. */
-fc_status_t fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t installed, fc_error_t *err);
+fc_status_t fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t installed,
+                                   fc_error_t *err);
 
 /* ---- command sequences ------------------------------------------------- */
 
@@ -305,7 +307,7 @@ typedef fc_status_t (*fc_suit_visit_fn)(void *ctx, const fc_suit_step_t *step, f
  * all_branches: visit every try-each alternative (survey), instead of
  * stopping at the first that succeeds. FC_OK if the sequence is absent. */
 fc_status_t fc_suit_walk(const fc_suit_manifest_t *m, int sequence, int all_branches,
-                 fc_suit_visit_fn visit, void *ctx, fc_error_t *err);
+                         fc_suit_visit_fn visit, void *ctx, fc_error_t *err);
 
 /* The device as SUIT conditions see it. */
 typedef struct fc_suit_device {
@@ -384,8 +386,8 @@ enum fc_suit_run {
  * on an authenticated manifest. FC_ERR_CONDITION (which condition, where),
  * FC_ERR_SUIT_FORMAT, FC_ERR_SUIT_UNSUPPORTED, FC_ERR_DIGEST, FC_ERR_SIZE. */
 fc_status_t fc_suit_evaluate(const fc_suit_manifest_t *m, const fc_port_t *port,
-                     const fc_suit_device_t *device, int run, fc_suit_result_t *out,
-                     fc_error_t *err);
+                             const fc_suit_device_t *device, int run, fc_suit_result_t *out,
+                             fc_error_t *err);
 
 /* The one container-slot component (['femto', '<slot>']) of an evaluated
  * manifest: *index set. FC_ERR_SUIT_UNSUPPORTED if there is none or more
@@ -395,16 +397,16 @@ fc_status_t fc_suit_femto_component(const fc_suit_result_t *r, size_t *index, fc
 /* Check a payload against image-digest (SHA-256) and image-size.
  * FC_ERR_SIZE, FC_ERR_DIGEST, FC_ERR_SUIT_FORMAT (parameter missing),
  * FC_ERR_SUIT_UNSUPPORTED (digest algorithm). */
-fc_status_t fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *port, const uint8_t *data,
-                          size_t len, fc_error_t *err);
+fc_status_t fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *port,
+                                  const uint8_t *data, size_t len, fc_error_t *err);
 
 /* Decode an encoded SUIT_Digest [alg, bytes]; base = its offset for errors. */
 fc_status_t fc_suit_decode_digest(const fc_suit_bytes_t *cbor, size_t base, fc_suit_digest_t *d,
-                          fc_error_t *err);
+                                  fc_error_t *err);
 
 /* Decode the femto install parameter (bstr content) into f. */
 fc_status_t fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_suit_femto_t *f,
-                         fc_error_t *err);
+                                 fc_error_t *err);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,7 @@
 #include "../common/fc_error.h"
 #include "cbor.h"
 
+/* Start a cursor over buf[0..len); offsets are reported as base + position. */
 void fc_cbor_init(fc_cbor_t *c, const uint8_t *buf, size_t len, size_t base)
 {
     c->buf = buf;
@@ -18,7 +19,7 @@ void fc_cbor_init(fc_cbor_t *c, const uint8_t *buf, size_t len, size_t base)
 /* Read the argument of a head whose additional information is ai (24..27),
  * refusing encodings that a shorter head could have carried. */
 static fc_status_t read_argument(const fc_cbor_t *c, size_t *pos, uint8_t ai, uint64_t *val,
-                         fc_error_t *err)
+                                 fc_error_t *err)
 {
     size_t at = c->base + *pos - 1;
     if (ai < 24) {
@@ -46,7 +47,8 @@ static fc_status_t read_argument(const fc_cbor_t *c, size_t *pos, uint8_t ai, ui
 
 /* Decode the head at c->pos into item; *end is the position after the item
  * head (and string content). c is not modified. */
-static fc_status_t decode_head(const fc_cbor_t *c, fc_cbor_item_t *item, size_t *end, fc_error_t *err)
+static fc_status_t decode_head(const fc_cbor_t *c, fc_cbor_item_t *item, size_t *end,
+                               fc_error_t *err)
 {
     size_t pos = c->pos;
     if (pos >= c->len)
@@ -66,7 +68,7 @@ static fc_status_t decode_head(const fc_cbor_t *c, fc_cbor_item_t *item, size_t 
     case FC_CBOR_TSTR:
         if (item->val > left)
             return fc_fail(err, FC_ERR_CBOR_LIMIT, item->offset,
-                             "string longer than the bytes left");
+                           "string longer than the bytes left");
         item->str.ptr = c->buf + pos;
         item->str.len = (size_t)item->val;
         pos += (size_t)item->val;
@@ -75,18 +77,18 @@ static fc_status_t decode_head(const fc_cbor_t *c, fc_cbor_item_t *item, size_t 
         /* every element takes at least one byte */
         if (item->val > left)
             return fc_fail(err, FC_ERR_CBOR_LIMIT, item->offset,
-                             "array count larger than the bytes left");
+                           "array count larger than the bytes left");
         break;
     case FC_CBOR_MAP:
         if (item->val > left / 2)
             return fc_fail(err, FC_ERR_CBOR_LIMIT, item->offset,
-                             "map count larger than the bytes left");
+                           "map count larger than the bytes left");
         break;
     case FC_CBOR_SIMPLE:
         if (ai >= 24 ||
             (item->val != FC_CBOR_FALSE && item->val != FC_CBOR_TRUE && item->val != FC_CBOR_NULL))
             return fc_fail(err, FC_ERR_CBOR, item->offset,
-                             "simple value or float other than false/true/null");
+                           "simple value or float other than false/true/null");
         break;
     default:
         break;
@@ -95,12 +97,14 @@ static fc_status_t decode_head(const fc_cbor_t *c, fc_cbor_item_t *item, size_t 
     return FC_OK;
 }
 
+/* RFC 8949 3: decode the next head without consuming it. */
 fc_status_t fc_cbor_peek(const fc_cbor_t *c, fc_cbor_item_t *item, fc_error_t *err)
 {
     size_t end;
     return decode_head(c, item, &end, err);
 }
 
+/* RFC 8949 3: decode the next head (and string content) and consume it. */
 fc_status_t fc_cbor_next(fc_cbor_t *c, fc_cbor_item_t *item, fc_error_t *err)
 {
     size_t end;
@@ -137,11 +141,12 @@ fc_status_t fc_cbor_skip(fc_cbor_t *c, fc_error_t *err)
             continue;
         if (depth == FC_CBOR_MAX_DEPTH)
             return fc_fail(err, FC_ERR_CBOR_LIMIT, it.offset,
-                             "nesting deeper than FC_CBOR_MAX_DEPTH");
+                           "nesting deeper than FC_CBOR_MAX_DEPTH");
         pending[++depth] = children;
     }
 }
 
+/* RFC 8949 5.1 (well-formedness): buf holds exactly one item, nothing after it. */
 fc_status_t fc_cbor_check(const uint8_t *buf, size_t len, size_t base, fc_error_t *err)
 {
     fc_cbor_t c;
@@ -157,7 +162,7 @@ fc_status_t fc_cbor_check(const uint8_t *buf, size_t len, size_t base, fc_error_
 /* ---- typed reads ------------------------------------------------------- */
 
 static fc_status_t expect(fc_cbor_t *c, uint8_t type, fc_cbor_item_t *it, const char *reason,
-                  fc_error_t *err)
+                          fc_error_t *err)
 {
     size_t end;
     fc_status_t rc = decode_head(c, it, &end, err);
@@ -169,6 +174,7 @@ static fc_status_t expect(fc_cbor_t *c, uint8_t type, fc_cbor_item_t *it, const 
     return FC_OK;
 }
 
+/* RFC 8949 3.1 major type 0. */
 fc_status_t fc_cbor_uint(fc_cbor_t *c, uint64_t *v, fc_error_t *err)
 {
     fc_cbor_item_t it;
@@ -178,6 +184,7 @@ fc_status_t fc_cbor_uint(fc_cbor_t *c, uint64_t *v, fc_error_t *err)
     return rc;
 }
 
+/* RFC 8949 3.1 major types 0 and 1, as int64 (CDDL `int`). */
 fc_status_t fc_cbor_int(fc_cbor_t *c, int64_t *v, fc_error_t *err)
 {
     fc_cbor_item_t it;
@@ -194,6 +201,7 @@ fc_status_t fc_cbor_int(fc_cbor_t *c, int64_t *v, fc_error_t *err)
     return rc;
 }
 
+/* RFC 8949 3.1 major type 2 (definite length only). */
 fc_status_t fc_cbor_bstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err)
 {
     fc_cbor_item_t it;
@@ -203,6 +211,7 @@ fc_status_t fc_cbor_bstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err)
     return rc;
 }
 
+/* RFC 8949 3.1 major type 3 (definite length only; UTF-8 not checked). */
 fc_status_t fc_cbor_tstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err)
 {
     fc_cbor_item_t it;
@@ -212,6 +221,7 @@ fc_status_t fc_cbor_tstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err)
     return rc;
 }
 
+/* RFC 8949 3.1 major type 4: the head only; the elements follow. */
 fc_status_t fc_cbor_array(fc_cbor_t *c, uint64_t *count, fc_error_t *err)
 {
     fc_cbor_item_t it;
@@ -221,6 +231,7 @@ fc_status_t fc_cbor_array(fc_cbor_t *c, uint64_t *count, fc_error_t *err)
     return rc;
 }
 
+/* RFC 8949 3.1 major type 5: the head only; the pairs follow. */
 fc_status_t fc_cbor_map(fc_cbor_t *c, uint64_t *count, fc_error_t *err)
 {
     fc_cbor_item_t it;
@@ -230,6 +241,7 @@ fc_status_t fc_cbor_map(fc_cbor_t *c, uint64_t *count, fc_error_t *err)
     return rc;
 }
 
+/* RFC 8949 3.4: the tag number; the tagged item follows. */
 fc_status_t fc_cbor_tag(fc_cbor_t *c, uint64_t *tag, fc_error_t *err)
 {
     fc_cbor_item_t it;

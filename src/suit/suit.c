@@ -9,7 +9,7 @@
 
 /* Read a bstr and report both its content and the whole encoded item. */
 static fc_status_t read_wrapped(fc_cbor_t *c, fc_suit_bytes_t *wrapped, fc_suit_bytes_t *content,
-                        fc_error_t *err)
+                                fc_error_t *err)
 {
     size_t start = c->pos;
     FC_TRY(fc_cbor_bstr(c, content, err));
@@ -33,7 +33,7 @@ static fc_status_t read_raw(fc_cbor_t *c, fc_suit_bytes_t *raw, fc_error_t *err)
 /* Header map: alg (1) and kid (4) are read; crit (2) is refused because we
  * understand no critical extension; other labels are ignored. */
 static fc_status_t decode_cose_headers(fc_cbor_t *c, int is_protected, fc_suit_signature_t *sig,
-                               fc_error_t *err)
+                                       fc_error_t *err)
 {
     uint64_t n;
     uint32_t seen = 0; /* labels 1, 2 and 4: a repeated one is ambiguous, refused */
@@ -50,17 +50,18 @@ static fc_status_t decode_cose_headers(fc_cbor_t *c, int is_protected, fc_suit_s
         FC_TRY(fc_cbor_int(c, &label, err));
         if (label >= 1 && label <= 4) {
             if (seen & (1u << label))
-                return fc_fail(err, FC_ERR_SUIT_FORMAT, key.offset, "duplicate label in a COSE header");
+                return fc_fail(err, FC_ERR_SUIT_FORMAT, key.offset,
+                               "duplicate label in a COSE header");
             seen |= 1u << label;
         }
         if (label == 1) {
             if (!is_protected)
                 return fc_fail(err, FC_ERR_SUIT_FORMAT, key.offset,
-                            "COSE alg must be in the protected header");
+                               "COSE alg must be in the protected header");
             FC_TRY(fc_cbor_int(c, &sig->alg, err));
         } else if (label == 2) {
             return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, key.offset,
-                        "COSE crit header: no critical extension is supported");
+                           "COSE crit header: no critical extension is supported");
         } else if (label == 4) {
             fc_suit_bytes_t kid;
             FC_TRY(fc_cbor_bstr(c, &kid, err));
@@ -73,6 +74,8 @@ static fc_status_t decode_cose_headers(fc_cbor_t *c, int is_protected, fc_suit_s
     return FC_OK;
 }
 
+/* COSE_Sign1 (RFC 9052 4.2) as SUIT uses it (draft-37 8.3): protected header
+ * with alg, nil (detached) payload, signature. */
 static fc_status_t decode_sign1(fc_cbor_t *c, fc_suit_signature_t *sig, fc_error_t *err)
 {
     uint64_t n;
@@ -80,13 +83,14 @@ static fc_status_t decode_sign1(fc_cbor_t *c, fc_suit_signature_t *sig, fc_error
     FC_TRY(fc_cbor_array(c, &n, err));
     if (n != 4)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, c->base + c->pos,
-                    "COSE_Sign1 must be [protected, unprotected, payload, signature]");
+                       "COSE_Sign1 must be [protected, unprotected, payload, signature]");
     FC_TRY(fc_cbor_bstr(c, &sig->protected_hdr, err));
     size_t prot_base = c->base + c->pos - sig->protected_hdr.len;
     if (sig->protected_hdr.len > FC_SUIT_MAX_PROTECTED)
         return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, prot_base, "COSE protected header too large");
     if (sig->protected_hdr.len == 0)
-        return fc_fail(err, FC_ERR_SUIT_FORMAT, prot_base, "COSE protected header is empty (no alg)");
+        return fc_fail(err, FC_ERR_SUIT_FORMAT, prot_base,
+                       "COSE protected header is empty (no alg)");
     fc_cbor_t prot;
     FC_TRY(fc_cbor_check(sig->protected_hdr.ptr, sig->protected_hdr.len, prot_base, err));
     fc_cbor_init(&prot, sig->protected_hdr.ptr, sig->protected_hdr.len, prot_base);
@@ -97,11 +101,13 @@ static fc_status_t decode_sign1(fc_cbor_t *c, fc_suit_signature_t *sig, fc_error
     FC_TRY(decode_cose_headers(c, 0, sig, err));
     FC_TRY(fc_cbor_next(c, &it, err));
     if (it.type != FC_CBOR_SIMPLE || it.val != FC_CBOR_NULL)
-        return fc_fail(err, FC_ERR_SUIT_FORMAT, it.offset,
-                    "COSE_Sign1 payload must be nil: SUIT uses a detached payload (draft-37 8.3)");
+        return fc_fail(
+            err, FC_ERR_SUIT_FORMAT, it.offset,
+            "COSE_Sign1 payload must be nil: SUIT uses a detached payload (draft-37 8.3)");
     FC_TRY(fc_cbor_bstr(c, &sig->signature, err));
     if (!fc_cbor_at_end(c))
-        return fc_fail(err, FC_ERR_SUIT_FORMAT, c->base + c->pos, "trailing bytes after COSE_Sign1");
+        return fc_fail(err, FC_ERR_SUIT_FORMAT, c->base + c->pos,
+                       "trailing bytes after COSE_Sign1");
     return FC_OK;
 }
 
@@ -109,7 +115,7 @@ static fc_status_t decode_sign1(fc_cbor_t *c, fc_suit_signature_t *sig, fc_error
  * kept; other COSE structures are counted and left for fc_suit_authenticate
  * to ignore. */
 static fc_status_t decode_auth_block(fc_suit_manifest_t *m, fc_suit_bytes_t block, size_t base,
-                             fc_error_t *err)
+                                     fc_error_t *err)
 {
     fc_cbor_t c;
     uint64_t tag;
@@ -120,11 +126,12 @@ static fc_status_t decode_auth_block(fc_suit_manifest_t *m, fc_suit_bytes_t bloc
     if (tag != FC_COSE_TAG_SIGN1) {
         if (tag == 17 || tag == 97 || tag == 98)
             return FC_OK; /* COSE_Mac0, COSE_Mac, COSE_Sign: not supported, ignored */
-        return fc_fail(err, FC_ERR_SUIT_FORMAT, base, "authentication block is not a COSE tag 17/18/97/98");
+        return fc_fail(err, FC_ERR_SUIT_FORMAT, base,
+                       "authentication block is not a COSE tag 17/18/97/98");
     }
     if (m->n_signatures == FC_SUIT_MAX_SIGNATURES)
         return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, base,
-                    "more COSE_Sign1 blocks than FC_SUIT_MAX_SIGNATURES");
+                       "more COSE_Sign1 blocks than FC_SUIT_MAX_SIGNATURES");
     fc_suit_signature_t *sig = &m->signature[m->n_signatures];
     memset(sig, 0, sizeof *sig);
     sig->offset = base;
@@ -133,8 +140,10 @@ static fc_status_t decode_auth_block(fc_suit_manifest_t *m, fc_suit_bytes_t bloc
     return FC_OK;
 }
 
+/* SUIT_Authentication = [bstr .cbor SUIT_Digest, * bstr .cbor
+ * SUIT_Authentication_Block] (draft-37 8.3). */
 static fc_status_t decode_auth_wrapper(fc_suit_manifest_t *m, fc_suit_bytes_t content, size_t base,
-                               fc_error_t *err)
+                                       fc_error_t *err)
 {
     fc_cbor_t c;
     uint64_t n;
@@ -163,7 +172,7 @@ static fc_status_t decode_component_id(fc_cbor_t *c, fc_suit_component_id_t *id,
     FC_TRY(fc_cbor_array(c, &n, err));
     if (n > FC_SUIT_MAX_ID_PARTS)
         return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, c->base + start,
-                    "component identifier has more parts than FC_SUIT_MAX_ID_PARTS");
+                       "component identifier has more parts than FC_SUIT_MAX_ID_PARTS");
     id->n_parts = (size_t)n;
     for (size_t i = 0; i < id->n_parts; i++)
         FC_TRY(fc_cbor_bstr(c, &id->part[i], err));
@@ -172,8 +181,10 @@ static fc_status_t decode_component_id(fc_cbor_t *c, fc_suit_component_id_t *id,
     return FC_OK;
 }
 
+/* suit-common (draft-37 8.4.5): suit-components (8.4.5.1) and
+ * suit-shared-sequence. */
 static fc_status_t decode_common(fc_suit_manifest_t *m, fc_suit_bytes_t content, size_t base,
-                         fc_error_t *err)
+                                 fc_error_t *err)
 {
     fc_cbor_t c;
     uint64_t n, count;
@@ -196,7 +207,7 @@ static fc_status_t decode_common(fc_suit_manifest_t *m, fc_suit_bytes_t content,
                 return fc_fail(err, FC_ERR_SUIT_FORMAT, at, "suit-components is empty");
             if (count > FC_SUIT_MAX_COMPONENTS)
                 return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, at,
-                            "more components than FC_SUIT_MAX_COMPONENTS");
+                               "more components than FC_SUIT_MAX_COMPONENTS");
             m->n_components = (size_t)count;
             for (size_t k = 0; k < m->n_components; k++)
                 FC_TRY(decode_component_id(&c, &m->component[k], err));
@@ -215,6 +226,7 @@ static fc_status_t decode_common(fc_suit_manifest_t *m, fc_suit_bytes_t content,
     return FC_OK;
 }
 
+/* The manifest member (draft-37 8.4) that holds command sequence or text `key`. */
 static fc_suit_section_t *section_for(fc_suit_manifest_t *m, int64_t key)
 {
     switch (key) {
@@ -235,6 +247,7 @@ static fc_suit_section_t *section_for(fc_suit_manifest_t *m, int64_t key)
     }
 }
 
+/* Members that may be severed (draft-37 8.6): payload-fetch, install, text. */
 static int severable(int64_t key)
 {
     return key == FC_SUIT_PAYLOAD_FETCH || key == FC_SUIT_INSTALL || key == FC_SUIT_TEXT;
@@ -262,6 +275,9 @@ static fc_status_t decode_section(fc_cbor_t *c, int64_t key, fc_suit_section_t *
     return FC_OK;
 }
 
+/* SUIT_Manifest (draft-37 8.4): version (8.4.1), sequence number (8.4.2),
+ * common (8.4.5), reference-uri (8.4.3), command sequences (8.4.6), text
+ * (8.4.4). Negative keys are extensions and skipped. */
 static fc_status_t decode_manifest(fc_suit_manifest_t *m, fc_error_t *err)
 {
     fc_cbor_t c;
@@ -306,7 +322,7 @@ static fc_status_t decode_manifest(fc_suit_manifest_t *m, fc_error_t *err)
                               (1u << FC_SUIT_COMMON);
     if ((m->manifest_keys & required) != required)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, base,
-                    "manifest lacks manifest-version, sequence-number or common");
+                       "manifest lacks manifest-version, sequence-number or common");
     return FC_OK;
 }
 
@@ -315,12 +331,12 @@ static fc_status_t decode_manifest(fc_suit_manifest_t *m, fc_error_t *err)
 /* A severable member supplied in the envelope: the manifest must hold its
  * digest (checked by fc_suit_authenticate, once the manifest is trusted). */
 static fc_status_t attach_severed(fc_suit_manifest_t *m, int64_t key, fc_suit_bytes_t wrapped,
-                          fc_suit_bytes_t content, size_t at, fc_error_t *err)
+                                  fc_suit_bytes_t content, size_t at, fc_error_t *err)
 {
     fc_suit_section_t *s = section_for(m, key);
     if (s->state != FC_SUIT_SEVERED_MISSING)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, at,
-                    "severed member in the envelope but the manifest holds no digest of it");
+                       "severed member in the envelope but the manifest holds no digest of it");
     s->wrapped = wrapped;
     s->content = content;
     s->offset = fc_suit_offset(m, content.ptr);
@@ -336,6 +352,8 @@ typedef struct pending_severed {
     size_t at;
 } pending_severed_t;
 
+/* SUIT_Envelope (draft-37 8.2): authentication wrapper before the manifest
+ * (8.3), severed members (8.6), integrated payloads (5.5, 7.5). */
 static fc_status_t decode_envelope_map(fc_suit_manifest_t *m, fc_cbor_t *c, fc_error_t *err)
 {
     uint64_t n;
@@ -351,7 +369,7 @@ static fc_status_t decode_envelope_map(fc_suit_manifest_t *m, fc_cbor_t *c, fc_e
         if (key_item.type == FC_CBOR_TSTR) {
             if (m->n_payloads == FC_SUIT_MAX_PAYLOADS)
                 return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, at,
-                            "more integrated payloads than FC_SUIT_MAX_PAYLOADS");
+                               "more integrated payloads than FC_SUIT_MAX_PAYLOADS");
             fc_suit_payload_t *p = &m->payload[m->n_payloads];
             FC_TRY(fc_cbor_tstr(c, &p->key, err));
             for (size_t k = 0; k < m->n_payloads; k++)
@@ -382,7 +400,7 @@ static fc_status_t decode_envelope_map(fc_suit_manifest_t *m, fc_cbor_t *c, fc_e
         } else if (key == FC_SUIT_ENV_MANIFEST) {
             if (!(m->envelope_keys & (1u << FC_SUIT_ENV_AUTH)))
                 return fc_fail(err, FC_ERR_SUIT_FORMAT, at,
-                            "authentication wrapper must come before the manifest");
+                               "authentication wrapper must come before the manifest");
             m->manifest_wrapped = wrapped;
             m->manifest = content;
             m->manifest_offset = c->pos - content.len;
@@ -405,6 +423,7 @@ static fc_status_t decode_envelope_map(fc_suit_manifest_t *m, fc_cbor_t *c, fc_e
     return FC_OK;
 }
 
+/* SUIT_Envelope_Tagged (draft-37 8.2): structure only, no crypto (suit.h). */
 fc_status_t fc_suit_decode(const uint8_t *env, size_t len, fc_suit_manifest_t *out, fc_error_t *err)
 {
     fc_cbor_t c;
@@ -446,13 +465,14 @@ static size_t put_bstr_head(uint8_t *p, size_t len)
 
 #define SIG_STRUCTURE_MAX (1 + 11 + 3 + FC_SUIT_MAX_PROTECTED + 1 + 3 + 128)
 
+/* Sig_structure for COSE_Sign1 (RFC 9052 4.4) over the detached payload. */
 static fc_status_t build_sig_structure(const fc_suit_manifest_t *m, const fc_suit_signature_t *sig,
-                               uint8_t *buf, size_t *len, fc_error_t *err)
+                                       uint8_t *buf, size_t *len, fc_error_t *err)
 {
     static const uint8_t prefix[] = {0x84, 0x6a, 'S', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', '1'};
     if (m->digest_cbor.len > 128)
         return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, fc_suit_offset(m, m->digest_cbor.ptr),
-                    "SUIT_Digest too large to sign (over 128 bytes)");
+                       "SUIT_Digest too large to sign (over 128 bytes)");
     size_t n = 0;
     memcpy(buf, prefix, sizeof prefix);
     n += sizeof prefix;
@@ -467,6 +487,7 @@ static fc_status_t build_sig_structure(const fc_suit_manifest_t *m, const fc_sui
     return FC_OK;
 }
 
+/* Whether key k can check a signature of COSE algorithm alg (draft-ietf-suit-mti). */
 static int key_fits_alg(const fc_suit_key_t *k, int64_t alg, const fc_port_t *port)
 {
     if (alg == FC_COSE_ALG_EDDSA || alg == FC_COSE_ALG_ED25519)
@@ -476,8 +497,9 @@ static int key_fits_alg(const fc_suit_key_t *k, int64_t alg, const fc_port_t *po
     return 0;
 }
 
-static fc_status_t verify_one(const fc_port_t *port, const fc_suit_key_t *k, const fc_suit_signature_t *sig,
-                      const uint8_t *msg, size_t len)
+/* One signature check by the port: FC_OK or FC_ERR_SIGNATURE (or a port error). */
+static fc_status_t verify_one(const fc_port_t *port, const fc_suit_key_t *k,
+                              const fc_suit_signature_t *sig, const uint8_t *msg, size_t len)
 {
     if (sig->signature.len != 64)
         return FC_ERR_SIGNATURE;
@@ -486,21 +508,26 @@ static fc_status_t verify_one(const fc_port_t *port, const fc_suit_key_t *k, con
     return port->es256_verify(port->ctx, sig->signature.ptr, msg, len, k->public_key);
 }
 
-static fc_status_t check_severed(const fc_suit_manifest_t *m, const fc_port_t *port, fc_error_t *err)
+/* Severed members supplied in the envelope match their digests (draft-37 8.6). */
+static fc_status_t check_severed(const fc_suit_manifest_t *m, const fc_port_t *port,
+                                 fc_error_t *err)
 {
     const fc_suit_section_t *secs[3] = {&m->payload_fetch, &m->install, &m->text};
     for (size_t i = 0; i < 3; i++) {
         const fc_suit_section_t *s = secs[i];
         if (s->state == FC_SUIT_SEVERED)
             FC_TRY(fc_suit_sha256_equals(port, s->wrapped, &s->digest, s->offset,
-                              "severed member does not match its digest in the manifest", err));
+                                         "severed member does not match its digest in the manifest",
+                                         err));
     }
     return FC_OK;
 }
 
+/* Authenticated manifests (draft-37 8.3, 6.2 required checks): digest,
+ * then COSE_Sign1 against the device keys, then severed members. */
 fc_status_t fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *port,
-                         const fc_suit_key_t *keys, size_t n_keys, size_t *which_key,
-                         fc_error_t *err)
+                                 const fc_suit_key_t *keys, size_t n_keys, size_t *which_key,
+                                 fc_error_t *err)
 {
     uint8_t tbs[SIG_STRUCTURE_MAX];
     size_t tbs_len;
@@ -508,10 +535,11 @@ fc_status_t fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *p
     if (!m || !port || !port->sha256 || (!keys && n_keys))
         return fc_fail(err, FC_ERR_INVALID_ARG, 0, "NULL manifest, port, sha256 or keys");
     FC_TRY(fc_suit_sha256_equals(port, m->manifest_wrapped, &m->digest, m->manifest_offset,
-                      "manifest does not match the digest in the authentication wrapper", err));
+                                 "manifest does not match the digest in the authentication wrapper",
+                                 err));
     if (m->n_signatures == 0)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, fc_suit_offset(m, m->digest_wrapped.ptr),
-                    "no COSE_Sign1 authentication block: unsigned manifests are refused");
+                       "no COSE_Sign1 authentication block: unsigned manifests are refused");
     for (size_t s = 0; s < m->n_signatures; s++) {
         const fc_suit_signature_t *sig = &m->signature[s];
         FC_TRY(build_sig_structure(m, sig, tbs, &tbs_len, err));
@@ -531,16 +559,16 @@ fc_status_t fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *p
     }
     if (!found_usable)
         return fc_fail(err, FC_ERR_SIGNATURE, m->signature[0].offset,
-                    "no key of this device fits the signature algorithm (or the port lacks it)");
+                       "no key of this device fits the signature algorithm (or the port lacks it)");
     return fc_fail(err, FC_ERR_SIGNATURE, m->signature[0].offset,
-                "signature does not verify with any trusted key");
+                   "signature does not verify with any trusted key");
 }
 
+/* Anti-rollback (draft-37 8.4.2): the sequence number must grow. */
 fc_status_t fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t installed, fc_error_t *err)
 {
     if (m->sequence_number <= installed)
         return fc_fail(err, FC_ERR_ROLLBACK, m->manifest_offset,
-                    "sequence number is not newer than the installed one");
+                       "sequence number is not newer than the installed one");
     return FC_OK;
 }
-

@@ -8,7 +8,6 @@
 
 #include "suit_internal.h"
 
-
 _Static_assert(FC_SUIT_MAX_COMPONENTS <= 31, "component sets are 32-bit masks");
 
 typedef struct walker {
@@ -21,7 +20,7 @@ typedef struct walker {
 } walker_t;
 
 static fc_status_t walk_commands(walker_t *w, fc_suit_bytes_t seq, size_t base, unsigned depth,
-                         fc_error_t *err);
+                                 fc_error_t *err);
 
 /* A failure that lets try-each move on to its next alternative. */
 static int is_condition_failure(fc_status_t rc)
@@ -29,6 +28,7 @@ static int is_condition_failure(fc_status_t rc)
     return rc == FC_ERR_CONDITION || rc == FC_ERR_DIGEST || rc == FC_ERR_SIZE;
 }
 
+/* suit-directive-set-component-index (draft-37 8.4.10.1; 6.5 for true and arrays). */
 static fc_status_t set_component_index(walker_t *w, fc_cbor_t *c, fc_error_t *err)
 {
     fc_cbor_item_t it;
@@ -46,7 +46,7 @@ static fc_status_t set_component_index(walker_t *w, fc_cbor_t *c, fc_error_t *er
     }
     if (it.type != FC_CBOR_ARRAY || it.val == 0)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, it.offset,
-                    "component index must be a uint, true or a non-empty array");
+                       "component index must be a uint, true or a non-empty array");
     uint32_t set = 0;
     for (uint64_t i = 0, count = it.val; i < count; i++) {
         uint64_t idx;
@@ -60,6 +60,8 @@ static fc_status_t set_component_index(walker_t *w, fc_cbor_t *c, fc_error_t *er
     return FC_OK;
 }
 
+/* suit-directive-override-parameters (draft-37 8.4.10.3): each parameter
+ * goes to the visitor. */
 static fc_status_t override_parameters(walker_t *w, fc_cbor_t *c, fc_error_t *err)
 {
     uint64_t n;
@@ -83,6 +85,8 @@ static fc_status_t override_parameters(walker_t *w, fc_cbor_t *c, fc_error_t *er
     return FC_OK;
 }
 
+/* A bstr-wrapped SUIT_Command_Sequence inside try-each or run-sequence
+ * (draft-37 8.4.10.2, 8.4.10.8), bounded by FC_SUIT_MAX_NESTING. */
 static fc_status_t nested_sequence(walker_t *w, fc_cbor_t *c, unsigned depth, fc_error_t *err)
 {
     fc_suit_bytes_t inner;
@@ -90,10 +94,12 @@ static fc_status_t nested_sequence(walker_t *w, fc_cbor_t *c, unsigned depth, fc
     FC_TRY(fc_cbor_bstr(c, &inner, err));
     if (depth + 1 > FC_SUIT_MAX_NESTING)
         return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, at,
-                    "try-each/run-sequence nested deeper than FC_SUIT_MAX_NESTING");
+                       "try-each/run-sequence nested deeper than FC_SUIT_MAX_NESTING");
     return walk_commands(w, inner, c->base + c->pos - inner.len, depth + 1, err);
 }
 
+/* suit-directive-try-each (draft-37 8.4.10.2): the first alternative whose
+ * conditions hold wins; a trailing nil means all may fail. */
 static fc_status_t try_each(walker_t *w, fc_cbor_t *c, unsigned depth, fc_error_t *err)
 {
     uint64_t n;
@@ -138,12 +144,14 @@ static fc_status_t try_each(walker_t *w, fc_cbor_t *c, unsigned depth, fc_error_
     return FC_OK;
 }
 
+/* The directives the walker interprets itself (draft-37 8.4.10.1-3, 8.4.10.8). */
 static int is_control(int64_t id)
 {
     return id == FC_SUIT_DIR_SET_COMPONENT_INDEX || id == FC_SUIT_DIR_OVERRIDE_PARAMETERS ||
            id == FC_SUIT_DIR_TRY_EACH || id == FC_SUIT_DIR_RUN_SEQUENCE;
 }
 
+/* Tell the visitor about a control directive before the walker applies it. */
 static fc_status_t report_control(walker_t *w, const fc_cbor_t *c, int64_t id, fc_error_t *err)
 {
     fc_suit_step_t step;
@@ -157,8 +165,9 @@ static fc_status_t report_control(walker_t *w, const fc_cbor_t *c, int64_t id, f
     return w->visit(w->ctx, &step, err);
 }
 
+/* SUIT_Command_Sequence (draft-37 8.4.6): (command, argument) pairs. */
 static fc_status_t walk_commands(walker_t *w, fc_suit_bytes_t seq, size_t base, unsigned depth,
-                         fc_error_t *err)
+                                 fc_error_t *err)
 {
     fc_cbor_t c;
     uint64_t n;
@@ -167,7 +176,7 @@ static fc_status_t walk_commands(walker_t *w, fc_suit_bytes_t seq, size_t base, 
     FC_TRY(fc_cbor_array(&c, &n, err));
     if (n == 0 || n % 2 != 0)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, base,
-                    "command sequence must hold (command, argument) pairs");
+                       "command sequence must hold (command, argument) pairs");
     for (uint64_t i = 0; i < n; i += 2) {
         int64_t id;
         FC_TRY(fc_cbor_int(&c, &id, err));
@@ -198,6 +207,7 @@ static fc_status_t walk_commands(walker_t *w, fc_suit_bytes_t seq, size_t base, 
     return FC_OK;
 }
 
+/* The section holding command sequence `sequence` (draft-37 8.4, 8.4.5). */
 static const fc_suit_section_t *sequence_section(const fc_suit_manifest_t *m, int sequence)
 {
     switch (sequence) {
@@ -218,17 +228,19 @@ static const fc_suit_section_t *sequence_section(const fc_suit_manifest_t *m, in
     }
 }
 
+/* Walk one command sequence (draft-37 6.4 abstract machine, 8.4.6). */
 fc_status_t fc_suit_walk(const fc_suit_manifest_t *m, int sequence, int all_branches,
-                 fc_suit_visit_fn visit, void *ctx, fc_error_t *err)
+                         fc_suit_visit_fn visit, void *ctx, fc_error_t *err)
 {
     const fc_suit_section_t *s = sequence_section(m, sequence);
     if (!s)
-        return fc_fail(err, FC_ERR_INVALID_ARG, 0, "not a command sequence key (4, 7, 8, 9, 16, 20)");
+        return fc_fail(err, FC_ERR_INVALID_ARG, 0,
+                       "not a command sequence key (4, 7, 8, 9, 16, 20)");
     if (s->state == FC_SUIT_ABSENT)
         return FC_OK;
     if (s->state == FC_SUIT_SEVERED_MISSING)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, s->offset,
-                    "command sequence is severed and the envelope does not supply it");
+                       "command sequence is severed and the envelope does not supply it");
     walker_t w = {m, visit, ctx, all_branches, (uint8_t)sequence, 1u};
     return walk_commands(&w, s->content, s->offset, 0, err);
 }
@@ -241,6 +253,7 @@ static int is_directive_with_policy(int64_t id)
            id == FC_SUIT_DIR_INVOKE || id == FC_SUIT_DIR_SWAP;
 }
 
+/* SUIT_Condition ids this profile knows (draft-37 8.4.9). */
 static int is_condition(int64_t id)
 {
     return id == FC_SUIT_COND_VENDOR || id == FC_SUIT_COND_CLASS ||
@@ -249,6 +262,9 @@ static int is_condition(int64_t id)
            id == FC_SUIT_COND_DEVICE;
 }
 
+/* Decode-time check of one step: argument types of conditions and
+ * directives (8.4.7 reporting policy), parameters (8.4.8), what the shared
+ * sequence may hold (8.4.5: conditions only). */
 static fc_status_t validate_step(void *ctx, const fc_suit_step_t *s, fc_error_t *err)
 {
     (void)ctx;
@@ -263,25 +279,26 @@ static fc_status_t validate_step(void *ctx, const fc_suit_step_t *s, fc_error_t 
     if (is_condition(s->id) || is_directive_with_policy(s->id)) {
         if (s->arg.type != FC_CBOR_UINT)
             return fc_fail(err, FC_ERR_SUIT_FORMAT, s->arg.offset,
-                        "reporting policy (uint) expected as the argument");
+                           "reporting policy (uint) expected as the argument");
         if (s->sequence == FC_SUIT_COMMON_SHARED && !is_condition(s->id))
             return fc_fail(err, FC_ERR_SUIT_FORMAT, s->arg.offset,
-                        "directive not allowed in the shared sequence");
+                           "directive not allowed in the shared sequence");
         return FC_OK;
     }
     if (s->id < 0) {
         if (s->sequence == FC_SUIT_COMMON_SHARED)
             return fc_fail(err, FC_ERR_SUIT_FORMAT, s->arg.offset,
-                        "custom command not allowed in the shared sequence");
+                           "custom command not allowed in the shared sequence");
         if (s->arg.type == FC_CBOR_ARRAY || s->arg.type == FC_CBOR_MAP ||
             s->arg.type == FC_CBOR_TAG ||
             (s->arg.type == FC_CBOR_SIMPLE && s->arg.val != FC_CBOR_NULL))
             return fc_fail(err, FC_ERR_SUIT_FORMAT, s->arg.offset,
-                        "custom command argument must be bstr, tstr, int or nil");
+                           "custom command argument must be bstr, tstr, int or nil");
     }
     return FC_OK; /* unknown commands are refused at evaluation */
 }
 
+/* Validate every command sequence at decode time (draft-37 6.2). */
 fc_status_t fc_suit_validate_sequences(const fc_suit_manifest_t *m, fc_error_t *err)
 {
     static const int seqs[] = {FC_SUIT_COMMON_SHARED, FC_SUIT_VALIDATE,      FC_SUIT_LOAD,
@@ -303,6 +320,7 @@ typedef struct evaluator {
     fc_suit_result_t *out;
 } evaluator_t;
 
+/* The integrated payload (draft-37 5.5) whose key equals uri, or NULL. */
 static const fc_suit_payload_t *find_payload(const fc_suit_manifest_t *m, fc_suit_bytes_t uri)
 {
     for (size_t i = 0; i < m->n_payloads; i++)
@@ -311,8 +329,10 @@ static const fc_suit_payload_t *find_payload(const fc_suit_manifest_t *m, fc_sui
     return NULL;
 }
 
-static fc_status_t check_identity(const fc_suit_bytes_t *have, int present, const uint8_t *want, size_t at,
-                          const char *missing, const char *mismatch, fc_error_t *err)
+/* suit-condition-vendor/class/device-identifier (draft-37 8.4.9.1). */
+static fc_status_t check_identity(const fc_suit_bytes_t *have, int present, const uint8_t *want,
+                                  size_t at, const char *missing, const char *mismatch,
+                                  fc_error_t *err)
 {
     if (!present)
         return fc_fail(err, FC_ERR_CONDITION, at, missing);
@@ -321,11 +341,14 @@ static fc_status_t check_identity(const fc_suit_bytes_t *have, int present, cons
     return FC_OK;
 }
 
-static fc_status_t image_match(evaluator_t *ev, fc_suit_component_result_t *r, size_t at, fc_error_t *err)
+/* suit-condition-image-match (draft-37 8.4.9.2): now for an integrated
+ * payload, pending (caller checks) for a fetched one. */
+static fc_status_t image_match(evaluator_t *ev, fc_suit_component_result_t *r, size_t at,
+                               fc_error_t *err)
 {
     if (r->payload) {
         fc_status_t rc = fc_suit_check_payload(&r->params, ev->port, r->payload->data.ptr,
-                                       r->payload->data.len, err);
+                                               r->payload->data.len, err);
         if (rc != FC_OK) {
             if (err)
                 err->where = (unsigned long)at;
@@ -340,8 +363,9 @@ static fc_status_t image_match(evaluator_t *ev, fc_suit_component_result_t *r, s
     return FC_OK;
 }
 
-static fc_status_t run_command(evaluator_t *ev, fc_suit_component_result_t *r, const fc_suit_step_t *s,
-                       fc_error_t *err)
+/* One condition (8.4.9) or directive (8.4.10) applied to one component. */
+static fc_status_t run_command(evaluator_t *ev, fc_suit_component_result_t *r,
+                               const fc_suit_step_t *s, fc_error_t *err)
 {
     const fc_suit_device_t *d = ev->device;
     size_t at = s->arg.offset;
@@ -363,7 +387,7 @@ static fc_status_t run_command(evaluator_t *ev, fc_suit_component_result_t *r, c
     case FC_SUIT_COND_COMPONENT_SLOT:
         if (!(r->params.has & FC_SUIT_HAS_SLOT) || r->params.component_slot != 0)
             return fc_fail(err, FC_ERR_CONDITION, at,
-                        "component-slot condition: this device has slot 0 only");
+                           "component-slot condition: this device has slot 0 only");
         return FC_OK;
     case FC_SUIT_COND_ABORT:
         return fc_fail(err, FC_ERR_CONDITION, at, "abort condition in the manifest");
@@ -373,7 +397,7 @@ static fc_status_t run_command(evaluator_t *ev, fc_suit_component_result_t *r, c
         r->payload = find_payload(ev->m, r->params.uri);
         if (!r->payload && r->params.uri.len > 0 && r->params.uri.ptr[0] == '#')
             return fc_fail(err, FC_ERR_SUIT_FORMAT, at,
-                        "fetch of an integrated payload the envelope lacks");
+                           "fetch of an integrated payload the envelope lacks");
         r->actions |= FC_SUIT_DID_FETCH;
         return FC_OK;
     case FC_SUIT_DIR_COPY:
@@ -390,11 +414,12 @@ static fc_status_t run_command(evaluator_t *ev, fc_suit_component_result_t *r, c
         return FC_OK;
     default:
         return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, at,
-                    s->id < 0 ? "custom command not understood by this device"
-                              : "SUIT command not supported by this device");
+                       s->id < 0 ? "custom command not understood by this device"
+                                 : "SUIT command not supported by this device");
     }
 }
 
+/* Apply one step to every component of the current index (draft-37 6.4). */
 static fc_status_t evaluate_step(void *ctx, const fc_suit_step_t *s, fc_error_t *err)
 {
     evaluator_t *ev = ctx;
@@ -432,16 +457,19 @@ static void femto_slot(const fc_suit_component_id_t *id, fc_suit_component_resul
     r->has_femto_slot = 1;
 }
 
+/* Run the shared sequence and the sequences of `run` (draft-37 6.4, 6.6
+ * serialized processing). */
 fc_status_t fc_suit_evaluate(const fc_suit_manifest_t *m, const fc_port_t *port,
-                     const fc_suit_device_t *device, int run, fc_suit_result_t *out,
-                     fc_error_t *err)
+                             const fc_suit_device_t *device, int run, fc_suit_result_t *out,
+                             fc_error_t *err)
 {
     static const int install_seqs[] = {FC_SUIT_PAYLOAD_FETCH, FC_SUIT_INSTALL, FC_SUIT_VALIDATE};
     static const int boot_seqs[] = {FC_SUIT_VALIDATE, FC_SUIT_LOAD, FC_SUIT_INVOKE};
     if (!m || !port || !device || !out)
         return fc_fail(err, FC_ERR_INVALID_ARG, 0, "NULL manifest, port, device or result");
     if (run != FC_SUIT_RUN_INSTALL && run != FC_SUIT_RUN_BOOT)
-        return fc_fail(err, FC_ERR_INVALID_ARG, 0, "run must be FC_SUIT_RUN_INSTALL or FC_SUIT_RUN_BOOT");
+        return fc_fail(err, FC_ERR_INVALID_ARG, 0,
+                       "run must be FC_SUIT_RUN_INSTALL or FC_SUIT_RUN_BOOT");
     memset(out, 0, sizeof *out);
     out->n_components = m->n_components;
     for (size_t i = 0; i < m->n_components; i++)
@@ -454,6 +482,7 @@ fc_status_t fc_suit_evaluate(const fc_suit_manifest_t *m, const fc_port_t *port,
     return FC_OK;
 }
 
+/* Our profile (docs/suit-profile.md): exactly one ['femto', '<slot>'] component. */
 fc_status_t fc_suit_femto_component(const fc_suit_result_t *r, size_t *index, fc_error_t *err)
 {
     size_t found = 0;
@@ -464,8 +493,10 @@ fc_status_t fc_suit_femto_component(const fc_suit_result_t *r, size_t *index, fc
         }
     }
     if (found == 0)
-        return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, 0, "no component ['femto', '<slot>'] in the manifest");
+        return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, 0,
+                       "no component ['femto', '<slot>'] in the manifest");
     if (found > 1)
-        return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, 0, "more than one container slot in one manifest");
+        return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, 0,
+                       "more than one container slot in one manifest");
     return FC_OK;
 }

@@ -32,8 +32,7 @@ static inline size_t fc_suit_offset(const fc_suit_manifest_t *m, const uint8_t *
 
 /* suit_params.c: apply one parameter of override-parameters (draft-37
  * 8.4.8) to p, checking its type. Also used to validate at decode time. */
-fc_status_t fc_suit_apply_parameter(fc_suit_params_t *p, const fc_suit_step_t *s,
-                                    fc_error_t *err);
+fc_status_t fc_suit_apply_parameter(fc_suit_params_t *p, const fc_suit_step_t *s, fc_error_t *err);
 
 /* suit_params.c: FC_OK when SHA-256(data) equals d (which must name
  * SHA-256, 32 bytes); FC_ERR_DIGEST with `reason` otherwise. */

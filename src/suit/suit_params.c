@@ -15,7 +15,7 @@
 /* SUIT_Digest = [suit-digest-algorithm-id, suit-digest-bytes, *extension]
  * (draft-37 8.3 and 8.4.12; COSE algorithm ids). */
 fc_status_t fc_suit_decode_digest(const fc_suit_bytes_t *cbor, size_t base, fc_suit_digest_t *d,
-                          fc_error_t *err)
+                                  fc_error_t *err)
 {
     fc_cbor_t c;
     uint64_t n;
@@ -54,7 +54,10 @@ typedef struct param_rule {
 /* femto is the member after every kept one: all their offsets fit. */
 _Static_assert(offsetof(fc_suit_params_t, femto) <= UINT8_MAX, "field offsets fit in uint8_t");
 
-#define KEEP(kind, bit, member) {(kind), (uint8_t)offsetof(fc_suit_params_t, member), (bit)}
+#define KEEP(kind, bit, member)                                                                    \
+    {                                                                                              \
+        (kind), (uint8_t)offsetof(fc_suit_params_t, member), (bit)                                 \
+    }
 /* Indexed by parameter key (draft-37 11.5): the one list of the parameters
  * this device understands. */
 static const param_rule_t param_rules[] = {
@@ -139,12 +142,14 @@ fc_status_t fc_suit_apply_parameter(fc_suit_params_t *p, const fc_suit_step_t *s
 
 /* ---- digests and payloads ---------------------------------------------- */
 
-fc_status_t fc_suit_sha256_equals(const fc_port_t *port, fc_suit_bytes_t data, const fc_suit_digest_t *d,
-                         size_t where, const char *reason, fc_error_t *err)
+fc_status_t fc_suit_sha256_equals(const fc_port_t *port, fc_suit_bytes_t data,
+                                  const fc_suit_digest_t *d, size_t where, const char *reason,
+                                  fc_error_t *err)
 {
     uint8_t h[32];
     if (d->alg != FC_COSE_ALG_SHA256)
-        return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, where, "digest algorithm is not SHA-256 (-16)");
+        return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, where,
+                       "digest algorithm is not SHA-256 (-16)");
     if (d->bytes.len != sizeof h)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, where, "SHA-256 digest is not 32 bytes");
     fc_status_t rc = port->sha256(port->ctx, data.ptr, data.len, h);
@@ -157,8 +162,8 @@ fc_status_t fc_suit_sha256_equals(const fc_port_t *port, fc_suit_bytes_t data, c
 
 /* ---- payload ------------------------------------------------------------ */
 
-fc_status_t fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *port, const uint8_t *data,
-                          size_t len, fc_error_t *err)
+fc_status_t fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *port,
+                                  const uint8_t *data, size_t len, fc_error_t *err)
 {
     if (!p || !port || !port->sha256 || (!data && len))
         return fc_fail(err, FC_ERR_INVALID_ARG, 0, "NULL parameters, port or data");
@@ -169,14 +174,14 @@ fc_status_t fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *po
     if (p->image_size != (uint64_t)len)
         return fc_fail(err, FC_ERR_SIZE, len, "payload size differs from image-size");
     fc_suit_bytes_t b = {data, len};
-    return fc_suit_sha256_equals(port, b, &p->image_digest, 0, "payload SHA-256 differs from image-digest",
-                         err);
+    return fc_suit_sha256_equals(port, b, &p->image_digest, 0,
+                                 "payload SHA-256 differs from image-digest", err);
 }
 
 /* ---- our install parameter ---------------------------------------------- */
 
 fc_status_t fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_suit_femto_t *f,
-                         fc_error_t *err)
+                                 fc_error_t *err)
 {
     fc_cbor_t c;
     uint64_t n, count;
@@ -198,7 +203,8 @@ fc_status_t fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_su
         case FC_SUIT_FEMTO_HOOKS:
             FC_TRY(fc_cbor_array(&c, &count, err));
             if (count > FC_SUIT_MAX_HOOKS)
-                return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, at, "more hooks than FC_SUIT_MAX_HOOKS");
+                return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, at,
+                               "more hooks than FC_SUIT_MAX_HOOKS");
             f->n_hooks = (size_t)count;
             for (size_t k = 0; k < f->n_hooks; k++)
                 FC_TRY(fc_cbor_tstr(&c, &f->hook[k], err));
