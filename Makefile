@@ -2,7 +2,8 @@
 # sure the Debian packages are installed (scripts/deps.sh, quick when they are).
 #
 #   make demo       set up, build, and run the demo
-#   make test       set up, build, and run every test (ctest's summary is the last line)
+#   make test       set up, build, run every test, then check that every test group of
+#                   tests/groups.txt was registered (scripts/check-test-groups.sh)
 #   make build      configure and build into $(BUILD)/
 #   make footprint  flash/RAM of the freestanding layers and of the whole firmware per layer
 #                   (Cortex-M0+/M4, RV32)
@@ -38,8 +39,11 @@ configure: deps
 build: configure
 	cmake --build $(BUILD)
 
+# After ctest, every test group of tests/groups.txt must have been registered
+# (a missing tool must not shrink the suite quietly): both must pass.
 test: build
-	ctest --test-dir $(BUILD) --output-on-failure -j$(CTEST_JOBS) --no-label-summary --no-tests=error
+	@rc=0; ctest --test-dir $(BUILD) --output-on-failure -j$(CTEST_JOBS) --no-label-summary \
+	    --no-tests=error || rc=1; scripts/check-test-groups.sh $(BUILD) || rc=1; exit $$rc
 
 demo: build
 	@scripts/demo.sh
