@@ -11,6 +11,7 @@
 #                   RV32 in QEMU (native vs VM, hook, install, RAM, energy; $(BUILD)/bench/)
 #   make format     clang-format our sources in place (format-check: only report)
 #   make lint       cppcheck and clang-tidy over src/
+#   make docs       API reference of include/femto (Doxygen; fails on an undocumented symbol)
 #   make prove      Frama-C WP proofs and Eva over the VM (proofs/run.sh, docs/assurance.md)
 #   make clean      remove $(BUILD)/
 
@@ -26,7 +27,7 @@ SHELL := /bin/bash
 SOURCE_DIRS := src include tools apps sdk tests bench firmware fuzz examples
 C_SOURCES = $(shell find $(SOURCE_DIRS) \( -name '*.c' -o -name '*.h' \) -not -path '*/corpus/*' 2>/dev/null)
 
-.PHONY: all deps configure build test demo footprint bench format format-check lint prove clean
+.PHONY: all deps configure build test demo footprint bench format format-check lint prove docs clean
 
 all: build
 
@@ -63,6 +64,12 @@ format-check: deps
 
 lint: configure
 	@scripts/lint.sh
+
+# API reference: docs/api/Doxyfile, output in $(BUILD)/docs/api/html/index.html.
+docs: deps
+	@mkdir -p $(BUILD)/docs/api
+	FC_DOCS_OUT=$(abspath $(BUILD))/docs/api doxygen docs/api/Doxyfile
+	@echo "docs: $(BUILD)/docs/api/html/index.html"
 
 prove: deps
 	@FC_BUILD=$(BUILD) proofs/run.sh
