@@ -2,20 +2,8 @@
  * demands (docs/image-format.md) into a caller buffer. Freestanding, so a
  * device could build an image too, but its users are the host tools. */
 #include "femto/image.h"
+#include "../common/fc_error.h"
 #include "image_bytes.h"
-
-static fc_status_t refuse(fc_error_t *err, fc_status_t code, unsigned long where,
-                          const char *reason)
-{
-    if (err) {
-        err->code = code;
-        err->where = where;
-        err->addr = 0;
-        err->size = 0;
-        err->reason = reason;
-    }
-    return code;
-}
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
@@ -48,43 +36,43 @@ typedef struct layout {
 static fc_status_t check_parts(const fc_image_parts_t *p, fc_error_t *err)
 {
     if (p->text_slots == 0 || !p->text) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, 0, "text is empty");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, 0, "text is empty");
     }
     if ((p->rodata_size && !p->rodata) || (p->data_size && !p->data)) {
-        return refuse(err, FC_ERR_INVALID_ARG, 0, "section size given without its bytes");
+        return fc_fail(err, FC_ERR_INVALID_ARG, 0, "section size given without its bytes");
     }
     if (p->bss_size > UINT32_MAX - p->data_size) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, 0, "data + bss size overflows 32 bits");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, 0, "data + bss size overflows 32 bits");
     }
     if (p->func_count == 0 || !p->funcs) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, 0,
-                      "function table is empty (slot 0 must be a function)");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, 0,
+                       "function table is empty (slot 0 must be a function)");
     }
     if (name_length(p->name) == 0) {
-        return refuse(err, FC_ERR_IMAGE_NAME, 0,
-                      "container name empty, too long or not printable ASCII");
+        return fc_fail(err, FC_ERR_IMAGE_NAME, 0,
+                       "container name empty, too long or not printable ASCII");
     }
     if (p->frame_size % 8u != 0) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, 0, "wished frame size not a multiple of 8");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, 0, "wished frame size not a multiple of 8");
     }
     if (p->cpu < FC_IMAGE_CPU_V1 || p->cpu > FC_IMAGE_CPU_V4) {
-        return refuse(err, FC_ERR_IMAGE_VERSION, 0, "target cpu version not 1..4");
+        return fc_fail(err, FC_ERR_IMAGE_VERSION, 0, "target cpu version not 1..4");
     }
     for (uint32_t i = 0; i < p->func_count; i++) {
         const fc_image_func_t *f = &p->funcs[i];
         if (name_length(f->name) == 0) {
-            return refuse(err, FC_ERR_IMAGE_NAME, i,
-                          "function name empty, too long or not printable ASCII");
+            return fc_fail(err, FC_ERR_IMAGE_NAME, i,
+                           "function name empty, too long or not printable ASCII");
         }
         if (f->slot >= p->text_slots) {
-            return refuse(err, FC_ERR_IMAGE_LAYOUT, i, "function starts outside the text");
+            return fc_fail(err, FC_ERR_IMAGE_LAYOUT, i, "function starts outside the text");
         }
         if (i == 0 ? f->slot != 0 : f->slot <= p->funcs[i - 1].slot) {
-            return refuse(err, FC_ERR_IMAGE_LAYOUT, i,
-                          "function slots must start at 0 and strictly ascend");
+            return fc_fail(err, FC_ERR_IMAGE_LAYOUT, i,
+                           "function slots must start at 0 and strictly ascend");
         }
         if (f->flags & ~(uint32_t)FC_IMAGE_FUNC_EXPORTED) {
-            return refuse(err, FC_ERR_IMAGE_LAYOUT, i, "unknown function flags");
+            return fc_fail(err, FC_ERR_IMAGE_LAYOUT, i, "unknown function flags");
         }
     }
     return FC_OK;
@@ -105,7 +93,7 @@ static fc_status_t plan(const fc_image_parts_t *p, layout_t *l, fc_error_t *err)
     l->meta_off = align_up(l->str_off + str_size, 4);
     l->total = align_up(l->meta_off + FC_IMAGE_META_SIZE, FC_IMAGE_ALIGN);
     if (l->total > UINT32_MAX) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, 0, "image would be larger than 4 GiB");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, 0, "image would be larger than 4 GiB");
     }
     return FC_OK;
 }
@@ -167,7 +155,7 @@ fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap,
                            fc_error_t *err)
 {
     if (!parts || !out_len || (!out && cap != 0)) {
-        return refuse(err, FC_ERR_INVALID_ARG, 0, "NULL parts, output or length");
+        return fc_fail(err, FC_ERR_INVALID_ARG, 0, "NULL parts, output or length");
     }
     *out_len = 0;
     fc_status_t st = check_parts(parts, err);
@@ -180,8 +168,8 @@ fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap,
     }
     *out_len = (size_t)l.total;
     if (!out || cap < l.total) {
-        return refuse(err, FC_ERR_BUFFER, (unsigned long)l.total,
-                      "output buffer smaller than the image");
+        return fc_fail(err, FC_ERR_BUFFER, (unsigned long)l.total,
+                       "output buffer smaller than the image");
     }
     uint8_t *o = out;
     fc_img_fill0(o, (uint32_t)l.total); /* padding and reserved bytes are zero */

@@ -195,12 +195,7 @@ static fc_status_t decode_common(fc_suit_manifest_t *m, fc_suit_bytes_t content,
     for (uint64_t i = 0; i < n; i++) {
         size_t at = base + c.pos;
         int64_t key;
-        FC_TRY(fc_cbor_int(&c, &key, err));
-        if (key >= 0 && key < 32) {
-            if (seen & (1u << key))
-                return fc_fail(err, FC_ERR_SUIT_FORMAT, at, "duplicate key in suit-common");
-            seen |= 1u << key;
-        }
+        FC_TRY(fc_suit_map_key(&c, &seen, &key, "duplicate key in suit-common", err));
         if (key == FC_SUIT_COMMON_COMPONENTS) {
             FC_TRY(fc_cbor_array(&c, &count, err));
             if (count == 0)
@@ -224,27 +219,6 @@ static fc_status_t decode_common(fc_suit_manifest_t *m, fc_suit_bytes_t content,
     if (m->n_components == 0)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, base, "suit-common has no components");
     return FC_OK;
-}
-
-/* The manifest member (draft-37 8.4) that holds command sequence or text `key`. */
-static fc_suit_section_t *section_for(fc_suit_manifest_t *m, int64_t key)
-{
-    switch (key) {
-    case FC_SUIT_VALIDATE:
-        return &m->validate;
-    case FC_SUIT_LOAD:
-        return &m->load;
-    case FC_SUIT_INVOKE:
-        return &m->invoke;
-    case FC_SUIT_PAYLOAD_FETCH:
-        return &m->payload_fetch;
-    case FC_SUIT_INSTALL:
-        return &m->install;
-    case FC_SUIT_TEXT:
-        return &m->text;
-    default:
-        return NULL;
-    }
 }
 
 /* Members that may be severed (draft-37 8.6): payload-fetch, install, text. */
@@ -299,7 +273,7 @@ static fc_status_t decode_manifest(fc_suit_manifest_t *m, fc_error_t *err)
         if (m->manifest_keys & (1u << key))
             return fc_fail(err, FC_ERR_SUIT_FORMAT, at, "duplicate key in the manifest");
         m->manifest_keys |= 1u << key;
-        fc_suit_section_t *s = section_for(m, key);
+        fc_suit_section_t *s = fc_suit_section(m, key);
         if (key == FC_SUIT_MANIFEST_VERSION) {
             FC_TRY(fc_cbor_uint(&c, &m->version, err));
             if (m->version != 1)
@@ -333,7 +307,7 @@ static fc_status_t decode_manifest(fc_suit_manifest_t *m, fc_error_t *err)
 static fc_status_t attach_severed(fc_suit_manifest_t *m, int64_t key, fc_suit_bytes_t wrapped,
                                   fc_suit_bytes_t content, size_t at, fc_error_t *err)
 {
-    fc_suit_section_t *s = section_for(m, key);
+    fc_suit_section_t *s = fc_suit_section(m, key);
     if (s->state != FC_SUIT_SEVERED_MISSING)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, at,
                        "severed member in the envelope but the manifest holds no digest of it");
@@ -530,7 +504,7 @@ fc_status_t fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *p
                                  fc_error_t *err)
 {
     uint8_t tbs[SIG_STRUCTURE_MAX];
-    size_t tbs_len;
+    size_t tbs_len = 0;
     int found_usable = 0;
     if (!m || !port || !port->sha256 || (!keys && n_keys))
         return fc_fail(err, FC_ERR_INVALID_ARG, 0, "NULL manifest, port, sha256 or keys");

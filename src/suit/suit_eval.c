@@ -207,33 +207,12 @@ static fc_status_t walk_commands(walker_t *w, fc_suit_bytes_t seq, size_t base, 
     return FC_OK;
 }
 
-/* The section holding command sequence `sequence` (draft-37 8.4, 8.4.5). */
-static const fc_suit_section_t *sequence_section(const fc_suit_manifest_t *m, int sequence)
-{
-    switch (sequence) {
-    case FC_SUIT_COMMON_SHARED:
-        return &m->shared;
-    case FC_SUIT_VALIDATE:
-        return &m->validate;
-    case FC_SUIT_LOAD:
-        return &m->load;
-    case FC_SUIT_INVOKE:
-        return &m->invoke;
-    case FC_SUIT_PAYLOAD_FETCH:
-        return &m->payload_fetch;
-    case FC_SUIT_INSTALL:
-        return &m->install;
-    default:
-        return NULL;
-    }
-}
-
 /* Walk one command sequence (draft-37 6.4 abstract machine, 8.4.6). */
 fc_status_t fc_suit_walk(const fc_suit_manifest_t *m, int sequence, int all_branches,
                          fc_suit_visit_fn visit, void *ctx, fc_error_t *err)
 {
-    const fc_suit_section_t *s = sequence_section(m, sequence);
-    if (!s)
+    const fc_suit_section_t *s = fc_suit_section(m, sequence);
+    if (!s || sequence == FC_SUIT_TEXT)
         return fc_fail(err, FC_ERR_INVALID_ARG, 0,
                        "not a command sequence key (4, 7, 8, 9, 16, 20)");
     if (s->state == FC_SUIT_ABSENT)
@@ -304,7 +283,7 @@ fc_status_t fc_suit_validate_sequences(const fc_suit_manifest_t *m, fc_error_t *
     static const int seqs[] = {FC_SUIT_COMMON_SHARED, FC_SUIT_VALIDATE,      FC_SUIT_LOAD,
                                FC_SUIT_INVOKE,        FC_SUIT_PAYLOAD_FETCH, FC_SUIT_INSTALL};
     for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
-        const fc_suit_section_t *s = sequence_section(m, seqs[i]);
+        const fc_suit_section_t *s = fc_suit_section(m, seqs[i]);
         if (s->state == FC_SUIT_INLINE || s->state == FC_SUIT_SEVERED)
             FC_TRY(fc_suit_walk(m, seqs[i], 1, validate_step, NULL, err));
     }

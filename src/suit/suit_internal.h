@@ -30,6 +30,14 @@ static inline size_t fc_suit_offset(const fc_suit_manifest_t *m, const uint8_t *
     return (size_t)(p - m->envelope.ptr);
 }
 
+/* suit_params.c: the section holding manifest member key (4 shared, 7, 8,
+ * 9, 16, 20, 23), or NULL. */
+fc_suit_section_t *fc_suit_section(const fc_suit_manifest_t *m, int64_t key);
+
+/* suit_params.c: read a map key, refusing one (0..31) already in *seen. */
+fc_status_t fc_suit_map_key(fc_cbor_t *c, uint32_t *seen, int64_t *key, const char *dup_reason,
+                            fc_error_t *err);
+
 /* suit_params.c: apply one parameter of override-parameters (draft-37
  * 8.4.8) to p, checking its type. Also used to validate at decode time. */
 fc_status_t fc_suit_apply_parameter(fc_suit_params_t *p, const fc_suit_step_t *s, fc_error_t *err);

@@ -10,6 +10,51 @@
 
 #include "suit_internal.h"
 
+/* ---- manifest members ---------------------------------------------------- */
+
+/* The section of m that holds manifest member `key`: a command sequence
+ * (draft-37 8.4.6: shared 4 inside suit-common 8.4.5, validate 7, load 8,
+ * invoke 9, payload-fetch 16, install 20) or suit-text (23, 8.4.4); NULL for
+ * any other key. Like strchr, a const manifest gives a writable pointer:
+ * only the decoder, which owns m, writes through it. */
+fc_suit_section_t *fc_suit_section(const fc_suit_manifest_t *m, int64_t key)
+{
+    fc_suit_manifest_t *w = (fc_suit_manifest_t *)(uintptr_t)m;
+    switch (key) {
+    case FC_SUIT_COMMON_SHARED:
+        return &w->shared;
+    case FC_SUIT_VALIDATE:
+        return &w->validate;
+    case FC_SUIT_LOAD:
+        return &w->load;
+    case FC_SUIT_INVOKE:
+        return &w->invoke;
+    case FC_SUIT_PAYLOAD_FETCH:
+        return &w->payload_fetch;
+    case FC_SUIT_INSTALL:
+        return &w->install;
+    case FC_SUIT_TEXT:
+        return &w->text;
+    default:
+        return NULL;
+    }
+}
+
+/* Read the key of a map entry; a key 0..31 seen before in this map is
+ * refused (a repeated key is ambiguous: draft-37 8.1, RFC 8949 5.6). */
+fc_status_t fc_suit_map_key(fc_cbor_t *c, uint32_t *seen, int64_t *key, const char *dup_reason,
+                            fc_error_t *err)
+{
+    size_t at = c->base + c->pos;
+    FC_TRY(fc_cbor_int(c, key, err));
+    if (*key >= 0 && *key < 32) {
+        if (*seen & (1u << *key))
+            return fc_fail(err, FC_ERR_SUIT_FORMAT, at, dup_reason);
+        *seen |= 1u << *key;
+    }
+    return FC_OK;
+}
+
 /* ---- SUIT_Digest -------------------------------------------------------- */
 
 /* SUIT_Digest = [suit-digest-algorithm-id, suit-digest-bytes, *extension]
@@ -193,12 +238,7 @@ fc_status_t fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_su
     for (uint64_t i = 0; i < n; i++) {
         size_t at = base + c.pos;
         int64_t key;
-        FC_TRY(fc_cbor_int(&c, &key, err));
-        if (key >= 0 && key < 32) {
-            if (seen & (1u << key))
-                return fc_fail(err, FC_ERR_SUIT_FORMAT, at, "duplicate key in the femto parameter");
-            seen |= 1u << key;
-        }
+        FC_TRY(fc_suit_map_key(&c, &seen, &key, "duplicate key in the femto parameter", err));
         switch (key) {
         case FC_SUIT_FEMTO_HOOKS:
             FC_TRY(fc_cbor_array(&c, &count, err));
