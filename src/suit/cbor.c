@@ -161,27 +161,83 @@ fc_status_t fc_cbor_check(const uint8_t *buf, size_t len, size_t base, fc_error_
 
 /* ---- typed reads ------------------------------------------------------- */
 
-static fc_status_t expect(fc_cbor_t *c, uint8_t type, fc_cbor_item_t *it, const char *reason,
-                          fc_error_t *err)
+/* Reason given when an item has another type than the read expects, by
+ * major type. */
+static const char *const expected[8] = {
+    [FC_CBOR_UINT] = "unsigned integer expected",
+    [FC_CBOR_BSTR] = "byte string expected",
+    [FC_CBOR_TSTR] = "text string expected",
+    [FC_CBOR_ARRAY] = "array expected",
+    [FC_CBOR_MAP] = "map expected",
+    [FC_CBOR_TAG] = "tag expected",
+};
+
+/* Consume one head of major type `type`; FC_ERR_SUIT_FORMAT (c unchanged)
+ * when the item has another type. */
+static fc_status_t expect(fc_cbor_t *c, uint8_t type, fc_cbor_item_t *it, fc_error_t *err)
 {
     size_t end;
-    fc_status_t rc = decode_head(c, it, &end, err);
-    if (rc != FC_OK)
-        return rc;
+    FC_TRY(decode_head(c, it, &end, err));
     if (it->type != type)
-        return fc_fail(err, FC_ERR_SUIT_FORMAT, it->offset, reason);
+        return fc_fail(err, FC_ERR_SUIT_FORMAT, it->offset, expected[type]);
     c->pos = end;
+    return FC_OK;
+}
+
+/* The argument of a head of major type `type` (0 uint, 4 array count,
+ * 5 map count, 6 tag number: RFC 8949 3.1, 3.4). */
+static fc_status_t expect_val(fc_cbor_t *c, uint8_t type, uint64_t *v, fc_error_t *err)
+{
+    fc_cbor_item_t it;
+    FC_TRY(expect(c, type, &it, err));
+    *v = it.val;
+    return FC_OK;
+}
+
+/* The content of a string of major type `type` (2 bstr, 3 tstr; definite
+ * length only; UTF-8 not checked). */
+static fc_status_t expect_str(fc_cbor_t *c, uint8_t type, fc_suit_bytes_t *s, fc_error_t *err)
+{
+    fc_cbor_item_t it;
+    FC_TRY(expect(c, type, &it, err));
+    *s = it.str;
     return FC_OK;
 }
 
 /* RFC 8949 3.1 major type 0. */
 fc_status_t fc_cbor_uint(fc_cbor_t *c, uint64_t *v, fc_error_t *err)
 {
-    fc_cbor_item_t it;
-    fc_status_t rc = expect(c, FC_CBOR_UINT, &it, "unsigned integer expected", err);
-    if (rc == FC_OK)
-        *v = it.val;
-    return rc;
+    return expect_val(c, FC_CBOR_UINT, v, err);
+}
+
+/* RFC 8949 3.1 major type 4: the head only; the elements follow. */
+fc_status_t fc_cbor_array(fc_cbor_t *c, uint64_t *count, fc_error_t *err)
+{
+    return expect_val(c, FC_CBOR_ARRAY, count, err);
+}
+
+/* RFC 8949 3.1 major type 5: the head only; the pairs follow. */
+fc_status_t fc_cbor_map(fc_cbor_t *c, uint64_t *count, fc_error_t *err)
+{
+    return expect_val(c, FC_CBOR_MAP, count, err);
+}
+
+/* RFC 8949 3.4: the tag number; the tagged item follows. */
+fc_status_t fc_cbor_tag(fc_cbor_t *c, uint64_t *tag, fc_error_t *err)
+{
+    return expect_val(c, FC_CBOR_TAG, tag, err);
+}
+
+/* RFC 8949 3.1 major type 2. */
+fc_status_t fc_cbor_bstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err)
+{
+    return expect_str(c, FC_CBOR_BSTR, s, err);
+}
+
+/* RFC 8949 3.1 major type 3. */
+fc_status_t fc_cbor_tstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err)
+{
+    return expect_str(c, FC_CBOR_TSTR, s, err);
 }
 
 /* RFC 8949 3.1 major types 0 and 1, as int64 (CDDL `int`). */
@@ -198,55 +254,5 @@ fc_status_t fc_cbor_int(fc_cbor_t *c, int64_t *v, fc_error_t *err)
     rc = fc_cbor_next(c, &it, err);
     if (rc == FC_OK)
         *v = it.type == FC_CBOR_UINT ? (int64_t)it.val : -1 - (int64_t)it.val;
-    return rc;
-}
-
-/* RFC 8949 3.1 major type 2 (definite length only). */
-fc_status_t fc_cbor_bstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err)
-{
-    fc_cbor_item_t it;
-    fc_status_t rc = expect(c, FC_CBOR_BSTR, &it, "byte string expected", err);
-    if (rc == FC_OK)
-        *s = it.str;
-    return rc;
-}
-
-/* RFC 8949 3.1 major type 3 (definite length only; UTF-8 not checked). */
-fc_status_t fc_cbor_tstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err)
-{
-    fc_cbor_item_t it;
-    fc_status_t rc = expect(c, FC_CBOR_TSTR, &it, "text string expected", err);
-    if (rc == FC_OK)
-        *s = it.str;
-    return rc;
-}
-
-/* RFC 8949 3.1 major type 4: the head only; the elements follow. */
-fc_status_t fc_cbor_array(fc_cbor_t *c, uint64_t *count, fc_error_t *err)
-{
-    fc_cbor_item_t it;
-    fc_status_t rc = expect(c, FC_CBOR_ARRAY, &it, "array expected", err);
-    if (rc == FC_OK)
-        *count = it.val;
-    return rc;
-}
-
-/* RFC 8949 3.1 major type 5: the head only; the pairs follow. */
-fc_status_t fc_cbor_map(fc_cbor_t *c, uint64_t *count, fc_error_t *err)
-{
-    fc_cbor_item_t it;
-    fc_status_t rc = expect(c, FC_CBOR_MAP, &it, "map expected", err);
-    if (rc == FC_OK)
-        *count = it.val;
-    return rc;
-}
-
-/* RFC 8949 3.4: the tag number; the tagged item follows. */
-fc_status_t fc_cbor_tag(fc_cbor_t *c, uint64_t *tag, fc_error_t *err)
-{
-    fc_cbor_item_t it;
-    fc_status_t rc = expect(c, FC_CBOR_TAG, &it, "tag expected", err);
-    if (rc == FC_OK)
-        *tag = it.val;
     return rc;
 }
