@@ -16,8 +16,8 @@
 #include "femto/suit.h"
 #include "suit_test_util.h"
 
-#define VENDOR   "fa6b4a53d5ad5fdfbe9de663e4d41ffe"
-#define CLASS    "1492af1425695e48bf429b2d51f2ab45"
+#define VENDOR "fa6b4a53d5ad5fdfbe9de663e4d41ffe"
+#define CLASS "1492af1425695e48bf429b2d51f2ab45"
 #define DIGEST_A "00112233445566778899aabbccddeeff0123456789abcdeffedcba9876543210"
 #define DIGEST_B "0123456789abcdeffedcba987654321000112233445566778899aabbccddeeff"
 
