@@ -1,6 +1,8 @@
 /* Container image writer: lays out the parts in the order the parser
  * demands (docs/image-format.md) into a caller buffer. Freestanding, so a
  * device could build an image too, but its users are the host tools. */
+#include <string.h>
+
 #include "femto/image.h"
 #include "../common/fc_error.h"
 #include "image_bytes.h"
@@ -104,22 +106,22 @@ static void write_header(uint8_t *o, const fc_image_parts_t *p, const layout_t *
     o[1] = FC_IMAGE_MAGIC1;
     o[2] = FC_IMAGE_MAGIC2;
     o[3] = FC_IMAGE_MAGIC3;
-    fc_img_wr16(o + FC_IMG_H_VERSION, FC_IMAGE_VERSION);
-    fc_img_wr16(o + FC_IMG_H_FLAGS, 0);
-    fc_img_wr32(o + FC_IMG_H_HEADER_SIZE, FC_IMAGE_HEADER_SIZE);
-    fc_img_wr32(o + FC_IMG_H_TOTAL_SIZE, (uint32_t)l->total);
-    fc_img_wr32(o + FC_IMG_H_TEXT_SLOTS, p->text_slots);
-    fc_img_wr32(o + FC_IMG_H_RODATA_OFF, (uint32_t)l->rodata_off);
-    fc_img_wr32(o + FC_IMG_H_RODATA_SIZE, p->rodata_size);
-    fc_img_wr32(o + FC_IMG_H_DATA_OFF, (uint32_t)l->data_off);
-    fc_img_wr32(o + FC_IMG_H_DATA_SIZE, p->data_size);
-    fc_img_wr32(o + FC_IMG_H_BSS_SIZE, p->bss_size);
-    fc_img_wr32(o + FC_IMG_H_FUNC_OFF, (uint32_t)l->func_off);
-    fc_img_wr32(o + FC_IMG_H_FUNC_COUNT, p->func_count);
-    fc_img_wr32(o + FC_IMG_H_STR_OFF, (uint32_t)l->str_off);
-    fc_img_wr32(o + FC_IMG_H_STR_SIZE, (uint32_t)l->str_size);
-    fc_img_wr32(o + FC_IMG_H_META_OFF, (uint32_t)l->meta_off);
-    fc_img_wr32(o + FC_IMG_H_META_SIZE, FC_IMAGE_META_SIZE);
+    fc_wr16(o + FC_IMG_H_VERSION, FC_IMAGE_VERSION);
+    fc_wr16(o + FC_IMG_H_FLAGS, 0);
+    fc_wr32(o + FC_IMG_H_HEADER_SIZE, FC_IMAGE_HEADER_SIZE);
+    fc_wr32(o + FC_IMG_H_TOTAL_SIZE, (uint32_t)l->total);
+    fc_wr32(o + FC_IMG_H_TEXT_SLOTS, p->text_slots);
+    fc_wr32(o + FC_IMG_H_RODATA_OFF, (uint32_t)l->rodata_off);
+    fc_wr32(o + FC_IMG_H_RODATA_SIZE, p->rodata_size);
+    fc_wr32(o + FC_IMG_H_DATA_OFF, (uint32_t)l->data_off);
+    fc_wr32(o + FC_IMG_H_DATA_SIZE, p->data_size);
+    fc_wr32(o + FC_IMG_H_BSS_SIZE, p->bss_size);
+    fc_wr32(o + FC_IMG_H_FUNC_OFF, (uint32_t)l->func_off);
+    fc_wr32(o + FC_IMG_H_FUNC_COUNT, p->func_count);
+    fc_wr32(o + FC_IMG_H_STR_OFF, (uint32_t)l->str_off);
+    fc_wr32(o + FC_IMG_H_STR_SIZE, (uint32_t)l->str_size);
+    fc_wr32(o + FC_IMG_H_META_OFF, (uint32_t)l->meta_off);
+    fc_wr32(o + FC_IMG_H_META_SIZE, FC_IMAGE_META_SIZE);
 }
 
 /* Function table and string area: the container name first, then each
@@ -128,26 +130,26 @@ static void write_names(uint8_t *o, const fc_image_parts_t *p, const layout_t *l
 {
     uint8_t *strings = o + l->str_off;
     uint32_t at = name_length(p->name) + 1;
-    fc_img_copy(strings, (const uint8_t *)p->name, at);
+    memcpy(strings, (const uint8_t *)p->name, at);
     for (uint32_t i = 0; i < p->func_count; i++) {
         const fc_image_func_t *f = &p->funcs[i];
         uint8_t *e = o + l->func_off + (size_t)i * FC_IMAGE_FUNC_SIZE;
         uint32_t n = name_length(f->name) + 1;
-        fc_img_wr32(e + FC_IMG_F_NAME, at);
-        fc_img_wr32(e + FC_IMG_F_SLOT, f->slot);
-        fc_img_wr32(e + FC_IMG_F_FLAGS, f->flags);
-        fc_img_copy(strings + at, (const uint8_t *)f->name, n);
+        fc_wr32(e + FC_IMG_F_NAME, at);
+        fc_wr32(e + FC_IMG_F_SLOT, f->slot);
+        fc_wr32(e + FC_IMG_F_FLAGS, f->flags);
+        memcpy(strings + at, (const uint8_t *)f->name, n);
         at += n;
     }
 }
 
 static void write_metadata(uint8_t *meta, const fc_image_parts_t *p)
 {
-    fc_img_wr32(meta + FC_IMG_M_NAME, 0);
-    fc_img_wr32(meta + FC_IMG_M_APP_VERSION, p->app_version);
-    fc_img_wr64(meta + FC_IMG_M_HELPERS, p->helpers);
-    fc_img_wr32(meta + FC_IMG_M_FRAME, p->frame_size);
-    fc_img_wr32(meta + FC_IMG_M_BUDGET, p->budget);
+    fc_wr32(meta + FC_IMG_M_NAME, 0);
+    fc_wr32(meta + FC_IMG_M_APP_VERSION, p->app_version);
+    fc_wr64(meta + FC_IMG_M_HELPERS, p->helpers);
+    fc_wr32(meta + FC_IMG_M_FRAME, p->frame_size);
+    fc_wr32(meta + FC_IMG_M_BUDGET, p->budget);
     meta[FC_IMG_M_CPU] = p->cpu;
 }
 
@@ -172,14 +174,14 @@ fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap,
                        "output buffer smaller than the image");
     }
     uint8_t *o = out;
-    fc_img_fill0(o, (uint32_t)l.total); /* padding and reserved bytes are zero */
+    memset(o, 0, (uint32_t)l.total); /* padding and reserved bytes are zero */
     write_header(o, parts, &l);
-    fc_img_copy(o + FC_IMAGE_HEADER_SIZE, (const uint8_t *)parts->text, parts->text_slots * 8u);
+    memcpy(o + FC_IMAGE_HEADER_SIZE, (const uint8_t *)parts->text, parts->text_slots * 8u);
     if (parts->rodata_size) {
-        fc_img_copy(o + l.rodata_off, parts->rodata, parts->rodata_size);
+        memcpy(o + l.rodata_off, parts->rodata, parts->rodata_size);
     }
     if (parts->data_size) {
-        fc_img_copy(o + l.data_off, parts->data, parts->data_size);
+        memcpy(o + l.data_off, parts->data, parts->data_size);
     }
     write_names(o, parts, &l);
     write_metadata(o + l.meta_off, parts);
