@@ -176,7 +176,7 @@ fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap,
     uint8_t *o = out;
     memset(o, 0, (uint32_t)l.total); /* padding and reserved bytes are zero */
     write_header(o, parts, &l);
-    memcpy(o + FC_IMAGE_HEADER_SIZE, (const uint8_t *)parts->text, parts->text_slots * 8u);
+    memcpy(o + FC_IMAGE_HEADER_SIZE, (const uint8_t *)parts->text, (size_t)parts->text_slots * 8u);
     if (parts->rodata_size) {
         memcpy(o + l.rodata_off, parts->rodata, parts->rodata_size);
     }
