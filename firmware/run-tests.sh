@@ -12,6 +12,9 @@
 #   mps2-an386/selftest-strict  M4 with unaligned accesses trapping (M0+ rule), same
 #   mps2-an386/selftest-fast    M4 with the per-opcode interpreter and its
 #                               pre-decoded form (FC_VM_SMALL=0), same
+#   mps2-an386/selftest-jit     M4 with the checked JIT (src/vm/jit): every
+#                               program also JIT-compiled and compared with the
+#                               interpreter (r0, status, fault record, count, memory)
 #   mps2-an386/faulttest        must crash on purpose and exit 3 with "CPU FAULT"
 #   cortex-m0plus/link          the M0+ image linked and fits its memory map
 #   riscv-virt/selftest         RV32: VM self-test
@@ -31,6 +34,7 @@ fi
 TIMEOUT=${FW_TIMEOUT:-120}
 
 all_tests=(mps2-an386/selftest mps2-an386/selftest-strict mps2-an386/selftest-fast
+    mps2-an386/selftest-jit
     mps2-an386/faulttest
     cortex-m0plus/link riscv-virt/selftest riscv-virt/faulttest
     mps2-an386/suittest riscv-virt/suittest)
@@ -121,7 +125,7 @@ hostile_ran() {
 failed=0
 for t in "${tests[@]}"; do
     case $t in
-    */selftest | */selftest-strict | */selftest-fast)
+    */selftest | */selftest-strict | */selftest-fast | */selftest-jit)
         { run_image "${t%%/*}" "${t#*/}" 0 "VERDICT: PASS" && hostile_ran "${t%%/*}" "${t#*/}"; } ||
             failed=$((failed + 1))
         ;;

@@ -45,6 +45,7 @@ int main(void)
         return 2;
     if (fc_vm_init(&vm, &prog, stack, sizeof stack) != FC_OK)
         return 3;
+    fc_vm_set_budget(&vm, 1000);
     fc_vm_set_helpers(&vm, &probe_table, &mask);
     if (fc_vm_add_region(&vm, ctx, sizeof ctx, FC_PERM_RW) != FC_OK)
         return 4;

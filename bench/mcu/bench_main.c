@@ -121,6 +121,40 @@ static int load(const fc_insn_t *text, uint32_t n)
 /* Room for the pre-decoded form of the largest fixture. */
 static fc_xinsn_t xlate_buf[128];
 
+#ifdef BENCH_JIT
+/* The JIT image (run.sh's JIT variant, -DBENCH_JIT with src/vm/jit): the
+ * "vm" runs go through fc_jit_run on the generated code; a program the JIT
+ * refuses runs on the interpreter and says so (JITFALLBACK). */
+static uint32_t jit_code[4096];
+static fc_jit_t jit;
+
+/* Translation cost (whole fc_jit_translate calls) and the code's size. */
+static void bench_jit_translate(const fw_fixture_t *fx)
+{
+    for (unsigned reps = BENCH_REPS; reps <= 2 * BENCH_REPS; reps += BENCH_REPS) {
+        fc_status_t st = FC_OK;
+        bench_label("jit_translate", fx->name, reps, fx->n_slots);
+        fc_bench_start();
+        for (unsigned i = 0; i < reps; i++) {
+            st = fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code);
+        }
+        fc_bench_stop();
+        bench_expect("jit_translate", fx->name, (uint64_t)st == FC_OK || jit.refused.code != FC_OK,
+                     1);
+    }
+    if (jit.code) {
+        bm_printf("JITSIZE %s %lu %lu\n", fx->name, (unsigned long)jit.code_size,
+                  (unsigned long)fx->n_slots);
+    } else {
+        bm_printf("JITFALLBACK %s %s at %lu: %s\n", fx->name, fc_status_name(jit.refused.code),
+                  jit.refused.where, jit.refused.reason ? jit.refused.reason : "-");
+    }
+}
+#define RUN_VM(r0) fc_jit_run(&jit, &vm, 0, (uintptr_t)input, fx->mem_len, (r0))
+#else
+#define RUN_VM(r0) fc_vm_run(&vm, 0, (uintptr_t)input, fx->mem_len, (r0))
+#endif
+
 /* kind "vm": the interpreter on the text in place (the microcontroller
  * default); "vm_xlate": on the pre-decoded form (fc_program_translate). */
 static void bench_vm(const fw_fixture_t *fx, int translated)
@@ -141,6 +175,11 @@ static void bench_vm(const fw_fixture_t *fx, int translated)
             return;
         }
     }
+#ifdef BENCH_JIT
+    if (!translated) {
+        bench_jit_translate(fx);
+    }
+#endif
     memcpy(input, fx->mem, fx->mem_len);
     fc_vm_add_region(&vm, input, fx->mem_len, FC_PERM_RW);
     for (unsigned reps = BENCH_REPS; reps <= 2 * BENCH_REPS; reps += BENCH_REPS) {
@@ -149,7 +188,7 @@ static void bench_vm(const fw_fixture_t *fx, int translated)
         bench_label(kind, fx->name, reps, fx->n_slots);
         fc_bench_start();
         for (unsigned i = 0; i < reps && st == FC_OK; i++) {
-            st = fc_vm_run(&vm, 0, (uintptr_t)input, fx->mem_len, &r0);
+            st = RUN_VM(&r0);
         }
         fc_bench_stop();
         bench_expect(kind, fx->name, st == FC_OK ? r0 : ~fx->result, fx->result);
@@ -189,12 +228,19 @@ static void bench_empty_run(void)
     if (!load(prog_empty, 2)) {
         return;
     }
+#ifdef BENCH_JIT
+    fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code);
+#endif
     for (unsigned reps = 8 * BENCH_REPS; reps <= 16 * BENCH_REPS; reps += 8 * BENCH_REPS) {
         uint64_t r0 = 1;
         bench_label("vm_run_empty", "mov-exit", reps, 2);
         fc_bench_start();
         for (unsigned i = 0; i < reps; i++) {
+#ifdef BENCH_JIT
+            fc_jit_run(&jit, &vm, 0, 0, 0, &r0);
+#else
             fc_vm_run(&vm, 0, 0, 0, &r0);
+#endif
         }
         fc_bench_stop();
         bench_expect("vm_run_empty", "mov-exit", r0, 0);

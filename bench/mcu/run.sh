@@ -15,7 +15,10 @@
 # and the two runs must give identical counts (the counter is deterministic;
 # a difference would mean an interrupt or a bug). Writes OUT_DIR/results.md,
 # OUT_DIR/results.json and the raw logs. OUT_DIR defaults to build/bench/mcu.
-# Environment: SHARED (shared/ fixtures), REPS (N, default 4).
+# A fifth image (mps2-an386 only) runs the VM measurements through the
+# checked JIT (src/vm/jit, docs/jit.md), layers at -Os.
+# Environment: SHARED (shared/ fixtures), REPS (N, default 4), TAGS (only
+# these variants, e.g. TAGS="Os Osjit").
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,12 +31,13 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 boards=("$@")
 [ ${#boards[@]} -gt 0 ] || boards=(mps2-an386 riscv-virt)
-# tag|VM_OPT|STRING (port or libc memcpy/memset)|VM_DEFS|description
+# tag|VM_OPT|STRING (port or libc memcpy/memset)|VM_DEFS|description|JIT
 variants=(
-    "O2|-O2|port||-O2, default (small) interpreter"
-    "Os|-Os|port||-Os, default (small) interpreter"
-    "O2fast|-O2|port|-DFC_VM_SMALL=0 -DFC_VM_XLATE=1|-O2, per-opcode interpreter (FC_VM_SMALL=0)"
-    "O2libc|-O2|libc||-O2, default interpreter, picolibc's byte-loop memcpy/memset"
+    "O2|-O2|port||-O2, default (small) interpreter|"
+    "Os|-Os|port||-Os, default (small) interpreter|"
+    "O2fast|-O2|port|-DFC_VM_SMALL=0 -DFC_VM_XLATE=1|-O2, per-opcode interpreter (FC_VM_SMALL=0)|"
+    "O2libc|-O2|libc||-O2, default interpreter, picolibc's byte-loop memcpy/memset|"
+    "Osjit|-Os|port||-Os, checked JIT (src/vm/jit, Thumb-2; interpreter fallback)|1"
 )
 
 plugin=$("$repo/bench/qemu/build.sh" "$out/qemu")
@@ -54,9 +58,12 @@ nm_for() {
 runs=()
 for board in "${boards[@]}"; do
     for variant in "${variants[@]}"; do
-        IFS='|' read -r tag opt string vm_defs description <<<"$variant"
+        IFS='|' read -r tag opt string vm_defs description jit <<<"$variant"
+        # the JIT is Thumb-2 only (RV32 is not written yet)
+        [ -z "$jit" ] || [ "$board" = mps2-an386 ] || continue
+        [ -z "${TAGS:-}" ] || [[ " $TAGS " == *" $tag "* ]] || continue
         make -s -j"$(nproc)" -C "$repo/bench/mcu" BOARD="$board" O="$out/images" VM_OPT="$opt" \
-            TAG="$tag" STRING="$string" VM_DEFS="$vm_defs" REPO="$repo" \
+            TAG="$tag" STRING="$string" VM_DEFS="$vm_defs" JIT="$jit" REPO="$repo" \
             ${SHARED:+SHARED="$SHARED"} ${REPS:+REPS="$REPS"} \
             ${FC_THIRD_PARTY_DIR:+THIRD_PARTY="$FC_THIRD_PARTY_DIR"} >/dev/null
         elf=$out/images/$board/bench$tag.elf

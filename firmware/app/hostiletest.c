@@ -129,6 +129,15 @@ static uint64_t expected_addr(const hostile_t *h)
     }
 }
 
+#ifdef FW_JIT
+/* The JIT image: every runnable program also runs JIT-compiled (or, when
+ * the JIT refuses it, on the interpreter through fc_jit_run). */
+static uint32_t jit_code[4096];
+static fc_jit_t jit;
+static fc_jit_t *run_jit; /* set for the JIT's run */
+static unsigned jit_translated, jit_refused;
+#endif
+
 /* One run of the verified prog (in place, or pre-decoded when xlate is
  * set) on fresh memory; 0 when it ended as h expects, else prints why. */
 static int run_once(const hostile_t *h, const char *mode)
@@ -152,7 +161,12 @@ static int run_once(const hostile_t *h, const char *mode)
     fc_vm_set_section(&vm, FC_LDDW_DATA, fx.mem);
     vm.budget = BUDGET;
     uint64_t r0 = 0;
+#ifdef FW_JIT
+    fc_status_t st = run_jit ? fc_jit_run(run_jit, &vm, 0, (uintptr_t)fx.mem, VMT_MEM, &r0)
+                             : fc_vm_run(&vm, 0, (uintptr_t)fx.mem, VMT_MEM, &r0);
+#else
     fc_status_t st = fc_vm_run(&vm, 0, (uintptr_t)fx.mem, VMT_MEM, &r0);
+#endif
     const char *why = NULL;
     if (hostile_moot_at(h, (uintptr_t)fx.mem)) {
         if (st != FC_OK) {
@@ -216,6 +230,18 @@ static int check_one(const hostile_t *h, unsigned *predecoded)
     }
     prog.xlate = NULL;
     int ok = run_once(h, "in place");
+#ifdef FW_JIT
+    if (fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code) == FC_OK) {
+        jit_translated++;
+    } else {
+        jit_refused++;
+        bm_printf("     hostile %s: JIT refused at %lu (%s): interpreter\n", h->name,
+                  jit.refused.where, jit.refused.reason ? jit.refused.reason : "-");
+    }
+    run_jit = &jit;
+    ok &= run_once(h, "jit");
+    run_jit = NULL;
+#endif
     /* FC_ERR_BAD_CONFIG: this build has no pre-decoded form */
     if (fc_program_translate(&prog, xbuf, HOSTILE_MAX_SLOTS) == FC_OK) {
         ok &= run_once(h, "pre-decoded");
@@ -236,5 +262,10 @@ unsigned hostile_table_run(void)
     bm_printf("[hostile corpus] %u programs of tests/hostile: %u as expected, %u failed "
               "(%u runs also pre-decoded)\n",
               hostile_count, hostile_count - failed, failed, predecoded);
+#ifdef FW_JIT
+    bm_printf(
+        "[hostile jit] %u runnable programs JIT-compiled, %u refused (ran on the interpreter)\n",
+        jit_translated, jit_refused);
+#endif
     return failed;
 }

@@ -91,6 +91,41 @@ static void report_status(const char *name, const char *stage, int st, const fc_
 static fc_xinsn_t xlate_buf[256];
 static unsigned translated_runs;
 
+#ifndef FW_JIT_RANDOM_PROGRAMS
+#define FW_JIT_RANDOM_PROGRAMS 4000
+#endif
+
+#ifdef FW_JIT
+/* The JIT image (selftest-jit): every program also runs JIT-compiled, and
+ * the JIT's run is compared with the interpreter's (r0, status, fault
+ * record, executed count, memory). A program the JIT refuses runs on the
+ * interpreter through fc_jit_run; refusals are counted and printed. */
+static uint32_t jit_code[8192];
+static fc_jit_t jit;
+static unsigned jit_runs, jit_fallbacks;
+static uint8_t mem_after_interp[4096];
+
+static fc_status_t jit_translate_prog(void)
+{
+    fc_status_t st = fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code);
+    if (st != FC_OK) {
+        jit_fallbacks++;
+    }
+    return st;
+}
+#endif
+
+/* Run the loaded program: JIT-compiled in the JIT image, else in place. */
+static fc_status_t run_vm(uint64_t r1, uint64_t r2, uint64_t *r0)
+{
+#ifdef FW_JIT
+    jit_translate_prog();
+    return fc_jit_run(&jit, &vm, 0, r1, r2, r0);
+#else
+    return fc_vm_run(&vm, 0, r1, r2, r0);
+#endif
+}
+
 static int run_and_compare(const fw_fixture_t *fx, uint8_t *mem, uint64_t r1, uint64_t r2,
                            const char *mode)
 {
@@ -129,6 +164,39 @@ static int run_fixture(const fw_fixture_t *fx, unsigned misalign)
         r2 = fx->mem_len;
     }
     int ok = run_and_compare(fx, mem, r1, r2, "in place");
+#ifdef FW_JIT
+    {
+        uint64_t want_r0 = 0, got_r0 = 0;
+        place_input(fx, misalign);
+        fc_status_t want_st = fc_vm_run(&vm, 0, r1, r2, &want_r0); /* the same start */
+        fc_error_t want = vm.fault;
+        uint64_t want_exec = vm.executed;
+        uint32_t want_depth = vm.max_depth;
+        if (fx->mem_len > 0) {
+            memcpy(mem_after_interp, mem, fx->mem_len);
+        }
+        place_input(fx, misalign);
+        if (jit_translate_prog() != FC_OK) {
+            bm_printf("     %s: JIT refused at %lu (%s): interpreter\n", fx->name,
+                      jit.refused.where, jit.refused.reason ? jit.refused.reason : "-");
+        }
+        fc_status_t got_st = fc_jit_run(&jit, &vm, 0, r1, r2, &got_r0);
+        jit_runs += jit.code != NULL;
+        int same = got_st == want_st && got_r0 == want_r0 && vm.fault.code == want.code &&
+                   vm.fault.where == want.where && vm.fault.addr == want.addr &&
+                   vm.fault.size == want.size && vm.executed == want_exec &&
+                   vm.max_depth == want_depth &&
+                   (fx->mem_len == 0 || memcmp(mem_after_interp, mem, fx->mem_len) == 0);
+        if (!same) {
+            bm_printf("     %s (jit): %s r0=0x%llx at %lu executed %llu; interpreter %s r0=0x%llx "
+                      "at %lu executed %llu\n",
+                      fx->name, fc_status_name(got_st), (unsigned long long)got_r0, vm.fault.where,
+                      (unsigned long long)vm.executed, fc_status_name(want_st),
+                      (unsigned long long)want_r0, want.where, (unsigned long long)want_exec);
+        }
+        ok &= same;
+    }
+#endif
     /* Builds with the pre-decoded form run it too (FC_ERR_BAD_CONFIG: this
      * build has none). The input is restored first: some programs store. */
     if (fc_program_translate(&prog, xlate_buf, sizeof xlate_buf / sizeof xlate_buf[0]) == FC_OK) {
@@ -149,6 +217,13 @@ static void run_fixture_set(const char *set, const fw_fixture_t *fx, unsigned co
     bm_printf("[%s] %u programs, input at +%u: %u failed (%u also pre-decoded)\n", set, count,
               misalign, checks_failed - failed_before, translated_runs);
     translated_runs = 0;
+#ifdef FW_JIT
+    bm_printf("[%s jit] %u programs JIT-compiled and compared with the interpreter, %u refused "
+              "(ran on the interpreter)\n",
+              set, jit_runs, jit_fallbacks);
+    jit_runs = 0;
+    jit_fallbacks = 0;
+#endif
 }
 
 /* ---- hand-written programs ------------------------------------------------- */
@@ -186,7 +261,7 @@ static fc_status_t run_prog(const fc_insn_t *text, uint32_t n, const void *regio
     if (region != NULL) {
         fc_vm_add_region(&vm, region, len, perm);
     }
-    return fc_vm_run(&vm, 0, arg, len, r0);
+    return run_vm(arg, len, r0);
 }
 
 /* Unaligned loads and stores of every width inside the granted region. */
@@ -321,7 +396,7 @@ static void test_hostile(void)
     fc_status_t st = load(prog_forever, N(prog_forever), &err);
     if (st == FC_OK) {
         vm.budget = 5000;
-        st = fc_vm_run(&vm, 0, 0, 0, &r0);
+        st = run_vm(0, 0, &r0);
     }
     bm_printf("     %-34s -> %s (%d) after %llu insns\n", "endless loop, budget 5000",
               fc_status_name(st), st, (unsigned long long)vm.executed);
@@ -349,6 +424,233 @@ static void test_timer(void)
     check(bm_ticks() - start >= 3, "timer interrupt advances the tick", "timer");
 }
 
+#ifdef FW_JIT
+/* A code buffer too small for the program: the translation is refused
+ * with a reason, and fc_jit_run runs the interpreter (same result) and
+ * counts the fallback. Also: a program changed by a new verification is
+ * not run from its stale translation. */
+static void test_jit_fallback(void)
+{
+    const fw_fixture_t *fx = &fw_bench[0];
+    fc_error_t err = {0};
+    static uint32_t tiny[96];
+    int ok = load(fx->text, fx->n_slots, &err) == FC_OK;
+    uint8_t *mem = place_input(fx, 0);
+    fc_vm_add_region(&vm, mem, fx->mem_len, FC_PERM_RW);
+    fc_status_t st = fc_jit_translate(&jit, &prog, tiny, sizeof tiny);
+    uint64_t r0 = 0;
+    fc_status_t run = fc_jit_run(&jit, &vm, 0, (uintptr_t)mem, fx->mem_len, &r0);
+    bm_printf("[jit fallback] %s in %u bytes: %s at %lu (%s); run %s, r0 %s, fallback runs %u\n",
+              fx->name, (unsigned)sizeof tiny, fc_status_name(st), jit.refused.where,
+              jit.refused.reason ? jit.refused.reason : "-", fc_status_name(run),
+              r0 == fx->result ? "right" : "WRONG", (unsigned)jit.fallback_runs);
+    ok &= st == FC_ERR_TOO_LARGE && jit.refused.code == FC_ERR_TOO_LARGE && jit.code == NULL &&
+          run == FC_OK && r0 == fx->result && jit.fallback_runs == 1;
+    /* translated, then verified again: the generation moved, the stale code must not run */
+    ok &= fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code) == FC_OK;
+    fc_verify_config_t cfg;
+    fc_verify_config_default(&cfg);
+    ok &= fc_verify(&prog, fx->text, fx->n_slots, &cfg, &err) == FC_OK;
+    place_input(fx, 0);
+    run = fc_jit_run(&jit, &vm, 0, (uintptr_t)mem, fx->mem_len, &r0);
+    ok &= run == FC_OK && r0 == fx->result && jit.fallback_runs == 1;
+    check(ok, "JIT refusal and stale translation fall back to the interpreter", fx->name);
+}
+#endif
+
+#ifdef FW_JIT
+/* Differential check on random programs: rows drawn from the ISA table
+ * (fc_isa[]), operands at random (memory offsets around a 64-byte region
+ * and the frame, jumps both ways, budgets from tiny to the default); every
+ * program the verifier accepts runs on the interpreter and JIT-compiled
+ * from the same state, and everything observable must agree. */
+static uint32_t fz_rng = 0x2545f491u;
+static uint32_t fz_rand(void)
+{
+    fz_rng ^= fz_rng << 13;
+    fz_rng ^= fz_rng >> 17;
+    fz_rng ^= fz_rng << 5;
+    return fz_rng;
+}
+static int32_t fz_imm(void)
+{
+    static const int32_t edge[] = {0,          1,         -1,  2,   31,    32,     63,   64,
+                                   0x7fffffff, INT32_MIN, 255, 256, 0x168, 0xffff, -4096};
+    uint32_t k = fz_rand() % 4;
+    return k == 0   ? edge[fz_rand() % (sizeof edge / sizeof edge[0])]
+           : k == 1 ? (int32_t)(fz_rand() % 16)
+                    : (int32_t)fz_rand();
+}
+
+enum { FZ_SLOTS = 24 };
+static fc_insn_t fz_text[FZ_SLOTS];
+static uint64_t fz_mem_words[8]; /* the same region for both runs */
+static uint8_t fz_after[2][64];
+
+/* One program, or (one in three) two functions: main in [0, split) and a
+ * callee in [split, n), main calling it once or more; jumps stay inside
+ * their function, which ends with exit. */
+static void fz_generate(void)
+{
+    unsigned n = FZ_SLOTS, split = fz_rand() % 3 == 0 ? FZ_SLOTS / 2 : 0;
+    for (unsigned i = 0; i < n - 1; i++) {
+        const fc_isa_row_t *row = &fc_isa[fz_rand() % FC_OP_COUNT];
+        fc_insn_t in = {row->opcode, 0, 0, 0};
+        unsigned dst = fz_rand() % 10, src = fz_rand() % 11;
+        unsigned start = split && i >= split ? split : 0,
+                 end = split && i < split ? split - 1 : n - 1;
+        if (i == end) {
+            fz_text[i] = (fc_insn_t){FC_OPC_EXIT, 0, 0, 0};
+            continue;
+        }
+        if (split && i < split && fz_rand() % 4 == 0) { /* call the callee */
+            fz_text[i] = (fc_insn_t){FC_OPC_CALL_LOCAL, 1u << 4, 0, (int32_t)(split - i - 1)};
+            continue;
+        }
+        int32_t fwd = (int32_t)(fz_rand() % (end - i));
+        int32_t jmp =
+            (fz_rand() % 8 == 0 && i > start) ? -(int32_t)(1 + fz_rand() % (i - start)) : fwd;
+        unsigned base = fz_rand() % 4 ? 1u : 10u;
+        int16_t moff = base == 10 ? (int16_t)(-8 * (int)(1 + fz_rand() % 8) + (int)(fz_rand() % 8))
+                                  : (int16_t)((int)(fz_rand() % 80) - 8);
+        if (row->sel == FC_SEL_SRC) {
+            in = (fc_insn_t){FC_OPC_MOV64_K, (uint8_t)dst, 0, fz_imm()};
+            fz_text[i] = in;
+            continue;
+        }
+        int16_t seloff = row->sel == FC_SEL_OFF ? (int16_t)row->selval : 0;
+        switch ((fc_format_t)row->format) {
+        case FC_FMT_ALU_K:
+            in.regs = (uint8_t)dst, in.offset = seloff, in.imm = fz_imm();
+            break;
+        case FC_FMT_ALU_X:
+            in.regs = (uint8_t)(dst | src << 4), in.offset = seloff;
+            break;
+        case FC_FMT_UNARY:
+            in.regs = (uint8_t)dst;
+            break;
+        case FC_FMT_END:
+            in.regs = (uint8_t)dst, in.imm = row->selval;
+            break;
+        case FC_FMT_LDDW:
+            if (i + 2 < end + 1) {
+                fz_text[i] = (fc_insn_t){row->opcode, (uint8_t)dst, 0, fz_imm()};
+                fz_text[++i] = (fc_insn_t){0, 0, 0, fz_imm()};
+                continue;
+            }
+            in = (fc_insn_t){FC_OPC_MOV64_K, (uint8_t)dst, 0, fz_imm()};
+            break;
+        case FC_FMT_LDX:
+            in.regs = (uint8_t)(dst | base << 4), in.offset = moff;
+            break;
+        case FC_FMT_ST:
+            in.regs = (uint8_t)base, in.offset = moff, in.imm = fz_imm();
+            break;
+        case FC_FMT_STX:
+            in.regs = (uint8_t)(base | src << 4), in.offset = moff;
+            break;
+        case FC_FMT_ATOMIC:
+            in.regs = (uint8_t)(base | (fz_rand() % 10) << 4), in.offset = moff;
+            in.imm = row->selval;
+            break;
+        case FC_FMT_JA:
+            in.offset = (int16_t)jmp;
+            break;
+        case FC_FMT_JA32:
+            in.imm = jmp;
+            break;
+        case FC_FMT_JCC_K:
+            in.regs = (uint8_t)dst, in.offset = (int16_t)jmp, in.imm = fz_imm();
+            break;
+        case FC_FMT_JCC_X:
+            in.regs = (uint8_t)(dst | src << 4), in.offset = (int16_t)jmp;
+            break;
+        case FC_FMT_CALL:
+            in.imm = fz_rand() % 2 ? 5 : (int32_t)(fz_rand() % 8);
+            break;
+        case FC_FMT_CALLX:
+            in.regs = (uint8_t)dst;
+            break;
+        default:
+            break; /* EXIT, CALL_LOCAL (a SRC row, above) */
+        }
+        fz_text[i] = in;
+    }
+    fz_text[n - 1] = (fc_insn_t){FC_OPC_EXIT, 0, 0, 0};
+}
+
+static void test_jit_differential(unsigned programs)
+{
+    unsigned accepted = 0, differ = 0, faulted = 0, translated = 0, called = 0;
+    for (unsigned p = 0; p < programs; p++) {
+        fz_generate();
+        fc_error_t err = {0};
+        if (load(fz_text, FZ_SLOTS, &err) != FC_OK) {
+            continue;
+        }
+        accepted++;
+        static const uint64_t budgets[] = {0, 1, 2, 5, 13, 40, 200};
+        uint64_t budget = budgets[fz_rand() % (sizeof budgets / sizeof budgets[0])];
+        uint8_t *m = (uint8_t *)fz_mem_words;
+        fc_status_t st[2];
+        uint64_t r0[2] = {0, 0}, executed[2];
+        uint32_t depth[2];
+        fc_error_t f[2];
+        uint32_t seed = fz_rand();
+        translated += fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code) == FC_OK;
+        for (unsigned k = 0; k < 2; k++) {
+            for (unsigned b = 0; b < 64; b++) {
+                m[b] = (uint8_t)(seed >> (b % 24) ^ b);
+            }
+            memset(vm_stack, 0, sizeof vm_stack); /* both runs start from the same stack */
+            fc_vm_init(&vm, &prog, vm_stack, sizeof vm_stack);
+            fc_vm_set_helpers(&vm, &helpers, NULL);
+            fc_helper_mask_t all;
+            fc_helper_mask_all(&all);
+            fc_vm_set_helpers(&vm, &helpers, &all);
+            fc_vm_add_region(&vm, m, 64, FC_PERM_RW);
+            vm.budget = budget;
+            st[k] = k == 0 ? fc_vm_run(&vm, 0, (uintptr_t)m, 64, &r0[k])
+                           : fc_jit_run(&jit, &vm, 0, (uintptr_t)m, 64, &r0[k]);
+            memcpy(fz_after[k], m, 64);
+            f[k] = vm.fault;
+            executed[k] = vm.executed;
+            depth[k] = vm.max_depth;
+        }
+        faulted += st[0] != FC_OK;
+        called += depth[0] > 0;
+        int same = st[0] == st[1] && (st[0] != FC_OK || r0[0] == r0[1]) && f[0].code == f[1].code &&
+                   f[0].where == f[1].where && f[0].addr == f[1].addr && f[0].size == f[1].size &&
+                   executed[0] == executed[1] && depth[0] == depth[1] &&
+                   memcmp(fz_after[0], fz_after[1], 64) == 0;
+        if (!same) {
+            differ++;
+            if (differ <= 3) {
+                bm_printf(
+                    "     jit differs on random program %u (budget %u): interp %s r0 0x%llx at %lu "
+                    "exec %llu addr 0x%llx size %u depth %u; jit %s r0 0x%llx at %lu exec %llu "
+                    "addr 0x%llx size %u depth %u; memory %s\n",
+                    p, (unsigned)budget, fc_status_name(st[0]), (unsigned long long)r0[0],
+                    f[0].where, (unsigned long long)executed[0], (unsigned long long)f[0].addr,
+                    f[0].size, (unsigned)depth[0], fc_status_name(st[1]), (unsigned long long)r0[1],
+                    f[1].where, (unsigned long long)executed[1], (unsigned long long)f[1].addr,
+                    f[1].size, (unsigned)depth[1],
+                    memcmp(fz_after[0], fz_after[1], 64) ? "differs" : "same");
+                for (unsigned i = 0; i < FZ_SLOTS; i++) {
+                    bm_printf("       %2u: %02x %02x %d %ld\n", i, fz_text[i].opcode,
+                              fz_text[i].regs, fz_text[i].offset, (long)fz_text[i].imm);
+                }
+            }
+        }
+    }
+    bm_printf("[jit differential] %u random programs, %u verified, %u JIT-compiled, %u made local "
+              "calls, %u faulted on the interpreter, %u differ\n",
+              programs, accepted, translated, called, faulted, differ);
+    check(differ == 0 && accepted > programs / 20 && translated == accepted,
+          "random programs: JIT and interpreter agree", "differential");
+}
+#endif
+
 static void run_vm_suite(const char *phase)
 {
     bm_printf("== %s\n", phase);
@@ -363,6 +665,10 @@ static void run_vm_suite(const char *phase)
     bm_puts("[hostile]\n");
     test_hostile();
     check(hostile_table_run() == 0, "hostile corpus of tests/hostile", "table");
+#ifdef FW_JIT
+    test_jit_fallback();
+    test_jit_differential(FW_JIT_RANDOM_PROGRAMS);
+#endif
 }
 
 int main(void)

@@ -129,8 +129,10 @@ typedef struct fc_xinsn {
     int32_t imm;
 } fc_xinsn_t;
 
-/* A verified program. fc_verify() fills it; the interpreter refuses a
- * program whose text pointer or length changed since. */
+/* A verified program. fc_verify() fills it. A VM bound to it (fc_vm_init)
+ * trusts what it checked at binding until the generation changes:
+ * fc_verify() and fc_program_translate() change it. A caller that edits
+ * other fields by hand binds again with fc_vm_init(). */
 typedef struct fc_program {
     const fc_insn_t *text;
     uint32_t len;           /* slots */
@@ -149,6 +151,7 @@ typedef struct fc_program {
     const uint32_t *entries; /* as in the config, kept for fc_vm_run */
     uint32_t n_entries;
     const fc_xinsn_t *xlate; /* pre-decoded form, or NULL: run in place */
+    uint32_t generation;     /* +1 at every fc_verify() and fc_program_translate() */
 } fc_program_t;
 
 /* Defaults: all helpers of the table allowed, FC_MAX_INSNS,
@@ -178,13 +181,9 @@ fc_status_t fc_program_check(const fc_program_t *prog);
 struct fc_trace_event;
 typedef void (*fc_trace_fn)(const struct fc_vm *vm, const struct fc_trace_event *ev);
 
-/* Private to the interpreter: a region as the fast memory check wants it
- * (see vm_internal.h). Host-sized: a region is host memory, so its start
- * and length fit a pointer (half the RAM and loads on a 32-bit MCU). */
-typedef struct fc_region_cache {
-    uintptr_t start;
-    uintptr_t end[5];
-} fc_region_cache_t;
+/* Bytes of fc_vm_t private to the VM (src/vm/vm_internal.h: the binding,
+ * the register file, the region caches). */
+#define FC_VM_PRIVATE_SIZE (152 + 18 * sizeof(uintptr_t))
 
 typedef struct fc_vm {
     const fc_program_t *prog;
@@ -204,6 +203,13 @@ typedef struct fc_vm {
     uint64_t budget;
     uint32_t max_depth; /* deepest local-call nesting reached in the last run */
     uint32_t n_regions;
+    /* Private to the VM: opaque storage for the state a run keeps (see
+     * struct fc_vm_private in src/vm/vm_internal.h). Early in the struct:
+     * a run's entry reads it (short offsets, shorter code). */
+    union {
+        uint64_t align_;
+        unsigned char bytes[FC_VM_PRIVATE_SIZE];
+    } private_;
     const fc_helper_table_t *helpers; /* for call and callx */
     uint64_t section_base[4]; /* added to lddw imm per src (2 bits); [0], [3] stay 0 */
     fc_trace_fn trace; /* for fc_vm_run_traced() */
@@ -214,25 +220,6 @@ typedef struct fc_vm {
      * interpreter uses most come first (short offsets, shorter code). */
     fc_helper_mask_t allowed;         /* run-time allow-list for callx */
     fc_region_t regions[FC_MAX_REGIONS];
-    /* The register file r0..r10 (11..15: never named, the verifier refuses
-     * them; they pad the file to a power of two for the decoder). A run
-     * sets r1, r2 and r10 and zeroes r0, r3..r9 unless the verifier proved
-     * the program writes each before reading it (fc_program_t.
-     * undefined_reads; the small build zeroes them at every run). The
-     * per-opcode build's fc_vm_init zeroes all sixteen, so a program never
-     * sees what another one left. */
-    uint64_t reg[16];
-    /* Private to the per-opcode interpreter (FC_VM_SMALL=0): the access
-     * limits of the stack (set by fc_vm_init) and of the last regions a read
-     * and a write matched. They are kept across runs so that a run does not
-     * pay for setting them up. Invariant: cache_dirty == 0 means both hold
-     * the stack's; only a run's slow path moves them, and it sets the flag,
-     * so the next run starts by resetting both to the stack and a region
-     * revoked between runs (by any means) is never used from a cache.
-     * After regions[]: the small interpreter, which has no caches, keeps
-     * short offsets for the fields it uses. */
-    fc_region_cache_t cache[3]; /* stack, read, write */
-    uint8_t cache_dirty;
 } fc_vm_t;
 
 #ifndef FC_DEFAULT_BUDGET
@@ -250,6 +237,10 @@ typedef struct fc_trace_event {
 /* Prepare a run of prog with the given stack (which becomes region 0,
  * read-write). Helpers: none until fc_vm_set_helpers(). */
 fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size);
+
+/* Set vm->budget and keep the binding (a plain write of vm->budget works
+ * too; the next run then binds again, which costs a preflight once). */
+void fc_vm_set_budget(fc_vm_t *vm, uint64_t budget);
 
 void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,
                        const fc_helper_mask_t *allowed);
@@ -280,6 +271,34 @@ void *fc_vm_check_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm);
 
 /* For helpers: stop the container after this helper returns. */
 void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason);
+
+/* ---- JIT (opt-in: src/vm/jit/, Cortex-M3/M4/M7/M33 Thumb-2) ------------ */
+/* A program translated to machine code in a host-supplied buffer (RAM the
+ * core executes from, or a flash slot). Not part of the default build: the
+ * firmware links src/vm/jit/jit_thumb2.c when it wants it (docs/jit.md). */
+typedef struct fc_jit {
+    const fc_program_t *prog; /* the program translated, NULL: none */
+    uint32_t generation;      /* prog->generation at translation */
+    void *code;               /* entry of the generated code (Thumb bit clear) */
+    uint32_t code_size;       /* bytes of generated code */
+    /* Why the last translation fell back to the interpreter (FC_OK: it
+     * did not): the code, the instruction index and a reason. */
+    fc_error_t refused;
+    uint32_t fallback_runs; /* runs fc_jit_run handed to the interpreter */
+} fc_jit_t;
+
+/* Translate a verified program into buf (cap bytes, 4-byte aligned). FC_OK:
+ * fc_jit_run runs the generated code. Otherwise (an instruction the JIT
+ * does not cover yet, buffer full) jit->refused says which and why, and
+ * fc_jit_run runs the interpreter: same results, reported, not hidden. */
+fc_status_t fc_jit_translate(fc_jit_t *jit, const fc_program_t *prog, void *buf, size_t cap);
+
+/* fc_vm_run through the generated code when jit holds a translation of
+ * vm->prog at its current generation and entry is 0; else the interpreter
+ * (jit->fallback_runs counts those). Same r0, status, fault record and
+ * vm->executed as fc_vm_run. */
+fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
+                       uint64_t *r0);
 
 #ifdef __cplusplus
 }

@@ -12,8 +12,9 @@
  *            opcode: NONE, OFF (offset), IMM (immediate) or SRC (src reg)
  *   SELVAL   the value that field must hold (0 for NONE)
  *   FORMAT   operand format; it also says which fields must be zero
- * Rows are sorted by opcode (a unit test checks it) so decoding is a binary
- * search followed by a short scan over the selector. */
+ * Rows are sorted by opcode (a unit test checks it): decoding
+ * (fc_isa_decode) scans the rows in order up to the opcode, then its
+ * selector rows. */
 #ifndef FEMTO_VM_ISA_H
 #define FEMTO_VM_ISA_H
 
@@ -226,6 +227,40 @@ typedef enum fc_op {
         FC_OP_COUNT,
     FC_OP_INVALID = FC_OP_COUNT
 } fc_op_t;
+
+/* The opcode byte of each row, by name: FC_OPC_<ID> (rows that share an
+ * opcode give the same value). Code names opcodes through these, never as
+ * byte literals. */
+enum fc_opc {
+#define FC_OPC_ENUM_(id, opc, sel, selval, mn, fmt) FC_OPC_##id = (opc),
+    FC_ISA_TABLE(FC_OPC_ENUM_)
+#undef FC_OPC_ENUM_
+    FC_OPC_LDDW_HIGH = 0 /* the second slot of an lddw: no row has it */
+};
+
+/* The selector value of each row that has one, by name: FC_SELVAL_<ID>
+ * (e.g. FC_SELVAL_ATOMIC64_CMPXCHG, the imm of cmpxchg). */
+enum fc_selval {
+#define FC_SELVAL_ENUM_(id, opc, sel, selval, mn, fmt) FC_SELVAL_##id = (selval),
+    FC_ISA_TABLE(FC_SELVAL_ENUM_)
+#undef FC_SELVAL_ENUM_
+};
+
+/* FC_ISA_IF_FIRST_##sel(id)(text), in a row macro: text for the first row
+ * of an opcode, nothing for the other rows, decided by the preprocessor
+ * (for tables and case lists with one entry per opcode byte; sel is pasted,
+ * not expanded, so a macro named OFF or IMM does not get in the way). A row
+ * without selector is its opcode's first; so is one named by
+ * FC_ISA_OPENS_<ID> below. */
+#define FC_ISA_CAT_(a, b) a##b
+#define FC_ISA_CAT(a, b) FC_ISA_CAT_(a, b)
+#define FC_ISA_IF_1_(...) __VA_ARGS__
+#define FC_ISA_IF_0_(...)
+#define FC_ISA_IF_OPENS_(id) FC_ISA_CAT(FC_ISA_IF_, FC_ISA_CAT(FC_ISA_OPENS_(id), _))
+#define FC_ISA_IF_FIRST_NONE(id) FC_ISA_IF_1_
+#define FC_ISA_IF_FIRST_OFF(id) FC_ISA_IF_OPENS_(id)
+#define FC_ISA_IF_FIRST_IMM(id) FC_ISA_IF_OPENS_(id)
+#define FC_ISA_IF_FIRST_SRC(id) FC_ISA_IF_OPENS_(id)
 
 typedef struct fc_isa_row {
     unsigned char opcode;

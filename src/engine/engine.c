@@ -513,7 +513,7 @@ fc_status_t fc_container_set_budget(fc_engine_t *engine, fc_container_t *c, uint
         return FC_ERR_QUOTA;
     c->budget = budget;
     if (engine->prepared == c)
-        engine->vm.budget = budget; /* prepare() set the old one */
+        fc_vm_set_budget(&engine->vm, budget); /* prepare() set the old one */
     return FC_OK;
 }
 
@@ -722,7 +722,7 @@ static FC_ENGINE_INLINE void record_run(fc_container_t *c, const fc_vm_t *vm, fc
     s->runs++;
     s->insns_last = executed;
     s->insns_total += executed;
-    if (vm->max_depth > s->max_depth)
+    if (vm->max_depth && vm->max_depth > s->max_depth) /* 0 without local calls */
         s->max_depth = (uint8_t)vm->max_depth; /* <= FC_MAX_CALL_DEPTH */
     if (st != FC_OK)
         record_fault(c, vm, st);
@@ -775,7 +775,7 @@ static FC_ENGINE_NOINLINE fc_status_t prepare(fc_engine_t *engine, fc_container_
     vm->user = engine;
     vm->trace = engine->trace;
     vm->trace_user = engine->trace_user;
-    vm->budget = c->budget; /* fc_container_set_budget() keeps it current */
+    fc_vm_set_budget(vm, c->budget); /* fc_container_set_budget() keeps it current */
     engine->prepared_regions = (uint8_t)vm->n_regions;
     engine->prepared = c;
     if (engine->stack_tenant != (uint8_t)(c->tenant + 1u))
@@ -791,6 +791,7 @@ static FC_ENGINE_NOINLINE fc_status_t run_refused(fc_engine_t *engine, fc_contai
 {
     fc_vm_t *vm = &engine->vm;
     memset(&vm->fault, 0, sizeof vm->fault);
+    vm->fault.code = st; /* a fault record (the VM's invariant: code set) */
     vm->fault.reason = "engine could not prepare the VM for this container";
     vm->executed = 0;
     vm->max_depth = 0;
@@ -879,6 +880,10 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
         if (run_container(engine, c, a->entry, ctx, ctx_len, h->perm, &r0) != FC_OK)
             continue; /* recorded in c->stats; the next container runs */
         int64_t v = (int64_t)r0;
+        if (h->policy == FC_POLICY_CONTINUE) { /* the common policy: one test */
+            result = v;
+            continue;
+        }
         if (h->policy == FC_POLICY_STOP_ON_NONZERO) {
             if (v != 0) {
                 result = v;

@@ -45,11 +45,11 @@ static int extension_at(const fc_insn_t *t, uint32_t n, uint32_t i, unsigned d, 
 {
     static const int8_t sext_ops[3][2] = {{32, FUSED_SEXT32}, {48, FUSED_SEXT16},
                                           {56, FUSED_SEXT8}};
-    if (is_insn(t, n, i, 0x67, d, 32) && is_insn(t, n, i + 1, 0x77, d, 32))
+    if (is_insn(t, n, i, FC_OPC_LSH64_K, d, 32) && is_insn(t, n, i + 1, FC_OPC_RSH64_K, d, 32))
         return with_mov ? FUSED_ZEXT_MOV : FUSED_ZEXT;
     for (unsigned k = 0; k < 3; k++)
-        if (is_insn(t, n, i, 0x67, d, sext_ops[k][0]) &&
-            is_insn(t, n, i + 1, 0xc7, d, sext_ops[k][0]))
+        if (is_insn(t, n, i, FC_OPC_LSH64_K, d, sext_ops[k][0]) &&
+            is_insn(t, n, i + 1, FC_OPC_ARSH64_K, d, sext_ops[k][0]))
             return sext_ops[k][1] + (with_mov ? FUSED_SEXT32_MOV - FUSED_SEXT32 : 0);
     return -1;
 }
@@ -58,23 +58,23 @@ static int fusion_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
 {
     fc_insn_t a = t[i];
     unsigned d = FC_INSN_DST(a);
-    int is_mov = a.opcode == 0xbf && a.offset == 0 && a.imm == 0;
+    int is_mov = a.opcode == FC_OPC_MOV64_X && a.offset == 0 && a.imm == 0;
     int k = extension_at(t, n, is_mov ? i + 1 : i, d, is_mov);
     if (k >= 0)
         return k;
-    if (is_mov && i + 1 < n && t[i + 1].opcode == 0x0f && FC_INSN_DST(t[i + 1]) == d &&
+    if (is_mov && i + 1 < n && t[i + 1].opcode == FC_OPC_ADD64_X && FC_INSN_DST(t[i + 1]) == d &&
         FC_INSN_SRC(t[i + 1]) != d && t[i + 1].offset == 0 && t[i + 1].imm == 0) {
         x->offset = (int16_t)(FC_INSN_SRC(t[i + 1]) * 8);
         return FUSED_ADD3;
     }
-    if (is_mov && i + 1 < n && t[i + 1].opcode == 0x07 && FC_INSN_DST(t[i + 1]) == d &&
+    if (is_mov && i + 1 < n && t[i + 1].opcode == FC_OPC_ADD64_K && FC_INSN_DST(t[i + 1]) == d &&
         t[i + 1].offset == 0) {
         x->imm = t[i + 1].imm;
         return FUSED_ADDK3;
     }
     if (is_mov)
         return FUSED_MOV64;
-    if (a.opcode == 0xbc && a.offset == 0)
+    if (a.opcode == FC_OPC_MOV32_X && a.offset == 0)
         return FUSED_MOV32;
     return -1;
 }
@@ -122,7 +122,7 @@ static void find_stack_pointers(const fc_insn_t *t, uint32_t n, uint8_t *stackis
         changed = 0;
         for (uint32_t i = 0; i < n; i++) {
             unsigned d = FC_INSN_DST(t[i]), s = FC_INSN_SRC(t[i]);
-            int derived = (t[i].opcode == 0xbf && t[i].offset == 0) || t[i].opcode == 0x0f;
+            int derived = (t[i].opcode == FC_OPC_MOV64_X && t[i].offset == 0) || t[i].opcode == FC_OPC_ADD64_X;
             if (derived && stackish[s] && !stackish[d]) {
                 stackish[d] = 1;
                 changed = 1;
@@ -180,7 +180,7 @@ static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x, const xlat
         x[i].src8 = (uint8_t)(FC_INSN_SRC(t[i]) * 8);
         x[i].offset = t[i].offset;
         x[i].imm = t[i].imm;
-        if (t[i].opcode == 0x18) { /* keep lddw's second slot intact */
+        if (t[i].opcode == FC_OPC_LDDW) { /* keep lddw's second slot intact */
             if (i + 1 < prog->len) {
                 x[i + 1].handler = tb->dispatch[0];
                 x[i + 1].dst8 = x[i + 1].src8 = 0;
@@ -194,7 +194,7 @@ static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x, const xlat
             return FC_ERR_TOO_LARGE;
         if (tb->load_sext[t[i].opcode] && FC_INSN_SRC(t[i]) != 10 &&
             extension_at(t, prog->len, i + 1, FC_INSN_DST(t[i]), 0) ==
-                (t[i].opcode == 0x61 ? FUSED_SEXT32 : t[i].opcode == 0x69 ? FUSED_SEXT16 : FUSED_SEXT8)) {
+                (t[i].opcode == FC_OPC_LDXW ? FUSED_SEXT32 : t[i].opcode == FC_OPC_LDXH ? FUSED_SEXT16 : FUSED_SEXT8)) {
             x[i].handler = tb->load_sext[t[i].opcode];
             continue;
         }
@@ -307,8 +307,10 @@ fc_status_t fc_program_translate(fc_program_t *prog, fc_xinsn_t *buf, size_t cap
         return FC_ERR_BAD_CONFIG;
     uint64_t unused;
     fc_status_t st = run_xlate(NULL, 0, 0, 0, &unused, prog, buf);
-    if (st == FC_OK)
+    if (st == FC_OK) {
         prog->xlate = buf;
+        prog->generation++; /* a bound VM must see the change */
+    }
     return st;
 #else
     (void)prog;

@@ -54,10 +54,10 @@
 #endif
 
 #if FC_INTERP_XLATE
-#define OP(opc) L_##opc
+#define OP(id) L_##id
 #define DISPATCH() goto *pc->handler
 #elif FC_COMPUTED_GOTO
-#define OP(opc) L_##opc
+#define OP(id) L_##id
 #define DISPATCH()                                                                                 \
     do {                                                                                           \
         TRACE_STEP();                                                                              \
@@ -65,7 +65,7 @@
         goto *dispatch[w & 0xffu];                                                                 \
     } while (0)
 #else
-#define OP(opc) case opc
+#define OP(id) case FC_OPC_##id
 #define DISPATCH() goto dispatch_top /* not continue: handlers use do-while(0) */
 #endif
 #define NEXT()                                                                                     \
@@ -130,7 +130,7 @@
             if (i_ < 0)                                                                            \
                 goto fault_mem;                                                                    \
             cache_set(&(cache), &vm->regions[i_]);                                                 \
-            vm->cache_dirty = 1;                                                                   \
+            VMP(vm)->cache_dirty = 1;                                                                   \
             ptr = (void *)(uintptr_t)a_;                                                           \
         }                                                                                          \
     } while (0)
@@ -149,21 +149,21 @@
  * are generated from these rows.
  * X(opcode, kind, size, access, conversion or value) */
 #define FC_MEMOPS(X)                                                                               \
-    X(0x61, LOAD, 4, ld32, AS_IS)  /* ldxw */                                                      \
-    X(0x69, LOAD, 2, ld16, AS_IS)  /* ldxh */                                                      \
-    X(0x71, LOAD, 1, ld8, AS_IS)   /* ldxb */                                                      \
-    X(0x79, LOAD, 8, ld64, AS_IS)  /* ldxdw */                                                     \
-    X(0x81, LOAD, 4, ld32, SEXT32) /* ldxsw */                                                     \
-    X(0x89, LOAD, 2, ld16, SEXT16) /* ldxsh */                                                     \
-    X(0x91, LOAD, 1, ld8, SEXT8)   /* ldxsb */                                                     \
-    X(0x62, STORE, 4, st32, UIMM)  /* stw */                                                       \
-    X(0x6a, STORE, 2, st16, UIMM)  /* sth */                                                       \
-    X(0x72, STORE, 1, st8, UIMM)   /* stb */                                                       \
-    X(0x7a, STORE, 8, st64, UIMM)  /* stdw */                                                      \
-    X(0x63, STORE, 4, st32, SRC)   /* stxw */                                                      \
-    X(0x6b, STORE, 2, st16, SRC)   /* stxh */                                                      \
-    X(0x73, STORE, 1, st8, SRC)    /* stxb */                                                      \
-    X(0x7b, STORE, 8, st64, SRC)   /* stxdw */
+    X(LDXW, LOAD, 4, ld32, AS_IS)  /* ldxw */                                                      \
+    X(LDXH, LOAD, 2, ld16, AS_IS)  /* ldxh */                                                      \
+    X(LDXB, LOAD, 1, ld8, AS_IS)   /* ldxb */                                                      \
+    X(LDXDW, LOAD, 8, ld64, AS_IS)  /* ldxdw */                                                     \
+    X(LDXSW, LOAD, 4, ld32, SEXT32) /* ldxsw */                                                     \
+    X(LDXSH, LOAD, 2, ld16, SEXT16) /* ldxsh */                                                     \
+    X(LDXSB, LOAD, 1, ld8, SEXT8)   /* ldxsb */                                                     \
+    X(STW, STORE, 4, st32, UIMM)  /* stw */                                                       \
+    X(STH, STORE, 2, st16, UIMM)  /* sth */                                                       \
+    X(STB, STORE, 1, st8, UIMM)   /* stb */                                                       \
+    X(STDW, STORE, 8, st64, UIMM)  /* stdw */                                                      \
+    X(STXW, STORE, 4, st32, SRC)   /* stxw */                                                      \
+    X(STXH, STORE, 2, st16, SRC)   /* stxh */                                                      \
+    X(STXB, STORE, 1, st8, SRC)    /* stxb */                                                      \
+    X(STXDW, STORE, 8, st64, SRC)   /* stxdw */
 
 /* Loads take their base from src, stores from dst. */
 #define LOAD_BASE SRC
@@ -247,19 +247,19 @@
         DISPATCH();                                                                                \
     }
 #define FC_LOAD_SEXTS(X)                                                                           \
-    X(0x61, 4, ld32, 32)                                                                           \
-    X(0x69, 2, ld16, 16)                                                                           \
-    X(0x71, 1, ld8, 8)
+    X(LDXW, 4, ld32, 32)                                                                           \
+    X(LDXH, 2, ld16, 16)                                                                           \
+    X(LDXB, 1, ld8, 8)
 
 #define FC_MEMPAIRS(X)                                                                             \
-    X(0x61, LOAD, 4, ld32)                                                                         \
-    X(0x69, LOAD, 2, ld16)                                                                         \
-    X(0x71, LOAD, 1, ld8)                                                                          \
-    X(0x79, LOAD, 8, ld64)                                                                         \
-    X(0x63, STORE, 4, st32)                                                                        \
-    X(0x6b, STORE, 2, st16)                                                                        \
-    X(0x73, STORE, 1, st8)                                                                         \
-    X(0x7b, STORE, 8, st64)
+    X(LDXW, LOAD, 4, ld32)                                                                         \
+    X(LDXH, LOAD, 2, ld16)                                                                         \
+    X(LDXB, LOAD, 1, ld8)                                                                          \
+    X(LDXDW, LOAD, 8, ld64)                                                                         \
+    X(STXW, STORE, 4, st32)                                                                        \
+    X(STXH, STORE, 2, st16)                                                                        \
+    X(STXB, STORE, 1, st8)                                                                         \
+    X(STXDW, STORE, 8, st64)
 
 /* Atomic read-modify-write of size 4 or 8 at dst+off (checked RW). */
 #define ATOMIC(size)                                                                               \
@@ -269,7 +269,7 @@
             goto fault_mem;                                                                        \
         atomic_rmw((void *)(uintptr_t)a_, (size) == 8, (int32_t)IMM, &SRC, &reg[0]);               \
         if ((size) == 4 && (IMM & 1)) { /* fetched 32-bit values are zero-extended */              \
-            if (IMM == 0xf1)                                                                       \
+            if (IMM == FC_SELVAL_ATOMIC32_CMPXCHG)                                                                       \
                 reg[0] = (uint32_t)reg[0];                                                         \
             else                                                                                   \
                 SRC = SRC32;                                                                       \
@@ -318,7 +318,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #pragma GCC diagnostic ignored "-Wpedantic"
     static const void *const dispatch[256] = {
         [0 ... 255] = &&L_invalid,
-#define FC_DISPATCH_ROW_(id, opc, sel, selval, mn, fmt) [opc] = &&L_##opc,
+#define FC_DISPATCH_ROW_(id, opc, sel, selval, mn, fmt) FC_ISA_IF_FIRST_##sel(id)([opc] = &&L_##id, )
         FC_ISA_TABLE(FC_DISPATCH_ROW_)
 #undef FC_DISPATCH_ROW_
     };
@@ -328,13 +328,13 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #define FC_FUSED_LABEL_(name, slots, effect) [FUSED_##name] = &&L_fused_##name,
     static const void *const fused[FUSED_COUNT] = {FC_FUSED_OPS(FC_FUSED_LABEL_)};
 #undef FC_FUSED_LABEL_
-#define FC_MEM_R10_ROW_(opc, kind, size, acc, arg) [opc] = &&L_##opc##_r10,
-#define FC_MEM_STK_ROW_(opc, kind, size, acc, arg) [opc] = &&L_##opc##_stk,
+#define FC_MEM_R10_ROW_(id, kind, size, acc, arg) [FC_OPC_##id] = &&L_##id##_r10,
+#define FC_MEM_STK_ROW_(id, kind, size, acc, arg) [FC_OPC_##id] = &&L_##id##_stk,
     static const void *const dispatch_r10[256] = {FC_MEMOPS(FC_MEM_R10_ROW_)};
     static const void *const dispatch_stk[256] = {FC_MEMOPS(FC_MEM_STK_ROW_)};
-#define FC_MEM_PAIR_ROW_(opc, kind, size, acc) [opc] = &&L_pair_##opc,
+#define FC_MEM_PAIR_ROW_(id, kind, size, acc) [FC_OPC_##id] = &&L_pair_##id,
     static const void *const dispatch_pair[256] = {FC_MEMPAIRS(FC_MEM_PAIR_ROW_)};
-#define FC_LOAD_SEXT_ROW_(opc, size, acc, bits) [opc] = &&L_ldxs_##opc,
+#define FC_LOAD_SEXT_ROW_(id, size, acc, bits) [FC_OPC_##id] = &&L_ldxs_##id,
     static const void *const dispatch_ldxs[256] = {FC_LOAD_SEXTS(FC_LOAD_SEXT_ROW_)};
 #undef FC_LOAD_SEXT_ROW_
 #undef FC_MEM_PAIR_ROW_
@@ -372,12 +372,12 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
     /* the stack, and the last region that matched a read and a write: kept
      * in the VM across runs (see fc_vm_t); reset to the stack when the last
      * run changed them, so a region revoked since is never used */
-    region_cache_t *const cache = vm->cache;
-    if (vm->cache_dirty)
+    region_cache_t *const cache = VMP(vm)->cache;
+    if (VMP(vm)->cache_dirty)
         cache_reset(vm);
     /* In the VM, so that registers the program provably writes before
      * reading them need no clearing (see fc_program_t.undefined_reads). */
-    uint64_t *const reg = vm->reg;
+    uint64_t *const reg = VMP(vm)->reg;
 #if !FC_INTERP_XLATE
     uint64_t w;
 #endif
@@ -405,78 +405,78 @@ dispatch_top:
 #endif
 
     /* ---- ALU64 ---------------------------------------------------------- */
-    OP(0x07): DST += UIMM; NEXT();                              /* add */
-    OP(0x0f): DST += SRC; NEXT();
-    OP(0x17): DST -= UIMM; NEXT();                              /* sub */
-    OP(0x1f): DST -= SRC; NEXT();
-    OP(0x27): DST *= UIMM; NEXT();                              /* mul */
-    OP(0x2f): DST *= SRC; NEXT();
-    OP(0x37): DST = OFF ? sdiv64(DST, UIMM) : udiv64(DST, UIMM); NEXT(); /* div, sdiv */
-    OP(0x3f): DST = OFF ? sdiv64(DST, SRC) : udiv64(DST, SRC); NEXT();
-    OP(0x47): DST |= UIMM; NEXT();                              /* or */
-    OP(0x4f): DST |= SRC; NEXT();
-    OP(0x57): DST &= UIMM; NEXT();                              /* and */
-    OP(0x5f): DST &= SRC; NEXT();
-    OP(0x67): DST <<= (IMM & 63); NEXT();                       /* lsh */
-    OP(0x6f): DST <<= (SRC & 63); NEXT();
-    OP(0x77): DST >>= (IMM & 63); NEXT();                       /* rsh */
-    OP(0x7f): DST >>= (SRC & 63); NEXT();
-    OP(0x87): DST = (uint64_t)0 - DST; NEXT();                  /* neg */
-    OP(0x97): DST = OFF ? smod64(DST, UIMM) : umod64(DST, UIMM); NEXT(); /* mod, smod */
-    OP(0x9f): DST = OFF ? smod64(DST, SRC) : umod64(DST, SRC); NEXT();
-    OP(0xa7): DST ^= UIMM; NEXT();                              /* xor */
-    OP(0xaf): DST ^= SRC; NEXT();
-    OP(0xb7): DST = UIMM; NEXT();                               /* mov */
-    OP(0xbf): DST = OFF ? sext(SRC, (unsigned)OFF) : SRC; NEXT(); /* mov, movsx */
-    OP(0xc7): DST = sar64(DST, (unsigned)(IMM & 63)); NEXT();   /* arsh */
-    OP(0xcf): DST = sar64(DST, (unsigned)(SRC & 63)); NEXT();
-    OP(0xd7):                                                   /* bswap16/32/64 */
+    OP(ADD64_K): DST += UIMM; NEXT();                              /* add */
+    OP(ADD64_X): DST += SRC; NEXT();
+    OP(SUB64_K): DST -= UIMM; NEXT();                              /* sub */
+    OP(SUB64_X): DST -= SRC; NEXT();
+    OP(MUL64_K): DST *= UIMM; NEXT();                              /* mul */
+    OP(MUL64_X): DST *= SRC; NEXT();
+    OP(DIV64_K): DST = OFF ? sdiv64(DST, UIMM) : udiv64(DST, UIMM); NEXT(); /* div, sdiv */
+    OP(DIV64_X): DST = OFF ? sdiv64(DST, SRC) : udiv64(DST, SRC); NEXT();
+    OP(OR64_K): DST |= UIMM; NEXT();                              /* or */
+    OP(OR64_X): DST |= SRC; NEXT();
+    OP(AND64_K): DST &= UIMM; NEXT();                              /* and */
+    OP(AND64_X): DST &= SRC; NEXT();
+    OP(LSH64_K): DST <<= (IMM & 63); NEXT();                       /* lsh */
+    OP(LSH64_X): DST <<= (SRC & 63); NEXT();
+    OP(RSH64_K): DST >>= (IMM & 63); NEXT();                       /* rsh */
+    OP(RSH64_X): DST >>= (SRC & 63); NEXT();
+    OP(NEG64): DST = (uint64_t)0 - DST; NEXT();                  /* neg */
+    OP(MOD64_K): DST = OFF ? smod64(DST, UIMM) : umod64(DST, UIMM); NEXT(); /* mod, smod */
+    OP(MOD64_X): DST = OFF ? smod64(DST, SRC) : umod64(DST, SRC); NEXT();
+    OP(XOR64_K): DST ^= UIMM; NEXT();                              /* xor */
+    OP(XOR64_X): DST ^= SRC; NEXT();
+    OP(MOV64_K): DST = UIMM; NEXT();                               /* mov */
+    OP(MOV64_X): DST = OFF ? sext(SRC, (unsigned)OFF) : SRC; NEXT(); /* mov, movsx */
+    OP(ARSH64_K): DST = sar64(DST, (unsigned)(IMM & 63)); NEXT();   /* arsh */
+    OP(ARSH64_X): DST = sar64(DST, (unsigned)(SRC & 63)); NEXT();
+    OP(BSWAP16):                                                   /* bswap16/32/64 */
         DST = IMM == 16 ? swap16(DST) : IMM == 32 ? swap32(DST) : swap64(DST);
         NEXT();
 
     /* ---- ALU32: results are zero-extended ------------------------------- */
-    OP(0x04): DST = (uint32_t)(DST32 + (uint32_t)IMM); NEXT();  /* add32 */
-    OP(0x0c): DST = (uint32_t)(DST32 + SRC32); NEXT();
-    OP(0x14): DST = (uint32_t)(DST32 - (uint32_t)IMM); NEXT();  /* sub32 */
-    OP(0x1c): DST = (uint32_t)(DST32 - SRC32); NEXT();
-    OP(0x24): DST = (uint32_t)(DST32 * (uint32_t)IMM); NEXT();  /* mul32 */
-    OP(0x2c): DST = (uint32_t)(DST32 * SRC32); NEXT();
-    OP(0x34):                                                   /* div32, sdiv32 */
+    OP(ADD32_K): DST = (uint32_t)(DST32 + (uint32_t)IMM); NEXT();  /* add32 */
+    OP(ADD32_X): DST = (uint32_t)(DST32 + SRC32); NEXT();
+    OP(SUB32_K): DST = (uint32_t)(DST32 - (uint32_t)IMM); NEXT();  /* sub32 */
+    OP(SUB32_X): DST = (uint32_t)(DST32 - SRC32); NEXT();
+    OP(MUL32_K): DST = (uint32_t)(DST32 * (uint32_t)IMM); NEXT();  /* mul32 */
+    OP(MUL32_X): DST = (uint32_t)(DST32 * SRC32); NEXT();
+    OP(DIV32_K):                                                   /* div32, sdiv32 */
         DST = OFF ? sdiv32(DST32, (uint32_t)IMM) : udiv32(DST32, (uint32_t)IMM);
         NEXT();
-    OP(0x3c):
+    OP(DIV32_X):
         DST = OFF ? sdiv32(DST32, SRC32) : udiv32(DST32, SRC32);
         NEXT();
-    OP(0x44): DST = DST32 | (uint32_t)IMM; NEXT();              /* or32 */
-    OP(0x4c): DST = DST32 | SRC32; NEXT();
-    OP(0x54): DST = DST32 & (uint32_t)IMM; NEXT();              /* and32 */
-    OP(0x5c): DST = DST32 & SRC32; NEXT();
-    OP(0x64): DST = (uint32_t)(DST32 << (IMM & 31)); NEXT();    /* lsh32 */
-    OP(0x6c): DST = (uint32_t)(DST32 << (SRC & 31)); NEXT();
-    OP(0x74): DST = DST32 >> (IMM & 31); NEXT();                /* rsh32 */
-    OP(0x7c): DST = DST32 >> (SRC & 31); NEXT();
-    OP(0x84): DST = (uint32_t)((uint32_t)0 - DST32); NEXT();    /* neg32 */
-    OP(0x94):                                                   /* mod32, smod32 */
+    OP(OR32_K): DST = DST32 | (uint32_t)IMM; NEXT();              /* or32 */
+    OP(OR32_X): DST = DST32 | SRC32; NEXT();
+    OP(AND32_K): DST = DST32 & (uint32_t)IMM; NEXT();              /* and32 */
+    OP(AND32_X): DST = DST32 & SRC32; NEXT();
+    OP(LSH32_K): DST = (uint32_t)(DST32 << (IMM & 31)); NEXT();    /* lsh32 */
+    OP(LSH32_X): DST = (uint32_t)(DST32 << (SRC & 31)); NEXT();
+    OP(RSH32_K): DST = DST32 >> (IMM & 31); NEXT();                /* rsh32 */
+    OP(RSH32_X): DST = DST32 >> (SRC & 31); NEXT();
+    OP(NEG32): DST = (uint32_t)((uint32_t)0 - DST32); NEXT();    /* neg32 */
+    OP(MOD32_K):                                                   /* mod32, smod32 */
         DST = OFF ? smod32(DST32, (uint32_t)IMM) : umod32(DST32, (uint32_t)IMM);
         NEXT();
-    OP(0x9c):
+    OP(MOD32_X):
         DST = OFF ? smod32(DST32, SRC32) : umod32(DST32, SRC32);
         NEXT();
-    OP(0xa4): DST = DST32 ^ (uint32_t)IMM; NEXT();              /* xor32 */
-    OP(0xac): DST = DST32 ^ SRC32; NEXT();
-    OP(0xb4): DST = (uint32_t)IMM; NEXT();                      /* mov32 */
-    OP(0xbc): DST = (uint32_t)(OFF ? sext(SRC, (unsigned)OFF) : SRC); NEXT(); /* mov32, movsx */
-    OP(0xc4): DST = sar32(DST32, (unsigned)(IMM & 31)); NEXT(); /* arsh32 */
-    OP(0xcc): DST = sar32(DST32, (unsigned)(SRC & 31)); NEXT();
-    OP(0xd4):                                                   /* le16/32/64 */
+    OP(XOR32_K): DST = DST32 ^ (uint32_t)IMM; NEXT();              /* xor32 */
+    OP(XOR32_X): DST = DST32 ^ SRC32; NEXT();
+    OP(MOV32_K): DST = (uint32_t)IMM; NEXT();                      /* mov32 */
+    OP(MOV32_X): DST = (uint32_t)(OFF ? sext(SRC, (unsigned)OFF) : SRC); NEXT(); /* mov32, movsx */
+    OP(ARSH32_K): DST = sar32(DST32, (unsigned)(IMM & 31)); NEXT(); /* arsh32 */
+    OP(ARSH32_X): DST = sar32(DST32, (unsigned)(SRC & 31)); NEXT();
+    OP(LE16):                                                   /* le16/32/64 */
         DST = IMM == 16 ? (uint16_t)DST : IMM == 32 ? DST32 : DST;
         NEXT();
-    OP(0xdc):                                                   /* be16/32/64 */
+    OP(BE16):                                                   /* be16/32/64 */
         DST = IMM == 16 ? swap16(DST) : IMM == 32 ? swap32(DST) : swap64(DST);
         NEXT();
 
     /* ---- loads and stores ----------------------------------------------- */
-    OP(0x18):                                                   /* lddw */
+    OP(LDDW):                                                   /* lddw */
         DST = ((uint64_t)(uint32_t)IMM | (uint64_t)(uint32_t)LDDW_HIGH() << 32) +
               vm->section_base[SRC_INDEX & 3];
         pc++;
@@ -489,59 +489,59 @@ dispatch_top:
 #else
     FC_MEMOPS(MEM_HANDLER)
 #endif
-    OP(0xc3): ATOMIC(4);                                        /* atomic32 */
-    OP(0xdb): ATOMIC(8);                                        /* atomic64 */
+    OP(ATOMIC32_ADD): ATOMIC(4);                                        /* atomic32 */
+    OP(ATOMIC64_ADD): ATOMIC(8);                                        /* atomic64 */
 
     /* ---- jumps ---------------------------------------------------------- */
-    OP(0x05): JUMP_OFF();                                       /* ja */
-    OP(0x06): JUMP_IMM();                                       /* ja32 (gotol) */
-    OP(0x15): BRANCH(DST == UIMM);                              /* jeq */
-    OP(0x1d): BRANCH(DST == SRC);
-    OP(0x25): BRANCH(DST > UIMM);                               /* jgt */
-    OP(0x2d): BRANCH(DST > SRC);
-    OP(0x35): BRANCH(DST >= UIMM);                              /* jge */
-    OP(0x3d): BRANCH(DST >= SRC);
-    OP(0x45): BRANCH(DST & UIMM);                               /* jset */
-    OP(0x4d): BRANCH(DST & SRC);
-    OP(0x55): BRANCH(DST != UIMM);                              /* jne */
-    OP(0x5d): BRANCH(DST != SRC);
-    OP(0x65): BRANCH((int64_t)DST > IMM);                       /* jsgt */
-    OP(0x6d): BRANCH((int64_t)DST > (int64_t)SRC);
-    OP(0x75): BRANCH((int64_t)DST >= IMM);                      /* jsge */
-    OP(0x7d): BRANCH((int64_t)DST >= (int64_t)SRC);
-    OP(0xa5): BRANCH(DST < UIMM);                               /* jlt */
-    OP(0xad): BRANCH(DST < SRC);
-    OP(0xb5): BRANCH(DST <= UIMM);                              /* jle */
-    OP(0xbd): BRANCH(DST <= SRC);
-    OP(0xc5): BRANCH((int64_t)DST < IMM);                       /* jslt */
-    OP(0xcd): BRANCH((int64_t)DST < (int64_t)SRC);
-    OP(0xd5): BRANCH((int64_t)DST <= IMM);                      /* jsle */
-    OP(0xdd): BRANCH((int64_t)DST <= (int64_t)SRC);
-    OP(0x16): BRANCH(DST32 == (uint32_t)IMM);                   /* jeq32 */
-    OP(0x1e): BRANCH(DST32 == SRC32);
-    OP(0x26): BRANCH(DST32 > (uint32_t)IMM);                    /* jgt32 */
-    OP(0x2e): BRANCH(DST32 > SRC32);
-    OP(0x36): BRANCH(DST32 >= (uint32_t)IMM);                   /* jge32 */
-    OP(0x3e): BRANCH(DST32 >= SRC32);
-    OP(0x46): BRANCH(DST32 & (uint32_t)IMM);                    /* jset32 */
-    OP(0x4e): BRANCH(DST32 & SRC32);
-    OP(0x56): BRANCH(DST32 != (uint32_t)IMM);                   /* jne32 */
-    OP(0x5e): BRANCH(DST32 != SRC32);
-    OP(0x66): BRANCH((int32_t)DST32 > (int32_t)IMM);            /* jsgt32 */
-    OP(0x6e): BRANCH((int32_t)DST32 > (int32_t)SRC32);
-    OP(0x76): BRANCH((int32_t)DST32 >= (int32_t)IMM);           /* jsge32 */
-    OP(0x7e): BRANCH((int32_t)DST32 >= (int32_t)SRC32);
-    OP(0xa6): BRANCH(DST32 < (uint32_t)IMM);                    /* jlt32 */
-    OP(0xae): BRANCH(DST32 < SRC32);
-    OP(0xb6): BRANCH(DST32 <= (uint32_t)IMM);                   /* jle32 */
-    OP(0xbe): BRANCH(DST32 <= SRC32);
-    OP(0xc6): BRANCH((int32_t)DST32 < (int32_t)IMM);            /* jslt32 */
-    OP(0xce): BRANCH((int32_t)DST32 < (int32_t)SRC32);
-    OP(0xd6): BRANCH((int32_t)DST32 <= (int32_t)IMM);           /* jsle32 */
-    OP(0xde): BRANCH((int32_t)DST32 <= (int32_t)SRC32);
+    OP(JA): JUMP_OFF();                                       /* ja */
+    OP(JA32): JUMP_IMM();                                       /* ja32 (gotol) */
+    OP(JEQ_K): BRANCH(DST == UIMM);                              /* jeq */
+    OP(JEQ_X): BRANCH(DST == SRC);
+    OP(JGT_K): BRANCH(DST > UIMM);                               /* jgt */
+    OP(JGT_X): BRANCH(DST > SRC);
+    OP(JGE_K): BRANCH(DST >= UIMM);                              /* jge */
+    OP(JGE_X): BRANCH(DST >= SRC);
+    OP(JSET_K): BRANCH(DST & UIMM);                               /* jset */
+    OP(JSET_X): BRANCH(DST & SRC);
+    OP(JNE_K): BRANCH(DST != UIMM);                              /* jne */
+    OP(JNE_X): BRANCH(DST != SRC);
+    OP(JSGT_K): BRANCH((int64_t)DST > IMM);                       /* jsgt */
+    OP(JSGT_X): BRANCH((int64_t)DST > (int64_t)SRC);
+    OP(JSGE_K): BRANCH((int64_t)DST >= IMM);                      /* jsge */
+    OP(JSGE_X): BRANCH((int64_t)DST >= (int64_t)SRC);
+    OP(JLT_K): BRANCH(DST < UIMM);                               /* jlt */
+    OP(JLT_X): BRANCH(DST < SRC);
+    OP(JLE_K): BRANCH(DST <= UIMM);                              /* jle */
+    OP(JLE_X): BRANCH(DST <= SRC);
+    OP(JSLT_K): BRANCH((int64_t)DST < IMM);                       /* jslt */
+    OP(JSLT_X): BRANCH((int64_t)DST < (int64_t)SRC);
+    OP(JSLE_K): BRANCH((int64_t)DST <= IMM);                      /* jsle */
+    OP(JSLE_X): BRANCH((int64_t)DST <= (int64_t)SRC);
+    OP(JEQ32_K): BRANCH(DST32 == (uint32_t)IMM);                   /* jeq32 */
+    OP(JEQ32_X): BRANCH(DST32 == SRC32);
+    OP(JGT32_K): BRANCH(DST32 > (uint32_t)IMM);                    /* jgt32 */
+    OP(JGT32_X): BRANCH(DST32 > SRC32);
+    OP(JGE32_K): BRANCH(DST32 >= (uint32_t)IMM);                   /* jge32 */
+    OP(JGE32_X): BRANCH(DST32 >= SRC32);
+    OP(JSET32_K): BRANCH(DST32 & (uint32_t)IMM);                    /* jset32 */
+    OP(JSET32_X): BRANCH(DST32 & SRC32);
+    OP(JNE32_K): BRANCH(DST32 != (uint32_t)IMM);                   /* jne32 */
+    OP(JNE32_X): BRANCH(DST32 != SRC32);
+    OP(JSGT32_K): BRANCH((int32_t)DST32 > (int32_t)IMM);            /* jsgt32 */
+    OP(JSGT32_X): BRANCH((int32_t)DST32 > (int32_t)SRC32);
+    OP(JSGE32_K): BRANCH((int32_t)DST32 >= (int32_t)IMM);           /* jsge32 */
+    OP(JSGE32_X): BRANCH((int32_t)DST32 >= (int32_t)SRC32);
+    OP(JLT32_K): BRANCH(DST32 < (uint32_t)IMM);                    /* jlt32 */
+    OP(JLT32_X): BRANCH(DST32 < SRC32);
+    OP(JLE32_K): BRANCH(DST32 <= (uint32_t)IMM);                   /* jle32 */
+    OP(JLE32_X): BRANCH(DST32 <= SRC32);
+    OP(JSLT32_K): BRANCH((int32_t)DST32 < (int32_t)IMM);            /* jslt32 */
+    OP(JSLT32_X): BRANCH((int32_t)DST32 < (int32_t)SRC32);
+    OP(JSLE32_K): BRANCH((int32_t)DST32 <= (int32_t)IMM);           /* jsle32 */
+    OP(JSLE32_X): BRANCH((int32_t)DST32 <= (int32_t)SRC32);
 
     /* ---- calls and exit ------------------------------------------------- */
-    OP(0x85):                                                   /* call helper / local */
+    OP(CALL):                                                   /* call helper / local */
         if (SRC_INDEX == 1) {
             if (FC_UNLIKELY(depth >= prog->call_depth || depth >= FC_MAX_CALL_DEPTH))
                 goto fault_depth;
@@ -555,10 +555,10 @@ dispatch_top:
         }
         helper_id = (uint32_t)IMM;
         goto call_helper;
-    OP(0x8d):                                                   /* callx: id in dst */
+    OP(CALLX):                                                   /* callx: id in dst */
         helper_id = DST;
         goto call_helper;
-    OP(0x95):                                                   /* exit */
+    OP(EXIT):                                                   /* exit */
         if (depth == 0)
             goto done;
         depth--;

@@ -1,313 +1,528 @@
-/* The small interpreter: fc_vm_run() for microcontroller builds.
+/* The microcontroller interpreter: fc_vm_run() where FC_VM_SMALL=1 (the
+ * default where pointers are 32 bits).
  *
- * Where interp.c has one handler per opcode (fast, about 9 KiB of Thumb-2),
- * this one decodes by instruction class and shares one ALU, one comparison
- * and one memory path between the 32- and 64-bit, register and immediate
- * forms: about 2 KiB. Same semantics, same checks, same budget and fault
- * reports; the unit tests and the conformance vectors run against both
- * (FC_VM_SMALL=1 on the host builds this one). Only verified programs run,
- * so every instruction reaching here is a valid row of FC_ISA_TABLE. */
+ * In place (no RAM per instruction), one dispatch per instruction: a switch
+ * on the opcode byte, which GCC turns into one table jump (tbh on Thumb-2).
+ * Its cases are named by FC_OPC_<ID> (vm_isa.h). Where two opcodes differ
+ * only in their operand (register or immediate) or in their width (jmp32
+ * compares the sign-extended low halves), one case loads the operand and
+ * falls into the other's body: one body per operation, one short stub per
+ * variant. Registers live in VMP(vm)->reg; pc, the instruction word and the
+ * budget limit stay in locals. Same semantics, checks, budget and fault
+ * reports as the per-opcode interpreter (interp.c): the unit tests, the
+ * conformance vectors and fuzz_diff run against both. Only verified
+ * programs run, so every instruction reaching here is a valid row of
+ * FC_ISA_TABLE and every register number is at most 10.
+ *
+ * The budget (see interp_body.h): limit is the address pc may reach before
+ * the budget is spent; straight-line code never looks at it, a transfer
+ * moves it by the distance it skips and checks it. */
 #include "vm_run.h"
 
 #if FC_VM_SMALL
 
-enum { CLS_LD, CLS_LDX, CLS_ST, CLS_STX, CLS_ALU, CLS_JMP, CLS_JMP32, CLS_ALU64 };
+/* Fields of the instruction word: lo is the first 32 bits (opcode, regs,
+ * offset), hi the immediate. */
+#define DI ((lo >> 8) & 0xfu)
+#define SI ((lo >> 12) & 0xfu)
+#define DST reg[DI]
+#define SRC reg[SI]
+#define OFF ((int32_t)(int16_t)(lo >> 16))
+#define IMM64 ((uint64_t)(int64_t)(int32_t)hi)
+#define SEXT32(x) ((uint64_t)(int64_t)(int32_t)(uint32_t)(x))
 
-/* size bytes at p as a little-endian number (big-endian when swap),
- * sign-extended when sign. Byte by byte: any alignment, any core. The one
- * routine serves loads, ldxs, movsx (on the register's bytes: the host is
- * little-endian) and le/be/bswap, which saves flash over separate paths. */
-static uint64_t get(const uint8_t *p, unsigned size, int sign, int swap)
+/* The first 32 bits of a slot (opcode, registers, offset) as one load: a
+ * slot is 4-byte aligned (fc_insn_t has an int32_t). With GCC a may_alias
+ * type says so; memcpy, the portable form, becomes a library call at -Os on
+ * RV32. */
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+typedef uint32_t __attribute__((may_alias)) word_alias_t;
+static inline uint32_t first_word(const fc_insn_t *pc)
 {
-    uint64_t v = sign && (p[size - 1] & 0x80u) ? UINT64_MAX : 0;
-    for (unsigned i = 0; i < size; i++)
-        v = v << 8 | p[swap ? i : size - 1 - i];
-    return v;
+    return *(const word_alias_t *)(const void *)pc;
 }
-
-static void put(uint8_t *p, unsigned size, uint64_t v)
+#else
+static inline uint32_t first_word(const fc_insn_t *pc)
 {
-    for (unsigned i = 0; i < size; i++, v >>= 8)
-        p[i] = (uint8_t)v;
+    uint32_t w;
+    memcpy(&w, pc, sizeof w);
+    return w;
 }
+#endif
 
-/* Division per RFC 9669: by zero gives 0, modulo by zero leaves a;
- * signed INT_MIN / -1 wraps to INT_MIN and INT_MIN % -1 is 0 (no trap).
- * 32-bit operands arrive zero-extended, or sign-extended for sdiv32 and
- * smod32, so the 64-bit operation gives the 32-bit result. */
-static uint64_t divide(uint64_t a, uint64_t b, int sign, int mod)
+/* Division per RFC 9669 with the signed forms selected by off = 1; the
+ * 32-bit forms get 32-bit operands. Out of line: rare, and 64-bit division
+ * is a library call on 32-bit cores anyway. */
+static FC_NOINLINE uint64_t div64(uint64_t a, uint64_t b, int32_t off, int mod)
 {
+    if (off)
+        return mod ? smod64(a, b) : sdiv64(a, b);
     if (b == 0)
         return mod ? a : 0;
-    if (!sign)
-        return mod ? a % b : a / b;
-    if (b == UINT64_MAX) /* -1: the one signed case C leaves undefined */
-        return mod ? 0 : (uint64_t)0 - a;
-    return mod ? (uint64_t)((int64_t)a % (int64_t)b) : (uint64_t)((int64_t)a / (int64_t)b);
+    return mod ? a % b : a / b;
 }
 
-/* One ALU operation; code is the opcode's upper nibble (also the atomic
- * operation's: add 0x0, or 0x4, and 0x5, xor 0xa). ALU32 operands arrive
- * zero-extended, or sign-extended for arsh32 and sdiv32/smod32, and the
- * caller truncates the result. */
-static uint64_t alu(unsigned code, uint64_t a, uint64_t b, int32_t off, unsigned mask)
+static FC_NOINLINE uint32_t div32(uint32_t a, uint32_t b, int32_t off, int mod)
 {
-    unsigned n = (unsigned)b & mask;
-    switch (code) {
-    case 0x0: return a + b;
-    case 0x1: return a - b;
-    case 0x2: return a * b;
-    case 0x3: /* div, sdiv (off 1) */
-    case 0x9: return divide(a, b, off, code == 0x9); /* mod, smod */
-    case 0x4: return a | b;
-    case 0x5: return a & b;
-    case 0x6: return a << n;
-    case 0x8: return (uint64_t)0 - a;
-    case 0xa: return a ^ b;
-    case 0xb: return off ? get((const uint8_t *)&b, (unsigned)off / 8, 1, 0) : b; /* movsx */
-    default: { /* 0x7 rsh, 0xc arsh: arsh is rsh on the complement of a negative a */
-        uint64_t s = code == 0xc ? (uint64_t)0 - (a >> 63) : 0;
-        return ((a ^ s) >> n) ^ s;
-    }
-    }
+    if (off)
+        return mod ? smod32(a, b) : sdiv32(a, b);
+    if (b == 0)
+        return mod ? a : 0;
+    return mod ? a % b : a / b;
 }
 
-/* A conditional jump's test, from one 64-bit comparison. code is the
- * opcode's upper nibble; a and b are sign-extended for jmp32 (unsigned,
- * signed and equality tests all hold on sign-extended values too). Each
- * test is a nibble of JCC_TESTS: which of "a < b" (1), "a == b" (2) and
- * "a > b" (4) make it true, and 8 for a signed test, which becomes an
- * unsigned one by flipping both sign bits. jset is apart. */
-#define JCC_TEST(code, bits) ((uint64_t)(bits) << (4 * (code)))
-#define JCC_TESTS                                                                                  \
-    (JCC_TEST(0x1, 2) | JCC_TEST(0x2, 4) | JCC_TEST(0x3, 6) | JCC_TEST(0x5, 5) |                  \
-     JCC_TEST(0x6, 8 | 4) | JCC_TEST(0x7, 8 | 6) | JCC_TEST(0xa, 1) | JCC_TEST(0xb, 3) |          \
-     JCC_TEST(0xc, 8 | 1) | JCC_TEST(0xd, 8 | 3))
-
-static int taken(unsigned code, uint64_t a, uint64_t b)
+/* le/be/bswap: width in imm; swap selects the byte swap (be on this
+ * little-endian host, and bswap). */
+static FC_NOINLINE uint64_t endian(uint64_t x, int32_t width, int swap)
 {
-    if (code == 0x4) /* jset */
-        return (a & b) != 0;
-    /* two 32-bit halves of the table: no 64-bit shift on 32-bit cores */
-    uint32_t half = code & 8 ? (uint32_t)(JCC_TESTS >> 32) : (uint32_t)JCC_TESTS;
-    unsigned test = half >> (4 * (code & 7)) & 0xf;
-    if (test & 8) {
-        a ^= (uint64_t)1 << 63;
-        b ^= (uint64_t)1 << 63;
-    }
-    return (test & (a < b ? 1u : a == b ? 2u : 4u)) != 0;
+    if (width == 16)
+        return swap ? swap16(x) : (uint16_t)x;
+    if (width == 32)
+        return swap ? swap32(x) : (uint32_t)x;
+    return swap ? swap64(x) : x;
 }
 
-/* The run-time check of one access: the region walk is fc_vm_check_ptr's;
- * only a refused access walks again (any permission) to tell "outside
- * every region" from "without the permission". */
-static int access_ok(fc_vm_t *vm, uint64_t addr, uint32_t size, uint32_t perm)
+/* The slow path of the memory check of the load or store whose first
+ * instruction word is lo, at guest address a: the region walk. On a match
+ * the region becomes the cache of its kind of access (loads, stores; see
+ * fc_vm_t); 0 when the access is refused, with vm->fault saying why. */
+static FC_NOINLINE int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
 {
-    if (fc_vm_check_ptr(vm, addr, size, perm))
-        return 1;
-    int inside = fc_vm_check_ptr(vm, addr, size, 0) != NULL;
-    vm->fault.code = inside ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
-    vm->fault.reason = inside ? (perm & FC_PERM_WRITE ? FC_WHY("write to a read-only region")
-                                                      : FC_WHY("read from a write-only region"))
-                              : FC_WHY("access outside every granted region");
-    vm->fault.addr = addr;
-    vm->fault.size = size;
-    return 0;
-}
-
-/* Loads, stores and atomics (classes LDX, ST, STX). 0: the access was
- * refused and vm->fault says why. */
-static FC_NOINLINE int memory(fc_vm_t *vm, uint64_t *reg, fc_insn_t in)
-{
-    unsigned op = in.opcode, cls = op & 7;
-    unsigned d = FC_INSN_DST(in), s = FC_INSN_SRC(in);
-    unsigned size = access_size_of((uint8_t)op), base = cls == CLS_LDX ? s : d;
-    unsigned mode = op & 0xe0;
-    uint32_t perm = cls == CLS_LDX ? FC_PERM_READ : mode == 0xc0 ? FC_PERM_RW : FC_PERM_WRITE;
-    uint64_t addr = reg[base] + (uint64_t)(int64_t)in.offset;
-    /* r10-relative: proven inside the frame by the verifier */
-    if (base != 10 && !access_ok(vm, addr, size, perm))
+    int load = (lo & 7u) == (FC_OPC_LDXW & 7u);
+    int i = region_lookup(vm, a, access_size_of((uint8_t)lo), load ? FC_PERM_READ : FC_PERM_WRITE);
+    if (i < 0)
         return 0;
-    uint8_t *p = (uint8_t *)(uintptr_t)addr;
-    if (cls == CLS_LDX) {
-        reg[d] = get(p, size, mode == 0x80, 0);
-        return 1;
-    }
-    uint64_t val = cls == CLS_ST ? (uint64_t)(int64_t)in.imm : reg[s];
-    if (mode == 0xc0) { /* atomics: see atomic_rmw() in vm_run.h */
-        uint64_t old = get(p, size, 0, 0);
-        if (in.imm == 0xf1) /* cmpxchg */
-            val = (size == 8 ? reg[0] : (uint32_t)reg[0]) == old ? val : old;
-        else if (in.imm != 0xe1) /* not xchg: add, or, and, xor */
-            val = alu((unsigned)in.imm >> 4, old, val, 0, 63);
-        if (in.imm & 1) /* fetch: old value to src, or to r0 for cmpxchg */
-            reg[in.imm == 0xf1 ? 0 : s] = old;
-    }
-    put(p, size, val);
+    cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
+    VMP(vm)->cache_dirty = 1;
     return 1;
 }
 
-/* vm->executed: instructions up to and including the one at pc (one call
- * site for executed_at, which inlined at three would cost flash). */
-static FC_NOINLINE void count(fc_vm_t *vm, uintptr_t budget, uintptr_t limit, const fc_insn_t *pc)
+/* Atomic read-modify-write at a checked address: see atomic_rmw() (a
+ * fetched 32-bit value is loaded zero-extended, as RFC 9669 wants). */
+static FC_NOINLINE void atomic(void *p, uint32_t size, int32_t op, uint64_t *src, uint64_t *r0)
 {
-    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+    atomic_rmw(p, size == 8, op, src, r0);
 }
 
-static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0,
-                       int tracing)
+/* The run's start: the binding (vm_run.h) when the program, the budget or
+ * the entry is not the bound one, else only a clean run record. */
+static FC_NOINLINE fc_status_t rebind(fc_vm_t *vm, uint32_t entry)
 {
     fc_status_t st = run_preflight(vm, entry);
     if (st != FC_OK)
         return st;
+    run_bind(vm);
+    VMP(vm)->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+    return FC_OK;
+}
+
+#if FC_VM_TRACE
+static void trace_before(fc_trace_event_t *ev, const uint64_t *reg, const fc_insn_t *text,
+                         const fc_insn_t *pc)
+{
+    ev->pc = (uint32_t)(pc - text);
+    ev->insn = *pc;
+    memcpy(ev->before, reg, sizeof ev->before);
+}
+
+static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
+{
+    if (vm->trace) {
+        memcpy(ev->after, reg, sizeof ev->after);
+        vm->trace(vm, ev);
+    }
+}
+#define TRACE_BEFORE(p) (tracing ? trace_before(&ev, reg, text, (p)) : (void)0)
+#define TRACE_AFTER() (tracing ? trace_after(vm, &ev, reg) : (void)0)
+#else
+#define TRACE_BEFORE(p) ((void)0)
+#define TRACE_AFTER() ((void)0)
+#endif
+
+/* Is guest address a inside cache c (see region_cache_t) for an access
+ * whose size field (bits 3-4 of the opcode) is k? One compare; where
+ * pointers are 32 bits, of the low half of a, the caller having checked
+ * that the high half is 0 (HIGH_ZERO). */
+#if UINTPTR_MAX > 0xffffffffu
+#define HIGH_ZERO(a) 1
+#define IN_CACHE(c, a, k) ((a) - VMP(vm)->cache[c].start < VMP(vm)->cache[c].end[k])
+#else
+#define HIGH_ZERO(a) ((uint32_t)((a) >> 32) == 0)
+#define IN_CACHE(c, a, k) ((uint32_t)(a) - VMP(vm)->cache[c].start < VMP(vm)->cache[c].end[k])
+#endif
+#define CHECKED(c, a, k) (HIGH_ZERO(a) && (IN_CACHE(0, a, k) || IN_CACHE(c, a, k)))
+/* ALU operation NAME on dst and b, in 64 bits (expr64) and 32 bits (expr32,
+ * on a32 = low half of dst and b32 = low half of b, result zero-extended).
+ * The register stubs load b and join the immediate forms' bodies. */
+#define ALU(NAME, expr64, expr32)                                                                  \
+    case FC_OPC_##NAME##64_X:                                                                      \
+        b = SRC;                                                                                   \
+        goto alu64_##NAME;                                                                         \
+    case FC_OPC_##NAME##64_K:                                                                      \
+        b = IMM64;                                                                                 \
+        alu64_##NAME : a = DST;                                                                    \
+        DST = (expr64);                                                                            \
+        goto next;                                                                                 \
+    case FC_OPC_##NAME##32_X:                                                                      \
+        b = SRC;                                                                                   \
+        goto alu32_##NAME;                                                                         \
+    case FC_OPC_##NAME##32_K:                                                                      \
+        b = IMM64;                                                                                 \
+        alu32_##NAME : {                                                                           \
+            uint32_t a32 = (uint32_t)DST, b32 = (uint32_t)b;                                       \
+            (void)a32;                                                                             \
+            DST = (uint32_t)(expr32);                                                              \
+        }                                                                                          \
+        goto next;
+/* The conditional jumps: X(NAME, test on 64-bit a and b). */
+#define FC_JCCS(X)                                                                                 \
+    X(JEQ, a == b)                                                                                 \
+    X(JNE, a != b)                                                                                 \
+    X(JGT, a > b)                                                                                  \
+    X(JGE, a >= b)                                                                                 \
+    X(JLT, a < b)                                                                                  \
+    X(JLE, a <= b)                                                                                 \
+    X(JSET, (a & b) != 0)                                                                          \
+    X(JSGT, (int64_t)a > (int64_t)b)                                                               \
+    X(JSGE, (int64_t)a >= (int64_t)b)                                                              \
+    X(JSLT, (int64_t)a < (int64_t)b)                                                               \
+    X(JSLE, (int64_t)a <= (int64_t)b)
+/* A 64-bit jump: the register stub loads b and joins the immediate form. */
+#define JCC64(NAME, test)                                                                          \
+    case FC_OPC_##NAME##_X:                                                                        \
+        b = SRC;                                                                                   \
+        goto jcc_##NAME;                                                                           \
+    case FC_OPC_##NAME##_K:                                                                        \
+        b = IMM64;                                                                                 \
+        jcc_##NAME : a = DST;                                                                      \
+        jcc_ab_##NAME : if (test) goto taken;                                                      \
+        goto next;
+/* jmp32 shares the 64-bit tests: with both operands sign-extended from
+ * their low halves every test gives the 32-bit answer (equality, and the
+ * unsigned and the signed orders, hold the same on sign-extended values;
+ * so does "some common bit set"). */
+#define JCC32_CASE(NAME, test) case FC_OPC_##NAME##32_K: case FC_OPC_##NAME##32_X:
+#define JCC32_TEST(NAME, test)                                                                     \
+    case FC_OPC_##NAME##_K >> 4:                                                                   \
+        goto jcc_ab_##NAME;
+
+static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0,
+                       int tracing)
+{
     const fc_program_t *prog = vm->prog;
+    /* bound (same program generation and budget) and from entry 0 */
+    if (FC_LIKELY(prog && ((prog->generation ^ VMP(vm)->bound_gen) | entry) == 0 &&
+                  vm->budget == VMP(vm)->bound_budget && !tracing)) {
+        /* a clean record (vm->executed is written by every way out); the
+         * fault fields are all zero while the code is FC_OK (fc_vm_init
+         * clears them, every fault sets the code) */
+        if (FC_UNLIKELY(vm->fault.code != FC_OK))
+            clear_run_record(vm);
+        vm->max_depth = 0;
+    } else {
+        fc_status_t st = rebind(vm, entry);
+        if (st != FC_OK)
+            return st;
+    }
     const fc_insn_t *const text = prog->text;
     const fc_insn_t *pc = text + entry;
-    const uintptr_t budget = clamp_budget(vm->budget, (uintptr_t)(text + prog->len), sizeof *pc);
+    const uintptr_t budget = VMP(vm)->budget_slots;
     uintptr_t limit = (uintptr_t)pc + budget * sizeof *pc;
     uint32_t depth = 0;
     struct {
         uint64_t saved[4]; /* r6..r9 */
         const fc_insn_t *ret;
     } frames[FC_MAX_CALL_DEPTH];
-    /* r0..r10 (the verifier refuses register numbers above 10), in the VM:
-     * no C stack for them; this interpreter zeroes them at every run */
-    uint64_t *const reg = vm->reg;
+    uint64_t *const reg = VMP(vm)->reg; /* r0..r10 */
+    uint64_t a, b;
+    uint32_t lo, hi;
+    intptr_t disp; /* a taken transfer's distance, in slots */
+    uint64_t helper_id;
+#if FC_VM_TRACE
     fc_trace_event_t ev;
+#endif
 
-    reg[0] = 0;
+    if (VMP(vm)->cache_dirty)
+        cache_reset(vm);
+    /* r0, r3..r9 are zeroed when the program may read one before writing
+     * it (fc_program_t.undefined_reads, the verifier's pass 4); otherwise
+     * they keep what this program's last run left, which it provably
+     * never reads (fc_vm_init zeroes all: never another program's) */
+    if (prog->undefined_reads || tracing) { /* a trace shows them all */
+        reg[0] = 0; /* one store each: a loop costs three instructions a register */
+        reg[3] = 0;
+        reg[4] = 0;
+        reg[5] = 0;
+        reg[6] = 0;
+        reg[7] = 0;
+        reg[8] = 0;
+        reg[9] = 0;
+    }
     reg[1] = r1;
     reg[2] = r2;
-    for (unsigned i = 3; i < 10; i++)
-        reg[i] = 0;
-    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+    /* r10 (the frame pointer) is the stack top at every run's start and
+     * end: fc_vm_init and rebind() set it, every return restores it, and a
+     * run that faulted sets it back */
 
     for (;;) {
-        fc_insn_t in = *pc;
-        unsigned op = in.opcode, cls = op & 7, code = op >> 4;
-        unsigned d = FC_INSN_DST(in), s = FC_INSN_SRC(in);
-        uint64_t imm = (uint64_t)(int64_t)in.imm;
-        uint64_t src = (op & 8) ? reg[s] : imm;
-        const fc_insn_t *next = pc + 1;
-        uint64_t a = reg[d];
-        if (cls == CLS_ALU || cls == CLS_JMP32) {
-            /* 32-bit forms: operands zero-extended, or sign-extended where
-             * the sign matters (arsh32, sdiv32, smod32) and for jmp32 (see
-             * taken()). */
-            int sign = cls == CLS_JMP32 || code == 0xc || in.offset == 1;
-            a = sign ? (uint64_t)(int64_t)(int32_t)a : (uint32_t)a;
-            src = sign ? (uint64_t)(int64_t)(int32_t)src : (uint32_t)src;
+        TRACE_BEFORE(pc);
+        lo = first_word(pc);
+        hi = (uint32_t)pc->imm;
+        switch ((uint8_t)lo) {
+            /* ---- ALU ------------------------------------------------------ */
+            ALU(ADD, a + b, a32 + b32)
+            ALU(SUB, a - b, a32 - b32)
+            ALU(MUL, a * b, a32 * b32)
+            ALU(OR, a | b, a32 | b32)
+            ALU(AND, a & b, a32 & b32)
+            ALU(XOR, a ^ b, a32 ^ b32)
+        case FC_OPC_LSH64_K: {
+            /* lsh d, k; rsh d, k (or arsh): clang's zero and sign extension
+             * from 64 - k bits, done in one step. Straight-line code, so
+             * the budget is the same; the verifier ends every function with
+             * a transfer, so pc[1] is in the text. */
+            uint32_t nlo, nhi;
+            nlo = first_word(pc + 1);
+            nhi = (uint32_t)pc[1].imm;
+            unsigned k = hi & 63u, regs = lo & 0xff00u;
+            int zext = (nlo & 0xffffu) == (regs | FC_OPC_RSH64_K);
+            if (!tracing && nhi == hi && (zext || (nlo & 0xffffu) == (regs | FC_OPC_ARSH64_K))) {
+                a = DST;
+                if (k >= 32) { /* the result comes from the low half */
+                    uint32_t l = (uint32_t)a << (k - 32);
+                    a = zext ? (uint64_t)(l >> (k - 32)) : SEXT32(sar32(l, k - 32));
+                } else {
+                    a <<= k;
+                    a = zext ? a >> k : sar64(a, k);
+                }
+                DST = a;
+                pc++; /* the second of the pair */
+                goto next;
+            }
+            b = IMM64;
+            goto alu64_LSH;
         }
-        if (tracing) {
-            ev.pc = (uint32_t)(pc - text);
-            ev.insn = in;
-            memcpy(ev.before, reg, sizeof ev.before);
-        }
+        case FC_OPC_LSH64_X:
+            b = SRC;
+        alu64_LSH:
+            DST <<= b & 63;
+            goto next;
+        case FC_OPC_LSH32_X:
+            b = SRC;
+            goto alu32_LSH;
+        case FC_OPC_LSH32_K:
+            b = IMM64;
+        alu32_LSH:
+            DST = (uint32_t)((uint32_t)DST << (b & 31));
+            goto next;
+            ALU(RSH, a >> (b & 63), a32 >> (b32 & 31))
+            ALU(ARSH, sar64(a, (unsigned)(b & 63)), sar32(a32, b32 & 31))
+            ALU(DIV, div64(a, b, OFF, 0), div32(a32, b32, OFF, 0))
+            ALU(MOD, div64(a, b, OFF, 1), div32(a32, b32, OFF, 1))
+        case FC_OPC_MOV64_K:
+            DST = IMM64;
+            goto next;
+        case FC_OPC_MOV64_X: /* mov, movsx (off 8, 16, 32) */
+            DST = OFF ? sext(SRC, (unsigned)OFF) : SRC;
+            goto next;
+        case FC_OPC_MOV32_K:
+            DST = hi;
+            goto next;
+        case FC_OPC_MOV32_X:
+            DST = (uint32_t)(OFF ? sext(SRC, (unsigned)OFF) : SRC);
+            goto next;
+        case FC_OPC_NEG64:
+            DST = (uint64_t)0 - DST;
+            goto next;
+        case FC_OPC_NEG32:
+            DST = (uint32_t)((uint32_t)0 - (uint32_t)DST);
+            goto next;
+        case FC_OPC_LE16:
+            DST = endian(DST, (int32_t)hi, 0);
+            goto next;
+        case FC_OPC_BE16:
+        case FC_OPC_BSWAP16:
+            DST = endian(DST, (int32_t)hi, 1);
+            goto next;
 
-        switch (cls) {
-        case CLS_ALU:
-        case CLS_ALU64: {
-            int wide = cls == CLS_ALU64;
-            uint64_t v;
-            if (code == 0xd) /* end: the width is in imm, the source bit selects be */
-                v = get((const uint8_t *)&reg[d], (unsigned)in.imm / 8, 0, wide || (op & 8));
-            else
-                v = alu(code, a, src, in.offset, wide ? 63u : 31u);
-            reg[d] = wide || code == 0xd ? v : (uint32_t)v; /* end sets all 64 bits */
-            break;
-        }
-        case CLS_LD: /* lddw: the verifier allows nothing else in this class */
-            reg[d] = ((uint64_t)(uint32_t)in.imm | (uint64_t)(uint32_t)pc[1].imm << 32) +
-                     vm->section_base[s & 3]; /* src is 2 bits; [0] and [3] stay 0 */
-            next = pc + 2;
-            limit += sizeof *pc; /* two slots, one instruction */
-            break;
-        case CLS_LDX:
-        case CLS_ST:
-        case CLS_STX:
-            if (!memory(vm, reg, in))
+            /* ---- jumps ---------------------------------------------------- */
+            FC_JCCS(JCC64)
+            FC_JCCS(JCC32_CASE)
+            a = SEXT32(DST);
+            b = (lo & 8u) ? SEXT32(SRC) : IMM64; /* the source bit */
+            switch ((lo >> 4) & 0xfu) {
+                FC_JCCS(JCC32_TEST)
+            default: /* the cases above are every jmp32 opcode */
+                FC_UNREACHABLE();
+            }
+        case FC_OPC_JA:
+            goto taken;
+        case FC_OPC_JA32: /* gotol: the distance is in imm */
+            disp = (int32_t)hi;
+            goto transfer;
+
+            /* ---- memory: one check for every load, one for every store -- */
+        case FC_OPC_LDXW:
+        case FC_OPC_LDXH:
+        case FC_OPC_LDXB:
+        case FC_OPC_LDXDW:
+        case FC_OPC_LDXSW:
+        case FC_OPC_LDXSH:
+        case FC_OPC_LDXSB: {
+            unsigned k = (lo >> 3) & 3u; /* size field: W, H, B, DW */
+            a = SRC + (uint64_t)(int64_t)OFF;
+            /* r10-relative: the verifier proved it inside the frame; else
+             * the last region a load matched, the stack, all regions */
+            if (SI != 10 && !CHECKED(1, a, k) && !mem_slow(vm, lo, a))
                 goto fault;
-            break;
-        default: { /* CLS_JMP, CLS_JMP32 */
-            if (code == 0x9) { /* exit */
-                if (depth == 0)
-                    goto done;
-                depth--;
-                FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
-                reg[10] += prog->frame_size;
-                next = frames[depth].ret;
-            } else if (code == 0x8 && s == 1 && !(op & 8)) { /* local call */
-                if (depth >= prog->call_depth || depth >= FC_MAX_CALL_DEPTH) {
+            const void *p = (const void *)(uintptr_t)a;
+            switch ((lo >> 3) & 0x1fu) { /* size field and the sign-extending mode */
+            case FC_OPC_LDXW >> 3: DST = ld32(p); break;
+            case FC_OPC_LDXH >> 3: DST = ld16(p); break;
+            case FC_OPC_LDXB >> 3: DST = ld8(p); break;
+            case FC_OPC_LDXDW >> 3: DST = ld64(p); break;
+            case FC_OPC_LDXSW >> 3: DST = (uint64_t)(int64_t)(int32_t)ld32(p); break;
+            case FC_OPC_LDXSH >> 3: DST = (uint64_t)(int64_t)(int16_t)ld16(p); break;
+            case FC_OPC_LDXSB >> 3: DST = (uint64_t)(int64_t)(int8_t)ld8(p); break;
+            default: FC_UNREACHABLE(); /* the cases above are every load */
+            }
+            goto next;
+        }
+        case FC_OPC_STW:
+        case FC_OPC_STH:
+        case FC_OPC_STB:
+        case FC_OPC_STDW:
+            b = IMM64;
+            goto store;
+        case FC_OPC_STXW:
+        case FC_OPC_STXH:
+        case FC_OPC_STXB:
+        case FC_OPC_STXDW:
+            b = SRC;
+        store: {
+            unsigned k = (lo >> 3) & 3u;
+            a = DST + (uint64_t)(int64_t)OFF;
+            if (DI != 10 && !CHECKED(2, a, k) && !mem_slow(vm, lo, a))
+                goto fault;
+            void *p = (void *)(uintptr_t)a;
+            switch (k) {
+            case 0: st32(p, b); break;
+            case 1: st16(p, b); break;
+            case 2: st8(p, b); break;
+            default: st64(p, b); break; /* 3 */
+            }
+            goto next;
+        }
+        case FC_OPC_ATOMIC32_ADD:
+            b = 4;
+            goto atomic_op;
+        case FC_OPC_ATOMIC64_ADD:
+            b = 8;
+        atomic_op: /* b holds the size */
+            a = DST + (uint64_t)(int64_t)OFF;
+            if (DI != 10 && region_lookup(vm, a, (uint32_t)b, FC_PERM_RW) < 0)
+                goto fault;
+            atomic((void *)(uintptr_t)a, (uint32_t)b, (int32_t)hi, &SRC, &reg[0]);
+            goto next;
+        case FC_OPC_LDDW: /* two slots, one instruction; src picks a section */
+            DST = ((uint64_t)hi | (uint64_t)(uint32_t)pc[1].imm << 32) + vm->section_base[SI & 3];
+            pc++;
+            limit += sizeof *pc;
+            goto next;
+
+            /* ---- calls and exit ------------------------------------------- */
+        case FC_OPC_CALL:
+            if (SI == 1) { /* local call */
+                if (FC_UNLIKELY(depth >= prog->call_depth || depth >= FC_MAX_CALL_DEPTH)) {
                     vm->fault.code = FC_FAULT_CALL_DEPTH;
                     vm->fault.reason = FC_WHY("local calls nested deeper than verified");
                     goto fault;
                 }
-                frames[depth].ret = next;
+                frames[depth].ret = pc + 1;
                 FC_MEMCPY(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
                 depth++;
                 if (depth > vm->max_depth)
                     vm->max_depth = depth;
                 reg[10] -= prog->frame_size;
-                next += in.imm;
-            } else if (code == 0x8) { /* helper: call imm, or callx (id in dst) */
-                uint64_t id = (op & 8) ? a : (uint64_t)(uint32_t)in.imm;
-                fc_helper_fn fn = helper_lookup(vm, id);
-                if (!fn) {
-                    vm->fault.code = FC_FAULT_HELPER;
-                    vm->fault.reason = FC_WHY("call to a helper that is unknown or not allowed");
-                    vm->fault.addr = id;
-                    goto fault;
-                }
-                if ((uintptr_t)pc >= limit)
-                    goto fault_budget;
-                count(vm, budget, limit, pc);
-                reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
-                if (vm->fault.code != FC_OK)
-                    goto fault;
-                /* the check below stops before the next instruction */
-            } else if (code == 0x0) { /* ja, ja32 (gotol) */
-                next += cls == CLS_JMP ? in.offset : in.imm;
-            } else if (taken(code, a, src)) {
-                next += in.offset;
-            } else {
-                break; /* not taken: straight-line code */
+                disp = (int32_t)hi;
+                goto transfer;
             }
-            /* every transfer (also a jump by 0) and every helper call: move
-             * the limit, check the budget */
-            limit += (uintptr_t)next - (uintptr_t)pc - sizeof *pc;
-            if ((uintptr_t)next >= limit) { /* next would be instruction budget + 1 */
-                pc = next;
+            helper_id = hi;
+            goto helper;
+        case FC_OPC_CALLX: /* the helper id in dst */
+            helper_id = DST;
+        helper : {
+            fc_helper_fn fn = helper_lookup(vm, helper_id);
+            if (FC_UNLIKELY(!fn)) {
+                vm->fault.code = FC_FAULT_HELPER;
+                vm->fault.reason = FC_WHY("call to a helper that is unknown or not allowed");
+                vm->fault.addr = helper_id;
+                goto fault;
+            }
+            if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* this call is over budget */
                 goto fault_budget;
-            }
-            break;
+            vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+            reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
+            if (FC_UNLIKELY(vm->fault.code != FC_OK))
+                goto fault;
+            if (FC_UNLIKELY((uintptr_t)++pc >= limit)) /* stop before the next one */
+                goto fault_budget;
+            goto again;
         }
+        case FC_OPC_EXIT:
+            if (depth == 0)
+                goto done;
+            depth--;
+            FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
+            reg[10] += prog->frame_size;
+            disp = frames[depth].ret - (pc + 1);
+            goto transfer;
+        case FC_OPC_LDDW_HIGH: /* the second slot of an lddw; a case of its own so that the
+                    * table starts at 0 (one instruction less per dispatch) */
+        bad_insn:
+            vm->fault.code = FC_FAULT_BAD_INSN;
+            vm->fault.reason = FC_WHY("invalid instruction reached at run time");
+            goto fault;
+        default: /* the verifier lets no other opcode through */
+            vm->fault.addr = 0; /* (a block of its own, apart from the ends') */
+            goto bad_insn;
         }
-        if (tracing && vm->trace) {
-            memcpy(ev.after, reg, sizeof ev.after);
-            vm->trace(vm, &ev);
-        }
-        pc = next;
+    taken: /* a conditional jump or ja: the distance is in off */
+        disp = OFF;
+    transfer: /* every transfer (also by 0) moves the limit and checks it */
+        pc += disp + 1;
+        limit += (uintptr_t)disp * sizeof *pc;
+        if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* pc would be instruction budget + 1 */
+            goto fault_budget;
+        TRACE_AFTER();
+        continue;
+    next:
+        TRACE_AFTER();
+        pc++;
+        continue;
+    again: /* pc already moved on (helper calls) */
+        TRACE_AFTER();
     }
 
 done:
-    if (tracing && vm->trace) {
-        memcpy(ev.after, reg, sizeof ev.after);
-        vm->trace(vm, &ev);
-    }
+    TRACE_AFTER();
     *r0 = reg[0];
-    /* pc >= limit: straight-line code after the last check ran past the
-     * budget, the run did not finish within it (the exit itself counts) */
-    if ((uintptr_t)pc >= limit)
-        goto fault_budget;
-    count(vm, budget, limit, pc);
-    return FC_OK;
-fault_budget: /* pc would have been (or was) over budget: executed = budget */
+    if (FC_LIKELY((uintptr_t)pc < limit)) { /* the exit itself was within the budget */
+        vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+        return FC_OK;
+    }
+    /* straight-line code after the last check ran past the budget */
+fault_budget: /* pc (not executed) would be over budget: executed = budget */
+    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
-    limit = (uintptr_t)(pc + 1); /* count() then gives exactly the budget */
-fault:
     vm->fault.where = (uint32_t)(pc - text);
-    count(vm, budget, limit, pc);
+    vm->executed = budget;
+    return FC_FAULT_BUDGET;
+fault: /* the instruction at pc faulted; vm->fault says why */
+    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+    vm->fault.where = (uint32_t)(pc - text);
+    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
     return (fc_status_t)vm->fault.code;
 }
 

@@ -1,6 +1,6 @@
 /* Load-time verifier.
  *
- * Three passes, no allocation (the scratch lives in a struct on the C
+ * Four passes, no allocation (the scratch lives in a struct on the C
  * stack, bounded by FC_MAX_FUNCTIONS):
  *   1. decode every slot against the ISA table: known opcode, unused fields
  *      zero, registers <= 10, no write to r10, lddw pairs complete, helper
@@ -10,7 +10,9 @@
  *   2. per function: jump targets inside the same function and not on the
  *      second slot of an lddw, last slot an unconditional transfer (so no
  *      path can fall off the function), call edges;
- *   3. the call graph: no recursion, depth within the bound.
+ *   3. the call graph: no recursion, depth within the bound;
+ *   4. the registers a run may read before writing them
+ *      (fc_program_t.undefined_reads).
  * What passes lets the interpreter skip decoding checks and the run-time
  * bounds check of r10-relative accesses. */
 #include "femto/vm.h"
@@ -345,7 +347,7 @@ static fc_status_t check_slot(verifier_t *v, uint32_t pc, int *is_lddw)
         return check_stack_access(v, pc, in, FC_INSN_DST(in));
     case FC_FMT_ATOMIC:
         /* fetch, xchg and cmpxchg write back into src (cmpxchg into r0) */
-        if ((in.imm & 1) && in.imm != 0xf1 && FC_INSN_SRC(in) == 10)
+        if ((in.imm & 1) && in.imm != FC_SELVAL_ATOMIC64_CMPXCHG && FC_INSN_SRC(in) == 10)
             return refuse(v, FC_ERR_WRITE_R10, pc, FC_WHY("atomic fetch would write r10"));
         return check_stack_access(v, pc, in, FC_INSN_DST(in));
     case FC_FMT_CALL:
@@ -371,15 +373,14 @@ static fc_status_t pass_slots(verifier_t *v)
 
 /* ---- pass 2: control flow inside each function ------------------------- */
 
-/* Opcodes pass 2 tells apart; pass 1 left only rows of the ISA table, where
- * in the two jump classes every code but call (8) and exit (9) is a jump. */
+/* Pass 2 tells transfers apart by class: pass 1 left only rows of the ISA
+ * table, where in the two jump classes every code but call (8) and exit
+ * (9) is a jump. */
 enum {
-    OPC_CLASS_JMP = 0x05,
-    OPC_CLASS_JMP32 = 0x06,
-    OPC_JA = 0x05,
-    OPC_JA32 = 0x06, /* offset in imm */
-    OPC_CALL = 0x85, /* src 1: local call */
-    OPC_EXIT = 0x95,
+    CLASS_JMP = FC_OPC_JA & 7u,
+    CLASS_JMP32 = FC_OPC_JA32 & 7u,
+    CODE_CALL = FC_OPC_CALL >> 4,
+    CODE_EXIT = FC_OPC_EXIT >> 4,
 };
 
 static fc_status_t check_function(verifier_t *v, uint32_t f)
@@ -390,10 +391,10 @@ static fc_status_t check_function(verifier_t *v, uint32_t f)
     for (uint32_t pc = start; pc < end; pc++) {
         fc_insn_t in = v->text[pc];
         unsigned cls = in.opcode & 7u, code = in.opcode >> 4;
-        if ((cls != OPC_CLASS_JMP && cls != OPC_CLASS_JMP32) || code == 9)
+        if ((cls != CLASS_JMP && cls != CLASS_JMP32) || code == CODE_EXIT)
             continue; /* not a transfer, or exit (also: the second slot of an lddw) */
-        if (code == 8) {
-            if (in.opcode == OPC_CALL && FC_INSN_SRC(in) == 1) {
+        if (code == CODE_CALL) {
+            if (in.opcode == FC_OPC_CALL_LOCAL && FC_INSN_SRC(in) == FC_SELVAL_CALL_LOCAL) {
                 uint32_t callee; /* a function start: pass 1 made it one */
                 (void)find_start(v, pc + 1 + (uint32_t)in.imm, &callee);
                 v->calls[f] |= 1u << callee;
@@ -401,7 +402,7 @@ static fc_status_t check_function(verifier_t *v, uint32_t f)
             continue; /* helper calls were checked in pass 1 */
         }
         /* modulo 2^32: a target before 0 wraps far beyond any program */
-        uint32_t target = pc + 1 + (uint32_t)(in.opcode == OPC_JA32 ? in.imm : in.offset);
+        uint32_t target = pc + 1 + (uint32_t)(in.opcode == FC_OPC_JA32 ? in.imm : in.offset);
         if (target < start || target >= end)
             return refuse(v, FC_ERR_JUMP_OUT, pc, FC_WHY("jump target outside the current function (or the program)"));
         if (v->text[target].opcode == 0)
@@ -410,7 +411,7 @@ static fc_status_t check_function(verifier_t *v, uint32_t f)
     /* Only the last slot can fall through to the next function or off the
      * end; it must be an unconditional transfer. */
     fc_insn_t last = v->text[end - 1];
-    if (last.opcode != OPC_EXIT && last.opcode != OPC_JA && last.opcode != OPC_JA32)
+    if (last.opcode != FC_OPC_EXIT && last.opcode != FC_OPC_JA && last.opcode != FC_OPC_JA32)
         return refuse(v, FC_ERR_FALL_OFF, end - 1,
                       end == v->n ? FC_WHY("execution can run past the last instruction")
                                   : FC_WHY("execution can fall into the next function"));
@@ -449,13 +450,12 @@ static fc_status_t call_depth(verifier_t *v, uint32_t *depth_out)
 
 /* ---- pass 4: registers a run may read before writing them --------------- */
 
-#if !FC_VM_SMALL
 #define REG_BIT(r) (1u << (r))
 #define HELPER_ARGS (REG_BIT(1) | REG_BIT(2) | REG_BIT(3) | REG_BIT(4) | REG_BIT(5))
 
 static int is_local_call(fc_insn_t in)
 {
-    return in.opcode == OPC_CALL && FC_INSN_SRC(in) == 1;
+    return in.opcode == FC_OPC_CALL_LOCAL && FC_INSN_SRC(in) == FC_SELVAL_CALL_LOCAL;
 }
 
 /* A helper call returns to the next slot (or ends the run): for this
@@ -463,8 +463,8 @@ static int is_local_call(fc_insn_t in)
 static int is_transfer(fc_insn_t in)
 {
     unsigned cls = in.opcode & 7u;
-    int helper = (in.opcode == OPC_CALL && !is_local_call(in)) || in.opcode == 0x8d;
-    return (cls == OPC_CLASS_JMP || cls == OPC_CLASS_JMP32) && !helper;
+    int helper = (in.opcode == FC_OPC_CALL && !is_local_call(in)) || in.opcode == FC_OPC_CALLX;
+    return (cls == CLASS_JMP || cls == CLASS_JMP32) && !helper;
 }
 
 /* The registers `in` reads (over-approximated: a helper call reads all
@@ -478,38 +478,38 @@ static void reads_writes(fc_insn_t in, uint32_t *reads, uint32_t *writes)
     *reads = 0;
     *writes = 0;
     switch (cls) {
-    case 0: /* lddw (the only load pass 1 keeps) */
+    case FC_OPC_LDDW & 7u: /* lddw (the only load pass 1 keeps) */
         *writes = dst;
         break;
-    case 1: /* ldx */
+    case FC_OPC_LDXW & 7u: /* ldx */
         *reads = src;
         *writes = dst;
         break;
-    case 2: /* st */
+    case FC_OPC_STW & 7u: /* st */
         *reads = dst;
         break;
-    case 3: /* stx, atomics */
+    case FC_OPC_STXW & 7u: /* stx, atomics */
         *reads = dst | src;
-        if ((in.opcode & 0xe0u) == 0xc0u) {
+        if ((in.opcode & 0xe0u) == (FC_OPC_ATOMIC64_ADD & 0xe0u)) { /* the atomic mode */
             *reads |= REG_BIT(0); /* cmpxchg compares with r0 */
             if (in.imm & 1)
-                *writes = in.imm == 0xf1 ? REG_BIT(0) : src;
+                *writes = in.imm == FC_SELVAL_ATOMIC64_CMPXCHG ? REG_BIT(0) : src;
         }
         break;
-    case 4: /* alu32 */
-    case 7: /* alu64 */
+    case FC_OPC_ADD32_K & 7u: /* alu32 */
+    case FC_OPC_ADD64_K & 7u: /* alu64 */
         /* mov reads only its source; neg and byte swaps only dst (for
          * end, bit 3 picks the byte order, not a source register) */
-        *reads = code == 0xb ? x_src : code == 0xd ? dst : dst | x_src;
+        *reads = code == (FC_OPC_MOV64_K >> 4) ? x_src : code == (FC_OPC_BSWAP16 >> 4) ? dst : dst | x_src;
         *writes = dst;
         break;
     default: /* jumps, calls, exit */
-        if (code == 9) {
+        if (code == CODE_EXIT) {
             *reads = REG_BIT(0);
-        } else if (code == 8 && !is_local_call(in)) {
-            *reads = in.opcode == 0x8d ? dst | HELPER_ARGS : HELPER_ARGS;
+        } else if (code == CODE_CALL && !is_local_call(in)) {
+            *reads = in.opcode == FC_OPC_CALLX ? dst | HELPER_ARGS : HELPER_ARGS;
             *writes = REG_BIT(0); /* the run goes on after a helper only with its result */
-        } else if (code != 0) {
+        } else if (code != (FC_OPC_JA >> 4)) {
             *reads = dst | x_src; /* conditional jumps (ja and local calls read none) */
         }
         break;
@@ -534,7 +534,7 @@ static uint32_t undefined_from(const verifier_t *v, uint32_t entry, uint32_t rea
         reads_writes(in, &reads, &writes);
         early |= reads & ~defined;
         defined |= writes;
-        pc += in.opcode == 0x18; /* lddw: skip its second slot */
+        pc += in.opcode == FC_OPC_LDDW; /* lddw: skip its second slot */
     }
     return early | (read_anywhere & ~defined);
 }
@@ -549,21 +549,13 @@ static uint16_t undefined_reads(const verifier_t *v)
         uint32_t reads, writes;
         reads_writes(v->text[pc], &reads, &writes);
         anywhere |= reads;
-        pc += v->text[pc].opcode == 0x18;
+        pc += v->text[pc].opcode == FC_OPC_LDDW;
     }
     uint32_t undefined = undefined_from(v, 0, anywhere);
     for (uint32_t i = 0; i < v->cfg->n_entries; i++)
         undefined |= undefined_from(v, v->cfg->entries[i], anywhere);
     return (uint16_t)(undefined & FC_REGS_CLEARED);
 }
-#else
-/* The small interpreter zeroes every register at every run. */
-static uint16_t undefined_reads(const verifier_t *v)
-{
-    (void)v;
-    return FC_REGS_CLEARED;
-}
-#endif
 
 /* ---- entry points -------------------------------------------------------- */
 
@@ -612,7 +604,9 @@ fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
         memset(err, 0, sizeof *err);
         err->reason = "ok";
     }
+    uint32_t generation = prog->generation; /* a bound VM must see the change */
     memset(prog, 0, sizeof *prog);
+    prog->generation = generation + 1u;
 
     fc_status_t st = check_config(&v);
     if (st != FC_OK)

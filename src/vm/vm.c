@@ -42,6 +42,23 @@ int fc_helper_mask_has(const fc_helper_mask_t *m, uint64_t id)
     return id < FC_MAX_HELPERS && ((m->bits[id / 32] >> (id % 32)) & 1u);
 }
 
+void fc_vm_cache_set(region_cache_t *c, const fc_region_t *r)
+{
+    static const uint8_t sizes[5] = {4, 2, 1, 8, 16}; /* by CACHE_SLOT */
+    c->start = r->start;
+    for (unsigned i = 0; i < 5; i++)
+        c->end[i] = r->len >= sizes[i] ? r->len - sizes[i] + 1 : 0; /* <= len: fits */
+}
+
+void fc_vm_run_bind(fc_vm_t *vm)
+{
+    const fc_program_t *prog = vm->prog;
+    VMP(vm)->budget_slots =
+        clamp_budget(vm->budget, (uintptr_t)(prog->text + prog->len), sizeof *prog->text);
+    VMP(vm)->bound_budget = vm->budget;
+    VMP(vm)->bound_gen = prog->generation;
+}
+
 fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size)
 {
     /* Field by field rather than a memset of the whole struct: the engine
@@ -57,16 +74,18 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->n_regions = 0;
     for (size_t i = 0; i < sizeof vm->section_base / sizeof vm->section_base[0]; i++)
         vm->section_base[i] = 0;
-    vm->fault.code = FC_OK; /* the rest of fault, executed, max_depth: set by every run */
+    /* no fault: every field zero (a run relies on it to skip clearing) */
+    memset(&vm->fault, 0, sizeof vm->fault);
+    vm->executed = 0;
+    vm->max_depth = 0;
     vm->trace = NULL;
     vm->trace_user = NULL;
     vm->user = NULL;
-#if !FC_VM_SMALL /* (the small interpreter zeroes them at every run) */
     /* a newly bound program never sees what another program left in the
      * registers, whatever the analysis behind undefined_reads says */
-    for (size_t i = 0; i < sizeof vm->reg / sizeof vm->reg[0]; i++)
-        vm->reg[i] = 0;
-#endif
+    for (size_t i = 0; i < sizeof VMP(vm)->reg / sizeof VMP(vm)->reg[0]; i++)
+        VMP(vm)->reg[i] = 0;
+    run_unbind(vm);
     if (!stack || stack_size == 0 || stack_size % 8 != 0 || ((uintptr_t)stack % 8) != 0 ||
         stack_size > UINTPTR_MAX - (uintptr_t)stack) /* like any region: must not wrap */
         return FC_ERR_BAD_CONFIG;
@@ -74,11 +93,23 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->regions[0].len = stack_size;
     vm->regions[0].perm = FC_PERM_RW;
     vm->n_regions = 1;
-#if !FC_VM_SMALL /* the per-opcode interpreter's caches start on the stack */
-    cache_set(&vm->cache[0], &vm->regions[0]);
+    /* the interpreters' region caches start on the stack */
+    cache_set(&VMP(vm)->cache[0], &vm->regions[0]);
     cache_reset(vm);
-#endif
+    /* bind: what the run preflight checks of the program and the stack */
+    if (prog && prog->verified && prog->text && stack_size >= prog->stack_needed)
+        run_bind(vm);
+    VMP(vm)->reg[10] = (uint64_t)(uintptr_t)stack + stack_size; /* r10 at every run's start */
     return FC_OK;
+}
+
+void fc_vm_set_budget(fc_vm_t *vm, uint64_t budget)
+{
+    const fc_program_t *prog = vm->prog;
+    int bound = prog && VMP(vm)->bound_gen == prog->generation && VMP(vm)->bound_budget == vm->budget;
+    vm->budget = budget;
+    if (bound) /* what the binding checked still holds: only the clamp changes */
+        run_bind(vm);
 }
 
 void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,

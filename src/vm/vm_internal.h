@@ -63,28 +63,89 @@ static inline int fc_region_contains(const fc_region_t *r, uint64_t addr, uint64
  * size gets end = 0, which nothing is below: such accesses always take the
  * slow path, which refuses them. (A region of 2^64-1 bytes also gets 0 and
  * is simply never cached.) Five entries, not one per byte count. */
-typedef fc_region_cache_t region_cache_t; /* end[] by CACHE_SLOT(size) */
+typedef struct fc_region_cache {
+    uintptr_t start;
+    uintptr_t end[5]; /* by CACHE_SLOT(size) */
+} region_cache_t;
 
-/* Entry of end[] for an access size; only 1, 2, 4, 8 and 16 occur, always
- * as constants, so this folds away. */
-#define CACHE_SLOT(size) ((size) == 1 ? 0 : (size) == 2 ? 1 : (size) == 4 ? 2 : (size) == 8 ? 3 : 4)
+#if defined(__GNUC__)
+#define FC_VM_MAY_ALIAS __attribute__((may_alias)) /* lives in fc_vm_t's opaque bytes */
+#else
+#define FC_VM_MAY_ALIAS
+#endif
 
-static inline void cache_set(region_cache_t *c, const fc_region_t *r)
-{
-    c->start = r->start;
-    for (unsigned i = 0; i < 5; i++) {
-        size_t size = (size_t)1 << i;
-        c->end[i] = r->len >= size ? r->len - size + 1 : 0; /* <= len: fits */
-    }
-}
+/* What fc_vm_t keeps for the interpreters, in its opaque private_ bytes. */
+struct FC_VM_MAY_ALIAS fc_vm_private {
+    /* The register file r0..r10 (11..15: never named, the verifier refuses
+     * them; they pad the file to a power of two for the decoder). A run
+     * sets r1, r2 and r10 and zeroes r0, r3..r9 unless the verifier proved
+     * the program writes each before reading it (fc_program_t.
+     * undefined_reads). fc_vm_init zeroes all sixteen, so a program never
+     * sees what another one left. */
+    uint64_t reg[16];
+    /* The binding: the budget and the program generation that the run
+     * preflight and the budget clamp were done for, and the clamped budget
+     * in slots. A run whose program generation, budget and entry (0) match
+     * skips both. */
+    uint64_t bound_budget;
+    uintptr_t budget_slots;
+    uint32_t bound_gen;
+    /* Invariant: cache_dirty == 0 means cache[1] and cache[2] hold the
+     * stack's; only a run's slow path moves them, and it sets the flag, so
+     * the next run starts by resetting both to the stack and a region
+     * revoked between runs (by any means) is never used from a cache. */
+    uint8_t cache_dirty;
+    /* The access limits of the stack (set by fc_vm_init) and of the last
+     * regions a read and a write matched, kept across runs so that a run
+     * does not pay for setting them up. */
+    region_cache_t cache[3]; /* stack, read, write */
+};
+typedef char fc_vm_private_fits_[sizeof(struct fc_vm_private) <= FC_VM_PRIVATE_SIZE ? 1 : -1];
+
+/* The private part of vm. */
+#define VMP(vm) ((struct fc_vm_private *)(void *)(vm)->private_.bytes)
+
+/* Entry of end[] for an access size: in the order of the size field of
+ * load and store opcodes (BPF_W 4, BPF_H 2, BPF_B 1, BPF_DW 8: bits 3-4 of
+ * the opcode index end[] directly), then 16 (a fused pair). Sizes are
+ * constants where this is used, so it folds away. */
+#define CACHE_SLOT(size) ((size) == 4 ? 0 : (size) == 2 ? 1 : (size) == 1 ? 2 : (size) == 8 ? 3 : 4)
+
+/* Set c from region r (vm.c: one copy for every user). */
+void fc_vm_cache_set(region_cache_t *c, const fc_region_t *r);
+#define cache_set fc_vm_cache_set
 
 /* The read and write caches back on the stack's (see fc_vm_t): what
  * fc_vm_init leaves, and what a run starts from after one that moved them. */
 static inline void cache_reset(fc_vm_t *vm)
 {
-    vm->cache[1] = vm->cache[0];
-    vm->cache[2] = vm->cache[0];
-    vm->cache_dirty = 0;
+    VMP(vm)->cache[1] = VMP(vm)->cache[0];
+    VMP(vm)->cache[2] = VMP(vm)->cache[0];
+    VMP(vm)->cache_dirty = 0;
+}
+
+/* The budget as a number of slots that fits the address arithmetic of the
+ * limit (a budget beyond ~2^28 instructions is meaningless on an MCU). */
+static inline uintptr_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t slot)
+{
+    uintptr_t room = (UINTPTR_MAX - text_end) / slot;
+    room = room > 0 ? room - 1 : 0;
+    if (budget == 0)
+        budget = FC_DEFAULT_BUDGET;
+    return budget < room ? (uintptr_t)budget : room;
+}
+
+/* Bind vm to its program: the run preflight passed (vm_run.h), so runs
+ * with the same program generation, budget and entry 0 may skip it and the
+ * budget clamp (vm.c). */
+void fc_vm_run_bind(fc_vm_t *vm);
+#define run_bind fc_vm_run_bind
+
+/* No binding: the next run does the whole preflight (which refuses what
+ * fc_vm_init refused). */
+static inline void run_unbind(fc_vm_t *vm)
+{
+    VMP(vm)->bound_gen = vm->prog ? vm->prog->generation + 1u : 0;
 }
 
 #endif

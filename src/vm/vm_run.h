@@ -18,7 +18,13 @@
 #define FC_LIKELY(x) __builtin_expect(!!(x), 1)
 #define FC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define FC_NOINLINE __attribute__((noinline, unused))
+#endif
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+#define FC_UNREACHABLE() __builtin_unreachable()
 #else
+#define FC_UNREACHABLE() ((void)0)
+#endif
+#if !defined(__GNUC__)
 #define FC_LIKELY(x) (x)
 #define FC_UNLIKELY(x) (x)
 #define FC_NOINLINE
@@ -36,6 +42,38 @@
  * load or store where the target allows unaligned access (x86, Cortex-M4
  * for 16/32 bits) and to byte accesses where it does not (Cortex-M0+), so a
  * misaligned guest address never faults the host. */
+#if defined(FC_VM_ALIGNED_ACCESS) ||                                                              \
+    (defined(__GNUC__) && !defined(__FRAMAC__) && !defined(__ARM_FEATURE_UNALIGNED) &&            \
+     !defined(__x86_64__) && !defined(__i386__) && !defined(__aarch64__))
+/* Cores without unaligned access (RV32, Cortex-M0+): an aligned access is
+ * one load or store (a may_alias type: guest memory is any type), the rest
+ * byte by byte. memcpy alone becomes a library call at -Os on RV32.
+ * FC_VM_ALIGNED_ACCESS forces this form on any GCC host (to test it). */
+typedef uint16_t __attribute__((may_alias)) fc_u16a_t;
+typedef uint32_t __attribute__((may_alias)) fc_u32a_t;
+#define FC_ALIGNED(p, n) (((uintptr_t)(p) & ((n) - 1)) == 0)
+#define FC_LD(T, A, p) (FC_ALIGNED(p, sizeof(T)) ? *(const A *)(p) : ld_bytes_##T(p))
+static inline uint16_t ld_bytes_uint16_t(const void *p) { const uint8_t *b = p; return (uint16_t)(b[0] | b[1] << 8); }
+static inline uint32_t ld_bytes_uint32_t(const void *p) { const uint8_t *b = p; return b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24; }
+static inline uint64_t ld8(const void *p) { return *(const uint8_t *)p; }
+static inline uint64_t ld16(const void *p) { return FC_LD(uint16_t, fc_u16a_t, p); }
+static inline uint64_t ld32(const void *p) { return FC_LD(uint32_t, fc_u32a_t, p); }
+static inline uint64_t ld64(const void *p) { return ld32(p) | ld32((const uint8_t *)p + 4) << 32; }
+static inline void st8(void *p, uint64_t v) { *(uint8_t *)p = (uint8_t)v; }
+static inline void st16(void *p, uint64_t v)
+{
+    uint8_t *b = p;
+    if (FC_ALIGNED(p, 2)) { *(fc_u16a_t *)p = (uint16_t)v; return; }
+    b[0] = (uint8_t)v; b[1] = (uint8_t)(v >> 8);
+}
+static inline void st32(void *p, uint64_t v)
+{
+    uint8_t *b = p;
+    if (FC_ALIGNED(p, 4)) { *(fc_u32a_t *)p = (uint32_t)v; return; }
+    b[0] = (uint8_t)v; b[1] = (uint8_t)(v >> 8); b[2] = (uint8_t)(v >> 16); b[3] = (uint8_t)(v >> 24);
+}
+static inline void st64(void *p, uint64_t v) { st32(p, v); st32((uint8_t *)p + 4, v >> 32); }
+#else
 static inline uint64_t ld8(const void *p) { return *(const uint8_t *)p; }
 static inline uint64_t ld16(const void *p) { uint16_t v; FC_MEMCPY(&v, p, 2); return v; }
 static inline uint64_t ld32(const void *p) { uint32_t v; FC_MEMCPY(&v, p, 4); return v; }
@@ -44,6 +82,7 @@ static inline void st8(void *p, uint64_t v) { *(uint8_t *)p = (uint8_t)v; }
 static inline void st16(void *p, uint64_t v) { uint16_t x = (uint16_t)v; FC_MEMCPY(p, &x, 2); }
 static inline void st32(void *p, uint64_t v) { uint32_t x = (uint32_t)v; FC_MEMCPY(p, &x, 4); }
 static inline void st64(void *p, uint64_t v) { FC_MEMCPY(p, &v, 8); }
+#endif
 
 static inline uint64_t fetch(const fc_insn_t *pc) { uint64_t w; FC_MEMCPY(&w, pc, 8); return w; }
 
@@ -136,12 +175,12 @@ static inline void atomic_rmw(void *p, int wide, int32_t op, uint64_t *src, uint
     uint64_t old = wide ? ld64(p) : ld32(p);
     uint64_t val = *src, res;
     switch (op & ~1) {
-    case 0x00: res = old + val; break;
-    case 0x40: res = old | val; break;
-    case 0x50: res = old & val; break;
-    case 0xa0: res = old ^ val; break;
-    case 0xe0: res = val; break; /* xchg */
-    default:                     /* 0xf0: cmpxchg */
+    case FC_SELVAL_ATOMIC64_ADD: res = old + val; break;
+    case FC_SELVAL_ATOMIC64_OR: res = old | val; break;
+    case FC_SELVAL_ATOMIC64_AND: res = old & val; break;
+    case FC_SELVAL_ATOMIC64_XOR: res = old ^ val; break;
+    case FC_SELVAL_ATOMIC64_XCHG & ~1: res = val; break;
+    default: /* FC_SELVAL_ATOMIC64_CMPXCHG & ~1 */
         res = ((wide ? *r0 : (uint32_t)*r0) == old) ? val : old;
         *r0 = old;
         break;
@@ -150,7 +189,7 @@ static inline void atomic_rmw(void *p, int wide, int32_t op, uint64_t *src, uint
         st64(p, res);
     else
         st32(p, res);
-    if ((op & 1) && (op & ~1) != 0xf0)
+    if ((op & 1) && op != FC_SELVAL_ATOMIC64_CMPXCHG) /* fetch, xchg */
         *src = old;
 }
 
@@ -182,17 +221,6 @@ static FC_NOINLINE int region_lookup(fc_vm_t *vm, uint64_t addr, uint32_t size, 
     vm->fault.addr = addr;
     vm->fault.size = size;
     return -1;
-}
-
-/* The budget as a number of slots that fits the address arithmetic of the
- * limit (a budget beyond ~2^28 instructions is meaningless on an MCU). */
-static inline uintptr_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t slot)
-{
-    uintptr_t room = (UINTPTR_MAX - text_end) / slot;
-    room = room > 0 ? room - 1 : 0;
-    if (budget == 0)
-        budget = FC_DEFAULT_BUDGET;
-    return budget < room ? (uintptr_t)budget : room;
 }
 
 /* Instructions executed up to and including the one at pc. limit - pc is
