@@ -119,3 +119,27 @@ function(fc_test name)
   set_tests_properties(${name}_san PROPERTIES ENVIRONMENT
     "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
 endfunction()
+
+# fc_output_test(NAME PASS regex COMMAND cmd... [EXIT status] [LABELS l...]):
+# a test that passes when its output matches `regex` AND the command exits
+# with `status` (default 0). ctest alone ignores the exit status of a test
+# with PASS_REGULAR_EXPRESSION; cmake/expect_exit.sh reports a wrong one.
+# A target name as the first word of COMMAND is resolved to its file.
+function(fc_output_test name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "PASS;EXIT" "COMMAND;LABELS")
+  if(arg_UNPARSED_ARGUMENTS OR NOT arg_PASS OR NOT arg_COMMAND)
+    message(FATAL_ERROR "fc_output_test(${name}): needs PASS and COMMAND (${arg_UNPARSED_ARGUMENTS})")
+  endif()
+  if(NOT DEFINED arg_EXIT)
+    set(arg_EXIT 0)
+  endif()
+  list(POP_FRONT arg_COMMAND program)
+  if(TARGET ${program})
+    set(program $<TARGET_FILE:${program}>)
+  endif()
+  add_test(NAME ${name}
+           COMMAND ${CMAKE_SOURCE_DIR}/cmake/expect_exit.sh ${arg_EXIT} ${program} ${arg_COMMAND})
+  set_tests_properties(${name} PROPERTIES LABELS "${arg_LABELS}"
+                       PASS_REGULAR_EXPRESSION "${arg_PASS}"
+                       FAIL_REGULAR_EXPRESSION "fc-test: exit status")
+endfunction()

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "femto/port_posix_crypto.h"
+#include "cbor.h" /* internal decoder: src/suit is on the include path */
 #include "femto/suit.h"
 
 static volatile uint64_t sink;
@@ -28,7 +29,7 @@ static void walk_cbor(const uint8_t *data, size_t size)
     sink += (uint64_t)fc_cbor_check(data, size, 0, &err);
 }
 
-static int count_step(void *ctx, const fc_suit_step_t *s, fc_error_t *err)
+static fc_status_t count_step(void *ctx, const fc_suit_step_t *s, fc_error_t *err)
 {
     (void)err;
     *(uint64_t *)ctx += (uint64_t)s->id + s->components + s->raw.len;

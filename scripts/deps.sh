@@ -23,6 +23,8 @@ PACKAGES=(
     qemu-system-arm qemu-system-misc
     # measurement, scripting, analysis
     valgrind python3 xxd cppcheck clang-format clang-tidy frama-c-base why3 cvc4 z3
+    # API reference (make docs)
+    doxygen
 )
 
 log() { printf 'deps: %s\n' "$*"; }

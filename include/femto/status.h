@@ -1,4 +1,5 @@
-/* Femto-Containers: status codes shared by every layer.
+/** @file
+ * Femto-Containers: status codes shared by every layer.
  *
  * This is the one source of truth for error codes: the VM, the image
  * parser, the engine, SUIT, the tools and docs/errors.md all use this table.
@@ -7,10 +8,11 @@
 #ifndef FEMTO_STATUS_H
 #define FEMTO_STATUS_H
 
-/* X(name, number, short text) */
+/** The status table, one row per code: X(name, number, short text).
+ *  Expanded into enum fc_status, fc_status_text() and fc_status_name(). */
 #define FC_STATUS_TABLE(X)                                                         \
     X(FC_OK, 0, "ok")                                                              \
-    /* verifier: the program is refused at load time (1..39) */                    \
+    /** verifier: the program is refused at load time (1..39) */                    \
     X(FC_ERR_EMPTY, 1, "program is empty")                                         \
     X(FC_ERR_TOO_LARGE, 2, "program has more instructions than allowed")           \
     X(FC_ERR_BAD_OPCODE, 3, "unknown or unsupported opcode")                       \
@@ -30,7 +32,7 @@
     X(FC_ERR_BAD_CONFIG, 17, "invalid VM or verifier configuration")               \
     X(FC_ERR_NOT_VERIFIED, 18, "program was not verified (or changed since)")      \
     X(FC_ERR_UNREACHABLE, 19, "instruction can never execute")                     \
-    /* run time: the container faulted, the host goes on (40..59) */               \
+    /** run time: the container faulted, the host goes on (40..59) */               \
     X(FC_FAULT_MEM, 40, "memory access outside the granted regions")               \
     X(FC_FAULT_MEM_PERM, 41, "memory access without the needed permission")        \
     X(FC_FAULT_BUDGET, 42, "instruction budget exhausted")                         \
@@ -39,7 +41,7 @@
     X(FC_FAULT_HELPER_ARG, 45, "helper refused an argument")                       \
     X(FC_FAULT_BAD_INSN, 46, "invalid instruction reached at run time")            \
     X(FC_FAULT_ABORT, 47, "container aborted itself")                              \
-    /* image format (60..79) */                                                    \
+    /** image format (60..79) */                                                    \
     X(FC_ERR_IMAGE_TRUNCATED, 60, "image shorter than its header says")            \
     X(FC_ERR_IMAGE_MAGIC, 61, "not a Femto-Container image (bad magic)")           \
     X(FC_ERR_IMAGE_VERSION, 62, "unsupported image format version")                \
@@ -47,7 +49,7 @@
     X(FC_ERR_IMAGE_NAME, 64, "bad name in image (not terminated or not printable)")\
     X(FC_ERR_IMAGE_ENTRY, 65, "entry point not found or not a function start")     \
     X(FC_ERR_IMAGE_ALIGN, 66, "image not aligned in memory")                       \
-    /* engine (80..109) */                                                         \
+    /** engine (80..109) */                                                         \
     X(FC_ERR_NO_SLOT, 80, "no free container slot")                                \
     X(FC_ERR_QUOTA, 81, "tenant quota exceeded")                                   \
     X(FC_ERR_NO_RAM, 82, "not enough container RAM")                               \
@@ -61,7 +63,7 @@
     X(FC_ERR_INVALID_ARG, 90, "invalid argument")                                  \
     X(FC_ERR_BUFFER, 91, "buffer too small")                                       \
     X(FC_ERR_STATE, 92, "operation not valid in this state")                       \
-    /* deployment: SUIT, COSE, CBOR (110..139) */                                  \
+    /** deployment: SUIT, COSE, CBOR (110..139) */                                  \
     X(FC_ERR_CBOR, 110, "malformed CBOR")                                          \
     X(FC_ERR_CBOR_LIMIT, 111, "CBOR item too large or nested too deep")            \
     X(FC_ERR_SUIT_FORMAT, 112, "SUIT envelope or manifest malformed")              \
@@ -73,25 +75,35 @@
     X(FC_ERR_CONDITION, 118, "SUIT condition failed")                              \
     X(FC_ERR_CRYPTO, 119, "crypto primitive failed")
 
+/** Status codes: FC_OK (0), refusals and faults; one per row of
+ *  FC_STATUS_TABLE, which gives each its number and short text. */
 typedef enum fc_status {
+/** @cond INTERNAL */
 #define FC_STATUS_ENUM_(name, num, text) name = num,
     FC_STATUS_TABLE(FC_STATUS_ENUM_)
 #undef FC_STATUS_ENUM_
+    /** @endcond */
 } fc_status_t;
 
-/* Short human text and symbolic name of a status ("?" when unknown). */
+/** Short human text of a status, from FC_STATUS_TABLE.
+ *  @param status an fc_status_t value (any int is accepted)
+ *  @return a static string, "?" when status is not in the table */
 const char *fc_status_text(int status);
+
+/** Symbolic name of a status ("FC_ERR_CBOR").
+ *  @param status an fc_status_t value (any int is accepted)
+ *  @return a static string, "?" when status is not in the table */
 const char *fc_status_name(int status);
 
-/* An error as a value: what went wrong (code), where (instruction index or
+/** An error as a value: what went wrong (code), where (instruction index or
  * byte offset, depending on the layer), the address and size of a faulting
  * memory access, and a reason a person can act on (static string). */
 typedef struct fc_error {
-    int code;             /* fc_status_t */
-    unsigned long where;  /* instruction index, or byte offset in an input */
-    unsigned long long addr; /* faulting guest address (memory faults) */
-    unsigned size;        /* access size in bytes (memory faults) */
-    const char *reason;   /* static, never NULL when code != FC_OK */
+    int code;             /**< fc_status_t */
+    unsigned long where;  /**< instruction index, or byte offset in an input */
+    unsigned long long addr; /**< faulting guest address (memory faults) */
+    unsigned size;        /**< access size in bytes (memory faults) */
+    const char *reason;   /**< static, never NULL when code != FC_OK */
 } fc_error_t;
 
 #endif

@@ -1,4 +1,5 @@
-/* Femto-Containers SUIT layer: a bounded CBOR decoder, SUIT envelope and
+/** @file
+ * Femto-Containers SUIT layer: a bounded CBOR decoder, SUIT envelope and
  * manifest decoding (draft-ietf-suit-manifest-37), COSE_Sign1
  * authentication, command-sequence evaluation and payload checks.
  *
@@ -34,128 +35,86 @@ extern "C" {
 #endif
 
 /* ---- build-time limits (override with -D) ------------------------------ */
-#ifndef FC_CBOR_MAX_DEPTH
-#define FC_CBOR_MAX_DEPTH 16 /* nested arrays/maps/tags in one CBOR item */
-#endif
 #ifndef FC_SUIT_MAX_COMPONENTS
-#define FC_SUIT_MAX_COMPONENTS 4
+#define FC_SUIT_MAX_COMPONENTS 4 /**< components of one manifest (at most 31) */
 #endif
 #ifndef FC_SUIT_MAX_ID_PARTS
-#define FC_SUIT_MAX_ID_PARTS 4 /* bstr elements of one component identifier */
+#define FC_SUIT_MAX_ID_PARTS 4 /**< bstr elements of one component identifier */
 #endif
 #ifndef FC_SUIT_MAX_SIGNATURES
-#define FC_SUIT_MAX_SIGNATURES 2 /* authentication blocks kept */
+#define FC_SUIT_MAX_SIGNATURES 2 /**< authentication blocks kept */
 #endif
 #ifndef FC_SUIT_MAX_PAYLOADS
-#define FC_SUIT_MAX_PAYLOADS 2 /* integrated payloads in one envelope */
+#define FC_SUIT_MAX_PAYLOADS 2 /**< integrated payloads in one envelope */
 #endif
 #ifndef FC_SUIT_MAX_HOOKS
-#define FC_SUIT_MAX_HOOKS 4 /* hooks named in one femto install parameter */
+#define FC_SUIT_MAX_HOOKS 4 /**< hooks named in one femto install parameter */
 #endif
 #ifndef FC_SUIT_MAX_NESTING
-#define FC_SUIT_MAX_NESTING 3 /* try-each / run-sequence inside each other */
+#define FC_SUIT_MAX_NESTING 3 /**< try-each / run-sequence inside each other */
 #endif
-#define FC_SUIT_MAX_PROTECTED 64 /* bytes of a COSE protected header */
+#define FC_SUIT_MAX_PROTECTED 64 /**< bytes of a COSE protected header */
 
 /* ======================================================================
- * Bounded CBOR decoder (RFC 8949).
- *
- * Accepted: major types 0-7 with definite lengths up to 64 bits, tags of
- * any number, false/true/null. Refused, with FC_ERR_CBOR and a reason:
- * indefinite lengths and "break", reserved additional information 28-30,
- * simple values other than false/true/null (undefined, unassigned, floats),
- * and NON-MINIMAL heads (an argument that fits a shorter encoding): SUIT
- * requires deterministic encoding and refusing alternatives removes
- * malleability. Refused with FC_ERR_CBOR_LIMIT: a string or a count of
- * elements larger than the bytes left, nesting deeper than
- * FC_CBOR_MAX_DEPTH.
+ * CBOR values as the command-sequence walker reports them (RFC 8949).
+ * The decoder itself is internal to the SUIT layer (src/suit/cbor.h).
  * ==================================================================== */
 
+/** A (pointer, length) view into the caller's envelope buffer; never owns. */
 typedef struct fc_suit_bytes {
-    const uint8_t *ptr;
-    size_t len;
+    const uint8_t *ptr; /**< first byte, or NULL when len is 0 */
+    size_t len;         /**< number of bytes */
 } fc_suit_bytes_t;
 
+/** CBOR major types (RFC 8949 section 3.1). */
 enum fc_cbor_type {
-    FC_CBOR_UINT = 0,
-    FC_CBOR_NINT = 1, /* value is -1 - val */
-    FC_CBOR_BSTR = 2,
-    FC_CBOR_TSTR = 3,
-    FC_CBOR_ARRAY = 4,
-    FC_CBOR_MAP = 5,
-    FC_CBOR_TAG = 6,
-    FC_CBOR_SIMPLE = 7 /* val: 20 false, 21 true, 22 null */
+    FC_CBOR_UINT = 0,  /**< unsigned integer: value is val */
+    FC_CBOR_NINT = 1,  /**< negative integer: value is -1 - val */
+    FC_CBOR_BSTR = 2,  /**< byte string: content in str */
+    FC_CBOR_TSTR = 3,  /**< text string: content in str */
+    FC_CBOR_ARRAY = 4, /**< array: val is the element count */
+    FC_CBOR_MAP = 5,   /**< map: val is the pair count */
+    FC_CBOR_TAG = 6,   /**< tag: val is the tag number */
+    FC_CBOR_SIMPLE = 7 /**< simple value: val is FC_CBOR_FALSE, _TRUE or _NULL */
 };
 
-#define FC_CBOR_FALSE 20
-#define FC_CBOR_TRUE 21
-#define FC_CBOR_NULL 22
+#define FC_CBOR_FALSE 20 /**< simple value false */
+#define FC_CBOR_TRUE 21  /**< simple value true */
+#define FC_CBOR_NULL 22  /**< simple value null (nil) */
 
-/* One decoded head. For strings, str points at the content (len = val).
- * For arrays/maps val is the element/pair count, for tags the tag number. */
+/** One decoded CBOR head. For strings, str points at the content (len = val).
+ *  For arrays/maps val is the element/pair count, for tags the tag number. */
 typedef struct fc_cbor_item {
-    uint8_t type;        /* enum fc_cbor_type */
-    uint64_t val;        /* argument */
-    fc_suit_bytes_t str; /* string content (BSTR/TSTR) */
-    size_t offset;       /* absolute offset of the head (see fc_cbor_t.base) */
+    uint8_t type;        /**< enum fc_cbor_type */
+    uint64_t val;        /**< the head's argument */
+    fc_suit_bytes_t str; /**< string content (BSTR/TSTR), else empty */
+    size_t offset;       /**< byte offset of the head in the envelope */
 } fc_cbor_item_t;
-
-/* A cursor over buf[0..len). base is added to every offset reported, so a
- * decoder over a bstr-wrapped element reports offsets in the outer input. */
-typedef struct fc_cbor {
-    const uint8_t *buf;
-    size_t len;
-    size_t pos;
-    size_t base;
-} fc_cbor_t;
-
-void fc_cbor_init(fc_cbor_t *c, const uint8_t *buf, size_t len, size_t base);
-/* Decode one head and, for strings, consume the content. */
-int fc_cbor_next(fc_cbor_t *c, fc_cbor_item_t *item, fc_error_t *err);
-/* Peek at the next head without consuming it. */
-int fc_cbor_peek(const fc_cbor_t *c, fc_cbor_item_t *item, fc_error_t *err);
-/* Skip one complete item (nested arrays, maps and tags included). */
-int fc_cbor_skip(fc_cbor_t *c, fc_error_t *err);
-/* Check that buf holds exactly one well-formed item (no trailing bytes). */
-int fc_cbor_check(const uint8_t *buf, size_t len, size_t base, fc_error_t *err);
-static inline int fc_cbor_at_end(const fc_cbor_t *c)
-{
-    return c->pos >= c->len;
-}
-
-/* Typed reads: FC_ERR_SUIT_FORMAT with `what` in the reason when the item
- * has another type. fc_cbor_int reads a uint or nint that fits int64. */
-int fc_cbor_uint(fc_cbor_t *c, uint64_t *v, fc_error_t *err);
-int fc_cbor_int(fc_cbor_t *c, int64_t *v, fc_error_t *err);
-int fc_cbor_bstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err);
-int fc_cbor_tstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err);
-int fc_cbor_array(fc_cbor_t *c, uint64_t *count, fc_error_t *err);
-int fc_cbor_map(fc_cbor_t *c, uint64_t *count, fc_error_t *err);
-int fc_cbor_tag(fc_cbor_t *c, uint64_t *tag, fc_error_t *err);
 
 /* ======================================================================
  * SUIT envelope and manifest
  * ==================================================================== */
 
-/* COSE algorithm ids */
-#define FC_COSE_ALG_SHA256 (-16)
-#define FC_COSE_ALG_EDDSA (-8)    /* EdDSA (RFC 9053); Ed25519 keys only here */
-#define FC_COSE_ALG_ED25519 (-19) /* draft-ietf-suit-mti */
-#define FC_COSE_ALG_ES256 (-7)
-#define FC_COSE_ALG_ESP256 (-9)
-#define FC_COSE_TAG_SIGN1 18
-#define FC_SUIT_TAG_ENVELOPE 107
+/* COSE algorithm ids (RFC 9053) and CBOR tags */
+#define FC_COSE_ALG_SHA256 (-16)  /**< SHA-256 (the only digest accepted) */
+#define FC_COSE_ALG_EDDSA (-8)    /**< EdDSA (RFC 9053); Ed25519 keys only here */
+#define FC_COSE_ALG_ED25519 (-19) /**< draft-ietf-suit-mti */
+#define FC_COSE_ALG_ES256 (-7)    /**< ECDSA P-256 with SHA-256 */
+#define FC_COSE_ALG_ESP256 (-9)   /**< ECDSA P-256 with SHA-256, fully specified */
+#define FC_COSE_TAG_SIGN1 18      /**< CBOR tag of COSE_Sign1 */
+#define FC_SUIT_TAG_ENVELOPE 107  /**< CBOR tag of SUIT_Envelope */
 
-/* Our private-use SUIT parameter (suit-parameter-custom, a negative key):
+/** Our private-use SUIT parameter (suit-parameter-custom, a negative key):
  * bstr .cbor femto-install map; see docs/suit-profile.md. */
 #define FC_SUIT_PARAM_FEMTO (-257)
+/** Keys of the femto install map (docs/suit-profile.md). */
 enum fc_suit_femto_key {
-    FC_SUIT_FEMTO_HOOKS = 1,    /* [+ tstr] hook names */
-    FC_SUIT_FEMTO_PRIORITY = 2, /* int */
-    FC_SUIT_FEMTO_BUDGET = 3,   /* uint: instruction budget per run */
-    FC_SUIT_FEMTO_ENTRY = 4     /* tstr: entry function name */
+    FC_SUIT_FEMTO_HOOKS = 1,    /**< [+ tstr] hook names */
+    FC_SUIT_FEMTO_PRIORITY = 2, /**< int */
+    FC_SUIT_FEMTO_BUDGET = 3,   /**< uint: instruction budget per run */
+    FC_SUIT_FEMTO_ENTRY = 4     /**< tstr: entry function name */
 };
-/* Default identity of a femto device (docs/suit-profile.md): vendor-id =
+/** Default identity of a femto device (docs/suit-profile.md): vendor-id =
  * UUIDv5(DNS, "femto-containers.invalid") e5168149-3f1f-5dd7-9930-71be23d3187b,
  * class-id = UUIDv5(vendor-id, "femtod") c752c419-fba8-582d-aed2-0deaba0f7edb.
  * A board may define its own class-id. */
@@ -164,15 +123,17 @@ enum fc_suit_femto_key {
         0xe5, 0x16, 0x81, 0x49, 0x3f, 0x1f, 0x5d, 0xd7, 0x99, 0x30, 0x71, 0xbe, 0x23, 0xd3, 0x18,  \
             0x7b                                                                                   \
     }
+/** class-id of femtod, see FC_SUIT_FEMTO_VENDOR_ID. */
 #define FC_SUIT_FEMTOD_CLASS_ID                                                                    \
     {                                                                                              \
         0xc7, 0x52, 0xc4, 0x19, 0xfb, 0xa8, 0x58, 0x2d, 0xae, 0xd2, 0x0d, 0xea, 0xba, 0x0f, 0x7e,  \
             0xdb                                                                                   \
     }
-/* component identifier of a container slot: [ 'femto', '<decimal slot>' ] */
+/** First part of the component identifier of a container slot:
+ *  [ 'femto', 'decimal slot number' ]. */
 #define FC_SUIT_FEMTO_ID "femto"
 
-/* Manifest member keys (draft 37) */
+/** Manifest member keys (draft 37) */
 enum fc_suit_member {
     FC_SUIT_ENV_AUTH = 2,
     FC_SUIT_ENV_MANIFEST = 3,
@@ -190,7 +151,7 @@ enum fc_suit_member {
     FC_SUIT_COMMON_SHARED = 4
 };
 
-/* Commands (conditions and directives) */
+/** Commands (conditions and directives) */
 enum fc_suit_command {
     FC_SUIT_COND_VENDOR = 1,
     FC_SUIT_COND_CLASS = 2,
@@ -210,7 +171,7 @@ enum fc_suit_command {
     FC_SUIT_DIR_RUN_SEQUENCE = 32
 };
 
-/* Parameters */
+/** Parameters */
 enum fc_suit_parameter {
     FC_SUIT_PARAM_VENDOR_ID = 1,
     FC_SUIT_PARAM_CLASS_ID = 2,
@@ -227,227 +188,311 @@ enum fc_suit_parameter {
     FC_SUIT_PARAM_FETCH_ARGS = 25
 };
 
+/** SUIT_Digest (draft-37 8.3): algorithm and bytes. */
 typedef struct fc_suit_digest {
-    int64_t alg;           /* COSE hash algorithm, -16 = SHA-256 */
-    fc_suit_bytes_t bytes; /* digest bytes */
+    int64_t alg;           /**< COSE hash algorithm, -16 = SHA-256 */
+    fc_suit_bytes_t bytes; /**< digest bytes */
 } fc_suit_digest_t;
 
-/* One COSE_Sign1 authentication block. */
+/** One COSE_Sign1 authentication block. */
 typedef struct fc_suit_signature {
-    int64_t alg;                   /* from the protected header */
-    fc_suit_bytes_t protected_hdr; /* content of the protected bstr */
-    fc_suit_bytes_t signature;
-    fc_suit_bytes_t kid; /* header 4 if present (protected or not), else empty */
-    size_t offset;       /* of the block in the envelope */
+    int64_t alg;                   /**< from the protected header */
+    fc_suit_bytes_t protected_hdr; /**< content of the protected bstr */
+    fc_suit_bytes_t signature;     /**< the signature bytes */
+    fc_suit_bytes_t kid;           /**< header 4 if present (protected or not), else empty */
+    size_t offset;                 /**< of the block in the envelope */
 } fc_suit_signature_t;
 
+/** Where a manifest member's content is (draft-37 8.6 severable elements). */
 enum fc_suit_section_state {
-    FC_SUIT_ABSENT = 0,     /* not in the manifest */
-    FC_SUIT_INLINE,         /* bstr inside the manifest */
-    FC_SUIT_SEVERED,        /* manifest holds a digest; element in the envelope */
-    FC_SUIT_SEVERED_MISSING /* manifest holds a digest; element not supplied */
+    FC_SUIT_ABSENT = 0,     /**< not in the manifest */
+    FC_SUIT_INLINE,         /**< bstr inside the manifest */
+    FC_SUIT_SEVERED,        /**< manifest holds a digest; element in the envelope */
+    FC_SUIT_SEVERED_MISSING /**< manifest holds a digest; element not supplied */
 };
 
-/* A bstr-wrapped member (command sequence or text). */
+/** A bstr-wrapped member (command sequence or text). */
 typedef struct fc_suit_section {
-    uint8_t state;           /* enum fc_suit_section_state */
-    fc_suit_bytes_t wrapped; /* the bstr including its CBOR head */
-    fc_suit_bytes_t content; /* the bstr content (the encoded sequence) */
-    fc_suit_digest_t digest; /* SEVERED / SEVERED_MISSING: from the manifest */
-    size_t offset;           /* of the content in the envelope */
+    uint8_t state;           /**< enum fc_suit_section_state */
+    fc_suit_bytes_t wrapped; /**< the bstr including its CBOR head */
+    fc_suit_bytes_t content; /**< the bstr content (the encoded sequence) */
+    fc_suit_digest_t digest; /**< SEVERED / SEVERED_MISSING: from the manifest */
+    size_t offset;           /**< of the content in the envelope */
 } fc_suit_section_t;
 
+/** SUIT_Component_Identifier (draft-37 8.4.5.1): an array of bstr. */
 typedef struct fc_suit_component_id {
-    fc_suit_bytes_t raw; /* the encoded identifier array */
-    size_t n_parts;
-    fc_suit_bytes_t part[FC_SUIT_MAX_ID_PARTS];
+    fc_suit_bytes_t raw;                        /**< the encoded identifier array */
+    size_t n_parts;                             /**< elements in part */
+    fc_suit_bytes_t part[FC_SUIT_MAX_ID_PARTS]; /**< each bstr's content */
 } fc_suit_component_id_t;
 
+/** An integrated payload (draft-37 5.5): a text key and a bstr in the envelope. */
 typedef struct fc_suit_payload {
-    fc_suit_bytes_t key; /* text key, e.g. "#app" */
-    fc_suit_bytes_t data;
-    size_t offset;
+    fc_suit_bytes_t key;  /**< text key, e.g. "#app" */
+    fc_suit_bytes_t data; /**< the payload bytes */
+    size_t offset;        /**< of data in the envelope */
 } fc_suit_payload_t;
 
+/** A decoded envelope and manifest. Every fc_suit_bytes_t points into the
+ *  caller's envelope buffer (borrowed, must outlive this struct). */
 typedef struct fc_suit_manifest {
-    fc_suit_bytes_t envelope;
+    fc_suit_bytes_t envelope; /**< the whole envelope as given to fc_suit_decode() */
     /* authentication wrapper */
-    fc_suit_bytes_t digest_wrapped; /* bstr .cbor SUIT_Digest, head included */
-    fc_suit_bytes_t digest_cbor;    /* its content: the COSE detached payload */
-    fc_suit_digest_t digest;        /* over manifest_wrapped */
-    size_t n_signatures;            /* COSE_Sign1 blocks kept */
-    size_t n_auth_blocks;           /* all blocks, of any kind */
-    fc_suit_signature_t signature[FC_SUIT_MAX_SIGNATURES];
+    fc_suit_bytes_t digest_wrapped; /**< bstr .cbor SUIT_Digest, head included */
+    fc_suit_bytes_t digest_cbor;    /**< its content: the COSE detached payload */
+    fc_suit_digest_t digest;        /**< over manifest_wrapped */
+    size_t n_signatures;            /**< COSE_Sign1 blocks kept */
+    size_t n_auth_blocks;           /**< all blocks, of any kind */
+    fc_suit_signature_t signature[FC_SUIT_MAX_SIGNATURES]; /**< the kept COSE_Sign1 blocks */
     /* manifest */
-    fc_suit_bytes_t manifest_wrapped; /* bstr head included: what the digest covers */
-    fc_suit_bytes_t manifest;         /* content */
-    size_t manifest_offset;           /* of the content in the envelope */
-    uint64_t version;
-    uint64_t sequence_number;
-    fc_suit_bytes_t reference_uri; /* empty when absent */
-    uint32_t manifest_keys;        /* bit k set: member k (1..31) present */
-    uint32_t envelope_keys;        /* bit k set: envelope member k present */
-    size_t n_components;
-    fc_suit_component_id_t component[FC_SUIT_MAX_COMPONENTS];
-    fc_suit_section_t shared; /* common's shared sequence (INLINE or ABSENT) */
-    fc_suit_section_t validate, load, invoke, payload_fetch, install, text;
-    size_t n_payloads;
-    fc_suit_payload_t payload[FC_SUIT_MAX_PAYLOADS];
+    fc_suit_bytes_t manifest_wrapped; /**< bstr head included: what the digest covers */
+    fc_suit_bytes_t manifest;         /**< content */
+    size_t manifest_offset;           /**< of the content in the envelope */
+    uint64_t version;                 /**< suit-manifest-version (1) */
+    uint64_t sequence_number;         /**< suit-manifest-sequence-number (anti-rollback) */
+    fc_suit_bytes_t reference_uri;    /**< empty when absent */
+    uint32_t manifest_keys;           /**< bit k set: member k (1..31) present */
+    uint32_t envelope_keys;           /**< bit k set: envelope member k present */
+    size_t n_components;              /**< entries in component */
+    fc_suit_component_id_t component[FC_SUIT_MAX_COMPONENTS]; /**< suit-components */
+    fc_suit_section_t shared;        /**< common's shared sequence (INLINE or ABSENT) */
+    fc_suit_section_t validate;      /**< suit-validate (7) */
+    fc_suit_section_t load;          /**< suit-load (8) */
+    fc_suit_section_t invoke;        /**< suit-invoke (9) */
+    fc_suit_section_t payload_fetch; /**< suit-payload-fetch (16), severable */
+    fc_suit_section_t install;       /**< suit-install (20), severable */
+    fc_suit_section_t text;          /**< suit-text (23), severable */
+    size_t n_payloads;               /**< entries in payload */
+    fc_suit_payload_t payload[FC_SUIT_MAX_PAYLOADS]; /**< integrated payloads */
 } fc_suit_manifest_t;
 
-/* Decode and check the structure of an envelope (tag 107). No crypto. */
-int fc_suit_decode(const uint8_t *env, size_t len, fc_suit_manifest_t *out, fc_error_t *err);
+/** Decode and check the structure of an envelope (tag 107), and validate
+ *  every command sequence's structure and argument types. No crypto.
+ *  @param env the envelope bytes; borrowed: out points into them
+ *  @param len bytes in env
+ *  @param[out] out the decoded manifest (zeroed first)
+ *  @param[out] err on failure: code, byte offset in env, reason (may be NULL)
+ *  @return FC_OK, FC_ERR_INVALID_ARG, FC_ERR_CBOR, FC_ERR_CBOR_LIMIT,
+ *          FC_ERR_SUIT_FORMAT or FC_ERR_SUIT_UNSUPPORTED */
+fc_status_t fc_suit_decode(const uint8_t *env, size_t len, fc_suit_manifest_t *out,
+                           fc_error_t *err);
 
 /* ---- authentication ---------------------------------------------------- */
-enum fc_suit_key_type { FC_SUIT_KEY_ED25519 = 1, FC_SUIT_KEY_P256 = 2 };
+/** Kind of a trusted public key. */
+enum fc_suit_key_type {
+    FC_SUIT_KEY_ED25519 = 1, /**< Ed25519, 32-byte key */
+    FC_SUIT_KEY_P256 = 2     /**< ECDSA P-256, 65-byte uncompressed point */
+};
 
+/** A trusted public key of the device (a tenant's). */
 typedef struct fc_suit_key {
-    uint8_t type;           /* enum fc_suit_key_type */
-    uint8_t public_key[65]; /* Ed25519: 32 bytes; P-256: 0x04||x||y */
+    uint8_t type;           /**< enum fc_suit_key_type */
+    uint8_t public_key[65]; /**< Ed25519: 32 bytes; P-256: 0x04||x||y */
 } fc_suit_key_t;
 
-/* Check the SHA-256 digest of the manifest bstr, then each COSE_Sign1 block
+/** Check the SHA-256 digest of the manifest bstr, then each COSE_Sign1 block
  * against each key of a matching type (Ed25519: alg -8/-19; P-256: -7/-9,
  * only if port->es256_verify exists). The first block that verifies wins:
  * *which_key = index of the key. Then checks the digest of every severed
- * member supplied in the envelope. FC_ERR_DIGEST, FC_ERR_SIGNATURE,
- * FC_ERR_SUIT_FORMAT (no authentication block), FC_ERR_SUIT_UNSUPPORTED. */
-int fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *port,
-                         const fc_suit_key_t *keys, size_t n_keys, size_t *which_key,
-                         fc_error_t *err);
+ * member supplied in the envelope.
+ * @param m a manifest from fc_suit_decode()
+ * @param port supplies sha256, ed25519_verify, es256_verify (borrowed)
+ * @param keys trusted keys (borrowed; may be NULL when n_keys is 0)
+ * @param n_keys entries in keys
+ * @param[out] which_key index of the key that verified (may be NULL)
+ * @param[out] err on failure (may be NULL)
+ * @return FC_OK, FC_ERR_INVALID_ARG, FC_ERR_DIGEST, FC_ERR_SIGNATURE,
+ *         FC_ERR_SUIT_FORMAT (no authentication block), FC_ERR_SUIT_UNSUPPORTED,
+ *         FC_ERR_CRYPTO */
+fc_status_t fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *port,
+                                 const fc_suit_key_t *keys, size_t n_keys, size_t *which_key,
+                                 fc_error_t *err);
 
-/* FC_ERR_ROLLBACK unless m->sequence_number > installed. */
-int fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t installed, fc_error_t *err);
+/** Anti-rollback check (draft-37 8.4.2).
+ * @param m a decoded manifest
+ * @param installed sequence number of what is installed now
+ * @param[out] err on failure (may be NULL)
+ * @return FC_OK if m->sequence_number > installed, else FC_ERR_ROLLBACK */
+fc_status_t fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t installed,
+                                   fc_error_t *err);
 
 /* ---- command sequences ------------------------------------------------- */
 
-/* What one step of a command sequence is, as given to a walker. */
+/** What one step of a command sequence is, as given to a walker. */
 enum fc_suit_step_kind {
-    FC_SUIT_STEP_COMMAND,   /* a condition, directive or custom command */
-    FC_SUIT_STEP_PARAMETER, /* one parameter of an override-parameters */
-    FC_SUIT_STEP_CONTROL    /* set-component-index, override-parameters, try-each,
+    FC_SUIT_STEP_COMMAND,   /**< a condition, directive or custom command */
+    FC_SUIT_STEP_PARAMETER, /**< one parameter of an override-parameters */
+    FC_SUIT_STEP_CONTROL    /**< set-component-index, override-parameters, try-each,
                                run-sequence: reported before the walker applies it */
 };
 
+/** One step of a command sequence, as fc_suit_walk() hands it to a visitor.
+ *  arg and raw point into the envelope (valid while the manifest is). */
 typedef struct fc_suit_step {
-    uint8_t kind;        /* enum fc_suit_step_kind */
-    uint8_t sequence;    /* manifest key of the sequence: 4 (shared), 7, 8, 9, 16, 20 */
-    uint32_t components; /* bit i: applies to component i */
-    int64_t id;          /* command id, or parameter key */
-    fc_cbor_item_t arg;  /* head of the argument (command) or value (parameter) */
-    fc_suit_bytes_t raw; /* the whole encoded argument / value (empty for CONTROL) */
+    uint8_t kind;        /**< enum fc_suit_step_kind */
+    uint8_t sequence;    /**< manifest key of the sequence: 4 (shared), 7, 8, 9, 16, 20 */
+    uint32_t components; /**< bit i: applies to component i */
+    int64_t id;          /**< command id, or parameter key */
+    fc_cbor_item_t arg;  /**< head of the argument (command) or value (parameter) */
+    fc_suit_bytes_t raw; /**< the whole encoded argument / value (empty for CONTROL) */
 } fc_suit_step_t;
 
-/* Called for every command and every parameter an override-parameters sets
+/** Called for every command and every parameter an override-parameters sets
  * (set-component-index, try-each, run-sequence and override-parameters are
  * interpreted by the walker). A non-FC_OK return stops the walk (inside a
- * try-each, FC_ERR_CONDITION moves on to the next alternative). */
-typedef int (*fc_suit_visit_fn)(void *ctx, const fc_suit_step_t *step, fc_error_t *err);
+ * try-each, FC_ERR_CONDITION moves on to the next alternative).
+ * ctx is the pointer given to fc_suit_walk(); step is valid during the call. */
+typedef fc_status_t (*fc_suit_visit_fn)(void *ctx, const fc_suit_step_t *step, fc_error_t *err);
 
-/* Walk one sequence (a manifest member key: 4 = shared, 7, 8, 9, 16, 20).
+/** Walk one sequence (a manifest member key: 4 = shared, 7, 8, 9, 16, 20).
  * all_branches: visit every try-each alternative (survey), instead of
- * stopping at the first that succeeds. FC_OK if the sequence is absent. */
-int fc_suit_walk(const fc_suit_manifest_t *m, int sequence, int all_branches,
-                 fc_suit_visit_fn visit, void *ctx, fc_error_t *err);
+ * stopping at the first that succeeds.
+ * @param m a decoded manifest
+ * @param sequence manifest key of the sequence: 4 (shared), 7, 8, 9, 16, 20
+ * @param all_branches non-zero: visit every try-each alternative
+ * @param visit called for each step
+ * @param ctx passed to visit
+ * @param[out] err on failure (may be NULL)
+ * @return FC_OK (also when the sequence is absent), FC_ERR_INVALID_ARG (not a
+ *         sequence key), a decoding error, or the first non-FC_OK of visit */
+fc_status_t fc_suit_walk(const fc_suit_manifest_t *m, int sequence, int all_branches,
+                         fc_suit_visit_fn visit, void *ctx, fc_error_t *err);
 
-/* The device as SUIT conditions see it. */
+/** The device as SUIT conditions see it. */
 typedef struct fc_suit_device {
-    uint8_t vendor_id[16];
-    uint8_t class_id[16];
-    const uint8_t *device_id; /* 16 bytes, or NULL if the device has none */
+    uint8_t vendor_id[16];    /**< vendor UUID (FC_SUIT_FEMTO_VENDOR_ID by default) */
+    uint8_t class_id[16];     /**< class UUID (FC_SUIT_FEMTOD_CLASS_ID for femtod) */
+    const uint8_t *device_id; /**< 16 bytes, or NULL if the device has none */
 } fc_suit_device_t;
 
-/* Parameters in effect for one component. */
+/** Which parameters are set for one component (fc_suit_params_t.has). */
 enum fc_suit_param_bit {
-    FC_SUIT_HAS_VENDOR = 1u << 0,
-    FC_SUIT_HAS_CLASS = 1u << 1,
-    FC_SUIT_HAS_DIGEST = 1u << 2,
-    FC_SUIT_HAS_SLOT = 1u << 3,
-    FC_SUIT_HAS_SIZE = 1u << 4,
-    FC_SUIT_HAS_URI = 1u << 5,
-    FC_SUIT_HAS_SOURCE = 1u << 6,
-    FC_SUIT_HAS_DEVICE = 1u << 7,
-    FC_SUIT_HAS_FEMTO = 1u << 8,
-    FC_SUIT_HAS_INVOKE_ARGS = 1u << 9
+    FC_SUIT_HAS_VENDOR = 1u << 0,     /**< vendor_id */
+    FC_SUIT_HAS_CLASS = 1u << 1,      /**< class_id */
+    FC_SUIT_HAS_DIGEST = 1u << 2,     /**< image_digest */
+    FC_SUIT_HAS_SLOT = 1u << 3,       /**< component_slot */
+    FC_SUIT_HAS_SIZE = 1u << 4,       /**< image_size */
+    FC_SUIT_HAS_URI = 1u << 5,        /**< uri */
+    FC_SUIT_HAS_SOURCE = 1u << 6,     /**< source_component */
+    FC_SUIT_HAS_DEVICE = 1u << 7,     /**< device_id */
+    FC_SUIT_HAS_FEMTO = 1u << 8,      /**< femto */
+    FC_SUIT_HAS_INVOKE_ARGS = 1u << 9 /**< invoke_args */
 };
 
+/** The femto install parameter, decoded (docs/suit-profile.md). */
 typedef struct fc_suit_femto {
-    size_t n_hooks;
-    fc_suit_bytes_t hook[FC_SUIT_MAX_HOOKS];
-    int64_t priority;      /* 0 if absent */
-    uint64_t budget;       /* 0 if absent: the tenant's default */
-    fc_suit_bytes_t entry; /* empty if absent */
+    size_t n_hooks;                          /**< entries in hook */
+    fc_suit_bytes_t hook[FC_SUIT_MAX_HOOKS]; /**< hook names (text, not NUL-terminated) */
+    int64_t priority;                        /**< 0 if absent */
+    uint64_t budget;                         /**< 0 if absent: the tenant's default */
+    fc_suit_bytes_t entry;                   /**< empty if absent */
 } fc_suit_femto_t;
 
+/** Parameters in effect for one component (draft-37 8.4.8); a member is
+ *  meaningful only when its bit is set in has. */
 typedef struct fc_suit_params {
-    uint32_t has; /* enum fc_suit_param_bit */
-    fc_suit_bytes_t vendor_id, class_id, device_id;
-    fc_suit_digest_t image_digest;
-    uint64_t image_size;
-    uint64_t component_slot;
-    uint64_t source_component;
-    fc_suit_bytes_t uri;
-    fc_suit_bytes_t invoke_args;
-    fc_suit_femto_t femto;
+    uint32_t has;                  /**< enum fc_suit_param_bit */
+    fc_suit_bytes_t vendor_id;     /**< 16-byte UUID, or the raw cbor-pen item */
+    fc_suit_bytes_t class_id;      /**< 16-byte UUID */
+    fc_suit_bytes_t device_id;     /**< 16-byte UUID */
+    fc_suit_digest_t image_digest; /**< digest of the payload */
+    uint64_t image_size;           /**< bytes of the payload */
+    uint64_t component_slot;       /**< slot of the component */
+    uint64_t source_component;     /**< component index copy reads from */
+    fc_suit_bytes_t uri;           /**< where fetch gets the payload ("#key": integrated) */
+    fc_suit_bytes_t invoke_args;   /**< arguments of invoke */
+    fc_suit_femto_t femto;         /**< our install parameter */
 } fc_suit_params_t;
 
+/** What evaluation did for a component (fc_suit_component_result_t.actions). */
 enum fc_suit_action_bit {
-    FC_SUIT_DID_FETCH = 1u << 0,
-    FC_SUIT_DID_COPY = 1u << 1,
-    FC_SUIT_DID_WRITE = 1u << 2,
-    FC_SUIT_DID_INVOKE = 1u << 3,
-    FC_SUIT_IMAGE_MATCHED = 1u << 4, /* image-match checked on an integrated payload */
-    FC_SUIT_IMAGE_PENDING = 1u << 5  /* image-match needs the fetched payload:
+    FC_SUIT_DID_FETCH = 1u << 0,     /**< fetch directive ran */
+    FC_SUIT_DID_COPY = 1u << 1,      /**< copy directive ran */
+    FC_SUIT_DID_WRITE = 1u << 2,     /**< write directive ran */
+    FC_SUIT_DID_INVOKE = 1u << 3,    /**< invoke directive ran */
+    FC_SUIT_IMAGE_MATCHED = 1u << 4, /**< image-match checked on an integrated payload */
+    FC_SUIT_IMAGE_PENDING = 1u << 5  /**< image-match needs the fetched payload:
                                         call fc_suit_check_payload */
 };
 
+/** The outcome of evaluation for one component. */
 typedef struct fc_suit_component_result {
-    fc_suit_params_t params;
-    uint32_t actions;                 /* enum fc_suit_action_bit */
-    const fc_suit_payload_t *payload; /* integrated payload fetched, or NULL */
-    int has_femto_slot;               /* component id is [ 'femto', '<slot>' ] */
-    uint32_t femto_slot;
+    fc_suit_params_t params;          /**< parameters in effect at the end */
+    uint32_t actions;                 /**< enum fc_suit_action_bit */
+    const fc_suit_payload_t *payload; /**< integrated payload fetched, or NULL */
+    int has_femto_slot;               /**< component id is [ 'femto', 'decimal slot' ] */
+    uint32_t femto_slot;              /**< that slot number, when has_femto_slot */
 } fc_suit_component_result_t;
 
+/** The outcome of fc_suit_evaluate(), per component of the manifest. */
 typedef struct fc_suit_result {
-    size_t n_components;
-    fc_suit_component_result_t component[FC_SUIT_MAX_COMPONENTS];
+    size_t n_components;                                          /**< as in the manifest */
+    fc_suit_component_result_t component[FC_SUIT_MAX_COMPONENTS]; /**< one per component */
 } fc_suit_result_t;
 
-/* Which sequences fc_suit_evaluate runs, after the shared sequence. */
+/** Which sequences fc_suit_evaluate runs, after the shared sequence. */
 enum fc_suit_run {
-    FC_SUIT_RUN_INSTALL = 1, /* payload-fetch, install, validate */
-    FC_SUIT_RUN_BOOT = 2     /* validate, load, invoke */
+    FC_SUIT_RUN_INSTALL = 1, /**< payload-fetch, install, validate */
+    FC_SUIT_RUN_BOOT = 2     /**< validate, load, invoke */
 };
 
-/* Run the shared sequence then the sequences of `run` against `device`:
+/** Run the shared sequence then the sequences of `run` against `device`:
  * parameters are applied, vendor/class/device conditions checked,
  * fetch of "#key" resolves an integrated payload, image-match is checked on
  * an integrated payload or marked pending for a fetched one. Call it only
- * on an authenticated manifest. FC_ERR_CONDITION (which condition, where),
- * FC_ERR_SUIT_FORMAT, FC_ERR_SUIT_UNSUPPORTED, FC_ERR_DIGEST, FC_ERR_SIZE. */
-int fc_suit_evaluate(const fc_suit_manifest_t *m, const fc_port_t *port,
-                     const fc_suit_device_t *device, int run, fc_suit_result_t *out,
-                     fc_error_t *err);
+ * on an authenticated manifest.
+ * @param m an authenticated manifest
+ * @param port supplies sha256 for image-match (borrowed)
+ * @param device the device's identity (borrowed)
+ * @param run FC_SUIT_RUN_INSTALL or FC_SUIT_RUN_BOOT
+ * @param[out] out per-component parameters and actions (zeroed first; its
+ *             pointers point into the manifest's envelope)
+ * @param[out] err on failure (may be NULL)
+ * @return FC_OK, FC_ERR_INVALID_ARG, FC_ERR_CONDITION (which condition, where),
+ *         FC_ERR_SUIT_FORMAT, FC_ERR_SUIT_UNSUPPORTED, FC_ERR_DIGEST, FC_ERR_SIZE */
+fc_status_t fc_suit_evaluate(const fc_suit_manifest_t *m, const fc_port_t *port,
+                             const fc_suit_device_t *device, int run, fc_suit_result_t *out,
+                             fc_error_t *err);
 
-/* The one container-slot component (['femto', '<slot>']) of an evaluated
- * manifest: *index set. FC_ERR_SUIT_UNSUPPORTED if there is none or more
- * than one (our profile installs one container per envelope). */
-int fc_suit_femto_component(const fc_suit_result_t *r, size_t *index, fc_error_t *err);
+/** The one container-slot component (['femto', 'slot']) of an evaluated
+ * manifest (our profile installs one container per envelope).
+ * @param r the result of fc_suit_evaluate()
+ * @param[out] index its component index
+ * @param[out] err on failure (may be NULL)
+ * @return FC_OK, or FC_ERR_SUIT_UNSUPPORTED if there is none or more than one */
+fc_status_t fc_suit_femto_component(const fc_suit_result_t *r, size_t *index, fc_error_t *err);
 
-/* Check a payload against image-digest (SHA-256) and image-size.
- * FC_ERR_SIZE, FC_ERR_DIGEST, FC_ERR_SUIT_FORMAT (parameter missing),
- * FC_ERR_SUIT_UNSUPPORTED (digest algorithm). */
-int fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *port, const uint8_t *data,
-                          size_t len, fc_error_t *err);
+/** Check a payload against image-digest (SHA-256) and image-size.
+ * @param p the component's parameters
+ * @param port supplies sha256 (borrowed)
+ * @param data the payload (may be NULL when len is 0)
+ * @param len bytes in data
+ * @param[out] err on failure (may be NULL)
+ * @return FC_OK, FC_ERR_INVALID_ARG, FC_ERR_SIZE, FC_ERR_DIGEST,
+ *         FC_ERR_SUIT_FORMAT (parameter missing), FC_ERR_SUIT_UNSUPPORTED
+ *         (digest algorithm) */
+fc_status_t fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *port,
+                                  const uint8_t *data, size_t len, fc_error_t *err);
 
-/* Decode an encoded SUIT_Digest [alg, bytes]; base = its offset for errors. */
-int fc_suit_decode_digest(const fc_suit_bytes_t *cbor, size_t base, fc_suit_digest_t *d,
-                          fc_error_t *err);
+/** Decode an encoded SUIT_Digest [alg, bytes] (draft-37 8.3).
+ * @param cbor the encoded digest (borrowed: d->bytes points into it)
+ * @param base its byte offset in the envelope, for errors
+ * @param[out] d the algorithm and bytes
+ * @param[out] err on failure (may be NULL)
+ * @return FC_OK, FC_ERR_CBOR, FC_ERR_CBOR_LIMIT or FC_ERR_SUIT_FORMAT */
+fc_status_t fc_suit_decode_digest(const fc_suit_bytes_t *cbor, size_t base, fc_suit_digest_t *d,
+                                  fc_error_t *err);
 
-/* Decode the femto install parameter (bstr content) into f. */
-int fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_suit_femto_t *f,
-                         fc_error_t *err);
+/** Decode the femto install parameter (docs/suit-profile.md).
+ * @param cbor the parameter's bstr content (borrowed: f points into it)
+ * @param base its byte offset in the envelope, for errors
+ * @param[out] f hooks, priority, budget, entry (zeroed first)
+ * @param[out] err on failure (may be NULL)
+ * @return FC_OK, FC_ERR_CBOR, FC_ERR_CBOR_LIMIT, FC_ERR_SUIT_FORMAT (duplicate
+ *         key, wrong type) or FC_ERR_SUIT_UNSUPPORTED (unknown key, too many hooks) */
+fc_status_t fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_suit_femto_t *f,
+                                 fc_error_t *err);
 
 #ifdef __cplusplus
 }

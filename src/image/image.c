@@ -3,25 +3,15 @@
  * The parser reads an image that arrived from the network: every field is
  * checked against the real buffer before anything points into it, and all
  * bounds use the overflow-free form `off <= len && size <= len - off`. */
+#include <string.h>
+
 #include "femto/image.h"
+#include "../common/fc_error.h"
 #include "image_bytes.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "images execute in place: the text is little-endian eBPF, so the host must be too"
 #endif
-
-static fc_status_t refuse(fc_error_t *err, fc_status_t code, unsigned long where,
-                          const char *reason)
-{
-    if (err) {
-        err->code = code;
-        err->where = where;
-        err->addr = 0;
-        err->size = 0;
-        err->reason = reason;
-    }
-    return code;
-}
 
 static void clear_error(fc_error_t *err)
 {
@@ -71,13 +61,13 @@ static fc_status_t check_section(uint32_t off, uint32_t size, uint32_t align, ui
                                  const char *what_order, const char *what_range)
 {
     if (off < *cursor) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, where, what_order);
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, where, what_order);
     }
     if (off % align != 0) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, where, "section offset not aligned");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, where, "section offset not aligned");
     }
     if (off > total || size > total - off) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, where, what_range);
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, where, what_range);
     }
     *cursor = off + size;
     return FC_OK;
@@ -86,54 +76,54 @@ static fc_status_t check_section(uint32_t off, uint32_t size, uint32_t align, ui
 static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, fc_error_t *err)
 {
     if (len < FC_IMAGE_HEADER_SIZE) {
-        return refuse(err, FC_ERR_IMAGE_TRUNCATED, len, "buffer shorter than the 64-byte header");
+        return fc_fail(err, FC_ERR_IMAGE_TRUNCATED, len, "buffer shorter than the 64-byte header");
     }
     if (b[0] != FC_IMAGE_MAGIC0 || b[1] != FC_IMAGE_MAGIC1 || b[2] != FC_IMAGE_MAGIC2 ||
         b[3] != FC_IMAGE_MAGIC3) {
-        return refuse(err, FC_ERR_IMAGE_MAGIC, FC_IMG_H_MAGIC, "magic is not \"FCIM\"");
+        return fc_fail(err, FC_ERR_IMAGE_MAGIC, FC_IMG_H_MAGIC, "magic is not \"FCIM\"");
     }
-    img->version = fc_img_rd16(b + FC_IMG_H_VERSION);
+    img->version = fc_rd16(b + FC_IMG_H_VERSION);
     if (img->version != FC_IMAGE_VERSION) {
-        return refuse(err, FC_ERR_IMAGE_VERSION, FC_IMG_H_VERSION,
-                      "format version is not 1 (the only one this parser reads)");
+        return fc_fail(err, FC_ERR_IMAGE_VERSION, FC_IMG_H_VERSION,
+                       "format version is not 1 (the only one this parser reads)");
     }
-    img->flags = fc_img_rd16(b + FC_IMG_H_FLAGS);
+    img->flags = fc_rd16(b + FC_IMG_H_FLAGS);
     if (img->flags != 0) {
-        return refuse(err, FC_ERR_IMAGE_VERSION, FC_IMG_H_FLAGS,
-                      "header flags set that version 1 does not define");
+        return fc_fail(err, FC_ERR_IMAGE_VERSION, FC_IMG_H_FLAGS,
+                       "header flags set that version 1 does not define");
     }
-    uint32_t hdr = fc_img_rd32(b + FC_IMG_H_HEADER_SIZE);
-    uint32_t total = fc_img_rd32(b + FC_IMG_H_TOTAL_SIZE);
+    uint32_t hdr = fc_rd32(b + FC_IMG_H_HEADER_SIZE);
+    uint32_t total = fc_rd32(b + FC_IMG_H_TOTAL_SIZE);
     if (hdr < FC_IMAGE_HEADER_SIZE || hdr % FC_IMAGE_ALIGN != 0) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_HEADER_SIZE,
-                      "header size below 64 or not a multiple of 8");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_HEADER_SIZE,
+                       "header size below 64 or not a multiple of 8");
     }
     if (total > len) {
-        return refuse(err, FC_ERR_IMAGE_TRUNCATED, FC_IMG_H_TOTAL_SIZE,
-                      "total size larger than the buffer (image truncated)");
+        return fc_fail(err, FC_ERR_IMAGE_TRUNCATED, FC_IMG_H_TOTAL_SIZE,
+                       "total size larger than the buffer (image truncated)");
     }
     if (hdr > total) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_HEADER_SIZE,
-                      "header size larger than the total size");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_HEADER_SIZE,
+                       "header size larger than the total size");
     }
     img->base = b;
     img->size = total;
 
     /* text: right after the header, so it is 8-aligned with the buffer */
-    uint32_t slots = fc_img_rd32(b + FC_IMG_H_TEXT_SLOTS);
+    uint32_t slots = fc_rd32(b + FC_IMG_H_TEXT_SLOTS);
     if (slots == 0) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_TEXT_SLOTS, "text is empty");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_TEXT_SLOTS, "text is empty");
     }
     if (slots > (total - hdr) / 8u) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_TEXT_SLOTS,
-                      "text runs past the end of the image");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_TEXT_SLOTS,
+                       "text runs past the end of the image");
     }
     img->text = (const fc_insn_t *)(const void *)(b + hdr);
     img->text_slots = slots;
     uint32_t cursor = hdr + slots * 8u;
 
-    uint32_t ro_off = fc_img_rd32(b + FC_IMG_H_RODATA_OFF);
-    img->rodata_size = fc_img_rd32(b + FC_IMG_H_RODATA_SIZE);
+    uint32_t ro_off = fc_rd32(b + FC_IMG_H_RODATA_OFF);
+    img->rodata_size = fc_rd32(b + FC_IMG_H_RODATA_SIZE);
     fc_status_t st =
         check_section(ro_off, img->rodata_size, FC_IMAGE_ALIGN, total, &cursor, FC_IMG_H_RODATA_OFF,
                       err, "rodata overlaps the text", "rodata runs past the end of the image");
@@ -142,8 +132,8 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
     }
     img->rodata = img->rodata_size ? b + ro_off : NULL;
 
-    uint32_t data_off = fc_img_rd32(b + FC_IMG_H_DATA_OFF);
-    img->data_size = fc_img_rd32(b + FC_IMG_H_DATA_SIZE);
+    uint32_t data_off = fc_rd32(b + FC_IMG_H_DATA_OFF);
+    img->data_size = fc_rd32(b + FC_IMG_H_DATA_SIZE);
     st = check_section(data_off, img->data_size, FC_IMAGE_ALIGN, total, &cursor, FC_IMG_H_DATA_OFF,
                        err, "data overlaps the rodata or text",
                        "data runs past the end of the image");
@@ -152,22 +142,22 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
     }
     img->data = img->data_size ? b + data_off : NULL;
 
-    img->bss_size = fc_img_rd32(b + FC_IMG_H_BSS_SIZE);
+    img->bss_size = fc_rd32(b + FC_IMG_H_BSS_SIZE);
     if (img->bss_size > UINT32_MAX - img->data_size) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_BSS_SIZE,
-                      "data + bss size overflows 32 bits");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_BSS_SIZE,
+                       "data + bss size overflows 32 bits");
     }
 
-    uint32_t func_off = fc_img_rd32(b + FC_IMG_H_FUNC_OFF);
-    img->func_count = fc_img_rd32(b + FC_IMG_H_FUNC_COUNT);
+    uint32_t func_off = fc_rd32(b + FC_IMG_H_FUNC_OFF);
+    img->func_count = fc_rd32(b + FC_IMG_H_FUNC_COUNT);
     if (img->func_count == 0) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_FUNC_COUNT,
-                      "function table is empty (slot 0 must be a function)");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_FUNC_COUNT,
+                       "function table is empty (slot 0 must be a function)");
     }
     if (func_off >= cursor && func_off <= total &&
         img->func_count > (total - func_off) / FC_IMAGE_FUNC_SIZE) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_FUNC_COUNT,
-                      "function table runs past the end of the image");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_FUNC_COUNT,
+                       "function table runs past the end of the image");
     }
     st = check_section(func_off, img->func_count * FC_IMAGE_FUNC_SIZE, 4, total, &cursor,
                        FC_IMG_H_FUNC_OFF, err, "function table overlaps an earlier section",
@@ -177,8 +167,8 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
     }
     img->functab = b + func_off;
 
-    uint32_t str_off = fc_img_rd32(b + FC_IMG_H_STR_OFF);
-    img->strings_size = fc_img_rd32(b + FC_IMG_H_STR_SIZE);
+    uint32_t str_off = fc_rd32(b + FC_IMG_H_STR_OFF);
+    img->strings_size = fc_rd32(b + FC_IMG_H_STR_SIZE);
     st = check_section(str_off, img->strings_size, 1, total, &cursor, FC_IMG_H_STR_OFF, err,
                        "string area overlaps an earlier section",
                        "string area runs past the end of the image");
@@ -187,11 +177,11 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
     }
     img->strings = (const char *)(b + str_off);
 
-    uint32_t meta_off = fc_img_rd32(b + FC_IMG_H_META_OFF);
-    uint32_t meta_size = fc_img_rd32(b + FC_IMG_H_META_SIZE);
+    uint32_t meta_off = fc_rd32(b + FC_IMG_H_META_OFF);
+    uint32_t meta_size = fc_rd32(b + FC_IMG_H_META_SIZE);
     if (meta_size < FC_IMAGE_META_SIZE) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_META_SIZE,
-                      "metadata shorter than 32 bytes");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_META_SIZE,
+                       "metadata shorter than 32 bytes");
     }
     return check_section(meta_off, meta_size, 4, total, &cursor, FC_IMG_H_META_OFF, err,
                          "metadata overlaps an earlier section",
@@ -200,29 +190,28 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
 
 static fc_status_t parse_metadata(const uint8_t *b, fc_image_t *img, fc_error_t *err)
 {
-    uint32_t m = fc_img_rd32(b + FC_IMG_H_META_OFF);
+    uint32_t m = fc_rd32(b + FC_IMG_H_META_OFF);
     const uint8_t *meta = b + m;
     const char *why = NULL;
-    img->name =
-        checked_name(img->strings, img->strings_size, fc_img_rd32(meta + FC_IMG_M_NAME), &why);
+    img->name = checked_name(img->strings, img->strings_size, fc_rd32(meta + FC_IMG_M_NAME), &why);
     if (!img->name) {
-        return refuse(err, FC_ERR_IMAGE_NAME, m + FC_IMG_M_NAME, why);
+        return fc_fail(err, FC_ERR_IMAGE_NAME, m + FC_IMG_M_NAME, why);
     }
-    img->app_version = fc_img_rd32(meta + FC_IMG_M_APP_VERSION);
-    img->helpers = fc_img_rd64(meta + FC_IMG_M_HELPERS);
-    img->frame_size = fc_img_rd32(meta + FC_IMG_M_FRAME);
+    img->app_version = fc_rd32(meta + FC_IMG_M_APP_VERSION);
+    img->helpers = fc_rd64(meta + FC_IMG_M_HELPERS);
+    img->frame_size = fc_rd32(meta + FC_IMG_M_FRAME);
     if (img->frame_size % 8u != 0) {
-        return refuse(err, FC_ERR_IMAGE_LAYOUT, m + FC_IMG_M_FRAME,
-                      "wished frame size not a multiple of 8");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, m + FC_IMG_M_FRAME,
+                       "wished frame size not a multiple of 8");
     }
-    img->budget = fc_img_rd32(meta + FC_IMG_M_BUDGET);
+    img->budget = fc_rd32(meta + FC_IMG_M_BUDGET);
     img->cpu = meta[FC_IMG_M_CPU];
     if (img->cpu < FC_IMAGE_CPU_V1 || img->cpu > FC_IMAGE_CPU_V4) {
-        return refuse(err, FC_ERR_IMAGE_VERSION, m + FC_IMG_M_CPU, "target cpu version not 1..4");
+        return fc_fail(err, FC_ERR_IMAGE_VERSION, m + FC_IMG_M_CPU, "target cpu version not 1..4");
     }
     for (uint32_t i = FC_IMG_M_RESERVED; i < FC_IMAGE_META_SIZE; i++) {
         if (meta[i] != 0) {
-            return refuse(err, FC_ERR_IMAGE_LAYOUT, m + i, "reserved metadata byte not zero");
+            return fc_fail(err, FC_ERR_IMAGE_LAYOUT, m + i, "reserved metadata byte not zero");
         }
     }
     return FC_OK;
@@ -236,26 +225,26 @@ static fc_status_t parse_functions(const uint8_t *b, fc_image_t *img, fc_error_t
         const uint8_t *e = img->functab + (size_t)i * FC_IMAGE_FUNC_SIZE;
         unsigned long at = table + (unsigned long)i * FC_IMAGE_FUNC_SIZE;
         const char *why = NULL;
-        if (!checked_name(img->strings, img->strings_size, fc_img_rd32(e + FC_IMG_F_NAME), &why)) {
-            return refuse(err, FC_ERR_IMAGE_NAME, at + FC_IMG_F_NAME, why);
+        if (!checked_name(img->strings, img->strings_size, fc_rd32(e + FC_IMG_F_NAME), &why)) {
+            return fc_fail(err, FC_ERR_IMAGE_NAME, at + FC_IMG_F_NAME, why);
         }
-        uint32_t slot = fc_img_rd32(e + FC_IMG_F_SLOT);
+        uint32_t slot = fc_rd32(e + FC_IMG_F_SLOT);
         if (slot >= img->text_slots) {
-            return refuse(err, FC_ERR_IMAGE_LAYOUT, at + FC_IMG_F_SLOT,
-                          "function starts outside the text");
+            return fc_fail(err, FC_ERR_IMAGE_LAYOUT, at + FC_IMG_F_SLOT,
+                           "function starts outside the text");
         }
         if (i == 0 && slot != 0) {
-            return refuse(err, FC_ERR_IMAGE_LAYOUT, at + FC_IMG_F_SLOT,
-                          "first function does not start at slot 0");
+            return fc_fail(err, FC_ERR_IMAGE_LAYOUT, at + FC_IMG_F_SLOT,
+                           "first function does not start at slot 0");
         }
         if (i > 0 && slot <= prev_slot) {
-            return refuse(err, FC_ERR_IMAGE_LAYOUT, at + FC_IMG_F_SLOT,
-                          "function slots not strictly ascending");
+            return fc_fail(err, FC_ERR_IMAGE_LAYOUT, at + FC_IMG_F_SLOT,
+                           "function slots not strictly ascending");
         }
         prev_slot = slot;
-        if ((fc_img_rd32(e + FC_IMG_F_FLAGS) & ~(uint32_t)FC_IMAGE_FUNC_EXPORTED) != 0) {
-            return refuse(err, FC_ERR_IMAGE_LAYOUT, at + FC_IMG_F_FLAGS,
-                          "function flags set that version 1 does not define");
+        if ((fc_rd32(e + FC_IMG_F_FLAGS) & ~(uint32_t)FC_IMAGE_FUNC_EXPORTED) != 0) {
+            return fc_fail(err, FC_ERR_IMAGE_LAYOUT, at + FC_IMG_F_FLAGS,
+                           "function flags set that version 1 does not define");
         }
     }
     return FC_OK;
@@ -264,15 +253,15 @@ static fc_status_t parse_functions(const uint8_t *b, fc_image_t *img, fc_error_t
 fc_status_t fc_image_parse(const void *buf, size_t len, fc_image_t *img, fc_error_t *err)
 {
     if (!img || (!buf && len != 0)) {
-        return refuse(err, FC_ERR_INVALID_ARG, 0, "NULL image or buffer");
+        return fc_fail(err, FC_ERR_INVALID_ARG, 0, "NULL image or buffer");
     }
     *img = (fc_image_t){0};
     if (!buf) {
-        return refuse(err, FC_ERR_IMAGE_TRUNCATED, 0, "buffer shorter than the 64-byte header");
+        return fc_fail(err, FC_ERR_IMAGE_TRUNCATED, 0, "buffer shorter than the 64-byte header");
     }
     if ((uintptr_t)buf % FC_IMAGE_ALIGN != 0) {
-        return refuse(err, FC_ERR_IMAGE_ALIGN, 0,
-                      "image buffer not 8-byte aligned (text executes in place)");
+        return fc_fail(err, FC_ERR_IMAGE_ALIGN, 0,
+                       "image buffer not 8-byte aligned (text executes in place)");
     }
     const uint8_t *b = buf;
     fc_status_t st = parse_header(b, len, img, err);
@@ -295,9 +284,9 @@ static fc_image_func_t func_entry(const fc_image_t *img, uint32_t i)
 {
     const uint8_t *e = img->functab + (size_t)i * FC_IMAGE_FUNC_SIZE;
     fc_image_func_t f;
-    f.name = img->strings + fc_img_rd32(e + FC_IMG_F_NAME);
-    f.slot = fc_img_rd32(e + FC_IMG_F_SLOT);
-    f.flags = fc_img_rd32(e + FC_IMG_F_FLAGS);
+    f.name = img->strings + fc_rd32(e + FC_IMG_F_NAME);
+    f.slot = fc_rd32(e + FC_IMG_F_SLOT);
+    f.flags = fc_rd32(e + FC_IMG_F_FLAGS);
     return f;
 }
 
@@ -384,9 +373,9 @@ fc_status_t fc_image_init_ram(const fc_image_t *img, void *ram, size_t cap)
     }
     uint8_t *r = ram;
     if (img->data_size) {
-        fc_img_copy(r, img->data, img->data_size);
+        memcpy(r, img->data, img->data_size);
     }
-    fc_img_fill0(r + img->data_size, img->bss_size);
+    memset(r + img->data_size, 0, img->bss_size);
     return FC_OK;
 }
 
@@ -395,11 +384,11 @@ fc_status_t fc_image_verify(const fc_image_t *img, const fc_verify_config_t *bas
                             fc_error_t *err)
 {
     if (!img || !base_cfg || !prog || (!entries_buf && img->func_count != 0)) {
-        return refuse(err, FC_ERR_INVALID_ARG, 0, "NULL image, config, program or entries");
+        return fc_fail(err, FC_ERR_INVALID_ARG, 0, "NULL image, config, program or entries");
     }
     if (img->func_count > entries_cap) {
-        return refuse(err, FC_ERR_BUFFER, img->func_count,
-                      "more functions in the image than room for entry points");
+        return fc_fail(err, FC_ERR_BUFFER, img->func_count,
+                       "more functions in the image than room for entry points");
     }
     for (uint32_t i = 0; i < img->func_count; i++) {
         entries_buf[i] = func_entry(img, i).slot;

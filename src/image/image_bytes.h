@@ -1,10 +1,11 @@
-/* Little-endian field access and layout constants shared by the image
- * parser and writer (private to src/image). Byte-wise, so no field needs
- * any alignment and the host's byte order does not matter for headers. */
+/* Layout constants shared by the image parser and writer (private to
+ * src/image); the little-endian accessors are src/common/fc_bytes.h. */
 #ifndef FEMTO_IMAGE_BYTES_H
 #define FEMTO_IMAGE_BYTES_H
 
 #include <stdint.h>
+
+#include "../common/fc_bytes.h"
 
 /* Header field offsets (docs/image-format.md, "Header"). */
 enum {
@@ -40,56 +41,5 @@ enum {
     FC_IMG_M_CPU = 24,
     FC_IMG_M_RESERVED = 25, /* 7 bytes, must be zero */
 };
-
-static inline uint16_t fc_img_rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static inline uint32_t fc_img_rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static inline uint64_t fc_img_rd64(const uint8_t *p)
-{
-    return (uint64_t)fc_img_rd32(p) | ((uint64_t)fc_img_rd32(p + 4) << 32);
-}
-
-/* Byte copy and fill: the layer avoids <string.h>, which bare cross
- * toolchains (riscv64-unknown-elf without a libc) do not ship. */
-static inline void fc_img_copy(uint8_t *dst, const uint8_t *src, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++) {
-        dst[i] = src[i];
-    }
-}
-
-static inline void fc_img_fill0(uint8_t *dst, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++) {
-        dst[i] = 0;
-    }
-}
-
-static inline void fc_img_wr16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static inline void fc_img_wr32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static inline void fc_img_wr64(uint8_t *p, uint64_t v)
-{
-    fc_img_wr32(p, (uint32_t)v);
-    fc_img_wr32(p + 4, (uint32_t)(v >> 32));
-}
 
 #endif

@@ -120,6 +120,40 @@ static void build_cases(void)
     }
 }
 
+/* "Every pointer-taking helper" comes from the one helper table
+ * (sdk/femto_helpers.def): a row whose container prototype has a pointer
+ * argument must have at least one hostile case above. A new helper with a
+ * pointer and no case fails here. */
+static const struct {
+    int id;
+    const char *name, *args;
+} helper_rows[] = {
+#define FC_HELPER(ID, ENUM, NAME, RET, ARGS) {ID, #NAME, #ARGS},
+#include "../../sdk/femto_helpers.def"
+#undef FC_HELPER
+};
+
+static void test_cases_cover_every_pointer_helper_of_the_table(void **state)
+{
+    (void)state;
+    build_cases();
+    unsigned pointer_helpers = 0;
+    for (size_t h = 0; h < sizeof helper_rows / sizeof helper_rows[0]; h++) {
+        if (!strchr(helper_rows[h].args, '*'))
+            continue;
+        pointer_helpers++;
+        char call[24];
+        snprintf(call, sizeof call, "call %d\n", helper_rows[h].id);
+        unsigned covered = 0;
+        for (unsigned i = 0; i < n_cases; i++)
+            covered += strstr(cases[i].src, call) != NULL;
+        if (covered == 0)
+            fail_msg("helper %d (%s%s) takes a pointer and has no hostile case", helper_rows[h].id,
+                     helper_rows[h].name, helper_rows[h].args);
+    }
+    assert_true(pointer_helpers >= 14); /* ids 1 and 4..16 today */
+}
+
 static void test_every_pointer_helper_contains_bad_arguments(void **state)
 {
     (void)state;
@@ -194,6 +228,7 @@ static void test_range_errors_are_returned(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cases_cover_every_pointer_helper_of_the_table),
         cmocka_unit_test(test_every_pointer_helper_contains_bad_arguments),
         cmocka_unit_test(test_range_errors_are_returned),
     };

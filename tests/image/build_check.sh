@@ -40,7 +40,7 @@ done
 grep -q "^exit\|    exit" "$out.s" || { echo "FAIL: disasm has no exit"; exit 1; }
 # The first run line through the engine (femto run starts from fresh RAM).
 first=$(sed -n 's/^\/\* femto-test: run \([A-Za-z_0-9]*\) \([0-9]*\) -> \([0-9]*\) \*\/$/\1 \2 \3/p' "$src" | head -1)
-if [ -n "$first" ] && "$femto" help | grep -q "^  run "; then
+if [ -n "$first" ]; then # femto run is part of the CLI: no quiet skip when it is gone
     set -- $first
     ctx=""
     [ "$2" -eq 0 ] || ctx="--ctx-hex $(head -c "$2" /dev/zero | od -An -tx1 | tr -d ' \n')"

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "cbor.h" /* internal: src/suit is on this test's include path */
 #include "femto/suit.h"
 
 #define B(...) ((const uint8_t[]){__VA_ARGS__}), sizeof((const uint8_t[]){__VA_ARGS__})

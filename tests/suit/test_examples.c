@@ -12,11 +12,12 @@
 
 #include <cmocka.h>
 
+#include "cbor.h" /* internal: src/suit is on this test's include path */
 #include "femto/suit.h"
 #include "suit_test_util.h"
 
-#define VENDOR   "fa6b4a53d5ad5fdfbe9de663e4d41ffe"
-#define CLASS    "1492af1425695e48bf429b2d51f2ab45"
+#define VENDOR "fa6b4a53d5ad5fdfbe9de663e4d41ffe"
+#define CLASS "1492af1425695e48bf429b2d51f2ab45"
 #define DIGEST_A "00112233445566778899aabbccddeeff0123456789abcdeffedcba9876543210"
 #define DIGEST_B "0123456789abcdeffedcba987654321000112233445566778899aabbccddeeff"
 
@@ -31,7 +32,7 @@ typedef struct survey {
     } param[FC_SUIT_MAX_COMPONENTS][32];
 } survey_t;
 
-static int survey_step(void *ctx, const fc_suit_step_t *s, fc_error_t *err)
+static fc_status_t survey_step(void *ctx, const fc_suit_step_t *s, fc_error_t *err)
 {
     survey_t *sv = ctx;
     (void)err;

@@ -40,9 +40,11 @@ static void test_replay_corpus(void **s)
     (void)s;
     counts_t c = {0, 0};
     size_t files = tf_for_each_file(FC_SOURCE_DIR "/fuzz/corpus/suit", replay, &c);
+    /* the corpus as committed: the draft's 13 examples, our 2 manifests,
+     * 358 files in all (campaigns only add; raise when one merges inputs) */
     assert_int_equal(c.examples, 13);
     assert_true(c.ours >= 2);
-    assert_true(files >= 15);
+    assert_true(files >= 358);
 }
 
 int main(void)
