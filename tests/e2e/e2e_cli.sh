@@ -54,7 +54,9 @@ start_femtod D "$PORT" "$WORK/state" "$WORK/femtod.conf"
 expect_code 2.04 "deploy v1" -- "$FEMTO" deploy "$U" "$WORK/v1.suit"
 
 # ---- a refused helper names the helper, the tenant and the instruction
-sign bob 5 1 "$WORK/v1.fc" "$WORK/bob.suit"
+# (under its own name: alice owns kvapp, and a name is checked before the code)
+build_app 1 bobapp "$WORK/bob.fc"
+sign bob 5 1 "$WORK/bob.fc" "$WORK/bob.suit"
 out=$("$FEMTO" deploy "$U" "$WORK/bob.suit" 2>&1) || true
 [[ "$out" =~ ^4\.22\ .*call\ to\ helper\ [0-9]+\ \(fc_[a-z_]+\),\ not\ in\ tenant\ \'bob\'\'s\ helpers\ \(at\ instruction\ [0-9]+\) ]] &&
     pass "refused helper named: $out" || fail "refused helper: $out"
