@@ -100,14 +100,14 @@ static fc_status_t decode_head(const fc_cbor_t *c, fc_cbor_item_t *item, size_t 
 /* RFC 8949 3: decode the next head without consuming it. */
 fc_status_t fc_cbor_peek(const fc_cbor_t *c, fc_cbor_item_t *item, fc_error_t *err)
 {
-    size_t end = 0;
+    size_t end;
     return decode_head(c, item, &end, err);
 }
 
 /* RFC 8949 3: decode the next head (and string content) and consume it. */
 fc_status_t fc_cbor_next(fc_cbor_t *c, fc_cbor_item_t *item, fc_error_t *err)
 {
-    size_t end = 0;
+    size_t end;
     fc_status_t rc = decode_head(c, item, &end, err);
     if (rc == FC_OK)
         c->pos = end;
@@ -127,7 +127,7 @@ fc_status_t fc_cbor_skip(fc_cbor_t *c, fc_error_t *err)
                 return FC_OK;
             depth--;
         }
-        fc_cbor_item_t it = {0};
+        fc_cbor_item_t it;
         fc_status_t rc = fc_cbor_next(c, &it, err);
         if (rc != FC_OK)
             return rc;
@@ -176,7 +176,7 @@ static const char *const expected[8] = {
  * when the item has another type. */
 static fc_status_t expect(fc_cbor_t *c, uint8_t type, fc_cbor_item_t *it, fc_error_t *err)
 {
-    size_t end = 0;
+    size_t end;
     FC_TRY(decode_head(c, it, &end, err));
     if (it->type != type)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, it->offset, expected[type]);
@@ -188,7 +188,7 @@ static fc_status_t expect(fc_cbor_t *c, uint8_t type, fc_cbor_item_t *it, fc_err
  * 5 map count, 6 tag number: RFC 8949 3.1, 3.4). */
 static fc_status_t expect_val(fc_cbor_t *c, uint8_t type, uint64_t *v, fc_error_t *err)
 {
-    fc_cbor_item_t it = {0};
+    fc_cbor_item_t it;
     FC_TRY(expect(c, type, &it, err));
     *v = it.val;
     return FC_OK;
@@ -198,7 +198,7 @@ static fc_status_t expect_val(fc_cbor_t *c, uint8_t type, uint64_t *v, fc_error_
  * length only; UTF-8 not checked). */
 static fc_status_t expect_str(fc_cbor_t *c, uint8_t type, fc_suit_bytes_t *s, fc_error_t *err)
 {
-    fc_cbor_item_t it = {0};
+    fc_cbor_item_t it;
     FC_TRY(expect(c, type, &it, err));
     *s = it.str;
     return FC_OK;
@@ -243,7 +243,7 @@ fc_status_t fc_cbor_tstr(fc_cbor_t *c, fc_suit_bytes_t *s, fc_error_t *err)
 /* RFC 8949 3.1 major types 0 and 1, as int64 (CDDL `int`). */
 fc_status_t fc_cbor_int(fc_cbor_t *c, int64_t *v, fc_error_t *err)
 {
-    fc_cbor_item_t it = {0};
+    fc_cbor_item_t it;
     fc_status_t rc = fc_cbor_peek(c, &it, err);
     if (rc != FC_OK)
         return rc;

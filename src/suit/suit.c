@@ -79,7 +79,7 @@ static fc_status_t decode_cose_headers(fc_cbor_t *c, int is_protected, fc_suit_s
 static fc_status_t decode_sign1(fc_cbor_t *c, fc_suit_signature_t *sig, fc_error_t *err)
 {
     uint64_t n;
-    fc_cbor_item_t it = {0};
+    fc_cbor_item_t it;
     FC_TRY(fc_cbor_array(c, &n, err));
     if (n != 4)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, c->base + c->pos,
@@ -231,7 +231,7 @@ static int severable(int64_t key)
  * members) the SUIT_Digest of an element carried in the envelope. */
 static fc_status_t decode_section(fc_cbor_t *c, int64_t key, fc_suit_section_t *s, fc_error_t *err)
 {
-    fc_cbor_item_t it = {0};
+    fc_cbor_item_t it;
     FC_TRY(fc_cbor_peek(c, &it, err));
     if (it.type == FC_CBOR_ARRAY && severable(key)) {
         fc_suit_bytes_t raw;

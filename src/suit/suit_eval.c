@@ -31,7 +31,7 @@ static int is_condition_failure(fc_status_t rc)
 /* suit-directive-set-component-index (draft-37 8.4.10.1; 6.5 for true and arrays). */
 static fc_status_t set_component_index(walker_t *w, fc_cbor_t *c, fc_error_t *err)
 {
-    fc_cbor_item_t it = {0};
+    fc_cbor_item_t it;
     size_t n = w->m->n_components;
     FC_TRY(fc_cbor_next(c, &it, err));
     if (it.type == FC_CBOR_SIMPLE && it.val == FC_CBOR_TRUE) {
@@ -111,7 +111,7 @@ static fc_status_t try_each(walker_t *w, fc_cbor_t *c, unsigned depth, fc_error_
     if (n < 2)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, at, "try-each needs at least two sequences");
     for (uint64_t i = 0; i < n; i++) {
-        fc_cbor_item_t it = {0};
+        fc_cbor_item_t it;
         FC_TRY(fc_cbor_peek(c, &it, err));
         if (it.type == FC_CBOR_SIMPLE && it.val == FC_CBOR_NULL && i == n - 1) {
             FC_TRY(fc_cbor_next(c, &it, err));
