@@ -19,8 +19,11 @@ PACKAGES=(
     # microcontroller cross toolchains and C libraries
     gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi
     gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
-    # emulators
-    qemu-system-arm qemu-system-misc
+    # emulators (qemu-user: the JIT's differential fuzzer runs a Linux build
+    # of the Thumb-2 JIT under qemu-arm, tests/jit)
+    qemu-system-arm qemu-system-misc qemu-user
+    # Linux cross toolchain for that build (static, armhf)
+    gcc-arm-linux-gnueabihf
     # measurement, scripting, analysis
     valgrind python3 xxd cppcheck clang-format clang-tidy frama-c-base why3 cvc4 z3
     # API reference (make docs)

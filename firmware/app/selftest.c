@@ -459,131 +459,28 @@ static void test_jit_fallback(void)
 #endif
 
 #ifdef FW_JIT
+#include "jit_rand.h"
+
 /* Differential check on random programs: rows drawn from the ISA table
  * (fc_isa[]), operands at random (memory offsets around a 64-byte region
  * and the frame, jumps both ways, budgets from tiny to the default); every
  * program the verifier accepts runs on the interpreter and JIT-compiled
  * from the same state, and everything observable must agree. */
-static uint32_t fz_rng = 0x2545f491u;
-static uint32_t fz_rand(void)
-{
-    fz_rng ^= fz_rng << 13;
-    fz_rng ^= fz_rng >> 17;
-    fz_rng ^= fz_rng << 5;
-    return fz_rng;
-}
-static int32_t fz_imm(void)
-{
-    static const int32_t edge[] = {0,          1,         -1,  2,   31,    32,     63,   64,
-                                   0x7fffffff, INT32_MIN, 255, 256, 0x168, 0xffff, -4096};
-    uint32_t k = fz_rand() % 4;
-    return k == 0   ? edge[fz_rand() % (sizeof edge / sizeof edge[0])]
-           : k == 1 ? (int32_t)(fz_rand() % 16)
-                    : (int32_t)fz_rand();
-}
-
+static jit_rand_t fz = {0x2545f491u, 0, {{0, 0, 0, 0}}};
 enum { FZ_SLOTS = 24 };
-static fc_insn_t fz_text[FZ_SLOTS];
+#define fz_text fz.text
 static uint64_t fz_mem_words[8]; /* the same region for both runs */
 static uint8_t fz_after[2][64];
-
-/* One program, or (one in three) two functions: main in [0, split) and a
- * callee in [split, n), main calling it once or more; jumps stay inside
- * their function, which ends with exit. */
-static void fz_generate(void)
+static uint32_t fz_rand(void)
 {
-    unsigned n = FZ_SLOTS, split = fz_rand() % 3 == 0 ? FZ_SLOTS / 2 : 0;
-    for (unsigned i = 0; i < n - 1; i++) {
-        const fc_isa_row_t *row = &fc_isa[fz_rand() % FC_OP_COUNT];
-        fc_insn_t in = {row->opcode, 0, 0, 0};
-        unsigned dst = fz_rand() % 10, src = fz_rand() % 11;
-        unsigned start = split && i >= split ? split : 0,
-                 end = split && i < split ? split - 1 : n - 1;
-        if (i == end) {
-            fz_text[i] = (fc_insn_t){FC_OPC_EXIT, 0, 0, 0};
-            continue;
-        }
-        if (split && i < split && fz_rand() % 4 == 0) { /* call the callee */
-            fz_text[i] = (fc_insn_t){FC_OPC_CALL_LOCAL, 1u << 4, 0, (int32_t)(split - i - 1)};
-            continue;
-        }
-        int32_t fwd = (int32_t)(fz_rand() % (end - i));
-        int32_t jmp =
-            (fz_rand() % 8 == 0 && i > start) ? -(int32_t)(1 + fz_rand() % (i - start)) : fwd;
-        unsigned base = fz_rand() % 4 ? 1u : 10u;
-        int16_t moff = base == 10 ? (int16_t)(-8 * (int)(1 + fz_rand() % 8) + (int)(fz_rand() % 8))
-                                  : (int16_t)((int)(fz_rand() % 80) - 8);
-        if (row->sel == FC_SEL_SRC) {
-            in = (fc_insn_t){FC_OPC_MOV64_K, (uint8_t)dst, 0, fz_imm()};
-            fz_text[i] = in;
-            continue;
-        }
-        int16_t seloff = row->sel == FC_SEL_OFF ? (int16_t)row->selval : 0;
-        switch ((fc_format_t)row->format) {
-        case FC_FMT_ALU_K:
-            in.regs = (uint8_t)dst, in.offset = seloff, in.imm = fz_imm();
-            break;
-        case FC_FMT_ALU_X:
-            in.regs = (uint8_t)(dst | src << 4), in.offset = seloff;
-            break;
-        case FC_FMT_UNARY:
-            in.regs = (uint8_t)dst;
-            break;
-        case FC_FMT_END:
-            in.regs = (uint8_t)dst, in.imm = row->selval;
-            break;
-        case FC_FMT_LDDW:
-            if (i + 2 < end + 1) {
-                fz_text[i] = (fc_insn_t){row->opcode, (uint8_t)dst, 0, fz_imm()};
-                fz_text[++i] = (fc_insn_t){0, 0, 0, fz_imm()};
-                continue;
-            }
-            in = (fc_insn_t){FC_OPC_MOV64_K, (uint8_t)dst, 0, fz_imm()};
-            break;
-        case FC_FMT_LDX:
-            in.regs = (uint8_t)(dst | base << 4), in.offset = moff;
-            break;
-        case FC_FMT_ST:
-            in.regs = (uint8_t)base, in.offset = moff, in.imm = fz_imm();
-            break;
-        case FC_FMT_STX:
-            in.regs = (uint8_t)(base | src << 4), in.offset = moff;
-            break;
-        case FC_FMT_ATOMIC:
-            in.regs = (uint8_t)(base | (fz_rand() % 10) << 4), in.offset = moff;
-            in.imm = row->selval;
-            break;
-        case FC_FMT_JA:
-            in.offset = (int16_t)jmp;
-            break;
-        case FC_FMT_JA32:
-            in.imm = jmp;
-            break;
-        case FC_FMT_JCC_K:
-            in.regs = (uint8_t)dst, in.offset = (int16_t)jmp, in.imm = fz_imm();
-            break;
-        case FC_FMT_JCC_X:
-            in.regs = (uint8_t)(dst | src << 4), in.offset = (int16_t)jmp;
-            break;
-        case FC_FMT_CALL:
-            in.imm = fz_rand() % 2 ? 5 : (int32_t)(fz_rand() % 8);
-            break;
-        case FC_FMT_CALLX:
-            in.regs = (uint8_t)dst;
-            break;
-        default:
-            break; /* EXIT, CALL_LOCAL (a SRC row, above) */
-        }
-        fz_text[i] = in;
-    }
-    fz_text[n - 1] = (fc_insn_t){FC_OPC_EXIT, 0, 0, 0};
+    return jr_next(&fz);
 }
 
 static void test_jit_differential(unsigned programs)
 {
     unsigned accepted = 0, differ = 0, faulted = 0, translated = 0, called = 0;
     for (unsigned p = 0; p < programs; p++) {
-        fz_generate();
+        jr_generate(&fz, FZ_SLOTS);
         fc_error_t err = {0};
         if (load(fz_text, FZ_SLOTS, &err) != FC_OK) {
             continue;
