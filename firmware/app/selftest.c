@@ -466,7 +466,7 @@ static void test_jit_fallback(void)
  * and the frame, jumps both ways, budgets from tiny to the default); every
  * program the verifier accepts runs on the interpreter and JIT-compiled
  * from the same state, and everything observable must agree. */
-static jit_rand_t fz = {0x2545f491u, 0, {{0, 0, 0, 0}}};
+static jit_rand_t fz = {0x2545f491u, 0, {{0, 0, 0, 0}}, 0};
 enum { FZ_SLOTS = 24 };
 #define fz_text fz.text
 static uint64_t fz_mem_words[8]; /* the same region for both runs */

@@ -166,6 +166,14 @@ int main(void)
         snprintf(s, sizeof s, "mul.w r%u, r%u, r%u", ra, rb, rc);
         end(s);
         begin();
+        t2_udiv(&e, ra, rb, rc);
+        snprintf(s, sizeof s, "udiv r%u, r%u, r%u", ra, rb, rc);
+        end(s);
+        begin();
+        t2_mls(&e, ra, rb, rc, regs[(a + 7) % 9]);
+        snprintf(s, sizeof s, "mls r%u, r%u, r%u, r%u", ra, rb, rc, regs[(a + 7) % 9]);
+        end(s);
+        begin();
         t2_mla(&e, ra, rb, rc, regs[(a + 7) % 9]);
         snprintf(s, sizeof s, "mla r%u, r%u, r%u, r%u", ra, rb, rc, regs[(a + 7) % 9]);
         end(s);

@@ -6,9 +6,10 @@
  * index, address, size), the executed count, the deepest call depth, the
  * 64-byte region and the whole stack must agree.
  *
- *   jit_fuzz run SEED COUNT [SLOTS]   COUNT programs from SEED (SLOTS: 24)
+ *   jit_fuzz run SEED COUNT [SLOTS [FLAGS]]  COUNT programs from SEED
+ *                                     (SLOTS: 24; FLAGS: 1 keeps r1 (jit_rand.h), 2 long budgets)
  *   jit_fuzz replay FILE...           a corpus (tests/jit/corpus): lines
- *       "seeds SEED COUNT SLOTS"      a generated sequence, as run does
+ *       "seeds SEED COUNT SLOTS [FLAGS]"  a generated sequence, as run does
  *       "prog BUDGET MEMSEED MISALIGN" then "insn OP REGS OFFSET IMM"
  *                                     lines and "end": one program
  *   jit_fuzz dump FIXTURE.data OUT    translate a bench fixture, write the
@@ -26,11 +27,16 @@
 
 static fc_program_t prog;
 static fc_vm_t vm;
-static uint64_t vm_stack[(FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1)) / 8];
-static uint64_t region_words[10];
+/* The stack and the region at fixed addresses (one mapping, main), so a
+ * seed gives the same programs, results and findings in every build */
+enum { STACK_BYTES = FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1) };
+#define DATA_AT ((void *)0x30000000)
+static uint64_t *vm_stack;     /* STACK_BYTES */
+static uint64_t *region_words; /* 10 words: 64 bytes at a misalignment of 0..7 */
 static uint8_t after_region[2][64];
-static uint8_t after_stack[2][sizeof vm_stack];
+static uint8_t after_stack[2][STACK_BYTES];
 static fc_jit_t jit;
+static int verbose;    /* JIT_FUZZ_VERBOSE set: one line per verified program */
 static uint32_t *code; /* executable (mmap), 32 KiB */
 enum { CODE_BYTES = 32768 };
 
@@ -61,8 +67,8 @@ static void setup_vm(uint8_t *m, uint64_t budget, uint32_t memseed)
 {
     for (unsigned b = 0; b < 64; b++)
         m[b] = (uint8_t)(memseed >> (b % 24) ^ b);
-    memset(vm_stack, 0, sizeof vm_stack);
-    fc_vm_init(&vm, &prog, vm_stack, sizeof vm_stack);
+    memset(vm_stack, 0, STACK_BYTES);
+    fc_vm_init(&vm, &prog, vm_stack, STACK_BYTES);
     fc_helper_mask_t all;
     fc_helper_mask_all(&all);
     fc_vm_set_helpers(&vm, &helpers, &all);
@@ -95,11 +101,14 @@ static int check_one(const fc_insn_t *text, unsigned n, uint64_t budget, uint32_
         st[k] = k == 0 ? fc_vm_run(&vm, 0, (uintptr_t)m, 64, &r0[k])
                        : fc_jit_run(&jit, &vm, 0, (uintptr_t)m, 64, &r0[k]);
         memcpy(after_region[k], m, 64);
-        memcpy(after_stack[k], vm_stack, sizeof vm_stack);
+        memcpy(after_stack[k], vm_stack, STACK_BYTES);
         f[k] = vm.fault;
         executed[k] = vm.executed;
         depth[k] = vm.max_depth;
     }
+    if (verbose)
+        printf("%lu %s %s %llx %llu\n", stats.programs, fc_status_name(st[0]),
+               fc_status_name(st[1]), (unsigned long long)r0[0], (unsigned long long)executed[0]);
     stats.faulted += st[0] != FC_OK;
     stats.called += depth[0] > 0;
     int same = translated && jit.fallback_runs == 0 && st[0] == st[1] &&
@@ -107,7 +116,7 @@ static int check_one(const fc_insn_t *text, unsigned n, uint64_t budget, uint32_
                f[0].where == f[1].where && f[0].addr == f[1].addr && f[0].size == f[1].size &&
                executed[0] == executed[1] && depth[0] == depth[1] &&
                memcmp(after_region[0], after_region[1], 64) == 0 &&
-               memcmp(after_stack[0], after_stack[1], sizeof vm_stack) == 0;
+               memcmp(after_stack[0], after_stack[1], STACK_BYTES) == 0;
     if (!same) {
         stats.differ++;
         printf("# DIFFER: %s; interp %s r0 0x%llx at %lu exec %llu addr 0x%llx size %u depth %u; "
@@ -115,12 +124,11 @@ static int check_one(const fc_insn_t *text, unsigned n, uint64_t budget, uint32_
                "stack %s\n",
                translated ? "translated" : jit.refused.reason, fc_status_name(st[0]),
                (unsigned long long)r0[0], (unsigned long)f[0].where,
-               (unsigned long long)executed[0], (unsigned long long)f[0].addr, f[0].size,
-               depth[0], fc_status_name(st[1]), (unsigned long long)r0[1],
-               (unsigned long)f[1].where, (unsigned long long)executed[1],
-               (unsigned long long)f[1].addr, f[1].size, depth[1],
+               (unsigned long long)executed[0], (unsigned long long)f[0].addr, f[0].size, depth[0],
+               fc_status_name(st[1]), (unsigned long long)r0[1], (unsigned long)f[1].where,
+               (unsigned long long)executed[1], (unsigned long long)f[1].addr, f[1].size, depth[1],
                memcmp(after_region[0], after_region[1], 64) ? "differs" : "same",
-               memcmp(after_stack[0], after_stack[1], sizeof vm_stack) ? "differs" : "same");
+               memcmp(after_stack[0], after_stack[1], STACK_BYTES) ? "differs" : "same");
         print_prog(text, n, budget, memseed, misalign);
         fflush(stdout);
     }
@@ -129,14 +137,16 @@ static int check_one(const fc_insn_t *text, unsigned n, uint64_t budget, uint32_
 
 /* COUNT programs from SEED, SLOTS slots each: the budget, the memory
  * contents and the region's misalignment drawn from the same generator. */
-static void run_seeds(uint32_t seed, unsigned long count, unsigned slots)
+static void run_seeds(uint32_t seed, unsigned long count, unsigned slots, unsigned flags)
 {
     static const uint64_t budgets[] = {0, 1, 2, 5, 13, 40, 200, 1000};
-    jit_rand_t g = {seed ? seed : 1u, 0, {{0, 0, 0, 0}}};
+    jit_rand_t g = {seed ? seed : 1u, 0, {{0, 0, 0, 0}}, flags};
     slots = slots < 8 ? 8 : slots > JR_MAX_SLOTS ? JR_MAX_SLOTS : slots & ~1u;
     for (unsigned long p = 0; p < count; p++) {
         jr_generate(&g, slots);
         uint64_t budget = budgets[jr_next(&g) % (sizeof budgets / sizeof budgets[0])];
+        if ((flags & 2u) && budget > 0 && budget < 200) /* FLAGS bit 1: long runs */
+            budget = 0;
         uint32_t memseed = jr_next(&g);
         unsigned misalign = jr_next(&g) % 8;
         check_one(g.text, g.n, budget, memseed, misalign);
@@ -156,14 +166,16 @@ static int replay(const char *path)
     unsigned long long budget = 0;
     unsigned long memseed = 0;
     while (fgets(line, sizeof line, f)) {
-        unsigned long a, b, c;
+        unsigned long b, c;
         unsigned op, regs;
         int off;
         long imm;
         if (line[0] == '#' || line[0] == '\n')
             continue;
-        if (sscanf(line, "seeds %lu %lu %lu", &a, &b, &c) == 3) {
-            run_seeds((uint32_t)a, b, (unsigned)c);
+        unsigned long fl = 0;
+        long sd;
+        if (sscanf(line, "seeds %li %lu %lu %lu", &sd, &b, &c, &fl) >= 3) {
+            run_seeds((uint32_t)sd, b, (unsigned)c, (unsigned)fl);
         } else if (sscanf(line, "prog %llu %lu %u", &budget, &memseed, &misalign) == 3) {
             n = 0;
             in_prog = 1;
@@ -234,7 +246,7 @@ static int dump(const char *path, const char *out)
         return 1;
     }
     fclose(o);
-    fc_vm_init(&vm, &prog, vm_stack, sizeof vm_stack);
+    fc_vm_init(&vm, &prog, vm_stack, STACK_BYTES);
     fc_vm_add_region(&vm, mem, len, FC_PERM_RW);
     uint64_t r0 = 0;
     fc_status_t st = fc_jit_run(&jit, &vm, 0, (uintptr_t)mem, len, &r0);
@@ -248,13 +260,22 @@ int main(int argc, char **argv)
 {
     code = mmap(NULL, CODE_BYTES, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
                 -1, 0);
+    verbose = getenv("JIT_FUZZ_VERBOSE") != NULL;
+    vm_stack =
+        mmap(DATA_AT, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (vm_stack != DATA_AT) {
+        perror("mmap");
+        return 2;
+    }
+    region_words = vm_stack + STACK_BYTES / 8 + 64; /* a gap: the stack's end is not the region */
     if (code == MAP_FAILED) {
         perror("mmap");
         return 2;
     }
     if (argc >= 4 && strcmp(argv[1], "run") == 0) {
         run_seeds((uint32_t)strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0),
-                  argc > 4 ? (unsigned)strtoul(argv[4], NULL, 0) : 24u);
+                  argc > 4 ? (unsigned)strtoul(argv[4], NULL, 0) : 24u,
+                  argc > 5 ? (unsigned)strtoul(argv[5], NULL, 0) : 0u);
     } else if (argc >= 3 && strcmp(argv[1], "replay") == 0) {
         for (int i = 2; i < argc; i++)
             if (replay(argv[i]) != 0)

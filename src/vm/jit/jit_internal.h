@@ -95,13 +95,35 @@ typedef struct fc_jit_tr {
      * need not save r6..r9, or move the frame pointer. */
     uint8_t callee_r6_r9, callee_r10;
     fc_error_t *why; /* the refusal: code, instruction index, reason */
+    /* Per slot (fc_jit_analyse): FC_JIT_HI_OUT, the registers whose high
+     * half some later instruction may read (a backward dataflow over the
+     * control flow: a result's high half nobody reads is not computed),
+     * and FC_JIT_HZ_IN, the registers whose high half is known to be 0
+     * before the slot (forward, inside straight-line code: jump targets
+     * forget). A lddw's second slot repeats the first's. */
+    uint32_t *info;
 } fc_jit_tr_t;
+
+#define FC_JIT_HI_OUT(v) ((v)&0xffffu)
+#define FC_JIT_HZ_IN(v) ((v) >> 16)
+
+/* A 64-bit conditional jump whose operands both have a zero high half:
+ * unsigned 32-bit compare of the low halves gives its answer (the signed
+ * orders too: both values are non-negative). */
+static inline int fc_jit_cmp_low(const fc_insn_t *in, uint32_t hz)
+{
+    unsigned d = FC_INSN_DST(*in), s = FC_INSN_SRC(*in);
+    return ((hz >> d) & 1u) && ((in->opcode & 8u) ? ((hz >> s) & 1u) : in->imm >= 0);
+}
+/* A 64-bit div or mod (signed or not) on operands with a zero high half:
+ * the unsigned 32-bit operation on the low halves, high half 0 */
+#define fc_jit_div_low fc_jit_cmp_low
 
 #define FC_JIT_TAB_TARGET 0x80000000u
 #define FC_JIT_TAB_POS(v) ((v)&0x7fffffffu)
 
-/* Mark the jump targets, rank the n_hot registers named most (n_hot <= 10)
- * and fill the callee flags; the positions in tab are left 0. */
+/* Mark the jump targets, rank the n_hot registers named most (n_hot <= 10),
+ * fill the callee flags and info; the positions in tab are left 0. */
 void fc_jit_analyse(fc_jit_tr_t *t, unsigned n_hot);
 
 /* Record a refusal; returns -1 for the backend to pass on */
@@ -113,6 +135,13 @@ int fc_jit_refuse(fc_jit_tr_t *t, fc_status_t code, uint32_t where, const char *
  * make it executable (caches), and set *size; 0, or -1 with t->why set. */
 int fc_jit_arch_translate(fc_jit_tr_t *t, void *buf, size_t cap, uint32_t *size);
 /* The address to call for the code at code (Thumb: bit 0 set) */
+#if defined(FC_JIT_TARGET_THUMB2)
+static inline fc_jit_entry_fn fc_jit_arch_entry(const void *code)
+{
+    return (fc_jit_entry_fn)((uintptr_t)code | 1u); /* Thumb state */
+}
+#else
 fc_jit_entry_fn fc_jit_arch_entry(const void *code);
+#endif
 
 #endif

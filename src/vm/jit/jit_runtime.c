@@ -163,6 +163,174 @@ static unsigned regs_named(const fc_insn_t *in)
     return m;
 }
 
+/* ---- high halves: which are read, which are known 0 ----------------------- */
+
+enum { ALL_REGS = 0x7ffu, ARG_REGS = 0x3eu /* r1..r5 */ };
+
+/* The registers whose high half is known 0 after in, given those before */
+static uint32_t hz_after(const fc_insn_t *in, uint32_t hz)
+{
+    unsigned op = in->opcode, cls = op & 7u, code = op & 0xf0u;
+    uint32_t D = 1u << FC_INSN_DST(*in), S = 1u << FC_INSN_SRC(*in);
+    int x = (op & 8u) != 0;
+    switch (cls) {
+    case FC_OPC_ADD32_K & 7u: /* 32-bit ALU: the high half is 0; le64, be64 keep 64 bits */
+        return code == (FC_OPC_LE16 & 0xf0u) && in->imm == 64 ? hz & ~D : hz | D;
+    case FC_OPC_ADD64_K & 7u:
+        switch (code) {
+        case FC_OPC_MOV64_K & 0xf0u:
+            if (!x)
+                return in->imm >= 0 ? hz | D : hz & ~D;
+            return !in->offset && (hz & S) ? hz | D : hz & ~D;
+        case FC_OPC_AND64_K & 0xf0u:
+            return (x ? (hz & (D | S)) != 0 : in->imm >= 0) ? hz | D : hz;
+        case FC_OPC_OR64_K & 0xf0u:
+        case FC_OPC_XOR64_K & 0xf0u:
+            return (x ? (hz & S) != 0 : in->imm >= 0) ? hz : hz & ~D;
+        case FC_OPC_RSH64_K & 0xf0u:
+            return !x && (in->imm & 63) >= 32 ? hz | D : x ? hz & ~D : hz;
+        case FC_OPC_DIV64_K & 0xf0u:
+        case FC_OPC_MOD64_K & 0xf0u:
+            return fc_jit_div_low(in, hz) ? hz | D : hz & ~D;
+        case FC_OPC_BSWAP16 & 0xf0u:
+            return in->imm == 64 ? hz & ~D : hz | D;
+        default:
+            return hz & ~D;
+        }
+    case FC_OPC_LDDW & 7u:
+        return FC_INSN_SRC(*in) == 0 && in[1].imm == 0 ? hz | D : hz & ~D;
+    case FC_OPC_LDXW & 7u: /* zero-extending loads of 1, 2, 4 bytes */
+        return (op & 0xe0u) == 0x60u && op != FC_OPC_LDXDW ? hz | D : hz & ~D;
+    case FC_OPC_STXW & 7u:
+        return (op & 0xe0u) == (FC_OPC_ATOMIC32_ADD & 0xe0u) ? hz & ~(S | 1u) : hz;
+    case FC_OPC_JA & 7u:
+        if (op == FC_OPC_CALL && FC_INSN_SRC(*in) == 1)
+            return 0;
+        return op == FC_OPC_CALL || op == FC_OPC_CALLX ? hz & ~0x3fu : hz;
+    default:
+        return hz;
+    }
+}
+
+/* The registers whose high half may be read from in on, given out (those
+ * read after in) and hz (known 0 before in). An instruction reads a high
+ * half when its result depends on it: a 64-bit add's low word does not
+ * depend on the high halves, so when nothing reads the result's high half
+ * neither operand's is read; a 32-bit operation never reads them. */
+static uint32_t hi_in(const fc_insn_t *in, uint32_t out, uint32_t hz, uint32_t at_exit)
+{
+    unsigned op = in->opcode, cls = op & 7u, code = op & 0xf0u, s = FC_INSN_SRC(*in);
+    uint32_t D = 1u << FC_INSN_DST(*in), S = 1u << s;
+    int x = (op & 8u) != 0;
+    switch (cls) {
+    case FC_OPC_ADD32_K & 7u:
+        return code == (FC_OPC_LE16 & 0xf0u) && in->imm == 64 ? out | D : out & ~D;
+    case FC_OPC_ADD64_K & 7u: {
+        unsigned k = (unsigned)in->imm & 63u;
+        switch (code) {
+        case FC_OPC_MOV64_K & 0xf0u:
+            if (!x || in->offset || !(out & D) || (hz & S))
+                return out & ~D; /* imm, movsx (low bits only), or the high half is #0 */
+            return (out & ~D) | S;
+        case FC_OPC_LSH64_K & 0xf0u:
+            if (!x && k >= 32)
+                return out & ~D;
+            return !x && k == 0 ? out : (out & D) ? out | D : out;
+        case FC_OPC_RSH64_K & 0xf0u:
+        case FC_OPC_ARSH64_K & 0xf0u:
+            if (!x && k == 0)
+                return out;
+            if (!x && code == (FC_OPC_RSH64_K & 0xf0u) && (hz & D))
+                return out & ~D; /* a zero high half: a 32-bit shift */
+            return out | D;
+        case FC_OPC_DIV64_K & 0xf0u:
+        case FC_OPC_MOD64_K & 0xf0u:
+            return fc_jit_div_low(in, hz) ? out & ~D : out | D | (x ? S : 0u);
+        case FC_OPC_BSWAP16 & 0xf0u:
+            return in->imm == 64 ? out | D : out & ~D;
+        case FC_OPC_MUL64_K & 0xf0u:
+        case FC_OPC_ADD64_K & 0xf0u:
+        case FC_OPC_SUB64_K & 0xf0u:
+        case FC_OPC_OR64_K & 0xf0u:
+        case FC_OPC_AND64_K & 0xf0u:
+        case FC_OPC_XOR64_K & 0xf0u:
+            return (out & D) ? out | D | (x ? S : 0u) : out;
+        default: /* neg */
+            return (out & D) ? out | D : out;
+        }
+    }
+    case FC_OPC_LDDW & 7u:
+        return out & ~D;
+    case FC_OPC_LDXW & 7u:
+        return (out & ~D) | (s != 10 ? S : 0u);
+    case FC_OPC_STW & 7u:
+        return out | (D != 1u << 10 ? D : 0u);
+    case FC_OPC_STXW & 7u:
+        if ((op & 0xe0u) == (FC_OPC_ATOMIC32_ADD & 0xe0u))
+            return out | D | S | 1u;
+        return out | (D != 1u << 10 ? D : 0u) | (op == FC_OPC_STXDW ? S : 0u);
+    case FC_OPC_JA & 7u:
+        if (op == FC_OPC_JA)
+            return out;
+        if (op == FC_OPC_EXIT)
+            return at_exit;
+        if (op == FC_OPC_CALL && s == 1)
+            return ALL_REGS;
+        if (op == FC_OPC_CALL || op == FC_OPC_CALLX)
+            return (out & ~1u) | ARG_REGS | (op == FC_OPC_CALLX ? D : 0u);
+        return fc_jit_cmp_low(in, hz) ? out : out | D | (x ? S : 0u);
+    default: /* jmp32 */
+        return out;
+    }
+}
+
+/* info for every slot: hz forward, then high halves read, backward to a
+ * fixed point (each pass only adds registers: at most 11 x slots passes,
+ * a few in practice). */
+static void analyse_halves(fc_jit_tr_t *t)
+{
+    const fc_program_t *p = t->prog;
+    uint32_t hz = 0, at_exit = p->call_depth > 0 ? ALL_REGS : 1u;
+    for (uint32_t pc = 0; pc < p->len; pc++) {
+        const fc_insn_t *in = &p->text[pc];
+        if (t->tab[pc] & FC_JIT_TAB_TARGET)
+            hz = 0;
+        t->info[pc] = hz << 16;
+        hz = hz_after(in, hz);
+        if (in->opcode == FC_OPC_LDDW) {
+            t->info[pc + 1] = t->info[pc];
+            pc++;
+        }
+    }
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (uint32_t pc = p->len; pc-- > 0;) {
+            const fc_insn_t *in = &p->text[pc];
+            if (pc > 0 && in[-1].opcode == FC_OPC_LDDW)
+                continue; /* second slot of a lddw (its text is not an instruction) */
+            unsigned op = in->opcode, cls = op & 7u;
+            uint32_t out = 0, next = pc + (op == FC_OPC_LDDW ? 2u : 1u);
+            int jmp = cls == (FC_OPC_JA & 7u) || cls == (FC_OPC_JA32 & 7u);
+            int falls = !(op == FC_OPC_JA || op == FC_OPC_JA32 || op == FC_OPC_EXIT ||
+                          (op == FC_OPC_CALL && FC_INSN_SRC(*in) == 1));
+            if (falls && next < p->len)
+                out |= hi_in(&p->text[next], FC_JIT_HI_OUT(t->info[next]),
+                             FC_JIT_HZ_IN(t->info[next]), at_exit);
+            if (jmp && op != FC_OPC_EXIT && op != FC_OPC_CALL && op != FC_OPC_CALLX) {
+                uint32_t tg = pc + 1u + (uint32_t)(op == FC_OPC_JA32 ? in->imm : in->offset);
+                out |= hi_in(&p->text[tg], FC_JIT_HI_OUT(t->info[tg]), FC_JIT_HZ_IN(t->info[tg]),
+                             at_exit);
+            }
+            if (out & ~FC_JIT_HI_OUT(t->info[pc])) {
+                t->info[pc] |= out;
+                if (op == FC_OPC_LDDW)
+                    t->info[pc + 1] = t->info[pc];
+                changed = 1;
+            }
+        }
+    }
+}
+
 /* Mark jump targets in tab (bit 31) and choose the mapped registers: the
  * n_hot of r0..r9 named most, a name inside a loop (a backward jump's
  * range) counting 16 times. */
@@ -233,6 +401,7 @@ void fc_jit_analyse(fc_jit_tr_t *s, unsigned n_hot)
     }
     for (uint32_t pc = 0; pc < p->len; pc++)
         s->tab[pc] &= FC_JIT_TAB_TARGET; /* positions come in pass 1 */
+    analyse_halves(s);
 }
 
 fc_status_t fc_jit_translate(fc_jit_t *jit, const fc_program_t *prog, void *buf, size_t cap)
@@ -260,13 +429,14 @@ fc_status_t fc_jit_translate(fc_jit_t *jit, const fc_program_t *prog, void *buf,
         return FC_ERR_BAD_CONFIG;
     }
     /* the per-slot table lives at the end of the buffer while translating */
-    size_t tab_bytes = (size_t)prog->len * sizeof(uint32_t);
+    size_t tab_bytes = (size_t)prog->len * 2u * sizeof(uint32_t); /* tab, then info */
     if (cap < tab_bytes + 64) {
         fc_jit_refuse(&t, FC_ERR_TOO_LARGE, prog->len, "JIT code buffer full");
         return FC_ERR_TOO_LARGE;
     }
     size_t code_cap = (cap - tab_bytes) & ~(size_t)3;
     t.tab = (uint32_t *)(void *)((uint8_t *)buf + code_cap);
+    t.info = t.tab + prog->len;
     t.prog = prog;
     uint32_t size = 0;
     if (fc_jit_arch_translate(&t, buf, code_cap, &size) != 0)

@@ -49,6 +49,8 @@ enum {
 #define REG_OFF FC_JIT_REG_OFF
 #define TAB_TARGET FC_JIT_TAB_TARGET
 #define TAB_POS FC_JIT_TAB_POS
+/* mem_check loads a cache's start and its 4-byte bound with one ldrd */
+typedef char jit_cache_pair_[CACHE_END_OFF(0, 0) == CACHE_START_OFF(0) + 4 ? 1 : -1];
 typedef fc_jit_alu_fn alu_fn;
 
 /* ---- the translator ----------------------------------------------------- */
@@ -65,6 +67,8 @@ typedef struct jit_state {
     uint32_t epilogue;        /* position of the common way out */
     uint32_t qbase;           /* Q = L - qbase at this point of the code */
     uint8_t map[16];          /* eBPF register -> host lo register of its pair, 0: in the file */
+    const uint32_t *info;     /* t->info: high halves read after, known 0 before */
+    uint32_t cur;             /* the slot whose result is being written (the last of a group) */
 } jit_state_t;
 
 /* Q -= n (n >= 0), in chunks subw can take */
@@ -166,12 +170,37 @@ static unsigned dreg(jit_state_t *s, unsigned r)
 {
     return s->map[r] ? s->map[r] : 0u;
 }
+/* Is the high half of r read after the current slot (fc_jit_analyse)? If
+ * not, a result's high half need not be computed: no instruction reads it
+ * before r is written again. */
+static int need_hi(jit_state_t *s, unsigned r)
+{
+    return (FC_JIT_HI_OUT(s->info[s->cur]) >> r) & 1u;
+}
+/* Is the high half of r known to be 0 before the current slot? */
+static int hi_zero(jit_state_t *s, unsigned r)
+{
+    return (FC_JIT_HZ_IN(s->info[s->cur]) >> r) & 1u;
+}
 static void put(jit_state_t *s, unsigned r, unsigned lo)
 {
+    if (!need_hi(s, r)) { /* the low word only */
+        if (s->map[r] && s->map[r] != lo)
+            t2_mov(&s->e, s->map[r], lo);
+        else if (!s->map[r])
+            t2_ldst(&s->e, T2_STR, lo, R_REG, r * 8u);
+        return;
+    }
     if (s->map[r])
         mov_pair(s, s->map[r], lo);
     else
         st_file(s, lo, r);
+}
+/* The high half of a result whose high half is 0 (when it is read) */
+static void hi_0(jit_state_t *s, unsigned r, unsigned lo)
+{
+    if (need_hi(s, r))
+        t2_mov_imm8(&s->e, lo + 1, 0);
 }
 
 /* rd = 32-bit constant, one instruction when it has a modified immediate */
@@ -308,20 +337,23 @@ static void alu_mov(jit_state_t *s, const fc_insn_t *in, int x, int w64)
         imm64(s, 2, in->offset);
         call_fn(s, w64 ? (const void *)fc_jit_sext64 : (const void *)fc_jit_sext32);
         put(s, d, 0);
-    } else if (x && w64) {
+    } else if (x && w64 && need_hi(s, d) && !hi_zero(s, r)) {
         if (s->map[r] && !D)
             st_file(s, s->map[r], d);
         else
             get_into(s, r, D), put(s, d, D);
-    } else if (x) {
+    } else if (x && s->map[r] && !D && !need_hi(s, d)) { /* the low word, to the file */
+        t2_ldst(e, T2_STR, s->map[r], R_REG, d * 8u);
+    } else if (x) { /* mov32, or a mov whose high half is 0 or not read */
         unsigned S = s->map[r] ? s->map[r] : (t2_ldst(e, T2_LDR, D, R_REG, r * 8u), D);
         if (S != D)
             t2_mov(e, D, S);
-        t2_mov_imm8(e, D + 1, 0);
+        hi_0(s, d, D);
         put(s, d, D);
     } else {
         const32(s, D, (uint32_t)in->imm);
-        t2_dpimm(e, T2_ORR, 0, D + 1, 15u, (w64 && in->imm < 0) ? 0xffffffffu : 0u);
+        if (need_hi(s, d))
+            t2_dpimm(e, T2_ORR, 0, D + 1, 15u, (w64 && in->imm < 0) ? 0xffffffffu : 0u);
         put(s, d, D);
     }
 }
@@ -330,9 +362,12 @@ static void alu_mov(jit_state_t *s, const fc_insn_t *in, int x, int w64)
 static void alu_simple(jit_state_t *s, const fc_insn_t *in, unsigned code, int x, int w64)
 {
     t2_emit_t *e = &s->e;
+    int lo_only = 0;
     unsigned d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in), D = dreg(s, d);
     unsigned A = get(s, d, 0);
     enum t2_dp lo_op, hi_op;
+    if (w64 && !need_hi(s, d))
+        w64 = 0, lo_only = 1; /* the low word does not depend on the high halves */
     switch (code) {
     case CODE(ADD64_K):
         lo_op = T2_ADD;
@@ -363,7 +398,8 @@ static void alu_simple(jit_state_t *s, const fc_insn_t *in, unsigned code, int x
     if (!x && has_imm(k) && (!addsub || k >= 0)) {
         t2_dpimm(e, lo_op, w64, D, A, (uint32_t)k);
         if (!w64) {
-            t2_mov_imm8(e, D + 1, 0);
+            if (!lo_only)
+                hi_0(s, d, D);
         } else if (addsub) {
             t2_dpimm(e, hi_op, 0, D + 1, A + 1, 0);
         } else if (in->imm < 0) { /* high half of the sign-extended imm: all ones */
@@ -390,8 +426,53 @@ static void alu_simple(jit_state_t *s, const fc_insn_t *in, unsigned code, int x
     t2_dp(e, lo_op, w64, D, A, B, T2_LSL, 0);
     if (w64)
         t2_dp(e, hi_op, 0, D + 1, A + 1, B + 1, T2_LSL, 0);
-    else
-        t2_mov_imm8(e, D + 1, 0);
+    else if (!lo_only)
+        hi_0(s, d, D);
+    put(s, d, D);
+}
+
+static uint32_t hi_zero_mask(jit_state_t *s)
+{
+    return FC_JIT_HZ_IN(s->info[s->cur]);
+}
+
+/* A 64-bit div or mod of operands with zero high halves (fc_jit_div_low):
+ * udiv on the low words; by 0, div gives 0 and mod leaves dst. */
+static void div_low(jit_state_t *s, const fc_insn_t *in, int div, int x)
+{
+    t2_emit_t *e = &s->e;
+    unsigned d = FC_INSN_DST(*in), D = dreg(s, d), A = get(s, d, 0);
+    if (!x && in->imm == 0) { /* by 0 */
+        if (div)
+            t2_mov_imm8(e, D, 0);
+        else if (D != A)
+            t2_mov(e, D, A);
+    } else {
+        unsigned B = 2;
+        uint32_t zero = 0, done = 0;
+        if (x) {
+            B = get(s, FC_INSN_SRC(*in), 2);
+            t2_cmp_imm8(e, B, 0);
+            zero = branch_fwd(s);
+        } else {
+            const32(s, 2, (uint32_t)in->imm);
+        }
+        t2_udiv(e, R_IP, A, B);
+        if (div)
+            t2_mov(e, D, R_IP);
+        else
+            t2_mls(e, D, R_IP, B, A);
+        if (x) {
+            done = branch_fwd(s);
+            patch_here(s, zero, T2_EQ);
+            if (div)
+                t2_mov_imm8(e, D, 0);
+            else if (D != A)
+                t2_mov(e, D, A);
+            patch_here(s, done, -1);
+        }
+    }
+    hi_0(s, d, D);
     put(s, d, D);
 }
 
@@ -421,13 +502,24 @@ static int alu(jit_state_t *s, const fc_insn_t *in)
         unsigned k = (unsigned)in->imm & (w64 ? 63u : 31u);
         if (!D)
             ld_file(s, 0, d);
-        if (w64) {
+        if (w64 && k && sh == T2_LSL && !need_hi(s, d)) {
+            if (k < 32) /* the low word only */
+                t2_movsh(e, D, D, T2_LSL, k);
+            else
+                t2_mov_imm8(e, D, 0);
+        } else if (w64 && k && sh == T2_LSR && hi_zero(s, d)) {
+            if (k < 32) /* a zero high half: a 32-bit shift */
+                t2_movsh(e, D, D, T2_LSR, k);
+            else
+                t2_mov_imm8(e, D, 0);
+            hi_0(s, d, D);
+        } else if (w64) {
             if (k)
                 shift64_k(s, D, sh, k);
         } else {
             if (k)
                 t2_movsh(e, D, D, sh, k);
-            t2_mov_imm8(e, D + 1, 0);
+            hi_0(s, d, D);
         }
         put(s, d, D);
         return 0;
@@ -440,9 +532,12 @@ static int alu(jit_state_t *s, const fc_insn_t *in)
             const32(s, 2, (uint32_t)in->imm); /* the high half is not read */
         else
             imm64(s, 2, in->imm);
-        if (w64 && !x && in->imm >= 0) { /* b.hi = 0: one cross product */
-            t2_mul(e, R_IP, A + 1, B);   /* a.hi * b.lo */
-            t2_umull(e, D, D + 1, A, B); /* a.lo * b.lo (D is A's pair, or r0:r1) */
+        if (w64 && !need_hi(s, d)) { /* the low word only */
+            t2_mul(e, D, A, B);
+            put(s, d, D);
+        } else if (w64 && !x && in->imm >= 0) { /* b.hi = 0: one cross product */
+            t2_mul(e, R_IP, A + 1, B);          /* a.hi * b.lo */
+            t2_umull(e, D, D + 1, A, B);        /* a.lo * b.lo (D is A's pair, or r0:r1) */
             t2_dp(e, T2_ADD, 0, D + 1, D + 1, R_IP, T2_LSL, 0);
             put(s, d, D);
         } else if (w64) {
@@ -453,16 +548,21 @@ static int alu(jit_state_t *s, const fc_insn_t *in)
             put(s, d, D);
         } else {
             t2_mul(e, D, A, B);
-            t2_mov_imm8(e, D + 1, 0);
+            hi_0(s, d, D);
             put(s, d, D);
         }
+        return 0;
+    }
+    if (w64 && (code == CODE(DIV64_K) || code == CODE(MOD64_K)) &&
+        fc_jit_div_low(in, hi_zero_mask(s))) {
+        div_low(s, in, code == CODE(DIV64_K), x);
         return 0;
     }
     if (!w64 && x && (code == CODE(LSH32_X) || code == CODE(RSH32_X))) {
         unsigned A = get(s, d, 0), B = get(s, r, 2);
         t2_and_imm8(e, 2, B, 31);
         t2_shreg(e, code == CODE(LSH32_X) ? T2_LSL : T2_LSR, D, A, 2);
-        t2_mov_imm8(e, D + 1, 0);
+        hi_0(s, d, D);
         put(s, d, D);
         return 0;
     }
@@ -558,9 +658,14 @@ static void mem_check(jit_state_t *s, uint32_t pc, unsigned opcode, unsigned c, 
     uint32_t hit[2];
     for (unsigned i = 0; i < 2; i++) {
         unsigned cc = i == 0 ? c : 0u; /* the last hit, then the stack */
-        t2_ldst(e, T2_LDR, 2, R_REG, (unsigned)(CACHE_START_OFF(cc) - REG_OFF));
-        t2_dp(e, T2_SUB, 0, 2, lo, 2, T2_LSL, 0);
-        t2_ldst(e, T2_LDR, 3, R_REG, (unsigned)(CACHE_END_OFF(cc, k) - REG_OFF));
+        if (k == 0) {                  /* 4 bytes: start and end[0] are adjacent, one ldrd */
+            t2_ldrd(e, 2, 3, R_REG, (unsigned)(CACHE_START_OFF(cc) - REG_OFF));
+            t2_dp(e, T2_SUB, 0, 2, lo, 2, T2_LSL, 0);
+        } else {
+            t2_ldst(e, T2_LDR, 2, R_REG, (unsigned)(CACHE_START_OFF(cc) - REG_OFF));
+            t2_dp(e, T2_SUB, 0, 2, lo, 2, T2_LSL, 0);
+            t2_ldst(e, T2_LDR, 3, R_REG, (unsigned)(CACHE_END_OFF(cc, k) - REG_OFF));
+        }
         t2_cmp(e, 2, 3);
         hit[i] = branch_fwd(s);
     }
@@ -625,7 +730,9 @@ static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
             t2_ldst(e, T2_LDRSB, D, lo, 0);
             break; /* LDXSB */
         }
-        if (op == FC_OPC_LDXSW || op == FC_OPC_LDXSH || op == FC_OPC_LDXSB)
+        if (!need_hi(s, d))
+            ; /* the high half is not read */
+        else if (op == FC_OPC_LDXSW || op == FC_OPC_LDXSH || op == FC_OPC_LDXSB)
             t2_movsh(e, D + 1, D, T2_ASR, 31);
         else if (op != FC_OPC_LDXDW)
             t2_mov_imm8(e, D + 1, 0);
@@ -719,6 +826,10 @@ static int jcc_compare(jit_state_t *s, const fc_insn_t *in)
     unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
     unsigned code = op & 0xf0u;
     int w64 = (op & 7u) == (FC_OPC_JEQ_K & 7u), x = (op & 8u) != 0;
+    /* both high halves 0: the low words, unsigned, decide */
+    int low = w64 && fc_jit_cmp_low(in, hi_zero_mask(s));
+    if (low)
+        w64 = 0;
     unsigned A = get(s, d, 0), B = 2;
     int swap = 0, cond;
     switch (code) {
@@ -760,6 +871,12 @@ static int jcc_compare(jit_state_t *s, const fc_insn_t *in)
         swap = 1;
         break; /* JSLE */
     }
+    if (low) /* both non-negative: the signed orders are the unsigned ones */
+        cond = cond == T2_GT   ? T2_HI
+               : cond == T2_GE ? T2_HS
+               : cond == T2_LT ? T2_LO
+               : cond == T2_LE ? T2_LS
+                               : cond;
     int eq = code == CODE(JEQ_K) || code == CODE(JNE_K) || code == CODE(JSET_K);
     int kimm = !x && has_imm(in->imm);
     uint32_t khi = in->imm < 0 ? 0xffffffffu : 0u;
@@ -1035,13 +1152,16 @@ static int fused_ext(jit_state_t *s, uint32_t pc)
         return 0;
     const fc_insn_t *sh = &in[with_mov ? 2 : 1];
     unsigned r = with_mov ? FC_INSN_SRC(*in) : d;
+    s->cur = pc + (with_mov ? 2u : 1u); /* the group's result is the last slot's */
     if (s->map[r])
         S = s->map[r];
     else
         t2_ldst(&s->e, T2_LDR, D, R_REG, r * 8u), S = D;
     if (S != D)
         t2_mov(&s->e, D, S);
-    if (sh->opcode == FC_OPC_RSH64_K)
+    if (!need_hi(s, d))
+        ; /* the high half is not read */
+    else if (sh->opcode == FC_OPC_RSH64_K)
         t2_mov_imm8(&s->e, D + 1, 0);
     else
         t2_movsh(&s->e, D + 1, D, T2_ASR, 31);
@@ -1102,10 +1222,11 @@ static int emit_program(jit_state_t *s, int pass)
         }
         falls = 1;
         unsigned op = in->opcode;
+        s->cur = pc;
         if (op == FC_OPC_LDDW) {
             unsigned src = FC_INSN_SRC(*in) & 3u, d = FC_INSN_DST(*in), D = dreg(s, d);
             const32(s, D, (uint32_t)in->imm);
-            const32(s, D + 1, (uint32_t)in[1].imm);
+            const32(s, D + 1, (uint32_t)in[1].imm); /* (read by the section add's carry) */
             if (src) {
                 t2_ldrd(e, 2, 3, R_REG, (unsigned)(SECTION_OFF(src) - REG_OFF));
                 t2_dp(e, T2_ADD, 1, D, D, 2, T2_LSL, 0);
@@ -1144,9 +1265,8 @@ static int emit_program(jit_state_t *s, int pass)
             continue;
         return refuse(s, pc, "instruction not translated"); /* every row is covered above */
     }
-    if (e->full) {
+    if (e->full)
         return fc_jit_refuse(s->t, FC_ERR_TOO_LARGE, p->len, "JIT code buffer full");
-    }
     return 0;
 }
 
@@ -1156,6 +1276,8 @@ int fc_jit_arch_translate(fc_jit_tr_t *t, void *buf, size_t cap, uint32_t *size)
     s.t = t;
     s.prog = t->prog;
     s.tab = t->tab;
+    s.info = t->info;
+    s.cur = 0;
     fc_jit_analyse(t, 3);
     for (unsigned r = 0; r < 16; r++)
         s.map[r] = t->rank[r] ? (uint8_t)pair_lo[t->rank[r] - 1u] : 0u;
@@ -1169,11 +1291,6 @@ int fc_jit_arch_translate(fc_jit_tr_t *t, void *buf, size_t cap, uint32_t *size)
     __asm__ volatile("dsb\n\tisb" ::: "memory");
     *size = s.e.pos * 2u;
     return 0;
-}
-
-fc_jit_entry_fn fc_jit_arch_entry(const void *code)
-{
-    return (fc_jit_entry_fn)((uintptr_t)code | 1u); /* Thumb state */
 }
 
 #endif /* FC_JIT_TARGET_THUMB2 */

@@ -212,6 +212,15 @@ static inline void t2_umull(t2_emit_t *e, unsigned lo, unsigned hi, unsigned rn,
 {
     t2_w(e, 0xFBA0u | rn, lo << 12 | hi << 8 | rm);
 }
+/* udiv rd, rn, rm; mls rd, rn, rm, ra (rd = ra - rn * rm) */
+static inline void t2_udiv(t2_emit_t *e, unsigned rd, unsigned rn, unsigned rm)
+{
+    t2_w(e, 0xFBB0u | rn, 0xF0F0u | rd << 8 | rm);
+}
+static inline void t2_mls(t2_emit_t *e, unsigned rd, unsigned rn, unsigned rm, unsigned ra)
+{
+    t2_w(e, 0xFB00u | rn, ra << 12 | rd << 8 | 0x10u | rm);
+}
 /* blx rm; push.w / pop.w {list} */
 static inline void t2_blx(t2_emit_t *e, unsigned rm)
 {
