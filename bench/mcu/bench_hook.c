@@ -58,6 +58,14 @@ static int set_up(void)
     if (!step("tenant add", fc_tenant_add(&engine, &tenant, &err), &err)) {
         return 0;
     }
+#ifdef BENCH_JIT
+    /* the JIT image: containers run JIT-compiled (code in RAM) */
+    static uint32_t jit_buf[1024];
+    fc_engine_jit_config_t jit_cfg = {jit_buf, sizeof jit_buf, NULL, NULL};
+    if (!step("jit", fc_engine_set_jit(&engine, &jit_cfg), NULL)) {
+        return 0;
+    }
+#endif
     fc_image_parts_t parts;
     memset(&parts, 0, sizeof parts);
     parts.text = empty_text;
@@ -75,6 +83,9 @@ static int set_up(void)
              step("install",
                   fc_container_install(&engine, TENANT_ID, -1, image, len, NULL, &c, &err), &err) &&
              step("start", fc_container_start(&engine, c), NULL) &&
+#ifdef BENCH_JIT
+             step("jit status", fc_container_jit_status(&engine, c), NULL) &&
+#endif
              step("attach", fc_container_attach(&engine, c, HOOK_ID, 0, NULL), NULL);
     if (ok) {
         /* RAM: the slot of an idle container, and what a run adds (its

@@ -211,6 +211,21 @@ typedef struct fc_kv_entry {
 #define FC_KV_RECORD_ENTRY (8 + FC_KV_KEY_MAX + FC_KV_VALUE_MAX)
 #define FC_KV_RECORD_MAX (FC_KV_RECORD_HEADER + FC_KV_NS_MAX_ENTRIES * FC_KV_RECORD_ENTRY)
 
+/* ---- JIT (builds with FC_ENGINE_JIT=1, linked with src/vm/jit) -------------------- */
+#ifndef FC_ENGINE_JIT
+#define FC_ENGINE_JIT 0
+#endif
+/* Called with writable 1 before the engine writes the code buffer and with
+ * 0 after (W^X: the firmware keeps the buffer read-only otherwise, with the
+ * MPU on a Cortex-M4). */
+typedef void (*fc_jit_protect_fn)(void *user, int writable);
+typedef struct fc_engine_jit_config {
+    void *buf;  /* code buffer: RAM the core executes from (4-byte aligned) */
+    size_t cap; /* its bytes */
+    fc_jit_protect_fn protect; /* may be NULL */
+    void *protect_user;
+} fc_engine_jit_config_t;
+
 /* ---- the engine ----------------------------------------------------------------- */
 typedef struct fc_engine {
     const fc_port_t *port;
@@ -246,6 +261,18 @@ typedef struct fc_engine {
     uint32_t log_drops[FC_MAX_CONTAINERS];  /* lines dropped since the install (fc_log_drops) */
     _Alignas(8) uint8_t ctx_saved[FC_HOOK_RW_CTX_MAX]; /* a read-write hook's context as the
                                                         * firmware gave it */
+#if FC_ENGINE_JIT
+    /* Containers installed after fc_engine_set_jit() are translated into
+     * jit_cfg.buf at install (one after the other, jit_used bytes handed
+     * out); the prepared container's code is in jit, which counts in
+     * jit.fallback_runs the runs that went to the interpreter. */
+    fc_jit_t jit;
+    fc_engine_jit_config_t jit_cfg;
+    uint32_t jit_used;
+    uint32_t jit_off[FC_MAX_CONTAINERS];
+    uint32_t jit_size[FC_MAX_CONTAINERS];        /* 0: no code, runs on the interpreter */
+    fc_status_t jit_status[FC_MAX_CONTAINERS];   /* fc_container_jit_status() */
+#endif
     fc_trace_fn trace; /* fc_engine_set_trace() */
     void *trace_user;
     _Alignas(8) uint8_t kv_scratch[FC_KV_RECORD_MAX];
@@ -263,6 +290,21 @@ typedef struct fc_engine {
  * store (the next global write replaces the damaged record). */
 fc_status_t fc_engine_init(fc_engine_t *engine, const fc_port_t *port, void *stack,
                            size_t stack_size);
+
+/* Containers installed from now on run JIT-compiled (docs/jit.md): each is
+ * translated into cfg->buf at install; when the buffer is full, or the JIT
+ * refuses a program, the container runs on the interpreter and
+ * fc_container_jit_status() says why. cfg NULL: containers installed from
+ * now on run on the interpreter. FC_ERR_BAD_CONFIG: this build has no JIT
+ * (FC_ENGINE_JIT=0) or buf is misaligned; FC_ERR_BUSY: called from a helper. */
+fc_status_t fc_engine_set_jit(fc_engine_t *engine, const fc_engine_jit_config_t *cfg);
+
+/* Whether c runs JIT-compiled: FC_OK; else why it runs on the interpreter
+ * (FC_ERR_TOO_LARGE: the code buffer was full at its install;
+ * FC_ERR_BAD_CONFIG: no JIT configured at its install, or none in this
+ * build; another code: the translator refused it). Runs from an entry other
+ * than 0 also go to the interpreter (engine->jit.fallback_runs counts all). */
+fc_status_t fc_container_jit_status(const fc_engine_t *engine, const fc_container_t *c);
 
 /* The standard helper table (ids from sdk/femto_helpers.def). */
 const fc_helper_table_t *fc_engine_helpers(void);

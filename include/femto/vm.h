@@ -275,7 +275,8 @@ void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason);
 /* ---- JIT (opt-in: src/vm/jit/, Cortex-M3/M4/M7/M33 Thumb-2) ------------ */
 /* A program translated to machine code in a host-supplied buffer (RAM the
  * core executes from, or a flash slot). Not part of the default build: the
- * firmware links src/vm/jit/jit_thumb2.c when it wants it (docs/jit.md). */
+ * firmware links src/vm/jit/jit_runtime.c and its core's backend
+ * (jit_thumb2.c) when it wants it (docs/jit.md). */
 typedef struct fc_jit {
     const fc_program_t *prog; /* the program translated, NULL: none */
     uint32_t generation;      /* prog->generation at translation */
@@ -299,6 +300,14 @@ fc_status_t fc_jit_translate(fc_jit_t *jit, const fc_program_t *prog, void *buf,
  * vm->executed as fc_vm_run. */
 fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
                        uint64_t *r0);
+
+/* Let jit run code that fc_jit_translate made (code_size bytes at code)
+ * for prog, a program rebuilt with the same text, frame size and call
+ * depth as the one translated: the engine rebuilds a container's program
+ * from its slot at each preparation and keeps the code it translated at
+ * install. The caller vouches for that sameness. code NULL: no code, runs
+ * go to the interpreter (counted in fallback_runs, which adopt keeps). */
+void fc_jit_adopt(fc_jit_t *jit, const fc_program_t *prog, void *code, uint32_t code_size);
 
 #ifdef __cplusplus
 }

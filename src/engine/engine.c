@@ -407,6 +407,90 @@ static void program_of(const fc_container_t *c, fc_program_t *prog, const uint32
     prog->xlate = NULL;
 }
 
+/* ---- JIT ------------------------------------------------------------------------ */
+
+fc_status_t fc_engine_set_jit(fc_engine_t *engine, const fc_engine_jit_config_t *cfg)
+{
+#if FC_ENGINE_JIT
+    if (engine->current)
+        return FC_ERR_BUSY;
+    if (cfg && (!cfg->buf || ((uintptr_t)cfg->buf & 3u) != 0 || cfg->cap > UINT32_MAX))
+        return FC_ERR_BAD_CONFIG;
+    if (cfg)
+        engine->jit_cfg = *cfg;
+    else
+        memset(&engine->jit_cfg, 0, sizeof engine->jit_cfg);
+    engine->jit_used = 0; /* containers translated before keep their code, not re-used */
+    for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++)
+        if (engine->jit_size[i] && engine->jit_off[i] + engine->jit_size[i] > engine->jit_used)
+            engine->jit_used = engine->jit_off[i] + engine->jit_size[i];
+    return FC_OK;
+#else
+    (void)engine, (void)cfg;
+    return FC_ERR_BAD_CONFIG;
+#endif
+}
+
+fc_status_t fc_container_jit_status(const fc_engine_t *engine, const fc_container_t *c)
+{
+#if FC_ENGINE_JIT
+    if (!is_installed(engine, c))
+        return FC_ERR_NOT_FOUND;
+    return engine->jit_status[fc_container_slot(engine, c)];
+#else
+    (void)engine, (void)c;
+    return FC_ERR_BAD_CONFIG;
+#endif
+}
+
+/* Translate the container just installed in slot into the code buffer,
+ * after the code handed out so far; on refusal (buffer full) it runs on
+ * the interpreter, with the reason kept for fc_container_jit_status(). */
+static void jit_install(fc_engine_t *engine, const fc_container_t *c, uint32_t slot)
+{
+#if FC_ENGINE_JIT
+    const fc_engine_jit_config_t *cfg = &engine->jit_cfg;
+    engine->jit_size[slot] = 0;
+    engine->jit_status[slot] = FC_ERR_BAD_CONFIG;
+    if (!cfg->buf)
+        return;
+    fc_program_t prog;
+    uint32_t entry = 0;
+    memset(&prog, 0, sizeof prog);
+    program_of(c, &prog, &entry);
+    uint32_t off = (engine->jit_used + 3u) & ~3u;
+    if (off > cfg->cap)
+        off = (uint32_t)cfg->cap;
+    fc_jit_t jit;
+    if (cfg->protect)
+        cfg->protect(cfg->protect_user, 1);
+    fc_status_t st = fc_jit_translate(&jit, &prog, (uint8_t *)cfg->buf + off, cfg->cap - off);
+    if (cfg->protect)
+        cfg->protect(cfg->protect_user, 0);
+    engine->jit_status[slot] = st;
+    if (st == FC_OK) {
+        engine->jit_off[slot] = off;
+        engine->jit_size[slot] = jit.code_size;
+        engine->jit_used = off + jit.code_size;
+    }
+#else
+    (void)engine, (void)c, (void)slot;
+#endif
+}
+
+/* The code of a removed container: given back when it is the last handed out */
+static void jit_release(fc_engine_t *engine, uint32_t slot)
+{
+#if FC_ENGINE_JIT
+    if (engine->jit_size[slot] && engine->jit_off[slot] + engine->jit_size[slot] == engine->jit_used)
+        engine->jit_used = engine->jit_off[slot];
+    engine->jit_size[slot] = 0;
+    engine->jit_status[slot] = FC_ERR_BAD_CONFIG;
+#else
+    (void)engine, (void)slot;
+#endif
+}
+
 fc_status_t fc_container_image(const fc_container_t *c, fc_image_t *img)
 {
     if (!c || !img || c->state == FC_CONTAINER_FREE)
@@ -501,6 +585,7 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
     engine->log_lines[slot] = 0;
     engine->log_drops[slot] = 0;
     c->generation++;
+    jit_install(engine, c, slot);
     c->state = FC_CONTAINER_STOPPED;
     if (out)
         *out = c;
@@ -662,6 +747,7 @@ fc_status_t fc_container_remove(fc_engine_t *engine, fc_container_t *c)
         fc_kv_unload(engine, FC_KV_LOCAL, engine->tenants[c->tenant].id, ns);
     if (engine->prepared == c)
         engine->prepared = NULL;
+    jit_release(engine, slot);
     uint16_t generation = c->generation;
     memset(c, 0, sizeof *c);
     c->generation = generation;
@@ -795,6 +881,14 @@ static FC_ENGINE_NOINLINE fc_status_t prepare(fc_engine_t *engine, fc_container_
     vm->trace = engine->trace;
     vm->trace_user = engine->trace_user;
     fc_vm_set_budget(vm, c->budget); /* fc_container_set_budget() keeps it current */
+#if FC_ENGINE_JIT
+    { /* the code translated at its install, for the program rebuilt above */
+        uint32_t slot = fc_container_slot(engine, c);
+        uint32_t size = engine->jit_size[slot];
+        fc_jit_adopt(&engine->jit, &engine->prog,
+                     size ? (uint8_t *)engine->jit_cfg.buf + engine->jit_off[slot] : NULL, size);
+    }
+#endif
     engine->prepared_regions = (uint8_t)vm->n_regions;
     engine->prepared = c;
     if (engine->stack_tenant != (uint8_t)(c->tenant + 1u))
@@ -849,7 +943,11 @@ static FC_ENGINE_INLINE fc_status_t run_container(fc_engine_t *engine, fc_contai
         st = fc_vm_run_traced(vm, entry, ctx_addr, ctx_len, r0);
     else
 #endif
+#if FC_ENGINE_JIT
+        st = fc_jit_run(&engine->jit, vm, entry, ctx_addr, ctx_len, r0);
+#else
         st = fc_vm_run(vm, entry, ctx_addr, ctx_len, r0);
+#endif
     engine->current = NULL;
     vm->n_regions = n; /* revoke the context and any region a helper granted for this run */
     record_run(c, vm, st);

@@ -449,6 +449,14 @@ fc_status_t fc_jit_translate(fc_jit_t *jit, const fc_program_t *prog, void *buf,
 #endif
 }
 
+void fc_jit_adopt(fc_jit_t *jit, const fc_program_t *prog, void *code, uint32_t code_size)
+{
+    jit->prog = code ? prog : NULL;
+    jit->generation = prog ? prog->generation : 0;
+    jit->code = code;
+    jit->code_size = code ? code_size : 0;
+}
+
 fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
                        uint64_t *r0)
 {
@@ -478,13 +486,12 @@ fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, 
             }
             reg[1] = r1;
             reg[2] = r2;
-            reg[11] = 0; /* call depth and deepest depth (local calls) */
-            reg[12] = 0;
             uint64_t ret = fc_jit_arch_entry(jit->code)(vm, reg, (int32_t)budget);
             uint32_t kind = (uint32_t)ret & 0xffu, where = ((uint32_t)ret >> 8) & 0xffffffu;
             int32_t q = (int32_t)(uint32_t)(ret >> 32);
             uintptr_t executed = budget + 1u - (uintptr_t)(intptr_t)q;
-            vm->max_depth = (uint32_t)reg[12];
+            if (prog->call_depth) /* the code keeps it (its prologue zeroes both words) */
+                vm->max_depth = (uint32_t)(reg[FC_JIT_FILE_MAXDEPTH / 8] & 0xffffffffu);
             if (kind == FC_JIT_K_EXIT) {
                 *r0 = reg[0];
                 if (q > 0) {

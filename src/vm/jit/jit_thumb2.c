@@ -1082,6 +1082,17 @@ static void local_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     branch_to(s, -1, TAB_POS(s->tab[pc + 1u + (uint32_t)in->imm]));
 }
 
+static void epilogue(jit_state_t *s, int has_calls)
+{
+    t2_emit_t *e = &s->e;
+    if (has_calls) {
+        t2_ldst(e, T2_LDR, 2, R_REG, FILE_SP);
+        t2_mov(e, 13u, 2);
+    }
+    t2_mov(e, 1, R_Q);
+    t2_pop(e, 0x8ff8u); /* r3-r11, pc */
+}
+
 /* exit: at depth 0 the run ends; deeper, the interpreter's return (r6..r9
  * and the frame pointer back, a transfer to the return point). */
 static void exit_op(jit_state_t *s, uint32_t pc, int has_calls)
@@ -1097,9 +1108,12 @@ static void exit_op(jit_state_t *s, uint32_t pc, int has_calls)
     if (s->map[0])
         st_file(s, s->map[0], 0);
     q_at(s, pc);
-    leave(s, K_EXIT, pc);
-    if (!has_calls)
+    if (!has_calls) { /* the way out inline: no branch */
+        t2_const(e, 0, K_EXIT | pc << 8);
+        epilogue(s, 0);
         return;
+    }
+    leave(s, K_EXIT, pc);
     s->qbase = save;
     patch_here(s, deeper, T2_NE);
     t2_dpimm(e, T2_SUB, 0, 0, 0, 1);
@@ -1187,18 +1201,18 @@ static int emit_program(jit_state_t *s, int pass)
         t2_mov(e, 0, 13u);
         t2_ldst(e, T2_STR, 0, R_REG, FILE_SP);
     }
-    for (unsigned r = 0; r < 11; r++)
-        if (s->map[r])
-            ld_file(s, s->map[r], r);
-    uint32_t to_body = branch_fwd(s);
-    s->epilogue = e->pos;
-    if (has_calls) {
-        t2_ldst(e, T2_LDR, 2, R_REG, FILE_SP);
-        t2_mov(e, 13u, 2);
+    if (has_calls) { /* call depth and deepest depth */
+        t2_mov_imm8(e, 0, 0);
+        t2_ldst(e, T2_STR, 0, R_REG, FILE_DEPTH);
+        t2_ldst(e, T2_STR, 0, R_REG, FILE_MAXDEPTH);
     }
-    t2_mov(e, 1, R_Q);
-    t2_pop(e, 0x8ff8u); /* r3-r11, pc */
-    patch_here(s, to_body, -1);
+    /* The mapped registers from the file. When the program reads no
+     * register before writing it (the verifier's undefined_reads: r1, r2
+     * and r10 excepted), r0 and r6..r9 need not be: no helper reads them
+     * (helpers read r1..r5, stored to the file before a call). */
+    for (unsigned r = 0; r < 11; r++)
+        if (s->map[r] && (p->undefined_reads || (r >= 1 && r <= 5)))
+            ld_file(s, s->map[r], r);
     s->qbase = 0;
     int falls = 1; /* can the previous instruction fall through? */
     for (uint32_t pc = 0; pc < p->len; pc++) {
@@ -1265,6 +1279,10 @@ static int emit_program(jit_state_t *s, int pass)
             continue;
         return refuse(s, pc, "instruction not translated"); /* every row is covered above */
     }
+    /* the common way out (pass 1 found its position; leave() branches
+     * here): Q into r1 for fc_jit_run, the entry's sp when calls move it */
+    s->epilogue = e->pos;
+    epilogue(s, has_calls);
     if (e->full)
         return fc_jit_refuse(s->t, FC_ERR_TOO_LARGE, p->len, "JIT code buffer full");
     return 0;
@@ -1278,6 +1296,7 @@ int fc_jit_arch_translate(fc_jit_tr_t *t, void *buf, size_t cap, uint32_t *size)
     s.tab = t->tab;
     s.info = t->info;
     s.cur = 0;
+    s.epilogue = 0; /* pass 1 finds it; pass 2 branches there */
     fc_jit_analyse(t, 3);
     for (unsigned r = 0; r < 16; r++)
         s.map[r] = t->rank[r] ? (uint8_t)pair_lo[t->rank[r] - 1u] : 0u;
