@@ -16,6 +16,8 @@
 #                               program also JIT-compiled and compared with the
 #                               interpreter (r0, status, fault record, count, memory)
 #   mps2-an386/faulttest        must crash on purpose and exit 3 with "CPU FAULT"
+#   mps2-an386/jitwx            the JIT's code buffer under the MPU: a container
+#                               runs from it read-only, a write during a run faults
 #   cortex-m0plus/link          the M0+ image linked and fits its memory map
 #   riscv-virt/selftest         RV32: VM self-test
 #   riscv-virt/faulttest        RV32: deliberate trap, exit 3
@@ -35,7 +37,7 @@ TIMEOUT=${FW_TIMEOUT:-120}
 
 all_tests=(mps2-an386/selftest mps2-an386/selftest-strict mps2-an386/selftest-fast
     mps2-an386/selftest-jit
-    mps2-an386/faulttest
+    mps2-an386/faulttest mps2-an386/jitwx
     cortex-m0plus/link riscv-virt/selftest riscv-virt/faulttest
     mps2-an386/suittest riscv-virt/suittest)
 tests=("$@")
@@ -122,6 +124,25 @@ hostile_ran() {
     echo "PASS $1/$2: $(grep -a -m1 '^\[hostile corpus\]' "$log" | tr -d '\r')"
 }
 
+# W^X of the JIT's code buffer (firmware/app/jitwx.c): the container ran
+# JIT-compiled from the read-only buffer, then the write to it during a run
+# faulted (MemManage) at the buffer's own address.
+jitwx_test() {
+    local board=$1 log=$out/$1/jitwx.log
+    run_image "$board" jitwx 3 "CPU FAULT: exception 4" || return 1
+    if ! grep -aq '^PASS container ran JIT-compiled from the read-only buffer' "$log"; then
+        echo "FAIL $board/jitwx: the container did not run JIT-compiled first (log: $log)"
+        return 1
+    fi
+    local at
+    at=$(grep -a -m1 'writing the code buffer at' "$log" | sed 's/.* at \(0x[0-9a-f]*\).*/\1/')
+    if [ -z "$at" ] || ! grep -aq "mmfar=$at" "$log"; then
+        echo "FAIL $board/jitwx: the fault is not the write to the code buffer ($at) (log: $log)"
+        return 1
+    fi
+    echo "PASS $board/jitwx: the write to the code buffer at $at faulted (MemManage, mmfar)"
+}
+
 failed=0
 for t in "${tests[@]}"; do
     case $t in
@@ -130,6 +151,7 @@ for t in "${tests[@]}"; do
             failed=$((failed + 1))
         ;;
     */faulttest) run_image "${t%%/*}" faulttest 3 "CPU FAULT" || failed=$((failed + 1)) ;;
+    */jitwx) jitwx_test "${t%%/*}" || failed=$((failed + 1)) ;;
     */suittest) suit_test "${t%%/*}" || failed=$((failed + 1)) ;;
     */link) check_link "${t%%/*}" || failed=$((failed + 1)) ;;
     *)

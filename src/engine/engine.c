@@ -482,7 +482,8 @@ static void jit_install(fc_engine_t *engine, const fc_container_t *c, uint32_t s
 static void jit_release(fc_engine_t *engine, uint32_t slot)
 {
 #if FC_ENGINE_JIT
-    if (engine->jit_size[slot] && engine->jit_off[slot] + engine->jit_size[slot] == engine->jit_used)
+    if (engine->jit_size[slot] &&
+        engine->jit_off[slot] + engine->jit_size[slot] == engine->jit_used)
         engine->jit_used = engine->jit_off[slot];
     engine->jit_size[slot] = 0;
     engine->jit_status[slot] = FC_ERR_BAD_CONFIG;
@@ -828,7 +829,7 @@ static FC_ENGINE_INLINE void record_run(fc_container_t *c, const fc_vm_t *vm, fc
     s->insns_last = executed;
     s->insns_total += executed;
     if (vm->max_depth && vm->max_depth > s->max_depth) /* 0 without local calls */
-        s->max_depth = (uint8_t)vm->max_depth; /* <= FC_MAX_CALL_DEPTH */
+        s->max_depth = (uint8_t)vm->max_depth;         /* <= FC_MAX_CALL_DEPTH */
     if (st != FC_OK)
         record_fault(c, vm, st);
 }
@@ -946,7 +947,7 @@ static FC_ENGINE_INLINE fc_status_t run_container(fc_engine_t *engine, fc_contai
 #if FC_ENGINE_JIT
         st = fc_jit_run(&engine->jit, vm, entry, ctx_addr, ctx_len, r0);
 #else
-        st = fc_vm_run(vm, entry, ctx_addr, ctx_len, r0);
+    st = fc_vm_run(vm, entry, ctx_addr, ctx_len, r0);
 #endif
     engine->current = NULL;
     vm->n_regions = n; /* revoke the context and any region a helper granted for this run */

@@ -1,0 +1,136 @@
+/* W^X of the JIT's code buffer on the Cortex-M4 (mps2-an386), through the
+ * engine: the MPU keeps the buffer read-only (and executable) except while
+ * the engine translates a container into it (the protect callback of
+ * fc_engine_set_jit). The container runs JIT-compiled from the read-only
+ * buffer; then, during a run (from inside a helper: the time the port
+ * gives is this image's function), the firmware writes to the buffer, as a
+ * stray write primitive would: the MPU must stop it with a MemManage fault.
+ * run-tests.sh expects the CPU FAULT exit and checks that the faulting
+ * address (MMFAR) is the buffer's. If the write goes through, this image
+ * says so and exits with success, which that test counts as a failure. */
+#include <stdint.h>
+#include <string.h>
+
+#include "bm.h"
+#include "femto/engine.h"
+#include "femto/image.h"
+#include "port.h"
+
+#define MPU_CTRL (*(volatile uint32_t *)0xE000ED94u)
+#define MPU_RNR (*(volatile uint32_t *)0xE000ED98u)
+#define MPU_RBAR (*(volatile uint32_t *)0xE000ED9Cu)
+#define MPU_RASR (*(volatile uint32_t *)0xE000EDA0u)
+#define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24u)
+
+enum { JIT_BYTES = 4096 }; /* a power of two, aligned to itself: one MPU region */
+static uint32_t jit_buf[JIT_BYTES / 4] __attribute__((aligned(JIT_BYTES)));
+
+/* RASR of the buffer's region: normal memory (TEX 001, not cached),
+ * executable (XN 0), 4 KiB (SIZE 11), enabled; AP 011 read-write or 110
+ * read-only (privileged and unprivileged alike: the firmware runs
+ * privileged, so a privileged write must fault). */
+static uint32_t rasr(int writable)
+{
+    return (writable ? 3u : 6u) << 24 | 1u << 19 | 11u << 1 | 1u;
+}
+
+static void mpu_protect(void *user, int writable)
+{
+    (void)user;
+    MPU_RNR = 0;
+    MPU_RASR = rasr(writable);
+    __asm volatile("dsb\n\tisb" ::: "memory");
+}
+
+static void mpu_init(void)
+{
+    MPU_RNR = 0;
+    MPU_RBAR = (uint32_t)(uintptr_t)jit_buf; /* VALID 0: region number from RNR */
+    MPU_RASR = rasr(0);
+    SCB_SHCSR |= 1u << 16;   /* MemManage faults reported as such */
+    MPU_CTRL = 1u | 1u << 2; /* enabled, the default map elsewhere (PRIVDEFENA) */
+    __asm volatile("dsb\n\tisb" ::: "memory");
+}
+
+static fc_engine_t engine;
+static fc_port_t port;
+static bm_port_state_t port_state;
+static uint64_t stack[(FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1)) / 8];
+static uint64_t image[64];
+static volatile int armed;
+
+/* The port's clock, called by the fc_time_ms helper during a run */
+static uint64_t now_us(void *ctx)
+{
+    (void)ctx;
+    if (armed) {
+        bm_printf("[jitwx] writing the code buffer at 0x%08x during a run\n",
+                  (unsigned)(uintptr_t)jit_buf);
+        *(volatile uint32_t *)jit_buf = 0; /* must fault */
+        bm_puts("[jitwx] the write went through: W^X NOT enforced\n");
+        bm_exit(BM_EXIT_PASS); /* run-tests.sh wants the fault: this fails it */
+    }
+    return 1000;
+}
+
+static int check(int ok, const char *what)
+{
+    bm_printf("%s %s\n", ok ? "PASS" : "FAIL", what);
+    return ok;
+}
+
+int main(void)
+{
+    static const fc_insn_t text[] = {
+        {0x85, 0x00, 0, 2}, /* call fc_time_ms */
+        {0x07, 0x00, 0, 7}, /* r0 += 7 */
+        {0x95, 0x00, 0, 0}, /* exit */
+    };
+    fc_error_t err = {0};
+    bm_printf("jit W^X test on %s\n", bm_board_name);
+    mpu_init();
+    bm_port_init(&port, &port_state, 1000u);
+    port.now_us = now_us;
+    int ok = check(fc_engine_init(&engine, &port, stack, sizeof stack) == FC_OK, "engine init") &&
+             check(fc_hook_declare(&engine, 1, "wx", 0, FC_PERM_READ, FC_POLICY_CONTINUE) == FC_OK,
+                   "hook declare");
+    fc_engine_jit_config_t cfg = {jit_buf, sizeof jit_buf, mpu_protect, NULL};
+    ok = ok && check(fc_engine_set_jit(&engine, &cfg) == FC_OK, "JIT configured");
+    fc_tenant_config_t tenant;
+    memset(&tenant, 0, sizeof tenant);
+    tenant.id = 1;
+    tenant.hooks = 1u << 1;
+    fc_helper_mask_all(&tenant.helpers);
+    tenant.quota = (fc_tenant_quota_t){
+        .max_containers = 1, .max_ram = 256, .max_budget = 1000, .max_kv_entries = 0};
+    ok = ok && check(fc_tenant_add(&engine, &tenant, &err) == FC_OK, "tenant add");
+    fc_image_parts_t parts;
+    memset(&parts, 0, sizeof parts);
+    static const fc_image_func_t funcs[] = {{"main", 0, FC_IMAGE_FUNC_EXPORTED}};
+    parts.text = text;
+    parts.text_slots = 3;
+    parts.funcs = funcs;
+    parts.func_count = 1;
+    parts.name = "wx";
+    parts.frame_size = FC_DEFAULT_FRAME;
+    parts.budget = 100;
+    parts.cpu = FC_IMAGE_CPU_V2;
+    size_t len = 0;
+    fc_container_t *c = NULL;
+    ok = ok && check(fc_image_write(&parts, image, sizeof image, &len, &err) == FC_OK, "image") &&
+         check(fc_container_install(&engine, 1, -1, image, len, NULL, &c, &err) == FC_OK,
+               "install (translated with the buffer writable)") &&
+         check(fc_container_jit_status(&engine, c) == FC_OK, "container JIT-compiled") &&
+         check(fc_container_start(&engine, c) == FC_OK, "start") &&
+         check(fc_container_attach(&engine, c, 1, 0, NULL) == FC_OK, "attach");
+    int64_t r0 = 0;
+    ok = ok && check(fc_hook_fire(&engine, 1, NULL, 0, &r0) == FC_OK && r0 == 1 + 7 &&
+                         c->stats.faults == 0 && engine.jit.fallback_runs == 0,
+                     "container ran JIT-compiled from the read-only buffer");
+    if (!ok)
+        return BM_EXIT_FAIL;
+    armed = 1;
+    fc_hook_fire(&engine, 1, NULL, 0, &r0);
+    bm_puts("[jitwx] no fault and no write\n");
+    return BM_EXIT_FAIL;
+}
