@@ -102,7 +102,7 @@ int main(void)
     tenant.hooks = 1u << 1;
     fc_helper_mask_all(&tenant.helpers);
     tenant.quota = (fc_tenant_quota_t){
-        .max_containers = 1, .max_ram = 256, .max_budget = 1000, .max_kv_entries = 0};
+        .max_containers = 2, .max_ram = 256, .max_budget = 1000, .max_kv_entries = 0};
     ok = ok && check(fc_tenant_add(&engine, &tenant, &err) == FC_OK, "tenant add");
     fc_image_parts_t parts;
     memset(&parts, 0, sizeof parts);
@@ -127,6 +127,31 @@ int main(void)
     ok = ok && check(fc_hook_fire(&engine, 1, NULL, 0, &r0) == FC_OK && r0 == 1 + 7 &&
                          c->stats.faults == 0 && engine.jit.fallback_runs == 0,
                      "container ran JIT-compiled from the read-only buffer");
+    /* A full buffer: the next container runs on the interpreter, reported */
+    static const fc_insn_t text_b[] = {
+        {0x85, 0x00, 0, 2}, /* call fc_time_ms */
+        {0x07, 0x00, 0, 9}, /* r0 += 9 */
+        {0x95, 0x00, 0, 0}, /* exit */
+    };
+    static uint64_t image_b[64];
+    fc_engine_jit_config_t small = {jit_buf, engine.jit_used + 16u, mpu_protect, NULL};
+    parts.text = text_b;
+    parts.name = "full";
+    fc_container_t *b = NULL;
+    uint64_t rb = 0;
+    ok = ok && check(fc_engine_set_jit(&engine, &small) == FC_OK, "JIT buffer shrunk to full") &&
+         check(fc_image_write(&parts, image_b, sizeof image_b, &len, &err) == FC_OK, "image 2") &&
+         check(fc_container_install(&engine, 1, -1, image_b, len, NULL, &b, &err) == FC_OK,
+               "install with the buffer full") &&
+         check(fc_container_jit_status(&engine, b) == FC_ERR_TOO_LARGE,
+               "its JIT status says the buffer was full") &&
+         check(fc_container_call(&engine, b, NULL, NULL, 0, &rb) == FC_OK && rb == 1 + 9 &&
+                   engine.jit.fallback_runs == 1,
+               "it runs on the interpreter, counted as a fallback run") &&
+         check(fc_container_jit_status(&engine, c) == FC_OK &&
+                   fc_hook_fire(&engine, 1, NULL, 0, &r0) == FC_OK && r0 == 1 + 7 &&
+                   engine.jit.fallback_runs == 1,
+               "the first container still runs JIT-compiled");
     if (!ok)
         return BM_EXIT_FAIL;
     armed = 1;
