@@ -1209,9 +1209,15 @@ static int emit_program(jit_state_t *s, int pass)
     /* The mapped registers from the file. When the program reads no
      * register before writing it (the verifier's undefined_reads: r1, r2
      * and r10 excepted), r0 and r6..r9 need not be: no helper reads them
-     * (helpers read r1..r5, stored to the file before a call). */
+     * (helpers read r1..r5, stored to the file before a call), nor r3..r5
+     * when the program calls no helper. (A lddw's second slot has opcode
+     * 0: never taken for a call here.) */
+    int helpers = 0;
+    for (uint32_t pc = 0; pc < p->len; pc++)
+        helpers |= p->text[pc].opcode == FC_OPC_CALLX ||
+                   (p->text[pc].opcode == FC_OPC_CALL && FC_INSN_SRC(p->text[pc]) == 0);
     for (unsigned r = 0; r < 11; r++)
-        if (s->map[r] && (p->undefined_reads || (r >= 1 && r <= 5)))
+        if (s->map[r] && (p->undefined_reads || r == 1 || r == 2 || (helpers && r <= 5)))
             ld_file(s, s->map[r], r);
     s->qbase = 0;
     int falls = 1; /* can the previous instruction fall through? */
