@@ -16,6 +16,7 @@
 #include "device.h"
 #include "coap_pdu.h"
 #include "fetch.h"
+#include "platform_posix.h"
 #include "server.h"
 
 #define USAGE                                                                                      \
@@ -27,6 +28,7 @@
     "  --port N        UDP port (default 5683)\n"
 
 static fd_device_t device; /* large (engine arena): static, one per process */
+static fd_posix_t posix;
 static fd_config_t config;
 static volatile sig_atomic_t quit;
 
@@ -161,12 +163,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "femtod: configuration error: %s\n", msg);
         return 2;
     }
-    if (fd_device_init(&device, &config, state, msg, sizeof msg) != 0) {
+    if (fd_posix_init(&posix, state, msg, sizeof msg) != 0 ||
+        fd_device_init(&device, &config, &posix.plat, msg, sizeof msg) != 0) {
         fprintf(stderr, "femtod: %s\n", msg);
         return 1;
     }
     if (!verbose)
-        device.posix.log_level_max = FC_LOG_INFO;
+        posix.port.log_level_max = FC_LOG_INFO;
     fd_server_init(&server, &device);
     device.fetch = fd_coap_fetch;
 
