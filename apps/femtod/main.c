@@ -92,14 +92,11 @@ static coap_context_t *start_server(const char *listen, const char *port)
         coap_free_context(ctx);
         return NULL;
     }
-    coap_resource_t *r = coap_resource_init(coap_make_str_const("suit"), 0);
-    coap_register_handler(r, COAP_REQUEST_POST, handle);
-    coap_add_attr(r, coap_make_str_const("title"), coap_make_str_const("\"SUIT push\""), 0);
-    coap_add_resource(ctx, r);
-    r = coap_resource_init(coap_make_str_const("c"), 0);
+    /* Every path goes to server.c, /.well-known/core included (its links
+     * are server.c's, the same on the board), so libcoap's own answer for
+     * it is replaced by a resource of that name. */
+    coap_resource_t *r = coap_resource_init(coap_make_str_const(".well-known/core"), 0);
     coap_register_handler(r, COAP_REQUEST_GET, handle);
-    coap_add_attr(r, coap_make_str_const("title"), coap_make_str_const("\"containers\""), 0);
-    coap_add_attr(r, coap_make_str_const("ct"), coap_make_str_const("60"), 0);
     coap_add_resource(ctx, r);
     r = coap_resource_unknown_init2(handle, 0);
     coap_register_handler(r, COAP_REQUEST_GET, handle);

@@ -227,19 +227,6 @@ static void on_coap(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
         return;
     }
     fd_response_t resp;
-    if (req.path_len == 16 && !memcmp(req.path, ".well-known/core", 16) &&
-        req.method == FD_METHOD_GET) {
-        /* what libcoap answers for femtod (its resources and attributes) */
-        static const char links[] = "</suit>;title=\"SUIT push\",</c>;ct=60;title=\"containers\"";
-        memset(&resp, 0, sizeof resp);
-        resp.code = FD_CODE(2, 5);
-        resp.content_format = 40; /* application/link-format */
-        resp.payload = (const uint8_t *)links;
-        resp.payload_len = sizeof links - 1;
-        send_bytes(addr, port, tx_msg,
-                   cw_encode_response(&h, next_mid++, &resp, tx_msg, sizeof tx_msg));
-        return;
-    }
     fd_server_handle(&server, &req, &resp);
     if (arg_trace) {
         for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
