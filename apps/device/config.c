@@ -56,7 +56,7 @@ void fd_config_defaults(fd_config_t *cfg)
 typedef struct parser {
     fd_config_t *cfg;
     const char *path;
-    char dir[512]; /* folder of the config file: relative key paths start here */
+    char dir[512];             /* folder of the config file: relative key paths start here */
     fd_read_file_fn read_file; /* key files; NULL: none (64 hex digits only) */
     void *read_ctx;
     int line;

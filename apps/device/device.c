@@ -1027,7 +1027,8 @@ static void clean_one(void *arg, const char *name, size_t size)
     cleaning_t *c = arg;
     long gen;
     char tail;
-    if ((sscanf(name, "env-%ld%c", &gen, &tail) == 1 || sscanf(name, "img-%ld%c", &gen, &tail) == 1) &&
+    if ((sscanf(name, "env-%ld%c", &gen, &tail) == 1 ||
+         sscanf(name, "img-%ld%c", &gen, &tail) == 1) &&
         gen != c->keep_gen) {
         char rec[FC_PORT_NAME_MAX + 16];
         snprintf(rec, sizeof rec, "slot/%" PRIu32 "/%s", c->slot, name);

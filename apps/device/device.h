@@ -55,8 +55,8 @@ typedef struct fd_name {
 
 typedef struct fd_device {
     const fd_platform_t *plat; /* the system beneath: records, listing, kill points */
-    fc_port_t port; /* what the engine uses: plat->port with the device's checks (ctx: the device) */
-    int install_writes; /* storage writes of the install in progress, -1: none */
+    fc_port_t port;            /* the engine's: plat->port with the device's checks (ctx: d) */
+    int install_writes;        /* storage writes of the install in progress, -1: none */
     fc_engine_t engine;
     _Alignas(8) uint8_t stack[FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1)];
     const fd_config_t *cfg;

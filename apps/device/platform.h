@@ -15,7 +15,7 @@
 typedef void (*fd_list_fn)(void *arg, const char *name, size_t size);
 
 typedef struct fd_platform {
-    void *ctx;           /* passed back to list and kill_point */
+    void *ctx;             /* passed back to list and kill_point */
     const fc_port_t *port; /* the engine's port; must have sha256 and ed25519_verify */
     /* Call fn for each record directly below the folder `dir` (the records
      * "dir/NAME", NAME without '/'), with NAME and its size. fn may remove

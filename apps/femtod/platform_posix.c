@@ -41,8 +41,8 @@ static int posix_list(void *ctx, const char *dir, fd_list_fn fn, void *arg)
 
 /* ---- kill points (tests) ----------------------------------------------------------- */
 
-static void posix_kill_point(void *ctx, int step, int write_no, const char *name,
-                             const void *data, size_t len)
+static void posix_kill_point(void *ctx, int step, int write_no, const char *name, const void *data,
+                             size_t len)
 {
     fd_posix_t *p = ctx;
     if (step && step == p->crash_step)
@@ -86,8 +86,8 @@ int fd_posix_init(fd_posix_t *p, const char *state_dir, char *msg, size_t cap)
 
 /* ---- the configuration file -------------------------------------------------------- */
 
-static int read_file(void *ctx, const char *path, uint8_t *buf, size_t cap, size_t *len,
-                     char *why, size_t why_cap)
+static int read_file(void *ctx, const char *path, uint8_t *buf, size_t cap, size_t *len, char *why,
+                     size_t why_cap)
 {
     (void)ctx;
     FILE *f = fopen(path, "rb");

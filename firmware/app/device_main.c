@@ -67,9 +67,8 @@ static _Noreturn void power_cut_halt(void)
 {
     /* Nothing more reaches the flash: this is the moment of the cut. The
      * test SIGKILLs QEMU when it reads the line printed before this. */
-    for (;;) {
+    for (;;)
         bm_wait_for_interrupt();
-    }
 }
 
 static void on_flash_cut(uint32_t op, int erase)
@@ -111,23 +110,20 @@ uint32_t bm_lwip_rand(void)
 
 static void parse_cmdline(void)
 {
-    if (bm_sh_cmdline(cmdline, sizeof cmdline) != 0) {
+    if (bm_sh_cmdline(cmdline, sizeof cmdline) != 0)
         return;
-    }
     char *save = cmdline;
-    for (char *w; (w = strsep(&save, " ")) != NULL;) {
-        if (!strncmp(w, "flash=", 6)) {
+    for (char *w; (w = strsep(&save, " ")) != NULL;)
+        if (!strncmp(w, "flash=", 6))
             arg_flash = w + 6;
-        } else if (!strncmp(w, "config=", 7)) {
+        else if (!strncmp(w, "config=", 7))
             arg_config = w + 7;
-        } else if (!strncmp(w, "cut=", 4)) {
+        else if (!strncmp(w, "cut=", 4))
             arg_cut = (uint32_t)strtoul(w + 4, NULL, 10);
-        } else if (!strcmp(w, "trace=1")) {
+        else if (!strcmp(w, "trace=1"))
             arg_trace = 1;
-        } else if (!strncmp(w, "crash=", 6)) {
+        else if (!strncmp(w, "crash=", 6))
             arg_crash = (int)strtol(w + 6, NULL, 10);
-        }
-    }
 }
 
 /* ---- storage and configuration ----------------------------------------------------- */
@@ -160,9 +156,8 @@ static int provision(void)
 {
     size_t len = 0;
     uint8_t probe[1];
-    if (bm_store_read(&store, "config", probe, 0, &len) != FC_ERR_NOT_FOUND) {
+    if (bm_store_read(&store, "config", probe, 0, &len) != FC_ERR_NOT_FOUND)
         return 0; /* provisioned before: the flash's copy rules */
-    }
     if (!arg_config) {
         bm_printf("femto device: the flash holds no configuration and none was given\n");
         return -1;
@@ -190,9 +185,8 @@ static int provision(void)
 static void send_bytes(const ip_addr_t *addr, u16_t port, const uint8_t *data, size_t len)
 {
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
-    if (!p) {
+    if (!p)
         return;
-    }
     memcpy(p->payload, data, len);
     udp_sendto(coap_pcb, p, addr, port);
     pbuf_free(p);
@@ -205,12 +199,10 @@ static void on_coap(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
     static uint8_t rx_msg[MSG_MAX];
     static uint16_t next_mid = 0x4000;
     size_t len = p->tot_len;
-    if (len > sizeof rx_msg) {
+    if (len > sizeof rx_msg)
         len = 0; /* larger than any message we answer: a 4.13 needs its header, not its body */
-    }
-    if (len) {
+    if (len)
         pbuf_copy_partial(p, rx_msg, (u16_t)len, 0);
-    }
     pbuf_free(p);
     char peer[FD_PEER_MAX + 1];
     char host[IPADDR_STRLEN_MAX];
@@ -223,17 +215,14 @@ static void on_coap(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
         send_bytes(addr, port, tx_msg, cw_encode_rst(h.mid, tx_msg));
         return;
     }
-    if (kind != CW_REQUEST) {
+    if (kind != CW_REQUEST)
         return;
-    }
     fd_response_t resp;
     fd_server_handle(&server, &req, &resp);
     if (arg_trace) {
-        for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
-            if (ip6_addr_isvalid(netif_ip6_addr_state(&netif, i))) {
+        for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+            if (ip6_addr_isvalid(netif_ip6_addr_state(&netif, i)))
                 bm_printf("ipv6 address %d: %s\n", i, ip6addr_ntoa(netif_ip6_addr(&netif, i)));
-            }
-        }
         struct mallinfo mi = mallinfo();
         bm_printf("flash operations so far: %u; heap %u bytes in use, %u from the system\n",
                   (unsigned)flash_cut.ops, (unsigned)mi.uordblks, (unsigned)mi.arena);
@@ -292,9 +281,8 @@ int main(void)
     _set_tls(tls_block);
     bm_printf("femto device: %s booting\n", bm_board_name);
     parse_cmdline();
-    if (mount_flash() != 0 || provision() != 0) {
+    if (mount_flash() != 0 || provision() != 0)
         return BM_EXIT_FAIL;
-    }
     char msg[300];
     size_t config_len = 0;
     fd_config_defaults(&config);
@@ -315,9 +303,8 @@ int main(void)
         return BM_EXIT_FAIL;
     }
     fd_server_init(&server, &device);
-    if (start_network() != 0) {
+    if (start_network() != 0)
         return BM_EXIT_FAIL;
-    }
     fd_device_fire_boot(&device);
     /* for the power-cut tests: the operations of this boot so far (the
      * boot counter), so that cut=N can aim at an install that follows */

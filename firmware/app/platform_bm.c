@@ -12,9 +12,8 @@ static int bm_sensor(void *ctx, uint32_t index, int32_t *value)
 {
     /* ctx is the bare-metal port's, &p->bm */
     fd_bm_t *p = (fd_bm_t *)((char *)ctx - offsetof(fd_bm_t, bm));
-    if (index >= FC_BM_SENSORS) {
+    if (index >= FC_BM_SENSORS)
         return FC_ERR_NOT_FOUND;
-    }
     uint32_t k = (p->sensor_reads[index]++ + index % 20u) % 20u;
     int32_t tri = (int32_t)(k <= 10 ? k : 20 - k);
     *value = 20000 + 1000 * (int32_t)index + 100 * tri;
@@ -30,9 +29,8 @@ static int bm_list(void *ctx, const char *dir, fd_list_fn fn, void *arg)
     size_t dl = strlen(dir);
     for (uint32_t i = p->store->n; i-- > 0;) {
         const bm_store_entry_t *e = &p->store->index[i];
-        if (strncmp(e->name, dir, dl) != 0 || e->name[dl] != '/' || strchr(e->name + dl + 1, '/')) {
+        if (strncmp(e->name, dir, dl) != 0 || e->name[dl] != '/' || strchr(e->name + dl + 1, '/'))
             continue;
-        }
         char name[FC_PORT_NAME_MAX];
         strcpy(name, e->name + dl + 1); /* fn may remove the record: keep its name */
         fn(arg, name, e->len);
