@@ -31,8 +31,9 @@ enum { FC_JIT_K_EXIT = 0, FC_JIT_K_BUDGET = 1, FC_JIT_K_FAULT = 2, FC_JIT_K_DEPT
 
 /* Words of the register file past r10 (never named by a verified program)
  * that generated code with local calls keeps its state in: the call depth,
- * the deepest depth reached (both zeroed by its prologue; fc_jit_run reads
- * the deepest depth when prog->call_depth > 0), and the host sp at entry. */
+ * the deepest depth reached (fc_jit_run zeroes both before a run of a
+ * program with local calls and reads the deepest depth after), and the
+ * host sp at entry. */
 enum { FC_JIT_FILE_DEPTH = 11 * 8, FC_JIT_FILE_MAXDEPTH = 12 * 8, FC_JIT_FILE_SP = 13 * 8 };
 
 /* Offsets in fc_vm_t that generated code reaches from the register file's

@@ -486,11 +486,15 @@ fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, 
             }
             reg[1] = r1;
             reg[2] = r2;
+            if (prog->call_depth) { /* call depth and deepest depth (local calls) */
+                reg[FC_JIT_FILE_DEPTH / 8] = 0;
+                reg[FC_JIT_FILE_MAXDEPTH / 8] = 0;
+            }
             uint64_t ret = fc_jit_arch_entry(jit->code)(vm, reg, (int32_t)budget);
             uint32_t kind = (uint32_t)ret & 0xffu, where = ((uint32_t)ret >> 8) & 0xffffffu;
             int32_t q = (int32_t)(uint32_t)(ret >> 32);
             uintptr_t executed = budget + 1u - (uintptr_t)(intptr_t)q;
-            if (prog->call_depth) /* the code keeps it (its prologue zeroes both words) */
+            if (prog->call_depth) /* the code kept it there */
                 vm->max_depth = (uint32_t)(reg[FC_JIT_FILE_MAXDEPTH / 8] & 0xffffffffu);
             if (kind == FC_JIT_K_EXIT) {
                 *r0 = reg[0];

@@ -1201,11 +1201,6 @@ static int emit_program(jit_state_t *s, int pass)
         t2_mov(e, 0, 13u);
         t2_ldst(e, T2_STR, 0, R_REG, FILE_SP);
     }
-    if (has_calls) { /* call depth and deepest depth */
-        t2_mov_imm8(e, 0, 0);
-        t2_ldst(e, T2_STR, 0, R_REG, FILE_DEPTH);
-        t2_ldst(e, T2_STR, 0, R_REG, FILE_MAXDEPTH);
-    }
     /* The mapped registers from the file. When the program reads no
      * register before writing it (the verifier's undefined_reads: r1, r2
      * and r10 excepted), r0 and r6..r9 need not be: no helper reads them
