@@ -62,9 +62,8 @@ static int set_up(void)
     /* the JIT image: containers run JIT-compiled (code in RAM) */
     static uint32_t jit_buf[1024];
     fc_engine_jit_config_t jit_cfg = {jit_buf, sizeof jit_buf, NULL, NULL};
-    if (!step("jit", fc_engine_set_jit(&engine, &jit_cfg), NULL)) {
+    if (!step("jit", fc_engine_set_jit(&engine, &jit_cfg), NULL))
         return 0;
-    }
 #endif
     fc_image_parts_t parts;
     memset(&parts, 0, sizeof parts);

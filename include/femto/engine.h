@@ -220,8 +220,8 @@ typedef struct fc_kv_entry {
  * MPU on a Cortex-M4). */
 typedef void (*fc_jit_protect_fn)(void *user, int writable);
 typedef struct fc_engine_jit_config {
-    void *buf;  /* code buffer: RAM the core executes from (4-byte aligned) */
-    size_t cap; /* its bytes */
+    void *buf;                 /* code buffer: RAM the core executes from (4-byte aligned) */
+    size_t cap;                /* its bytes */
     fc_jit_protect_fn protect; /* may be NULL */
     void *protect_user;
 } fc_engine_jit_config_t;
@@ -270,8 +270,8 @@ typedef struct fc_engine {
     fc_engine_jit_config_t jit_cfg;
     uint32_t jit_used;
     uint32_t jit_off[FC_MAX_CONTAINERS];
-    uint32_t jit_size[FC_MAX_CONTAINERS];        /* 0: no code, runs on the interpreter */
-    fc_status_t jit_status[FC_MAX_CONTAINERS];   /* fc_container_jit_status() */
+    uint32_t jit_size[FC_MAX_CONTAINERS];      /* 0: no code, runs on the interpreter */
+    fc_status_t jit_status[FC_MAX_CONTAINERS]; /* fc_container_jit_status() */
 #endif
     fc_trace_fn trace; /* fc_engine_set_trace() */
     void *trace_user;
