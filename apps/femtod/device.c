@@ -330,7 +330,7 @@ void fd_tenant_usage(fd_device_t *d, uint32_t tenant_id, fd_usage_t *u)
         u->ram += c->ram_len;
         uint32_t idx = fc_container_slot(&d->engine, c);
         for (uint32_t a = 0; a < d->engine.n_attachments; a++)
-            u->attachments += d->engine.attachments[a].container == idx;
+            u->attachments += d->engine.attachments[a].container == idx; /* not the engine's count: the fuzzers compare both */
     }
     u->kv_entries = fc_kv_count(&d->engine, tenant_id);
     u->global_entries = fc_kv_global_count(&d->engine, tenant_id);
@@ -581,16 +581,22 @@ static uint32_t tenant_slots(const fd_device_t *d, uint32_t tenant_id, uint32_t 
     return n;
 }
 
+static uint32_t container_attachments(const fd_device_t *d, const fc_container_t *c)
+{
+    uint32_t n = 0, idx = fc_container_slot(&d->engine, c);
+    for (uint32_t a = 0; a < d->engine.n_attachments; a++)
+        n += d->engine.attachments[a].container == idx;
+    return n;
+}
+
+/* The tenant's attachments (the engine counts them) without those of the
+ * version an update replaces. */
 static uint32_t tenant_attachments(const fd_device_t *d, uint32_t tenant_id, uint32_t except_slot)
 {
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < FD_SLOTS; i++) {
-        if (i == except_slot || !d->slots[i].c || d->slots[i].tenant_id != tenant_id)
-            continue;
-        uint32_t idx = fc_container_slot(&d->engine, d->slots[i].c);
-        for (uint32_t a = 0; a < d->engine.n_attachments; a++)
-            n += d->engine.attachments[a].container == idx;
-    }
+    uint32_t n = fc_tenant_attachments(&d->engine, tenant_id);
+    const fd_slot_t *s = &d->slots[except_slot];
+    if (s->c && s->tenant_id == tenant_id)
+        n -= container_attachments(d, s->c);
     return n;
 }
 
@@ -711,11 +717,12 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
                       "budget %" PRIu64 " outside 1..%" PRIu32 " (tenant '%s' max_budget)",
                       fm->budget, t->engine.quota.max_budget, t->name);
     uint32_t att = tenant_attachments(d, tid, slot);
-    if (fm->n_hooks > t->max_attachments || att > t->max_attachments - fm->n_hooks)
+    uint32_t share = t->engine.quota.max_attachments;
+    if (fm->n_hooks > share || att > share - fm->n_hooks)
         return refuse(v, FC_ERR_QUOTA, NULL,
                       "attachments: tenant '%s' has %" PRIu32 " of max_attachments %" PRIu32
                       ", this version asks for %zu",
-                      t->name, att, t->max_attachments, fm->n_hooks);
+                      t->name, att, share, fm->n_hooks);
     /* The engine runs the image in place: keep an aligned private copy. */
     p->image = malloc(len ? len : 1);
     if (!p->image)
@@ -763,8 +770,7 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
                           "cannot attach to hook '%.*s' (device attachment table: %" PRIu32
                           " of %d in use; tenant '%s': %" PRIu32 " of max_attachments %" PRIu32 ")",
                           (int)fm->hook[i].len, (const char *)fm->hook[i].ptr,
-                          d->engine.n_attachments, FC_MAX_ATTACHMENTS, t->name, att,
-                          t->max_attachments);
+                          d->engine.n_attachments, FC_MAX_ATTACHMENTS, t->name, att, share);
     }
     return FC_OK;
 }
@@ -1143,10 +1149,13 @@ int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const char *state_dir
     fc_engine_declare_standard_hooks(&d->engine);
     for (size_t i = 0; i < cfg->n_tenants; i++) {
         /* The engine counts the new version beside the old during an
-         * update; the device enforces the configured quotas itself. */
+         * update (the new one is attached before the old one goes); the
+         * device enforces the configured quotas exactly itself, the engine
+         * bounds them with that room. */
         fc_tenant_config_t tc = cfg->tenants[i].engine;
         tc.quota.max_containers += 1;
         tc.quota.max_ram = tc.quota.max_ram > UINT32_MAX / 2 ? UINT32_MAX : tc.quota.max_ram * 2;
+        tc.quota.max_attachments += FC_SUIT_MAX_HOOKS;
         fc_error_t err = {0};
         st = fc_tenant_add(&d->engine, &tc, &err);
         if (st != FC_OK) {

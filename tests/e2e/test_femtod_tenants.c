@@ -403,7 +403,7 @@ static void test_attachment_share(void **state)
 {
     (void)state;
     /* 2 tenants: each max_attachments 16 / 3 = 5 by default */
-    assert_int_equal(fx.cfg.tenants[0].max_attachments, FC_MAX_ATTACHMENTS / 3);
+    assert_int_equal(fx.cfg.tenants[0].engine.quota.max_attachments, FC_MAX_ATTACHMENTS / 3);
     opts_t four = {.hooks = four_hooks, .n_hooks = 4};
     install_ok(A, 0, 1, "a0", &four);
     fd_verdict_t v;
@@ -443,6 +443,7 @@ static void test_attachment_config_check(void **state)
     assert_int_equal(fd_config_load(&cfg, conf, msg, sizeof msg), -1);
     unlink(conf);
     assert_non_null(strstr(msg, "max_attachments over all tenants (17) plus the largest (12"));
+    assert_non_null(strstr(msg, "-bad.conf:4: ")); /* the line of the share that went over */
 }
 
 /* ---- slots ----------------------------------------------------------------------------------- */
