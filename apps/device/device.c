@@ -240,8 +240,12 @@ static uint32_t live_names(const fd_device_t *d, uint32_t tenant_id)
     return n;
 }
 
+/* Write the names record when the tombstones changed since it was last
+ * written (not at every install: most change nothing). */
 static void names_save(fd_device_t *d)
 {
+    if (!d->names_dirty)
+        return;
     char text[FD_NAMES_MAX * (FC_IMAGE_NAME_MAX + 24) + 32];
     size_t n = (size_t)snprintf(text, sizeof text, "femtod-names 1\n");
     for (size_t i = 0; i < FD_NAMES_MAX; i++)
@@ -250,6 +254,8 @@ static void names_save(fd_device_t *d)
                                   d->names[i].tenant_id, d->names[i].age, d->names[i].name);
     if (d->port.storage_write(d->port.ctx, "names", text, n) != FC_OK)
         dlog(d, "femtod: cannot write the names record (tombstones kept in memory)");
+    else
+        d->names_dirty = 0;
 }
 
 /* Tombstones of configured tenants only: a tenant removed from the
@@ -272,6 +278,7 @@ static void names_load(fd_device_t *d)
             strlen(name) > FC_IMAGE_NAME_MAX || fc_name_bad_char(name) >= 0 ||
             !tenant_cfg(d, e->tenant_id)) {
             memset(e, 0, sizeof *e);
+            d->names_dirty = 1; /* released: the next save drops it from the record */
             continue;
         }
         memcpy(e->name, name, strlen(name) + 1); /* <= FC_IMAGE_NAME_MAX, checked above */
@@ -284,8 +291,10 @@ static void names_load(fd_device_t *d)
 static void name_unbury(fd_device_t *d, uint32_t tenant_id, const char *name)
 {
     for (size_t i = 0; i < FD_NAMES_MAX; i++)
-        if (d->names[i].tenant_id == tenant_id && !strcmp(d->names[i].name, name))
+        if (d->names[i].tenant_id == tenant_id && !strcmp(d->names[i].name, name)) {
             memset(&d->names[i], 0, sizeof d->names[i]);
+            d->names_dirty = 1;
+        }
 }
 
 /* The tenant's oldest tombstones go while it holds more than max_names. */
@@ -300,6 +309,7 @@ static void names_trim(fd_device_t *d, uint32_t tenant_id)
                 (oldest == FD_NAMES_MAX || d->names[i].age < d->names[oldest].age))
                 oldest = i;
         memset(&d->names[oldest], 0, sizeof d->names[oldest]);
+        d->names_dirty = 1;
     }
 }
 
@@ -313,6 +323,7 @@ static void name_bury(fd_device_t *d, uint32_t tenant_id, const char *name)
             d->names[i].tenant_id = tenant_id;
             d->names[i].age = d->names_age++;
             snprintf(d->names[i].name, sizeof d->names[i].name, "%s", name);
+            d->names_dirty = 1;
             break;
         }
     }

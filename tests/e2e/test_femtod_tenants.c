@@ -5,6 +5,7 @@
  *     the owner goes on after 2^64-1 in the next epoch (no older envelope
  *     accepted again, no epoch jump, across restarts, old records as epoch 0);
  *     a tenant removed from the configuration frees its slots and names;
+ *   - the names record is written only when the tombstones change;
  *   - attachments: a per-tenant share another tenant cannot take;
  *   - slots: dealt among the tenants without a `slots` key;
  *   - storage bytes per tenant (envelopes and key-value records);
@@ -397,6 +398,42 @@ static void test_removed_tenant_frees_slot(void **state)
     assert_non_null(fx.d->slots[4].c);
 }
 
+/* The names record is written when the tombstones change, not at every
+ * install (each write is a temporary file, an fsync and a rename: a new
+ * inode). */
+static ino_t names_inode(void)
+{
+    char path[200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/names", fx.dir);
+    return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+static void test_names_written_when_changed(void **state)
+{
+    (void)state;
+    install_ok(A, 0, 1, "n1", NULL);
+    assert_true(names_inode() == 0); /* nothing to keep yet: no record */
+    remove_ok(A, 0, 2, "n1");        /* a tombstone: written */
+    ino_t ino = names_inode();
+    assert_true(ino != 0);
+    install_ok(A, 1, 1, "other", NULL);
+    install_ok(A, 1, 2, "other", NULL);
+    install_ok(B, 2, 1, "bee", NULL);
+    remove_ok(B, 2, 2, "bee"); /* b's tombstone: written */
+    ino_t ino2 = names_inode();
+    assert_true(ino2 != ino);
+    install_ok(A, 1, 3, "other", NULL);
+    restart(); /* nothing released at start: no write */
+    install_ok(A, 1, 4, "other", NULL);
+    assert_true(names_inode() == ino2);
+    install_ok(A, 0, 3, "n1", NULL); /* n1 is live again: its tombstone goes */
+    assert_true(names_inode() != ino2);
+    restart();
+    assert_int_equal(fd_name_owner(fx.d, "bee"), B);
+    assert_int_equal(fd_name_owner(fx.d, "n1"), A);
+}
+
 /* ---- attachments --------------------------------------------------------------------------- */
 
 static void test_attachment_share(void **state)
@@ -615,6 +652,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_epoch_after_top, setup, teardown),
         cmocka_unit_test_setup_teardown(test_epoch_old_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_removed_tenant_frees_slot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_names_written_when_changed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attachment_share, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attachment_config_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_slots_dealt, setup_defaults, teardown),
