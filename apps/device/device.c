@@ -376,7 +376,7 @@ void fd_tenant_usage(fd_device_t *d, uint32_t tenant_id, fd_usage_t *u)
         u->ram += c->ram_len;
         uint32_t idx = fc_container_slot(&d->engine, c);
         for (uint32_t a = 0; a < d->engine.n_attachments; a++)
-            u->attachments += d->engine.attachments[a].container == idx; /* not the engine's count: the fuzzers compare both */
+            u->attachments += d->engine.attachments[a].container == idx; /* fuzz_coap: = engine's */
     }
     u->kv_entries = fc_kv_count(&d->engine, tenant_id);
     u->global_entries = fc_kv_global_count(&d->engine, tenant_id);
@@ -864,8 +864,7 @@ static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode,
     int st = authenticate(d, env, len, &m, &r, &t, &slot, v);
     if (st != FC_OK)
         return st;
-    fc_suit_version_t ver = {.epoch = r.component[0].params.femto.epoch,
-                             .seq = m.sequence_number};
+    fc_suit_version_t ver = {.epoch = r.component[0].params.femto.epoch, .seq = m.sequence_number};
     if (mode == MODE_RESTORE) {
         if (ver.seq != stored.seq || ver.epoch != stored.epoch) {
             char a[48], b[48];
