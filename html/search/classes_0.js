@@ -1,0 +1,24 @@
+var searchData=
+[
+  ['fc_5fcbor_5fitem_0',['fc_cbor_item',['../structfc__cbor__item.html',1,'']]],
+  ['fc_5ferror_1',['fc_error',['../structfc__error.html',1,'']]],
+  ['fc_5fimage_2',['fc_image',['../structfc__image.html',1,'']]],
+  ['fc_5fimage_5ffunc_3',['fc_image_func',['../structfc__image__func.html',1,'']]],
+  ['fc_5fimage_5fparts_4',['fc_image_parts',['../structfc__image__parts.html',1,'']]],
+  ['fc_5fport_5',['fc_port',['../structfc__port.html',1,'']]],
+  ['fc_5fsuit_5fbytes_6',['fc_suit_bytes',['../structfc__suit__bytes.html',1,'']]],
+  ['fc_5fsuit_5fcomponent_5fid_7',['fc_suit_component_id',['../structfc__suit__component__id.html',1,'']]],
+  ['fc_5fsuit_5fcomponent_5fresult_8',['fc_suit_component_result',['../structfc__suit__component__result.html',1,'']]],
+  ['fc_5fsuit_5fdevice_9',['fc_suit_device',['../structfc__suit__device.html',1,'']]],
+  ['fc_5fsuit_5fdigest_10',['fc_suit_digest',['../structfc__suit__digest.html',1,'']]],
+  ['fc_5fsuit_5ffemto_11',['fc_suit_femto',['../structfc__suit__femto.html',1,'']]],
+  ['fc_5fsuit_5fkey_12',['fc_suit_key',['../structfc__suit__key.html',1,'']]],
+  ['fc_5fsuit_5fmanifest_13',['fc_suit_manifest',['../structfc__suit__manifest.html',1,'']]],
+  ['fc_5fsuit_5fparams_14',['fc_suit_params',['../structfc__suit__params.html',1,'']]],
+  ['fc_5fsuit_5fpayload_15',['fc_suit_payload',['../structfc__suit__payload.html',1,'']]],
+  ['fc_5fsuit_5fresult_16',['fc_suit_result',['../structfc__suit__result.html',1,'']]],
+  ['fc_5fsuit_5fsection_17',['fc_suit_section',['../structfc__suit__section.html',1,'']]],
+  ['fc_5fsuit_5fsignature_18',['fc_suit_signature',['../structfc__suit__signature.html',1,'']]],
+  ['fc_5fsuit_5fstep_19',['fc_suit_step',['../structfc__suit__step.html',1,'']]],
+  ['fc_5fsuit_5fversion_20',['fc_suit_version',['../structfc__suit__version.html',1,'']]]
+];

@@ -1,0 +1,4 @@
+var searchData=
+[
+  ['port_2eh_0',['port.h',['../port_8h.html',1,'']]]
+];

@@ -1,0 +1,24 @@
+var searchData=
+[
+  ['fc_5fimage_5fbind_0',['fc_image_bind',['../image_8h.html#ac12de4bfc29ff6e25f160b532b62d842',1,'image.h']]],
+  ['fc_5fimage_5ffind_5ffunction_1',['fc_image_find_function',['../image_8h.html#a35f5a7ced17e0d15ef615015c4bea9c1',1,'image.h']]],
+  ['fc_5fimage_5ffunction_2',['fc_image_function',['../image_8h.html#a77dca73be1ae2c32900e215de1bfd937',1,'image.h']]],
+  ['fc_5fimage_5ffunction_5fat_3',['fc_image_function_at',['../image_8h.html#af70f6dbb1029a56e2cbc46ccbbc6879c',1,'image.h']]],
+  ['fc_5fimage_5finit_5fram_4',['fc_image_init_ram',['../image_8h.html#a77632c9c890436e8aad9a2e466123eed',1,'image.h']]],
+  ['fc_5fimage_5fparse_5',['fc_image_parse',['../image_8h.html#a77bfe33410c9d411ea10b71d26b7f1c9',1,'image.h']]],
+  ['fc_5fimage_5fram_5fsize_6',['fc_image_ram_size',['../image_8h.html#a9612507ede741c84e9d873d3d16140dc',1,'image.h']]],
+  ['fc_5fimage_5fverify_7',['fc_image_verify',['../image_8h.html#a59204346af89d1122dc5a3efee779533',1,'image.h']]],
+  ['fc_5fimage_5fwrite_8',['fc_image_write',['../image_8h.html#a7e76607bcca4c125b8abe05cdd126fb5',1,'image.h']]],
+  ['fc_5fstatus_5fname_9',['fc_status_name',['../status_8h.html#ae78c92f9db1d498342bdea5b8ae84aea',1,'status.h']]],
+  ['fc_5fstatus_5ftext_10',['fc_status_text',['../status_8h.html#a9844c7212b5df87025beb927e4c06ee0',1,'status.h']]],
+  ['fc_5fsuit_5fauthenticate_11',['fc_suit_authenticate',['../suit_8h.html#a4790b37ea8e73cbd5de7706044c259c0',1,'suit.h']]],
+  ['fc_5fsuit_5fcheck_5fpayload_12',['fc_suit_check_payload',['../suit_8h.html#ad24f367f32cb793ecf547b903dab5b4c',1,'suit.h']]],
+  ['fc_5fsuit_5fcheck_5fsequence_13',['fc_suit_check_sequence',['../suit_8h.html#a173c4ffa50c3248bb948d2e0513b9f99',1,'suit.h']]],
+  ['fc_5fsuit_5fcheck_5fversion_14',['fc_suit_check_version',['../suit_8h.html#afd7639295dcf1943473ca1258556fc16',1,'suit.h']]],
+  ['fc_5fsuit_5fdecode_15',['fc_suit_decode',['../suit_8h.html#ae7d95181846938bc8f54251255d19096',1,'suit.h']]],
+  ['fc_5fsuit_5fdecode_5fdigest_16',['fc_suit_decode_digest',['../suit_8h.html#aa1b458d825ea5776d1471882b0b7577a',1,'suit.h']]],
+  ['fc_5fsuit_5fdecode_5ffemto_17',['fc_suit_decode_femto',['../suit_8h.html#a50b4fd5acc4cc2977cc7b50c2eec1583',1,'suit.h']]],
+  ['fc_5fsuit_5fevaluate_18',['fc_suit_evaluate',['../suit_8h.html#adbfedf71bef9a52e40a571d869c9d1cc',1,'suit.h']]],
+  ['fc_5fsuit_5ffemto_5fcomponent_19',['fc_suit_femto_component',['../suit_8h.html#ae26ea284a39656972991daa8f5aff21d',1,'suit.h']]],
+  ['fc_5fsuit_5fwalk_20',['fc_suit_walk',['../suit_8h.html#a4602ed66c3989759b008eb45ce4a71ca',1,'suit.h']]]
+];

@@ -1,0 +1,26 @@
+var searchData=
+[
+  ['fc_5fcbor_5fitem_5ft_0',['fc_cbor_item_t',['../suit_8h.html#ad326541d413b60819e7316cd7ec3c837',1,'suit.h']]],
+  ['fc_5ferror_5ft_1',['fc_error_t',['../status_8h.html#a3494ab07ae380b203befae77addd61ed',1,'status.h']]],
+  ['fc_5fimage_5ffunc_5ft_2',['fc_image_func_t',['../image_8h.html#ae3e0c90eb339d936258346fe259cff33',1,'image.h']]],
+  ['fc_5fimage_5fparts_5ft_3',['fc_image_parts_t',['../image_8h.html#adf81f521b42976b63be000c568e0732d',1,'image.h']]],
+  ['fc_5fimage_5ft_4',['fc_image_t',['../image_8h.html#a3a898dd2638a89d6fef34c3985575efa',1,'image.h']]],
+  ['fc_5fport_5ft_5',['fc_port_t',['../port_8h.html#ac6d36455da080ce77d5aa9c2184f95e7',1,'port.h']]],
+  ['fc_5fstatus_5ft_6',['fc_status_t',['../status_8h.html#aa1e42e67fbefbbd82eb417f394ab00f2',1,'status.h']]],
+  ['fc_5fsuit_5fbytes_5ft_7',['fc_suit_bytes_t',['../suit_8h.html#ac6b4fe37358c121912c906dc79513975',1,'suit.h']]],
+  ['fc_5fsuit_5fcomponent_5fid_5ft_8',['fc_suit_component_id_t',['../suit_8h.html#afb4d69252789900b5f1ee2b34297a270',1,'suit.h']]],
+  ['fc_5fsuit_5fcomponent_5fresult_5ft_9',['fc_suit_component_result_t',['../suit_8h.html#a19943fe0a86f32e610f39e071bfe9377',1,'suit.h']]],
+  ['fc_5fsuit_5fdevice_5ft_10',['fc_suit_device_t',['../suit_8h.html#ae3d042c35a9f9ba45a1e58c424bc9152',1,'suit.h']]],
+  ['fc_5fsuit_5fdigest_5ft_11',['fc_suit_digest_t',['../suit_8h.html#a9af057da9d8d58fdd59405df17fd00d4',1,'suit.h']]],
+  ['fc_5fsuit_5ffemto_5ft_12',['fc_suit_femto_t',['../suit_8h.html#a41dab963c7ca6ebc4e290f0f487bf0ef',1,'suit.h']]],
+  ['fc_5fsuit_5fkey_5ft_13',['fc_suit_key_t',['../suit_8h.html#a0f2ec21c9c5a001c9c94c281d5dab07a',1,'suit.h']]],
+  ['fc_5fsuit_5fmanifest_5ft_14',['fc_suit_manifest_t',['../suit_8h.html#a9965d49cc591c4fa30bba90f4802579b',1,'suit.h']]],
+  ['fc_5fsuit_5fparams_5ft_15',['fc_suit_params_t',['../suit_8h.html#a36b6061ed76fccfae9a98e28a30c507c',1,'suit.h']]],
+  ['fc_5fsuit_5fpayload_5ft_16',['fc_suit_payload_t',['../suit_8h.html#aaed4eb2de160fb61515254582842a428',1,'suit.h']]],
+  ['fc_5fsuit_5fresult_5ft_17',['fc_suit_result_t',['../suit_8h.html#ae3e3537be2b8551316b8c892ccfa4f25',1,'suit.h']]],
+  ['fc_5fsuit_5fsection_5ft_18',['fc_suit_section_t',['../suit_8h.html#a3cb673438e5dff827fe6acaabe2bdfbd',1,'suit.h']]],
+  ['fc_5fsuit_5fsignature_5ft_19',['fc_suit_signature_t',['../suit_8h.html#a5e54ccb4bc6944853a944128c6369078',1,'suit.h']]],
+  ['fc_5fsuit_5fstep_5ft_20',['fc_suit_step_t',['../suit_8h.html#a33306dd19a6f9f99c9cb2d87689b5cca',1,'suit.h']]],
+  ['fc_5fsuit_5fversion_5ft_21',['fc_suit_version_t',['../suit_8h.html#a64f7c2c5e7e3b262f832aceadd71b07b',1,'suit.h']]],
+  ['fc_5fsuit_5fvisit_5ffn_22',['fc_suit_visit_fn',['../suit_8h.html#a9a4a1e5f20cc1ff4d122dbf71fd0a90f',1,'suit.h']]]
+];

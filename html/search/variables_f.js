@@ -1,0 +1,20 @@
+var searchData=
+[
+  ['sensor_5fread_0',['sensor_read',['../structfc__port.html#a673a426356e0bdd25d9f0e83108b1679',1,'fc_port']]],
+  ['seq_1',['seq',['../structfc__suit__version.html#ae14892f11f9adcbe743316a6c566c2fe',1,'fc_suit_version']]],
+  ['sequence_2',['sequence',['../structfc__suit__step.html#a10278325d2b6feaa3fe4ec6062519619',1,'fc_suit_step']]],
+  ['sequence_5fnumber_3',['sequence_number',['../structfc__suit__manifest.html#aef27351105d56185c2dfcf9a1423e09b',1,'fc_suit_manifest']]],
+  ['sha256_4',['sha256',['../structfc__port.html#a2d6d607708206e770c0b825ffe9f7d4b',1,'fc_port']]],
+  ['shared_5',['shared',['../structfc__suit__manifest.html#a9bfda2a6d59f6c8ca22d4e75bfd581b3',1,'fc_suit_manifest']]],
+  ['signature_6',['signature',['../structfc__suit__signature.html#a0ada2e5d14a8c9d77c0d330dae8bf355',1,'fc_suit_signature::signature()'],['../structfc__suit__manifest.html#a566bba85c7d542ae537448cf26dd52b6',1,'fc_suit_manifest::signature()']]],
+  ['size_7',['size',['../structfc__image.html#a6f9d5415c55fa21c7269650af7ccb59c',1,'fc_image::size()'],['../structfc__error.html#a8b2a09a81b6069ff0b071e5fa604e4e7',1,'fc_error::size()']]],
+  ['slot_8',['slot',['../structfc__image__func.html#acea6adf140a5c7902693d36627d67554',1,'fc_image_func']]],
+  ['source_5fcomponent_9',['source_component',['../structfc__suit__params.html#a7149e70cb76d049caf8969058cc79afd',1,'fc_suit_params']]],
+  ['state_10',['state',['../structfc__suit__section.html#a2ba2fe52f40930da600821cd948b0715',1,'fc_suit_section']]],
+  ['storage_5fread_11',['storage_read',['../structfc__port.html#a75cb4d8618887ea8fc17ed2bf91a9e03',1,'fc_port']]],
+  ['storage_5fremove_12',['storage_remove',['../structfc__port.html#a33864895690b6b07bd35e22091ec7f91',1,'fc_port']]],
+  ['storage_5fwrite_13',['storage_write',['../structfc__port.html#a6f10668c33054d7e0a45784d0d63a4c1',1,'fc_port']]],
+  ['str_14',['str',['../structfc__cbor__item.html#aa2a6b33298c7d08baf79658932d1e3c0',1,'fc_cbor_item']]],
+  ['strings_15',['strings',['../structfc__image.html#abeecab9ddfb6ae25c905d368267d2108',1,'fc_image']]],
+  ['strings_5fsize_16',['strings_size',['../structfc__image.html#a54463ba44edae68f97a28012b80b5708',1,'fc_image']]]
+];
