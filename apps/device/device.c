@@ -429,11 +429,15 @@ static void load_hist(fd_device_t *d, uint32_t slot)
             s->hist[i] = v;
     }
     /* the switch record is written before slot/N/seq-T: a crash between the
-     * two leaves the newer version in cur */
+     * two leaves the newer version in cur only. Write it to slot/N/seq-T
+     * now, before another tenant's install replaces cur and, with it, the
+     * only record of that version. */
     int ti = s->has_record ? cfg_index(d, s->tenant_id) : -1;
     fc_suit_version_t cur = {.epoch = s->epoch, .seq = s->seq};
-    if (ti >= 0 && ver_less(s->hist[ti], cur))
+    if (ti >= 0 && ver_less(s->hist[ti], cur)) {
         s->hist[ti] = cur;
+        write_hist(d, slot, s->tenant_id, cur);
+    }
 }
 
 static void record_name(char *out, size_t cap, uint32_t slot, const char *what, long gen)
