@@ -18,6 +18,8 @@
 #   mps2-an386/faulttest        must crash on purpose and exit 3 with "CPU FAULT"
 #   cortex-m0plus/link          the M0+ image linked and fits its memory map
 #   riscv-virt/selftest         RV32: VM self-test
+#   riscv-virt/selftest-jit     RV32 with the RV32IMAC JIT (src/vm/jit/jit_rv32.c),
+#                               compared with the interpreter as on the M4
 #   riscv-virt/faulttest        RV32: deliberate trap, exit 3
 #   mps2-an386/suittest         SUIT over the UART: signed envelopes installed,
 #   riscv-virt/suittest         tampered/foreign/replayed ones refused (needs
@@ -36,7 +38,7 @@ TIMEOUT=${FW_TIMEOUT:-120}
 all_tests=(mps2-an386/selftest mps2-an386/selftest-strict mps2-an386/selftest-fast
     mps2-an386/selftest-jit
     mps2-an386/faulttest
-    cortex-m0plus/link riscv-virt/selftest riscv-virt/faulttest
+    cortex-m0plus/link riscv-virt/selftest riscv-virt/selftest-jit riscv-virt/faulttest
     mps2-an386/suittest riscv-virt/suittest)
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=("${all_tests[@]}")
