@@ -1,4 +1,4 @@
-/* libFuzzer target: femtod's CoAP request handlers (apps/femtod/server.c,
+/* libFuzzer target: femtod's CoAP request handlers (apps/device/server.c,
  * coap_pdu.c, device.c, report.c) on arbitrary requests, without sockets.
  *
  * The device is real: the POSIX port in a temporary state directory (on

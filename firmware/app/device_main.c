@@ -3,10 +3,10 @@
  * Boots, mounts the flash record store, provisions the configuration at
  * first boot (femtod.conf format, read from the host once through
  * semihosting, then kept in flash as record "config"), starts femtod's
- * device (apps/femtod/device.c: tenants, hooks, the atomic install
+ * device (apps/device/device.c: tenants, hooks, the atomic install
  * protocol, restart re-verification) on the bare-metal port, brings up
  * lwIP on the LAN9220, and serves femtod's CoAP resources
- * (apps/femtod/server.c) on UDP port 5683 through coap_wire.c. The timer
+ * (apps/device/server.c) on UDP port 5683 through coap_wire.c. The timer
  * hook fires every timer_period_ms.
  *
  * Command line (QEMU -append, read through semihosting), key=value words:

@@ -1,4 +1,4 @@
-/* What femtod's device and configuration code (apps/femtod/device.c,
+/* What femtod's device and configuration code (apps/device/device.c,
  * config.c, compiled unchanged) needs from an OS, on the bare-metal board:
  *   - fc_port_posix_init(): the bare-metal port with its records in the
  *     flash store (the "state directory" is the store);

@@ -1,4 +1,4 @@
-/* femtod's device (apps/femtod/device.c) with two tenants, driven in
+/* femtod's device (apps/device/device.c) with two tenants, driven in
  * process with envelopes signed here: every per-tenant bound of issue 13
  * that lives in the device. Each test fails without its fix:
  *   - sequence numbers per slot and tenant; a removal at the top of the range;
@@ -21,8 +21,8 @@
 
 #include <cmocka.h>
 
-#include "../../apps/femtod/config.h"
-#include "../../apps/femtod/device.h"
+#include "../../apps/device/config.h"
+#include "../../apps/device/device.h"
 #include "femto/image.h"
 #include "suit_write.h"
 

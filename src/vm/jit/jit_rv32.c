@@ -26,16 +26,10 @@
  *   out with every branch to a jump target in its long form (the inverse
  *   branch over a jal); pass 2 makes short every branch whose distance in
  *   pass 1's layout fits (distances only shrink), pass 3 writes. */
-#include "../vm_run.h"
+#include "jit_internal.h"
 #include "rv32_enc.h"
 
-#include <stddef.h>
-
-#if defined(__riscv) && __riscv_xlen == 32
-#define FC_JIT_RV32 1
-#else
-#define FC_JIT_RV32 0
-#endif
+#if defined(FC_JIT_TARGET_RV32) /* the whole file: jit_runtime.c is the rest */
 
 /* Host registers with a fixed role */
 enum { R_REG = RV_S0, R_Q = RV_S1, R_PAIRS = RV_S2, N_PAIR_REGS = 10 };
@@ -51,23 +45,15 @@ enum {
     T6 = RV_T6
 };
 
-/* What generated code returns in a0 (and Q in a1): kind | index << 8 */
-enum { K_EXIT = 0, K_BUDGET = 1, K_FAULT = 2, K_DEPTH = 3 };
+enum { K_EXIT = FC_JIT_K_EXIT, K_BUDGET = FC_JIT_K_BUDGET, K_FAULT = FC_JIT_K_FAULT,
+       K_DEPTH = FC_JIT_K_DEPTH };
+enum { FILE_DEPTH = FC_JIT_FILE_DEPTH, FILE_MAXDEPTH = FC_JIT_FILE_MAXDEPTH, FILE_SP = FC_JIT_FILE_SP };
 
-/* Words of the register file past r10 (never named by a verified program)
- * that generated code with local calls keeps its state in: the call depth,
- * the deepest depth reached, and the host sp at entry. */
-enum { FILE_DEPTH = 11 * 8, FILE_MAXDEPTH = 12 * 8, FILE_SP = 13 * 8 };
-
-#define VM_PRIV_OFF offsetof(fc_vm_t, private_)
-#define REG_OFF (VM_PRIV_OFF + offsetof(struct fc_vm_private, reg))
 /* Offsets from the register file (s0) of the VM's caches and sections */
-#define CACHE_OFF(c)                                                                               \
-    (VM_PRIV_OFF + offsetof(struct fc_vm_private, cache) + (c) * sizeof(region_cache_t) - REG_OFF)
-#define CACHE_START(c) ((int32_t)(CACHE_OFF(c) + offsetof(region_cache_t, start)))
-#define CACHE_END(c, k)                                                                            \
-    ((int32_t)(CACHE_OFF(c) + offsetof(region_cache_t, end) + (k) * sizeof(uintptr_t)))
-#define SECTION(s) ((int32_t)(offsetof(fc_vm_t, section_base) + (s) * sizeof(uint64_t) - REG_OFF))
+#define REG_OFF FC_JIT_REG_OFF
+#define CACHE_START(c) ((int32_t)(FC_JIT_CACHE_START_OFF(c) - REG_OFF))
+#define CACHE_END(c, k) ((int32_t)(FC_JIT_CACHE_END_OFF(c, k) - REG_OFF))
+#define SECTION(s) ((int32_t)(FC_JIT_SECTION_OFF(s) - REG_OFF))
 /* every one of them is a 12-bit load offset from s0 */
 typedef char rv_offsets_fit_[CACHE_END(2, 4) < 2048 && SECTION(3) + 4 < 2048 &&
                                      SECTION(0) > -2048 && REG_OFF < 2048
@@ -77,81 +63,7 @@ typedef char rv_offsets_fit_[CACHE_END(2, 4) < 2048 && SECTION(3) + 4 < 2048 &&
 /* The word rv_mem_slow gets: opcode | dst << 8 | flags */
 enum { SLOW_NOCHECK = 1u << 12 };
 
-#if FC_JIT_RV32 /* the translator and its run-time support */
-
-/* ---- run-time support called by generated code ---------------------------- */
-
-/* The slow path of a memory check: the region walk; on a match the region
- * becomes the cache of loads or stores (as interp_small.c's mem_slow).
- * Returns the address in the low word and 1 in the high word, or 0 with
- * vm->fault recorded. */
-static uint64_t jit_mem(fc_vm_t *vm, uint32_t opcode, uint64_t a)
-{
-    int load = (opcode & 7u) == (FC_OPC_LDXW & 7u);
-    int i =
-        region_lookup(vm, a, access_size_of((uint8_t)opcode), load ? FC_PERM_READ : FC_PERM_WRITE);
-    if (i < 0)
-        return 0;
-    cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
-    VMP(vm)->cache_dirty = 1;
-    return (uint64_t)1 << 32 | (uint32_t)a;
-}
-
-/* A helper call with id, q being the budget left at the call (L - pc):
- * the allow-list lookup first, then the budget, then the call; K_FAULT,
- * K_BUDGET or 0 (as interp_small.c's helper path). */
-static uint32_t jit_helper(fc_vm_t *vm, int32_t q, uint64_t id)
-{
-    fc_helper_fn fn = helper_lookup(vm, id);
-    if (FC_UNLIKELY(!fn)) {
-        vm->fault.code = FC_FAULT_HELPER;
-        vm->fault.reason = FC_WHY("call to a helper that is unknown or not allowed");
-        vm->fault.addr = id;
-        return K_FAULT;
-    }
-    if (q <= 0)
-        return K_BUDGET;
-    uint64_t *reg = VMP(vm)->reg;
-    vm->executed = VMP(vm)->budget_slots + 1u - (uintptr_t)(intptr_t)q;
-    reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
-    return vm->fault.code != FC_OK ? K_FAULT : 0;
-}
-
-/* An atomic read-modify-write: word = r10 base << 31 | src << 24 | imm << 8
- * | size. The interpreter's checks (a region walk for read and write, none
- * for r10, proven in the frame) and its semantics (atomic_rmw) on the
- * register file; K_FAULT with vm->fault recorded, or 0. */
-static uint32_t jit_atomic(fc_vm_t *vm, uint32_t word, uint64_t a)
-{
-    uint32_t size = word & 0xffu;
-    if (!(word >> 31) && region_lookup(vm, a, size, FC_PERM_RW) < 0)
-        return K_FAULT;
-    uint64_t *reg = VMP(vm)->reg;
-    atomic_rmw((void *)(uintptr_t)a, size == 8, (int32_t)((word >> 8) & 0xffu),
-               &reg[(word >> 24) & 0xfu], &reg[0]);
-    return 0;
-}
-
-static uint64_t j_div64(uint64_t a, uint64_t b)
-{
-    return b ? a / b : 0;
-}
-static uint64_t j_mod64(uint64_t a, uint64_t b)
-{
-    return b ? a % b : a;
-}
-static uint64_t j_sdiv64(uint64_t a, uint64_t b)
-{
-    return sdiv64(a, b);
-}
-static uint64_t j_smod64(uint64_t a, uint64_t b)
-{
-    return smod64(a, b);
-}
-static uint64_t j_be(uint64_t a, uint64_t b)
-{
-    return b == 16 ? swap16(a) : b == 32 ? swap32(a) : swap64(a);
-}
+/* ---- run-time support particular to this core ------------------------- */
 
 /* The way every memory access the inline check did not pass goes: the
  * region walk (jit_mem, unless the base is r10: proven in the frame), then
@@ -162,7 +74,7 @@ static uint32_t rv_mem_slow(fc_vm_t *vm, uint32_t word, uint32_t lo, uint32_t hi
                             uint32_t vhi)
 {
     uint32_t opcode = word & 0xffu;
-    if (!(word & SLOW_NOCHECK) && jit_mem(vm, opcode, (uint64_t)hi << 32 | lo) == 0)
+    if (!(word & SLOW_NOCHECK) && fc_jit_mem(vm, opcode, (uint64_t)hi << 32 | lo) == 0)
         return 0;
     void *p = (void *)(uintptr_t)lo;
     uint64_t v = (uint64_t)vhi << 32 | vlo, *dst = &VMP(vm)->reg[(word >> 8) & 0xfu];
@@ -210,11 +122,11 @@ typedef struct rv_state {
     /* frame_size is a multiple of 8 (fc_jit_run runs only with an 8-byte
      * aligned stack top): r10 + off is aligned when off is */
     uint8_t frame_aligned;
-    fc_error_t *why;
+    fc_jit_tr_t *tr;
 } rv_state_t;
 
-#define TAB_TARGET 0x80000000u
-#define TAB_POS(v) ((v)&0x7fffffffu)
+#define TAB_TARGET FC_JIT_TAB_TARGET
+#define TAB_POS(v) FC_JIT_TAB_POS(v)
 /* A jump target's entry: bgtz Q, body; lui + addi a0; jal epilogue */
 enum { ENTRY_WORDS = 4 };
 
@@ -382,10 +294,7 @@ static pair_t imm_pair(rv_state_t *s, int32_t k, pair_t scratch)
 
 static int refuse(rv_state_t *s, uint32_t pc, const char *why)
 {
-    s->why->code = FC_ERR_BAD_OPCODE;
-    s->why->where = pc;
-    s->why->reason = why;
-    return -1;
+    return fc_jit_refuse(s->tr, FC_ERR_BAD_OPCODE, pc, why);
 }
 
 /* ---- ALU ---------------------------------------------------------------- */
@@ -660,8 +569,8 @@ static int alu(rv_state_t *s, const fc_insn_t *in)
         if (w64) {
             pair_t B = x ? get(s, r, SB) : imm_pair(s, k, SB);
             alu_call(s, D, B,
-                     div ? (sgn ? (const void *)j_sdiv64 : (const void *)j_div64)
-                         : (sgn ? (const void *)j_smod64 : (const void *)j_mod64));
+                     div ? (sgn ? (const void *)fc_jit_sdiv64 : (const void *)fc_jit_div64)
+                         : (sgn ? (const void *)fc_jit_smod64 : (const void *)fc_jit_mod64));
             put(s, d, D);
             return 0;
         }
@@ -714,7 +623,7 @@ static int alu(rv_state_t *s, const fc_insn_t *in)
             rv_op(e, RV_OR, D.lo, D.lo, T4);
             put32(s, d, D.lo);
         } else {
-            alu_call(s, D, imm_pair(s, k, SB), (const void *)j_be);
+            alu_call(s, D, imm_pair(s, k, SB), (const void *)fc_jit_be);
             put(s, d, D);
         }
         return 0;
@@ -936,7 +845,7 @@ static int atomic_op(rv_state_t *s, const fc_insn_t *in, uint32_t pc)
     rv_li(e, RV_A1,
           (d == 10 ? 1u << 31 : 0u) | r << 24 | ((uint32_t)in->imm & 0xffu) << 8 |
               (op == FC_OPC_ATOMIC64_ADD ? 8u : 4u));
-    call_fn(s, (const void *)jit_atomic);
+    call_fn(s, (const void *)fc_jit_atomic);
     uint32_t ok = fwd(s);
     leave_at(s, K_FAULT, pc);
     patch_b(s, ok, RV_BEQ, RV_A0, RV_ZERO);
@@ -1104,7 +1013,7 @@ static void helper_call(rv_state_t *s, const fc_insn_t *in, uint32_t pc)
     }
     vm_to_a0(s);
     mv(s, RV_A1, R_Q);
-    call_fn(s, (const void *)jit_helper);
+    call_fn(s, (const void *)fc_jit_helper);
     uint32_t ok = fwd(s);
     rv_li(e, T4, pc << 8);
     rv_op(e, RV_OR, RV_A0, RV_A0, T4);
@@ -1352,92 +1261,17 @@ static int emit_program(rv_state_t *s)
     }
     if (s->pass == 1)
         s->start1[p->len] = e->pos;
-    if (e->full) {
-        s->why->code = FC_ERR_TOO_LARGE;
-        s->why->where = p->len;
-        s->why->reason = "JIT code buffer full";
-        return -1;
-    }
+    if (e->full)
+        return fc_jit_refuse(s->tr, FC_ERR_TOO_LARGE, p->len, "JIT code buffer full");
     return 0;
 }
 
-/* Which registers an instruction names (dst, and src where the format
- * uses it), for the choice of the mapped registers. */
-static unsigned regs_named(const fc_insn_t *in)
+/* The mapped registers: the ones of r0..r10 named most (fc_jit_analyse's
+ * weights: a name inside a loop counts 16 times), a pair of host
+ * registers each, r10 one (its high half is x0), until s2..s11 are used. */
+static void choose_registers(rv_state_t *s)
 {
-    unsigned op = in->opcode, cls = op & 7u, m = 0;
-    if (op == FC_OPC_EXIT || op == FC_OPC_CALL || op == FC_OPC_JA || op == FC_OPC_JA32)
-        return 0;
-    m |= 1u << FC_INSN_DST(*in);
-    int src_used = cls == (FC_OPC_LDXW & 7u) || cls == (FC_OPC_STXW & 7u) ||
-                   ((cls == (FC_OPC_ADD64_K & 7u) || cls == (FC_OPC_ADD32_K & 7u) ||
-                     cls == (FC_OPC_JEQ_K & 7u) || cls == (FC_OPC_JEQ32_K & 7u)) &&
-                    (op & 8u));
-    if (src_used && op != FC_OPC_CALLX)
-        m |= 1u << FC_INSN_SRC(*in);
-    return m;
-}
-
-/* Mark jump targets in tab (bit 31) and choose the mapped registers: the
- * ones of r0..r10 named most, a name inside a loop (a backward jump's
- * range) counting 16 times; a pair of host registers each, r10 one. */
-static void analyse(rv_state_t *s)
-{
-    const fc_program_t *p = s->prog;
-    uint32_t weight[11] = {0};
-    for (uint32_t pc = 0; pc < p->len; pc++)
-        s->tab[pc] = 0;
-    for (uint32_t pc = 0; pc < p->len; pc++) {
-        const fc_insn_t *in = &p->text[pc];
-        unsigned cls = in->opcode & 7u;
-        if (in->opcode == FC_OPC_LDDW) {
-            pc++;
-            continue;
-        }
-        if (cls != (FC_OPC_JA & 7u) && cls != (FC_OPC_JEQ32_K & 7u))
-            continue;
-        if (in->opcode == FC_OPC_CALL && FC_INSN_SRC(*in) == 1) {
-            /* the callee's start and the return point are entered by transfers */
-            s->tab[pc + 1u + (uint32_t)in->imm] |= TAB_TARGET;
-            s->tab[pc + 1u] |= TAB_TARGET;
-            continue;
-        }
-        if (in->opcode == FC_OPC_CALL || in->opcode == FC_OPC_CALLX || in->opcode == FC_OPC_EXIT)
-            continue;
-        int32_t d = in->opcode == FC_OPC_JA32 ? in->imm : in->offset;
-        uint32_t t = pc + 1u + (uint32_t)d; /* verified: inside the text */
-        s->tab[t] |= TAB_TARGET;
-        if (d < 0) /* a loop: [t, pc] */
-            for (uint32_t i = t; i <= pc; i++)
-                s->tab[i] = (s->tab[i] & TAB_TARGET) | ((TAB_POS(s->tab[i]) + 1u) & 0xffffu);
-    }
-    uint32_t first_callee = p->len;
-    for (uint32_t pc = 0; pc < p->len; pc++) {
-        const fc_insn_t *in = &p->text[pc];
-        if (in->opcode == FC_OPC_CALL && FC_INSN_SRC(*in) == 1 &&
-            pc + 1u + (uint32_t)in->imm < first_callee)
-            first_callee = pc + 1u + (uint32_t)in->imm;
-        if (in->opcode == FC_OPC_LDDW)
-            pc++;
-    }
-    s->callee_r6_r9 = 0;
-    s->callee_r10 = 0;
-    for (uint32_t pc = first_callee; pc < p->len; pc++) {
-        unsigned m = regs_named(&p->text[pc]);
-        s->callee_r6_r9 |= (m & 0x3c0u) != 0;
-        s->callee_r10 |= (m & 0x400u) != 0;
-        if (p->text[pc].opcode == FC_OPC_LDDW)
-            pc++;
-    }
-    for (uint32_t pc = 0; pc < p->len; pc++) {
-        unsigned m = regs_named(&p->text[pc]);
-        uint32_t w = TAB_POS(s->tab[pc]) ? 16u : 1u;
-        for (unsigned r = 0; r < 11; r++)
-            if (m & (1u << r))
-                weight[r] += w;
-        if (p->text[pc].opcode == FC_OPC_LDDW)
-            pc++;
-    }
+    const uint32_t *weight = s->tr->weight;
     for (unsigned r = 0; r < 16; r++)
         s->lo[r] = s->hi[r] = 0;
     unsigned next = R_PAIRS, left = N_PAIR_REGS;
@@ -1454,147 +1288,50 @@ static void analyse(rv_state_t *s)
         next += best == 10 ? 1u : 2u;
         left -= best == 10 ? 1u : 2u;
     }
-    for (uint32_t pc = 0; pc < p->len; pc++)
-        s->tab[pc] &= TAB_TARGET; /* positions come with the passes */
 }
 
-#endif /* FC_JIT_RV32 */
-
-fc_status_t fc_jit_translate(fc_jit_t *jit, const fc_program_t *prog, void *buf, size_t cap)
+/* Three passes (see the top of the file); start1 takes len + 1 words at
+ * the end of the code buffer while translating. */
+int fc_jit_arch_translate(fc_jit_tr_t *t, void *buf, size_t cap, uint32_t *size)
 {
-    jit->prog = NULL;
-    jit->code = NULL;
-    jit->code_size = 0;
-    jit->fallback_runs = 0;
-    jit->refused.code = FC_OK;
-    jit->refused.where = 0;
-    jit->refused.addr = 0;
-    jit->refused.size = 0;
-    jit->refused.reason = NULL;
-#if !FC_JIT_RV32
-    (void)prog, (void)buf, (void)cap;
-    jit->refused.code = FC_ERR_BAD_CONFIG;
-    jit->refused.reason = "this build's core is not RV32: the interpreter runs";
-    return FC_ERR_BAD_CONFIG;
-#else
+    const fc_program_t *prog = t->prog;
     rv_state_t s;
-    s.why = &jit->refused;
-    if (!prog || !prog->verified || ((uintptr_t)buf & 3u) != 0) {
-        jit->refused.code = FC_ERR_BAD_CONFIG;
-        jit->refused.reason = "program not verified or buffer not 4-byte aligned";
-        return FC_ERR_BAD_CONFIG;
-    }
-    /* two words per slot at the end of the buffer while translating */
-    size_t tab_bytes = ((size_t)prog->len * 2u + 1u) * sizeof(uint32_t);
+    s.tr = t;
+    s.prog = prog;
+    s.tab = t->tab;
     if (cap > ((size_t)1 << 20)) /* jal reaches +-1 MiB */
         cap = (size_t)1 << 20;
-    if (cap < tab_bytes + 64) {
-        jit->refused.code = FC_ERR_TOO_LARGE;
-        jit->refused.where = prog->len;
-        jit->refused.reason = "JIT code buffer full";
-        return FC_ERR_TOO_LARGE;
-    }
-    s.tab = (uint32_t *)(void *)((uint8_t *)buf + ((cap - tab_bytes) & ~(size_t)3));
-    s.start1 = s.tab + prog->len;
-    s.prog = prog;
+    size_t start1_bytes = ((size_t)prog->len + 1u) * sizeof(uint32_t);
+    if (cap < start1_bytes + 64)
+        return fc_jit_refuse(t, FC_ERR_TOO_LARGE, prog->len, "JIT code buffer full");
+    s.start1 = (uint32_t *)(void *)((uint8_t *)buf + ((cap - start1_bytes) & ~(size_t)3));
+    s.e.cap = (uint32_t)(((uint8_t *)s.start1 - (uint8_t *)buf) / 4);
+    fc_jit_analyse(t, 10);
+    s.callee_r6_r9 = t->callee_r6_r9;
+    s.callee_r10 = t->callee_r10;
     s.has_calls = prog->call_depth > 0;
+    /* fc_vm_init refuses a stack not 8-byte aligned, so r10 is aligned
+     * at entry and, with such a frame size, in every frame */
     s.frame_aligned = (prog->frame_size & 7u) == 0;
-    s.e.buf = NULL;
-    s.e.cap = (uint32_t)(((uint8_t *)s.tab - (uint8_t *)buf) / 4);
-    analyse(&s);
+    choose_registers(&s);
     uint32_t measured = 0;
     for (s.pass = 1; s.pass <= 3; s.pass++) {
         s.e.buf = s.pass == 3 ? (uint32_t *)buf : NULL;
         if (emit_program(&s) != 0)
-            return (fc_status_t)jit->refused.code;
+            return -1;
         if (s.pass == 2)
             measured = s.e.pos;
     }
-    if (s.e.pos != measured) { /* pass 3 must lay out what pass 2 measured */
-        jit->refused.code = FC_ERR_BAD_CONFIG;
-        jit->refused.reason = "JIT layout changed between passes";
-        return FC_ERR_BAD_CONFIG;
-    }
-    __asm__ volatile(".word 0x0000100f" ::: "memory"); /* fence.i */
-    jit->prog = prog;
-    jit->generation = prog->generation;
-    jit->code = buf;
-    jit->code_size = s.e.pos * 4u;
-    return FC_OK;
-#endif
+    if (s.e.pos != measured) /* pass 3 must lay out what pass 2 measured */
+        return fc_jit_refuse(t, FC_ERR_BAD_CONFIG, prog->len, "JIT layout changed between passes");
+    __asm__ volatile(".word 0x0000100f" ::: "memory"); /* fence.i: fetch what was written */
+    *size = s.e.pos * 4u;
+    return 0;
 }
 
-#if FC_JIT_RV32
-typedef uint64_t (*jit_entry_fn)(fc_vm_t *vm, uint64_t *reg, int32_t q);
-#endif
-
-fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
-                       uint64_t *r0)
+fc_jit_entry_fn fc_jit_arch_entry(const void *code)
 {
-#if FC_JIT_RV32
-    const fc_program_t *prog = vm->prog;
-    /* r10-relative accesses are aligned as their offsets only with an
-     * 8-byte aligned stack top */
-    uintptr_t top = (uintptr_t)vm->stack + vm->stack_size;
-    if (jit->code && prog == jit->prog && prog->generation == jit->generation && entry == 0 &&
-        (top & 7u) == 0) {
-        /* the interpreter's run entry (interp_small.c): binding, record */
-        if (FC_LIKELY(((prog->generation ^ VMP(vm)->bound_gen)) == 0 &&
-                      vm->budget == VMP(vm)->bound_budget)) {
-            if (FC_UNLIKELY(vm->fault.code != FC_OK))
-                clear_run_record(vm);
-            vm->max_depth = 0;
-        } else {
-            fc_status_t st = run_preflight(vm, entry);
-            if (st != FC_OK)
-                return st;
-            run_bind(vm);
-            VMP(vm)->reg[10] = (uint64_t)top;
-        }
-        uintptr_t budget = VMP(vm)->budget_slots;
-        if (budget <= 0x7fffffffu) {
-            uint64_t *reg = VMP(vm)->reg;
-            if (VMP(vm)->cache_dirty)
-                cache_reset(vm);
-            if (prog->undefined_reads) {
-                reg[0] = 0;
-                reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
-            }
-            reg[1] = r1;
-            reg[2] = r2;
-            reg[11] = 0; /* call depth and deepest depth (local calls) */
-            reg[12] = 0;
-            jit_entry_fn fn = (jit_entry_fn)(uintptr_t)jit->code;
-            uint64_t ret = fn(vm, reg, (int32_t)budget);
-            uint32_t kind = (uint32_t)ret & 0xffu, where = ((uint32_t)ret >> 8) & 0xffffffu;
-            int32_t q = (int32_t)(uint32_t)(ret >> 32);
-            uintptr_t executed = budget + 1u - (uintptr_t)(intptr_t)q;
-            vm->max_depth = (uint32_t)reg[12];
-            if (kind == K_EXIT) {
-                *r0 = reg[0];
-                if (q > 0) {
-                    vm->executed = executed;
-                    return FC_OK;
-                }
-                kind = K_BUDGET;
-            }
-            reg[10] = (uint64_t)top;
-            vm->fault.where = where;
-            if (kind == K_BUDGET) {
-                vm->fault.code = FC_FAULT_BUDGET;
-                vm->fault.reason = FC_WHY("instruction budget exhausted");
-                vm->executed = budget;
-                return FC_FAULT_BUDGET;
-            }
-            if (kind == K_DEPTH) {
-                vm->fault.code = FC_FAULT_CALL_DEPTH;
-                vm->fault.reason = FC_WHY("local calls nested deeper than verified");
-            }
-            vm->executed = executed;
-            return (fc_status_t)vm->fault.code;
-        }
-    }
-#endif
-    jit->fallback_runs++;
-    return fc_vm_run(vm, entry, r1, r2, r0);
+    return (fc_jit_entry_fn)(uintptr_t)code;
 }
+
+#endif /* FC_JIT_TARGET_RV32 */

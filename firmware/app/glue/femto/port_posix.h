@@ -1,5 +1,5 @@
 /* The firmware's stand-in for include/femto/port_posix.h: femtod's device
- * (apps/femtod/device.c, compiled unchanged for the board) holds an
+ * (apps/device/device.c, compiled unchanged for the board) holds an
  * fc_port_posix_t and calls fc_port_posix_init(); on the board that port is
  * the bare-metal one (src/port/baremetal/port.h) with its records in the
  * flash store (store.h) mounted by the device application. Only the
