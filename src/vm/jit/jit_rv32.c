@@ -783,12 +783,14 @@ static int mem(rv_state_t *s, const fc_insn_t *in, uint32_t pc)
         A = RV_A2;
         H = RV_A3;
     }
-    uint32_t slow[3], n_slow = 0, hit[2];
-    slow[n_slow++] = fwd(s); /* bnez H */
+    /* the high half and the alignment: one test */
+    unsigned bad = H, hit[2];
     if (size > 1) {
         rv_opi(e, RV_ANDI, T5, A, (int32_t)size - 1);
-        slow[n_slow++] = fwd(s); /* bnez T5 */
+        rv_op(e, RV_OR, T5, T5, H);
+        bad = T5;
     }
+    uint32_t slow = fwd(s); /* bnez bad */
     unsigned c = load ? 1u : 2u;
     for (unsigned i = 0; i < 2; i++) { /* the last region hit, then the stack */
         unsigned cc = i == 0 ? c : 0u;
@@ -798,9 +800,7 @@ static int mem(rv_state_t *s, const fc_insn_t *in, uint32_t pc)
         hit[i] = fwd(s); /* bltu T5, T6 */
     }
     /* the slow path */
-    patch_b(s, slow[0], RV_BNE, H, RV_ZERO);
-    if (n_slow > 1)
-        patch_b(s, slow[1], RV_BNE, T5, RV_ZERO);
+    patch_b(s, slow, RV_BNE, bad, RV_ZERO);
     mv(s, RV_A2, A);
     mv(s, RV_A3, H);
     mem_slow_call(s, pc, word, V);
@@ -818,14 +818,77 @@ static int mem(rv_state_t *s, const fc_insn_t *in, uint32_t pc)
     return 0;
 }
 
-/* Atomics call jit_atomic with the mapped registers it reads and writes
- * (src, r0) in the file. */
+/* A 32-bit atomic at the checked, aligned address in a2 with the RV32A
+ * instructions: add, or, and, xor (fetching or not) and xchg as one AMO,
+ * cmpxchg as an lr/sc loop; a fetched value (src, or r0 for cmpxchg)
+ * zero-extended. */
+static void amo32(rv_state_t *s, const fc_insn_t *in)
+{
+    rv_emit_t *e = &s->e;
+    unsigned r = FC_INSN_SRC(*in), sel = (unsigned)in->imm & 0xffu;
+    unsigned V = get_lo(s, r, SB.lo);
+    if (sel == (FC_SELVAL_ATOMIC32_CMPXCHG & 0xffu)) {
+        unsigned R0 = get_lo(s, 0, SA.lo);
+        uint32_t retry = e->pos;
+        rv_amo(e, RV_LR, T4, RV_ZERO, RV_A2);
+        uint32_t differ = fwd(s);
+        rv_amo(e, RV_SC, T5, V, RV_A2);
+        rv_branch(e, RV_BNE, T5, RV_ZERO, disp_to(s, retry));
+        patch_b(s, differ, RV_BNE, T4, R0);
+        put32(s, 0, T4);
+        return;
+    }
+    enum rv_amo amo = sel == (FC_SELVAL_ATOMIC32_XCHG & 0xffu) ? RV_AMOSWAP
+                      : (sel & ~1u) == FC_SELVAL_ATOMIC32_OR   ? RV_AMOOR
+                      : (sel & ~1u) == FC_SELVAL_ATOMIC32_AND  ? RV_AMOAND
+                      : (sel & ~1u) == FC_SELVAL_ATOMIC32_XOR  ? RV_AMOXOR
+                                                               : RV_AMOADD;
+    int fetch = (sel & 1u) != 0; /* fetch variants and xchg */
+    rv_amo(e, amo, fetch ? T4 : RV_ZERO, V, RV_A2);
+    if (fetch)
+        put32(s, r, T4);
+}
+
+/* Atomics: 32-bit ones inline (amo32) when the base is r10 with an aligned
+ * offset (the frame: no check), or when the address is aligned and on the
+ * stack (its cache: the stack is read-write, so the interpreter's region
+ * walk for read and write would match it); everything else, and every
+ * 64-bit atomic (RV32A has no 64-bit AMO), calls fc_jit_atomic with the
+ * mapped registers it reads and writes (src, r0) in the file. */
 static int atomic_op(rv_state_t *s, const fc_insn_t *in, uint32_t pc)
 {
     rv_emit_t *e = &s->e;
     unsigned op = in->opcode, d = FC_INSN_DST(*in), r = FC_INSN_SRC(*in);
     if (op != FC_OPC_ATOMIC32_ADD && op != FC_OPC_ATOMIC64_ADD)
         return 1;
+    uint32_t done = 0, inline32 = op == FC_OPC_ATOMIC32_ADD;
+    if (inline32) {
+        pair_t B = get(s, d, (pair_t){RV_A4, RV_A5});
+        unsigned A = B.lo, H = B.hi;
+        if (in->offset != 0) {
+            addr_off(s, B, in->offset);
+            A = RV_A2;
+            H = RV_A3;
+        }
+        if (d == 10 && s->frame_aligned && (in->offset & 3) == 0) {
+            mv(s, RV_A2, A);
+            amo32(s, in);
+            return 0;
+        }
+        rv_opi(e, RV_ANDI, T5, A, 3);
+        if (d != 10)
+            rv_op(e, RV_OR, T5, T5, H);
+        uint32_t slow = fwd(s);
+        rv_load(e, RV_LW, T5, R_REG, CACHE_START(0));
+        rv_op(e, RV_SUB, T5, A, T5);
+        rv_load(e, RV_LW, T6, R_REG, CACHE_END(0, 0));
+        uint32_t slow2 = fwd(s);
+        mv(s, RV_A2, A);
+        amo32(s, in);
+        done = fwd(s);
+        patch_b(s, slow, RV_BNE, T5, RV_ZERO);
+        patch_b(s, slow2, RV_BGEU, T5, T6);
+    }
     if (s->lo[r]) {
         rv_store(e, RV_SW, s->lo[r], R_REG, file_lo(r));
         rv_store(e, RV_SW, s->hi[r], R_REG, file_hi(r));
@@ -857,6 +920,8 @@ static int atomic_op(rv_state_t *s, const fc_insn_t *in, uint32_t pc)
         rv_load(e, RV_LW, s->lo[0], R_REG, file_lo(0));
         rv_load(e, RV_LW, s->hi[0], R_REG, file_hi(0));
     }
+    if (inline32)
+        patch_j(s, done);
     return 0;
 }
 
@@ -1199,6 +1264,43 @@ static void prologue(rv_state_t *s)
     patch_j(s, to_body);
 }
 
+/* lsh d, 32; rsh d, 32 (or arsh) at pc, the second no jump target:
+ * clang's zero and sign extension of the low half. */
+static int is_ext_pair(rv_state_t *s, uint32_t pc)
+{
+    const fc_insn_t *in = &s->prog->text[pc];
+    if (in->opcode != FC_OPC_LSH64_K || in->imm != 32 || pc + 1 >= s->prog->len ||
+        (s->tab[pc + 1] & TAB_TARGET))
+        return 0;
+    const fc_insn_t *nx = in + 1;
+    return (nx->opcode == FC_OPC_RSH64_K || nx->opcode == FC_OPC_ARSH64_K) &&
+           nx->regs == in->regs && nx->imm == 32;
+}
+
+/* Such a pair, with a mov d, s before it joining (no jump target in
+ * between): one or two instructions. Returns the slots consumed (0: no
+ * such group at pc). Straight-line code: the budget does not see it. */
+static int fused_ext(rv_state_t *s, uint32_t pc)
+{
+    const fc_insn_t *in = &s->prog->text[pc];
+    unsigned d = FC_INSN_DST(*in);
+    int with_mov = in->opcode == FC_OPC_MOV64_X && in->offset == 0 && pc + 1 < s->prog->len &&
+                   !(s->tab[pc + 1] & TAB_TARGET) && is_ext_pair(s, pc + 1) &&
+                   FC_INSN_DST(in[1]) == d;
+    if (!with_mov && !is_ext_pair(s, pc))
+        return 0;
+    const fc_insn_t *sh = &in[with_mov ? 2 : 1];
+    pair_t D = dreg(s, d);
+    mv(s, D.lo, get_lo(s, with_mov ? FC_INSN_SRC(*in) : d, D.lo));
+    if (sh->opcode == FC_OPC_RSH64_K) {
+        put32(s, d, D.lo);
+    } else {
+        rv_shi(&s->e, RV_SRAI, D.hi, D.lo, 31);
+        put(s, d, D);
+    }
+    return with_mov ? 3 : 2;
+}
+
 /* One pass over the program. */
 static int emit_program(rv_state_t *s)
 {
@@ -1254,6 +1356,14 @@ static int emit_program(rv_state_t *s)
         }
         if (op == FC_OPC_JA || op == FC_OPC_JA32)
             falls = 0;
+        int fused = fused_ext(s, pc);
+        if (fused) {
+            for (int k = 1; k < fused; k++)
+                if (s->pass == 1)
+                    s->start1[pc + (uint32_t)k] = e->pos;
+            pc += (uint32_t)fused - 1u;
+            continue;
+        }
         if (alu(s, in) == 0 || mem(s, in, pc) == 0 || jump(s, in, pc) == 0 ||
             atomic_op(s, in, pc) == 0)
             continue;
@@ -1324,7 +1434,9 @@ int fc_jit_arch_translate(fc_jit_tr_t *t, void *buf, size_t cap, uint32_t *size)
     }
     if (s.e.pos != measured) /* pass 3 must lay out what pass 2 measured */
         return fc_jit_refuse(t, FC_ERR_BAD_CONFIG, prog->len, "JIT layout changed between passes");
+#if defined(__riscv)
     __asm__ volatile(".word 0x0000100f" ::: "memory"); /* fence.i: fetch what was written */
+#endif
     *size = s.e.pos * 4u;
     return 0;
 }
