@@ -226,8 +226,8 @@ int main(void)
               "faulted on the interpreter, %lu differ, %u bad lines\n",
               stats.programs, stats.verified, stats.translated, stats.called, stats.faulted,
               stats.differ, bad);
-    int ok = stats.differ == 0 && bad == 0 && stats.verified > 0 &&
-             stats.translated == stats.verified;
+    int ok =
+        stats.differ == 0 && bad == 0 && stats.verified > 0 && stats.translated == stats.verified;
     bm_printf("VERDICT: %s\n", ok ? "PASS" : "FAIL");
     return ok ? BM_EXIT_PASS : BM_EXIT_FAIL;
 }

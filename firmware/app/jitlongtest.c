@@ -84,8 +84,8 @@ int jit_long_test(void)
         for (unsigned shape = 0; shape < 2; shape++)
             for (unsigned si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
                 for (unsigned ii = 0; ii < 2; ii++) {
-                    unsigned n = lt_build(r->opcode, r->format == FC_FMT_JCC_X, shape, inits[ii],
-                                          sizes[si]);
+                    unsigned n =
+                        lt_build(r->opcode, r->format == FC_FMT_JCC_X, shape, inits[ii], sizes[si]);
                     fc_verify_config_t cfg;
                     fc_error_t err = {0};
                     fc_verify_config_default(&cfg);
@@ -109,15 +109,14 @@ int jit_long_test(void)
                         runs++;
                         faulted += st0 != FC_OK;
                         if (st0 == st1 && r0[0] == r0[1] && f[0].code == f[1].code &&
-                            f[0].where == f[1].where && ex[0] == ex[1] &&
-                            lt_jit.fallback_runs == 0)
+                            f[0].where == f[1].where && ex[0] == ex[1] && lt_jit.fallback_runs == 0)
                             continue;
                         if (++differ <= 3)
                             bm_printf("     jit long differs: %s%s shape %u size %u init %ld "
                                       "budget %lu: interp %s r0 0x%llx at %lu exec %llu; jit %s "
                                       "r0 0x%llx at %lu exec %llu\n",
-                                      r->mnemonic, r->format == FC_FMT_JCC_X ? " (reg)" : "",
-                                      shape, sizes[si], (long)inits[ii], (unsigned long)budgets[b],
+                                      r->mnemonic, r->format == FC_FMT_JCC_X ? " (reg)" : "", shape,
+                                      sizes[si], (long)inits[ii], (unsigned long)budgets[b],
                                       fc_status_name(st0), (unsigned long long)r0[0], f[0].where,
                                       (unsigned long long)ex[0], fc_status_name(st1),
                                       (unsigned long long)r0[1], f[1].where,

@@ -31,11 +31,11 @@ int main(void)
     static const struct {
         enum rv_rop op;
         const char *name;
-    } rops[] = {{RV_ADD, "add"},     {RV_SUB, "sub"},     {RV_SLL, "sll"},   {RV_SLT, "slt"},
-                {RV_SLTU, "sltu"},   {RV_XOR, "xor"},     {RV_SRL, "srl"},   {RV_SRA, "sra"},
-                {RV_OR, "or"},       {RV_AND, "and"},     {RV_MUL, "mul"},   {RV_MULH, "mulh"},
-                {RV_MULHSU, "mulhsu"}, {RV_MULHU, "mulhu"}, {RV_DIV, "div"},   {RV_DIVU, "divu"},
-                {RV_REM, "rem"},     {RV_REMU, "remu"}};
+    } rops[] = {{RV_ADD, "add"},       {RV_SUB, "sub"},     {RV_SLL, "sll"}, {RV_SLT, "slt"},
+                {RV_SLTU, "sltu"},     {RV_XOR, "xor"},     {RV_SRL, "srl"}, {RV_SRA, "sra"},
+                {RV_OR, "or"},         {RV_AND, "and"},     {RV_MUL, "mul"}, {RV_MULH, "mulh"},
+                {RV_MULHSU, "mulhsu"}, {RV_MULHU, "mulhu"}, {RV_DIV, "div"}, {RV_DIVU, "divu"},
+                {RV_REM, "rem"},       {RV_REMU, "remu"}};
     static const struct {
         enum rv_iop op;
         const char *name;
@@ -65,7 +65,7 @@ int main(void)
                 {RV_AMOOR, "amoor.w"},   {RV_AMOAND, "amoand.w"},   {RV_SC, "sc.w"}};
     static const int32_t imm12[] = {0, 1, -1, 2047, -2048, 80, -8, 0x555, -0x2aa, 4, 1000, -1000};
     static const int32_t bdisp[] = {0, 4, -4, 8, 4092, -4092, 2048, -2048, 16, -20, 1000, -1004};
-    static const int32_t jdisp[] = {0,        4,       -4,     0x7fffc, -0x80000, 0xffffe,
+    static const int32_t jdisp[] = {0,        4,      -4,     0x7fffc, -0x80000, 0xffffe,
                                     -0xffffe, 0x1234, -0x864, 4096,    -4096,    0x40000};
     for (unsigned a = 0; a < NREGS; a++) {
         unsigned rd = regs[a], r1 = regs[(a + 4) % NREGS], r2 = regs[(a + 7) % NREGS];
@@ -93,8 +93,8 @@ int main(void)
         rv_mv(&e, rd, r1);
         snprintf(s, sizeof s, "addi x%u, x%u, 0", rd, r1);
         end(s);
-        static const uint32_t u20[] = {0,       1,      0xfffff, 0x80000, 0x12345, 0x7ffff,
-                                       0xabcde, 0x800,  0x1000,  3,       0xffff0, 0x40000};
+        static const uint32_t u20[] = {0,       1,     0xfffff, 0x80000, 0x12345, 0x7ffff,
+                                       0xabcde, 0x800, 0x1000,  3,       0xffff0, 0x40000};
         begin();
         rv_lui(&e, rd, u20[a]);
         snprintf(s, sizeof s, "lui x%u, 0x%x", rd, (unsigned)u20[a]);

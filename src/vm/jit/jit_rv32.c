@@ -45,9 +45,17 @@ enum {
     T6 = RV_T6
 };
 
-enum { K_EXIT = FC_JIT_K_EXIT, K_BUDGET = FC_JIT_K_BUDGET, K_FAULT = FC_JIT_K_FAULT,
-       K_DEPTH = FC_JIT_K_DEPTH };
-enum { FILE_DEPTH = FC_JIT_FILE_DEPTH, FILE_MAXDEPTH = FC_JIT_FILE_MAXDEPTH, FILE_SP = FC_JIT_FILE_SP };
+enum {
+    K_EXIT = FC_JIT_K_EXIT,
+    K_BUDGET = FC_JIT_K_BUDGET,
+    K_FAULT = FC_JIT_K_FAULT,
+    K_DEPTH = FC_JIT_K_DEPTH
+};
+enum {
+    FILE_DEPTH = FC_JIT_FILE_DEPTH,
+    FILE_MAXDEPTH = FC_JIT_FILE_MAXDEPTH,
+    FILE_SP = FC_JIT_FILE_SP
+};
 
 /* Offsets from the register file (s0) of the VM's caches and sections */
 #define REG_OFF FC_JIT_REG_OFF
@@ -79,19 +87,41 @@ static uint32_t rv_mem_slow(fc_vm_t *vm, uint32_t word, uint32_t lo, uint32_t hi
     void *p = (void *)(uintptr_t)lo;
     uint64_t v = (uint64_t)vhi << 32 | vlo, *dst = &VMP(vm)->reg[(word >> 8) & 0xfu];
     switch (opcode) {
-    case FC_OPC_LDXW: *dst = ld32(p); break;
-    case FC_OPC_LDXH: *dst = ld16(p); break;
-    case FC_OPC_LDXB: *dst = ld8(p); break;
-    case FC_OPC_LDXDW: *dst = ld64(p); break;
-    case FC_OPC_LDXSW: *dst = (uint64_t)(int64_t)(int32_t)ld32(p); break;
-    case FC_OPC_LDXSH: *dst = (uint64_t)(int64_t)(int16_t)ld16(p); break;
-    case FC_OPC_LDXSB: *dst = (uint64_t)(int64_t)(int8_t)ld8(p); break;
+    case FC_OPC_LDXW:
+        *dst = ld32(p);
+        break;
+    case FC_OPC_LDXH:
+        *dst = ld16(p);
+        break;
+    case FC_OPC_LDXB:
+        *dst = ld8(p);
+        break;
+    case FC_OPC_LDXDW:
+        *dst = ld64(p);
+        break;
+    case FC_OPC_LDXSW:
+        *dst = (uint64_t)(int64_t)(int32_t)ld32(p);
+        break;
+    case FC_OPC_LDXSH:
+        *dst = (uint64_t)(int64_t)(int16_t)ld16(p);
+        break;
+    case FC_OPC_LDXSB:
+        *dst = (uint64_t)(int64_t)(int8_t)ld8(p);
+        break;
     default: /* a store: its size field */
         switch ((opcode >> 3) & 3u) {
-        case 0: st32(p, v); break;
-        case 1: st16(p, v); break;
-        case 2: st8(p, v); break;
-        default: st64(p, v); break;
+        case 0:
+            st32(p, v);
+            break;
+        case 1:
+            st16(p, v);
+            break;
+        case 2:
+            st8(p, v);
+            break;
+        default:
+            st64(p, v);
+            break;
         }
         break;
     }
@@ -109,11 +139,11 @@ static const pair_t SA = {SA_LO, SA_HI}, SB = {SB_LO, SB_HI};
 typedef struct rv_state {
     rv_emit_t e;
     const fc_program_t *prog;
-    int pass;          /* 1: long branches, measure; 2: measure; 3: write */
-    uint32_t *tab;     /* per slot: bit 31 = jump target, low bits = its entry */
-    uint32_t *start1;  /* per slot (and [len]): where its code starts in pass 1 */
-    uint32_t epilogue; /* position of the common way out */
-    uint32_t qbase;    /* Q = L - qbase at this point of the code */
+    int pass;               /* 1: long branches, measure; 2: measure; 3: write */
+    uint32_t *tab;          /* per slot: bit 31 = jump target, low bits = its entry */
+    uint32_t *start1;       /* per slot (and [len]): where its code starts in pass 1 */
+    uint32_t epilogue;      /* position of the common way out */
+    uint32_t qbase;         /* Q = L - qbase at this point of the code */
     uint8_t lo[16], hi[16]; /* eBPF register -> its host registers (lo 0: in the file) */
     /* Does any code a local call can reach (from the lowest call target
      * to the end: every callee lies there) name r6..r9, or r10? If not,
@@ -532,8 +562,8 @@ static int alu(rv_state_t *s, const fc_insn_t *in)
         return 0;
     }
     if (addsub || logic || code == CODE(MUL64_K)) {
-        pair_t B = x ? (w64 ? get(s, r, SB) : (pair_t){get_lo(s, r, SB.lo), RV_ZERO})
-                     : imm_pair(s, k, SB);
+        pair_t B =
+            x ? (w64 ? get(s, r, SB) : (pair_t){get_lo(s, r, SB.lo), RV_ZERO}) : imm_pair(s, k, SB);
         alu_simple(s, D, B, code, w64);
         w64 ? put(s, d, D) : put32(s, d, D.lo);
         return 0;
@@ -610,11 +640,10 @@ static int alu(rv_state_t *s, const fc_insn_t *in)
                 rv_shi(e, RV_SLLI, D.lo, D.lo, 16);
                 rv_shi(e, RV_SRLI, D.lo, D.lo, 16);
             }
-            if (k == 64) {
+            if (k == 64)
                 put(s, d, D);
-            } else {
+            else
                 put32(s, d, D.lo);
-            }
         } else if (k == 16) {
             rv_shi(e, RV_SRLI, T4, D.lo, 8);
             rv_opi(e, RV_ANDI, T4, T4, 0xff);
@@ -705,9 +734,15 @@ static void access(rv_state_t *s, unsigned op, pair_t D, pair_t V, unsigned A, i
         break;
     default: /* stores, by the size field */
         switch ((op >> 3) & 3u) {
-        case 0: rv_store(e, RV_SW, V.lo, A, off); break;
-        case 1: rv_store(e, RV_SH, V.lo, A, off); break;
-        case 2: rv_store(e, RV_SB, V.lo, A, off); break;
+        case 0:
+            rv_store(e, RV_SW, V.lo, A, off);
+            break;
+        case 1:
+            rv_store(e, RV_SH, V.lo, A, off);
+            break;
+        case 2:
+            rv_store(e, RV_SB, V.lo, A, off);
+            break;
         default:
             rv_store(e, RV_SW, V.lo, A, off);
             rv_store(e, RV_SW, V.hi, A, off + 4);
@@ -942,11 +977,10 @@ static void jcc(rv_state_t *s, const fc_insn_t *in, int shrt, uint32_t dest)
     else
         B = imm_pair(s, in->imm, SB);
     if (code == CODE(JSET_K)) {
-        if (!x && rv_fits12(in->imm) && in->imm != 0) {
+        if (!x && rv_fits12(in->imm) && in->imm != 0)
             rv_opi(e, RV_ANDI, T4, A.lo, in->imm);
-        } else {
+        else
             rv_op(e, RV_AND, T4, A.lo, B.lo);
-        }
         if (w64 && B.hi != RV_ZERO) {
             rv_op(e, RV_AND, T5, A.hi, B.hi);
             rv_op(e, RV_OR, T4, T4, T5);
@@ -956,16 +990,36 @@ static void jcc(rv_state_t *s, const fc_insn_t *in, int shrt, uint32_t dest)
     }
     if (!w64) { /* one compare of the low halves */
         switch (code) {
-        case CODE(JEQ_K): br(s, shrt, RV_BEQ, A.lo, B.lo, dest); break;
-        case CODE(JNE_K): br(s, shrt, RV_BNE, A.lo, B.lo, dest); break;
-        case CODE(JGT_K): br(s, shrt, RV_BLTU, B.lo, A.lo, dest); break;
-        case CODE(JGE_K): br(s, shrt, RV_BGEU, A.lo, B.lo, dest); break;
-        case CODE(JLT_K): br(s, shrt, RV_BLTU, A.lo, B.lo, dest); break;
-        case CODE(JLE_K): br(s, shrt, RV_BGEU, B.lo, A.lo, dest); break;
-        case CODE(JSGT_K): br(s, shrt, RV_BLT, B.lo, A.lo, dest); break;
-        case CODE(JSGE_K): br(s, shrt, RV_BGE, A.lo, B.lo, dest); break;
-        case CODE(JSLT_K): br(s, shrt, RV_BLT, A.lo, B.lo, dest); break;
-        default: br(s, shrt, RV_BGE, B.lo, A.lo, dest); break; /* JSLE */
+        case CODE(JEQ_K):
+            br(s, shrt, RV_BEQ, A.lo, B.lo, dest);
+            break;
+        case CODE(JNE_K):
+            br(s, shrt, RV_BNE, A.lo, B.lo, dest);
+            break;
+        case CODE(JGT_K):
+            br(s, shrt, RV_BLTU, B.lo, A.lo, dest);
+            break;
+        case CODE(JGE_K):
+            br(s, shrt, RV_BGEU, A.lo, B.lo, dest);
+            break;
+        case CODE(JLT_K):
+            br(s, shrt, RV_BLTU, A.lo, B.lo, dest);
+            break;
+        case CODE(JLE_K):
+            br(s, shrt, RV_BGEU, B.lo, A.lo, dest);
+            break;
+        case CODE(JSGT_K):
+            br(s, shrt, RV_BLT, B.lo, A.lo, dest);
+            break;
+        case CODE(JSGE_K):
+            br(s, shrt, RV_BGE, A.lo, B.lo, dest);
+            break;
+        case CODE(JSLT_K):
+            br(s, shrt, RV_BLT, A.lo, B.lo, dest);
+            break;
+        default:
+            br(s, shrt, RV_BGE, B.lo, A.lo, dest);
+            break; /* JSLE */
         }
         return;
     }
@@ -984,10 +1038,10 @@ static void jcc(rv_state_t *s, const fc_insn_t *in, int shrt, uint32_t dest)
      * (unsigned) */
     int sgn = code == CODE(JSGT_K) || code == CODE(JSGE_K) || code == CODE(JSLT_K) ||
               code == CODE(JSLE_K);
-    int greater = code == CODE(JGT_K) || code == CODE(JGE_K) || code == CODE(JSGT_K) ||
-                  code == CODE(JSGE_K);
-    int strict = code == CODE(JGT_K) || code == CODE(JLT_K) || code == CODE(JSGT_K) ||
-                 code == CODE(JSLT_K);
+    int greater =
+        code == CODE(JGT_K) || code == CODE(JGE_K) || code == CODE(JSGT_K) || code == CODE(JSGE_K);
+    int strict =
+        code == CODE(JGT_K) || code == CODE(JLT_K) || code == CODE(JSGT_K) || code == CODE(JSLT_K);
     enum rv_bop lt = sgn ? RV_BLT : RV_BLTU;
     if (greater)
         br(s, shrt, lt, B.hi, A.hi, dest);

@@ -124,14 +124,7 @@ static inline void rv_op(rv_emit_t *e, enum rv_rop op, unsigned rd, unsigned rs1
 
 /* ---- register-immediate: op rd, rs1, imm (12-bit signed) --------------- */
 
-enum rv_iop {
-    RV_ADDI = 0,
-    RV_SLTI = 2,
-    RV_SLTIU = 3,
-    RV_XORI = 4,
-    RV_ORI = 6,
-    RV_ANDI = 7
-};
+enum rv_iop { RV_ADDI = 0, RV_SLTI = 2, RV_SLTIU = 3, RV_XORI = 4, RV_ORI = 6, RV_ANDI = 7 };
 static inline void rv_opi(rv_emit_t *e, enum rv_iop op, unsigned rd, unsigned rs1, int32_t imm)
 {
     rv_w(e, rv_i(imm, rs1, (unsigned)op, rd, 0x13u));
@@ -144,8 +137,8 @@ static inline int rv_fits12(int32_t v)
 enum rv_shop { RV_SLLI = 0x001, RV_SRLI = 0x005, RV_SRAI = 0x405 };
 static inline void rv_shi(rv_emit_t *e, enum rv_shop op, unsigned rd, unsigned rs1, unsigned sh)
 {
-    rv_w(e, rv_i((int32_t)(((unsigned)op >> 4) << 4 | (sh & 31u)), rs1, (unsigned)op & 7u, rd,
-                 0x13u));
+    rv_w(e,
+         rv_i((int32_t)(((unsigned)op >> 4) << 4 | (sh & 31u)), rs1, (unsigned)op & 7u, rd, 0x13u));
 }
 /* mv rd, rs (addi rd, rs, 0) */
 static inline void rv_mv(rv_emit_t *e, unsigned rd, unsigned rs)
@@ -217,8 +210,7 @@ static inline void rv_branch_at(rv_emit_t *e, uint32_t at, enum rv_bop op, unsig
 {
     rv_put(e, at, rv_b(disp, rs2, rs1, (unsigned)op));
 }
-static inline void rv_branch(rv_emit_t *e, enum rv_bop op, unsigned rs1, unsigned rs2,
-                             int32_t disp)
+static inline void rv_branch(rv_emit_t *e, enum rv_bop op, unsigned rs1, unsigned rs2, int32_t disp)
 {
     rv_w(e, rv_b(disp, rs2, rs1, (unsigned)op));
 }
