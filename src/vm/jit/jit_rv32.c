@@ -682,7 +682,7 @@ static void mem_slow_call(rv_state_t *s, uint32_t pc, uint32_t word, pair_t V)
 /* a2:a3 = the 64-bit address B + off (off != 0): the carry out of the
  * low half goes into the high one, where the sign-extended offset adds
  * all ones when off < 0 */
-static void addr_off(rv_state_t *s, pair_t B, int32_t off)
+static void addr_lo(rv_state_t *s, pair_t B, int32_t off)
 {
     rv_emit_t *e = &s->e;
     if (rv_fits12(off)) {
@@ -691,10 +691,20 @@ static void addr_off(rv_state_t *s, pair_t B, int32_t off)
         rv_li(e, T4, (uint32_t)off);
         rv_op(e, RV_ADD, RV_A2, B.lo, T4);
     }
+}
+/* a3 = the high half of B + off, a2 being its low half */
+static void addr_hi(rv_state_t *s, pair_t B, int32_t off)
+{
+    rv_emit_t *e = &s->e;
     rv_op(e, RV_SLTU, T4, RV_A2, B.lo);
     rv_op(e, RV_ADD, RV_A3, B.hi, T4);
     if (off < 0)
         rv_opi(e, RV_ADDI, RV_A3, RV_A3, -1);
+}
+static void addr_off(rv_state_t *s, pair_t B, int32_t off)
+{
+    addr_lo(s, B, off);
+    addr_hi(s, B, off);
 }
 
 static int is_load(unsigned op)
@@ -811,18 +821,26 @@ static int mem(rv_state_t *s, const fc_insn_t *in, uint32_t pc)
     }
     /* the 64-bit guest address: lo in A, hi in H */
     pair_t Bp = get(s, base, (pair_t){RV_A4, RV_A5}); /* (a4:a5 are free until the slow path) */
-    unsigned A = Bp.lo, H = Bp.hi;
-    if (off != 0)
-        addr_off(s, Bp, off);
+    unsigned A = Bp.lo, bad = Bp.hi, hit[2];
     if (off != 0) {
+        /* the fast path takes base + off when the base's high half is 0 and
+         * adding off does not carry out of (off < 0: borrow from) the low
+         * half: then the address's high half is 0. Every other address,
+         * also one whose high half comes out 0 the other way, goes to the
+         * slow path, which computes all 64 bits. */
+        addr_lo(s, Bp, off);
+        if (off > 0)
+            rv_op(e, RV_SLTU, T4, RV_A2, Bp.lo);
+        else
+            rv_op(e, RV_SLTU, T4, Bp.lo, RV_A2);
+        rv_op(e, RV_OR, T4, T4, Bp.hi);
         A = RV_A2;
-        H = RV_A3;
+        bad = T4;
     }
-    /* the high half and the alignment: one test */
-    unsigned bad = H, hit[2];
+    /* and the alignment: one test */
     if (size > 1) {
         rv_opi(e, RV_ANDI, T5, A, (int32_t)size - 1);
-        rv_op(e, RV_OR, T5, T5, H);
+        rv_op(e, RV_OR, T5, T5, bad);
         bad = T5;
     }
     uint32_t slow = fwd(s); /* bnez bad */
@@ -836,8 +854,12 @@ static int mem(rv_state_t *s, const fc_insn_t *in, uint32_t pc)
     }
     /* the slow path */
     patch_b(s, slow, RV_BNE, bad, RV_ZERO);
-    mv(s, RV_A2, A);
-    mv(s, RV_A3, H);
+    if (off != 0) {
+        addr_hi(s, Bp, off);
+    } else {
+        mv(s, RV_A2, A);
+        mv(s, RV_A3, Bp.hi);
+    }
     mem_slow_call(s, pc, word, V);
     if (load && s->lo[d]) {
         rv_load(e, RV_LW, s->lo[d], R_REG, file_lo(d));
