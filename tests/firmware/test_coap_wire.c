@@ -156,9 +156,8 @@ static void check_any(const uint8_t *msg, size_t len)
     assert_true(v == CW_REQUEST || v == CW_IGNORE || v == CW_PING || v == CW_REJECT);
     if (v == CW_REQUEST) {
         assert_true(req.path_len <= FD_PATH_MAX);
-        if (req.payload_len) {
+        if (req.payload_len)
             assert_true(req.payload >= msg && req.payload + req.payload_len <= msg + len);
-        }
     }
 }
 

@@ -181,7 +181,7 @@ static uint64_t next_sequence(uint64_t seq)
 int fc_cmd_rm(int argc, char **argv)
 {
     const char *key = NULL, *uri = NULL, *name = NULL;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "-k") && i + 1 < argc)
             key = argv[++i];
         else if (argv[i][0] != '-' && !uri)
@@ -190,7 +190,6 @@ int fc_cmd_rm(int argc, char **argv)
             name = argv[i];
         else
             key = NULL, uri = NULL, i = argc;
-    }
     if (!key || !uri || !name) {
         fprintf(stderr, "usage: femto rm -k TENANT.key coap://HOST[:PORT] NAME\n");
         return 2;

@@ -10,7 +10,7 @@
 #include "femto/status.h"
 
 #define FC_SUIT_SEED_LEN 32 /* Ed25519 private key (RFC 8032 seed) */
-#define FC_SUIT_PUB_LEN  32
+#define FC_SUIT_PUB_LEN 32
 
 typedef struct fc_suit_write_opts {
     uint64_t sequence;    /* manifest sequence number (anti-rollback) */
