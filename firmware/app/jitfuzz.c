@@ -9,7 +9,10 @@
  *
  * Commands come over the UART, one per line, in the corpus format of
  * tests/jit/jit_fuzz.c:
- *   seeds SEED COUNT SLOTS      COUNT programs from SEED, as `jit_fuzz run`
+ *   seeds SEED COUNT SLOTS [FLAGS]  COUNT programs from SEED, as `jit_fuzz run`
+ *                               (FLAGS: 1 keeps r1 on the region and folds
+ *                               every register into r0, jit_rand.h; 2 long
+ *                               budgets)
  *   prog BUDGET MEMSEED MISALIGN, insn OP REGS OFFSET IMM lines, end
  *                               one program
  *   quit                        the summary and the verdict (exit status)
@@ -124,14 +127,16 @@ static int check_one(const fc_insn_t *text, unsigned n, uint64_t budget, uint32_
 }
 
 /* COUNT programs from SEED, SLOTS slots each, exactly as jit_fuzz run */
-static void run_seeds(uint32_t seed, unsigned long count, unsigned slots)
+static void run_seeds(uint32_t seed, unsigned long count, unsigned slots, unsigned flags)
 {
     static const uint64_t budgets[] = {0, 1, 2, 5, 13, 40, 200, 1000};
-    jit_rand_t g = {seed ? seed : 1u, 0, {{0, 0, 0, 0}}};
+    jit_rand_t g = {seed ? seed : 1u, 0, {{0, 0, 0, 0}}, flags};
     slots = slots < 8 ? 8 : slots > JR_MAX_SLOTS ? JR_MAX_SLOTS : slots & ~1u;
     for (unsigned long p = 0; p < count; p++) {
         jr_generate(&g, slots);
         uint64_t budget = budgets[jr_next(&g) % (sizeof budgets / sizeof budgets[0])];
+        if ((flags & 2u) && budget > 0 && budget < 200) /* FLAGS bit 1: long runs */
+            budget = 0;
         uint32_t memseed = jr_next(&g);
         unsigned misalign = jr_next(&g) % 8;
         check_one(g.text, g.n, budget, memseed, misalign);
@@ -154,35 +159,52 @@ static unsigned read_line(char *buf, unsigned cap)
     return n;
 }
 
-/* The next whitespace-separated decimal number (a sign allowed) at *p */
+static int digit(char c, unsigned base)
+{
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : 99;
+    return d < (int)base ? d : -1;
+}
+
+/* The next whitespace-separated number (decimal, or hex after 0x; a sign
+ * allowed) at *p */
 static int next_num(const char **p, long long *v)
 {
     const char *s = *p;
+    unsigned base = 10;
     while (*s == ' ' || *s == '\t')
         s++;
     int neg = *s == '-';
     if (neg)
         s++;
-    if (*s < '0' || *s > '9')
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    if (digit(*s, base) < 0)
         return 0;
     unsigned long long x = 0;
-    while (*s >= '0' && *s <= '9')
-        x = x * 10u + (unsigned)(*s++ - '0');
+    for (int d; (d = digit(*s, base)) >= 0; s++)
+        x = x * base + (unsigned)d;
     *v = neg ? -(long long)x : (long long)x;
     *p = s;
     return 1;
 }
 
-/* "word n1 n2 ..." with exactly want numbers */
+/* "word n1 n2 ..." with at least want numbers (at most 4); missing ones 0 */
 static int parse(const char *line, const char *word, long long *v, unsigned want)
 {
     size_t len = strlen(word);
     if (strncmp(line, word, len) != 0 || (line[len] != ' ' && line[len] != '\0'))
         return 0;
     const char *p = line + len;
-    for (unsigned i = 0; i < want; i++)
-        if (!next_num(&p, &v[i]))
+    for (unsigned i = 0; i < 4; i++) {
+        v[i] = 0;
+        if (!next_num(&p, &v[i]) && i < want)
             return 0;
+    }
     return 1;
 }
 
@@ -202,9 +224,10 @@ int main(void)
         if (strcmp(line, "quit") == 0)
             break;
         if (parse(line, "seeds", v, 3)) {
-            run_seeds((uint32_t)v[0], (unsigned long)v[1], (unsigned)v[2]);
-            bm_printf("# seeds %lu %lu %lu done: %lu programs, %lu differ\n", (unsigned long)v[0],
-                      (unsigned long)v[1], (unsigned long)v[2], stats.programs, stats.differ);
+            run_seeds((uint32_t)v[0], (unsigned long)v[1], (unsigned)v[2], (unsigned)v[3]);
+            bm_printf("# seeds %lu %lu %lu %lu done: %lu programs, %lu differ\n",
+                      (unsigned long)(uint32_t)v[0], (unsigned long)v[1], (unsigned long)v[2],
+                      (unsigned long)v[3], stats.programs, stats.differ);
         } else if (parse(line, "prog", v, 3)) {
             budget = (uint64_t)v[0];
             memseed = (uint32_t)v[1];

@@ -20,7 +20,12 @@ typedef struct jit_rand {
     uint32_t rng; /* xorshift32 state, never 0 */
     unsigned n;   /* slots of the last program */
     fc_insn_t text[JR_MAX_SLOTS];
+    /* JR_KEEP_R1: no ALU or load writes r1 (the region's address) and its
+     * offsets stay near the region, so more accesses hit it and programs
+     * run longer (the same draws) */
+    unsigned flags;
 } jit_rand_t;
+enum { JR_KEEP_R1 = 1u };
 
 static inline uint32_t jr_next(jit_rand_t *g)
 {
@@ -52,6 +57,8 @@ static inline void jr_generate(jit_rand_t *g, unsigned n)
         const fc_isa_row_t *row = &fc_isa[jr_next(g) % FC_OP_COUNT];
         fc_insn_t in = {row->opcode, 0, 0, 0};
         unsigned dst = jr_next(g) % 10, src = jr_next(g) % 11;
+        if ((g->flags & JR_KEEP_R1) && dst == 1)
+            dst = 0;
         unsigned start = split && i >= split ? split : 0,
                  end = split && i < split ? split - 1 : n - 1;
         if (i == end) {
@@ -72,6 +79,8 @@ static inline void jr_generate(jit_rand_t *g, unsigned n)
             moff = (int16_t)(slot + (int)(jr_next(g) % 8));
         } else {
             moff = (int16_t)((int)(jr_next(g) % 80) - 8);
+            if (g->flags & JR_KEEP_R1) /* inside the 64 bytes, mostly */
+                moff = (int16_t)((moff + 8) % 60);
         }
         if (row->sel == FC_SEL_SRC) {
             in = (fc_insn_t){FC_OPC_MOV64_K, (uint8_t)dst, 0, jr_imm(g)};
@@ -137,6 +146,16 @@ static inline void jr_generate(jit_rand_t *g, unsigned n)
         g->text[i] = in;
     }
     g->text[n - 1] = (fc_insn_t){FC_OPC_EXIT, 0, 0, 0};
+    if ((g->flags & JR_KEEP_R1) && !split && n >= 20) {
+        /* fold r1..r9 into r0 before the exit: every register's whole
+         * value (high half included) becomes observable in r0; the slot
+         * before the fold may be the second of a lddw: keep it whole */
+        unsigned at = n - 10;
+        if (g->text[at - 1].opcode == FC_OPC_LDDW)
+            g->text[at - 1] = (fc_insn_t){FC_OPC_MOV64_K, g->text[at - 1].regs, 0, 0};
+        for (unsigned r = 1; r <= 9; r++)
+            g->text[at + r - 1] = (fc_insn_t){FC_OPC_XOR64_X, (uint8_t)(r << 4), 0, 0};
+    }
 }
 
 #endif

@@ -4,7 +4,8 @@
 #
 #   rv32_fuzz.sh IMAGE campaign MINUTES OUTDIR [FIRST_SEED]
 #       seeds FIRST_SEED, FIRST_SEED+1, ... (20,000 programs each, 24 and 64
-#       slots in turn) until MINUTES have passed; OUTDIR/campaign.log gets
+#       slots in turn, flags 0 and 3 (jitfuzz.c) in turn by two) until
+#       MINUTES have passed; OUTDIR/campaign.log gets
 #       one line per seed, OUTDIR/differ.txt every disagreement as a corpus
 #       "prog" block. Run it with nice -n 10.
 #   rv32_fuzz.sh IMAGE replay FILE...
@@ -38,14 +39,16 @@ campaign)
     differ=0
     while [ "$(date +%s)" -lt "$end" ]; do
         slots=$((seed % 2 ? 24 : 64))
+        flags=$((seed % 4 < 2 ? 0 : 3)) # 3: r1 kept, registers folded into r0, long runs
         log=$out/seed-$seed.log
-        printf 'seeds %u 20000 %u\nquit\n' "$seed" "$slots" |
+        printf 'seeds %u 20000 %u %u\nquit\n' "$seed" "$slots" "$flags" |
             timeout 3600 "${qemu[@]}" >"$log" 2>&1
         status=$?
         summary=$(grep -a '^jitfuzz:' "$log" | tr -d '\r')
         n=$(awk '{print $2}' <<<"$summary")
         d=$(awk '{for (i = 1; i <= NF; i++) if ($i == "differ,") print $(i - 1)}' <<<"$summary")
-        echo "seed $seed slots $slots status $status: ${summary:-no summary}" >>"$out/campaign.log"
+        echo "seed $seed slots $slots flags $flags status $status: ${summary:-no summary}" \
+            >>"$out/campaign.log"
         if [ "$status" -ne 0 ] || [ "${d:-1}" != 0 ]; then
             grep -a -A 200 "DIFFER" "$log" | tr -d '\r' >>"$out/differ.txt"
             differ=$((differ + ${d:-1}))
