@@ -14,6 +14,7 @@ bin="$out/fuzz_coap"
 coap=$(pkg-config --cflags --libs libcoap-3-notls 2>/dev/null || pkg-config --cflags --libs libcoap-3)
 sources="$src/fuzz/fuzz_coap.c $src/apps/device/config.c $src/apps/device/device.c
  $src/apps/device/report.c $src/apps/device/server.c $src/apps/femtod/coap_pdu.c
+ $src/apps/femtod/platform_posix.c $src/apps/device/coap_map.c
  $src/tools/femto/suit_write.c $(ls "$src"/src/vm/*.c "$src"/src/image/*.c "$src"/src/engine/*.c \
  "$src"/src/suit/*.c "$src"/src/port/posix/*.c)"
 coap_cflags=$(pkg-config --cflags libcoap-3-notls 2>/dev/null || pkg-config --cflags libcoap-3)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "../../apps/device/config.h"
+#include "../../apps/femtod/platform_posix.h"
 
 static char path[64];
 

@@ -23,6 +23,7 @@
 
 #include "../../apps/device/config.h"
 #include "../../apps/device/device.h"
+#include "../../apps/femtod/platform_posix.h"
 #include "femto/image.h"
 #include "suit_write.h"
 
@@ -39,6 +40,7 @@ typedef struct fx {
 } fx_t;
 
 static fx_t fx;
+static fd_posix_t posix; /* the device's platform: its state folder */
 
 static void hex(char *out, const uint8_t *b, size_t n)
 {
@@ -67,7 +69,8 @@ static void device_up(void)
     unlink(conf);
     fx.d = calloc(1, sizeof *fx.d);
     assert_non_null(fx.d);
-    if (fd_device_init(fx.d, &fx.cfg, fx.dir, msg, sizeof msg) != 0)
+    if (fd_posix_init(&posix, fx.dir, msg, sizeof msg) != 0 ||
+        fd_device_init(fx.d, &fx.cfg, &posix.plat, msg, sizeof msg) != 0)
         fail_msg("device: %s", msg);
 }
 
