@@ -1,4 +1,0 @@
-var searchData=
-[
-  ['port_2eh_0',['port.h',['../port_8h.html',1,'']]]
-];
