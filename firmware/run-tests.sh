@@ -20,6 +20,11 @@
 #                               runs from it read-only, a write during a run faults
 #   cortex-m0plus/link          the M0+ image linked and fits its memory map
 #   riscv-virt/selftest         RV32: VM self-test
+#   riscv-virt/selftest-jit     RV32 with the RV32IMAC JIT (src/vm/jit/jit_rv32.c),
+#                               compared with the interpreter as on the M4
+#   riscv-virt/jitfuzz          RV32 JIT's differential fuzzer replaying the seeds of
+#                               tests/jit/rv32_fuzz_seeds.txt and the corpus
+#                               tests/jit/corpus/ (when there is one)
 #   riscv-virt/faulttest        RV32: deliberate trap, exit 3
 #   mps2-an386/suittest         SUIT over the UART: signed envelopes installed,
 #   riscv-virt/suittest         tampered/foreign/replayed ones refused (needs
@@ -38,7 +43,8 @@ TIMEOUT=${FW_TIMEOUT:-120}
 all_tests=(mps2-an386/selftest mps2-an386/selftest-strict mps2-an386/selftest-fast
     mps2-an386/selftest-jit
     mps2-an386/faulttest mps2-an386/jitwx
-    cortex-m0plus/link riscv-virt/selftest riscv-virt/faulttest
+    cortex-m0plus/link riscv-virt/selftest riscv-virt/selftest-jit riscv-virt/jitfuzz
+    riscv-virt/faulttest
     mps2-an386/suittest riscv-virt/suittest)
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=("${all_tests[@]}")
@@ -151,6 +157,14 @@ for t in "${tests[@]}"; do
     */selftest | */selftest-strict | */selftest-fast | */selftest-jit)
         { run_image "${t%%/*}" "${t#*/}" 0 "VERDICT: PASS" && hostile_ran "${t%%/*}" "${t#*/}"; } ||
             failed=$((failed + 1))
+        ;;
+    */jitfuzz)
+        # the seeds, then every corpus file there is, then quit
+        input=$out/${t%%/*}/jitfuzz.in
+        { cat "$repo/tests/jit/rv32_fuzz_seeds.txt"
+          for f in "$repo"/tests/jit/corpus/*; do [ -f "$f" ] && cat "$f"; done
+          echo quit; } >"$input"
+        run_image "${t%%/*}" jitfuzz 0 "VERDICT: PASS" "$input" || failed=$((failed + 1))
         ;;
     */faulttest) run_image "${t%%/*}" faulttest 3 "CPU FAULT" || failed=$((failed + 1)) ;;
     */jitwx) jitwx_test "${t%%/*}" || failed=$((failed + 1)) ;;

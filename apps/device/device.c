@@ -376,7 +376,7 @@ void fd_tenant_usage(fd_device_t *d, uint32_t tenant_id, fd_usage_t *u)
         u->ram += c->ram_len;
         uint32_t idx = fc_container_slot(&d->engine, c);
         for (uint32_t a = 0; a < d->engine.n_attachments; a++)
-            u->attachments += d->engine.attachments[a].container == idx; /* not the engine's count: the fuzzers compare both */
+            u->attachments += d->engine.attachments[a].container == idx; /* fuzz_coap: = engine's */
     }
     u->kv_entries = fc_kv_count(&d->engine, tenant_id);
     u->global_entries = fc_kv_global_count(&d->engine, tenant_id);
@@ -429,11 +429,15 @@ static void load_hist(fd_device_t *d, uint32_t slot)
             s->hist[i] = v;
     }
     /* the switch record is written before slot/N/seq-T: a crash between the
-     * two leaves the newer version in cur */
+     * two leaves the newer version in cur only. Write it to slot/N/seq-T
+     * now, before another tenant's install replaces cur and, with it, the
+     * only record of that version. */
     int ti = s->has_record ? cfg_index(d, s->tenant_id) : -1;
     fc_suit_version_t cur = {.epoch = s->epoch, .seq = s->seq};
-    if (ti >= 0 && ver_less(s->hist[ti], cur))
+    if (ti >= 0 && ver_less(s->hist[ti], cur)) {
         s->hist[ti] = cur;
+        write_hist(d, slot, s->tenant_id, cur);
+    }
 }
 
 static void record_name(char *out, size_t cap, uint32_t slot, const char *what, long gen)
@@ -864,8 +868,7 @@ static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode,
     int st = authenticate(d, env, len, &m, &r, &t, &slot, v);
     if (st != FC_OK)
         return st;
-    fc_suit_version_t ver = {.epoch = r.component[0].params.femto.epoch,
-                             .seq = m.sequence_number};
+    fc_suit_version_t ver = {.epoch = r.component[0].params.femto.epoch, .seq = m.sequence_number};
     if (mode == MODE_RESTORE) {
         if (ver.seq != stored.seq || ver.epoch != stored.epoch) {
             char a[48], b[48];

@@ -69,7 +69,7 @@ typedef struct fd_device {
     uint64_t installs, refusals, removals;
     fd_name_t names[FD_NAMES_MAX];
     uint32_t names_age;
-    int names_dirty; /* names differ from the stored record: write it (once) */
+    int names_dirty;   /* names differ from the stored record: write it (once) */
     fd_fetch_fn fetch; /* NULL: manifests with a URI are refused (5.01) */
     void *fetch_ctx;
     uint64_t fetches;

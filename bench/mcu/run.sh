@@ -15,8 +15,9 @@
 # and the two runs must give identical counts (the counter is deterministic;
 # a difference would mean an interrupt or a bug). Writes OUT_DIR/results.md,
 # OUT_DIR/results.json and the raw logs. OUT_DIR defaults to build/bench/mcu.
-# A fifth image (mps2-an386 only) runs the VM measurements through the
-# checked JIT (src/vm/jit, docs/jit.md), layers at -Os.
+# A fifth image runs the VM measurements through the checked JIT
+# (src/vm/jit, docs/jit.md: the Thumb-2 backend on mps2-an386, the
+# RV32IMAC one on riscv-virt), layers at -Os.
 # Environment: SHARED (shared/ fixtures), REPS (N, default 4), TAGS (only
 # these variants, e.g. TAGS="Os Osjit").
 set -euo pipefail
@@ -59,8 +60,8 @@ runs=()
 for board in "${boards[@]}"; do
     for variant in "${variants[@]}"; do
         IFS='|' read -r tag opt string vm_defs description jit <<<"$variant"
-        # the JIT is Thumb-2 only (RV32 is not written yet)
-        [ -z "$jit" ] || [ "$board" = mps2-an386 ] || continue
+        # the JIT's backend is the board's: Thumb-2 on the M4, RV32IMAC on riscv-virt
+        [ -z "$jit" ] || [ "$board" != riscv-virt ] || description=${description/Thumb-2/RV32IMAC}
         [ -z "${TAGS:-}" ] || [[ " $TAGS " == *" $tag "* ]] || continue
         make -s -j"$(nproc)" -C "$repo/bench/mcu" BOARD="$board" O="$out/images" VM_OPT="$opt" \
             TAG="$tag" STRING="$string" VM_DEFS="$vm_defs" JIT="$jit" REPO="$repo" \

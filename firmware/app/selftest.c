@@ -96,6 +96,9 @@ static unsigned translated_runs;
 #endif
 
 #ifdef FW_JIT
+int jit_long_test(void); /* firmware/app/jitlongtest.c */
+int jit_edge_test(void);
+
 /* The JIT image (selftest-jit): every program also runs JIT-compiled, and
  * the JIT's run is compared with the interpreter's (r0, status, fault
  * record, executed count, memory). A program the JIT refuses runs on the
@@ -563,6 +566,8 @@ static void run_vm_suite(const char *phase)
     test_hostile();
     check(hostile_table_run() == 0, "hostile corpus of tests/hostile", "table");
 #ifdef FW_JIT
+    check(jit_long_test() == 0, "long jumps: JIT and interpreter agree", "jit long");
+    check(jit_edge_test() == 0, "address edges: JIT and interpreter agree", "jit edges");
     test_jit_fallback();
     test_jit_differential(FW_JIT_RANDOM_PROGRAMS);
 #endif

@@ -105,6 +105,11 @@ typedef struct fc_hook {
 } fc_hook_t;
 
 /* ---- tenants ------------------------------------------------------------------ */
+/* What the engine holds, it bounds per tenant. Storage bytes are not here:
+ * the engine writes only key-value records (images run in place from the
+ * embedder's memory), so a byte quota belongs to the layer that also writes
+ * the envelopes and images (apps/device: max_storage, checked on the
+ * port's storage_write for the engine's writes too). */
 typedef struct fc_tenant_quota {
     uint32_t max_containers; /* slots */
     uint32_t max_ram;        /* bytes of data + bss over all its containers */

@@ -33,7 +33,6 @@ static fc_container_t *trail_container(fixture_t *fx, int k, int ret)
     return c;
 }
 
-
 /* ---- hooks ------------------------------------------------------------------------------ */
 
 static void fire_trail(fixture_t *fx, uint32_t hook, uint64_t *trail, int64_t *result)
@@ -653,16 +652,19 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_budget_wish_over_quota, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_ram_arena_first_fit, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_data_initialised_per_install, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_tenant_helper_denied_at_install, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_tenant_helper_denied_at_install, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(test_tenant_isolation_kv, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_kv_survives_restart, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_kv_failed_write_changes_nothing, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_kv_failed_write_changes_nothing, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(test_kv_quota_and_bounds, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_kv_damaged_records_refused, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_log_formatting, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_log_truncates_long_lines, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_coap_respond, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_memcpy_overlap_and_sensor_random, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_memcpy_overlap_and_sensor_random, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(test_replace_keeps_attachments, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
  * entries counted at load and reclaimed, the global store's owners and
  * shares, fc_kv_local_set with an empty value, fc_log escaping, attribution
  * and rate limit, a read-write hook context given back per tenant, the
- * per-tenant attachment share, and the container name character set. Each test fails without its fix. */
+ * per-tenant attachment share, and the container name character set. Each test fails without its
+ * fix. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +17,6 @@
 #include "engine_fixture.h"
 
 #define TENANT_C 3u
-
 
 static fc_container_t *install_named(fixture_t *fx, uint32_t tenant, const char *name)
 {

@@ -92,6 +92,11 @@ typedef struct fc_jit_tr {
     /* eBPF register -> its rank among the hot registers (1 = named most,
      * a name inside a loop counting 16 times), 0: kept in the file */
     uint8_t rank[16];
+    /* Weights by loop depth, for r0..r10, for a backend with registers to
+     * spare (RV32, which may also keep the frame pointer r10 in one): a
+     * name counts 16^d, d the number of loops around it (at most 3), so
+     * an inner loop's registers come first. */
+    uint32_t weight[11];
     /* Does code a local call can reach (from the lowest call target to the
      * end: every callee lies there) name r6..r9, or r10? If not, a call
      * need not save r6..r9, or move the frame pointer. */

@@ -379,12 +379,17 @@ void fc_jit_analyse(fc_jit_tr_t *s, unsigned n_hot)
         s->callee_r6_r9 |= (m & 0x3c0u) != 0;
         s->callee_r10 |= (m & 0x400u) != 0;
     }
+    for (unsigned r = 0; r < 11; r++)
+        s->weight[r] = 0;
     for (uint32_t pc = 0; pc < p->len; pc++) {
         unsigned m = regs_named(&p->text[pc]);
         uint32_t w = FC_JIT_TAB_POS(s->tab[pc]) ? 16u : 1u;
-        for (unsigned r = 0; r < 10; r++)
-            if (m & (1u << r))
+        uint32_t depth = FC_JIT_TAB_POS(s->tab[pc]), wd = 1u << (4u * (depth < 3u ? depth : 3u));
+        for (unsigned r = 0; r < 11; r++)
+            if (m & (1u << r)) {
                 weight[r] += w;
+                s->weight[r] += wd;
+            }
         if (p->text[pc].opcode == FC_OPC_LDDW)
             pc++;
     }
