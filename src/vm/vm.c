@@ -50,6 +50,13 @@ void fc_vm_cache_set(region_cache_t *c, const fc_region_t *r)
         c->end[i] = r->len >= sizes[i] ? r->len - sizes[i] + 1 : 0; /* <= len: fits */
 }
 
+void fc_vm_cache_reset(fc_vm_t *vm)
+{
+    VMP(vm)->cache[1] = VMP(vm)->cache[0];
+    VMP(vm)->cache[2] = VMP(vm)->cache[0];
+    VMP(vm)->cache_dirty = 0;
+}
+
 void fc_vm_run_bind(fc_vm_t *vm)
 {
     const fc_program_t *prog = vm->prog;
