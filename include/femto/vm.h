@@ -159,7 +159,13 @@ typedef struct fc_program {
 void fc_verify_config_default(fc_verify_config_t *cfg);
 
 /* Check text (n slots) and, on success, bind it to prog. On refusal err
- * holds the code, the instruction index and a human reason. */
+ * holds the code, the instruction index and a human reason.
+ *
+ * Precondition: *prog is zero-initialised or was filled by an earlier
+ * fc_verify() (any outcome): fc_verify reads prog->generation before
+ * clearing *prog and stores it + 1, so that a VM bound to the old contents
+ * rebinds. Garbage there could happen to be a bound VM's generation minus
+ * one and leave that VM trusting a binding made for other contents. */
 fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
                       const fc_verify_config_t *cfg, fc_error_t *err);
 

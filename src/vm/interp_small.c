@@ -114,7 +114,6 @@ static FC_NOINLINE fc_status_t rebind(fc_vm_t *vm, uint32_t entry)
     if (st != FC_OK)
         return st;
     run_bind(vm);
-    VMP(vm)->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
     return FC_OK;
 }
 
@@ -225,9 +224,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                        int tracing)
 {
     const fc_program_t *prog = vm->prog;
-    /* bound (same program generation and budget) and from entry 0 */
-    if (FC_LIKELY(prog && ((prog->generation ^ VMP(vm)->bound_gen) | entry) == 0 &&
-                  vm->budget == VMP(vm)->bound_budget && !tracing)) {
+    if (FC_LIKELY(run_is_bound(vm, entry) && !tracing)) {
         /* a clean record (vm->executed is written by every way out); the
          * fault fields are all zero while the code is FC_OK (fc_vm_init
          * clears them, every fault sets the code) */
@@ -263,16 +260,9 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
      * it (fc_program_t.undefined_reads, the verifier's pass 4); otherwise
      * they keep what this program's last run left, which it provably
      * never reads (fc_vm_init zeroes all: never another program's) */
-    if (prog->undefined_reads || tracing) { /* a trace shows them all */
-        reg[0] = 0; /* one store each: a loop costs three instructions a register */
-        reg[3] = 0;
-        reg[4] = 0;
-        reg[5] = 0;
-        reg[6] = 0;
-        reg[7] = 0;
-        reg[8] = 0;
-        reg[9] = 0;
-    }
+    if (prog->undefined_reads || tracing) /* a trace shows them all */
+        for (unsigned i = 0; i < 10; i++) /* r1 and r2 are set below */
+            reg[i] = 0;
     reg[1] = r1;
     reg[2] = r2;
     /* r10 (the frame pointer) is the stack top at every run's start and
@@ -361,12 +351,10 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         case FC_OPC_NEG32:
             DST = (uint32_t)((uint32_t)0 - (uint32_t)DST);
             goto next;
-        case FC_OPC_LE16:
-            DST = endian(DST, (int32_t)hi, 0);
-            goto next;
+        case FC_OPC_LE16: /* le, be, bswap: the width in imm */
         case FC_OPC_BE16:
         case FC_OPC_BSWAP16:
-            DST = endian(DST, (int32_t)hi, 1);
+            DST = endian(DST, (int32_t)hi, (uint8_t)lo != FC_OPC_LE16);
             goto next;
 
             /* ---- jumps ---------------------------------------------------- */

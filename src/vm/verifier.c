@@ -20,6 +20,8 @@
 
 #include <string.h>
 
+#include "../common/fc_bytes.h"
+
 #ifndef FC_MAX_FUNCTIONS
 #define FC_MAX_FUNCTIONS 32 /* functions (entry + local-call targets) */
 #endif
@@ -559,13 +561,11 @@ static uint16_t undefined_reads(const verifier_t *v)
 
 /* ---- entry points -------------------------------------------------------- */
 
+/* FNV-1a of the text (the one copy in fc_bytes.h): detects accidental
+ * change, not attacks. */
 static FC_VERIFIER_NOINLINE uint32_t fingerprint(const fc_insn_t *text, uint32_t n)
 {
-    const uint8_t *p = (const uint8_t *)text;
-    uint32_t h = 2166136261u; /* FNV-1a: detects accidental change, not attacks */
-    for (size_t i = 0; i < (size_t)n * sizeof *text; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
+    return fc_fnv1a32(text, (size_t)n * sizeof *text);
 }
 
 void fc_verify_config_default(fc_verify_config_t *cfg)

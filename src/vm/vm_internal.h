@@ -134,7 +134,7 @@ static inline uintptr_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t
 
 /* Bind vm to its program: the run preflight passed (vm_run.h), so runs
  * with the same program generation, budget and entry 0 may skip it and the
- * budget clamp (vm.c). */
+ * budget clamp (vm.c). Sets r10 to the stack top, where a run starts it. */
 void fc_vm_run_bind(fc_vm_t *vm);
 #define run_bind fc_vm_run_bind
 

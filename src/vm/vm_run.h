@@ -271,6 +271,17 @@ static inline void clear_run_record(fc_vm_t *vm)
     vm->max_depth = 0;
 }
 
+/* Whether a run of vm from entry may trust the binding (see run_bind):
+ * the program's generation and the budget are the bound ones and the
+ * entry is 0. The one binding test of every runner (interpreters, JIT);
+ * when it fails, the runner calls run_preflight() and run_bind(). */
+static inline int run_is_bound(const fc_vm_t *vm, uint32_t entry)
+{
+    const fc_program_t *prog = vm->prog;
+    return prog && ((prog->generation ^ VMP(vm)->bound_gen) | entry) == 0 &&
+           vm->budget == VMP(vm)->bound_budget;
+}
+
 static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
 {
     const fc_program_t *prog = vm->prog;
