@@ -11,8 +11,9 @@
 #   make bench      instructions per run of the bench fixtures: host (callgrind) and Cortex-M4 /
 #                   RV32 in QEMU (native vs VM, hook, install, RAM, energy; $(BUILD)/bench/),
 #                   and the chart $(BUILD)/bench/bench.svg (bench/chart.py)
-#   make format     clang-format our sources in place (format-check: only report)
-#   make lint       cppcheck and clang-tidy over src/
+#   make format     clang-format our sources in place (format-check: only report; .clang-format
+#                   decides the style, braces included)
+#   make lint       cppcheck and clang-tidy over src/, and format-check over every C source
 #   make docs       API reference of include/femto (Doxygen; fails on an undocumented symbol)
 #   make prove      Frama-C WP proofs and Eva over the VM (proofs/run.sh, docs/assurance.md)
 #   make clean      remove $(BUILD)/
@@ -25,9 +26,8 @@ export FC_BUILD := $(BUILD)
 MAKEFLAGS += --no-print-directory
 SHELL := /bin/bash
 
-# Our C sources: everything tracked or new under these folders, no build trees.
-SOURCE_DIRS := src include tools apps sdk tests bench firmware fuzz examples
-C_SOURCES = $(shell find $(SOURCE_DIRS) \( -name '*.c' -o -name '*.h' \) -not -path '*/corpus/*' 2>/dev/null)
+# Our C sources (scripts/c-sources.sh: the one list, also used by lint.sh).
+C_SOURCES = $(shell scripts/c-sources.sh)
 
 .PHONY: all deps configure tools build test demo footprint bench format format-check lint prove docs clean
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # lint.sh: cppcheck and clang-tidy over src/, using the compile database of
-# a configured build tree (FC_BUILD, default build/). Both run to the end so
-# one report shows everything; the exit status is non-zero if either found
-# something. Configuration: .clang-tidy; cppcheck options below.
+# a configured build tree (FC_BUILD, default build/), and clang-format's check
+# over every C source (scripts/c-sources.sh). All run to the end so one report
+# shows everything; the exit status is non-zero if any found something.
+# Configuration: .clang-tidy, .clang-format; cppcheck options below.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -57,6 +58,20 @@ if [ $failed -ne 0 ]; then
     status=1
 else
     echo "clang-tidy: clean"
+fi
+
+echo "== format-check"
+# Files clang-format would change (.clang-format, braces included): `make format` fixes them.
+mapfile -t sources < <(scripts/c-sources.sh)
+mapfile -t unformatted < <(for f in "${sources[@]}"; do
+    clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || echo "$f"
+done)
+if [ ${#unformatted[@]} -ne 0 ]; then
+    echo "format-check: ${#unformatted[@]} of ${#sources[@]} files need \`make format\`:"
+    printf '  %s\n' "${unformatted[@]}"
+    status=1
+else
+    echo "format-check: clean (${#sources[@]} files)"
 fi
 
 exit $status

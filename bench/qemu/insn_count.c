@@ -52,9 +52,8 @@ static struct profile_entry *profile_slot(uint64_t addr)
 {
     size_t mask = profile_cap - 1;
     size_t i = (size_t)((addr >> 1) * 0x9E3779B97F4A7C15ull) & mask;
-    while (profile[i].addr != 0 && profile[i].addr != addr + 1) {
+    while (profile[i].addr != 0 && profile[i].addr != addr + 1)
         i = (i + 1) & mask;
-    }
     return &profile[i];
 }
 
@@ -64,9 +63,8 @@ static struct profile_entry *profile_slot(uint64_t addr)
 static void profile_hit(unsigned int vcpu, void *udata)
 {
     (void)vcpu;
-    if (interval_open) {
+    if (interval_open)
         ((struct profile_entry *)udata)->count++;
-    }
 }
 
 static void marker_start(unsigned int vcpu, void *udata)
@@ -79,9 +77,8 @@ static void marker_start(unsigned int vcpu, void *udata)
 static void marker_stop(unsigned int vcpu, void *udata)
 {
     (void)vcpu, (void)udata;
-    if (!interval_open) {
+    if (!interval_open)
         return;
-    }
     char line[96];
     snprintf(line, sizeof line, "insn_count: interval %u %" PRIu64 "\n", interval_index++,
              executed - interval_start);
@@ -101,9 +98,8 @@ static void tb_translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
             qemu_plugin_register_vcpu_insn_exec_cb(insn, marker_start, QEMU_PLUGIN_CB_NO_REGS,
                                                    NULL);
         }
-        if (va == stop_addr) {
+        if (va == stop_addr)
             qemu_plugin_register_vcpu_insn_exec_cb(insn, marker_stop, QEMU_PLUGIN_CB_NO_REGS, NULL);
-        }
         if (profile != NULL) {
             struct profile_entry *e = profile_slot(va);
             if (e->addr == 0) {
@@ -122,9 +118,8 @@ static void tb_translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 static int by_count_desc(const void *a, const void *b)
 {
     const struct profile_entry *x = a, *y = b;
-    if (x->count != y->count) {
+    if (x->count != y->count)
         return x->count < y->count ? 1 : -1;
-    }
     return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
@@ -135,18 +130,16 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
     snprintf(line, sizeof line, "insn_count: total %" PRIu64 " intervals %u%s\n", executed,
              interval_index, interval_open ? " (last interval never closed)" : "");
     qemu_plugin_outs(line);
-    if (profile == NULL) {
+    if (profile == NULL)
         return;
-    }
     qsort(profile, profile_cap, sizeof *profile, by_count_desc);
     FILE *f = fopen(profile_path, "w");
     if (f == NULL) {
         qemu_plugin_outs("insn_count: cannot write the profile file\n");
         return;
     }
-    for (size_t i = 0; i < profile_cap && profile[i].count != 0; i++) {
+    for (size_t i = 0; i < profile_cap && profile[i].count != 0; i++)
         fprintf(f, "%" PRIx64 " %" PRIu64 "\n", profile[i].addr - 1, profile[i].count);
-    }
     fclose(f);
 }
 
@@ -154,9 +147,8 @@ static int parse_addr(const char *text, uint64_t *out)
 {
     char *end = NULL;
     unsigned long long v = strtoull(text, &end, 0);
-    if (end == text || *end != '\0') {
+    if (end == text || *end != '\0')
         return -1;
-    }
     *out = (uint64_t)v & ~(uint64_t)1; /* drop the Thumb bit */
     return 0;
 }
@@ -189,9 +181,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         /* Sized once: a firmware image has far fewer distinct instructions. */
         profile_cap = 1u << 19;
         profile = calloc(profile_cap, sizeof *profile);
-        if (profile == NULL) {
+        if (profile == NULL)
             return -1;
-        }
     }
     qemu_plugin_register_vcpu_tb_trans_cb(id, tb_translated);
     qemu_plugin_register_atexit_cb(id, at_exit, NULL);

@@ -113,6 +113,10 @@ typedef struct fc_tenant_quota {
                               * is loaded from storage as well as what is written) */
     uint32_t max_global_entries; /* entries it may own in the global store; 0: the default
                                   * share FC_KV_NS_MAX_ENTRIES / FC_MAX_TENANTS */
+    uint32_t max_attachments;    /* hook attachments over all its containers; 0: the default
+                                  * share FC_MAX_ATTACHMENTS / FC_MAX_TENANTS. Shares that sum
+                                  * to at most FC_MAX_ATTACHMENTS cannot take each other's
+                                  * room (fc_container_attach: FC_ERR_QUOTA over the share) */
 } fc_tenant_quota_t;
 
 /* fc_tenant_config_t.flags */
@@ -338,7 +342,8 @@ fc_status_t fc_container_remove(fc_engine_t *engine, fc_container_t *c);
  * otherwise); lower priority runs first. The hook runs the exported function
  * entry_name, or with NULL the container's default entry (its first
  * exported function, else instruction 0). FC_ERR_EXISTS if already
- * attached, FC_ERR_NO_SLOT if the attachment table is full. */
+ * attached, FC_ERR_QUOTA if the tenant's containers hold max_attachments
+ * already, FC_ERR_NO_SLOT if the attachment table is full. */
 fc_status_t fc_container_attach(fc_engine_t *engine, fc_container_t *c, uint32_t hook_id,
                                 int32_t priority, const char *entry_name);
 fc_status_t fc_container_detach(fc_engine_t *engine, fc_container_t *c, uint32_t hook_id);
@@ -388,6 +393,9 @@ fc_status_t fc_kv_set(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_
                       const void *key, size_t key_len, const void *value, size_t len);
 fc_status_t fc_kv_delete(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_t scope,
                          const void *key, size_t key_len);
+/* Hook attachments of a tenant's installed containers (its max_attachments
+ * share counts these). */
+uint32_t fc_tenant_attachments(const fc_engine_t *engine, uint32_t tenant_id);
 /* Entries charged to a tenant (all scopes). */
 uint32_t fc_kv_count(const fc_engine_t *engine, uint32_t tenant_id);
 /* Entries of the global store a tenant owns. */

@@ -60,28 +60,23 @@ static fc_status_t check_section(uint32_t off, uint32_t size, uint32_t align, ui
                                  uint32_t *cursor, unsigned long where, fc_error_t *err,
                                  const char *what_order, const char *what_range)
 {
-    if (off < *cursor) {
+    if (off < *cursor)
         return fc_fail(err, FC_ERR_IMAGE_LAYOUT, where, what_order);
-    }
-    if (off % align != 0) {
+    if (off % align != 0)
         return fc_fail(err, FC_ERR_IMAGE_LAYOUT, where, "section offset not aligned");
-    }
-    if (off > total || size > total - off) {
+    if (off > total || size > total - off)
         return fc_fail(err, FC_ERR_IMAGE_LAYOUT, where, what_range);
-    }
     *cursor = off + size;
     return FC_OK;
 }
 
 static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, fc_error_t *err)
 {
-    if (len < FC_IMAGE_HEADER_SIZE) {
+    if (len < FC_IMAGE_HEADER_SIZE)
         return fc_fail(err, FC_ERR_IMAGE_TRUNCATED, len, "buffer shorter than the 64-byte header");
-    }
     if (b[0] != FC_IMAGE_MAGIC0 || b[1] != FC_IMAGE_MAGIC1 || b[2] != FC_IMAGE_MAGIC2 ||
-        b[3] != FC_IMAGE_MAGIC3) {
+        b[3] != FC_IMAGE_MAGIC3)
         return fc_fail(err, FC_ERR_IMAGE_MAGIC, FC_IMG_H_MAGIC, "magic is not \"FCIM\"");
-    }
     img->version = fc_rd16(b + FC_IMG_H_VERSION);
     if (img->version != FC_IMAGE_VERSION) {
         return fc_fail(err, FC_ERR_IMAGE_VERSION, FC_IMG_H_VERSION,
@@ -111,9 +106,8 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
 
     /* text: right after the header, so it is 8-aligned with the buffer */
     uint32_t slots = fc_rd32(b + FC_IMG_H_TEXT_SLOTS);
-    if (slots == 0) {
+    if (slots == 0)
         return fc_fail(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_TEXT_SLOTS, "text is empty");
-    }
     if (slots > (total - hdr) / 8u) {
         return fc_fail(err, FC_ERR_IMAGE_LAYOUT, FC_IMG_H_TEXT_SLOTS,
                        "text runs past the end of the image");
@@ -127,9 +121,8 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
     fc_status_t st =
         check_section(ro_off, img->rodata_size, FC_IMAGE_ALIGN, total, &cursor, FC_IMG_H_RODATA_OFF,
                       err, "rodata overlaps the text", "rodata runs past the end of the image");
-    if (st != FC_OK) {
+    if (st != FC_OK)
         return st;
-    }
     img->rodata = img->rodata_size ? b + ro_off : NULL;
 
     uint32_t data_off = fc_rd32(b + FC_IMG_H_DATA_OFF);
@@ -137,9 +130,8 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
     st = check_section(data_off, img->data_size, FC_IMAGE_ALIGN, total, &cursor, FC_IMG_H_DATA_OFF,
                        err, "data overlaps the rodata or text",
                        "data runs past the end of the image");
-    if (st != FC_OK) {
+    if (st != FC_OK)
         return st;
-    }
     img->data = img->data_size ? b + data_off : NULL;
 
     img->bss_size = fc_rd32(b + FC_IMG_H_BSS_SIZE);
@@ -162,9 +154,8 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
     st = check_section(func_off, img->func_count * FC_IMAGE_FUNC_SIZE, 4, total, &cursor,
                        FC_IMG_H_FUNC_OFF, err, "function table overlaps an earlier section",
                        "function table starts past the end of the image");
-    if (st != FC_OK) {
+    if (st != FC_OK)
         return st;
-    }
     img->functab = b + func_off;
 
     uint32_t str_off = fc_rd32(b + FC_IMG_H_STR_OFF);
@@ -172,9 +163,8 @@ static fc_status_t parse_header(const uint8_t *b, size_t len, fc_image_t *img, f
     st = check_section(str_off, img->strings_size, 1, total, &cursor, FC_IMG_H_STR_OFF, err,
                        "string area overlaps an earlier section",
                        "string area runs past the end of the image");
-    if (st != FC_OK) {
+    if (st != FC_OK)
         return st;
-    }
     img->strings = (const char *)(b + str_off);
 
     uint32_t meta_off = fc_rd32(b + FC_IMG_H_META_OFF);
@@ -194,9 +184,8 @@ static fc_status_t parse_metadata(const uint8_t *b, fc_image_t *img, fc_error_t 
     const uint8_t *meta = b + m;
     const char *why = NULL;
     img->name = checked_name(img->strings, img->strings_size, fc_rd32(meta + FC_IMG_M_NAME), &why);
-    if (!img->name) {
+    if (!img->name)
         return fc_fail(err, FC_ERR_IMAGE_NAME, m + FC_IMG_M_NAME, why);
-    }
     img->app_version = fc_rd32(meta + FC_IMG_M_APP_VERSION);
     img->helpers = fc_rd64(meta + FC_IMG_M_HELPERS);
     img->frame_size = fc_rd32(meta + FC_IMG_M_FRAME);
@@ -206,14 +195,11 @@ static fc_status_t parse_metadata(const uint8_t *b, fc_image_t *img, fc_error_t 
     }
     img->budget = fc_rd32(meta + FC_IMG_M_BUDGET);
     img->cpu = meta[FC_IMG_M_CPU];
-    if (img->cpu < FC_IMAGE_CPU_V1 || img->cpu > FC_IMAGE_CPU_V4) {
+    if (img->cpu < FC_IMAGE_CPU_V1 || img->cpu > FC_IMAGE_CPU_V4)
         return fc_fail(err, FC_ERR_IMAGE_VERSION, m + FC_IMG_M_CPU, "target cpu version not 1..4");
-    }
-    for (uint32_t i = FC_IMG_M_RESERVED; i < FC_IMAGE_META_SIZE; i++) {
-        if (meta[i] != 0) {
+    for (uint32_t i = FC_IMG_M_RESERVED; i < FC_IMAGE_META_SIZE; i++)
+        if (meta[i] != 0)
             return fc_fail(err, FC_ERR_IMAGE_LAYOUT, m + i, "reserved metadata byte not zero");
-        }
-    }
     return FC_OK;
 }
 
@@ -225,9 +211,8 @@ static fc_status_t parse_functions(const uint8_t *b, fc_image_t *img, fc_error_t
         const uint8_t *e = img->functab + (size_t)i * FC_IMAGE_FUNC_SIZE;
         unsigned long at = table + (unsigned long)i * FC_IMAGE_FUNC_SIZE;
         const char *why = NULL;
-        if (!checked_name(img->strings, img->strings_size, fc_rd32(e + FC_IMG_F_NAME), &why)) {
+        if (!checked_name(img->strings, img->strings_size, fc_rd32(e + FC_IMG_F_NAME), &why))
             return fc_fail(err, FC_ERR_IMAGE_NAME, at + FC_IMG_F_NAME, why);
-        }
         uint32_t slot = fc_rd32(e + FC_IMG_F_SLOT);
         if (slot >= img->text_slots) {
             return fc_fail(err, FC_ERR_IMAGE_LAYOUT, at + FC_IMG_F_SLOT,
@@ -252,25 +237,21 @@ static fc_status_t parse_functions(const uint8_t *b, fc_image_t *img, fc_error_t
 
 fc_status_t fc_image_parse(const void *buf, size_t len, fc_image_t *img, fc_error_t *err)
 {
-    if (!img || (!buf && len != 0)) {
+    if (!img || (!buf && len != 0))
         return fc_fail(err, FC_ERR_INVALID_ARG, 0, "NULL image or buffer");
-    }
     *img = (fc_image_t){0};
-    if (!buf) {
+    if (!buf)
         return fc_fail(err, FC_ERR_IMAGE_TRUNCATED, 0, "buffer shorter than the 64-byte header");
-    }
     if ((uintptr_t)buf % FC_IMAGE_ALIGN != 0) {
         return fc_fail(err, FC_ERR_IMAGE_ALIGN, 0,
                        "image buffer not 8-byte aligned (text executes in place)");
     }
     const uint8_t *b = buf;
     fc_status_t st = parse_header(b, len, img, err);
-    if (st == FC_OK) {
+    if (st == FC_OK)
         st = parse_metadata(b, img, err);
-    }
-    if (st == FC_OK) {
+    if (st == FC_OK)
         st = parse_functions(b, img, err);
-    }
     if (st != FC_OK) {
         *img = (fc_image_t){0};
         return st;
@@ -292,9 +273,8 @@ static fc_image_func_t func_entry(const fc_image_t *img, uint32_t i)
 
 fc_status_t fc_image_function(const fc_image_t *img, uint32_t i, fc_image_func_t *out)
 {
-    if (!img || !out || i >= img->func_count) {
+    if (!img || !out || i >= img->func_count)
         return FC_ERR_INVALID_ARG;
-    }
     *out = func_entry(img, i);
     return FC_OK;
 }
@@ -304,21 +284,18 @@ fc_status_t fc_image_function(const fc_image_t *img, uint32_t i, fc_image_func_t
 static int same_name(const char *stored, const char *wanted)
 {
     for (uint32_t i = 0; i <= FC_IMAGE_NAME_MAX; i++) {
-        if (stored[i] != wanted[i]) {
+        if (stored[i] != wanted[i])
             return 0;
-        }
-        if (stored[i] == 0) {
+        if (stored[i] == 0)
             return 1;
-        }
     }
     return 0;
 }
 
 fc_status_t fc_image_find_function(const fc_image_t *img, const char *name, uint32_t *slot)
 {
-    if (!img || !name || !slot) {
+    if (!img || !name || !slot)
         return FC_ERR_INVALID_ARG;
-    }
     for (uint32_t i = 0; i < img->func_count; i++) {
         fc_image_func_t f = func_entry(img, i);
         if ((f.flags & FC_IMAGE_FUNC_EXPORTED) && same_name(f.name, name)) {
@@ -331,22 +308,19 @@ fc_status_t fc_image_find_function(const fc_image_t *img, const char *name, uint
 
 const char *fc_image_function_at(const fc_image_t *img, uint32_t slot)
 {
-    if (!img) {
+    if (!img)
         return NULL;
-    }
     /* slots are strictly ascending: binary search */
     uint32_t lo = 0, hi = img->func_count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         fc_image_func_t f = func_entry(img, mid);
-        if (f.slot == slot) {
+        if (f.slot == slot)
             return f.name;
-        }
-        if (f.slot < slot) {
+        if (f.slot < slot)
             lo = mid + 1;
-        } else {
+        else
             hi = mid;
-        }
     }
     return NULL;
 }
@@ -358,23 +332,18 @@ uint32_t fc_image_ram_size(const fc_image_t *img)
 
 fc_status_t fc_image_init_ram(const fc_image_t *img, void *ram, size_t cap)
 {
-    if (!img) {
+    if (!img)
         return FC_ERR_INVALID_ARG;
-    }
     uint32_t need = fc_image_ram_size(img);
-    if (need == 0) {
+    if (need == 0)
         return FC_OK;
-    }
-    if (!ram || cap < need) {
+    if (!ram || cap < need)
         return FC_ERR_BUFFER;
-    }
-    if ((uintptr_t)ram % FC_IMAGE_ALIGN != 0) {
+    if ((uintptr_t)ram % FC_IMAGE_ALIGN != 0)
         return FC_ERR_IMAGE_ALIGN;
-    }
     uint8_t *r = ram;
-    if (img->data_size) {
+    if (img->data_size)
         memcpy(r, img->data, img->data_size);
-    }
     memset(r + img->data_size, 0, img->bss_size);
     return FC_OK;
 }
@@ -383,16 +352,14 @@ fc_status_t fc_image_verify(const fc_image_t *img, const fc_verify_config_t *bas
                             fc_program_t *prog, uint32_t *entries_buf, uint32_t entries_cap,
                             fc_error_t *err)
 {
-    if (!img || !base_cfg || !prog || (!entries_buf && img->func_count != 0)) {
+    if (!img || !base_cfg || !prog || (!entries_buf && img->func_count != 0))
         return fc_fail(err, FC_ERR_INVALID_ARG, 0, "NULL image, config, program or entries");
-    }
     if (img->func_count > entries_cap) {
         return fc_fail(err, FC_ERR_BUFFER, img->func_count,
                        "more functions in the image than room for entry points");
     }
-    for (uint32_t i = 0; i < img->func_count; i++) {
+    for (uint32_t i = 0; i < img->func_count; i++)
         entries_buf[i] = func_entry(img, i).slot;
-    }
     fc_verify_config_t cfg = *base_cfg;
     cfg.rodata_len = img->rodata_size;
     cfg.data_len = fc_image_ram_size(img);
@@ -403,26 +370,21 @@ fc_status_t fc_image_verify(const fc_image_t *img, const fc_verify_config_t *bas
 
 fc_status_t fc_image_bind(const fc_image_t *img, fc_vm_t *vm, void *ram)
 {
-    if (!img || !vm) {
+    if (!img || !vm)
         return FC_ERR_INVALID_ARG;
-    }
     uint32_t ram_size = fc_image_ram_size(img);
-    if (ram_size != 0 && !ram) {
+    if (ram_size != 0 && !ram)
         return FC_ERR_INVALID_ARG;
-    }
-    if (ram && (uintptr_t)ram % FC_IMAGE_ALIGN != 0) {
+    if (ram && (uintptr_t)ram % FC_IMAGE_ALIGN != 0)
         return FC_ERR_IMAGE_ALIGN;
-    }
     fc_vm_set_section(vm, FC_LDDW_RODATA, img->rodata);
     fc_vm_set_section(vm, FC_LDDW_DATA, ram);
     if (img->rodata_size) {
         fc_status_t st = fc_vm_add_region(vm, img->rodata, img->rodata_size, FC_PERM_READ);
-        if (st != FC_OK) {
+        if (st != FC_OK)
             return st;
-        }
     }
-    if (ram_size) {
+    if (ram_size)
         return fc_vm_add_region(vm, ram, ram_size, FC_PERM_RW);
-    }
     return FC_OK;
 }

@@ -15,17 +15,14 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 /* Length of a valid name (1..FC_IMAGE_NAME_MAX printable bytes), else 0. */
 static uint32_t name_length(const char *name)
 {
-    if (!name) {
+    if (!name)
         return 0;
-    }
     for (uint32_t i = 0; i <= FC_IMAGE_NAME_MAX; i++) {
         unsigned char c = (unsigned char)name[i];
-        if (c == 0) {
+        if (c == 0)
             return i;
-        }
-        if (c < 0x20 || c > 0x7e) {
+        if (c < 0x20 || c > 0x7e)
             return 0;
-        }
     }
     return 0;
 }
@@ -37,15 +34,12 @@ typedef struct layout {
 
 static fc_status_t check_parts(const fc_image_parts_t *p, fc_error_t *err)
 {
-    if (p->text_slots == 0 || !p->text) {
+    if (p->text_slots == 0 || !p->text)
         return fc_fail(err, FC_ERR_IMAGE_LAYOUT, 0, "text is empty");
-    }
-    if ((p->rodata_size && !p->rodata) || (p->data_size && !p->data)) {
+    if ((p->rodata_size && !p->rodata) || (p->data_size && !p->data))
         return fc_fail(err, FC_ERR_INVALID_ARG, 0, "section size given without its bytes");
-    }
-    if (p->bss_size > UINT32_MAX - p->data_size) {
+    if (p->bss_size > UINT32_MAX - p->data_size)
         return fc_fail(err, FC_ERR_IMAGE_LAYOUT, 0, "data + bss size overflows 32 bits");
-    }
     if (p->func_count == 0 || !p->funcs) {
         return fc_fail(err, FC_ERR_IMAGE_LAYOUT, 0,
                        "function table is empty (slot 0 must be a function)");
@@ -54,28 +48,24 @@ static fc_status_t check_parts(const fc_image_parts_t *p, fc_error_t *err)
         return fc_fail(err, FC_ERR_IMAGE_NAME, 0,
                        "container name empty, too long or not printable ASCII");
     }
-    if (p->frame_size % 8u != 0) {
+    if (p->frame_size % 8u != 0)
         return fc_fail(err, FC_ERR_IMAGE_LAYOUT, 0, "wished frame size not a multiple of 8");
-    }
-    if (p->cpu < FC_IMAGE_CPU_V1 || p->cpu > FC_IMAGE_CPU_V4) {
+    if (p->cpu < FC_IMAGE_CPU_V1 || p->cpu > FC_IMAGE_CPU_V4)
         return fc_fail(err, FC_ERR_IMAGE_VERSION, 0, "target cpu version not 1..4");
-    }
     for (uint32_t i = 0; i < p->func_count; i++) {
         const fc_image_func_t *f = &p->funcs[i];
         if (name_length(f->name) == 0) {
             return fc_fail(err, FC_ERR_IMAGE_NAME, i,
                            "function name empty, too long or not printable ASCII");
         }
-        if (f->slot >= p->text_slots) {
+        if (f->slot >= p->text_slots)
             return fc_fail(err, FC_ERR_IMAGE_LAYOUT, i, "function starts outside the text");
-        }
         if (i == 0 ? f->slot != 0 : f->slot <= p->funcs[i - 1].slot) {
             return fc_fail(err, FC_ERR_IMAGE_LAYOUT, i,
                            "function slots must start at 0 and strictly ascend");
         }
-        if (f->flags & ~(uint32_t)FC_IMAGE_FUNC_EXPORTED) {
+        if (f->flags & ~(uint32_t)FC_IMAGE_FUNC_EXPORTED)
             return fc_fail(err, FC_ERR_IMAGE_LAYOUT, i, "unknown function flags");
-        }
     }
     return FC_OK;
 }
@@ -83,9 +73,8 @@ static fc_status_t check_parts(const fc_image_parts_t *p, fc_error_t *err)
 static fc_status_t plan(const fc_image_parts_t *p, layout_t *l, fc_error_t *err)
 {
     uint64_t str_size = (uint64_t)name_length(p->name) + 1;
-    for (uint32_t i = 0; i < p->func_count; i++) {
+    for (uint32_t i = 0; i < p->func_count; i++)
         str_size += (uint64_t)name_length(p->funcs[i].name) + 1;
-    }
     uint64_t text_end = FC_IMAGE_HEADER_SIZE + (uint64_t)p->text_slots * 8u;
     l->rodata_off = align_up(text_end, FC_IMAGE_ALIGN);
     l->data_off = align_up(l->rodata_off + p->rodata_size, FC_IMAGE_ALIGN);
@@ -94,9 +83,8 @@ static fc_status_t plan(const fc_image_parts_t *p, layout_t *l, fc_error_t *err)
     l->str_size = str_size;
     l->meta_off = align_up(l->str_off + str_size, 4);
     l->total = align_up(l->meta_off + FC_IMAGE_META_SIZE, FC_IMAGE_ALIGN);
-    if (l->total > UINT32_MAX) {
+    if (l->total > UINT32_MAX)
         return fc_fail(err, FC_ERR_IMAGE_LAYOUT, 0, "image would be larger than 4 GiB");
-    }
     return FC_OK;
 }
 
@@ -156,18 +144,15 @@ static void write_metadata(uint8_t *meta, const fc_image_parts_t *p)
 fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap, size_t *out_len,
                            fc_error_t *err)
 {
-    if (!parts || !out_len || (!out && cap != 0)) {
+    if (!parts || !out_len || (!out && cap != 0))
         return fc_fail(err, FC_ERR_INVALID_ARG, 0, "NULL parts, output or length");
-    }
     *out_len = 0;
     fc_status_t st = check_parts(parts, err);
     layout_t l;
-    if (st == FC_OK) {
+    if (st == FC_OK)
         st = plan(parts, &l, err);
-    }
-    if (st != FC_OK) {
+    if (st != FC_OK)
         return st;
-    }
     *out_len = (size_t)l.total;
     if (!out || cap < l.total) {
         return fc_fail(err, FC_ERR_BUFFER, (unsigned long)l.total,
@@ -177,12 +162,10 @@ fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap,
     memset(o, 0, (uint32_t)l.total); /* padding and reserved bytes are zero */
     write_header(o, parts, &l);
     memcpy(o + FC_IMAGE_HEADER_SIZE, (const uint8_t *)parts->text, (size_t)parts->text_slots * 8u);
-    if (parts->rodata_size) {
+    if (parts->rodata_size)
         memcpy(o + l.rodata_off, parts->rodata, parts->rodata_size);
-    }
-    if (parts->data_size) {
+    if (parts->data_size)
         memcpy(o + l.data_off, parts->data, parts->data_size);
-    }
     write_names(o, parts, &l);
     write_metadata(o + l.meta_off, parts);
     if (err) {

@@ -224,7 +224,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                        int tracing)
 {
     const fc_program_t *prog = vm->prog;
-    if (FC_LIKELY(run_is_bound(vm, entry) && !tracing)) {
+    if (FC_LIKELY(run_is_bound(vm, entry) && !tracing)) { /* bound, from entry 0 */
         /* a clean record (vm->executed is written by every way out); the
          * fault fields are all zero while the code is FC_OK (fc_vm_init
          * clears them, every fault sets the code) */

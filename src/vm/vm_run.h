@@ -259,6 +259,16 @@ static inline int entry_is_valid(const fc_program_t *prog, uint32_t entry)
     return 0;
 }
 
+/* Is the VM bound (fc_vm_run_bind) to its program's current generation
+ * and its budget, for a run from entry 0? Then a run skips the preflight:
+ * the fast entry of the interpreters and of the JIT (fc_jit_run). */
+static inline int run_is_bound(const fc_vm_t *vm, uint32_t entry)
+{
+    const fc_program_t *prog = vm->prog;
+    return prog && ((prog->generation ^ VMP(vm)->bound_gen) | entry) == 0 &&
+           vm->budget == VMP(vm)->bound_budget;
+}
+
 /* A run starts with a clean record: no fault, nothing executed. */
 static inline void clear_run_record(fc_vm_t *vm)
 {
@@ -269,17 +279,6 @@ static inline void clear_run_record(fc_vm_t *vm)
     vm->fault.reason = NULL;
     vm->executed = 0;
     vm->max_depth = 0;
-}
-
-/* Whether a run of vm from entry may trust the binding (see run_bind):
- * the program's generation and the budget are the bound ones and the
- * entry is 0. The one binding test of every runner (interpreters, JIT);
- * when it fails, the runner calls run_preflight() and run_bind(). */
-static inline int run_is_bound(const fc_vm_t *vm, uint32_t entry)
-{
-    const fc_program_t *prog = vm->prog;
-    return prog && ((prog->generation ^ VMP(vm)->bound_gen) | entry) == 0 &&
-           vm->budget == VMP(vm)->bound_budget;
 }
 
 static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)

@@ -15,14 +15,12 @@
 static long count_lines(const char *path)
 {
     FILE *f = fopen(path, "r");
-    if (f == NULL) {
+    if (f == NULL)
         return -1;
-    }
     long lines = 0;
     int c;
-    while ((c = fgetc(f)) != EOF) {
+    while ((c = fgetc(f)) != EOF)
         lines += (c == '\n');
-    }
     fclose(f);
     return lines;
 }

@@ -20,17 +20,15 @@ static void test_memcpy_all_alignments(void **state)
 {
     (void)state;
     uint8_t src[AREA], dst[AREA], want[AREA];
-    for (unsigned i = 0; i < AREA; i++) {
+    for (unsigned i = 0; i < AREA; i++)
         src[i] = (uint8_t)(i * 37u + 11u);
-    }
     for (unsigned so = 0; so < 8; so++) {
         for (unsigned d_off = 0; d_off < 8; d_off++) {
             for (unsigned n = 0; n <= 80; n++) {
                 memset(dst, GUARD, sizeof dst);
                 memset(want, GUARD, sizeof want);
-                for (unsigned i = 0; i < n; i++) {
+                for (unsigned i = 0; i < n; i++)
                     want[d_off + i] = src[so + i];
-                }
                 void *r = bm_test_memcpy(dst + d_off, src + so, n);
                 assert_ptr_equal(r, dst + d_off);
                 assert_memory_equal(dst, want, sizeof dst);
@@ -47,9 +45,8 @@ static void test_memset_all_alignments(void **state)
         for (unsigned n = 0; n <= 80; n++) {
             memset(dst, GUARD, sizeof dst);
             memset(want, GUARD, sizeof want);
-            for (unsigned i = 0; i < n; i++) {
+            for (unsigned i = 0; i < n; i++)
                 want[d_off + i] = 0x3c;
-            }
             void *r = bm_test_memset(dst + d_off, 0x13c, n); /* only the low byte counts */
             assert_ptr_equal(r, dst + d_off);
             assert_memory_equal(dst, want, sizeof dst);

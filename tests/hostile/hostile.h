@@ -13,14 +13,14 @@ enum hostile_stage {
 
 /* Where a faulting access is expected, relative to the run's regions. */
 enum hostile_addr {
-    ADDR_UNCHECKED,   /* no expectation on fault.addr / size */
-    ADDR_ABS,         /* addr_delta itself */
-    ADDR_MEM,         /* context start + delta */
-    ADDR_RO,          /* rodata start + delta */
-    ADDR_STACK,       /* stack start + delta */
-    ADDR_STACK_END,   /* stack end (initial r10) + delta */
-    ADDR_MEM_LOW32,   /* the low 32 bits of the context address */
-    ADDR_NEG_MEM      /* 2^64 - context address */
+    ADDR_UNCHECKED, /* no expectation on fault.addr / size */
+    ADDR_ABS,       /* addr_delta itself */
+    ADDR_MEM,       /* context start + delta */
+    ADDR_RO,        /* rodata start + delta */
+    ADDR_STACK,     /* stack start + delta */
+    ADDR_STACK_END, /* stack end (initial r10) + delta */
+    ADDR_MEM_LOW32, /* the low 32 bits of the context address */
+    ADDR_NEG_MEM    /* 2^64 - context address */
 };
 
 #define HOSTILE_MAX_SLOTS 24
@@ -36,9 +36,9 @@ typedef struct hostile {
     enum hostile_addr addr_base;
     int64_t addr_delta;
     unsigned size;
-    int budget_exact;       /* vm.executed must equal the budget */
-    size_t stack_size;      /* 0: the fixture's full stack */
-    int only_sum_allowed;   /* run allow-list: helper 1 only */
+    int budget_exact;     /* vm.executed must equal the budget */
+    size_t stack_size;    /* 0: the fixture's full stack */
+    int only_sum_allowed; /* run allow-list: helper 1 only */
     uint32_t swap_slot;
     fc_insn_t swap;
 } hostile_t;

@@ -14,14 +14,16 @@
  * instruction macros of vm_test_util.h all expand through INSN. */
 #undef INSN
 #define INSN(op, dst, src, off, imm)                                                               \
-    {(uint8_t)(op), (uint8_t)(((src) << 4) | (dst)), (int16_t)(off), (int32_t)(imm)}
+    {                                                                                              \
+        (uint8_t)(op), (uint8_t)(((src) << 4) | (dst)), (int16_t)(off), (int32_t)(imm)             \
+    }
 
 #define P(...) .text = {__VA_ARGS__}, .n = NSLOTS(((const fc_insn_t[]){__VA_ARGS__}))
 #define VERIFY(c, w) .stage = STAGE_VERIFY, .code = c, .where = w
 #define RUN(c, w) .stage = STAGE_RUN, .code = c, .where = w
 #define AT(base, d, sz) .addr_base = base, .addr_delta = (int64_t)(d), .size = sz
-#define SWAP(slot, ...) .stage = STAGE_TAMPER, .code = FC_ERR_NOT_VERIFIED, .swap_slot = slot, \
-                        .swap = __VA_ARGS__
+#define SWAP(slot, ...)                                                                            \
+    .stage = STAGE_TAMPER, .code = FC_ERR_NOT_VERIFIED, .swap_slot = slot, .swap = __VA_ARGS__
 #define TWO_32 0x100000000ull
 
 const hostile_t hostile_programs[] = {
@@ -32,12 +34,12 @@ const hostile_t hostile_programs[] = {
      RUN(FC_FAULT_MEM, 0), AT(ADDR_MEM, VMT_MEM, 1)},
     {"ctx_straddle_end", "8-byte read over the end of the context",
      P(LDXDW(0, 1, VMT_MEM - 4), EXIT()), RUN(FC_FAULT_MEM, 0), AT(ADDR_MEM, VMT_MEM - 4, 8)},
-    {"ctx_straddle_start", "4-byte read over the start of the context",
-     P(LDXW(0, 1, -2), EXIT()), RUN(FC_FAULT_MEM, 0), AT(ADDR_MEM, -2, 4)},
+    {"ctx_straddle_start", "4-byte read over the start of the context", P(LDXW(0, 1, -2), EXIT()),
+     RUN(FC_FAULT_MEM, 0), AT(ADDR_MEM, -2, 4)},
     {"ctx_store_below", "8-byte store just below the context", P(STDW(1, -8, 0), EXIT()),
      RUN(FC_FAULT_MEM, 0), AT(ADDR_MEM, -8, 8)},
-    {"ctx_store_above", "store a pointer just after the context",
-     P(STXB(1, VMT_MEM, 1), EXIT()), RUN(FC_FAULT_MEM, 0), AT(ADDR_MEM, VMT_MEM, 1)},
+    {"ctx_store_above", "store a pointer just after the context", P(STXB(1, VMT_MEM, 1), EXIT()),
+     RUN(FC_FAULT_MEM, 0), AT(ADDR_MEM, VMT_MEM, 1)},
     {"ctx_atomic_above", "atomic add just after the context",
      P(INSN(0xdb, 1, 1, VMT_MEM, 0x00), EXIT()), RUN(FC_FAULT_MEM, 0), AT(ADDR_MEM, VMT_MEM, 8)},
     {"ro_below", "read the byte before rodata", P(LDDW_SRC(3, 1, 0), LDXB(0, 3, -1), EXIT()),
@@ -62,10 +64,9 @@ const hostile_t hostile_programs[] = {
      P(MOV64_REG(3, 10), ADD64_IMM(3, -VMT_STACK), LDXB(0, 3, -1), EXIT()), RUN(FC_FAULT_MEM, 2),
      AT(ADDR_STACK, -1, 1)},
     {"stack_straddle_top", "8-byte store over the top of the stack",
-     P(MOV64_REG(3, 10), STXDW(3, -4, 1), EXIT()), RUN(FC_FAULT_MEM, 1),
-     AT(ADDR_STACK_END, -4, 8)},
-    {"stack_r10_above", "r10-relative read at the frame pointer itself",
-     P(LDXB(0, 10, 0), EXIT()), VERIFY(FC_ERR_STACK_OFFSET, 0)},
+     P(MOV64_REG(3, 10), STXDW(3, -4, 1), EXIT()), RUN(FC_FAULT_MEM, 1), AT(ADDR_STACK_END, -4, 8)},
+    {"stack_r10_above", "r10-relative read at the frame pointer itself", P(LDXB(0, 10, 0), EXIT()),
+     VERIFY(FC_ERR_STACK_OFFSET, 0)},
     {"stack_r10_below_frame", "r10-relative read below the 512-byte frame",
      P(LDXDW(0, 10, -520), EXIT()), VERIFY(FC_ERR_STACK_OFFSET, 0)},
     {"stack_r10_straddle", "r10-relative 4-byte store over the frame pointer",
@@ -93,9 +94,9 @@ const hostile_t hostile_programs[] = {
      RUN(FC_FAULT_MEM, 4), AT(ADDR_MEM, 0x8000000000000000, 1)},
     {"null_pointer", "read address 0", P(MOV64_IMM(3, 0), LDXDW(0, 3, 0), EXIT()),
      RUN(FC_FAULT_MEM, 1), AT(ADDR_ABS, 0, 8)},
-    {"negated_pointer", "read at -context", P(MOV64_REG(3, 1), INSN(0x87, 3, 0, 0, 0),
-                                              LDXB(0, 3, 0), EXIT()),
-     RUN(FC_FAULT_MEM, 2), AT(ADDR_NEG_MEM, 0, 1)},
+    {"negated_pointer", "read at -context",
+     P(MOV64_REG(3, 1), INSN(0x87, 3, 0, 0, 0), LDXB(0, 3, 0), EXIT()), RUN(FC_FAULT_MEM, 2),
+     AT(ADDR_NEG_MEM, 0, 1)},
     {"pair_second_outside", "store pair whose second half is past the context",
      P(MOV64_REG(3, 1), ADD64_IMM(3, VMT_MEM - 4), STXW(3, 0, 1), STXW(3, 4, 1), EXIT()),
      RUN(FC_FAULT_MEM, 3), AT(ADDR_MEM, VMT_MEM, 4)},
@@ -104,8 +105,7 @@ const hostile_t hostile_programs[] = {
      VERIFY(FC_ERR_JUMP_LDDW, 0)},
     {"branch_into_lddw", "backward jeq onto the second slot of an lddw",
      P(LDDW(0, 1), JEQ_IMM(0, 1, -2), EXIT()), VERIFY(FC_ERR_JUMP_LDDW, 2)},
-    {"jump_past_end", "ja past the last instruction", P(JA(5), EXIT()),
-     VERIFY(FC_ERR_JUMP_OUT, 0)},
+    {"jump_past_end", "ja past the last instruction", P(JA(5), EXIT()), VERIFY(FC_ERR_JUMP_OUT, 0)},
     {"jump_to_end", "jne to one past the last instruction", P(JNE_IMM(1, 0, 1), EXIT()),
      VERIFY(FC_ERR_JUMP_OUT, 0)},
     {"jump_negative", "ja before the first instruction", P(JA(-2), EXIT()),
@@ -114,9 +114,8 @@ const hostile_t hostile_programs[] = {
     {"jump_into_function", "ja from main into a local function's body",
      P(CALL_LOCAL(2), JA(2), EXIT(), MOV64_IMM(0, 1), EXIT()), VERIFY(FC_ERR_JUMP_OUT, 1)},
     {"fall_off_end", "no exit at the end", P(MOV64_IMM(0, 0)), VERIFY(FC_ERR_FALL_OFF, 0)},
-    {"fall_into_function", "main runs into the next function", P(CALL_LOCAL(1), MOV64_IMM(0, 0),
-                                                                  MOV64_IMM(0, 1), EXIT()),
-     VERIFY(FC_ERR_FALL_OFF, 1)},
+    {"fall_into_function", "main runs into the next function",
+     P(CALL_LOCAL(1), MOV64_IMM(0, 0), MOV64_IMM(0, 1), EXIT()), VERIFY(FC_ERR_FALL_OFF, 1)},
     {"lddw_truncated", "lddw in the last slot", P(EXIT(), INSN(0x18, 0, 0, 0, 0)),
      VERIFY(FC_ERR_LDDW_INCOMPLETE, 1)},
     {"lddw_second_is_exit", "an exit as the second slot of an lddw",
@@ -147,8 +146,7 @@ const hostile_t hostile_programs[] = {
      VERIFY(FC_ERR_BAD_REGISTER, 0)},
     {"r15_jump_src", "jeq r1, r15", P(INSN(0x1d, 1, 15, 0, 0), EXIT()),
      VERIFY(FC_ERR_BAD_REGISTER, 0)},
-    {"r11_callx", "callx r11", P(INSN(0x8d, 11, 0, 0, 0), EXIT()),
-     VERIFY(FC_ERR_BAD_REGISTER, 0)},
+    {"r11_callx", "callx r11", P(INSN(0x8d, 11, 0, 0, 0), EXIT()), VERIFY(FC_ERR_BAD_REGISTER, 0)},
     {"r12_lddw_dst", "lddw r12, 1", P(INSN(0x18, 12, 0, 0, 1), INSN(0, 0, 0, 0, 0), EXIT()),
      VERIFY(FC_ERR_BAD_REGISTER, 0)},
     {"r13_lddw_second_dst", "a register in the second slot of lddw (dst)",
@@ -165,13 +163,12 @@ const hostile_t hostile_programs[] = {
     {"infinite_jcc", "jeq back to itself forever", P(MOV64_IMM(0, 0), JEQ_IMM(0, 0, -1), EXIT()),
      RUN(FC_FAULT_BUDGET, 1), .budget_exact = 1},
     {"infinite_ja32", "ja32 -1 forever", P(JA32(-1)), RUN(FC_FAULT_BUDGET, 0), .budget_exact = 1},
-    {"infinite_helper_loop", "a helper call in an endless loop",
-     P(CALL_HELPER(VMT_H_SUM), JA(-2)), RUN(FC_FAULT_BUDGET, 0), .budget_exact = 1},
-    {"infinite_call_loop", "an endless loop of local calls",
-     P(CALL_LOCAL(1), JA(-2), EXIT()), RUN(FC_FAULT_BUDGET, 2), .budget_exact = 1},
+    {"infinite_helper_loop", "a helper call in an endless loop", P(CALL_HELPER(VMT_H_SUM), JA(-2)),
+     RUN(FC_FAULT_BUDGET, 0), .budget_exact = 1},
+    {"infinite_call_loop", "an endless loop of local calls", P(CALL_LOCAL(1), JA(-2), EXIT()),
+     RUN(FC_FAULT_BUDGET, 2), .budget_exact = 1},
     /* ---- calls ------------------------------------------------------------------- */
-    {"self_recursion", "main calls itself", P(CALL_LOCAL(-1), EXIT()),
-     VERIFY(FC_ERR_RECURSION, 0)},
+    {"self_recursion", "main calls itself", P(CALL_LOCAL(-1), EXIT()), VERIFY(FC_ERR_RECURSION, 0)},
     {"mutual_recursion", "f and g call each other",
      P(CALL_LOCAL(1), EXIT(), CALL_LOCAL(1), EXIT(), CALL_LOCAL(-3), EXIT()),
      VERIFY(FC_ERR_RECURSION, 4)},
@@ -206,12 +203,11 @@ const hostile_t hostile_programs[] = {
     /* ---- bytes swapped in after verification -------------------------------- */
     {"swap_unchecked_stack", "verified, then a slot becomes ldxdw r0, [r10+0]",
      P(MOV64_IMM(0, 1), EXIT()), SWAP(0, INSN(0x79, 0, 10, 0, 0))},
-    {"swap_bad_register", "verified, then a slot becomes mov r11, 1",
-     P(MOV64_IMM(0, 1), EXIT()), SWAP(0, INSN(0xb7, 11, 0, 0, 1))},
-    {"swap_far_jump", "verified, then ja 0 becomes ja +1000",
-     P(JA(0), EXIT()), SWAP(0, JA(1000))},
-    {"swap_exit", "verified, then the exit becomes an add (falls off)",
-     P(MOV64_IMM(0, 1), EXIT()), SWAP(1, ADD64_IMM(0, 1))},
+    {"swap_bad_register", "verified, then a slot becomes mov r11, 1", P(MOV64_IMM(0, 1), EXIT()),
+     SWAP(0, INSN(0xb7, 11, 0, 0, 1))},
+    {"swap_far_jump", "verified, then ja 0 becomes ja +1000", P(JA(0), EXIT()), SWAP(0, JA(1000))},
+    {"swap_exit", "verified, then the exit becomes an add (falls off)", P(MOV64_IMM(0, 1), EXIT()),
+     SWAP(1, ADD64_IMM(0, 1))},
 };
 
 const unsigned hostile_count = sizeof hostile_programs / sizeof hostile_programs[0];

@@ -16,14 +16,22 @@ static uint64_t expected_addr(const vmt_t *t, const hostile_t *h)
 {
     const uint64_t mem = (uintptr_t)t->mem, d = (uint64_t)h->addr_delta;
     switch (h->addr_base) {
-    case ADDR_ABS: return d;
-    case ADDR_MEM: return mem + d;
-    case ADDR_RO: return (uintptr_t)t->ro + d;
-    case ADDR_STACK: return (uintptr_t)t->stack + d;
-    case ADDR_STACK_END: return (uintptr_t)t->stack + VMT_STACK + d;
-    case ADDR_MEM_LOW32: return mem & 0xffffffffu;
-    case ADDR_NEG_MEM: return 0 - mem;
-    default: return 0;
+    case ADDR_ABS:
+        return d;
+    case ADDR_MEM:
+        return mem + d;
+    case ADDR_RO:
+        return (uintptr_t)t->ro + d;
+    case ADDR_STACK:
+        return (uintptr_t)t->stack + d;
+    case ADDR_STACK_END:
+        return (uintptr_t)t->stack + VMT_STACK + d;
+    case ADDR_MEM_LOW32:
+        return mem & 0xffffffffu;
+    case ADDR_NEG_MEM:
+        return 0 - mem;
+    default:
+        return 0;
     }
 }
 

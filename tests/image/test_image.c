@@ -77,9 +77,8 @@ static uint32_t rd32(const uint8_t *p)
 
 static void wr32(uint8_t *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 4; i++)
         p[i] = (uint8_t)(v >> (8 * i));
-    }
 }
 
 /* ---- round trip ------------------------------------------------------------ */
@@ -170,13 +169,11 @@ static void test_truncated_at_every_byte(void **state)
     (void)state;
     sample_t s;
     make_sample(&s);
-    for (size_t len = 0; len < s.len; len++) {
-        if (len < 64) {
+    for (size_t len = 0; len < s.len; len++)
+        if (len < 64)
             expect_refusal(s.buf, len, FC_ERR_IMAGE_TRUNCATED, len);
-        } else {
+        else
             expect_refusal(s.buf, len, FC_ERR_IMAGE_TRUNCATED, 12);
-        }
-    }
 }
 
 static void test_misaligned_buffer(void **state)
@@ -215,9 +212,8 @@ typedef struct corruption {
 
 static void apply(uint8_t *buf, const corruption_t *c)
 {
-    for (int i = 0; i < c->width; i++) {
+    for (int i = 0; i < c->width; i++)
         buf[c->field + (uint32_t)i] = (uint8_t)(c->value >> (8 * i));
-    }
 }
 
 static void run_corruptions(const corruption_t *list, size_t n)
@@ -387,9 +383,8 @@ static void test_longer_header_is_accepted(void **state)
     wr32(s.buf + 8, 72);
     wr32(s.buf + 12, (uint32_t)s.len + 8);
     static const uint32_t offset_fields[] = {20, 28, 40, 48, 56};
-    for (size_t i = 0; i < sizeof offset_fields / sizeof offset_fields[0]; i++) {
+    for (size_t i = 0; i < sizeof offset_fields / sizeof offset_fields[0]; i++)
         wr32(s.buf + offset_fields[i], rd32(s.buf + offset_fields[i]) + 8);
-    }
     fc_image_t img;
     fc_error_t err;
     assert_int_equal(fc_image_parse(s.buf, s.len + 8, &img, &err), FC_OK);

@@ -40,9 +40,8 @@ static uint64_t fake_log(fc_vm_t *vm, uint64_t fmt, uint64_t a, uint64_t b, uint
 static size_t read_image(const char *path, uint8_t *buf, size_t cap)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) {
+    if (!f)
         fail_msg("%s: missing (did the image_build tests run?)", path);
-    }
     size_t n = fread(buf, 1, cap, f);
     fclose(f);
     return n;
@@ -57,22 +56,19 @@ static void run_specs(const char *source, const char *path)
     size_t len = read_image(path, image, sizeof image);
     fc_image_t img;
     fc_error_t err;
-    if (fc_image_parse(image, len, &img, &err) != FC_OK) {
+    if (fc_image_parse(image, len, &img, &err) != FC_OK)
         fail_msg("%s: %s", path, err.reason);
-    }
     fc_verify_config_t cfg;
     fc_verify_config_default(&cfg);
     static fc_helper_fn fns[2] = {NULL, fake_log};
     static const fc_helper_table_t helpers = {fns, 2};
     cfg.helpers = &helpers;
-    if (img.frame_size) { /* the image's wish, as femto verify and the engine honour it */
+    if (img.frame_size) /* the image's wish, as femto verify and the engine honour it */
         cfg.frame_size = img.frame_size;
-    }
     fc_program_t prog;
     uint32_t entries[64];
-    if (fc_image_verify(&img, &cfg, &prog, entries, 64, &err) != FC_OK) {
+    if (fc_image_verify(&img, &cfg, &prog, entries, 64, &err) != FC_OK)
         fail_msg("%s: verifier: %s at %lu", path, err.reason, err.where);
-    }
     assert_int_equal(fc_image_init_ram(&img, ram, sizeof ram), FC_OK);
     fc_vm_t vm;
     assert_int_equal(fc_vm_init(&vm, &prog, stack, sizeof stack), FC_OK);
@@ -86,17 +82,14 @@ static void run_specs(const char *source, const char *path)
     while (fgets(line, sizeof line, src)) {
         char entry[64];
         unsigned long long ctx_len, want;
-        if (sscanf(line, "/* femto-test: run %63s %llu -> %llu */", entry, &ctx_len, &want) != 3) {
+        if (sscanf(line, "/* femto-test: run %63s %llu -> %llu */", entry, &ctx_len, &want) != 3)
             continue;
-        }
         uint32_t slot;
-        if (fc_image_find_function(&img, entry, &slot) != FC_OK) {
+        if (fc_image_find_function(&img, entry, &slot) != FC_OK)
             fail_msg("%s: no exported function %s", path, entry);
-        }
         uint64_t r0 = 0;
-        if (fc_vm_run(&vm, slot, 0, ctx_len, &r0) != FC_OK) {
+        if (fc_vm_run(&vm, slot, 0, ctx_len, &r0) != FC_OK)
             fail_msg("%s: %s faulted: %s at %lu", path, entry, vm.fault.reason, vm.fault.where);
-        }
         if (r0 != want) {
             fail_msg("%s: %s(%llu) returned %llu, want %llu", path, entry, ctx_len,
                      (unsigned long long)r0, want);
@@ -118,9 +111,8 @@ static void test_built_images_run(void **state)
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t n = strlen(e->d_name);
-        if (n < 3 || strcmp(e->d_name + n - 2, ".c") != 0) {
+        if (n < 3 || strcmp(e->d_name + n - 2, ".c") != 0)
             continue;
-        }
         static const char *const levels[] = {"-O0", "-O2"};
         for (int i = 0; i < 2; i++) {
             char source[512], path[512];

@@ -29,9 +29,8 @@ static void expect_fault_at(vmt_t *t, const fc_insn_t *text, uint32_t n, int cod
     t->rerun_r0 = 77;
     vmt_expect_fault(t, text, n, code, where, &out);
     if (out.fault.addr != addr || out.fault.size != size)
-        fail_msg("%s at %lu: addr %#llx size %u, expected addr %#llx size %u",
-                 fc_status_name(code), where, out.fault.addr, out.fault.size,
-                 (unsigned long long)addr, size);
+        fail_msg("%s at %lu: addr %#llx size %u, expected addr %#llx size %u", fc_status_name(code),
+                 where, out.fault.addr, out.fault.size, (unsigned long long)addr, size);
     assert_true(out.executed >= 1);
 }
 #define FAULT(t, code, where, addr, size, ...)                                                     \
@@ -81,12 +80,12 @@ static void test_mem_stack_edges(void **state)
     /* through a copy of r10 the access is checked at run time */
     FAULT(t, FC_FAULT_MEM, B + 1, addr_of(s, VMT_STACK), 1, MOV64_REG(3, 10), LDXB(0, 3, 0),
           EXIT());
-    FAULT(t, FC_FAULT_MEM, B + 1, addr_of(s, VMT_STACK - 4), 8, MOV64_REG(3, 10),
-          STXDW(3, -4, 1), EXIT());
-    FAULT(t, FC_FAULT_MEM, B + 2, addr_of(s, -1), 1, MOV64_REG(3, 10),
-          ADD64_IMM(3, -VMT_STACK), LDXB(0, 3, -1), EXIT());
-    FAULT(t, FC_FAULT_MEM, B + 2, addr_of(s, -4), 8, MOV64_REG(3, 10),
-          ADD64_IMM(3, -VMT_STACK), LDXDW(0, 3, -4), EXIT());
+    FAULT(t, FC_FAULT_MEM, B + 1, addr_of(s, VMT_STACK - 4), 8, MOV64_REG(3, 10), STXDW(3, -4, 1),
+          EXIT());
+    FAULT(t, FC_FAULT_MEM, B + 2, addr_of(s, -1), 1, MOV64_REG(3, 10), ADD64_IMM(3, -VMT_STACK),
+          LDXB(0, 3, -1), EXIT());
+    FAULT(t, FC_FAULT_MEM, B + 2, addr_of(s, -4), 8, MOV64_REG(3, 10), ADD64_IMM(3, -VMT_STACK),
+          LDXDW(0, 3, -4), EXIT());
     const fc_insn_t ok[] = {MOV64_REG(3, 10), ADD64_IMM(3, -VMT_STACK), LDXB(0, 3, 0),
                             MOV64_REG(3, 10), STXDW(3, -8, 3),          EXIT()};
     t->rerun = 0;
@@ -195,7 +194,8 @@ static void test_budget(void **state)
 static void test_call_depth_fault(void **state)
 {
     vmt_t *t = *state;
-    const fc_insn_t prog[] = {CALL_LOCAL(1), EXIT(), CALL_LOCAL(1), EXIT(), MOV64_IMM(0, 3), EXIT()};
+    const fc_insn_t prog[] = {CALL_LOCAL(1), EXIT(),          CALL_LOCAL(1),
+                              EXIT(),        MOV64_IMM(0, 3), EXIT()};
     assert_int_equal(vmt_verify(t, prog, NSLOTS(prog)), FC_OK);
     assert_int_equal(t->prog.call_depth, 2);
     t->prog.call_depth = 1;
@@ -369,7 +369,7 @@ static void test_check_ptr(void **state)
     /* huge lengths and wrapping sums */
     assert_null(fc_vm_check_ptr(vm, m, UINT64_MAX, FC_PERM_READ));
     assert_null(fc_vm_check_ptr(vm, m + 8, UINT64_MAX - 7, FC_PERM_READ)); /* end wraps to m */
-    assert_null(fc_vm_check_ptr(vm, m, 0 - m, FC_PERM_READ));               /* end wraps to 0 */
+    assert_null(fc_vm_check_ptr(vm, m, 0 - m, FC_PERM_READ));              /* end wraps to 0 */
     assert_null(fc_vm_check_ptr(vm, UINT64_MAX, 2, FC_PERM_READ));
     assert_null(fc_vm_check_ptr(vm, UINT64_MAX, 1, FC_PERM_READ));
     assert_null(fc_vm_check_ptr(vm, 0, 1, FC_PERM_READ));
@@ -404,9 +404,9 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_mem_context_edges), T(test_mem_rodata_edges), T(test_mem_stack_edges),
-        T(test_mem_wraparound),    T(test_mem_perm),         T(test_budget),
-        T(test_call_depth_fault),  T(test_helper_faults),    T(test_bad_insn_only_after_tamper),
+        T(test_mem_context_edges), T(test_mem_rodata_edges),  T(test_mem_stack_edges),
+        T(test_mem_wraparound),    T(test_mem_perm),          T(test_budget),
+        T(test_call_depth_fault),  T(test_helper_faults),     T(test_bad_insn_only_after_tamper),
         T(test_run_refusals),      T(test_vm_setup_refusals), T(test_check_ptr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

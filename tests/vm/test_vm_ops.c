@@ -40,90 +40,183 @@ typedef struct alu_case {
     uint64_t expect;
 } alu_case_t;
 
-#define A(op, a, b, e) {FC_OP_##op, (uint64_t)(a), (uint64_t)(b), (uint64_t)(e)}
+#define A(op, a, b, e)                                                                             \
+    {                                                                                              \
+        FC_OP_##op, (uint64_t)(a), (uint64_t)(b), (uint64_t)(e)                                    \
+    }
 static const alu_case_t alu_cases[] = {
-    A(ADD32_K, 0xffffffff, 1, 0), A(ADD32_K, 0x100000005, -1, 4), A(ADD32_K, I32MAX, 1, 0x80000000),
-    A(ADD64_K, 1, -1, 0), A(ADD64_K, 0xffffffff, 1, 0x100000000), A(ADD64_K, I64MAX, 1, I64MIN),
+    A(ADD32_K, 0xffffffff, 1, 0),
+    A(ADD32_K, 0x100000005, -1, 4),
+    A(ADD32_K, I32MAX, 1, 0x80000000),
+    A(ADD64_K, 1, -1, 0),
+    A(ADD64_K, 0xffffffff, 1, 0x100000000),
+    A(ADD64_K, I64MAX, 1, I64MIN),
     A(ADD64_K, 0, I32MIN, 0xffffffff80000000),
-    A(ADD32_X, M64, 2, 1), A(ADD32_X, 0x180000000, 0x180000000, 0),
-    A(ADD64_X, M64, 1, 0), A(ADD64_X, I64MAX, I64MAX, 0xfffffffffffffffe),
-    A(SUB32_K, 0, 1, 0xffffffff), A(SUB32_K, 0x100000000, -1, 1),
-    A(SUB64_K, 0, 1, M64), A(SUB64_K, 0, I32MIN, 0x80000000), A(SUB64_K, I64MIN, 1, I64MAX),
-    A(SUB32_X, 5, 0xffffffff00000006, 0xffffffff), A(SUB32_X, 0x80000000, 0x80000000, 0),
-    A(SUB64_X, 0, M64, 1), A(SUB64_X, I64MIN, 1, I64MAX),
-    A(MUL32_K, 0xffffffff, 2, 0xfffffffe), A(MUL32_K, 0x100000003, -1, 0xfffffffd),
+    A(ADD32_X, M64, 2, 1),
+    A(ADD32_X, 0x180000000, 0x180000000, 0),
+    A(ADD64_X, M64, 1, 0),
+    A(ADD64_X, I64MAX, I64MAX, 0xfffffffffffffffe),
+    A(SUB32_K, 0, 1, 0xffffffff),
+    A(SUB32_K, 0x100000000, -1, 1),
+    A(SUB64_K, 0, 1, M64),
+    A(SUB64_K, 0, I32MIN, 0x80000000),
+    A(SUB64_K, I64MIN, 1, I64MAX),
+    A(SUB32_X, 5, 0xffffffff00000006, 0xffffffff),
+    A(SUB32_X, 0x80000000, 0x80000000, 0),
+    A(SUB64_X, 0, M64, 1),
+    A(SUB64_X, I64MIN, 1, I64MAX),
+    A(MUL32_K, 0xffffffff, 2, 0xfffffffe),
+    A(MUL32_K, 0x100000003, -1, 0xfffffffd),
     A(MUL32_K, 0x10000, 0x10000, 0),
-    A(MUL64_K, 3, -1, 0xfffffffffffffffd), A(MUL64_K, 0x100000000, 0x10, 0x1000000000),
+    A(MUL64_K, 3, -1, 0xfffffffffffffffd),
+    A(MUL64_K, 0x100000000, 0x10, 0x1000000000),
     A(MUL64_K, I64MIN, -1, I64MIN),
-    A(MUL32_X, 0x80000000, 2, 0), A(MUL32_X, M64, M64, 1),
-    A(MUL64_X, 0xffffffff, 0xffffffff, 0xfffffffe00000001), A(MUL64_X, I64MAX, 2, 0xfffffffffffffffe),
-    A(DIV32_K, 10, 3, 3), A(DIV32_K, 0xffffffff00000010, 2, 8), A(DIV32_K, 7, 0, 0),
-    A(DIV32_K, 0xffffffff, -1, 1), A(DIV32_K, 0xfffffffe, -1, 0),
-    A(SDIV32_K, 0xfffffff9, 2, 0xfffffffd), A(SDIV32_K, 0x80000000, -1, 0x80000000),
-    A(SDIV32_K, 5, 0, 0), A(SDIV32_K, 0x100000006, -3, 0xfffffffe),
-    A(DIV64_K, M64, 2, I64MAX), A(DIV64_K, 5, 0, 0), A(DIV64_K, M64, -1, 1),
-    A(SDIV64_K, I64MIN, -1, I64MIN), A(SDIV64_K, -9, 2, -4), A(SDIV64_K, 1, 0, 0),
+    A(MUL32_X, 0x80000000, 2, 0),
+    A(MUL32_X, M64, M64, 1),
+    A(MUL64_X, 0xffffffff, 0xffffffff, 0xfffffffe00000001),
+    A(MUL64_X, I64MAX, 2, 0xfffffffffffffffe),
+    A(DIV32_K, 10, 3, 3),
+    A(DIV32_K, 0xffffffff00000010, 2, 8),
+    A(DIV32_K, 7, 0, 0),
+    A(DIV32_K, 0xffffffff, -1, 1),
+    A(DIV32_K, 0xfffffffe, -1, 0),
+    A(SDIV32_K, 0xfffffff9, 2, 0xfffffffd),
+    A(SDIV32_K, 0x80000000, -1, 0x80000000),
+    A(SDIV32_K, 5, 0, 0),
+    A(SDIV32_K, 0x100000006, -3, 0xfffffffe),
+    A(DIV64_K, M64, 2, I64MAX),
+    A(DIV64_K, 5, 0, 0),
+    A(DIV64_K, M64, -1, 1),
+    A(SDIV64_K, I64MIN, -1, I64MIN),
+    A(SDIV64_K, -9, 2, -4),
+    A(SDIV64_K, 1, 0, 0),
     A(SDIV64_K, I64MAX, I32MIN, 0xffffffff00000001),
-    A(DIV32_X, 0xffffffff, 0x100000000, 0), A(DIV32_X, 100, 0xffffffff00000007, 14),
-    A(SDIV32_X, 0x80000000, 0xffffffff, 0x80000000), A(SDIV32_X, -100, 7, 0xfffffff2),
+    A(DIV32_X, 0xffffffff, 0x100000000, 0),
+    A(DIV32_X, 100, 0xffffffff00000007, 14),
+    A(SDIV32_X, 0x80000000, 0xffffffff, 0x80000000),
+    A(SDIV32_X, -100, 7, 0xfffffff2),
     A(SDIV32_X, 3, 0, 0),
-    A(DIV64_X, M64, 0, 0), A(DIV64_X, M64, 0x100000000, 0xffffffff),
-    A(SDIV64_X, I64MIN, M64, I64MIN), A(SDIV64_X, -1, 0, 0), A(SDIV64_X, 100, -7, -14),
-    A(OR32_K, 0xffffffff00000000, 1, 1), A(OR32_K, 0, -1, 0xffffffff),
-    A(OR64_K, 0, -1, M64), A(OR64_K, 0x100000000, I32MIN, 0xffffffff80000000),
-    A(OR32_X, 0x100000001, 0x200000002, 3), A(OR64_X, I64MIN, 1, 0x8000000000000001),
-    A(AND32_K, M64, -1, 0xffffffff), A(AND32_K, 0xff, 0x0f, 0x0f),
-    A(AND64_K, M64, -1, M64), A(AND64_K, M64, I32MAX, 0x7fffffff),
+    A(DIV64_X, M64, 0, 0),
+    A(DIV64_X, M64, 0x100000000, 0xffffffff),
+    A(SDIV64_X, I64MIN, M64, I64MIN),
+    A(SDIV64_X, -1, 0, 0),
+    A(SDIV64_X, 100, -7, -14),
+    A(OR32_K, 0xffffffff00000000, 1, 1),
+    A(OR32_K, 0, -1, 0xffffffff),
+    A(OR64_K, 0, -1, M64),
+    A(OR64_K, 0x100000000, I32MIN, 0xffffffff80000000),
+    A(OR32_X, 0x100000001, 0x200000002, 3),
+    A(OR64_X, I64MIN, 1, 0x8000000000000001),
+    A(AND32_K, M64, -1, 0xffffffff),
+    A(AND32_K, 0xff, 0x0f, 0x0f),
+    A(AND64_K, M64, -1, M64),
+    A(AND64_K, M64, I32MAX, 0x7fffffff),
     A(AND64_K, M64, I32MIN, 0xffffffff80000000),
-    A(AND32_X, M64, M64, 0xffffffff), A(AND64_X, M64, 0xf0, 0xf0),
-    A(LSH32_K, 1, 31, 0x80000000), A(LSH32_K, 1, 32, 1), A(LSH32_K, 0xffffffff00000001, 0, 1),
+    A(AND32_X, M64, M64, 0xffffffff),
+    A(AND64_X, M64, 0xf0, 0xf0),
+    A(LSH32_K, 1, 31, 0x80000000),
+    A(LSH32_K, 1, 32, 1),
+    A(LSH32_K, 0xffffffff00000001, 0, 1),
     A(LSH32_K, 3, -1, 0x80000000),
-    A(LSH64_K, 1, 63, I64MIN), A(LSH64_K, 1, 64, 1), A(LSH64_K, 1, 32, 0x100000000),
-    A(LSH64_K, 1, -1, I64MIN), A(LSH64_K, 5, 0, 5),
-    A(LSH32_X, 1, 33, 2), A(LSH32_X, 1, M64, 0x80000000), A(LSH32_X, 1, 31, 0x80000000),
-    A(LSH64_X, 1, 64, 1), A(LSH64_X, 1, 65, 2), A(LSH64_X, 3, 63, I64MIN), A(LSH64_X, 7, 0, 7),
-    A(RSH32_K, 0x80000000, 31, 1), A(RSH32_K, 0xffffffff80000000, 32, 0x80000000),
-    A(RSH32_K, M64, -1, 1), A(RSH32_K, M64, 0, 0xffffffff),
-    A(RSH64_K, M64, 63, 1), A(RSH64_K, M64, 64, M64), A(RSH64_K, I64MIN, 32, 0x80000000),
+    A(LSH64_K, 1, 63, I64MIN),
+    A(LSH64_K, 1, 64, 1),
+    A(LSH64_K, 1, 32, 0x100000000),
+    A(LSH64_K, 1, -1, I64MIN),
+    A(LSH64_K, 5, 0, 5),
+    A(LSH32_X, 1, 33, 2),
+    A(LSH32_X, 1, M64, 0x80000000),
+    A(LSH32_X, 1, 31, 0x80000000),
+    A(LSH64_X, 1, 64, 1),
+    A(LSH64_X, 1, 65, 2),
+    A(LSH64_X, 3, 63, I64MIN),
+    A(LSH64_X, 7, 0, 7),
+    A(RSH32_K, 0x80000000, 31, 1),
+    A(RSH32_K, 0xffffffff80000000, 32, 0x80000000),
+    A(RSH32_K, M64, -1, 1),
+    A(RSH32_K, M64, 0, 0xffffffff),
+    A(RSH64_K, M64, 63, 1),
+    A(RSH64_K, M64, 64, M64),
+    A(RSH64_K, I64MIN, 32, 0x80000000),
     A(RSH64_K, M64, -2, 3),
-    A(RSH32_X, 0x80000000, 63, 1), A(RSH32_X, M64, 0, 0xffffffff), A(RSH32_X, M64, 32, 0xffffffff),
-    A(RSH64_X, M64, 65, I64MAX), A(RSH64_X, M64, 64, M64),
-    A(NEG32, 0, 0, 0), A(NEG32, 1, 0, 0xffffffff), A(NEG32, 0x80000000, 0, 0x80000000),
+    A(RSH32_X, 0x80000000, 63, 1),
+    A(RSH32_X, M64, 0, 0xffffffff),
+    A(RSH32_X, M64, 32, 0xffffffff),
+    A(RSH64_X, M64, 65, I64MAX),
+    A(RSH64_X, M64, 64, M64),
+    A(NEG32, 0, 0, 0),
+    A(NEG32, 1, 0, 0xffffffff),
+    A(NEG32, 0x80000000, 0, 0x80000000),
     A(NEG32, 0xffffffff00000000, 0, 0),
-    A(NEG64, 1, 0, M64), A(NEG64, I64MIN, 0, I64MIN), A(NEG64, 0, 0, 0),
-    A(MOD32_K, 10, 3, 1), A(MOD32_K, 7, 0, 7), A(MOD32_K, 0xffffffff00000007, 0, 7),
-    A(SMOD32_K, -7, 2, 0xffffffff), A(SMOD32_K, 0x80000000, -1, 0), A(SMOD32_K, 7, -3, 1),
+    A(NEG64, 1, 0, M64),
+    A(NEG64, I64MIN, 0, I64MIN),
+    A(NEG64, 0, 0, 0),
+    A(MOD32_K, 10, 3, 1),
+    A(MOD32_K, 7, 0, 7),
+    A(MOD32_K, 0xffffffff00000007, 0, 7),
+    A(SMOD32_K, -7, 2, 0xffffffff),
+    A(SMOD32_K, 0x80000000, -1, 0),
+    A(SMOD32_K, 7, -3, 1),
     A(SMOD32_K, -7, 0, 0xfffffff9),
-    A(MOD64_K, M64, 0, M64), A(MOD64_K, 100, 7, 2), A(MOD64_K, M64, -1, 0),
-    A(SMOD64_K, I64MIN, -1, 0), A(SMOD64_K, -7, 2, M64), A(SMOD64_K, -7, 0, -7),
-    A(MOD32_X, 0xffffffff00000009, 0x100000000, 9), A(MOD32_X, 10, 4, 2),
-    A(SMOD32_X, 0x80000000, 0xffffffff, 0), A(SMOD32_X, -10, 3, 0xffffffff),
-    A(MOD64_X, 5, 0, 5), A(MOD64_X, M64, 0x100000000, 0xffffffff),
-    A(SMOD64_X, I64MIN, M64, 0), A(SMOD64_X, -10, 3, M64), A(SMOD64_X, 10, -3, 1),
-    A(XOR32_K, M64, 1, 0xfffffffe), A(XOR32_K, 0, -1, 0xffffffff),
-    A(XOR64_K, 0, -1, M64), A(XOR64_K, M64, I32MIN, 0x7fffffff),
-    A(XOR32_X, M64, 0xf, 0xfffffff0), A(XOR64_X, M64, M64, 0),
-    A(MOV32_K, M64, -1, 0xffffffff), A(MOV32_K, M64, 0, 0),
-    A(MOV64_K, 0, -1, M64), A(MOV64_K, 0, I32MIN, 0xffffffff80000000),
+    A(MOD64_K, M64, 0, M64),
+    A(MOD64_K, 100, 7, 2),
+    A(MOD64_K, M64, -1, 0),
+    A(SMOD64_K, I64MIN, -1, 0),
+    A(SMOD64_K, -7, 2, M64),
+    A(SMOD64_K, -7, 0, -7),
+    A(MOD32_X, 0xffffffff00000009, 0x100000000, 9),
+    A(MOD32_X, 10, 4, 2),
+    A(SMOD32_X, 0x80000000, 0xffffffff, 0),
+    A(SMOD32_X, -10, 3, 0xffffffff),
+    A(MOD64_X, 5, 0, 5),
+    A(MOD64_X, M64, 0x100000000, 0xffffffff),
+    A(SMOD64_X, I64MIN, M64, 0),
+    A(SMOD64_X, -10, 3, M64),
+    A(SMOD64_X, 10, -3, 1),
+    A(XOR32_K, M64, 1, 0xfffffffe),
+    A(XOR32_K, 0, -1, 0xffffffff),
+    A(XOR64_K, 0, -1, M64),
+    A(XOR64_K, M64, I32MIN, 0x7fffffff),
+    A(XOR32_X, M64, 0xf, 0xfffffff0),
+    A(XOR64_X, M64, M64, 0),
+    A(MOV32_K, M64, -1, 0xffffffff),
+    A(MOV32_K, M64, 0, 0),
+    A(MOV64_K, 0, -1, M64),
+    A(MOV64_K, 0, I32MIN, 0xffffffff80000000),
     A(MOV64_K, 0, I32MAX, 0x7fffffff),
-    A(MOV32_X, M64, 0xffffffff80000000, 0x80000000), A(MOV32_X, 1, 0, 0),
-    A(MOVSX832, 0, 0x80, 0xffffff80), A(MOVSX832, 0, 0x17f, 0x7f), A(MOVSX832, 0, 0xff, 0xffffffff),
-    A(MOVSX1632, 0, 0x8000, 0xffff8000), A(MOVSX1632, 0, 0xffff7fff, 0x7fff),
+    A(MOV32_X, M64, 0xffffffff80000000, 0x80000000),
+    A(MOV32_X, 1, 0, 0),
+    A(MOVSX832, 0, 0x80, 0xffffff80),
+    A(MOVSX832, 0, 0x17f, 0x7f),
+    A(MOVSX832, 0, 0xff, 0xffffffff),
+    A(MOVSX1632, 0, 0x8000, 0xffff8000),
+    A(MOVSX1632, 0, 0xffff7fff, 0x7fff),
     A(MOV64_X, 0, M64, M64),
-    A(MOVSX864, 0, 0x80, 0xffffffffffffff80), A(MOVSX864, 0, 0x7f, 0x7f),
-    A(MOVSX1664, 0, 0xffff, M64), A(MOVSX1664, 0, 0x18000, 0xffffffffffff8000),
-    A(MOVSX3264, 0, 0x80000000, 0xffffffff80000000), A(MOVSX3264, 0, 0xffffffff7fffffff, 0x7fffffff),
-    A(ARSH32_K, 0x80000000, 31, 0xffffffff), A(ARSH32_K, 0x80000000, 32, 0x80000000),
-    A(ARSH32_K, 0xffffffff7fffffff, 1, 0x3fffffff), A(ARSH32_K, 0x80000000, -1, 0xffffffff),
-    A(ARSH64_K, I64MIN, 63, M64), A(ARSH64_K, I64MIN, 64, I64MIN),
-    A(ARSH64_K, I64MIN, 32, 0xffffffff80000000), A(ARSH64_K, I64MAX, 63, 0),
-    A(ARSH32_X, 0x80000000, 33, 0xc0000000), A(ARSH32_X, 0xfffffff0, 0, 0xfffffff0),
-    A(ARSH64_X, M64, 5, M64), A(ARSH64_X, I64MIN, 65, 0xc000000000000000),
-    A(LE16, 0x1122334455667788, 0, 0x7788), A(LE32, 0x1122334455667788, 0, 0x55667788),
+    A(MOVSX864, 0, 0x80, 0xffffffffffffff80),
+    A(MOVSX864, 0, 0x7f, 0x7f),
+    A(MOVSX1664, 0, 0xffff, M64),
+    A(MOVSX1664, 0, 0x18000, 0xffffffffffff8000),
+    A(MOVSX3264, 0, 0x80000000, 0xffffffff80000000),
+    A(MOVSX3264, 0, 0xffffffff7fffffff, 0x7fffffff),
+    A(ARSH32_K, 0x80000000, 31, 0xffffffff),
+    A(ARSH32_K, 0x80000000, 32, 0x80000000),
+    A(ARSH32_K, 0xffffffff7fffffff, 1, 0x3fffffff),
+    A(ARSH32_K, 0x80000000, -1, 0xffffffff),
+    A(ARSH64_K, I64MIN, 63, M64),
+    A(ARSH64_K, I64MIN, 64, I64MIN),
+    A(ARSH64_K, I64MIN, 32, 0xffffffff80000000),
+    A(ARSH64_K, I64MAX, 63, 0),
+    A(ARSH32_X, 0x80000000, 33, 0xc0000000),
+    A(ARSH32_X, 0xfffffff0, 0, 0xfffffff0),
+    A(ARSH64_X, M64, 5, M64),
+    A(ARSH64_X, I64MIN, 65, 0xc000000000000000),
+    A(LE16, 0x1122334455667788, 0, 0x7788),
+    A(LE32, 0x1122334455667788, 0, 0x55667788),
     A(LE64, 0x1122334455667788, 0, 0x1122334455667788),
-    A(BSWAP16, 0x1122334455667788, 0, 0x8877), A(BSWAP32, 0x1122334455667788, 0, 0x88776655),
+    A(BSWAP16, 0x1122334455667788, 0, 0x8877),
+    A(BSWAP32, 0x1122334455667788, 0, 0x88776655),
     A(BSWAP64, 0x1122334455667788, 0, 0x8877665544332211),
-    A(BE16, 0x1122334455667788, 0, 0x8877), A(BE32, 0x1122334455667788, 0, 0x88776655),
+    A(BE16, 0x1122334455667788, 0, 0x8877),
+    A(BE32, 0x1122334455667788, 0, 0x88776655),
     A(BE64, 0x1122334455667788, 0, 0x8877665544332211),
 };
 #undef A
@@ -172,53 +265,112 @@ typedef struct jmp_case {
     int taken;
 } jmp_case_t;
 
-#define J(op, a, b, t) {FC_OP_##op, (uint64_t)(a), (uint64_t)(b), t}
+#define J(op, a, b, t)                                                                             \
+    {                                                                                              \
+        FC_OP_##op, (uint64_t)(a), (uint64_t)(b), t                                                \
+    }
 static const jmp_case_t jmp_cases[] = {
-    J(JEQ_K, 5, 5, 1), J(JEQ_K, 5, 6, 0), J(JEQ_K, M64, -1, 1), J(JEQ_K, 0xffffffff, -1, 0),
-    J(JEQ32_K, 0x100000005, 5, 1), J(JEQ32_K, 0xffffffff, -1, 1), J(JEQ32_K, 4, 5, 0),
-    J(JEQ_X, M64, M64, 1), J(JEQ_X, 1, 2, 0),
-    J(JEQ32_X, 0x100000001, 0x200000001, 1), J(JEQ32_X, 1, 2, 0),
-    J(JGT_K, M64, -2, 1), J(JGT_K, 1, -1, 0), J(JGT_K, 2, 1, 1), J(JGT_K, 1, 1, 0),
-    J(JGT32_K, 0x100000000, 0, 0), J(JGT32_K, 0xffffffff, -2, 1),
-    J(JGT_X, I64MIN, 1, 1), J(JGT_X, 0, 0, 0),
-    J(JGT32_X, 1, 0x200000000, 1), J(JGT32_X, 1, 1, 0),
-    J(JGE_K, 5, 5, 1), J(JGE_K, 4, 5, 0), J(JGE_K, M64, -1, 1),
-    J(JGE32_K, 0x100000000, 1, 0), J(JGE32_K, 0xffffffff, -1, 1),
-    J(JGE_X, 3, 3, 1), J(JGE_X, 2, 3, 0),
-    J(JGE32_X, 0x200000005, 0x100000006, 0), J(JGE32_X, 7, 7, 1),
-    J(JSET_K, 6, 2, 1), J(JSET_K, 6, 1, 0), J(JSET_K, I64MIN, I32MIN, 1),
-    J(JSET32_K, 0x100000000, -1, 0), J(JSET32_K, 0x80000000, I32MIN, 1),
-    J(JSET_X, 0x100000000, 0x100000000, 1), J(JSET_X, 1, 2, 0),
-    J(JSET32_X, 0x100000000, 0x100000000, 0), J(JSET32_X, 3, 1, 1),
-    J(JNE_K, 5, 5, 0), J(JNE_K, 5, 6, 1), J(JNE_K, M64, -1, 0),
-    J(JNE32_K, 0x100000005, 5, 0), J(JNE32_K, 6, 5, 1),
-    J(JNE_X, 1, 1, 0), J(JNE_X, 1, 2, 1),
-    J(JNE32_X, 0x100000001, 1, 0), J(JNE32_X, 2, 1, 1),
-    J(JSGT_K, M64, -2, 1), J(JSGT_K, M64, 0, 0), J(JSGT_K, 1, -1, 1),
-    J(JSGT32_K, 0xffffffff, 0, 0), J(JSGT32_K, 0x100000001, 0, 1),
+    J(JEQ_K, 5, 5, 1),
+    J(JEQ_K, 5, 6, 0),
+    J(JEQ_K, M64, -1, 1),
+    J(JEQ_K, 0xffffffff, -1, 0),
+    J(JEQ32_K, 0x100000005, 5, 1),
+    J(JEQ32_K, 0xffffffff, -1, 1),
+    J(JEQ32_K, 4, 5, 0),
+    J(JEQ_X, M64, M64, 1),
+    J(JEQ_X, 1, 2, 0),
+    J(JEQ32_X, 0x100000001, 0x200000001, 1),
+    J(JEQ32_X, 1, 2, 0),
+    J(JGT_K, M64, -2, 1),
+    J(JGT_K, 1, -1, 0),
+    J(JGT_K, 2, 1, 1),
+    J(JGT_K, 1, 1, 0),
+    J(JGT32_K, 0x100000000, 0, 0),
+    J(JGT32_K, 0xffffffff, -2, 1),
+    J(JGT_X, I64MIN, 1, 1),
+    J(JGT_X, 0, 0, 0),
+    J(JGT32_X, 1, 0x200000000, 1),
+    J(JGT32_X, 1, 1, 0),
+    J(JGE_K, 5, 5, 1),
+    J(JGE_K, 4, 5, 0),
+    J(JGE_K, M64, -1, 1),
+    J(JGE32_K, 0x100000000, 1, 0),
+    J(JGE32_K, 0xffffffff, -1, 1),
+    J(JGE_X, 3, 3, 1),
+    J(JGE_X, 2, 3, 0),
+    J(JGE32_X, 0x200000005, 0x100000006, 0),
+    J(JGE32_X, 7, 7, 1),
+    J(JSET_K, 6, 2, 1),
+    J(JSET_K, 6, 1, 0),
+    J(JSET_K, I64MIN, I32MIN, 1),
+    J(JSET32_K, 0x100000000, -1, 0),
+    J(JSET32_K, 0x80000000, I32MIN, 1),
+    J(JSET_X, 0x100000000, 0x100000000, 1),
+    J(JSET_X, 1, 2, 0),
+    J(JSET32_X, 0x100000000, 0x100000000, 0),
+    J(JSET32_X, 3, 1, 1),
+    J(JNE_K, 5, 5, 0),
+    J(JNE_K, 5, 6, 1),
+    J(JNE_K, M64, -1, 0),
+    J(JNE32_K, 0x100000005, 5, 0),
+    J(JNE32_K, 6, 5, 1),
+    J(JNE_X, 1, 1, 0),
+    J(JNE_X, 1, 2, 1),
+    J(JNE32_X, 0x100000001, 1, 0),
+    J(JNE32_X, 2, 1, 1),
+    J(JSGT_K, M64, -2, 1),
+    J(JSGT_K, M64, 0, 0),
+    J(JSGT_K, 1, -1, 1),
+    J(JSGT32_K, 0xffffffff, 0, 0),
+    J(JSGT32_K, 0x100000001, 0, 1),
     J(JSGT32_K, 0x80000000, I32MAX, 0),
-    J(JSGT_X, I64MIN, I64MAX, 0), J(JSGT_X, I64MAX, I64MIN, 1),
-    J(JSGT32_X, 0x7fffffff, 0x80000000, 1), J(JSGT32_X, 0x80000000, 0x7fffffff, 0),
-    J(JSGE_K, M64, -1, 1), J(JSGE_K, -2, -1, 0),
-    J(JSGE32_K, 0xffffffff80000000, I32MIN, 1), J(JSGE32_K, 0x80000000, 0, 0),
-    J(JSGE_X, M64, 0, 0), J(JSGE_X, 0, M64, 1),
-    J(JSGE32_X, 0x100000000, 0xffffffff, 1), J(JSGE32_X, 0xffffffff, 0, 0),
-    J(JLT_K, 1, 2, 1), J(JLT_K, M64, -1, 0), J(JLT_K, 0, -1, 1),
-    J(JLT32_K, 0x100000000, 1, 1), J(JLT32_K, 0xffffffff, 1, 0),
-    J(JLT_X, 1, 1, 0), J(JLT_X, 0, M64, 1),
-    J(JLT32_X, 0x100000001, 2, 1), J(JLT32_X, 2, 0x100000001, 0),
-    J(JLE_K, 5, 5, 1), J(JLE_K, 6, 5, 0), J(JLE_K, M64, -1, 1),
-    J(JLE32_K, 0x100000005, 5, 1), J(JLE32_K, 0xffffffff, 0, 0),
-    J(JLE_X, M64, M64, 1), J(JLE_X, M64, 0, 0),
-    J(JLE32_X, 0xffffffff00000000, 0, 1), J(JLE32_X, 1, 0, 0),
-    J(JSLT_K, -2, -1, 1), J(JSLT_K, M64, -1, 0), J(JSLT_K, I64MIN, I32MIN, 1),
-    J(JSLT32_K, 0x80000000, 0, 1), J(JSLT32_K, 0x100000000, -1, 0),
-    J(JSLT_X, I64MIN, 0, 1), J(JSLT_X, 0, I64MIN, 0),
-    J(JSLT32_X, 0xffffffff, 0, 1), J(JSLT32_X, 0, 0xffffffff, 0),
-    J(JSLE_K, M64, -1, 1), J(JSLE_K, 0, -1, 0),
-    J(JSLE32_K, 0x1ffffffff, -1, 1), J(JSLE32_K, 0x7fffffff, I32MIN, 0),
-    J(JSLE_X, I64MIN, I64MIN, 1), J(JSLE_X, 1, 0, 0),
-    J(JSLE32_X, 0x80000000, 0x7fffffff, 1), J(JSLE32_X, 0x7fffffff, 0x80000000, 0),
+    J(JSGT_X, I64MIN, I64MAX, 0),
+    J(JSGT_X, I64MAX, I64MIN, 1),
+    J(JSGT32_X, 0x7fffffff, 0x80000000, 1),
+    J(JSGT32_X, 0x80000000, 0x7fffffff, 0),
+    J(JSGE_K, M64, -1, 1),
+    J(JSGE_K, -2, -1, 0),
+    J(JSGE32_K, 0xffffffff80000000, I32MIN, 1),
+    J(JSGE32_K, 0x80000000, 0, 0),
+    J(JSGE_X, M64, 0, 0),
+    J(JSGE_X, 0, M64, 1),
+    J(JSGE32_X, 0x100000000, 0xffffffff, 1),
+    J(JSGE32_X, 0xffffffff, 0, 0),
+    J(JLT_K, 1, 2, 1),
+    J(JLT_K, M64, -1, 0),
+    J(JLT_K, 0, -1, 1),
+    J(JLT32_K, 0x100000000, 1, 1),
+    J(JLT32_K, 0xffffffff, 1, 0),
+    J(JLT_X, 1, 1, 0),
+    J(JLT_X, 0, M64, 1),
+    J(JLT32_X, 0x100000001, 2, 1),
+    J(JLT32_X, 2, 0x100000001, 0),
+    J(JLE_K, 5, 5, 1),
+    J(JLE_K, 6, 5, 0),
+    J(JLE_K, M64, -1, 1),
+    J(JLE32_K, 0x100000005, 5, 1),
+    J(JLE32_K, 0xffffffff, 0, 0),
+    J(JLE_X, M64, M64, 1),
+    J(JLE_X, M64, 0, 0),
+    J(JLE32_X, 0xffffffff00000000, 0, 1),
+    J(JLE32_X, 1, 0, 0),
+    J(JSLT_K, -2, -1, 1),
+    J(JSLT_K, M64, -1, 0),
+    J(JSLT_K, I64MIN, I32MIN, 1),
+    J(JSLT32_K, 0x80000000, 0, 1),
+    J(JSLT32_K, 0x100000000, -1, 0),
+    J(JSLT_X, I64MIN, 0, 1),
+    J(JSLT_X, 0, I64MIN, 0),
+    J(JSLT32_X, 0xffffffff, 0, 1),
+    J(JSLT32_X, 0, 0xffffffff, 0),
+    J(JSLE_K, M64, -1, 1),
+    J(JSLE_K, 0, -1, 0),
+    J(JSLE32_K, 0x1ffffffff, -1, 1),
+    J(JSLE32_K, 0x7fffffff, I32MIN, 0),
+    J(JSLE_X, I64MIN, I64MIN, 1),
+    J(JSLE_X, 1, 0, 0),
+    J(JSLE32_X, 0x80000000, 0x7fffffff, 1),
+    J(JSLE32_X, 0x7fffffff, 0x80000000, 0),
 };
 #undef J
 
@@ -236,15 +388,15 @@ static void test_jump_table(void **state)
         else
             fail_msg("jump case for %s, which is not a conditional jump", row->id_name);
         /* taken: skips "mov r0, 1; exit" and returns 2 */
-        const fc_insn_t prog[] = {LDDW(1, c->a), LDDW(2, c->b), MOV64_IMM(0, 0), jcc,
-                                  MOV64_IMM(0, 1), EXIT(), MOV64_IMM(0, 2), EXIT()};
+        const fc_insn_t prog[] = {LDDW(1, c->a),   LDDW(2, c->b), MOV64_IMM(0, 0), jcc,
+                                  MOV64_IMM(0, 1), EXIT(),        MOV64_IMM(0, 2), EXIT()};
         vmt_out_t out;
         vmt_run(t, prog, NSLOTS(prog), &out);
         assert_int_equal(out.status, FC_OK);
         if (out.r0 != (c->taken ? 2u : 1u))
-            fail_msg("%s a=%#llx b=%#llx: %s, expected %s", row->id_name,
-                     (unsigned long long)c->a, (unsigned long long)c->b,
-                     out.r0 == 2 ? "taken" : "not taken", c->taken ? "taken" : "not taken");
+            fail_msg("%s a=%#llx b=%#llx: %s, expected %s", row->id_name, (unsigned long long)c->a,
+                     (unsigned long long)c->b, out.r0 == 2 ? "taken" : "not taken",
+                     c->taken ? "taken" : "not taken");
         assert_int_equal(out.executed, 6);
     }
 }
@@ -260,25 +412,49 @@ typedef struct mem_case {
 } mem_case_t;
 
 #define MEMBASE 16
-#define L(op, off, e) {FC_OP_##op, off, 0, (uint64_t)(e)}
-#define S(op, off, v, e) {FC_OP_##op, off, (uint64_t)(v), (uint64_t)(e)}
+#define L(op, off, e)                                                                              \
+    {                                                                                              \
+        FC_OP_##op, off, 0, (uint64_t)(e)                                                          \
+    }
+#define S(op, off, v, e)                                                                           \
+    {                                                                                              \
+        FC_OP_##op, off, (uint64_t)(v), (uint64_t)(e)                                              \
+    }
 /* mem[i] = 0x80 + i for i < 64, i - 64 for 64 <= i < 128 */
 static const mem_case_t mem_cases[] = {
-    L(LDXB, -16, 0x80), L(LDXB, 7, 0x97), L(LDXB, 48 + 5, 5),
-    L(LDXH, -16, 0x8180), L(LDXH, -15, 0x8281),
-    L(LDXW, -16, 0x83828180), L(LDXW, -13, 0x86858483),
-    L(LDXDW, -16, 0x8786858483828180), L(LDXDW, -15, 0x8887868584838281),
-    L(LDXSB, -16, 0xffffffffffffff80), L(LDXSB, 48 + 5, 5), L(LDXSB, 48 + 0x7f - 64, 0x3f),
-    L(LDXSH, -16, 0xffffffffffff8180), L(LDXSH, 48, 0x0100),
-    L(LDXSW, -16, 0xffffffff83828180), L(LDXSW, 48, 0x03020100),
-    S(STB, 0, 0x1ff, 0xff), S(STB, -16, -1, 0xff),
-    S(STH, 1, -1, 0xffff), S(STH, 0, 0x12345678, 0x5678),
-    S(STW, 0, -1, 0xffffffff), S(STW, 3, I32MIN, 0x80000000),
-    S(STDW, 0, -1, M64), S(STDW, -8, I32MIN, 0xffffffff80000000), S(STDW, 5, I32MAX, 0x7fffffff),
-    S(STXB, 0, 0x1234, 0x34), S(STXB, 100, M64, 0xff),
-    S(STXH, -1, M64, 0xffff), S(STXH, 0, 0xabcd, 0xabcd),
-    S(STXW, 0, 0x1122334455667788, 0x55667788), S(STXW, 2, M64, 0xffffffff),
-    S(STXDW, 0, 0x0102030405060708, 0x0102030405060708), S(STXDW, 232, M64, M64),
+    L(LDXB, -16, 0x80),
+    L(LDXB, 7, 0x97),
+    L(LDXB, 48 + 5, 5),
+    L(LDXH, -16, 0x8180),
+    L(LDXH, -15, 0x8281),
+    L(LDXW, -16, 0x83828180),
+    L(LDXW, -13, 0x86858483),
+    L(LDXDW, -16, 0x8786858483828180),
+    L(LDXDW, -15, 0x8887868584838281),
+    L(LDXSB, -16, 0xffffffffffffff80),
+    L(LDXSB, 48 + 5, 5),
+    L(LDXSB, 48 + 0x7f - 64, 0x3f),
+    L(LDXSH, -16, 0xffffffffffff8180),
+    L(LDXSH, 48, 0x0100),
+    L(LDXSW, -16, 0xffffffff83828180),
+    L(LDXSW, 48, 0x03020100),
+    S(STB, 0, 0x1ff, 0xff),
+    S(STB, -16, -1, 0xff),
+    S(STH, 1, -1, 0xffff),
+    S(STH, 0, 0x12345678, 0x5678),
+    S(STW, 0, -1, 0xffffffff),
+    S(STW, 3, I32MIN, 0x80000000),
+    S(STDW, 0, -1, M64),
+    S(STDW, -8, I32MIN, 0xffffffff80000000),
+    S(STDW, 5, I32MAX, 0x7fffffff),
+    S(STXB, 0, 0x1234, 0x34),
+    S(STXB, 100, M64, 0xff),
+    S(STXH, -1, M64, 0xffff),
+    S(STXH, 0, 0xabcd, 0xabcd),
+    S(STXW, 0, 0x1122334455667788, 0x55667788),
+    S(STXW, 2, M64, 0xffffffff),
+    S(STXDW, 0, 0x0102030405060708, 0x0102030405060708),
+    S(STXDW, 232, M64, M64),
 };
 #undef L
 #undef S
@@ -306,7 +482,7 @@ static void test_memory_table(void **state)
         else
             fail_msg("memory case for %s, which is not a load or store", row->id_name);
         const fc_insn_t prog[] = {LDDW(2, c->value), MOV64_REG(3, 1), ADD64_IMM(3, MEMBASE),
-                                  MOV64_IMM(0, 0), access, EXIT()};
+                                  MOV64_IMM(0, 0),   access,          EXIT()};
         vmt_out_t out;
         vmt_run(t, prog, NSLOTS(prog), &out);
         assert_int_equal(out.status, FC_OK);
@@ -333,7 +509,10 @@ typedef struct atomic_case {
     uint64_t mem_after, src_after, r0_after;
 } atomic_case_t;
 
-#define AT(op, old, src, r0, m, s, r) {FC_OP_##op, old, src, r0, m, s, r}
+#define AT(op, old, src, r0, m, s, r)                                                              \
+    {                                                                                              \
+        FC_OP_##op, old, src, r0, m, s, r                                                          \
+    }
 #define K 0x5555 /* r0 of an atomic that does not touch r0 */
 static const atomic_case_t atomic_cases[] = {
     AT(ATOMIC32_ADD, 0xaaaaaaaaffffffff, 1, K, 0xaaaaaaaa00000000, 1, K),
@@ -345,8 +524,7 @@ static const atomic_case_t atomic_cases[] = {
     AT(ATOMIC32_FETCH_AND, 0x22222222fffffff0, 0x0f, K, 0x2222222200000000, 0xfffffff0, K),
     AT(ATOMIC32_XOR, 0x33333333ffffffff, M64, K, 0x3333333300000000, M64, K),
     AT(ATOMIC32_FETCH_XOR, 0x4444444400000001, 3, K, 0x4444444400000002, 1, K),
-    AT(ATOMIC32_XCHG, 0x5555555587654321, 0xdeadbeef12345678, K, 0x5555555512345678, 0x87654321,
-       K),
+    AT(ATOMIC32_XCHG, 0x5555555587654321, 0xdeadbeef12345678, K, 0x5555555512345678, 0x87654321, K),
     /* cmpxchg32: compares the low 32 bits of r0, r0 gets the old value zero-extended */
     AT(ATOMIC32_CMPXCHG, 0x6666666600000007, 0x99, 0xffffffff00000007, 0x6666666600000099, 0x99, 7),
     AT(ATOMIC32_CMPXCHG, 0x6666666680000008, 0x99, 7, 0x6666666680000008, 0x99, 0x80000008),
@@ -393,8 +571,8 @@ static void test_atomic_table(void **state)
         memcpy(&r0_after, out.mem + 8, 8);
         memcpy(&mem_after, out.mem + 16, 8);
         if (src_after != c->src_after || r0_after != c->r0_after || mem_after != c->mem_after)
-            fail_msg("%s: mem %#llx src %#llx r0 %#llx; expected %#llx %#llx %#llx",
-                     row->id_name, (unsigned long long)mem_after, (unsigned long long)src_after,
+            fail_msg("%s: mem %#llx src %#llx r0 %#llx; expected %#llx %#llx %#llx", row->id_name,
+                     (unsigned long long)mem_after, (unsigned long long)src_after,
                      (unsigned long long)r0_after, (unsigned long long)c->mem_after,
                      (unsigned long long)c->src_after, (unsigned long long)c->r0_after);
     }
@@ -405,18 +583,11 @@ static void test_atomic_table(void **state)
 static void test_atomic_on_stack(void **state)
 {
     vmt_t *t = *state;
-    const fc_insn_t prog[] = {STDW(10, -8, 40),
-                              MOV64_IMM(2, 2),
-                              insn_of(FC_OP_ATOMIC64_FETCH_ADD, 10, 2, -8, 0),
-                              MOV64_IMM(0, 0),
-                              MOV64_IMM(3, 100),
-                              insn_of(FC_OP_ATOMIC32_CMPXCHG, 10, 3, -8, 0),
-                              LDXDW(4, 10, -8),
-                              LSH64_IMM(0, 16),
-                              ADD64_REG(0, 4),
-                              LSH64_IMM(0, 16),
-                              ADD64_REG(0, 2),
-                              EXIT()};
+    const fc_insn_t prog[] = {
+        STDW(10, -8, 40), MOV64_IMM(2, 2),   insn_of(FC_OP_ATOMIC64_FETCH_ADD, 10, 2, -8, 0),
+        MOV64_IMM(0, 0),  MOV64_IMM(3, 100), insn_of(FC_OP_ATOMIC32_CMPXCHG, 10, 3, -8, 0),
+        LDXDW(4, 10, -8), LSH64_IMM(0, 16),  ADD64_REG(0, 4),
+        LSH64_IMM(0, 16), ADD64_REG(0, 2),   EXIT()};
     /* after fetch add: [fp-8] = 42, r2 = 40; cmpxchg32 with r0 = 0 fails, r0 = 42 */
     vmt_expect_r0(t, prog, NSLOTS(prog), (42ull << 32) | (42ull << 16) | 40);
 }
@@ -437,8 +608,8 @@ static void test_ja(void **state)
 static void test_ja32(void **state)
 {
     /* 0 mov; 1 ja32 +2 -> 4; 2 add 100; 3 exit; 4 add 10; 5 ja32 -4 -> 2 */
-    const fc_insn_t prog[] = {MOV64_IMM(0, 1),   JA32(2),  ADD64_IMM(0, 100),
-                              EXIT(),            ADD64_IMM(0, 10), JA32(-4)};
+    const fc_insn_t prog[] = {MOV64_IMM(0, 1), JA32(2),          ADD64_IMM(0, 100),
+                              EXIT(),          ADD64_IMM(0, 10), JA32(-4)};
     vmt_out_t out;
     vmt_run(*state, prog, NSLOTS(prog), &out);
     assert_int_equal(out.status, FC_OK);
@@ -475,7 +646,8 @@ static void test_lddw_rodata(void **state)
 static void test_lddw_data(void **state)
 {
     vmt_t *t = *state;
-    const fc_insn_t a[] = {LDDW_SRC(1, FC_LDDW_DATA, 200), STW(1, 0, 0x1234), LDXW(0, 1, 0), EXIT()};
+    const fc_insn_t a[] = {LDDW_SRC(1, FC_LDDW_DATA, 200), STW(1, 0, 0x1234), LDXW(0, 1, 0),
+                           EXIT()};
     vmt_out_t out;
     vmt_run(t, a, NSLOTS(a), &out);
     assert_int_equal(out.status, FC_OK);
@@ -485,16 +657,21 @@ static void test_lddw_data(void **state)
 
 static void test_call_helper(void **state)
 {
-    const fc_insn_t prog[] = {MOV64_IMM(1, 1), MOV64_IMM(2, 20), MOV64_IMM(3, 300),
-                              MOV64_IMM(4, 4000), MOV64_IMM(5, 50000), CALL_HELPER(VMT_H_SUM),
+    const fc_insn_t prog[] = {MOV64_IMM(1, 1),
+                              MOV64_IMM(2, 20),
+                              MOV64_IMM(3, 300),
+                              MOV64_IMM(4, 4000),
+                              MOV64_IMM(5, 50000),
+                              CALL_HELPER(VMT_H_SUM),
                               EXIT()};
     vmt_expect_r0(*state, prog, NSLOTS(prog), 54321);
 }
 
 static void test_callx(void **state)
 {
-    const fc_insn_t prog[] = {MOV64_IMM(1, 1), MOV64_IMM(2, 2), MOV64_IMM(3, 3), MOV64_IMM(4, 4),
-                              MOV64_IMM(5, VMT_H_SUM), CALLX(5), EXIT()};
+    const fc_insn_t prog[] = {MOV64_IMM(1, 1), MOV64_IMM(2, 2),         MOV64_IMM(3, 3),
+                              MOV64_IMM(4, 4), MOV64_IMM(5, VMT_H_SUM), CALLX(5),
+                              EXIT()};
     vmt_expect_r0(*state, prog, NSLOTS(prog), 11);
     const fc_insn_t viaR0[] = {MOV64_IMM(0, VMT_H_EXECUTED), CALLX(0), EXIT()};
     vmt_expect_r0(*state, viaR0, NSLOTS(viaR0), 2); /* mov and callx counted */
@@ -544,8 +721,8 @@ static void test_call_local(void **state)
 
 /* Rows covered by the dedicated tests above. */
 static const fc_op_t special_ops[] = {
-    FC_OP_EXIT, FC_OP_JA,   FC_OP_JA32,       FC_OP_LDDW, FC_OP_LDDW_RODATA, FC_OP_LDDW_DATA,
-    FC_OP_CALL, FC_OP_CALLX, FC_OP_CALL_LOCAL,
+    FC_OP_EXIT,      FC_OP_JA,   FC_OP_JA32,  FC_OP_LDDW,       FC_OP_LDDW_RODATA,
+    FC_OP_LDDW_DATA, FC_OP_CALL, FC_OP_CALLX, FC_OP_CALL_LOCAL,
 };
 
 static void test_every_row_is_tested(void **state)
@@ -633,8 +810,8 @@ static void test_isa_core_matches_named_table(void **state)
         assert_int_equal((fc_isa_opcodes[opc / 32] >> (opc % 32)) & 1u, (unsigned)has);
     }
     static const int16_t offs[] = {0, 1, 2, 3, 8, 16, 32, -1};
-    static const int32_t imms[] = {0, 1, 2, 16, 32, 64, 0x40, 0x41, 0x50, 0x51, 0xa0, 0xa1,
-                                   0xe0, 0xe1, 0xf0, 0xf1, -1, 128};
+    static const int32_t imms[] = {0,    1,    2,    16,   32,   64,   0x40, 0x41, 0x50,
+                                   0x51, 0xa0, 0xa1, 0xe0, 0xe1, 0xf0, 0xf1, -1,   128};
     unsigned checked = 0;
     for (unsigned opc = 0; opc < 256; opc++)
         for (unsigned src = 0; src < 16; src++)

@@ -82,7 +82,6 @@ static void test_budget_is_not_exceeded_at_a_jump(void **state)
     assert_int_equal(passes, 1);
 }
 
-
 /* Registers are not cleared for programs the verifier proved write them
  * before reading them (they live in the VM across runs); a program that may
  * read one first must see zero in every run, whatever the last run left.
@@ -104,7 +103,8 @@ static void test_registers_read_before_written_start_at_zero(void **state)
     /* a helper gets r3..r5 as arguments: zero unless the program set them
      * (VMT_H_SUM returns r1 + ... + r5; r1 = 0 here) */
     const fc_insn_t leave[] = {MOV64_IMM(3, 1000), MOV64_IMM(1, 0), CALL_HELPER(VMT_H_SUM),
-                               JNE_IMM(2, 0, 1), EXIT(), MOV64_IMM(4, 7), MOV64_IMM(5, 9), EXIT()};
+                               JNE_IMM(2, 0, 1),   EXIT(),          MOV64_IMM(4, 7),
+                               MOV64_IMM(5, 9),    EXIT()};
     t->r1 = 0;
     t->rerun_r2 = 0;
     t->rerun_r0 = 1000 + 0; /* rerun: r2 = 0, r4, r5 were left 7 and 9 by the first run */

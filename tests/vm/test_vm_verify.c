@@ -30,8 +30,7 @@ static void expect_refusal(vmt_t *t, const fc_insn_t *text, uint32_t n, int code
         const fc_insn_t p_[] = {__VA_ARGS__};                                                      \
         fc_status_t st_ = vmt_verify(t, p_, NSLOTS(p_));                                           \
         if (st_ != FC_OK)                                                                          \
-            fail_msg("refused: %s at %lu (%s)", fc_status_name(st_), t->err.where,                 \
-                     t->err.reason);                                                               \
+            fail_msg("refused: %s at %lu (%s)", fc_status_name(st_), t->err.where, t->err.reason); \
     } while (0)
 
 static void test_empty(void **state)
@@ -66,11 +65,11 @@ static void test_bad_opcode(void **state)
     vmt_t *t = *state;
     REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0x00, 0, 0, 0, 0), EXIT()); /* lone lddw second slot */
     REFUSE(t, FC_ERR_BAD_OPCODE, 1, MOV64_IMM(0, 0), INSN(0xff, 0, 0, 0, 0), EXIT());
-    REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0x20, 0, 0, 0, 0), EXIT()); /* legacy ld abs w */
-    REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0x40, 0, 0, 0, 0), EXIT()); /* legacy ld ind w */
-    REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0x30, 0, 0, 0, 0), EXIT()); /* legacy ld abs b */
-    REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0x8e, 0, 0, 0, 0), EXIT()); /* no such jmp32 op */
-    REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0xe5, 0, 0, 0, 0), EXIT()); /* no such jump op */
+    REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0x20, 0, 0, 0, 0), EXIT());    /* legacy ld abs w */
+    REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0x40, 0, 0, 0, 0), EXIT());    /* legacy ld ind w */
+    REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0x30, 0, 0, 0, 0), EXIT());    /* legacy ld abs b */
+    REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0x8e, 0, 0, 0, 0), EXIT());    /* no such jmp32 op */
+    REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0xe5, 0, 0, 0, 0), EXIT());    /* no such jump op */
     REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0xdb, 1, 2, 0, 0x02), EXIT()); /* no atomic 0x02 */
     REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0xc3, 1, 2, 0, 0xe0), EXIT()); /* xchg without fetch */
     REFUSE(t, FC_ERR_BAD_OPCODE, 0, INSN(0xdb, 1, 2, 0, 0xf0), EXIT()); /* cmpxchg w/o fetch */
@@ -87,27 +86,62 @@ static unsigned unused_fields(const fc_isa_row_t *row)
 {
     unsigned f = 0;
     switch ((fc_format_t)row->format) {
-    case FC_FMT_ALU_K: f = F_SRC | F_OFF; break;
-    case FC_FMT_ALU_X: f = F_IMM | F_OFF; break;
-    case FC_FMT_UNARY: f = F_SRC | F_OFF | F_IMM; break;
-    case FC_FMT_END: f = F_SRC | F_OFF; break;
-    case FC_FMT_LDDW: f = F_OFF; break;
-    case FC_FMT_LDX: f = F_IMM; break;
-    case FC_FMT_ST: f = F_SRC; break;
-    case FC_FMT_STX: f = F_IMM; break;
-    case FC_FMT_ATOMIC: f = 0; break; /* every field is used */
-    case FC_FMT_JA: f = F_DST | F_SRC | F_IMM; break;
-    case FC_FMT_JA32: f = F_DST | F_SRC | F_OFF; break;
-    case FC_FMT_JCC_K: f = F_SRC; break;
-    case FC_FMT_JCC_X: f = F_IMM; break;
-    case FC_FMT_CALL: f = F_DST | F_OFF; break;
-    case FC_FMT_CALL_LOCAL: f = F_DST | F_OFF; break;
-    case FC_FMT_CALLX: f = F_SRC | F_OFF | F_IMM; break;
-    case FC_FMT_EXIT: f = F_DST | F_SRC | F_OFF | F_IMM; break;
-    default: fail_msg("format %u has no unused-field rule in this test", row->format);
+    case FC_FMT_ALU_K:
+        f = F_SRC | F_OFF;
+        break;
+    case FC_FMT_ALU_X:
+        f = F_IMM | F_OFF;
+        break;
+    case FC_FMT_UNARY:
+        f = F_SRC | F_OFF | F_IMM;
+        break;
+    case FC_FMT_END:
+        f = F_SRC | F_OFF;
+        break;
+    case FC_FMT_LDDW:
+        f = F_OFF;
+        break;
+    case FC_FMT_LDX:
+        f = F_IMM;
+        break;
+    case FC_FMT_ST:
+        f = F_SRC;
+        break;
+    case FC_FMT_STX:
+        f = F_IMM;
+        break;
+    case FC_FMT_ATOMIC:
+        f = 0;
+        break; /* every field is used */
+    case FC_FMT_JA:
+        f = F_DST | F_SRC | F_IMM;
+        break;
+    case FC_FMT_JA32:
+        f = F_DST | F_SRC | F_OFF;
+        break;
+    case FC_FMT_JCC_K:
+        f = F_SRC;
+        break;
+    case FC_FMT_JCC_X:
+        f = F_IMM;
+        break;
+    case FC_FMT_CALL:
+        f = F_DST | F_OFF;
+        break;
+    case FC_FMT_CALL_LOCAL:
+        f = F_DST | F_OFF;
+        break;
+    case FC_FMT_CALLX:
+        f = F_SRC | F_OFF | F_IMM;
+        break;
+    case FC_FMT_EXIT:
+        f = F_DST | F_SRC | F_OFF | F_IMM;
+        break;
+    default:
+        fail_msg("format %u has no unused-field rule in this test", row->format);
     }
-    static const unsigned sel_field[] = {[FC_SEL_NONE] = 0, [FC_SEL_OFF] = F_OFF,
-                                         [FC_SEL_IMM] = F_IMM, [FC_SEL_SRC] = F_SRC};
+    static const unsigned sel_field[] = {
+        [FC_SEL_NONE] = 0, [FC_SEL_OFF] = F_OFF, [FC_SEL_IMM] = F_IMM, [FC_SEL_SRC] = F_SRC};
     return f & ~sel_field[row->sel];
 }
 
@@ -119,19 +153,38 @@ static uint32_t valid_program(fc_op_t op, fc_insn_t *p)
     const fc_isa_row_t *row = &fc_isa[op];
     fc_insn_t in = INSN(row->opcode, 1, 2, 0, 0);
     switch ((fc_format_t)row->format) {
-    case FC_FMT_ALU_K: in = INSN(row->opcode, 1, 0, 0, 3); break;
+    case FC_FMT_ALU_K:
+        in = INSN(row->opcode, 1, 0, 0, 3);
+        break;
     case FC_FMT_UNARY:
-    case FC_FMT_END: in = INSN(row->opcode, 1, 0, 0, 0); break;
-    case FC_FMT_LDDW: in = INSN(row->opcode, 1, 0, 0, 4); break;
-    case FC_FMT_ST: in = INSN(row->opcode, 1, 0, 0, 5); break;
+    case FC_FMT_END:
+        in = INSN(row->opcode, 1, 0, 0, 0);
+        break;
+    case FC_FMT_LDDW:
+        in = INSN(row->opcode, 1, 0, 0, 4);
+        break;
+    case FC_FMT_ST:
+        in = INSN(row->opcode, 1, 0, 0, 5);
+        break;
     case FC_FMT_JA:
     case FC_FMT_JA32:
-    case FC_FMT_EXIT: in = INSN(row->opcode, 0, 0, 0, 0); break;
-    case FC_FMT_JCC_K: in = INSN(row->opcode, 1, 0, 0, 7); break;
-    case FC_FMT_CALL: in = INSN(row->opcode, 0, 0, 0, VMT_H_SUM); break;
-    case FC_FMT_CALL_LOCAL: in = INSN(row->opcode, 0, 1, 0, 1); break;
-    case FC_FMT_CALLX: in = INSN(row->opcode, 1, 0, 0, 0); break;
-    default: break;
+    case FC_FMT_EXIT:
+        in = INSN(row->opcode, 0, 0, 0, 0);
+        break;
+    case FC_FMT_JCC_K:
+        in = INSN(row->opcode, 1, 0, 0, 7);
+        break;
+    case FC_FMT_CALL:
+        in = INSN(row->opcode, 0, 0, 0, VMT_H_SUM);
+        break;
+    case FC_FMT_CALL_LOCAL:
+        in = INSN(row->opcode, 0, 1, 0, 1);
+        break;
+    case FC_FMT_CALLX:
+        in = INSN(row->opcode, 1, 0, 0, 0);
+        break;
+    default:
+        break;
     }
     if (row->sel == FC_SEL_OFF)
         in.offset = row->selval;
@@ -206,7 +259,8 @@ static void test_bad_field_by_hand(void **state)
     REFUSE(t, FC_ERR_BAD_FIELD, 1, MOV64_IMM(0, 0), INSN(0x06, 0, 0, 1, 0), EXIT());   /* JA32 */
     REFUSE(t, FC_ERR_BAD_FIELD, 1, MOV64_IMM(0, 0), INSN(0x15, 0, 1, 0, 0), EXIT());   /* JCC_K */
     REFUSE(t, FC_ERR_BAD_FIELD, 1, MOV64_IMM(0, 0), INSN(0x1d, 0, 1, 0, 1), EXIT());   /* JCC_X */
-    REFUSE(t, FC_ERR_BAD_FIELD, 1, MOV64_IMM(0, 0), INSN(0x85, 0, 2, 0, 1), EXIT()); /* call src 2 */
+    REFUSE(t, FC_ERR_BAD_FIELD, 1, MOV64_IMM(0, 0), INSN(0x85, 0, 2, 0, 1),
+           EXIT()); /* call src 2 */
     REFUSE(t, FC_ERR_BAD_FIELD, 1, MOV64_IMM(0, 0), INSN(0x85, 0, 0, 1, 1), EXIT()); /* call off */
     REFUSE(t, FC_ERR_BAD_FIELD, 1, MOV64_IMM(0, 0), INSN(0x8d, 1, 0, 0, 1), EXIT()); /* callx imm */
     REFUSE(t, FC_ERR_BAD_FIELD, 1, MOV64_IMM(0, 0), INSN(0x95, 0, 0, 0, 1), EXIT()); /* exit imm */
@@ -219,19 +273,19 @@ static void test_bad_register(void **state)
 {
     vmt_t *t = *state;
     for (unsigned r = 11; r <= 15; r++) {
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x0f, r, 1, 0, 0), EXIT());   /* alu dst */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x0f, 1, r, 0, 0), EXIT());   /* alu src */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0xb7, r, 0, 0, 0), EXIT());   /* mov imm */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x79, 0, r, 0, 0), EXIT());   /* load base */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x79, r, 1, 0, 0), EXIT());   /* load dst */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x7b, r, 1, 0, 0), EXIT());   /* store base */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x7b, 1, r, 0, 0), EXIT());   /* store src */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x72, r, 0, 0, 0), EXIT());   /* store imm base */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0xdb, 1, r, 0, 1), EXIT());   /* atomic src */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0xdb, r, 1, 0, 1), EXIT());   /* atomic base */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x1d, r, 1, 0, 0), EXIT());   /* jcc dst */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x1d, 1, r, 0, 0), EXIT());   /* jcc src */
-        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x8d, r, 0, 0, 0), EXIT());   /* callx */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x0f, r, 1, 0, 0), EXIT()); /* alu dst */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x0f, 1, r, 0, 0), EXIT()); /* alu src */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0xb7, r, 0, 0, 0), EXIT()); /* mov imm */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x79, 0, r, 0, 0), EXIT()); /* load base */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x79, r, 1, 0, 0), EXIT()); /* load dst */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x7b, r, 1, 0, 0), EXIT()); /* store base */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x7b, 1, r, 0, 0), EXIT()); /* store src */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x72, r, 0, 0, 0), EXIT()); /* store imm base */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0xdb, 1, r, 0, 1), EXIT()); /* atomic src */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0xdb, r, 1, 0, 1), EXIT()); /* atomic base */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x1d, r, 1, 0, 0), EXIT()); /* jcc dst */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x1d, 1, r, 0, 0), EXIT()); /* jcc src */
+        REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x8d, r, 0, 0, 0), EXIT()); /* callx */
         REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x18, r, 0, 0, 0), INSN(0, 0, 0, 0, 0), EXIT());
         REFUSE(t, FC_ERR_BAD_REGISTER, 0, INSN(0x18, 1, r, 0, 0), INSN(0, 0, 0, 0, 0), EXIT());
         /* a register in the second slot of lddw: that slot must be all
@@ -244,18 +298,18 @@ static void test_bad_register(void **state)
 static void test_write_r10(void **state)
 {
     vmt_t *t = *state;
-    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0x07, 10, 0, 0, 8), EXIT());         /* add r10, 8 */
-    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xbf, 10, 1, 0, 0), EXIT());         /* mov r10, r1 */
-    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xb4, 10, 0, 0, 0), EXIT());         /* mov32 r10, 0 */
-    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0x87, 10, 0, 0, 0), EXIT());         /* neg r10 */
-    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xdc, 10, 0, 0, 64), EXIT());        /* be64 r10 */
-    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xbf, 10, 1, 8, 0), EXIT());         /* movsx r10 */
-    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0x79, 10, 1, 0, 0), EXIT());         /* ldxdw r10 */
-    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0x91, 10, 1, 0, 0), EXIT());         /* ldxsb r10 */
-    REFUSE(t, FC_ERR_WRITE_R10, 0, LDDW(10, 1), EXIT());                      /* lddw r10 */
-    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xdb, 1, 10, 0, 0x01), EXIT());      /* fetch add */
-    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xc3, 1, 10, 0, 0xa1), EXIT());      /* fetch xor32 */
-    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xdb, 1, 10, 0, 0xe1), EXIT());      /* xchg */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0x07, 10, 0, 0, 8), EXIT());    /* add r10, 8 */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xbf, 10, 1, 0, 0), EXIT());    /* mov r10, r1 */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xb4, 10, 0, 0, 0), EXIT());    /* mov32 r10, 0 */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0x87, 10, 0, 0, 0), EXIT());    /* neg r10 */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xdc, 10, 0, 0, 64), EXIT());   /* be64 r10 */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xbf, 10, 1, 8, 0), EXIT());    /* movsx r10 */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0x79, 10, 1, 0, 0), EXIT());    /* ldxdw r10 */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0x91, 10, 1, 0, 0), EXIT());    /* ldxsb r10 */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, LDDW(10, 1), EXIT());                /* lddw r10 */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xdb, 1, 10, 0, 0x01), EXIT()); /* fetch add */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xc3, 1, 10, 0, 0xa1), EXIT()); /* fetch xor32 */
+    REFUSE(t, FC_ERR_WRITE_R10, 0, INSN(0xdb, 1, 10, 0, 0xe1), EXIT()); /* xchg */
     /* reading r10 is fine, and so is a non-fetch atomic or cmpxchg with src r10
      * (cmpxchg writes r0, not src) */
     ACCEPT(t, INSN(0xbf, 1, 10, 0, 0), INSN(0xdb, 1, 10, 0, 0x00), INSN(0xdb, 1, 10, 0, 0xf1),
@@ -265,9 +319,9 @@ static void test_write_r10(void **state)
 static void test_jump_out(void **state)
 {
     vmt_t *t = *state;
-    REFUSE(t, FC_ERR_JUMP_OUT, 1, MOV64_IMM(0, 0), JA(1), EXIT());           /* to n */
+    REFUSE(t, FC_ERR_JUMP_OUT, 1, MOV64_IMM(0, 0), JA(1), EXIT()); /* to n */
     REFUSE(t, FC_ERR_JUMP_OUT, 1, MOV64_IMM(0, 0), JA(100), EXIT());
-    REFUSE(t, FC_ERR_JUMP_OUT, 0, JA(-2), EXIT());                           /* to -1 */
+    REFUSE(t, FC_ERR_JUMP_OUT, 0, JA(-2), EXIT()); /* to -1 */
     REFUSE(t, FC_ERR_JUMP_OUT, 0, JEQ_IMM(1, 0, INT16_MIN), EXIT());
     REFUSE(t, FC_ERR_JUMP_OUT, 0, JA32(INT32_MAX), EXIT());
     REFUSE(t, FC_ERR_JUMP_OUT, 0, JA32(INT32_MIN), EXIT());
@@ -287,7 +341,7 @@ static void test_jump_lddw(void **state)
 static void test_lddw_incomplete(void **state)
 {
     vmt_t *t = *state;
-    REFUSE(t, FC_ERR_LDDW_INCOMPLETE, 1, EXIT(), INSN(0x18, 0, 0, 0, 0)); /* last slot */
+    REFUSE(t, FC_ERR_LDDW_INCOMPLETE, 1, EXIT(), INSN(0x18, 0, 0, 0, 0));         /* last slot */
     REFUSE(t, FC_ERR_LDDW_INCOMPLETE, 1, INSN(0x18, 0, 0, 0, 0), EXIT(), EXIT()); /* opcode */
     REFUSE(t, FC_ERR_LDDW_INCOMPLETE, 1, INSN(0x18, 0, 0, 0, 0), INSN(0, 0, 0, 1, 0), EXIT());
 }
@@ -366,14 +420,14 @@ static void test_call_depth(void **state)
 static void test_stack_offset(void **state)
 {
     vmt_t *t = *state;
-    REFUSE(t, FC_ERR_STACK_OFFSET, 0, LDXDW(0, 10, 0), EXIT());      /* at the top */
+    REFUSE(t, FC_ERR_STACK_OFFSET, 0, LDXDW(0, 10, 0), EXIT()); /* at the top */
     REFUSE(t, FC_ERR_STACK_OFFSET, 0, LDXB(0, 10, 0), EXIT());
-    REFUSE(t, FC_ERR_STACK_OFFSET, 0, LDXW(0, 10, -2), EXIT());      /* straddles the top */
-    REFUSE(t, FC_ERR_STACK_OFFSET, 0, LDXDW(0, 10, -520), EXIT());   /* below the frame */
+    REFUSE(t, FC_ERR_STACK_OFFSET, 0, LDXW(0, 10, -2), EXIT());    /* straddles the top */
+    REFUSE(t, FC_ERR_STACK_OFFSET, 0, LDXDW(0, 10, -520), EXIT()); /* below the frame */
     REFUSE(t, FC_ERR_STACK_OFFSET, 0, STB(10, -513, 0), EXIT());
     REFUSE(t, FC_ERR_STACK_OFFSET, 0, STXDW(10, 8, 1), EXIT());
     REFUSE(t, FC_ERR_STACK_OFFSET, 0, STXW(10, INT16_MIN, 1), EXIT());
-    REFUSE(t, FC_ERR_STACK_OFFSET, 0, INSN(0xdb, 10, 1, -4, 0), EXIT()); /* atomic straddles */
+    REFUSE(t, FC_ERR_STACK_OFFSET, 0, INSN(0xdb, 10, 1, -4, 0), EXIT());      /* atomic straddles */
     ACCEPT(t, LDXDW(0, 10, -512), LDXB(0, 10, -1), STXDW(10, -8, 1), EXIT()); /* both ends */
     t->cfg.frame_size = 64;
     REFUSE(t, FC_ERR_STACK_OFFSET, 0, LDXDW(0, 10, -72), EXIT());
@@ -423,8 +477,9 @@ static void test_bad_config(void **state)
 static void test_verified_fields(void **state)
 {
     vmt_t *t = *state;
-    const fc_insn_t prog[] = {CALL_LOCAL(3), CALL_HELPER(VMT_H_SUM), CALLX(1), EXIT(),
-                              CALL_LOCAL(1), EXIT(),  CALL_HELPER(VMT_H_READ8), EXIT()};
+    const fc_insn_t prog[] = {
+        CALL_LOCAL(3), CALL_HELPER(VMT_H_SUM),   CALLX(1), EXIT(), CALL_LOCAL(1),
+        EXIT(),        CALL_HELPER(VMT_H_READ8), EXIT()};
     t->cfg.frame_size = 128;
     assert_int_equal(vmt_verify(t, prog, NSLOTS(prog)), FC_OK);
     assert_int_equal(t->err.code, FC_OK);
@@ -456,7 +511,13 @@ static uint16_t undefined_of(vmt_t *t, const fc_insn_t *text, uint32_t n)
     return t->prog.undefined_reads;
 }
 #define R(n) (1u << (n))
-#define EXPECT_UNDEFINED(t, mask, ...)                                                                 do {                                                                                                   const fc_insn_t p_[] = {__VA_ARGS__};                                                              uint16_t got_ = undefined_of(t, p_, NSLOTS(p_));                                                   if (got_ != 0xffff)                                                                                    assert_int_equal(got_, (mask));                                                            } while (0)
+#define EXPECT_UNDEFINED(t, mask, ...)                                                             \
+    do {                                                                                           \
+        const fc_insn_t p_[] = {__VA_ARGS__};                                                      \
+        uint16_t got_ = undefined_of(t, p_, NSLOTS(p_));                                           \
+        if (got_ != 0xffff)                                                                        \
+            assert_int_equal(got_, (mask));                                                        \
+    } while (0)
 
 static void test_undefined_reads(void **state)
 {
@@ -538,13 +599,27 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_empty),         T(test_too_large),       T(test_bad_opcode),
-        T(test_unused_fields_every_row), T(test_bad_field_by_hand), T(test_bad_register),
-        T(test_write_r10),     T(test_jump_out),        T(test_jump_lddw),
-        T(test_lddw_incomplete), T(test_fall_off),      T(test_helper_denied),
-        T(test_call_target),   T(test_recursion),       T(test_call_depth),
-        T(test_stack_offset),  T(test_lddw_source),     T(test_bad_config),
-        T(test_verified_fields), T(test_undefined_reads), T(test_program_check_tamper),
+        T(test_empty),
+        T(test_too_large),
+        T(test_bad_opcode),
+        T(test_unused_fields_every_row),
+        T(test_bad_field_by_hand),
+        T(test_bad_register),
+        T(test_write_r10),
+        T(test_jump_out),
+        T(test_jump_lddw),
+        T(test_lddw_incomplete),
+        T(test_fall_off),
+        T(test_helper_denied),
+        T(test_call_target),
+        T(test_recursion),
+        T(test_call_depth),
+        T(test_stack_offset),
+        T(test_lddw_source),
+        T(test_bad_config),
+        T(test_verified_fields),
+        T(test_undefined_reads),
+        T(test_program_check_tamper),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,7 +39,7 @@ static void test_fused_with_mov(void **state)
                               RSH64_IMM(0, 32), EXIT()};
     vmt_expect_r0(t, zext, NSLOTS(zext), 0x80000001);
     const fc_insn_t sext32[] = {LDDW(1, 0x80000000), MOV64_REG(0, 1), LSH64_IMM(0, 32),
-                                ARSH64_IMM(0, 32), ADD64_REG(0, 1), EXIT()};
+                                ARSH64_IMM(0, 32),   ADD64_REG(0, 1), EXIT()};
     /* the source keeps its value */
     vmt_expect_r0(t, sext32, NSLOTS(sext32), 0xffffffff80000000 + 0x80000000);
     const fc_insn_t sext16[] = {LDDW(1, 0xffff), MOV64_REG(0, 1), LSH64_IMM(0, 48),
@@ -88,24 +88,34 @@ static void test_jump_into_fused_group(void **state)
     assert_int_equal(out.executed, 4);
 
     /* three-slot group mov; lsh; arsh: enter at the lsh, and at the arsh */
-    const fc_insn_t three[] = {LDDW(0, 0x80001234), LDDW(1, 0x80000000), JEQ_IMM(2, 0, 1),
-                               MOV64_REG(0, 1), LSH64_IMM(0, 32), ARSH64_IMM(0, 32), EXIT()};
+    const fc_insn_t three[] = {LDDW(0, 0x80001234),
+                               LDDW(1, 0x80000000),
+                               JEQ_IMM(2, 0, 1),
+                               MOV64_REG(0, 1),
+                               LSH64_IMM(0, 32),
+                               ARSH64_IMM(0, 32),
+                               EXIT()};
     t->r2 = 1;
     vmt_expect_r0(t, three, NSLOTS(three), 0xffffffff80000000);
     t->r2 = 0;
     vmt_expect_r0(t, three, NSLOTS(three), 0xffffffff80001234);
-    const fc_insn_t three2[] = {LDDW(0, 0x8000000000000000), LDDW(1, 5), JEQ_IMM(2, 0, 2),
-                                MOV64_REG(0, 1), LSH64_IMM(0, 32), ARSH64_IMM(0, 32), EXIT()};
+    const fc_insn_t three2[] = {LDDW(0, 0x8000000000000000),
+                                LDDW(1, 5),
+                                JEQ_IMM(2, 0, 2),
+                                MOV64_REG(0, 1),
+                                LSH64_IMM(0, 32),
+                                ARSH64_IMM(0, 32),
+                                EXIT()};
     vmt_expect_r0(t, three2, NSLOTS(three2), 0xffffffff80000000);
 
     /* mov + add: enter at the add */
     const fc_insn_t movadd[] = {MOV64_IMM(0, 100), MOV64_IMM(1, 1), JEQ_IMM(2, 0, 1),
-                                MOV64_REG(0, 1), ADD64_IMM(0, 7), EXIT()};
+                                MOV64_REG(0, 1),   ADD64_IMM(0, 7), EXIT()};
     vmt_expect_r0(t, movadd, NSLOTS(movadd), 107);
     t->r2 = 1;
     vmt_expect_r0(t, movadd, NSLOTS(movadd), 8);
     /* a backward jump onto the second slot of a group */
-    const fc_insn_t loop[] = {MOV64_IMM(0, 0), MOV64_IMM(1, 0), MOV64_REG(3, 1), ADD64_IMM(3, 1),
+    const fc_insn_t loop[] = {MOV64_IMM(0, 0), MOV64_IMM(1, 0),   MOV64_REG(3, 1), ADD64_IMM(3, 1),
                               ADD64_IMM(0, 1), JNE_IMM(0, 3, -3), MOV64_REG(0, 3), EXIT()};
     /* the add r3,1 runs 3 times on r3 = 0 + ... : mov once, then add each pass */
     vmt_expect_r0(t, loop, NSLOTS(loop), 3);
@@ -117,27 +127,39 @@ static void test_pairs(void **state)
     vmt_t *t = *state;
     vmt_out_t out;
     /* ascending store pair, descending load pair, every size */
-    const fc_insn_t w[] = {MOV64_IMM(3, 0x11111111), MOV64_IMM(4, 0x22222222), STXW(1, 8, 3),
-                           STXW(1, 12, 4),           LDXW(5, 1, 12),           LDXW(6, 1, 8),
-                           MOV64_REG(0, 5),          LSH64_IMM(0, 32),         ADD64_REG(0, 6),
+    const fc_insn_t w[] = {MOV64_IMM(3, 0x11111111),
+                           MOV64_IMM(4, 0x22222222),
+                           STXW(1, 8, 3),
+                           STXW(1, 12, 4),
+                           LDXW(5, 1, 12),
+                           LDXW(6, 1, 8),
+                           MOV64_REG(0, 5),
+                           LSH64_IMM(0, 32),
+                           ADD64_REG(0, 6),
                            EXIT()};
     vmt_expect_r0(t, w, NSLOTS(w), 0x2222222211111111);
-    const fc_insn_t dw[] = {LDDW(3, 0x0102030405060708), MOV64_IMM(4, -1), STXDW(1, 24, 3),
-                            STXDW(1, 16, 4), LDXDW(5, 1, 16), LDXDW(6, 1, 24), ADD64_REG(5, 6),
-                            MOV64_REG(0, 5), EXIT()};
+    const fc_insn_t dw[] = {LDDW(3, 0x0102030405060708),
+                            MOV64_IMM(4, -1),
+                            STXDW(1, 24, 3),
+                            STXDW(1, 16, 4),
+                            LDXDW(5, 1, 16),
+                            LDXDW(6, 1, 24),
+                            ADD64_REG(5, 6),
+                            MOV64_REG(0, 5),
+                            EXIT()};
     vmt_expect_r0(t, dw, NSLOTS(dw), 0x0102030405060707);
-    const fc_insn_t b[] = {MOV64_IMM(3, 0x1ab), MOV64_IMM(4, 0xcd), STXB(1, 0, 3), STXB(1, 1, 4),
-                           LDXH(0, 1, 0), EXIT()};
+    const fc_insn_t b[] = {MOV64_IMM(3, 0x1ab), MOV64_IMM(4, 0xcd), STXB(1, 0, 3),
+                           STXB(1, 1, 4),       LDXH(0, 1, 0),      EXIT()};
     vmt_expect_r0(t, b, NSLOTS(b), 0xcdab);
-    const fc_insn_t h[] = {LDXH(3, 1, 0), LDXH(4, 1, 2), LSH64_IMM(4, 16), ADD64_REG(3, 4),
-                           MOV64_REG(0, 3), EXIT()};
+    const fc_insn_t h[] = {LDXH(3, 1, 0),   LDXH(4, 1, 2),   LSH64_IMM(4, 16),
+                           ADD64_REG(3, 4), MOV64_REG(0, 3), EXIT()};
     vmt_expect_r0(t, h, NSLOTS(h), 0x83828180);
     /* both loads into one register: the second wins */
     const fc_insn_t same[] = {LDXW(3, 1, 0), LDXW(3, 1, 4), MOV64_REG(0, 3), EXIT()};
     vmt_expect_r0(t, same, NSLOTS(same), 0x87868584);
     /* the second load overwrites the base: its own address was already formed */
-    const fc_insn_t base2[] = {MOV64_REG(3, 1), LDXW(4, 3, 0), LDXW(3, 3, 4), ADD64_REG(3, 4),
-                               MOV64_REG(0, 3), EXIT()};
+    const fc_insn_t base2[] = {MOV64_REG(3, 1), LDXW(4, 3, 0),   LDXW(3, 3, 4),
+                               ADD64_REG(3, 4), MOV64_REG(0, 3), EXIT()};
     vmt_expect_r0(t, base2, NSLOTS(base2), 0x87868584ull + 0x83828180ull);
     /* the first load overwrites the base: the second uses the new base */
     uint64_t target = (uint64_t)(uintptr_t)(t->mem + 64);
@@ -161,8 +183,12 @@ static void test_jump_into_pair(void **state)
 {
     vmt_t *t = *state;
     vmt_out_t out;
-    const fc_insn_t prog[] = {MOV64_IMM(3, 0x33), MOV64_IMM(4, 0x44), JEQ_IMM(2, 0, 1),
-                              STXW(1, 0, 3),      STXW(1, 4, 4),      MOV64_IMM(0, 0),
+    const fc_insn_t prog[] = {MOV64_IMM(3, 0x33),
+                              MOV64_IMM(4, 0x44),
+                              JEQ_IMM(2, 0, 1),
+                              STXW(1, 0, 3),
+                              STXW(1, 4, 4),
+                              MOV64_IMM(0, 0),
                               EXIT()};
     t->r2 = 0;
     vmt_run(t, prog, NSLOTS(prog), &out);
@@ -186,8 +212,9 @@ static void test_pair_second_faults(void **state)
 {
     vmt_t *t = *state;
     vmt_out_t out;
-    const fc_insn_t up[] = {MOV64_REG(2, 1), ADD64_IMM(2, VMT_MEM - 4), MOV64_IMM(3, 0x55),
-                            STXW(2, 0, 3),   STXW(2, 4, 3),            EXIT()};
+    const fc_insn_t up[] = {MOV64_REG(2, 1),    ADD64_IMM(2, VMT_MEM - 4),
+                            MOV64_IMM(3, 0x55), STXW(2, 0, 3),
+                            STXW(2, 4, 3),      EXIT()};
     vmt_expect_fault(t, up, NSLOTS(up), FC_FAULT_MEM, 4, &out);
     assert_int_equal(out.fault.addr, (uint64_t)(uintptr_t)(t->mem + VMT_MEM));
     assert_int_equal(out.fault.size, 4);
@@ -200,7 +227,7 @@ static void test_pair_second_faults(void **state)
     assert_int_equal(out.mem[0], 0x66);
     /* a load pair: the second faults */
     const fc_insn_t ld[] = {MOV64_REG(2, 1), ADD64_IMM(2, VMT_MEM - 8), LDXDW(3, 2, 0),
-                            LDXDW(4, 2, 8),  EXIT()};
+                            LDXDW(4, 2, 8), EXIT()};
     vmt_expect_fault(t, ld, NSLOTS(ld), FC_FAULT_MEM, 3, &out);
     assert_int_equal(out.fault.size, 8);
     /* a store pair into a read-only region: the first faults */
@@ -222,9 +249,9 @@ static void test_pair_across_regions(void **state)
     vmt_t *t = *state;
     vmt_out_t out;
     t->setup = split_mem;
-    const fc_insn_t prog[] = {MOV64_IMM(3, 0x77), STXDW(1, 120, 3), STXDW(1, 128, 3),
-                              LDXDW(4, 1, 120),   LDXDW(5, 1, 128), ADD64_REG(4, 5),
-                              MOV64_REG(0, 4),    EXIT()};
+    const fc_insn_t prog[] = {
+        MOV64_IMM(3, 0x77), STXDW(1, 120, 3), STXDW(1, 128, 3), LDXDW(4, 1, 120),
+        LDXDW(5, 1, 128),   ADD64_REG(4, 5),  MOV64_REG(0, 4),  EXIT()};
     vmt_run(t, prog, NSLOTS(prog), &out);
     assert_int_equal(out.status, FC_OK);
     assert_int_equal(out.r0, 0xee);
@@ -233,7 +260,6 @@ static void test_pair_across_regions(void **state)
     vmt_expect_fault(t, bad, NSLOTS(bad), FC_FAULT_MEM, 0, &out);
     assert_int_equal(out.fault.addr, (uint64_t)(uintptr_t)(t->mem + 124));
 }
-
 
 /* A load followed by the shift pair that sign-extends it (clang before
  * -mcpu=v4): fused into one handler in the pre-decoded form. */
@@ -260,12 +286,12 @@ static void test_fused_sign_extending_loads(void **state)
                               EXIT()};
     vmt_expect_r0(t, self, NSLOTS(self), 0xffffffff83828180);
     /* through a copy of r10 (stack hint) */
-    const fc_insn_t stk[] = {STW(10, -4, -2), MOV64_REG(3, 10), LDXW(0, 3, -4), LSH64_IMM(0, 32),
-                             ARSH64_IMM(0, 32), EXIT()};
+    const fc_insn_t stk[] = {STW(10, -4, -2),  MOV64_REG(3, 10),  LDXW(0, 3, -4),
+                             LSH64_IMM(0, 32), ARSH64_IMM(0, 32), EXIT()};
     vmt_expect_r0(t, stk, NSLOTS(stk), (uint64_t)-2);
     /* a jump onto the lsh skips the load */
-    const fc_insn_t jmp[] = {LDDW(0, 0x80000000), JEQ_IMM(2, 0, 1), LDXW(0, 1, 64),
-                             LSH64_IMM(0, 32), ARSH64_IMM(0, 32), EXIT()};
+    const fc_insn_t jmp[] = {LDDW(0, 0x80000000), JEQ_IMM(2, 0, 1),  LDXW(0, 1, 64),
+                             LSH64_IMM(0, 32),    ARSH64_IMM(0, 32), EXIT()};
     t->r2 = 0;
     vmt_expect_r0(t, jmp, NSLOTS(jmp), 0xffffffff80000000);
     t->r2 = 1;
@@ -328,8 +354,8 @@ static void test_counts(void **state)
     expect_count(t, (const fc_insn_t[]){LDDW(0, 1), EXIT()}, 3, 2);
     expect_count(t, (const fc_insn_t[]){LDDW(0, 1), LDDW(1, 2), LDDW(2, 3), EXIT()}, 7, 4);
     /* mov, then 5 x (add, jne), exit */
-    expect_count(t, (const fc_insn_t[]){MOV64_IMM(0, 0), ADD64_IMM(0, 1), JNE_IMM(0, 5, -2), EXIT()},
-                 4, 12);
+    expect_count(
+        t, (const fc_insn_t[]){MOV64_IMM(0, 0), ADD64_IMM(0, 1), JNE_IMM(0, 5, -2), EXIT()}, 4, 12);
     /* fused groups count as the slots they stand for */
     expect_count(t,
                  (const fc_insn_t[]){MOV64_REG(1, 2), LSH64_IMM(1, 32), RSH64_IMM(1, 32),
@@ -350,10 +376,9 @@ static void test_counts(void **state)
     far[103] = EXIT();
     expect_count(t, far, 104, 3);
     /* a helper sees the count up to and including its call */
-    vmt_expect_r0(t,
-                  (const fc_insn_t[]){LDDW(0, 1), MOV64_IMM(1, 1), CALL_HELPER(VMT_H_EXECUTED),
-                                      EXIT()},
-                  5, 3);
+    vmt_expect_r0(
+        t, (const fc_insn_t[]){LDDW(0, 1), MOV64_IMM(1, 1), CALL_HELPER(VMT_H_EXECUTED), EXIT()}, 5,
+        3);
 }
 
 /* ---- trace ------------------------------------------------------------------ */
@@ -448,10 +473,18 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_fused_extensions),  T(test_fused_with_mov),     T(test_fused_mov_add),
-        T(test_jump_into_fused_group), T(test_pairs),          T(test_jump_into_pair),
-        T(test_pair_second_faults), T(test_pair_across_regions), T(test_counts),
-        T(test_trace),             T(test_fused_sign_extending_loads), T(test_translate_far_jump),
+        T(test_fused_extensions),
+        T(test_fused_with_mov),
+        T(test_fused_mov_add),
+        T(test_jump_into_fused_group),
+        T(test_pairs),
+        T(test_jump_into_pair),
+        T(test_pair_second_faults),
+        T(test_pair_across_regions),
+        T(test_counts),
+        T(test_trace),
+        T(test_fused_sign_extending_loads),
+        T(test_translate_far_jump),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,8 +38,7 @@ static uint64_t h_executed(fc_vm_t *vm, uint64_t r1, uint64_t r2, uint64_t r3, u
     return vm->executed;
 }
 
-static const fc_helper_fn vmt_helper_fns[VMT_H_COUNT] = {NULL, h_sum, h_fault, h_read8,
-                                                          h_executed};
+static const fc_helper_fn vmt_helper_fns[VMT_H_COUNT] = {NULL, h_sum, h_fault, h_read8, h_executed};
 const fc_helper_table_t vmt_helpers = {vmt_helper_fns, VMT_H_COUNT};
 
 void vmt_init(vmt_t *t)
@@ -92,8 +91,7 @@ void vmt_prepare(vmt_t *t, enum vmt_mode mode)
     /* the small interpreter (FC_VM_SMALL) has no pre-decoded form: the
      * second mode runs in place again, after checking translate refuses */
     if (mode == VMT_PREDECODED)
-        assert_int_equal(fc_program_translate(&t->prog, t->xbuf, VMT_MAX_SLOTS),
-                         FC_ERR_BAD_CONFIG);
+        assert_int_equal(fc_program_translate(&t->prog, t->xbuf, VMT_MAX_SLOTS), FC_ERR_BAD_CONFIG);
     t->prog.xlate = NULL;
 #else
     if (mode == VMT_PREDECODED)
@@ -152,9 +150,8 @@ static void expect_same(const vmt_out_t *a, const vmt_out_t *b)
                 "size %u; pre-decoded status %d r0 %#llx executed %llu where %lu addr %#llx "
                 "size %u\n",
                 a->status, (unsigned long long)a->r0, (unsigned long long)a->executed,
-                a->fault.where, a->fault.addr, a->fault.size, b->status,
-                (unsigned long long)b->r0, (unsigned long long)b->executed, b->fault.where,
-                b->fault.addr, b->fault.size);
+                a->fault.where, a->fault.addr, a->fault.size, b->status, (unsigned long long)b->r0,
+                (unsigned long long)b->executed, b->fault.where, b->fault.addr, b->fault.size);
         fail_msg("in-place and pre-decoded runs disagree");
     }
     assert_memory_equal(a->mem, b->mem, VMT_MEM);
@@ -165,8 +162,8 @@ void vmt_run(vmt_t *t, const fc_insn_t *text, uint32_t n, vmt_out_t *out)
     vmt_out_t other;
     fc_status_t st = vmt_verify(t, text, n);
     if (st != FC_OK)
-        fail_msg("verifier refused a test program: %s at %lu: %s", fc_status_name(st),
-                 t->err.where, t->err.reason);
+        fail_msg("verifier refused a test program: %s at %lu: %s", fc_status_name(st), t->err.where,
+                 t->err.reason);
     vmt_run_mode(t, VMT_IN_PLACE, out);
     vmt_run_mode(t, VMT_PREDECODED, &other);
     expect_same(out, &other);
@@ -190,8 +187,7 @@ void vmt_expect_fault(vmt_t *t, const fc_insn_t *text, uint32_t n, int code, uns
     vmt_out_t *o = out ? out : &local;
     vmt_run(t, text, n, o);
     if (o->status != code)
-        fail_msg("expected %s, got %s at %lu (%s)", fc_status_name(code),
-                 fc_status_name(o->status), o->fault.where,
-                 o->fault.reason ? o->fault.reason : "-");
+        fail_msg("expected %s, got %s at %lu (%s)", fc_status_name(code), fc_status_name(o->status),
+                 o->fault.where, o->fault.reason ? o->fault.reason : "-");
     assert_int_equal(o->fault.where, where);
 }

@@ -70,10 +70,10 @@
 
 /* ---- test helpers (ids) ------------------------------------------------- */
 enum {
-    VMT_H_MISSING = 0, /* NULL entry of the table */
-    VMT_H_SUM = 1,     /* r1+r2+r3+r4+r5 */
-    VMT_H_FAULT = 2,   /* calls fc_vm_fault(FC_FAULT_HELPER_ARG) */
-    VMT_H_READ8 = 3,   /* the byte at r1 if readable, else faults HELPER_ARG */
+    VMT_H_MISSING = 0,  /* NULL entry of the table */
+    VMT_H_SUM = 1,      /* r1+r2+r3+r4+r5 */
+    VMT_H_FAULT = 2,    /* calls fc_vm_fault(FC_FAULT_HELPER_ARG) */
+    VMT_H_READ8 = 3,    /* the byte at r1 if readable, else faults HELPER_ARG */
     VMT_H_EXECUTED = 4, /* vm->executed as the helper sees it */
     VMT_H_COUNT = 5
 };
@@ -95,11 +95,11 @@ typedef struct vmt {
     uint64_t budget;              /* 0: the VM's default */
     size_t stack_size;            /* bytes of stack given to fc_vm_init */
     uint32_t entry;
-    uint64_t r1, r2;              /* arguments (default: mem, VMT_MEM) */
+    uint64_t r1, r2; /* arguments (default: mem, VMT_MEM) */
     /* optional: grant more or other regions after the defaults */
     void (*setup)(struct vmt *t, fc_vm_t *vm);
-    int no_default_regions;       /* 1: only the stack (setup adds the rest) */
-    void (*before_run)(void);     /* optional: called right before fc_vm_run */
+    int no_default_regions;   /* 1: only the stack (setup adds the rest) */
+    void (*before_run)(void); /* optional: called right before fc_vm_run */
     /* optional second run on the same vm after the first (any outcome) */
     int rerun;
     uint64_t rerun_r2, rerun_r0;

@@ -89,14 +89,13 @@ int fc_cmd_fleet(int argc, char **argv)
         fputs(USAGE, stderr);
         return 2;
     }
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2; i < argc; i++)
         if (!strcmp(argv[i], "-j") && i + 1 < argc)
             parallel = atoi(argv[++i]);
         else if (nf < 2 && argv[i][0] != '-')
             files[nf++] = argv[i];
         else
             nf = 3;
-    }
     if (nf != 2 || parallel < 1) {
         fputs(USAGE, stderr);
         return 2;

@@ -12,9 +12,8 @@ int fc_cmd_info(int argc, char **argv)
         return 2;
     }
     fc_image_file_t f;
-    if (fc_image_file_load(argv[1], &f) != 0) {
+    if (fc_image_file_load(argv[1], &f) != 0)
         return 1;
-    }
     fc_image_print_info(stdout, argv[1], &f.img);
     fc_image_file_free(&f);
     return 0;

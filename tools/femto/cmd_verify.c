@@ -17,9 +17,8 @@ int fc_cmd_verify(int argc, char **argv)
     }
     const char *path = argv[1];
     fc_image_file_t f;
-    if (fc_image_file_load(path, &f) != 0) {
+    if (fc_image_file_load(path, &f) != 0)
         return 1;
-    }
     fc_program_t prog;
     uint32_t *entries = NULL;
     fc_error_t err;

@@ -129,7 +129,8 @@ fc_status_t fc_image_tool_verify(const fc_image_t *img, fc_program_t *prog, uint
     if (img->frame_size && (img->frame_size % 8 || img->frame_size > 32768)) {
         static char why[96];
         snprintf(why, sizeof why,
-                 "frame size %" PRIu32 " bytes: a multiple of 8, at most 32768 (femto build --frame)",
+                 "frame size %" PRIu32
+                 " bytes: a multiple of 8, at most 32768 (femto build --frame)",
                  img->frame_size);
         *entries = NULL;
         err->code = FC_ERR_BAD_CONFIG;
@@ -273,11 +274,10 @@ void fc_image_print_refusal(FILE *out, const char *label, const fc_image_t *img,
     for (uint32_t pc = f.slot; pc < img->text_slots && pc <= bad + 4;) {
         char line[160];
         size_t slots = fc_disasm_insn(img->text, img->text_slots, pc, line, sizeof line);
-        if (pc + slots > bad && pc <= bad) {
+        if (pc + slots > bad && pc <= bad)
             fprintf(out, ">>  %-*s # %" PRIu32 "  <-- %s\n", LISTING_COLUMN, line, pc, err->reason);
-        } else if (pc >= first) {
+        else if (pc >= first)
             print_insn(out, img, pc, "    ");
-        }
         pc += slots ? (uint32_t)slots : 1;
     }
 }

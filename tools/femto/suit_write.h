@@ -10,10 +10,11 @@
 #include "femto/status.h"
 
 #define FC_SUIT_SEED_LEN 32 /* Ed25519 private key (RFC 8032 seed) */
-#define FC_SUIT_PUB_LEN  32
+#define FC_SUIT_PUB_LEN 32
 
 typedef struct fc_suit_write_opts {
     uint64_t sequence;    /* manifest sequence number (anti-rollback) */
+    uint64_t epoch;       /* its epoch (femto parameter key 5); 0: omitted */
     uint32_t slot;        /* container slot: component ['femto', '<slot>'] */
     const uint8_t *image; /* the container image: digest and size come from it */
     size_t image_len;

@@ -9,8 +9,7 @@ FC_ENTRY(main)
 {
     (void)ctx;
     volatile uint8_t buf[700];
-    for (uint32_t i = 0; i < sizeof buf; i++) {
+    for (uint32_t i = 0; i < sizeof buf; i++)
         buf[i] = (uint8_t)i;
-    }
     return buf[ctx_len % 700] + buf[699];
 }

@@ -21,9 +21,8 @@ FC_LOCAL uint32_t scaled(uint32_t x)
 FC_LOCAL uint32_t length(const char *s)
 {
     uint32_t n = 0;
-    while (s[n]) {
+    while (s[n])
         n++;
-    }
     return n;
 }
 

@@ -20,9 +20,8 @@ FC_LOCAL int32_t manhattan(struct point a, struct point b)
 FC_LOCAL int32_t walk(const struct point *p, uint32_t n)
 {
     int32_t total = 0;
-    for (uint32_t i = 1; i < n; i++) {
+    for (uint32_t i = 1; i < n; i++)
         total += manhattan(p[i - 1], p[i]);
-    }
     return total;
 }
 

@@ -1,6 +1,7 @@
-/* femtod's device: the engine on the POSIX port, the device slots and the
- * atomic install / remove / restore of signed SUIT envelopes. No CoAP here:
- * coap.c turns requests into these calls and verdicts into responses. */
+/* The device both femtod and the board firmware run: the engine on the
+ * platform's port (platform.h), the device slots and the atomic install /
+ * remove / restore of signed SUIT envelopes. No CoAP here: server.c turns
+ * requests into these calls and verdicts into responses. */
 #ifndef FEMTOD_DEVICE_H
 #define FEMTOD_DEVICE_H
 
@@ -9,7 +10,8 @@
 
 #include "config.h"
 #include "femto/engine.h"
-#include "femto/port_posix.h"
+#include "femto/suit.h"
+#include "platform.h"
 
 /* Device slots 0..FD_SLOTS-1; one engine slot stays free so that an update
  * can install the new version beside the running one before switching. */
@@ -21,12 +23,14 @@ typedef struct fd_slot {
     int installed;      /* the record names a live version */
     uint32_t gen;       /* generation of the envelope record slot/N/env-GEN */
     uint64_t seq;       /* sequence number of the last envelope accepted (any tenant) */
+    uint64_t epoch;     /* and its epoch (docs/suit-profile.md, "Epochs") */
     uint32_t tenant_id; /* owner of the record */
-    /* Anti-rollback per tenant (index in cfg->tenants): the highest sequence
-     * number that tenant had accepted in this slot (slot/N/seq-TENANT). A
+    /* Anti-rollback per tenant (index in cfg->tenants): the highest (epoch,
+     * sequence) that tenant had accepted in this slot (slot/N/seq-TENANT). A
      * tenant's numbers never bind another tenant, so no value of one tenant
-     * makes the slot unusable for the others. */
-    uint64_t hist[FC_MAX_TENANTS];
+     * makes the slot unusable for the others; and the owner goes on after
+     * sequence 2^64-1 in the next epoch, so no value of its own does either. */
+    fc_suit_version_t hist[FC_MAX_TENANTS];
     fc_container_t *c; /* running container, NULL if none */
     uint8_t *image;    /* the container's image bytes (the engine runs them in place) */
     size_t image_len;
@@ -53,8 +57,9 @@ typedef struct fd_name {
 } fd_name_t;
 
 typedef struct fd_device {
-    fc_port_posix_t posix;
-    fc_port_t port; /* posix.port, with storage_write wrapped for crash tests */
+    const fd_platform_t *plat; /* the system beneath: records, listing, kill points */
+    fc_port_t port;            /* the engine's: plat->port with the device's checks (ctx: d) */
+    int install_writes;        /* storage writes of the install in progress, -1: none */
     fc_engine_t engine;
     _Alignas(8) uint8_t stack[FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1)];
     const fd_config_t *cfg;
@@ -64,6 +69,7 @@ typedef struct fd_device {
     uint64_t installs, refusals, removals;
     fd_name_t names[FD_NAMES_MAX];
     uint32_t names_age;
+    int names_dirty; /* names differ from the stored record: write it (once) */
     fd_fetch_fn fetch; /* NULL: manifests with a URI are refused (5.01) */
     void *fetch_ctx;
     uint64_t fetches;
@@ -73,22 +79,23 @@ typedef struct fd_device {
 typedef struct fd_verdict {
     int status; /* FC_OK or a code from status.h */
     uint32_t slot;
-    uint64_t seq;
+    uint64_t seq, epoch;
     int fetch_failed; /* the image URI did not deliver it (CoAP 5.02 Bad Gateway) */
     char text[256];
 } fd_verdict_t;
 
-/* Init the engine on state_dir, add the tenants, reload and re-verify every
- * installed container (a failure is logged and leaves the slot empty).
- * Set d->fetch afterwards to accept manifests whose image is fetched by URI. */
-int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const char *state_dir, char *msg,
+/* Init the engine on the platform (which must outlive the device), add the
+ * tenants, reload and re-verify every installed container (a failure is
+ * logged and leaves the slot empty). Set d->fetch afterwards to accept
+ * manifests whose image is fetched by URI. */
+int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const fd_platform_t *plat, char *msg,
                    size_t cap);
 
 /* Install (or update) from a signed envelope; atomic. */
 void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdict_t *v);
 
 /* Remove container `name`; env must be a signed envelope for its slot by
- * its tenant with a newer sequence number and an EMPTY image. */
+ * its tenant with a newer (or the same) (epoch, sequence) and an EMPTY image. */
 void fd_device_remove(fd_device_t *d, const char *name, const uint8_t *env, size_t len,
                       fd_verdict_t *v);
 

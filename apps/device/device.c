@@ -1,79 +1,122 @@
-/* femtod device: engine + POSIX port + slots; the atomic install path.
+/* The device (femtod and the board firmware): engine + the platform's port +
+ * slots; the atomic install path.
  *
  * Storage records (docs/deployment.md):
  *   slot/N/env-G  the signed SUIT envelope of generation G of slot N
  *   slot/N/img-G  its image, when the manifest fetches it by URI (written
  *                 before env-G; checked against the manifest's digest at start)
- *   slot/N/cur    "femtod-slot 1 GEN SEQ TENANT INSTALLED": which envelope
- *                 is live, the last accepted sequence number and the owner
+ *   slot/N/cur    "femtod-slot 1 GEN SEQ TENANT INSTALLED EPOCH": which
+ *                 envelope is live, the last accepted (epoch, sequence) and
+ *                 the owner (a record without EPOCH, older femtod: epoch 0)
+ *   slot/N/seq-T  "femtod-seq 1 SEQ EPOCH": tenant T's last (epoch, sequence)
+ *                 in slot N (without EPOCH: 0)
  *   boot          boot counter
  * An install writes env-(G+1) (a NEW record), then cur (the switch, one
  * atomic record write), then drops env-G. A crash before the cur write
  * leaves cur naming env-G (old version); after it, env-(G+1) (new one).
  * At start every slot's envelope is re-authenticated and re-verified. */
-#define _GNU_SOURCE
+#define _DEFAULT_SOURCE /* strtok_r */
 #include "device.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <ctype.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "femto/suit.h"
 
-/* ---- crash injection (tests only) ---------------------------------------------------
- * FEMTOD_CRASH_STEP=K      SIGKILL ourselves at install step K (1..5)
- * FEMTOD_CRASH_WRITE=W:B   at the W-th storage write of an install, write
- *                          the first B bytes of the temporary file (as the
- *                          port does), then SIGKILL: a kill in mid-write. */
-static int crash_step = -1, crash_write = -1;
-static long crash_bytes = -1;
-static int install_writes = -1; /* counting writes while >= 0 */
+/* ---- the port the engine uses: the platform's, with the device's checks -------------
+ * Every entry forwards to the platform's port; storage writes first pass the
+ * tenant's storage bound (kv_write_allowed) and, during an install, the
+ * platform's kill point for power-cut tests (platform.h). ctx is the device. */
 
-static void crash_config(void)
+static const fc_port_t *inner(void *ctx)
 {
-    const char *s = getenv("FEMTOD_CRASH_STEP");
-    if (s)
-        crash_step = atoi(s);
-    s = getenv("FEMTOD_CRASH_WRITE");
-    if (s && sscanf(s, "%d:%ld", &crash_write, &crash_bytes) != 2)
-        crash_write = -1;
+    return ((const fd_device_t *)ctx)->plat->port;
 }
 
-static void crash_point(int step)
+static uint64_t dev_now_us(void *ctx)
 {
-    if (step == crash_step)
-        raise(SIGKILL);
+    return inner(ctx)->now_us(inner(ctx)->ctx);
+}
+
+static void dev_log(void *ctx, int level, const char *text, size_t len)
+{
+    inner(ctx)->log(inner(ctx)->ctx, level, text, len);
+}
+
+static int dev_read(void *ctx, const char *name, void *buf, size_t cap, size_t *len)
+{
+    return inner(ctx)->storage_read(inner(ctx)->ctx, name, buf, cap, len);
 }
 
 static int kv_write_allowed(fd_device_t *d, const char *name, size_t len);
 
-static int crashing_storage_write(void *ctx, const char *name, const void *data, size_t len)
+static int dev_write(void *ctx, const char *name, const void *data, size_t len)
 {
-    fd_device_t *d = ctx; /* posix is the first member: ctx is the device too */
+    fd_device_t *d = ctx;
     if (!kv_write_allowed(d, name, len))
         return FC_ERR_STORAGE;
-    if (install_writes >= 0 && ++install_writes == crash_write) {
-        char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 16];
-        snprintf(path, sizeof path, "%s/%s~tmp", d->posix.state_dir, name);
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            size_t n = (size_t)crash_bytes < len ? (size_t)crash_bytes : len;
-            if (write(fd, data, n) < 0)
-                n = 0;
-            fsync(fd);
-        }
-        raise(SIGKILL);
-    }
-    return d->posix.port.storage_write(d->posix.port.ctx, name, data, len);
+    if (d->install_writes >= 0 && d->plat->kill_point)
+        d->plat->kill_point(d->plat->ctx, 0, ++d->install_writes, name, data, len);
+    return inner(ctx)->storage_write(inner(ctx)->ctx, name, data, len);
+}
+
+static int dev_remove(void *ctx, const char *name)
+{
+    return inner(ctx)->storage_remove(inner(ctx)->ctx, name);
+}
+
+static int dev_sensor(void *ctx, uint32_t index, int32_t *value)
+{
+    return inner(ctx)->sensor_read(inner(ctx)->ctx, index, value);
+}
+
+static int dev_random(void *ctx, void *buf, size_t len)
+{
+    return inner(ctx)->random(inner(ctx)->ctx, buf, len);
+}
+
+static int dev_sha256(void *ctx, const void *data, size_t len, uint8_t out[32])
+{
+    return inner(ctx)->sha256(inner(ctx)->ctx, data, len, out);
+}
+
+static int dev_ed25519(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
+                       const uint8_t key[32])
+{
+    return inner(ctx)->ed25519_verify(inner(ctx)->ctx, sig, msg, len, key);
+}
+
+static int dev_es256(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
+                     const uint8_t key[65])
+{
+    return inner(ctx)->es256_verify(inner(ctx)->ctx, sig, msg, len, key);
+}
+
+static void wrap_port(fd_device_t *d)
+{
+    const fc_port_t *p = d->plat->port;
+    d->port = (fc_port_t){.ctx = d,
+                          .now_us = dev_now_us,
+                          .log = dev_log,
+                          .storage_read = dev_read,
+                          .storage_write = dev_write,
+                          .storage_remove = dev_remove,
+                          .sensor_read = dev_sensor,
+                          .random = p->random ? dev_random : NULL,
+                          .sha256 = p->sha256 ? dev_sha256 : NULL,
+                          .ed25519_verify = p->ed25519_verify ? dev_ed25519 : NULL,
+                          .es256_verify = p->es256_verify ? dev_es256 : NULL};
+}
+
+/* An install's kill point `step` (1..5), for the power-cut tests. */
+static void crash_point(fd_device_t *d, int step)
+{
+    if (d->plat->kill_point)
+        d->plat->kill_point(d->plat->ctx, step, 0, NULL, NULL, 0);
 }
 
 /* ---- helpers -------------------------------------------------------------------------- */
@@ -131,31 +174,26 @@ static int cfg_index(const fd_device_t *d, uint32_t tenant_id)
 
 /* ---- per-tenant storage: what the state folder holds for a tenant ----------------------- */
 
-static uint64_t file_bytes(const fd_device_t *d, const char *rel)
+/* Bytes of record `name`, 0 when there is none. */
+static uint64_t file_bytes(const fd_device_t *d, const char *name)
 {
-    char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 8];
-    snprintf(path, sizeof path, "%s/%s", d->posix.state_dir, rel);
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    size_t len = 0;
+    uint8_t probe[1];
+    int st = d->port.storage_read(d->port.ctx, name, probe, 0, &len);
+    return st == FC_OK || st == FC_ERR_BUFFER ? (uint64_t)len : 0;
 }
 
-static uint64_t dir_bytes(const fd_device_t *d, const char *rel)
+static void add_size(void *arg, const char *name, size_t size)
 {
-    char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 8];
-    snprintf(path, sizeof path, "%s/%s", d->posix.state_dir, rel);
-    DIR *dp = opendir(path);
-    if (!dp)
-        return 0;
+    (void)name;
+    *(uint64_t *)arg += size;
+}
+
+/* Bytes of the records directly under the folder `dir`. */
+static uint64_t dir_bytes(const fd_device_t *d, const char *dir)
+{
     uint64_t sum = 0;
-    struct dirent *e;
-    while ((e = readdir(dp))) {
-        char sub[sizeof path + 300];
-        struct stat st;
-        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-        if (stat(sub, &st) == 0 && S_ISREG(st.st_mode))
-            sum += (uint64_t)st.st_size;
-    }
-    closedir(dp);
+    d->plat->list(d->plat->ctx, dir, add_size, &sum);
     return sum;
 }
 
@@ -237,8 +275,12 @@ static uint32_t live_names(const fd_device_t *d, uint32_t tenant_id)
     return n;
 }
 
+/* Write the names record when the tombstones changed since it was last
+ * written (not at every install: most change nothing). */
 static void names_save(fd_device_t *d)
 {
+    if (!d->names_dirty)
+        return;
     char text[FD_NAMES_MAX * (FC_IMAGE_NAME_MAX + 24) + 32];
     size_t n = (size_t)snprintf(text, sizeof text, "femtod-names 1\n");
     for (size_t i = 0; i < FD_NAMES_MAX; i++)
@@ -247,6 +289,8 @@ static void names_save(fd_device_t *d)
                                   d->names[i].tenant_id, d->names[i].age, d->names[i].name);
     if (d->port.storage_write(d->port.ctx, "names", text, n) != FC_OK)
         dlog(d, "femtod: cannot write the names record (tombstones kept in memory)");
+    else
+        d->names_dirty = 0;
 }
 
 /* Tombstones of configured tenants only: a tenant removed from the
@@ -269,6 +313,7 @@ static void names_load(fd_device_t *d)
             strlen(name) > FC_IMAGE_NAME_MAX || fc_name_bad_char(name) >= 0 ||
             !tenant_cfg(d, e->tenant_id)) {
             memset(e, 0, sizeof *e);
+            d->names_dirty = 1; /* released: the next save drops it from the record */
             continue;
         }
         memcpy(e->name, name, strlen(name) + 1); /* <= FC_IMAGE_NAME_MAX, checked above */
@@ -281,8 +326,10 @@ static void names_load(fd_device_t *d)
 static void name_unbury(fd_device_t *d, uint32_t tenant_id, const char *name)
 {
     for (size_t i = 0; i < FD_NAMES_MAX; i++)
-        if (d->names[i].tenant_id == tenant_id && !strcmp(d->names[i].name, name))
+        if (d->names[i].tenant_id == tenant_id && !strcmp(d->names[i].name, name)) {
             memset(&d->names[i], 0, sizeof d->names[i]);
+            d->names_dirty = 1;
+        }
 }
 
 /* The tenant's oldest tombstones go while it holds more than max_names. */
@@ -297,6 +344,7 @@ static void names_trim(fd_device_t *d, uint32_t tenant_id)
                 (oldest == FD_NAMES_MAX || d->names[i].age < d->names[oldest].age))
                 oldest = i;
         memset(&d->names[oldest], 0, sizeof d->names[oldest]);
+        d->names_dirty = 1;
     }
 }
 
@@ -310,6 +358,7 @@ static void name_bury(fd_device_t *d, uint32_t tenant_id, const char *name)
             d->names[i].tenant_id = tenant_id;
             d->names[i].age = d->names_age++;
             snprintf(d->names[i].name, sizeof d->names[i].name, "%s", name);
+            d->names_dirty = 1;
             break;
         }
     }
@@ -327,7 +376,7 @@ void fd_tenant_usage(fd_device_t *d, uint32_t tenant_id, fd_usage_t *u)
         u->ram += c->ram_len;
         uint32_t idx = fc_container_slot(&d->engine, c);
         for (uint32_t a = 0; a < d->engine.n_attachments; a++)
-            u->attachments += d->engine.attachments[a].container == idx;
+            u->attachments += d->engine.attachments[a].container == idx; /* not the engine's count: the fuzzers compare both */
     }
     u->kv_entries = fc_kv_count(&d->engine, tenant_id);
     u->global_entries = fc_kv_global_count(&d->engine, tenant_id);
@@ -335,13 +384,28 @@ void fd_tenant_usage(fd_device_t *d, uint32_t tenant_id, fd_usage_t *u)
     u->storage = tenant_storage(d, tenant_id);
 }
 
-/* ---- sequence numbers, per slot and tenant ---------------------------------------------- */
+/* ---- versions (epoch, sequence), per slot and tenant ----------------------------------- */
 
-static void write_hist(fd_device_t *d, uint32_t slot, uint32_t tenant_id, uint64_t seq)
+static int ver_less(fc_suit_version_t a, fc_suit_version_t b)
 {
-    char name[FC_PORT_NAME_MAX], text[64];
+    return a.epoch < b.epoch || (a.epoch == b.epoch && a.seq < b.seq);
+}
+
+/* "S" in epoch 0 (as before epochs), "S of epoch E" after */
+static const char *ver_text(char *buf, size_t cap, fc_suit_version_t v)
+{
+    if (v.epoch)
+        snprintf(buf, cap, "%" PRIu64 " of epoch %" PRIu64, v.seq, v.epoch);
+    else
+        snprintf(buf, cap, "%" PRIu64, v.seq);
+    return buf;
+}
+
+static void write_hist(fd_device_t *d, uint32_t slot, uint32_t tenant_id, fc_suit_version_t v)
+{
+    char name[FC_PORT_NAME_MAX], text[80];
     snprintf(name, sizeof name, "slot/%" PRIu32 "/seq-%" PRIu32, slot, tenant_id);
-    int n = snprintf(text, sizeof text, "femtod-seq 1 %" PRIu64 "\n", seq);
+    int n = snprintf(text, sizeof text, "femtod-seq 1 %" PRIu64 " %" PRIu64 "\n", v.seq, v.epoch);
     /* slot/N/cur holds it too until another tenant writes that record */
     if (d->port.storage_write(d->port.ctx, name, text, (size_t)n) != FC_OK)
         dlog(d, "femtod: cannot write %s", name);
@@ -351,20 +415,25 @@ static void load_hist(fd_device_t *d, uint32_t slot)
 {
     fd_slot_t *s = &d->slots[slot];
     for (size_t i = 0; i < d->cfg->n_tenants; i++) {
-        char name[FC_PORT_NAME_MAX], text[64];
+        char name[FC_PORT_NAME_MAX], text[80];
         size_t n = 0;
-        uint64_t seq = 0;
+        fc_suit_version_t v = {0};
         snprintf(name, sizeof name, "slot/%" PRIu32 "/seq-%" PRIu32, slot,
                  d->cfg->tenants[i].engine.id);
         if (d->port.storage_read(d->port.ctx, name, text, sizeof text - 1, &n) != FC_OK)
             continue;
         text[n] = '\0';
-        if (sscanf(text, "femtod-seq 1 %" SCNu64, &seq) == 1 && seq > s->hist[i])
-            s->hist[i] = seq;
+        /* a record of an older femtod has no epoch: 0 */
+        if (sscanf(text, "femtod-seq 1 %" SCNu64 " %" SCNu64, &v.seq, &v.epoch) >= 1 &&
+            ver_less(s->hist[i], v))
+            s->hist[i] = v;
     }
+    /* the switch record is written before slot/N/seq-T: a crash between the
+     * two leaves the newer version in cur */
     int ti = s->has_record ? cfg_index(d, s->tenant_id) : -1;
-    if (ti >= 0 && s->seq > s->hist[ti])
-        s->hist[ti] = s->seq;
+    fc_suit_version_t cur = {.epoch = s->epoch, .seq = s->seq};
+    if (ti >= 0 && ver_less(s->hist[ti], cur))
+        s->hist[ti] = cur;
 }
 
 static void record_name(char *out, size_t cap, uint32_t slot, const char *what, long gen)
@@ -375,13 +444,14 @@ static void record_name(char *out, size_t cap, uint32_t slot, const char *what, 
         snprintf(out, cap, "slot/%" PRIu32 "/%s", slot, what);
 }
 
-static int write_cur(fd_device_t *d, uint32_t slot, uint32_t gen, uint64_t seq, uint32_t tenant,
-                     int installed)
+static int write_cur(fd_device_t *d, uint32_t slot, uint32_t gen, fc_suit_version_t v,
+                     uint32_t tenant, int installed)
 {
-    char name[FC_PORT_NAME_MAX], text[96];
+    char name[FC_PORT_NAME_MAX], text[128];
     record_name(name, sizeof name, slot, "cur", -1);
-    int n = snprintf(text, sizeof text, "femtod-slot 1 %" PRIu32 " %" PRIu64 " %" PRIu32 " %d\n",
-                     gen, seq, tenant, installed);
+    int n = snprintf(text, sizeof text,
+                     "femtod-slot 1 %" PRIu32 " %" PRIu64 " %" PRIu32 " %d %" PRIu64 "\n", gen,
+                     v.seq, tenant, installed, v.epoch);
     return d->port.storage_write(d->port.ctx, name, text, (size_t)n);
 }
 
@@ -412,7 +482,7 @@ static int read_record(fd_device_t *d, const char *name, uint8_t **out, size_t *
 
 typedef struct prepared {
     uint32_t slot;
-    uint64_t seq;
+    fc_suit_version_t ver;
     uint32_t tenant_id;
     fc_container_t *c; /* installed STOPPED and attached; NULL for a removal */
     uint8_t *image;
@@ -450,6 +520,7 @@ static int authenticate(fd_device_t *d, const uint8_t *env, size_t len, fc_suit_
     *slot = r->component[0].femto_slot;
     v->slot = *slot;
     v->seq = m->sequence_number;
+    v->epoch = r->component[0].params.femto.epoch;
     if (*slot >= FD_SLOTS)
         return refuse(v, FC_ERR_NO_SLOT, NULL, "slot %" PRIu32 " does not exist (0..%d)", *slot,
                       FD_SLOTS - 1);
@@ -556,16 +627,22 @@ static uint32_t tenant_slots(const fd_device_t *d, uint32_t tenant_id, uint32_t 
     return n;
 }
 
+static uint32_t container_attachments(const fd_device_t *d, const fc_container_t *c)
+{
+    uint32_t n = 0, idx = fc_container_slot(&d->engine, c);
+    for (uint32_t a = 0; a < d->engine.n_attachments; a++)
+        n += d->engine.attachments[a].container == idx;
+    return n;
+}
+
+/* The tenant's attachments (the engine counts them) without those of the
+ * version an update replaces. */
 static uint32_t tenant_attachments(const fd_device_t *d, uint32_t tenant_id, uint32_t except_slot)
 {
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < FD_SLOTS; i++) {
-        if (i == except_slot || !d->slots[i].c || d->slots[i].tenant_id != tenant_id)
-            continue;
-        uint32_t idx = fc_container_slot(&d->engine, d->slots[i].c);
-        for (uint32_t a = 0; a < d->engine.n_attachments; a++)
-            n += d->engine.attachments[a].container == idx;
-    }
+    uint32_t n = fc_tenant_attachments(&d->engine, tenant_id);
+    const fd_slot_t *s = &d->slots[except_slot];
+    if (s->c && s->tenant_id == tenant_id)
+        n -= container_attachments(d, s->c);
     return n;
 }
 
@@ -686,11 +763,12 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
                       "budget %" PRIu64 " outside 1..%" PRIu32 " (tenant '%s' max_budget)",
                       fm->budget, t->engine.quota.max_budget, t->name);
     uint32_t att = tenant_attachments(d, tid, slot);
-    if (fm->n_hooks > t->max_attachments || att > t->max_attachments - fm->n_hooks)
+    uint32_t share = t->engine.quota.max_attachments;
+    if (fm->n_hooks > share || att > share - fm->n_hooks)
         return refuse(v, FC_ERR_QUOTA, NULL,
                       "attachments: tenant '%s' has %" PRIu32 " of max_attachments %" PRIu32
                       ", this version asks for %zu",
-                      t->name, att, t->max_attachments, fm->n_hooks);
+                      t->name, att, share, fm->n_hooks);
     /* The engine runs the image in place: keep an aligned private copy. */
     p->image = malloc(len ? len : 1);
     if (!p->image)
@@ -738,14 +816,40 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
                           "cannot attach to hook '%.*s' (device attachment table: %" PRIu32
                           " of %d in use; tenant '%s': %" PRIu32 " of max_attachments %" PRIu32 ")",
                           (int)fm->hook[i].len, (const char *)fm->hook[i].ptr,
-                          d->engine.n_attachments, FC_MAX_ATTACHMENTS, t->name, att,
-                          t->max_attachments);
+                          d->engine.n_attachments, FC_MAX_ATTACHMENTS, t->name, att, share);
     }
     return FC_OK;
 }
 
-static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode, uint64_t stored_seq,
-                   uint32_t stored_gen, prepared_t *p, fd_verdict_t *v)
+/* Anti-rollback over (epoch, sequence), against the signing tenant's own
+ * history in this slot (so no tenant's numbers bind another). A removal may
+ * carry the version it removes (an older femto rm at 2^64-1 sends that). */
+static int check_version(fd_device_t *d, const fd_tenant_config_t *t, uint32_t slot, int mode,
+                         fc_suit_version_t next, fd_verdict_t *v)
+{
+    fc_suit_version_t last = d->slots[slot].hist[cfg_index(d, t->engine.id)];
+    fc_error_t err = {0};
+    if (fc_suit_check_version(next, last, mode == MODE_REMOVE, &err) == FC_OK)
+        return FC_OK;
+    char a[48], b[48];
+    ver_text(a, sizeof a, next);
+    ver_text(b, sizeof b, last);
+    if (next.epoch > last.epoch)
+        return refuse(v, FC_ERR_ROLLBACK, NULL,
+                      "epoch %" PRIu64 " is more than one above %" PRIu64
+                      ", the last epoch of tenant '%s' in slot %" PRIu32
+                      " (an epoch grows by one at a time)",
+                      next.epoch, last.epoch, t->name, slot);
+    return refuse(v, FC_ERR_ROLLBACK, NULL,
+                  "sequence %s is not newer than %s, the last of tenant '%s' in slot %" PRIu32 "%s",
+                  a, b, t->name, slot,
+                  last.seq == UINT64_MAX ? " (the sequence space of this epoch is used up: "
+                                           "sign the next version with --epoch one higher)"
+                                         : "");
+}
+
+static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode,
+                   fc_suit_version_t stored, uint32_t stored_gen, prepared_t *p, fd_verdict_t *v)
 {
     fc_suit_manifest_t m;
     fc_suit_result_t r;
@@ -760,26 +864,21 @@ static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode, uin
     int st = authenticate(d, env, len, &m, &r, &t, &slot, v);
     if (st != FC_OK)
         return st;
-    fc_error_t err = {0};
+    fc_suit_version_t ver = {.epoch = r.component[0].params.femto.epoch,
+                             .seq = m.sequence_number};
     if (mode == MODE_RESTORE) {
-        if (m.sequence_number != stored_seq)
-            return refuse(v, FC_ERR_STATE, NULL,
-                          "stored envelope has sequence %" PRIu64 ", record says %" PRIu64,
-                          m.sequence_number, stored_seq);
+        if (ver.seq != stored.seq || ver.epoch != stored.epoch) {
+            char a[48], b[48];
+            return refuse(v, FC_ERR_STATE, NULL, "stored envelope has sequence %s, record says %s",
+                          ver_text(a, sizeof a, ver), ver_text(b, sizeof b, stored));
+        }
     } else {
-        /* The signing tenant's own history in this slot; a removal may use
-         * the number of the version it removes (so femto rm never wraps). */
-        uint64_t last = d->slots[slot].hist[cfg_index(d, t->engine.id)];
-        int ok = mode == MODE_REMOVE ? m.sequence_number >= last
-                                     : fc_suit_check_sequence(&m, last, &err) == FC_OK;
-        if (!ok)
-            return refuse(v, FC_ERR_ROLLBACK, NULL,
-                          "sequence %" PRIu64 " is not newer than %" PRIu64
-                          ", the last of tenant '%s' in slot %" PRIu32,
-                          m.sequence_number, last, t->name, slot);
+        st = check_version(d, t, slot, mode, ver, v);
+        if (st != FC_OK)
+            return st;
     }
     p->slot = slot;
-    p->seq = m.sequence_number;
+    p->ver = ver;
     p->tenant_id = t->engine.id;
     const uint8_t *img = NULL;
     size_t img_len = 0;
@@ -823,7 +922,7 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
 {
     memset(v, 0, sizeof *v);
     prepared_t p;
-    if (prepare(d, env, len, MODE_INSTALL, 0, 0, &p, v) != FC_OK) {
+    if (prepare(d, env, len, MODE_INSTALL, (fc_suit_version_t){0}, 0, &p, v) != FC_OK) {
         d->refusals++;
         dlog(d, "femtod: install %s", v->text);
         return;
@@ -853,8 +952,8 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
     uint32_t gen = s->gen + 1;
     char name[FC_PORT_NAME_MAX];
     record_name(name, sizeof name, p.slot, "env", gen);
-    install_writes = 0;
-    crash_point(1);
+    d->install_writes = 0;
+    crash_point(d, 1);
     int st = FC_OK;
     char img_name[FC_PORT_NAME_MAX];
     record_name(img_name, sizeof img_name, p.slot, "img", gen);
@@ -862,22 +961,22 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
         st = d->port.storage_write(d->port.ctx, img_name, p.image, p.image_len);
     if (st == FC_OK)
         st = d->port.storage_write(d->port.ctx, name, env, len);
-    crash_point(2);
+    crash_point(d, 2);
     if (st == FC_OK) {
-        st = write_cur(d, p.slot, gen, p.seq, p.tenant_id, 1); /* the switch */
+        st = write_cur(d, p.slot, gen, p.ver, p.tenant_id, 1); /* the switch */
         if (st != FC_OK)
             d->port.storage_remove(d->port.ctx, name);
     }
     if (st != FC_OK && p.fetched)
         d->port.storage_remove(d->port.ctx, img_name);
-    install_writes = -1;
+    d->install_writes = -1;
     if (st != FC_OK) {
         drop_prepared(d, &p);
         d->refusals++;
         refuse(v, FC_ERR_STORAGE, NULL, "cannot write the new version; the old one runs on");
         return;
     }
-    crash_point(3);
+    crash_point(d, 3);
     /* In memory: nothing runs between these lines (one thread). */
     uint32_t old_gen = s->gen;
     int had_old = s->installed;
@@ -892,15 +991,16 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
     *s = (fd_slot_t){.has_record = 1,
                      .installed = 1,
                      .gen = gen,
-                     .seq = p.seq,
+                     .seq = p.ver.seq,
+                     .epoch = p.ver.epoch,
                      .tenant_id = p.tenant_id,
                      .c = p.c,
                      .image = p.image,
                      .image_len = p.image_len};
     memcpy(s->hist, kept.hist, sizeof s->hist);
-    s->hist[cfg_index(d, p.tenant_id)] = p.seq;
-    crash_point(4);
-    write_hist(d, p.slot, p.tenant_id, p.seq);
+    s->hist[cfg_index(d, p.tenant_id)] = p.ver;
+    crash_point(d, 4);
+    write_hist(d, p.slot, p.tenant_id, p.ver);
     name_unbury(d, p.tenant_id, p.c->name);
     if (old_name[0] && strcmp(old_name, p.c->name) != 0) {
         /* an update under another name: the old name's local record goes as
@@ -913,12 +1013,13 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
     names_save(d);
     if (had_old || old_gen)
         remove_record(d, p.slot, old_gen);
-    crash_point(5);
+    crash_point(d, 5);
     d->installs++;
     v->status = FC_OK;
+    char vt[48];
     snprintf(v->text, sizeof v->text,
-             "installed '%s' in slot %" PRIu32 ", sequence %" PRIu64 ", tenant '%s', %zu bytes",
-             p.c->name, p.slot, p.seq, fd_tenant_name(d, p.tenant_id), p.image_len);
+             "installed '%s' in slot %" PRIu32 ", sequence %s, tenant '%s', %zu bytes", p.c->name,
+             p.slot, ver_text(vt, sizeof vt, p.ver), fd_tenant_name(d, p.tenant_id), p.image_len);
     dlog(d, "femtod: %s", v->text);
 }
 
@@ -932,7 +1033,7 @@ void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, siz
         return;
     }
     prepared_t p;
-    if (prepare(d, env, len, MODE_REMOVE, 0, 0, &p, v) != FC_OK) {
+    if (prepare(d, env, len, MODE_REMOVE, (fc_suit_version_t){0}, 0, &p, v) != FC_OK) {
         d->refusals++;
         return;
     }
@@ -943,7 +1044,7 @@ void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, siz
         return;
     }
     fd_slot_t *s = &d->slots[slot];
-    if (write_cur(d, (uint32_t)slot, s->gen, p.seq, p.tenant_id, 0) != FC_OK) {
+    if (write_cur(d, (uint32_t)slot, s->gen, p.ver, p.tenant_id, 0) != FC_OK) {
         refuse(v, FC_ERR_STORAGE, NULL, "cannot write the removal; the container runs on");
         return;
     }
@@ -953,10 +1054,14 @@ void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, siz
     free(s->image);
     remove_record(d, (uint32_t)slot, s->gen);
     fd_slot_t kept = *s;
-    *s = (fd_slot_t){.has_record = 1, .gen = s->gen, .seq = p.seq, .tenant_id = p.tenant_id};
+    *s = (fd_slot_t){.has_record = 1,
+                     .gen = s->gen,
+                     .seq = p.ver.seq,
+                     .epoch = p.ver.epoch,
+                     .tenant_id = p.tenant_id};
     memcpy(s->hist, kept.hist, sizeof s->hist);
-    s->hist[cfg_index(d, p.tenant_id)] = p.seq;
-    write_hist(d, (uint32_t)slot, p.tenant_id, p.seq);
+    s->hist[cfg_index(d, p.tenant_id)] = p.ver;
+    write_hist(d, (uint32_t)slot, p.tenant_id, p.ver);
     /* its local key-value record goes with it (storage stays bounded); its
      * name stays with the tenant */
     if (fc_kv_local_reclaim(&d->engine, p.tenant_id, cname_kept) != FC_OK)
@@ -965,8 +1070,9 @@ void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, siz
     names_save(d);
     d->removals++;
     v->status = FC_OK;
-    snprintf(v->text, sizeof v->text, "removed '%s' from slot %d, sequence %" PRIu64, cname, slot,
-             p.seq);
+    char vt[48];
+    snprintf(v->text, sizeof v->text, "removed '%s' from slot %d, sequence %s", cname, slot,
+             ver_text(vt, sizeof vt, p.ver));
     dlog(d, "femtod: %s", v->text);
 }
 
@@ -980,33 +1086,36 @@ int fd_device_find(const fd_device_t *d, const char *name)
 
 /* ---- restart ----------------------------------------------------------------------------- */
 
-/* Remove envelope (and fetched image) records of slot other than keep_gen (left by a crash
- * between writing a new version and the switch). */
+typedef struct cleaning {
+    fd_device_t *d;
+    uint32_t slot;
+    long keep_gen;
+} cleaning_t;
+
+static void clean_one(void *arg, const char *name, size_t size)
+{
+    (void)size;
+    cleaning_t *c = arg;
+    long gen;
+    char tail;
+    if ((sscanf(name, "env-%ld%c", &gen, &tail) == 1 ||
+         sscanf(name, "img-%ld%c", &gen, &tail) == 1) &&
+        gen != c->keep_gen) {
+        char rec[FC_PORT_NAME_MAX + 16];
+        snprintf(rec, sizeof rec, "slot/%" PRIu32 "/%s", c->slot, name);
+        c->d->port.storage_remove(c->d->port.ctx, rec);
+        dlog(c->d, "femtod: slot %" PRIu32 ": removed leftover %s", c->slot, name);
+    }
+}
+
+/* Remove envelope (and fetched image) records of slot other than keep_gen
+ * (left by a crash between writing a new version and the switch). */
 static void clean_slot_dir(fd_device_t *d, uint32_t slot, long keep_gen)
 {
-    char dir[FC_POSIX_PATH_MAX + 32];
-    snprintf(dir, sizeof dir, "%s/slot/%" PRIu32, d->posix.state_dir, slot);
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return;
-    struct dirent *e;
-    while ((e = readdir(dp))) {
-        long gen;
-        char tail;
-        int stray = strstr(e->d_name, "~tmp") != NULL;
-        if (!stray &&
-            (sscanf(e->d_name, "env-%ld%c", &gen, &tail) == 1 ||
-             sscanf(e->d_name, "img-%ld%c", &gen, &tail) == 1) &&
-            gen != keep_gen)
-            stray = 1;
-        if (stray) {
-            char path[sizeof dir + 300];
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            unlink(path);
-            dlog(d, "femtod: slot %" PRIu32 ": removed leftover %s", slot, e->d_name);
-        }
-    }
-    closedir(dp);
+    char dir[32];
+    snprintf(dir, sizeof dir, "slot/%" PRIu32, slot);
+    cleaning_t c = {.d = d, .slot = slot, .keep_gen = keep_gen};
+    d->plat->list(d->plat->ctx, dir, clean_one, &c);
 }
 
 static void restore_slot(fd_device_t *d, uint32_t slot)
@@ -1024,8 +1133,9 @@ static void restore_slot(fd_device_t *d, uint32_t slot)
     text[n] = '\0';
     fd_slot_t *s = &d->slots[slot];
     int installed = 0;
-    if (sscanf(text, "femtod-slot 1 %" SCNu32 " %" SCNu64 " %" SCNu32 " %d", &s->gen, &s->seq,
-               &s->tenant_id, &installed) != 4) {
+    s->epoch = 0; /* a record of an older femtod has no epoch */
+    if (sscanf(text, "femtod-slot 1 %" SCNu32 " %" SCNu64 " %" SCNu32 " %d %" SCNu64, &s->gen,
+               &s->seq, &s->tenant_id, &installed, &s->epoch) < 4) {
         dlog(d, "femtod: slot %" PRIu32 ": damaged record %s, slot left empty", slot, name);
         memset(s, 0, sizeof *s);
         load_hist(d, slot);
@@ -1044,7 +1154,9 @@ static void restore_slot(fd_device_t *d, uint32_t slot)
     prepared_t p;
     if (st != FC_OK) {
         dlog(d, "femtod: slot %" PRIu32 ": cannot read %s (%s)", slot, name, fc_status_name(st));
-    } else if (prepare(d, env, len, MODE_RESTORE, s->seq, s->gen, &p, &v) != FC_OK) {
+    } else if (prepare(d, env, len, MODE_RESTORE,
+                       (fc_suit_version_t){.epoch = s->epoch, .seq = s->seq}, s->gen, &p,
+                       &v) != FC_OK) {
         dlog(d, "femtod: slot %" PRIu32 ": stored version %s", slot, v.text);
     } else if (p.slot != slot || p.tenant_id != s->tenant_id) {
         dlog(d, "femtod: slot %" PRIu32 ": stored envelope is for another slot or tenant", slot);
@@ -1055,28 +1167,25 @@ static void restore_slot(fd_device_t *d, uint32_t slot)
         s->c = p.c;
         s->image = p.image;
         s->image_len = p.image_len;
-        dlog(d, "femtod: slot %" PRIu32 ": '%s' sequence %" PRIu64 " re-verified and started", slot,
-             p.c->name, s->seq);
+        char vt[48];
+        dlog(d, "femtod: slot %" PRIu32 ": '%s' sequence %s re-verified and started", slot,
+             p.c->name, ver_text(vt, sizeof vt, p.ver));
     }
     free(env);
 }
 
-int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const char *state_dir, char *msg,
+int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const fd_platform_t *plat, char *msg,
                    size_t cap)
 {
     memset(d, 0, sizeof *d);
-    crash_config();
     d->cfg = cfg;
-    if (fc_port_posix_init(&d->posix, state_dir) != 0) {
-        snprintf(msg, cap, "state directory %s: %s", state_dir, strerror(errno));
+    d->plat = plat;
+    d->install_writes = -1;
+    if (!plat->port->sha256 || !plat->port->ed25519_verify) {
+        snprintf(msg, cap, "the platform's port has no SHA-256 or Ed25519");
         return -1;
     }
-    d->port = d->posix.port;
-    d->port.storage_write = crashing_storage_write;
-    if (!d->port.sha256 || !d->port.ed25519_verify) {
-        snprintf(msg, cap, "the POSIX port was built without crypto");
-        return -1;
-    }
+    wrap_port(d);
     int st = fc_engine_init(&d->engine, &d->port, d->stack, sizeof d->stack);
     if (st != FC_OK && st != FC_ERR_STORAGE && st != FC_ERR_KV_FULL) {
         snprintf(msg, cap, "engine init: %s", fc_status_text(st));
@@ -1085,10 +1194,13 @@ int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const char *state_dir
     fc_engine_declare_standard_hooks(&d->engine);
     for (size_t i = 0; i < cfg->n_tenants; i++) {
         /* The engine counts the new version beside the old during an
-         * update; the device enforces the configured quotas itself. */
+         * update (the new one is attached before the old one goes); the
+         * device enforces the configured quotas exactly itself, the engine
+         * bounds them with that room. */
         fc_tenant_config_t tc = cfg->tenants[i].engine;
         tc.quota.max_containers += 1;
         tc.quota.max_ram = tc.quota.max_ram > UINT32_MAX / 2 ? UINT32_MAX : tc.quota.max_ram * 2;
+        tc.quota.max_attachments += FC_SUIT_MAX_HOOKS;
         fc_error_t err = {0};
         st = fc_tenant_add(&d->engine, &tc, &err);
         if (st != FC_OK) {
