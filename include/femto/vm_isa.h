@@ -1,4 +1,5 @@
-/* Femto-Containers: the eBPF instruction set (RFC 9669), one table.
+/** @file
+ * Femto-Containers: the eBPF instruction set (RFC 9669), one table.
  *
  * FC_ISA_TABLE is the single source of truth for every instruction the VM
  * accepts. The verifier decodes against it, the interpreter names its
@@ -18,45 +19,90 @@
 #ifndef FEMTO_VM_ISA_H
 #define FEMTO_VM_ISA_H
 
-/* Operand formats. "must be zero" lists the fields RFC 9669 leaves unused. */
-#define FC_FMT_TABLE(X)                                                        \
-    X(ALU_K)    /* op dst, imm          src=0, off=selector or 0        */    \
-    X(ALU_X)    /* op dst, src          imm=0, off=selector or 0        */    \
-    X(UNARY)    /* op dst               src=0, off=0, imm=0             */    \
-    X(END)      /* op dst (width in imm) src=0, off=0                   */    \
-    X(LDDW)     /* op dst, imm64        off=0, src=selector; 2 slots    */    \
-    X(LDX)      /* op dst, [src+off]    imm=0                           */    \
-    X(ST)       /* op [dst+off], imm    src=0                           */    \
-    X(STX)      /* op [dst+off], src    imm=0                           */    \
-    X(ATOMIC)   /* lock op [dst+off], src  imm=selector                 */    \
-    X(JA)       /* op off               dst=0, src=0, imm=0             */    \
-    X(JA32)     /* op imm               dst=0, src=0, off=0             */    \
-    X(JCC_K)    /* op dst, imm, off     src=0                           */    \
-    X(JCC_X)    /* op dst, src, off     imm=0                           */    \
-    X(CALL)     /* call imm (helper)    dst=0, off=0, src=0             */    \
-    X(CALL_LOCAL) /* call local imm     dst=0, off=0, src=1             */    \
-    X(CALLX)    /* call dst (helper id in a register) src=0, off=0, imm=0 */  \
-    X(EXIT)     /* exit                 all zero                        */
-
-typedef enum fc_format {
-#define FC_FMT_ENUM_(f) FC_FMT_##f,
-    FC_FMT_TABLE(FC_FMT_ENUM_)
-#undef FC_FMT_ENUM_
-        FC_FMT_COUNT
-} fc_format_t;
-
-enum fc_selector { FC_SEL_NONE, FC_SEL_OFF, FC_SEL_IMM, FC_SEL_SRC };
-
-/* lddw pseudo sources: the VM adds the base of a section at run time, so an
- * image executes in place without relocation. */
-enum fc_lddw_src {
-    FC_LDDW_IMM = 0,    /* plain 64-bit constant */
-    FC_LDDW_RODATA = 1, /* offset into the container's read-only data */
-    FC_LDDW_DATA = 2,   /* offset into the container's RAM (data then bss) */
-    FC_LDDW_SRC_COUNT = 3
+/** The fields of a slot, as bits of a field set (FC_FMT_TABLE). */
+enum fc_field {
+    FC_FIELD_DST = 1, /**< the dst register */
+    FC_FIELD_SRC = 2, /**< the src register */
+    FC_FIELD_OFF = 4, /**< the offset */
+    FC_FIELD_IMM = 8  /**< the immediate */
 };
 
 /* clang-format off */
+/** Operand formats, one row each: X(NAME, ZERO, SEL, WRITES_DST). The one
+ *  place of the field rules (the verifier's format_fields is generated
+ *  from it):
+ *  - ZERO: the fields RFC 9669 leaves unused, which must be zero (an | of
+ *    enum fc_field, 0: none);
+ *  - SEL: the field a selector row of this format uses (exempt from ZERO in
+ *    those rows; see FC_ISA_TABLE), 0: none;
+ *  - WRITES_DST: 1 when the instruction writes its dst register. */
+#define FC_FMT_TABLE(X)                                                                                     \
+    /* op dst, imm: src 0, off 0 or the selector (sdiv, smod) */                                           \
+    X(ALU_K,      FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_OFF, 1)                              \
+    /* op dst, src: imm 0, off 0 or the selector (sdiv, smod, movsx) */                                    \
+    X(ALU_X,      FC_FIELD_IMM | FC_FIELD_OFF,                FC_FIELD_OFF, 1)                              \
+    /* op dst (neg) */                                                                                       \
+    X(UNARY,      FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0,            1)                              \
+    /* op dst, the width in imm (the selector) */                                                           \
+    X(END,        FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_IMM, 1)                              \
+    /* op dst, imm64 (2 slots): src 0 or the pseudo source (the selector) */                               \
+    X(LDDW,       FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_SRC, 1)                              \
+    /* op dst, [src + off] */                                                                                \
+    X(LDX,        FC_FIELD_IMM,                               0,            1)                              \
+    /* op [dst + off], imm */                                                                                \
+    X(ST,         FC_FIELD_SRC,                               0,            0)                              \
+    /* op [dst + off], src */                                                                                \
+    X(STX,        FC_FIELD_IMM,                               0,            0)                              \
+    /* lock op [dst + off], src: the operation in imm (the selector) */                                     \
+    X(ATOMIC,     0,                                          FC_FIELD_IMM, 0)                              \
+    /* ja off */                                                                                             \
+    X(JA,         FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_IMM, 0,            0)                              \
+    /* ja32 imm (gotol) */                                                                                   \
+    X(JA32,       FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF, 0,            0)                              \
+    /* jcc dst, imm, off */                                                                                  \
+    X(JCC_K,      FC_FIELD_SRC,                               0,            0)                              \
+    /* jcc dst, src, off */                                                                                  \
+    X(JCC_X,      FC_FIELD_IMM,                               0,            0)                              \
+    /* call imm (a helper id) */                                                                             \
+    X(CALL,       FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF, 0,            0)                              \
+    /* call imm (a local call: src 1, the selector) */                                                      \
+    X(CALL_LOCAL, FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF, FC_FIELD_SRC, 0)                              \
+    /* callx dst (the helper id in a register) */                                                           \
+    X(CALLX,      FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0,            0)                              \
+    /* exit */                                                                                               \
+    X(EXIT,       FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0, 0)
+/* clang-format on */
+
+/** Operand formats (FC_FMT_TABLE), FC_FMT_<NAME>. */
+typedef enum fc_format {
+/** @cond INTERNAL */
+#define FC_FMT_ENUM_(f, zero, sel, writes) FC_FMT_##f,
+    FC_FMT_TABLE(FC_FMT_ENUM_)
+#undef FC_FMT_ENUM_
+    /** @endcond */
+    FC_FMT_COUNT /**< number of formats */
+} fc_format_t;
+
+/** Which field selects a row among the rows of one opcode. */
+enum fc_selector {
+    FC_SEL_NONE, /**< none: the opcode's row without selector */
+    FC_SEL_OFF,  /**< the offset */
+    FC_SEL_IMM,  /**< the immediate */
+    FC_SEL_SRC   /**< the src register field */
+};
+
+/** lddw pseudo sources: the VM adds the base of a section at run time, so
+ *  an image executes in place without relocation. */
+enum fc_lddw_src {
+    FC_LDDW_IMM = 0,    /**< plain 64-bit constant */
+    FC_LDDW_RODATA = 1, /**< offset into the container's read-only data */
+    FC_LDDW_DATA = 2,   /**< offset into the container's RAM (data then bss) */
+    FC_LDDW_SRC_COUNT = 3 /**< number of pseudo sources */
+};
+
+/* clang-format off */
+/** The instruction set, one row per instruction (see the file comment):
+ *  X(ID, OPCODE, SEL, SELVAL, MNEMONIC, FORMAT). */
 #define FC_ISA_TABLE(X) \
     X(ADD32_K,     0x04, NONE, 0, "add32",   ALU_K)                \
     X(JA,          0x05, NONE, 0, "ja",      JA)                   \
@@ -220,32 +266,40 @@ enum fc_lddw_src {
     X(JSLE32_X,    0xde, NONE, 0, "jsle32",  JCC_X)
 /* clang-format on */
 
+/** Row ids: FC_OP_<ID>, a dense index into the table (fc_isa[]). */
 typedef enum fc_op {
+/** @cond INTERNAL */
 #define FC_OP_ENUM_(id, opc, sel, selval, mn, fmt) FC_OP_##id,
     FC_ISA_TABLE(FC_OP_ENUM_)
 #undef FC_OP_ENUM_
-        FC_OP_COUNT,
-    FC_OP_INVALID = FC_OP_COUNT
+    /** @endcond */
+    FC_OP_COUNT,                /**< number of rows */
+    FC_OP_INVALID = FC_OP_COUNT /**< fc_isa_decode(): no row */
 } fc_op_t;
 
-/* The opcode byte of each row, by name: FC_OPC_<ID> (rows that share an
- * opcode give the same value). Code names opcodes through these, never as
- * byte literals. */
+/** The opcode byte of each row, by name: FC_OPC_<ID> (rows that share an
+ *  opcode give the same value). Code names opcodes through these, never as
+ *  byte literals (scripts/check-opcode-literals.sh). */
 enum fc_opc {
+/** @cond INTERNAL */
 #define FC_OPC_ENUM_(id, opc, sel, selval, mn, fmt) FC_OPC_##id = (opc),
     FC_ISA_TABLE(FC_OPC_ENUM_)
 #undef FC_OPC_ENUM_
-    FC_OPC_LDDW_HIGH = 0 /* the second slot of an lddw: no row has it */
+    /** @endcond */
+    FC_OPC_LDDW_HIGH = 0 /**< the second slot of an lddw: no row has it */
 };
 
-/* The selector value of each row that has one, by name: FC_SELVAL_<ID>
- * (e.g. FC_SELVAL_ATOMIC64_CMPXCHG, the imm of cmpxchg). */
+/** The selector value of each row, by name: FC_SELVAL_<ID> (e.g.
+ *  FC_SELVAL_ATOMIC64_CMPXCHG, the imm of cmpxchg; 0 for rows without). */
 enum fc_selval {
+/** @cond INTERNAL */
 #define FC_SELVAL_ENUM_(id, opc, sel, selval, mn, fmt) FC_SELVAL_##id = (selval),
     FC_ISA_TABLE(FC_SELVAL_ENUM_)
 #undef FC_SELVAL_ENUM_
+    /** @endcond */
 };
 
+/** @cond INTERNAL */
 /* FC_ISA_IF_FIRST_##sel(id)(text), in a row macro: text for the first row
  * of an opcode, nothing for the other rows, decided by the preprocessor
  * (for tables and case lists with one entry per opcode byte; sel is pasted,
@@ -261,38 +315,47 @@ enum fc_selval {
 #define FC_ISA_IF_FIRST_OFF(id) FC_ISA_IF_OPENS_(id)
 #define FC_ISA_IF_FIRST_IMM(id) FC_ISA_IF_OPENS_(id)
 #define FC_ISA_IF_FIRST_SRC(id) FC_ISA_IF_OPENS_(id)
+/** @endcond */
 
+/** One row of the table, with its names (for the tools). */
 typedef struct fc_isa_row {
-    unsigned char opcode;
-    unsigned char sel;    /* enum fc_selector */
-    unsigned char format; /* fc_format_t */
-    short selval;
-    const char *mnemonic;
-    const char *id_name; /* "ADD64_X" */
+    unsigned char opcode; /**< the opcode byte */
+    unsigned char sel;    /**< enum fc_selector */
+    unsigned char format; /**< fc_format_t */
+    short selval;         /**< the selector's value (0 without selector) */
+    const char *mnemonic; /**< assembler mnemonic ("add") */
+    const char *id_name;  /**< the row id as text ("ADD64_X") */
 } fc_isa_row_t;
 
-/* The table as data, indexed by fc_op_t, with names for the tools
- * (src/vm/isa.c). */
+/** The table as data, indexed by fc_op_t, with names for the tools
+ *  (src/vm/isa.c). */
 extern const fc_isa_row_t fc_isa[FC_OP_COUNT];
 
-/* The same rows without names, one byte each: what the verifier and a
- * microcontroller build need (src/vm/isa_core.c). A row holds its format,
- * its selector kind and whether it is the first row of its opcode; the
- * opcodes are a bitmap (fc_isa_opcodes: rows are sorted by opcode, so the
- * n-th first row belongs to the n-th opcode of the bitmap), and the
- * selector values of the rows that have a selector are apart, in row
- * order (fc_isa_selval). Decoding scans the rows in order and counts. */
+/** The same rows without names, one byte each: what the verifier and a
+ *  microcontroller build need (src/vm/isa_core.c). A row holds its format,
+ *  its selector kind and whether it is the first row of its opcode; the
+ *  opcodes are a bitmap (fc_isa_opcodes: rows are sorted by opcode, so the
+ *  n-th first row belongs to the n-th opcode of the bitmap), and the
+ *  selector values of the rows that have a selector are apart, in row
+ *  order (fc_isa_selval). Decoding scans the rows in order and counts. */
 typedef struct fc_isa_core {
-    unsigned char sel_fmt; /* first row of its opcode << 7 | selector << 5 | format */
+    unsigned char sel_fmt; /**< first row of its opcode << 7 | selector << 5 | format */
 } fc_isa_core_t;
+/** The rows without names, indexed by fc_op_t. */
 extern const fc_isa_core_t fc_isa_core[FC_OP_COUNT];
-extern const unsigned int fc_isa_opcodes[256 / 32]; /* bit o%32 of [o/32]: opcode o has rows */
+/** The opcodes that have rows: bit o % 32 of [o / 32] for opcode o. */
+extern const unsigned int fc_isa_opcodes[256 / 32];
 
+/** @cond INTERNAL */
 #define FC_ISA_IS_SELECTOR_ROW_(id, opc, sel, selval, mn, fmt) +(FC_SEL_##sel != FC_SEL_NONE)
+/** @endcond */
+/** Rows that have a selector. */
 enum { FC_ISA_SELECTOR_ROWS = 0 FC_ISA_TABLE(FC_ISA_IS_SELECTOR_ROW_) };
 #undef FC_ISA_IS_SELECTOR_ROW_
+/** The selector values of the rows that have one, in row order. */
 extern const unsigned char fc_isa_selval[FC_ISA_SELECTOR_ROWS];
 
+/** @cond INTERNAL */
 /* The first row of an opcode is its row without selector, the fallback of
  * decoding. An opcode whose every row has a selector names its first row
  * here (FC_ISA_OPENS_<ID>); a unit test checks the rule against the
@@ -308,9 +371,13 @@ extern const unsigned char fc_isa_selval[FC_ISA_SELECTOR_ROWS];
 #define FC_ISA_CHECK_(...) FC_ISA_SECOND_(__VA_ARGS__, 0, ~)
 #define FC_ISA_OPENS_(id) FC_ISA_CHECK_(FC_ISA_OPENS_##id)
 #define FC_ISA_FIRST_ROW_(id, sel) (FC_SEL_##sel == FC_SEL_NONE || FC_ISA_OPENS_(id))
+/** @endcond */
 
+/** The format (fc_format_t) of row op. */
 #define FC_ISA_FORMAT(op) ((fc_format_t)(fc_isa_core[(op)].sel_fmt & 0x1fu))
+/** The selector kind (enum fc_selector) of row op. */
 #define FC_ISA_SEL(op) (((unsigned)fc_isa_core[(op)].sel_fmt >> 5) & 3u)
+/** 1 when row op is the first row of its opcode. */
 #define FC_ISA_OPENS_OPCODE(op) ((unsigned)fc_isa_core[(op)].sel_fmt >> 7)
 
 #endif

@@ -350,9 +350,18 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
     if (vm->prog && vm->prog->xlate)
         return run_xlate(vm, entry, r1, r2, r0, NULL, NULL);
 #endif
-    fc_status_t st = run_preflight(vm, entry);
-    if (st != FC_OK)
-        return st;
+    /* the binding (vm_run.h): a bound run only needs a clean record (the
+     * fault fields are all zero while the code is FC_OK) */
+    if (FC_LIKELY(!FC_INTERP_TRACE && run_is_bound(vm, entry))) {
+        if (FC_UNLIKELY(vm->fault.code != FC_OK))
+            clear_run_record(vm);
+        vm->max_depth = 0;
+    } else {
+        fc_status_t st = run_preflight(vm, entry);
+        if (st != FC_OK)
+            return st;
+        run_bind(vm);
+    }
 
     const fc_program_t *prog = vm->prog;
 #if FC_INTERP_XLATE
@@ -392,7 +401,9 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
     }
     reg[1] = r1;
     reg[2] = r2;
-    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+    /* r10 (the frame pointer) is the stack top at every run's start and
+     * end: run_bind sets it, every return restores it, and a run that
+     * faulted sets it back (fault_report) */
 
 #if FC_COMPUTED_GOTO
     DISPATCH();
@@ -645,6 +656,7 @@ fault:
 fault_counted:
     vm->executed = executed_at(budget, limit, pc, sizeof *pc);
 fault_report:
+    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size; /* maybe inside a call */
     if (vm->fault.code == FC_OK) {
         vm->fault.code = FC_FAULT_BAD_INSN;
         vm->fault.reason = FC_WHY("unknown fault");

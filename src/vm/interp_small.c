@@ -25,7 +25,7 @@
  * offset), hi the immediate. */
 #define DI ((lo >> 8) & 0xfu)
 #define SI ((lo >> 12) & 0xfu)
-#define DST reg[DI]
+#define DST (*dp)
 #define SRC reg[SI]
 #define OFF ((int32_t)(int16_t)(lo >> 16))
 #define IMM64 ((uint64_t)(int64_t)(int32_t)hi)
@@ -50,22 +50,24 @@ static inline uint32_t first_word(const fc_insn_t *pc)
 }
 #endif
 
-/* Division per RFC 9669 with the signed forms selected by off = 1; the
- * 32-bit forms get 32-bit operands. Out of line: rare, and 64-bit division
- * is a library call on 32-bit cores anyway. */
-static FC_NOINLINE uint64_t div64(uint64_t a, uint64_t b, int32_t off, int mod)
+/* div and mod per RFC 9669, both widths, for the instruction whose first
+ * word is lo: the signed forms have off = 1, mod has bit 7 of the opcode
+ * (code 9 against 3), the 32-bit forms (class alu) get 32-bit operands and
+ * a zero-extended result. Out of line: rare, and 64-bit division is a
+ * library call on 32-bit cores anyway. */
+static FC_NOINLINE uint64_t divmod(uint32_t lo, uint64_t a, uint64_t b)
 {
-    if (off)
+    int mod = (lo & (FC_OPC_MOD64_K & ~FC_OPC_DIV64_K)) != 0, sign = (lo >> 16) != 0;
+    if ((lo & 7u) == (FC_OPC_DIV32_K & 7u)) {
+        uint32_t a32 = (uint32_t)a, b32 = (uint32_t)b;
+        if (sign)
+            return mod ? smod32(a32, b32) : sdiv32(a32, b32);
+        if (b32 == 0)
+            return mod ? a32 : 0;
+        return mod ? a32 % b32 : a32 / b32;
+    }
+    if (sign)
         return mod ? smod64(a, b) : sdiv64(a, b);
-    if (b == 0)
-        return mod ? a : 0;
-    return mod ? a % b : a / b;
-}
-
-static FC_NOINLINE uint32_t div32(uint32_t a, uint32_t b, int32_t off, int mod)
-{
-    if (off)
-        return mod ? smod32(a, b) : sdiv32(a, b);
     if (b == 0)
         return mod ? a : 0;
     return mod ? a % b : a / b;
@@ -112,7 +114,6 @@ static FC_NOINLINE fc_status_t rebind(fc_vm_t *vm, uint32_t entry)
     if (st != FC_OK)
         return st;
     run_bind(vm);
-    VMP(vm)->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
     return FC_OK;
 }
 
@@ -150,6 +151,9 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
 #define HIGH_ZERO(a) ((uint32_t)((a) >> 32) == 0)
 #define IN_CACHE(c, a, k) ((uint32_t)(a) - VMP(vm)->cache[c].start < VMP(vm)->cache[c].end[k])
 #endif
+/* Instructions executed up to and including the one at pc, where pc is
+ * below limit (see executed_at() for the general case). */
+#define EXECUTED_BELOW_LIMIT() (budget + 1 - (limit - (uintptr_t)pc) / sizeof *pc)
 #define CHECKED(c, a, k) (HIGH_ZERO(a) && (IN_CACHE(0, a, k) || IN_CACHE(c, a, k)))
 /* ALU operation NAME on dst and b, in 64 bits (expr64) and 32 bits (expr32,
  * on a32 = low half of dst and b32 = low half of b, result zero-extended).
@@ -174,35 +178,45 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
             DST = (uint32_t)(expr32);                                                              \
         }                                                                                          \
         goto next;
-/* The conditional jumps: X(NAME, test on 64-bit a and b). */
-#define FC_JCCS(X)                                                                                 \
+/* The conditional jumps: X(NAME, test on 64-bit a and b); the ones whose
+ * immediate form has a case of its own (the ones compilers emit for loop
+ * bounds), then the others. */
+#define FC_JCCS_HOT(X)                                                                             \
     X(JEQ, a == b)                                                                                 \
     X(JNE, a != b)                                                                                 \
     X(JGT, a > b)                                                                                  \
-    X(JGE, a >= b)                                                                                 \
     X(JLT, a < b)                                                                                  \
+    X(JSGT, (int64_t)a > (int64_t)b)                                                               \
+    X(JSLT, (int64_t)a < (int64_t)b)
+#define FC_JCCS_COLD(X)                                                                            \
+    X(JGE, a >= b)                                                                                 \
     X(JLE, a <= b)                                                                                 \
     X(JSET, (a & b) != 0)                                                                          \
-    X(JSGT, (int64_t)a > (int64_t)b)                                                               \
     X(JSGE, (int64_t)a >= (int64_t)b)                                                              \
-    X(JSLT, (int64_t)a < (int64_t)b)                                                               \
     X(JSLE, (int64_t)a <= (int64_t)b)
-/* A 64-bit jump: the register stub loads b and joins the immediate form. */
+#define FC_JCCS(X) FC_JCCS_HOT(X) FC_JCCS_COLD(X)
+/* A 64-bit jump with an immediate operand: a case of its own (the hot
+ * form: loops count against constants). */
 #define JCC64(NAME, test)                                                                          \
-    case FC_OPC_##NAME##_X:                                                                        \
-        b = SRC;                                                                                   \
-        goto jcc_##NAME;                                                                           \
     case FC_OPC_##NAME##_K:                                                                        \
         b = IMM64;                                                                                 \
-        jcc_##NAME : a = DST;                                                                      \
+        a = DST;                                                                                   \
         jcc_ab_##NAME : if (test) goto taken;                                                      \
         goto next;
-/* jmp32 shares the 64-bit tests: with both operands sign-extended from
- * their low halves every test gives the 32-bit answer (equality, and the
+/* The test alone, for the jumps without a case of their own. */
+#define JCC_AB(NAME, test)                                                                         \
+    jcc_ab_##NAME : if (test) goto taken;                                                          \
+    goto next;
+#define JCC64K_CASE(NAME, test) case FC_OPC_##NAME##_K:
+/* The other jumps (64-bit with a register operand, and jmp32) load their
+ * operands in one place and pick the test by the operation code. jmp32
+ * shares the 64-bit tests: with both operands sign-extended from their
+ * low halves every test gives the 32-bit answer (equality, and the
  * unsigned and the signed orders, hold the same on sign-extended values;
  * so does "some common bit set"). */
+#define JCC64X_CASE(NAME, test) case FC_OPC_##NAME##_X:
 #define JCC32_CASE(NAME, test) case FC_OPC_##NAME##32_K: case FC_OPC_##NAME##32_X:
-#define JCC32_TEST(NAME, test)                                                                     \
+#define JCC_TEST(NAME, test)                                                                       \
     case FC_OPC_##NAME##_K >> 4:                                                                   \
         goto jcc_ab_##NAME;
 
@@ -210,8 +224,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                        int tracing)
 {
     const fc_program_t *prog = vm->prog;
-    /* bound (same program generation and budget) and from entry 0 */
-    if (FC_LIKELY(run_is_bound(vm, entry) && !tracing)) {
+    if (FC_LIKELY(run_is_bound(vm, entry) && !tracing)) { /* bound, from entry 0 */
         /* a clean record (vm->executed is written by every way out); the
          * fault fields are all zero while the code is FC_OK (fc_vm_init
          * clears them, every fault sets the code) */
@@ -233,7 +246,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         const fc_insn_t *ret;
     } frames[FC_MAX_CALL_DEPTH];
     uint64_t *const reg = VMP(vm)->reg; /* r0..r10 */
-    uint64_t a, b;
+    uint64_t a, b, *dp;
     uint32_t lo, hi;
     intptr_t disp; /* a taken transfer's distance, in slots */
     uint64_t helper_id;
@@ -247,16 +260,9 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
      * it (fc_program_t.undefined_reads, the verifier's pass 4); otherwise
      * they keep what this program's last run left, which it provably
      * never reads (fc_vm_init zeroes all: never another program's) */
-    if (prog->undefined_reads || tracing) { /* a trace shows them all */
-        reg[0] = 0; /* one store each: a loop costs three instructions a register */
-        reg[3] = 0;
-        reg[4] = 0;
-        reg[5] = 0;
-        reg[6] = 0;
-        reg[7] = 0;
-        reg[8] = 0;
-        reg[9] = 0;
-    }
+    if (prog->undefined_reads || tracing) /* a trace shows them all */
+        for (unsigned i = 0; i < 10; i++) /* r1 and r2 are set below */
+            reg[i] = 0;
     reg[1] = r1;
     reg[2] = r2;
     /* r10 (the frame pointer) is the stack top at every run's start and
@@ -269,6 +275,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         TRACE_BEFORE(pc);
         lo = first_word(pc);
         hi = (uint32_t)pc->imm;
+        dp = &reg[DI];
         switch ((uint8_t)lo) {
             /* ---- ALU ------------------------------------------------------ */
             ALU(ADD, a + b, a32 + b32)
@@ -278,32 +285,25 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             ALU(AND, a & b, a32 & b32)
             ALU(XOR, a ^ b, a32 ^ b32)
         case FC_OPC_LSH64_K: {
-            /* lsh d, k; rsh d, k (or arsh): clang's zero and sign extension
-             * from 64 - k bits, done in one step. Straight-line code, so
-             * the budget is the same; the verifier ends every function with
-             * a transfer, so pc[1] is in the text. */
-            uint32_t nlo, nhi;
+            /* lsh d, k; rsh d, k (or arsh) with k >= 32: clang's zero and
+             * sign extension from 64 - k bits, done in one step in the low
+             * half. Straight-line code, so the budget is the same; the
+             * verifier ends every function with a transfer, so pc[1] is in
+             * the text. */
+            unsigned k = hi - 32u;
             /*@ assert pair_in_text: \valid_read(pc + 1); */
-            nlo = first_word(pc + 1);
-            nhi = (uint32_t)pc[1].imm;
-            unsigned k = hi & 63u, regs = lo & 0xff00u;
-            int zext = (nlo & 0xffffu) == (regs | FC_OPC_RSH64_K);
-            if (!tracing && nhi == hi && (zext || (nlo & 0xffffu) == (regs | FC_OPC_ARSH64_K))) {
-                a = DST;
-                if (k >= 32) { /* the result comes from the low half */
-                    uint32_t l = (uint32_t)a << (k - 32);
-                    a = zext ? (uint64_t)(l >> (k - 32)) : SEXT32(sar32(l, k - 32));
-                } else {
-                    a <<= k;
-                    a = zext ? a >> k : sar64(a, k);
+            if (k < 32 && (uint32_t)pc[1].imm == hi && !tracing) {
+                uint32_t pair = first_word(pc + 1) & 0xffffu, regs = lo & 0xff00u;
+                uint32_t low = (uint32_t)DST << k;
+                if (pair == (regs | FC_OPC_RSH64_K) || pair == (regs | FC_OPC_ARSH64_K)) {
+                    DST = pair == (regs | FC_OPC_RSH64_K) ? (uint64_t)(low >> k) : SEXT32(sar32(low, k));
+                    pc++; /* the second of the pair */
+                    goto next;
                 }
-                DST = a;
-                pc++; /* the second of the pair */
-                goto next;
             }
+        }
             b = IMM64;
             goto alu64_LSH;
-        }
         case FC_OPC_LSH64_X:
             b = SRC;
         alu64_LSH:
@@ -319,8 +319,20 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             goto next;
             ALU(RSH, a >> (b & 63), a32 >> (b32 & 31))
             ALU(ARSH, sar64(a, (unsigned)(b & 63)), sar32(a32, b32 & 31))
-            ALU(DIV, div64(a, b, OFF, 0), div32(a32, b32, OFF, 0))
-            ALU(MOD, div64(a, b, OFF, 1), div32(a32, b32, OFF, 1))
+        case FC_OPC_DIV64_X: /* div, mod, sdiv, smod, both widths: one body */
+        case FC_OPC_DIV32_X:
+        case FC_OPC_MOD64_X:
+        case FC_OPC_MOD32_X:
+            b = SRC;
+            goto divmod;
+        case FC_OPC_DIV64_K:
+        case FC_OPC_DIV32_K:
+        case FC_OPC_MOD64_K:
+        case FC_OPC_MOD32_K:
+            b = IMM64;
+        divmod:
+            DST = divmod(lo, DST, b);
+            goto next;
         case FC_OPC_MOV64_K:
             DST = IMM64;
             goto next;
@@ -339,22 +351,30 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         case FC_OPC_NEG32:
             DST = (uint32_t)((uint32_t)0 - (uint32_t)DST);
             goto next;
-        case FC_OPC_LE16:
-            DST = endian(DST, (int32_t)hi, 0);
-            goto next;
+        case FC_OPC_LE16: /* le, be, bswap: the width in imm */
         case FC_OPC_BE16:
         case FC_OPC_BSWAP16:
-            DST = endian(DST, (int32_t)hi, 1);
+            DST = endian(DST, (int32_t)hi, (uint8_t)lo != FC_OPC_LE16);
             goto next;
 
             /* ---- jumps ---------------------------------------------------- */
-            FC_JCCS(JCC64)
+            FC_JCCS_HOT(JCC64)
+            FC_JCCS_COLD(JCC_AB)
+            FC_JCCS_COLD(JCC64K_CASE)
+            a = DST;
+            b = IMM64;
+            goto jcc_test;
+            FC_JCCS(JCC64X_CASE)
+            a = DST;
+            b = SRC;
+            goto jcc_test;
             FC_JCCS(JCC32_CASE)
             a = SEXT32(DST);
             b = (lo & 8u) ? SEXT32(SRC) : IMM64; /* the source bit */
+        jcc_test:
             switch ((lo >> 4) & 0xfu) {
-                FC_JCCS(JCC32_TEST)
-            default: /* the cases above are every jmp32 opcode */
+                FC_JCCS(JCC_TEST)
+            default: /* the cases above are every jump but ja */
                 FC_UNREACHABLE();
             }
         case FC_OPC_JA:
@@ -463,7 +483,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             }
             if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* this call is over budget */
                 goto fault_budget;
-            vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+            vm->executed = EXECUTED_BELOW_LIMIT();
             reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
             if (FC_UNLIKELY(vm->fault.code != FC_OK))
                 goto fault;
@@ -510,17 +530,14 @@ done:
     TRACE_AFTER();
     *r0 = reg[0];
     if (FC_LIKELY((uintptr_t)pc < limit)) { /* the exit itself was within the budget */
-        vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+        vm->executed = EXECUTED_BELOW_LIMIT();
         return FC_OK;
     }
     /* straight-line code after the last check ran past the budget */
 fault_budget: /* pc (not executed) would be over budget: executed = budget */
-    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
-    vm->fault.where = (uint32_t)(pc - text);
-    vm->executed = budget;
-    return FC_FAULT_BUDGET;
+    limit = (uintptr_t)(pc + 1); /* so that the count below is the budget */
 fault: /* the instruction at pc faulted; vm->fault says why */
     reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
     vm->fault.where = (uint32_t)(pc - text);

@@ -20,6 +20,8 @@
 
 #include <string.h>
 
+#include "../common/fc_bytes.h"
+
 #ifndef FC_MAX_FUNCTIONS
 #define FC_MAX_FUNCTIONS 32 /* functions (entry + local-call targets) */
 #endif
@@ -151,32 +153,18 @@ static uint32_t function_end(const verifier_t *v, uint32_t f)
 
 /* ---- pass 1: one slot at a time --------------------------------------- */
 
-/* Per format: the fields RFC 9669 leaves unused, which must be zero (bits
- * 0-3), the field that selects a row among the rows of one opcode, which
- * decoding already matched when the row has a selector (bits 4-7; never
- * dst), and whether the instruction writes dst (bit 4, free because dst is
- * never a selector). From the comments of FC_FMT_TABLE. */
-enum { F_DST = 1, F_SRC = 2, F_OFF = 4, F_IMM = 8, F_WRITES_DST = 0x10 };
-#define FIELDS(zero, sel) ((zero) | (sel) << 4)
-static const uint8_t format_fields[FC_FMT_COUNT] = {
-    [FC_FMT_ALU_K] = FIELDS(F_SRC | F_OFF, F_OFF) | F_WRITES_DST,
-    [FC_FMT_ALU_X] = FIELDS(F_IMM | F_OFF, F_OFF) | F_WRITES_DST,
-    [FC_FMT_UNARY] = FIELDS(F_SRC | F_OFF | F_IMM, 0) | F_WRITES_DST,
-    [FC_FMT_END] = FIELDS(F_SRC | F_OFF, F_IMM) | F_WRITES_DST,
-    [FC_FMT_LDDW] = FIELDS(F_SRC | F_OFF, F_SRC) | F_WRITES_DST,
-    [FC_FMT_LDX] = FIELDS(F_IMM, 0) | F_WRITES_DST,
-    [FC_FMT_ST] = FIELDS(F_SRC, 0),
-    [FC_FMT_STX] = FIELDS(F_IMM, 0),
-    [FC_FMT_ATOMIC] = FIELDS(0, F_IMM),
-    [FC_FMT_JA] = FIELDS(F_DST | F_SRC | F_IMM, 0),
-    [FC_FMT_JA32] = FIELDS(F_DST | F_SRC | F_OFF, 0),
-    [FC_FMT_JCC_K] = FIELDS(F_SRC, 0),
-    [FC_FMT_JCC_X] = FIELDS(F_IMM, 0),
-    [FC_FMT_CALL] = FIELDS(F_DST | F_SRC | F_OFF, 0),
-    [FC_FMT_CALL_LOCAL] = FIELDS(F_DST | F_SRC | F_OFF, F_SRC),
-    [FC_FMT_CALLX] = FIELDS(F_SRC | F_OFF | F_IMM, 0),
-    [FC_FMT_EXIT] = FIELDS(F_DST | F_SRC | F_OFF | F_IMM, 0),
-};
+/* Per format, from FC_FMT_TABLE (vm_isa.h, the one place of the field
+ * rules): the fields that must be zero (bits 0-3, enum fc_field), the field
+ * that selects a row among the rows of one opcode, which decoding already
+ * matched when the row has a selector (bits 4-7; never dst), and whether
+ * the instruction writes dst (bit 4, free because dst is never a
+ * selector). */
+enum { F_DST = FC_FIELD_DST, F_SRC = FC_FIELD_SRC, F_OFF = FC_FIELD_OFF, F_IMM = FC_FIELD_IMM,
+       F_WRITES_DST = F_DST << 4 };
+#define FORMAT_FIELDS_(name, zero, sel, writes)                                                     \
+    [FC_FMT_##name] = (uint8_t)((zero) | (sel) << 4 | ((writes) ? F_WRITES_DST : 0)),
+static const uint8_t format_fields[FC_FMT_COUNT] = {FC_FMT_TABLE(FORMAT_FIELDS_)};
+#undef FORMAT_FIELDS_
 
 /*@ assigns \nothing;
     ensures \result == fc_access_size(opcode); */
@@ -559,13 +547,11 @@ static uint16_t undefined_reads(const verifier_t *v)
 
 /* ---- entry points -------------------------------------------------------- */
 
+/* FNV-1a of the text (the one copy in fc_bytes.h): detects accidental
+ * change, not attacks. */
 static FC_VERIFIER_NOINLINE uint32_t fingerprint(const fc_insn_t *text, uint32_t n)
 {
-    const uint8_t *p = (const uint8_t *)text;
-    uint32_t h = 2166136261u; /* FNV-1a: detects accidental change, not attacks */
-    for (size_t i = 0; i < (size_t)n * sizeof *text; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
+    return fc_fnv1a32(text, (size_t)n * sizeof *text);
 }
 
 void fc_verify_config_default(fc_verify_config_t *cfg)

@@ -50,6 +50,13 @@ void fc_vm_cache_set(region_cache_t *c, const fc_region_t *r)
         c->end[i] = r->len >= sizes[i] ? r->len - sizes[i] + 1 : 0; /* <= len: fits */
 }
 
+void fc_vm_cache_reset(fc_vm_t *vm)
+{
+    VMP(vm)->cache[1] = VMP(vm)->cache[0];
+    VMP(vm)->cache[2] = VMP(vm)->cache[0];
+    VMP(vm)->cache_dirty = 0;
+}
+
 void fc_vm_run_bind(fc_vm_t *vm)
 {
     const fc_program_t *prog = vm->prog;
@@ -57,6 +64,7 @@ void fc_vm_run_bind(fc_vm_t *vm)
         clamp_budget(vm->budget, (uintptr_t)(prog->text + prog->len), sizeof *prog->text);
     VMP(vm)->bound_budget = vm->budget;
     VMP(vm)->bound_gen = prog->generation;
+    VMP(vm)->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size; /* r10 at a run's start */
 }
 
 fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size)
@@ -98,8 +106,7 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     cache_reset(vm);
     /* bind: what the run preflight checks of the program and the stack */
     if (prog && prog->verified && prog->text && stack_size >= prog->stack_needed)
-        run_bind(vm);
-    VMP(vm)->reg[10] = (uint64_t)(uintptr_t)stack + stack_size; /* r10 at every run's start */
+        run_bind(vm); /* also sets r10, the stack top at every run's start */
     return FC_OK;
 }
 

@@ -116,13 +116,10 @@ void fc_vm_cache_set(region_cache_t *c, const fc_region_t *r);
 #define cache_set fc_vm_cache_set
 
 /* The read and write caches back on the stack's (see fc_vm_t): what
- * fc_vm_init leaves, and what a run starts from after one that moved them. */
-static inline void cache_reset(fc_vm_t *vm)
-{
-    VMP(vm)->cache[1] = VMP(vm)->cache[0];
-    VMP(vm)->cache[2] = VMP(vm)->cache[0];
-    VMP(vm)->cache_dirty = 0;
-}
+ * fc_vm_init leaves, and what a run starts from after one that moved them
+ * (vm.c: one copy for every user). */
+void fc_vm_cache_reset(fc_vm_t *vm);
+#define cache_reset fc_vm_cache_reset
 
 /* The budget as a number of slots that fits the address arithmetic of the
  * limit (a budget beyond ~2^28 instructions is meaningless on an MCU). */
@@ -137,7 +134,7 @@ static inline uintptr_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t
 
 /* Bind vm to its program: the run preflight passed (vm_run.h), so runs
  * with the same program generation, budget and entry 0 may skip it and the
- * budget clamp (vm.c). */
+ * budget clamp (vm.c). Sets r10 to the stack top, where a run starts it. */
 void fc_vm_run_bind(fc_vm_t *vm);
 #define run_bind fc_vm_run_bind
 

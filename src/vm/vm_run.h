@@ -157,12 +157,14 @@ static inline uint32_t smod32(uint32_t a, uint32_t b)
 
 /* Sign extension from 8/16/32 bits. GCC and clang define >> on a negative
  * value as arithmetic (documented implementation-defined behaviour), which
- * is two instructions; the portable form is for other compilers. */
+ * is two instructions; in 32 bits (bits is at most 32), so that a 32-bit
+ * core needs no 64-bit shift by a variable. The portable form is for other
+ * compilers. */
 static inline uint64_t sext(uint64_t x, unsigned bits)
 {
 #if defined(__GNUC__) && !defined(__FRAMAC__)
-    unsigned k = 64 - bits;
-    return (uint64_t)((int64_t)(x << k) >> k);
+    unsigned k = 32 - bits;
+    return (uint64_t)(int64_t)((int32_t)((uint32_t)x << k) >> k);
 #else
     uint64_t m = (uint64_t)1 << (bits - 1);
     x &= (m << 1) - 1;
@@ -176,23 +178,26 @@ static inline uint64_t sext(uint64_t x, unsigned bits)
  * it. p is checked (RW) by the caller. */
 static inline void atomic_rmw(void *p, int wide, int32_t op, uint64_t *src, uint64_t *r0)
 {
-    uint64_t old = wide ? ld64(p) : ld32(p);
-    uint64_t val = *src, res;
+    /* the high half read and written apart: one path for both widths */
+    uint8_t *hi = (uint8_t *)p + 4;
+    uint64_t old = ld32(p), val = *src, res = val;
+    if (wide)
+        old |= ld32(hi) << 32;
     switch (op & ~1) {
     case FC_SELVAL_ATOMIC64_ADD: res = old + val; break;
     case FC_SELVAL_ATOMIC64_OR: res = old | val; break;
     case FC_SELVAL_ATOMIC64_AND: res = old & val; break;
     case FC_SELVAL_ATOMIC64_XOR: res = old ^ val; break;
-    case FC_SELVAL_ATOMIC64_XCHG & ~1: res = val; break;
+    case FC_SELVAL_ATOMIC64_XCHG & ~1: break;
     default: /* FC_SELVAL_ATOMIC64_CMPXCHG & ~1 */
-        res = ((wide ? *r0 : (uint32_t)*r0) == old) ? val : old;
+        if ((wide ? *r0 : (uint32_t)*r0) != old)
+            res = old;
         *r0 = old;
         break;
     }
+    st32(p, res);
     if (wide)
-        st64(p, res);
-    else
-        st32(p, res);
+        st32(hi, res >> 32);
     if ((op & 1) && op != FC_SELVAL_ATOMIC64_CMPXCHG) /* fetch, xchg */
         *src = old;
 }

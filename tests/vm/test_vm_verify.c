@@ -79,7 +79,8 @@ static void test_bad_opcode(void **state)
 }
 
 /* Which fields each format leaves unused (must be zero), the selector field
- * excepted. From the comments of FC_FMT_TABLE and RFC 9669. */
+ * excepted: the test's own statement of RFC 9669, independent of
+ * FC_FMT_TABLE (which the verifier's rules come from). */
 enum { F_DST = 1, F_SRC = 2, F_OFF = 4, F_IMM = 8 };
 static unsigned unused_fields(const fc_isa_row_t *row)
 {
