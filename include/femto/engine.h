@@ -39,7 +39,7 @@
 #include "femto/port.h"
 #include "femto/status.h"
 #include "femto/vm.h"
-#include "../../sdk/femto_hooks.h" /* hook ids and context layouts, shared with containers */
+#include "femto_hooks.h" /* sdk/: hook ids and context layouts, shared with containers */
 
 #ifdef __cplusplus
 extern "C" {

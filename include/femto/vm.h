@@ -251,6 +251,19 @@ fc_status_t fc_vm_add_region(fc_vm_t *vm, const void *start, size_t len, uint32_
 /* Drop every region but the stack. */
 void fc_vm_reset_regions(fc_vm_t *vm);
 
+/** The number of regions granted now, the stack included: a mark to give
+ *  fc_vm_revoke_regions() after granting regions for some runs only.
+ *  @param vm an initialised VM (borrowed)
+ *  @return the count of granted regions, 0..FC_MAX_REGIONS */
+uint32_t fc_vm_region_count(const fc_vm_t *vm);
+
+/** Revoke every region granted after the first keep (keep from
+ *  fc_vm_region_count()): the regions of one run, a context for example.
+ *  A keep at or above the count changes nothing. Not during a run.
+ *  @param vm an initialised VM (borrowed)
+ *  @param keep the regions to keep, in the order they were granted */
+void fc_vm_revoke_regions(fc_vm_t *vm, uint32_t keep);
+
 /* Base address added by lddw with pseudo source src (1 rodata, 2 data). */
 void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base);
 
@@ -271,6 +284,17 @@ void *fc_vm_check_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm);
 
 /* For helpers: stop the container after this helper returns. */
 void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason);
+
+/** For helpers: fc_vm_fault() for a refused memory argument, recording the
+ *  guest range in vm->fault.addr and vm->fault.size too. Like fc_vm_fault(),
+ *  keeps the first fault of a run (and its address) if there was one.
+ *  @param vm the VM running the helper (borrowed)
+ *  @param code the fault, usually FC_FAULT_HELPER_ARG
+ *  @param reason static text saying which argument was refused (borrowed)
+ *  @param addr the guest address of the refused range
+ *  @param len its length in bytes (recorded saturated to 32 bits) */
+void fc_vm_fault_access(fc_vm_t *vm, fc_status_t code, const char *reason, uint64_t addr,
+                        uint64_t len);
 
 /* ---- JIT (opt-in: src/vm/jit/, Cortex-M3/M4/M7/M33 Thumb-2) ------------ */
 /* A program translated to machine code in a host-supplied buffer (RAM the

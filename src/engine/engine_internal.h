@@ -3,18 +3,25 @@
 #define FEMTO_ENGINE_INTERNAL_H
 
 #include "femto/engine.h"
+#include "../common/fc_bytes.h"
 
 /* Host-side helper ids, from the one table in sdk/femto_helpers.def. */
 enum fc_helper_id {
 #define FC_HELPER(id, en, name, ret, args) FC_HELPER_##en = id,
-#include "../../sdk/femto_helpers.def"
+#include "femto_helpers.def"
 #undef FC_HELPER
     FC_HELPER_END_
 };
 #define FC_HELPER_COUNT ((uint32_t)FC_HELPER_END_)
 
-/* 64-bit FNV-1a over a NUL-terminated string: the local kv namespace. */
-uint64_t fc_engine_name_hash(const char *name);
+/* The local key-value namespace of a container name: 64-bit FNV-1a of the
+ * name. Inline here, not in engine.c: kv.c needs it too, and a call from
+ * kv.c into engine.c would close the cycle engine.c -> helpers.c -> kv.c ->
+ * engine.c (scripts/check-cycles.sh). */
+static inline uint64_t fc_engine_name_hash(const char *name)
+{
+    return fc_fnv1a64_str(name);
+}
 
 /* Key-value namespaces: load from storage into the RAM pool, drop from it. */
 /* Loading refuses (FC_ERR_QUOTA, nothing loaded) when the record's entries

@@ -42,11 +42,8 @@ static fc_engine_t *engine_of(fc_vm_t *vm)
 static void *arg_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm, const char *what)
 {
     void *p = fc_vm_check_ptr(vm, addr, len, perm);
-    if (!p) {
-        fc_vm_fault(vm, FC_FAULT_HELPER_ARG, what);
-        vm->fault.addr = addr;
-        vm->fault.size = len > UINT32_MAX ? UINT32_MAX : (unsigned)len;
-    }
+    if (!p)
+        fc_vm_fault_access(vm, FC_FAULT_HELPER_ARG, what, addr, len);
     return p;
 }
 
@@ -404,7 +401,7 @@ KV_HELPERS(global, FC_KV_GLOBAL)
 
 static const fc_helper_fn helper_fns[FC_HELPER_COUNT] = {
 #define FC_HELPER(id, en, name, ret, args) [id] = helper_##name,
-#include "../../sdk/femto_helpers.def"
+#include "femto_helpers.def"
 #undef FC_HELPER
 };
 
