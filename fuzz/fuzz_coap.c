@@ -1,4 +1,4 @@
-/* libFuzzer target: femtod's CoAP request handlers (apps/femtod/server.c,
+/* libFuzzer target: femtod's CoAP request handlers (apps/device/server.c,
  * coap_pdu.c, device.c, report.c) on arbitrary requests, without sockets.
  *
  * The device is real: the POSIX port in a temporary state directory (on
@@ -56,6 +56,7 @@
 #include "coap_pdu.h"
 #include "config.h"
 #include "device.h"
+#include "platform_posix.h"
 #include "server.h"
 #include "suit_write.h"
 
@@ -70,6 +71,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static fd_device_t dev, check_dev;
+static fd_posix_t dev_posix, check_posix; /* each device's platform */
 static fd_config_t cfg;
 static fd_server_t srv;
 static char root[256], state[300], pristine[300];
@@ -177,7 +179,12 @@ static int quiet_init(fd_device_t *d, const char *dir, char *msg, size_t cap)
     int saved = verbose ? -1 : dup(2), null = verbose ? -1 : open("/dev/null", O_WRONLY);
     if (saved >= 0 && null >= 0)
         dup2(null, 2);
-    int rc = fd_device_init(d, &cfg, dir, msg, cap);
+    fd_posix_t *px = d == &dev ? &dev_posix : &check_posix;
+    int rc = fd_posix_init(px, dir, msg, cap);
+    if (rc == 0 && !verbose && d == &dev)
+        px->port.log_level_max = FC_LOG_ERROR; /* the refusals are the point: keep quiet */
+    if (rc == 0)
+        rc = fd_device_init(d, &cfg, &px->plat, msg, cap);
     if (saved >= 0) {
         dup2(saved, 2);
         close(saved);
@@ -222,8 +229,6 @@ static void open_device(void)
     char msg[600];
     if (quiet_init(&dev, state, msg, sizeof msg) != 0)
         die(msg);
-    if (!verbose)
-        dev.posix.log_level_max = FC_LOG_ERROR; /* the refusals are the point: keep quiet */
     base_port = dev.port;
     dev.port.storage_write = counting_write;
     dev.port.storage_remove = counting_remove;
@@ -501,7 +506,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (fd_config_load(&cfg, path, msg, sizeof msg) != 0)
         die(msg);
     /* The base state: the image installed in slot 0 with sequence 1. */
-    if (fd_device_init(&dev, &cfg, pristine, msg, sizeof msg) != 0)
+    if (fd_posix_init(&dev_posix, pristine, msg, sizeof msg) != 0 ||
+        fd_device_init(&dev, &cfg, &dev_posix.plat, msg, sizeof msg) != 0)
         die(msg);
     size_t len;
     uint8_t *env = envelope(1, image, image_len, seed, &len);

@@ -1,6 +1,6 @@
-/* libcoap PDUs to and from server.h's requests and responses: the only
- * place femtod reads CoAP options. No sockets: main.c and fuzz/fuzz_coap.c
- * both use it. */
+/* libcoap PDUs to and from server.h's requests and responses, the options
+ * mapped by apps/device/coap_map.c (as on the board). No sockets: main.c
+ * and fuzz/fuzz_coap.c both use it. */
 #ifndef FEMTOD_COAP_PDU_H
 #define FEMTOD_COAP_PDU_H
 

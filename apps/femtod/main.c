@@ -16,6 +16,7 @@
 #include "device.h"
 #include "coap_pdu.h"
 #include "fetch.h"
+#include "platform_posix.h"
 #include "server.h"
 
 #define USAGE                                                                                      \
@@ -27,6 +28,7 @@
     "  --port N        UDP port (default 5683)\n"
 
 static fd_device_t device; /* large (engine arena): static, one per process */
+static fd_posix_t posix;
 static fd_config_t config;
 static volatile sig_atomic_t quit;
 
@@ -90,14 +92,11 @@ static coap_context_t *start_server(const char *listen, const char *port)
         coap_free_context(ctx);
         return NULL;
     }
-    coap_resource_t *r = coap_resource_init(coap_make_str_const("suit"), 0);
-    coap_register_handler(r, COAP_REQUEST_POST, handle);
-    coap_add_attr(r, coap_make_str_const("title"), coap_make_str_const("\"SUIT push\""), 0);
-    coap_add_resource(ctx, r);
-    r = coap_resource_init(coap_make_str_const("c"), 0);
+    /* Every path goes to server.c, /.well-known/core included (its links
+     * are server.c's, the same on the board), so libcoap's own answer for
+     * it is replaced by a resource of that name. */
+    coap_resource_t *r = coap_resource_init(coap_make_str_const(".well-known/core"), 0);
     coap_register_handler(r, COAP_REQUEST_GET, handle);
-    coap_add_attr(r, coap_make_str_const("title"), coap_make_str_const("\"containers\""), 0);
-    coap_add_attr(r, coap_make_str_const("ct"), coap_make_str_const("60"), 0);
     coap_add_resource(ctx, r);
     r = coap_resource_unknown_init2(handle, 0);
     coap_register_handler(r, COAP_REQUEST_GET, handle);
@@ -161,12 +160,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "femtod: configuration error: %s\n", msg);
         return 2;
     }
-    if (fd_device_init(&device, &config, state, msg, sizeof msg) != 0) {
+    if (fd_posix_init(&posix, state, msg, sizeof msg) != 0 ||
+        fd_device_init(&device, &config, &posix.plat, msg, sizeof msg) != 0) {
         fprintf(stderr, "femtod: %s\n", msg);
         return 1;
     }
     if (!verbose)
-        device.posix.log_level_max = FC_LOG_INFO;
+        posix.port.log_level_max = FC_LOG_INFO;
     fd_server_init(&server, &device);
     device.fetch = fd_coap_fetch;
 

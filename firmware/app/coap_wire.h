@@ -1,5 +1,5 @@
 /* CoAP over UDP messages (RFC 7252) to and from femtod's socket-free
- * requests and responses (apps/femtod/server.h) on the board: the small
+ * requests and responses (apps/device/server.h) on the board: the small
  * PDU layer the device firmware uses instead of libcoap (docs/porting.md
  * says why). Only this file reads CoAP bytes from the network. */
 #ifndef FC_COAP_WIRE_H

@@ -2,20 +2,22 @@
  *
  * Boots, mounts the flash record store, provisions the configuration at
  * first boot (femtod.conf format, read from the host once through
- * semihosting, then kept in flash as record "config"), starts femtod's
- * device (apps/femtod/device.c: tenants, hooks, the atomic install
- * protocol, restart re-verification) on the bare-metal port, brings up
- * lwIP on the LAN9220, and serves femtod's CoAP resources
- * (apps/femtod/server.c) on UDP port 5683 through coap_wire.c. The timer
- * hook fires every timer_period_ms.
+ * semihosting, then kept in flash as record "config"), starts the device
+ * femtod also runs (apps/device/device.c: tenants, hooks, the atomic
+ * install protocol, restart re-verification) on the bare-metal platform
+ * (platform_bm.c: the port on the flash store), brings up lwIP on the
+ * LAN9220, and serves the same CoAP resources (apps/device/server.c) on
+ * UDP port 5683 through coap_wire.c. The timer hook fires every
+ * timer_period_ms.
  *
  * Command line (QEMU -append, read through semihosting), key=value words:
  *   flash=PATH    the host file of the emulated flash (required)
  *   config=PATH   the configuration to provision when the flash holds none
  *   cut=N         power cut at the N-th flash program or erase (tests)
- *   crash=K       femtod's kill point K of an install (FEMTOD_CRASH_STEP)
+ *   crash=K       the device's kill point K of an install (FEMTOD_CRASH_STEP
+ *                 for femtod)
  * scripts/qemu-device.sh writes it. */
-#define _DEFAULT_SOURCE /* strsep, setenv */
+#define _DEFAULT_SOURCE /* strsep */
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +27,6 @@
 #include "coap_wire.h"
 #include "config.h"
 #include "device.h"
-#include "femtod_glue.h"
 #include "flash.h"
 #include "lan9118.h"
 #include "lwip/init.h"
@@ -34,6 +35,7 @@
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
 #include "netif/ethernet.h"
+#include "platform_bm.h"
 #include "semihost.h"
 #include "server.h"
 #include "store.h"
@@ -44,11 +46,15 @@
 static char cmdline[600];
 static const char *arg_flash, *arg_config;
 static uint32_t arg_cut;
+static int arg_crash;
 static int arg_trace;
 
 static bm_flash_file_t flash_file;
 static bm_flash_fault_t flash_cut;
 static bm_store_t store;
+static fd_bm_t platform;
+#define CONFIG_MAX 4096 /* the largest configuration provisioned */
+static char config_text[CONFIG_MAX];
 static fd_config_t config;
 static fd_device_t device;
 static fd_server_t server;
@@ -57,20 +63,19 @@ static lan9118_stats_t nic_stats;
 static struct udp_pcb *coap_pcb;
 static uint8_t tx_msg[MSG_MAX];
 
-_Noreturn void fc_glue_power_cut_halt(void)
+static _Noreturn void power_cut_halt(void)
 {
     /* Nothing more reaches the flash: this is the moment of the cut. The
      * test SIGKILLs QEMU when it reads the line printed before this. */
-    for (;;) {
+    for (;;)
         bm_wait_for_interrupt();
-    }
 }
 
 static void on_flash_cut(uint32_t op, int erase)
 {
     bm_printf("femto device: power cut at flash operation %u (%s)\n", (unsigned)op,
               erase ? "erase" : "program");
-    fc_glue_power_cut_halt();
+    power_cut_halt();
 }
 
 /* ---- lwIP's platform hooks (arch/cc.h, NO_SYS) ------------------------------------- */
@@ -105,23 +110,20 @@ uint32_t bm_lwip_rand(void)
 
 static void parse_cmdline(void)
 {
-    if (bm_sh_cmdline(cmdline, sizeof cmdline) != 0) {
+    if (bm_sh_cmdline(cmdline, sizeof cmdline) != 0)
         return;
-    }
     char *save = cmdline;
-    for (char *w; (w = strsep(&save, " ")) != NULL;) {
-        if (!strncmp(w, "flash=", 6)) {
+    for (char *w; (w = strsep(&save, " ")) != NULL;)
+        if (!strncmp(w, "flash=", 6))
             arg_flash = w + 6;
-        } else if (!strncmp(w, "config=", 7)) {
+        else if (!strncmp(w, "config=", 7))
             arg_config = w + 7;
-        } else if (!strncmp(w, "cut=", 4)) {
+        else if (!strncmp(w, "cut=", 4))
             arg_cut = (uint32_t)strtoul(w + 4, NULL, 10);
-        } else if (!strcmp(w, "trace=1")) {
+        else if (!strcmp(w, "trace=1"))
             arg_trace = 1;
-        } else if (!strncmp(w, "crash=", 6)) {
-            setenv("FEMTOD_CRASH_STEP", w + 6, 1);
-        }
-    }
+        else if (!strncmp(w, "crash=", 6))
+            arg_crash = (int)strtol(w + 6, NULL, 10);
 }
 
 /* ---- storage and configuration ----------------------------------------------------- */
@@ -146,7 +148,6 @@ static int mount_flash(void)
               "skipped\n",
               (unsigned)(flash_file.flash.size / 1024), (unsigned)store.n, (unsigned)store.gen,
               (unsigned)store.torn);
-    fc_glue_set_store(&store);
     return 0;
 }
 
@@ -155,19 +156,18 @@ static int provision(void)
 {
     size_t len = 0;
     uint8_t probe[1];
-    if (bm_store_read(&store, "config", probe, 0, &len) != FC_ERR_NOT_FOUND) {
+    if (bm_store_read(&store, "config", probe, 0, &len) != FC_ERR_NOT_FOUND)
         return 0; /* provisioned before: the flash's copy rules */
-    }
     if (!arg_config) {
         bm_printf("femto device: the flash holds no configuration and none was given\n");
         return -1;
     }
-    char *text = fc_glue_file_buffer();
+    char *text = config_text;
     int fh = bm_sh_open(arg_config, BM_SH_READ);
     long n = fh >= 0 ? bm_sh_flen(fh) : -1;
-    if (n < 0 || n > FC_GLUE_FILE_MAX || !text) {
+    if (n < 0 || n > CONFIG_MAX) {
         bm_printf("femto device: config %s: cannot read it, or over %d bytes\n", arg_config,
-                  FC_GLUE_FILE_MAX);
+                  CONFIG_MAX);
         return -1;
     }
     size_t got = bm_sh_read(fh, text, (size_t)n);
@@ -185,9 +185,8 @@ static int provision(void)
 static void send_bytes(const ip_addr_t *addr, u16_t port, const uint8_t *data, size_t len)
 {
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
-    if (!p) {
+    if (!p)
         return;
-    }
     memcpy(p->payload, data, len);
     udp_sendto(coap_pcb, p, addr, port);
     pbuf_free(p);
@@ -200,12 +199,10 @@ static void on_coap(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
     static uint8_t rx_msg[MSG_MAX];
     static uint16_t next_mid = 0x4000;
     size_t len = p->tot_len;
-    if (len > sizeof rx_msg) {
+    if (len > sizeof rx_msg)
         len = 0; /* larger than any message we answer: a 4.13 needs its header, not its body */
-    }
-    if (len) {
+    if (len)
         pbuf_copy_partial(p, rx_msg, (u16_t)len, 0);
-    }
     pbuf_free(p);
     char peer[FD_PEER_MAX + 1];
     char host[IPADDR_STRLEN_MAX];
@@ -218,30 +215,14 @@ static void on_coap(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
         send_bytes(addr, port, tx_msg, cw_encode_rst(h.mid, tx_msg));
         return;
     }
-    if (kind != CW_REQUEST) {
+    if (kind != CW_REQUEST)
         return;
-    }
     fd_response_t resp;
-    if (req.path_len == 16 && !memcmp(req.path, ".well-known/core", 16) &&
-        req.method == FD_METHOD_GET) {
-        /* what libcoap answers for femtod (its resources and attributes) */
-        static const char links[] = "</suit>;title=\"SUIT push\",</c>;ct=60;title=\"containers\"";
-        memset(&resp, 0, sizeof resp);
-        resp.code = FD_CODE(2, 5);
-        resp.content_format = 40; /* application/link-format */
-        resp.payload = (const uint8_t *)links;
-        resp.payload_len = sizeof links - 1;
-        send_bytes(addr, port, tx_msg,
-                   cw_encode_response(&h, next_mid++, &resp, tx_msg, sizeof tx_msg));
-        return;
-    }
     fd_server_handle(&server, &req, &resp);
     if (arg_trace) {
-        for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
-            if (ip6_addr_isvalid(netif_ip6_addr_state(&netif, i))) {
+        for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+            if (ip6_addr_isvalid(netif_ip6_addr_state(&netif, i)))
                 bm_printf("ipv6 address %d: %s\n", i, ip6addr_ntoa(netif_ip6_addr(&netif, i)));
-            }
-        }
         struct mallinfo mi = mallinfo();
         bm_printf("flash operations so far: %u; heap %u bytes in use, %u from the system\n",
                   (unsigned)flash_cut.ops, (unsigned)mi.uordblks, (unsigned)mi.arena);
@@ -300,23 +281,30 @@ int main(void)
     _set_tls(tls_block);
     bm_printf("femto device: %s booting\n", bm_board_name);
     parse_cmdline();
-    if (mount_flash() != 0 || provision() != 0) {
+    if (mount_flash() != 0 || provision() != 0)
+        return BM_EXIT_FAIL;
+    char msg[300];
+    size_t config_len = 0;
+    fd_config_defaults(&config);
+    if (bm_store_read(&store, "config", config_text, sizeof config_text, &config_len) != FC_OK) {
+        bm_printf("femto device: the configuration record is unreadable or over %d bytes\n",
+                  CONFIG_MAX);
         return BM_EXIT_FAIL;
     }
-    char msg[300];
-    fd_config_defaults(&config);
-    if (fd_config_load(&config, "flash:config", msg, sizeof msg) != 0) {
+    /* keys as 64 hex digits: the board has no files to read them from */
+    if (fd_config_parse(&config, "flash:config", config_text, config_len, NULL, NULL, msg,
+                        sizeof msg) != 0) {
         bm_printf("femto device: configuration: %s\n", msg);
         return BM_EXIT_FAIL;
     }
-    if (fd_device_init(&device, &config, "flash", msg, sizeof msg) != 0) {
+    fd_bm_init(&platform, &store, arg_crash, power_cut_halt);
+    if (fd_device_init(&device, &config, &platform.plat, msg, sizeof msg) != 0) {
         bm_printf("femto device: %s\n", msg);
         return BM_EXIT_FAIL;
     }
     fd_server_init(&server, &device);
-    if (start_network() != 0) {
+    if (start_network() != 0)
         return BM_EXIT_FAIL;
-    }
     fd_device_fire_boot(&device);
     /* for the power-cut tests: the operations of this boot so far (the
      * boot counter), so that cut=N can aim at an install that follows */

@@ -211,8 +211,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
 {
     const fc_program_t *prog = vm->prog;
     /* bound (same program generation and budget) and from entry 0 */
-    if (FC_LIKELY(prog && ((prog->generation ^ VMP(vm)->bound_gen) | entry) == 0 &&
-                  vm->budget == VMP(vm)->bound_budget && !tracing)) {
+    if (FC_LIKELY(run_is_bound(vm, entry) && !tracing)) {
         /* a clean record (vm->executed is written by every way out); the
          * fault fields are all zero while the code is FC_OK (fc_vm_init
          * clears them, every fault sets the code) */

@@ -254,6 +254,16 @@ static inline int entry_is_valid(const fc_program_t *prog, uint32_t entry)
     return 0;
 }
 
+/* Is the VM bound (fc_vm_run_bind) to its program's current generation
+ * and its budget, for a run from entry 0? Then a run skips the preflight:
+ * the fast entry of the interpreters and of the JIT (fc_jit_run). */
+static inline int run_is_bound(const fc_vm_t *vm, uint32_t entry)
+{
+    const fc_program_t *prog = vm->prog;
+    return prog && ((prog->generation ^ VMP(vm)->bound_gen) | entry) == 0 &&
+           vm->budget == VMP(vm)->bound_budget;
+}
+
 /* A run starts with a clean record: no fault, nothing executed. */
 static inline void clear_run_record(fc_vm_t *vm)
 {

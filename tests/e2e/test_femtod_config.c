@@ -1,4 +1,4 @@
-/* femtod's configuration parser (apps/femtod/config.c): a full valid file,
+/* femtod's configuration parser (apps/device/config.c): a full valid file,
  * and each kind of error named with its file, line and reason. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +11,8 @@
 
 #include <cmocka.h>
 
-#include "../../apps/femtod/config.h"
+#include "../../apps/device/config.h"
+#include "../../apps/femtod/platform_posix.h"
 
 static char path[64];
 

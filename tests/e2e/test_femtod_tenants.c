@@ -1,4 +1,4 @@
-/* femtod's device (apps/femtod/device.c) with two tenants, driven in
+/* femtod's device (apps/device/device.c) with two tenants, driven in
  * process with envelopes signed here: every per-tenant bound of issue 13
  * that lives in the device. Each test fails without its fix:
  *   - sequence numbers per slot and tenant; a removal at the top of the range;
@@ -21,8 +21,9 @@
 
 #include <cmocka.h>
 
-#include "../../apps/femtod/config.h"
-#include "../../apps/femtod/device.h"
+#include "../../apps/device/config.h"
+#include "../../apps/device/device.h"
+#include "../../apps/femtod/platform_posix.h"
 #include "femto/image.h"
 #include "suit_write.h"
 
@@ -39,6 +40,7 @@ typedef struct fx {
 } fx_t;
 
 static fx_t fx;
+static fd_posix_t posix; /* the device's platform: its state folder */
 
 static void hex(char *out, const uint8_t *b, size_t n)
 {
@@ -67,7 +69,8 @@ static void device_up(void)
     unlink(conf);
     fx.d = calloc(1, sizeof *fx.d);
     assert_non_null(fx.d);
-    if (fd_device_init(fx.d, &fx.cfg, fx.dir, msg, sizeof msg) != 0)
+    if (fd_posix_init(&posix, fx.dir, msg, sizeof msg) != 0 ||
+        fd_device_init(fx.d, &fx.cfg, &posix.plat, msg, sizeof msg) != 0)
         fail_msg("device: %s", msg);
 }
 

@@ -3,7 +3,7 @@
  *                  [--budget N] [--kv DIR] [--sensor I=V] [--seed N] [--trace]
  *
  * --coap builds the coap hook's context from a request line as femtod
- * does (apps/femtod/server.c): method, path as the Uri-Path options joined
+ * does (apps/device/server.c): method, path as the Uri-Path options joined
  * by '/' without the leading '/' ("app/x/temp"; the query is not part of
  * it), payload, content format none (0xffff) or 0 with a payload; and
  * prints the answer as femtod sends it. With --hook sensor, the first
@@ -369,7 +369,7 @@ static const char *coap_code_name(uint8_t code)
     }
 }
 
-/* The answer as femtod would send it (apps/femtod/server.c app_request):
+/* The answer as femtod would send it (apps/device/server.c app_request):
  * "coap: 2.05 Content (format 0 text/plain): 23.5". Text is printed as
  * is (quotes included); other bytes as \xNN. */
 static void print_coap_response(const fc_hook_coap_ctx_t *c, int faulted)

@@ -1,11 +1,14 @@
-/* The checked JIT for Thumb-2 (Cortex-M3/M4/M7/M33): fc_jit_translate()
- * and fc_jit_run() (femto/vm.h). docs/jit.md explains the design; in short:
+/* The checked JIT's Thumb-2 backend (Cortex-M3/M4/M7/M33): the code
+ * generator behind fc_jit_translate() (jit_runtime.c holds the entry
+ * points, the run-time support generated code calls and the analysis
+ * every backend shares; jit_internal.h is the contract). docs/jit.md
+ * explains the design; in short:
  *
  * - Host registers: r11 = the VM's register file (eBPF r0..r10, 64 bits
- *   each, low word first), r10 = Q, the budget left (see below), r9 = the
- *   fc_vm_t. r0..r3, r12, lr are scratch; an instruction loads its operands
- *   from the file into r0:r1 (dst) and r2:r3 (src or immediate), computes,
- *   and stores r0:r1 back.
+ *   each, low word first), r10 = Q, the budget left (see below), r4:r5,
+ *   r6:r7, r8:r9 = the three eBPF registers named most. r0..r3, r12, lr
+ *   are scratch; an operand not in a pair is loaded from the file into
+ *   scratch and a result stored back.
  * - The budget, as the interpreter keeps it (interp_small.c): the limit L
  *   is the index pc may reach; only transfers move it and check it. The
  *   generated code keeps Q = L - qbase in r10, where qbase is a point the
@@ -18,170 +21,35 @@
  *   by the verifier) checks the high half of the 64-bit address, then the
  *   last region a load (a store) matched, then the stack, inline, against
  *   the interpreter's own caches in the VM; a miss calls the region walk
- *   (jit_mem), which records the fault as the interpreter does.
- * - Helper calls (call imm and callx) go through jit_helper: the allow-list
- *   lookup, the budget checks before and after, the fault check.
- * - What the JIT does not cover yet (local calls, atomics) refuses the
- *   program with a reason: fc_jit_run then runs the interpreter. */
-#include "../vm_run.h"
+ *   (fc_jit_mem), which records the fault as the interpreter does.
+ * - Helper calls (call imm and callx) go through fc_jit_helper: the
+ *   allow-list lookup, the budget checks before and after, the fault
+ *   check; atomics through fc_jit_atomic. */
+#include "jit_internal.h"
 #include "thumb2_enc.h"
 
-#include <stddef.h>
+#if defined(FC_JIT_TARGET_THUMB2)
 
 /* Host registers with a fixed role */
-enum { R_VM = 9, R_Q = 10, R_REG = 11, R_IP = 12 };
+enum { R_Q = 10, R_REG = 11, R_IP = 12 };
 
-/* What generated code returns in r0 (and Q in r1): kind | index << 8 */
-enum { K_EXIT = 0, K_BUDGET = 1, K_FAULT = 2, K_DEPTH = 3 };
-
-/* Words of the register file past r10 (never named by a verified program)
- * that generated code with local calls keeps its state in: the call depth,
- * the deepest depth reached, and the host sp at entry. */
-enum { FILE_DEPTH = 11 * 8, FILE_MAXDEPTH = 12 * 8, FILE_SP = 13 * 8 };
-
-#define VM_PRIV_OFF offsetof(fc_vm_t, private_)
-#define CACHE_OFF(c)                                                                               \
-    (VM_PRIV_OFF + offsetof(struct fc_vm_private, cache) + (c) * sizeof(region_cache_t))
-#define CACHE_START_OFF(c) (CACHE_OFF(c) + offsetof(region_cache_t, start))
-#define CACHE_END_OFF(c, k) (CACHE_OFF(c) + offsetof(region_cache_t, end) + (k) * sizeof(uintptr_t))
-#define SECTION_OFF(s) (offsetof(fc_vm_t, section_base) + (s) * sizeof(uint64_t))
-/* The register file's offset in fc_vm_t: generated code reaches the VM
- * (caches, sections, the pointer its calls pass) from the file's address */
-#define REG_OFF (VM_PRIV_OFF + offsetof(struct fc_vm_private, reg))
-
-#if defined(__thumb2__) /* the translator and its run-time support */
-
-/* ---- run-time support called by generated code ---------------------------- */
-
-/* The slow path of a memory check: the region walk; on a match the region
- * becomes the cache of loads or stores (as interp_small.c's mem_slow).
- * Returns the address in the low word and 1 in the high word, or 0 with
- * vm->fault recorded. */
-static uint64_t jit_mem(fc_vm_t *vm, uint32_t opcode, uint64_t a)
-{
-    int load = (opcode & 7u) == (FC_OPC_LDXW & 7u);
-    int i =
-        region_lookup(vm, a, access_size_of((uint8_t)opcode), load ? FC_PERM_READ : FC_PERM_WRITE);
-    if (i < 0)
-        return 0;
-    cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
-    VMP(vm)->cache_dirty = 1;
-    return (uint64_t)1 << 32 | (uint32_t)a;
-}
-
-/* A helper call with id, q being the budget left at the call (L - pc):
- * the allow-list lookup first, then the budget, then the call; K_FAULT,
- * K_BUDGET or 0 (as interp_small.c's helper path). */
-static uint32_t jit_helper(fc_vm_t *vm, int32_t q, uint64_t id)
-{
-    fc_helper_fn fn = helper_lookup(vm, id);
-    if (FC_UNLIKELY(!fn)) {
-        vm->fault.code = FC_FAULT_HELPER;
-        vm->fault.reason = FC_WHY("call to a helper that is unknown or not allowed");
-        vm->fault.addr = id;
-        return K_FAULT;
-    }
-    if (q <= 0)
-        return K_BUDGET;
-    uint64_t *reg = VMP(vm)->reg;
-    vm->executed = VMP(vm)->budget_slots + 1u - (uintptr_t)(intptr_t)q;
-    reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
-    return vm->fault.code != FC_OK ? K_FAULT : 0;
-}
-
-/* An atomic read-modify-write: word = r10 base << 31 | src << 24 | imm << 8
- * | size. The interpreter's checks (a region walk for read and write, none
- * for r10, proven in the frame) and its semantics (atomic_rmw) on the
- * register file; K_FAULT with vm->fault recorded, or 0. */
-static uint32_t jit_atomic(fc_vm_t *vm, uint32_t word, uint64_t a)
-{
-    uint32_t size = word & 0xffu;
-    if (!(word >> 31) && region_lookup(vm, a, size, FC_PERM_RW) < 0)
-        return K_FAULT;
-    uint64_t *reg = VMP(vm)->reg;
-    atomic_rmw((void *)(uintptr_t)a, size == 8, (int32_t)((word >> 8) & 0xffu),
-               &reg[(word >> 24) & 0xfu], &reg[0]);
-    return 0;
-}
-
-/* ALU operations the generated code calls out of line (rare, or 64-bit
- * work that is a library call on this core anyway): a op b. */
-static uint64_t j_lsh64(uint64_t a, uint64_t b)
-{
-    return a << (b & 63);
-}
-static uint64_t j_rsh64(uint64_t a, uint64_t b)
-{
-    return a >> (b & 63);
-}
-static uint64_t j_arsh64(uint64_t a, uint64_t b)
-{
-    return sar64(a, (unsigned)(b & 63));
-}
-static uint64_t j_arsh32(uint64_t a, uint64_t b)
-{
-    return sar32((uint32_t)a, (uint32_t)b & 31);
-}
-static uint64_t j_div64(uint64_t a, uint64_t b)
-{
-    return b ? a / b : 0;
-}
-static uint64_t j_mod64(uint64_t a, uint64_t b)
-{
-    return b ? a % b : a;
-}
-static uint64_t j_sdiv64(uint64_t a, uint64_t b)
-{
-    return sdiv64(a, b);
-}
-static uint64_t j_smod64(uint64_t a, uint64_t b)
-{
-    return smod64(a, b);
-}
-static uint64_t j_div32(uint64_t a, uint64_t b)
-{
-    return (uint32_t)b ? (uint32_t)a / (uint32_t)b : 0;
-}
-static uint64_t j_mod32(uint64_t a, uint64_t b)
-{
-    return (uint32_t)b ? (uint32_t)a % (uint32_t)b : (uint32_t)a;
-}
-static uint64_t j_sdiv32(uint64_t a, uint64_t b)
-{
-    return sdiv32((uint32_t)a, (uint32_t)b);
-}
-static uint64_t j_smod32(uint64_t a, uint64_t b)
-{
-    return smod32((uint32_t)a, (uint32_t)b);
-}
-static uint64_t j_neg64(uint64_t a, uint64_t b)
-{
-    (void)b;
-    return (uint64_t)0 - a;
-}
-static uint64_t j_neg32(uint64_t a, uint64_t b)
-{
-    (void)b;
-    return (uint32_t)((uint32_t)0 - (uint32_t)a);
-}
-static uint64_t j_sext64(uint64_t a, uint64_t b)
-{
-    return sext(a, (unsigned)b);
-}
-static uint64_t j_sext32(uint64_t a, uint64_t b)
-{
-    return (uint32_t)sext(a, (unsigned)b);
-}
-static uint64_t j_le(uint64_t a, uint64_t b)
-{
-    return b == 16 ? (uint16_t)a : b == 32 ? (uint32_t)a : a;
-}
-static uint64_t j_be(uint64_t a, uint64_t b)
-{
-    return b == 16 ? swap16(a) : b == 32 ? swap32(a) : swap64(a);
-}
-
-typedef uint64_t (*alu_fn)(uint64_t, uint64_t);
+/* Short names for the shared contract (jit_internal.h) */
+enum {
+    K_EXIT = FC_JIT_K_EXIT,
+    K_BUDGET = FC_JIT_K_BUDGET,
+    K_FAULT = FC_JIT_K_FAULT,
+    K_DEPTH = FC_JIT_K_DEPTH,
+    FILE_DEPTH = FC_JIT_FILE_DEPTH,
+    FILE_MAXDEPTH = FC_JIT_FILE_MAXDEPTH,
+    FILE_SP = FC_JIT_FILE_SP,
+};
+#define CACHE_START_OFF FC_JIT_CACHE_START_OFF
+#define CACHE_END_OFF FC_JIT_CACHE_END_OFF
+#define SECTION_OFF FC_JIT_SECTION_OFF
+#define REG_OFF FC_JIT_REG_OFF
+#define TAB_TARGET FC_JIT_TAB_TARGET
+#define TAB_POS FC_JIT_TAB_POS
+typedef fc_jit_alu_fn alu_fn;
 
 /* ---- the translator ----------------------------------------------------- */
 
@@ -191,21 +59,13 @@ static const unsigned pair_lo[3] = {4, 6, 8};
 
 typedef struct jit_state {
     t2_emit_t e;
-    const fc_program_t *prog;
-    uint32_t *tab;     /* per slot: bit 31 = jump target, low bits = position of its entry */
-    uint32_t epilogue; /* position of the common way out */
-    uint32_t qbase;    /* Q = L - qbase at this point of the code */
-    uint8_t map[16];   /* eBPF register -> host lo register of its pair, 0: in the file */
-    /* Does any code a local call can reach (from the lowest call target
-     * to the end: every callee lies there) name r6..r9, or r10? If not,
-     * a call need not save r6..r9, or move the frame pointer: nothing
-     * there could observe or change them. */
-    uint8_t callee_r6_r9, callee_r10;
-    fc_error_t *why;
+    fc_jit_tr_t *t;           /* the shared bookkeeping (jit_internal.h) */
+    const fc_program_t *prog; /* t->prog */
+    uint32_t *tab;            /* t->tab: bit 31 = jump target, low bits = position of its entry */
+    uint32_t epilogue;        /* position of the common way out */
+    uint32_t qbase;           /* Q = L - qbase at this point of the code */
+    uint8_t map[16];          /* eBPF register -> host lo register of its pair, 0: in the file */
 } jit_state_t;
-
-#define TAB_TARGET 0x80000000u
-#define TAB_POS(v) ((v)&0x7fffffffu)
 
 /* Q -= n (n >= 0), in chunks subw can take */
 static void q_sub(jit_state_t *s, uint32_t n)
@@ -370,10 +230,7 @@ static void shift64_k(jit_state_t *s, unsigned d, enum t2_shift sh, unsigned k)
 
 static int refuse(jit_state_t *s, uint32_t pc, const char *why)
 {
-    s->why->code = FC_ERR_BAD_OPCODE;
-    s->why->where = pc;
-    s->why->reason = why;
-    return -1;
+    return fc_jit_refuse(s->t, FC_ERR_BAD_OPCODE, pc, why);
 }
 
 /* ---- ALU ---------------------------------------------------------------- */
@@ -449,7 +306,7 @@ static void alu_mov(jit_state_t *s, const fc_insn_t *in, int x, int w64)
     if (x && in->offset) { /* movsx */
         get_into(s, r, 0);
         imm64(s, 2, in->offset);
-        call_fn(s, w64 ? (const void *)j_sext64 : (const void *)j_sext32);
+        call_fn(s, w64 ? (const void *)fc_jit_sext64 : (const void *)fc_jit_sext32);
         put(s, d, 0);
     } else if (x && w64) {
         if (s->map[r] && !D)
@@ -618,28 +475,28 @@ static int alu(jit_state_t *s, const fc_insn_t *in)
         get_into(s, r, 2);
     int sgn = in->offset == 1;
     if (op == FC_OPC_LE16) {
-        fn = j_le;
+        fn = fc_jit_le;
     } else if (op == FC_OPC_BE16 || op == FC_OPC_BSWAP16) {
-        fn = j_be;
+        fn = fc_jit_be;
     } else {
         switch (code) {
         case CODE(LSH64_X):
-            fn = j_lsh64;
+            fn = fc_jit_lsh64;
             break;
         case CODE(RSH64_X):
-            fn = j_rsh64;
+            fn = fc_jit_rsh64;
             break;
         case CODE(ARSH64_X):
-            fn = w64 ? j_arsh64 : j_arsh32;
+            fn = w64 ? fc_jit_arsh64 : fc_jit_arsh32;
             break;
         case CODE(DIV64_X):
-            fn = w64 ? (sgn ? j_sdiv64 : j_div64) : (sgn ? j_sdiv32 : j_div32);
+            fn = w64 ? (sgn ? fc_jit_sdiv64 : fc_jit_div64) : (sgn ? fc_jit_sdiv32 : fc_jit_div32);
             break;
         case CODE(MOD64_X):
-            fn = w64 ? (sgn ? j_smod64 : j_mod64) : (sgn ? j_smod32 : j_mod32);
+            fn = w64 ? (sgn ? fc_jit_smod64 : fc_jit_mod64) : (sgn ? fc_jit_smod32 : fc_jit_mod32);
             break;
         default:
-            fn = w64 ? j_neg64 : j_neg32;
+            fn = w64 ? fc_jit_neg64 : fc_jit_neg32;
             break; /* NEG */
         }
     }
@@ -715,7 +572,7 @@ static void mem_check(jit_state_t *s, uint32_t pc, unsigned opcode, unsigned c, 
     t2_mov(e, 2, lo);
     vm_to_r0(s);
     t2_const(e, 1, opcode);
-    call_fn(s, (const void *)jit_mem);
+    call_fn(s, (const void *)fc_jit_mem);
     t2_cmp_imm8(e, 1, 0);
     uint32_t ok = branch_fwd(s);
     {
@@ -813,7 +670,7 @@ static int mem(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     }
 }
 
-/* Atomics call jit_atomic with the mapped registers it reads and writes
+/* Atomics call fc_jit_atomic with the mapped registers it reads and writes
  * (src, r0) in the file. */
 static int atomic_op(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
 {
@@ -835,7 +692,7 @@ static int atomic_op(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     t2_const(e, 1,
              (d == 10 ? 1u << 31 : 0u) | r << 24 | ((uint32_t)in->imm & 0xffu) << 8 |
                  (op == FC_OPC_ATOMIC64_ADD ? 8u : 4u));
-    call_fn(s, (const void *)jit_atomic);
+    call_fn(s, (const void *)fc_jit_atomic);
     t2_cmp_imm8(e, 0, 0);
     uint32_t ok = branch_fwd(s);
     {
@@ -1039,7 +896,7 @@ static void helper_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     }
     vm_to_r0(s);
     t2_mov(e, 1, R_Q);
-    call_fn(s, (const void *)jit_helper);
+    call_fn(s, (const void *)fc_jit_helper);
     t2_cmp_imm8(e, 0, 0);
     uint32_t ok = branch_fwd(s);
     t2_const(e, R_IP, pc << 8);
@@ -1082,7 +939,7 @@ static void local_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
     uint32_t not_deeper = branch_fwd(s);
     t2_ldst(e, T2_STR, 0, R_REG, FILE_MAXDEPTH);
     patch_here(s, not_deeper, T2_LS);
-    if (s->callee_r6_r9) {
+    if (s->t->callee_r6_r9) {
         for (unsigned r = 6; r <= 9; r++)
             if (s->map[r])
                 st_file(s, s->map[r], r);
@@ -1093,7 +950,7 @@ static void local_call(jit_state_t *s, const fc_insn_t *in, uint32_t pc)
         ld_file(s, 2, 9);
         t2_push(e, 0x000fu);
     }
-    if (s->callee_r10) {
+    if (s->t->callee_r10) {
         t2_ldst(e, T2_LDR, 0, R_REG, 80);
         t2_addw(e, 1, 0, 0, s->prog->frame_size);
         t2_ldst(e, T2_STR, 0, R_REG, 80);
@@ -1132,7 +989,7 @@ static void exit_op(jit_state_t *s, uint32_t pc, int has_calls)
     t2_ldst(e, T2_STR, 0, R_REG, FILE_DEPTH);
     t2_pop(e, 0x0003u);
     t2_mov(e, R_IP, 0);
-    if (s->callee_r6_r9) {
+    if (s->t->callee_r6_r9) {
         t2_pop(e, 0x000fu);
         st_file(s, 0, 8);
         st_file(s, 2, 9);
@@ -1143,7 +1000,7 @@ static void exit_op(jit_state_t *s, uint32_t pc, int has_calls)
             if (s->map[r])
                 ld_file(s, s->map[r], r);
     }
-    if (s->callee_r10) {
+    if (s->t->callee_r10) {
         t2_ldst(e, T2_LDR, 0, R_REG, 80);
         t2_addw(e, 0, 0, 0, s->prog->frame_size);
         t2_ldst(e, T2_STR, 0, R_REG, 80);
@@ -1288,222 +1145,35 @@ static int emit_program(jit_state_t *s, int pass)
         return refuse(s, pc, "instruction not translated"); /* every row is covered above */
     }
     if (e->full) {
-        s->why->code = FC_ERR_TOO_LARGE;
-        s->why->where = p->len;
-        s->why->reason = "JIT code buffer full";
-        return -1;
+        return fc_jit_refuse(s->t, FC_ERR_TOO_LARGE, p->len, "JIT code buffer full");
     }
     return 0;
 }
 
-/* Which registers an instruction names (dst, and src where the format
- * uses it), for the choice of the mapped registers. */
-static unsigned regs_named(const fc_insn_t *in)
+int fc_jit_arch_translate(fc_jit_tr_t *t, void *buf, size_t cap, uint32_t *size)
 {
-    unsigned op = in->opcode, cls = op & 7u, m = 0;
-    if (op == FC_OPC_EXIT || op == FC_OPC_CALL || op == FC_OPC_JA || op == FC_OPC_JA32)
-        return 0;
-    m |= 1u << FC_INSN_DST(*in);
-    int src_used = cls == (FC_OPC_LDXW & 7u) || cls == (FC_OPC_STXW & 7u) ||
-                   ((cls == (FC_OPC_ADD64_K & 7u) || cls == (FC_OPC_ADD32_K & 7u) ||
-                     cls == (FC_OPC_JEQ_K & 7u) || cls == (FC_OPC_JEQ32_K & 7u)) &&
-                    (op & 8u));
-    if (src_used && op != FC_OPC_CALLX)
-        m |= 1u << FC_INSN_SRC(*in);
-    return m;
-}
-
-/* Mark jump targets in tab (bit 31) and choose the mapped registers: the
- * three of r0..r9 named most, a name inside a loop (a backward jump's
- * range) counting 16 times. */
-static void analyse(jit_state_t *s)
-{
-    const fc_program_t *p = s->prog;
-    uint32_t weight[11] = {0};
-    for (uint32_t pc = 0; pc < p->len; pc++)
-        s->tab[pc] = 0;
-    for (uint32_t pc = 0; pc < p->len; pc++) {
-        const fc_insn_t *in = &p->text[pc];
-        unsigned cls = in->opcode & 7u;
-        if (in->opcode == FC_OPC_LDDW) {
-            pc++;
-            continue;
-        }
-        if (cls != (FC_OPC_JA & 7u) && cls != (FC_OPC_JEQ32_K & 7u))
-            continue;
-        if (in->opcode == FC_OPC_CALL && FC_INSN_SRC(*in) == 1) {
-            /* the callee's start and the return point are entered by transfers */
-            s->tab[pc + 1u + (uint32_t)in->imm] |= TAB_TARGET;
-            s->tab[pc + 1u] |= TAB_TARGET;
-            continue;
-        }
-        if (in->opcode == FC_OPC_CALL || in->opcode == FC_OPC_CALLX || in->opcode == FC_OPC_EXIT)
-            continue;
-        int32_t d = in->opcode == FC_OPC_JA32 ? in->imm : in->offset;
-        uint32_t t = pc + 1u + (uint32_t)d; /* verified: inside the text */
-        s->tab[t] |= TAB_TARGET;
-        if (d < 0) /* a loop: [t, pc] */
-            for (uint32_t i = t; i <= pc; i++)
-                s->tab[i] = (s->tab[i] & TAB_TARGET) | ((TAB_POS(s->tab[i]) + 1u) & 0xffffu);
-    }
-    uint32_t first_callee = p->len;
-    for (uint32_t pc = 0; pc < p->len; pc++) {
-        const fc_insn_t *in = &p->text[pc];
-        if (in->opcode == FC_OPC_CALL && FC_INSN_SRC(*in) == 1 &&
-            pc + 1u + (uint32_t)in->imm < first_callee)
-            first_callee = pc + 1u + (uint32_t)in->imm;
-    }
-    s->callee_r6_r9 = 0;
-    s->callee_r10 = 0;
-    for (uint32_t pc = first_callee; pc < p->len; pc++) {
-        unsigned m = regs_named(&p->text[pc]);
-        s->callee_r6_r9 |= (m & 0x3c0u) != 0;
-        s->callee_r10 |= (m & 0x400u) != 0;
-    }
-    for (uint32_t pc = 0; pc < p->len; pc++) {
-        unsigned m = regs_named(&p->text[pc]);
-        uint32_t w = TAB_POS(s->tab[pc]) ? 16u : 1u;
-        for (unsigned r = 0; r < 10; r++)
-            if (m & (1u << r))
-                weight[r] += w;
-        if (p->text[pc].opcode == FC_OPC_LDDW)
-            pc++;
-    }
-    for (unsigned r = 0; r < 16; r++)
-        s->map[r] = 0;
-    for (unsigned i = 0; i < 3; i++) {
-        unsigned best = 10;
-        for (unsigned r = 0; r < 10; r++)
-            if (!s->map[r] && weight[r] > 0 && (best == 10 || weight[r] > weight[best]))
-                best = r;
-        if (best == 10)
-            break;
-        s->map[best] = (uint8_t)pair_lo[i];
-    }
-    for (uint32_t pc = 0; pc < p->len; pc++)
-        s->tab[pc] &= TAB_TARGET; /* positions come in pass 1 */
-}
-
-#endif /* __thumb2__ */
-
-fc_status_t fc_jit_translate(fc_jit_t *jit, const fc_program_t *prog, void *buf, size_t cap)
-{
-    jit->prog = NULL;
-    jit->code = NULL;
-    jit->code_size = 0;
-    jit->fallback_runs = 0;
-    jit->refused.code = FC_OK;
-    jit->refused.where = 0;
-    jit->refused.addr = 0;
-    jit->refused.size = 0;
-    jit->refused.reason = NULL;
-#if !defined(__thumb2__)
-    (void)prog, (void)buf, (void)cap;
-    jit->refused.code = FC_ERR_BAD_CONFIG;
-    jit->refused.reason = "this build's core has no Thumb-2: the interpreter runs";
-    return FC_ERR_BAD_CONFIG;
-#else
     jit_state_t s;
-    s.why = &jit->refused;
-    if (!prog || !prog->verified || ((uintptr_t)buf & 3u) != 0) {
-        jit->refused.code = FC_ERR_BAD_CONFIG;
-        jit->refused.reason = "program not verified or buffer not 4-byte aligned";
-        return FC_ERR_BAD_CONFIG;
-    }
-    /* the per-slot table lives at the end of the buffer while translating */
-    size_t tab_bytes = (size_t)prog->len * sizeof(uint32_t);
-    if (cap < tab_bytes + 64) {
-        jit->refused.code = FC_ERR_TOO_LARGE;
-        jit->refused.where = prog->len;
-        jit->refused.reason = "JIT code buffer full";
-        return FC_ERR_TOO_LARGE;
-    }
-    s.tab = (uint32_t *)(void *)((uint8_t *)buf + ((cap - tab_bytes) & ~(size_t)3));
-    s.prog = prog;
+    s.t = t;
+    s.prog = t->prog;
+    s.tab = t->tab;
+    fc_jit_analyse(t, 3);
+    for (unsigned r = 0; r < 16; r++)
+        s.map[r] = t->rank[r] ? (uint8_t)pair_lo[t->rank[r] - 1u] : 0u;
     s.e.buf = NULL;
-    s.e.cap = (uint32_t)(((uint8_t *)s.tab - (uint8_t *)buf) / 2);
-    analyse(&s);
+    s.e.cap = (uint32_t)(cap / 2);
     if (emit_program(&s, 1) != 0)
-        return (fc_status_t)jit->refused.code;
+        return -1;
     s.e.buf = (uint16_t *)buf;
     if (emit_program(&s, 2) != 0)
-        return (fc_status_t)jit->refused.code;
+        return -1;
     __asm__ volatile("dsb\n\tisb" ::: "memory");
-    jit->prog = prog;
-    jit->generation = prog->generation;
-    jit->code = buf;
-    jit->code_size = s.e.pos * 2u;
-    return FC_OK;
-#endif
+    *size = s.e.pos * 2u;
+    return 0;
 }
 
-#if defined(__thumb2__)
-typedef uint64_t (*jit_entry_fn)(fc_vm_t *vm, uint64_t *reg, int32_t q);
-#endif
-
-fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
-                       uint64_t *r0)
+fc_jit_entry_fn fc_jit_arch_entry(const void *code)
 {
-#if defined(__thumb2__)
-    const fc_program_t *prog = vm->prog;
-    if (jit->code && prog == jit->prog && prog->generation == jit->generation && entry == 0) {
-        /* the interpreter's run entry (interp_small.c): binding, record */
-        if (FC_LIKELY(((prog->generation ^ VMP(vm)->bound_gen)) == 0 &&
-                      vm->budget == VMP(vm)->bound_budget)) {
-            if (FC_UNLIKELY(vm->fault.code != FC_OK))
-                clear_run_record(vm);
-            vm->max_depth = 0;
-        } else {
-            fc_status_t st = run_preflight(vm, entry);
-            if (st != FC_OK)
-                return st;
-            run_bind(vm);
-            VMP(vm)->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
-        }
-        uintptr_t budget = VMP(vm)->budget_slots;
-        if (budget <= 0x7fffffffu) {
-            uint64_t *reg = VMP(vm)->reg;
-            if (VMP(vm)->cache_dirty)
-                cache_reset(vm);
-            if (prog->undefined_reads) {
-                reg[0] = 0;
-                reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
-            }
-            reg[1] = r1;
-            reg[2] = r2;
-            reg[11] = 0; /* call depth and deepest depth (local calls) */
-            reg[12] = 0;
-            jit_entry_fn fn = (jit_entry_fn)((uintptr_t)jit->code | 1u);
-            uint64_t ret = fn(vm, reg, (int32_t)budget);
-            uint32_t kind = (uint32_t)ret & 0xffu, where = ((uint32_t)ret >> 8) & 0xffffffu;
-            int32_t q = (int32_t)(uint32_t)(ret >> 32);
-            uintptr_t executed = budget + 1u - (uintptr_t)(intptr_t)q;
-            vm->max_depth = (uint32_t)reg[12];
-            if (kind == K_EXIT) {
-                *r0 = reg[0];
-                if (q > 0) {
-                    vm->executed = executed;
-                    return FC_OK;
-                }
-                kind = K_BUDGET;
-            }
-            reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
-            vm->fault.where = where;
-            if (kind == K_BUDGET) {
-                vm->fault.code = FC_FAULT_BUDGET;
-                vm->fault.reason = FC_WHY("instruction budget exhausted");
-                vm->executed = budget;
-                return FC_FAULT_BUDGET;
-            }
-            if (kind == K_DEPTH) {
-                vm->fault.code = FC_FAULT_CALL_DEPTH;
-                vm->fault.reason = FC_WHY("local calls nested deeper than verified");
-            }
-            vm->executed = executed;
-            return (fc_status_t)vm->fault.code;
-        }
-    }
-#endif
-    jit->fallback_runs++;
-    return fc_vm_run(vm, entry, r1, r2, r0);
+    return (fc_jit_entry_fn)((uintptr_t)code | 1u); /* Thumb state */
 }
+
+#endif /* FC_JIT_TARGET_THUMB2 */

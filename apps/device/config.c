@@ -56,7 +56,9 @@ void fd_config_defaults(fd_config_t *cfg)
 typedef struct parser {
     fd_config_t *cfg;
     const char *path;
-    char dir[512]; /* folder of the config file: relative key paths start here */
+    char dir[512];             /* folder of the config file: relative key paths start here */
+    fd_read_file_fn read_file; /* key files; NULL: none (64 hex digits only) */
+    void *read_ctx;
     int line;
     fd_tenant_config_t *tenant; /* current [tenant] section, NULL: global */
     char *msg;
@@ -214,21 +216,21 @@ static int parse_key(parser_t *p, const char *value, uint8_t key[32])
         if (ok)
             return 0;
     }
+    if (!p->read_file)
+        return fail(p, "public key: 64 hex digits (this device has no files to read a key from)");
     char path[1024];
     if (value[0] == '/')
         snprintf(path, sizeof path, "%s", value);
     else
         snprintf(path, sizeof path, "%s/%s", p->dir, value);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fail(p, "public key '%s': %s (64 hex digits or a 32-byte .pub file)", path,
-                    strerror(errno));
-    uint8_t extra;
-    size_t n = fread(key, 1, 32, f);
-    size_t more = fread(&extra, 1, 1, f);
-    fclose(f);
-    if (n != 32 || more != 0)
+    uint8_t buf[33];
+    size_t n = 0;
+    char why[128] = "";
+    if (p->read_file(p->read_ctx, path, buf, sizeof buf, &n, why, sizeof why) != 0)
+        return fail(p, "public key '%s': %s (64 hex digits or a 32-byte .pub file)", path, why);
+    if (n != 32)
         return fail(p, "public key file '%s' is not exactly 32 bytes", path);
+    memcpy(key, buf, 32);
     return 0;
 }
 
@@ -445,30 +447,36 @@ static int shares(parser_t *p)
     return 0;
 }
 
-int fd_config_load(fd_config_t *cfg, const char *path, char *msg, size_t msg_cap)
+int fd_config_parse(fd_config_t *cfg, const char *name, const char *text, size_t len,
+                    fd_read_file_fn read_file, void *read_ctx, char *msg, size_t msg_cap)
 {
-    parser_t p = {.cfg = cfg, .path = path, .msg = msg, .msg_cap = msg_cap};
-    snprintf(p.dir, sizeof p.dir, "%s", path);
+    parser_t p = {.cfg = cfg,
+                  .path = name,
+                  .msg = msg,
+                  .msg_cap = msg_cap,
+                  .read_file = read_file,
+                  .read_ctx = read_ctx};
+    snprintf(p.dir, sizeof p.dir, "%s", name);
     char *slash = strrchr(p.dir, '/');
     if (slash)
         *slash = '\0';
     else
         snprintf(p.dir, sizeof p.dir, ".");
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(msg, msg_cap, "%s: %s", path, strerror(errno));
-        return -1;
-    }
     char line[1024];
     int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
+    for (size_t at = 0; rc == 0 && at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
         p.line++;
-        if (!strchr(line, '\n') && !feof(f))
+        if (n > sizeof line - 1) {
             rc = fail(&p, "line longer than %zu characters", sizeof line - 2);
-        else
-            rc = parse_line(&p, line);
+            break;
+        }
+        memcpy(line, text + at, n);
+        line[n] = '\0';
+        rc = parse_line(&p, line);
+        at += n;
     }
-    fclose(f);
     if (rc == 0)
         rc = end_tenant(&p);
     if (rc == 0 && cfg->n_tenants == 0) {

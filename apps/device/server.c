@@ -1,5 +1,6 @@
 /* femtod's CoAP resources, socket-free (server.h): routing, Block1
  * reassembly with early size refusal, Block2 slicing, and the resources
+ *   GET    /.well-known/core the resources (RFC 6690 link format)
  *   POST   /suit             install or update from a signed SUIT envelope
  *   GET    /c                container list (CBOR, JSON or text)
  *   GET    /c/NAME           one container's status
@@ -217,7 +218,10 @@ static void delete_container(fd_server_t *s, const char *name, const uint8_t *bo
 
 /* ---- routing --------------------------------------------------------------------------- */
 
-enum { ROUTE_NONE, ROUTE_SUIT, ROUTE_LIST, ROUTE_CONTAINER, ROUTE_APP };
+enum { ROUTE_NONE, ROUTE_CORE, ROUTE_SUIT, ROUTE_LIST, ROUTE_CONTAINER, ROUTE_APP };
+
+/* What GET /.well-known/core answers, on femtod and on the board alike. */
+static const char core_links[] = "</suit>;title=\"SUIT push\",</c>;ct=60;title=\"containers\"";
 
 /* Which resource path names; name receives NAME of c/NAME and app/NAME[/...]. */
 static int route(const char *path, size_t len, char *name, size_t cap)
@@ -226,6 +230,8 @@ static int route(const char *path, size_t len, char *name, size_t cap)
         return ROUTE_NONE;
     if (len == 4 && !memcmp(path, "suit", 4))
         return ROUTE_SUIT;
+    if (len == 16 && !memcmp(path, ".well-known/core", 16))
+        return ROUTE_CORE;
     if (len == 1 && path[0] == 'c')
         return ROUTE_LIST;
     int kind = ROUTE_NONE;
@@ -272,6 +278,13 @@ static void dispatch(fd_server_t *s, const fd_request_t *req, const uint8_t *bod
     int kind = route(req->path, req->path_len, name, sizeof name);
     uint8_t m = req->method;
     switch (kind) {
+    case ROUTE_CORE:
+        if (m != FD_METHOD_GET)
+            text(resp, FD_CODE(4, 5), "GET /.well-known/core");
+        else
+            set_body(resp, FD_CODE(2, 5), 40 /* application/link-format */, core_links,
+                     sizeof core_links - 1);
+        return;
     case ROUTE_SUIT:
         if (m != FD_METHOD_POST)
             text(resp, FD_CODE(4, 5), "POST the SUIT envelope to /suit");

@@ -1,6 +1,7 @@
-/* femtod's device: the engine on the POSIX port, the device slots and the
- * atomic install / remove / restore of signed SUIT envelopes. No CoAP here:
- * coap.c turns requests into these calls and verdicts into responses. */
+/* The device both femtod and the board firmware run: the engine on the
+ * platform's port (platform.h), the device slots and the atomic install /
+ * remove / restore of signed SUIT envelopes. No CoAP here: server.c turns
+ * requests into these calls and verdicts into responses. */
 #ifndef FEMTOD_DEVICE_H
 #define FEMTOD_DEVICE_H
 
@@ -9,7 +10,7 @@
 
 #include "config.h"
 #include "femto/engine.h"
-#include "femto/port_posix.h"
+#include "platform.h"
 
 /* Device slots 0..FD_SLOTS-1; one engine slot stays free so that an update
  * can install the new version beside the running one before switching. */
@@ -53,8 +54,9 @@ typedef struct fd_name {
 } fd_name_t;
 
 typedef struct fd_device {
-    fc_port_posix_t posix;
-    fc_port_t port; /* posix.port, with storage_write wrapped for crash tests */
+    const fd_platform_t *plat; /* the system beneath: records, listing, kill points */
+    fc_port_t port;            /* the engine's: plat->port with the device's checks (ctx: d) */
+    int install_writes;        /* storage writes of the install in progress, -1: none */
     fc_engine_t engine;
     _Alignas(8) uint8_t stack[FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1)];
     const fd_config_t *cfg;
@@ -78,10 +80,11 @@ typedef struct fd_verdict {
     char text[256];
 } fd_verdict_t;
 
-/* Init the engine on state_dir, add the tenants, reload and re-verify every
- * installed container (a failure is logged and leaves the slot empty).
- * Set d->fetch afterwards to accept manifests whose image is fetched by URI. */
-int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const char *state_dir, char *msg,
+/* Init the engine on the platform (which must outlive the device), add the
+ * tenants, reload and re-verify every installed container (a failure is
+ * logged and leaves the slot empty). Set d->fetch afterwards to accept
+ * manifests whose image is fetched by URI. */
+int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const fd_platform_t *plat, char *msg,
                    size_t cap);
 
 /* Install (or update) from a signed envelope; atomic. */

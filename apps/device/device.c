@@ -1,4 +1,5 @@
-/* femtod device: engine + POSIX port + slots; the atomic install path.
+/* The device (femtod and the board firmware): engine + the platform's port +
+ * slots; the atomic install path.
  *
  * Storage records (docs/deployment.md):
  *   slot/N/env-G  the signed SUIT envelope of generation G of slot N
@@ -11,69 +12,108 @@
  * atomic record write), then drops env-G. A crash before the cur write
  * leaves cur naming env-G (old version); after it, env-(G+1) (new one).
  * At start every slot's envelope is re-authenticated and re-verified. */
-#define _GNU_SOURCE
+#define _DEFAULT_SOURCE /* strtok_r */
 #include "device.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <ctype.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "femto/suit.h"
 
-/* ---- crash injection (tests only) ---------------------------------------------------
- * FEMTOD_CRASH_STEP=K      SIGKILL ourselves at install step K (1..5)
- * FEMTOD_CRASH_WRITE=W:B   at the W-th storage write of an install, write
- *                          the first B bytes of the temporary file (as the
- *                          port does), then SIGKILL: a kill in mid-write. */
-static int crash_step = -1, crash_write = -1;
-static long crash_bytes = -1;
-static int install_writes = -1; /* counting writes while >= 0 */
+/* ---- the port the engine uses: the platform's, with the device's checks -------------
+ * Every entry forwards to the platform's port; storage writes first pass the
+ * tenant's storage bound (kv_write_allowed) and, during an install, the
+ * platform's kill point for power-cut tests (platform.h). ctx is the device. */
 
-static void crash_config(void)
+static const fc_port_t *inner(void *ctx)
 {
-    const char *s = getenv("FEMTOD_CRASH_STEP");
-    if (s)
-        crash_step = atoi(s);
-    s = getenv("FEMTOD_CRASH_WRITE");
-    if (s && sscanf(s, "%d:%ld", &crash_write, &crash_bytes) != 2)
-        crash_write = -1;
+    return ((const fd_device_t *)ctx)->plat->port;
 }
 
-static void crash_point(int step)
+static uint64_t dev_now_us(void *ctx)
 {
-    if (step == crash_step)
-        raise(SIGKILL);
+    return inner(ctx)->now_us(inner(ctx)->ctx);
+}
+
+static void dev_log(void *ctx, int level, const char *text, size_t len)
+{
+    inner(ctx)->log(inner(ctx)->ctx, level, text, len);
+}
+
+static int dev_read(void *ctx, const char *name, void *buf, size_t cap, size_t *len)
+{
+    return inner(ctx)->storage_read(inner(ctx)->ctx, name, buf, cap, len);
 }
 
 static int kv_write_allowed(fd_device_t *d, const char *name, size_t len);
 
-static int crashing_storage_write(void *ctx, const char *name, const void *data, size_t len)
+static int dev_write(void *ctx, const char *name, const void *data, size_t len)
 {
-    fd_device_t *d = ctx; /* posix is the first member: ctx is the device too */
+    fd_device_t *d = ctx;
     if (!kv_write_allowed(d, name, len))
         return FC_ERR_STORAGE;
-    if (install_writes >= 0 && ++install_writes == crash_write) {
-        char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 16];
-        snprintf(path, sizeof path, "%s/%s~tmp", d->posix.state_dir, name);
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            size_t n = (size_t)crash_bytes < len ? (size_t)crash_bytes : len;
-            if (write(fd, data, n) < 0)
-                n = 0;
-            fsync(fd);
-        }
-        raise(SIGKILL);
-    }
-    return d->posix.port.storage_write(d->posix.port.ctx, name, data, len);
+    if (d->install_writes >= 0 && d->plat->kill_point)
+        d->plat->kill_point(d->plat->ctx, 0, ++d->install_writes, name, data, len);
+    return inner(ctx)->storage_write(inner(ctx)->ctx, name, data, len);
+}
+
+static int dev_remove(void *ctx, const char *name)
+{
+    return inner(ctx)->storage_remove(inner(ctx)->ctx, name);
+}
+
+static int dev_sensor(void *ctx, uint32_t index, int32_t *value)
+{
+    return inner(ctx)->sensor_read(inner(ctx)->ctx, index, value);
+}
+
+static int dev_random(void *ctx, void *buf, size_t len)
+{
+    return inner(ctx)->random(inner(ctx)->ctx, buf, len);
+}
+
+static int dev_sha256(void *ctx, const void *data, size_t len, uint8_t out[32])
+{
+    return inner(ctx)->sha256(inner(ctx)->ctx, data, len, out);
+}
+
+static int dev_ed25519(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
+                       const uint8_t key[32])
+{
+    return inner(ctx)->ed25519_verify(inner(ctx)->ctx, sig, msg, len, key);
+}
+
+static int dev_es256(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
+                     const uint8_t key[65])
+{
+    return inner(ctx)->es256_verify(inner(ctx)->ctx, sig, msg, len, key);
+}
+
+static void wrap_port(fd_device_t *d)
+{
+    const fc_port_t *p = d->plat->port;
+    d->port = (fc_port_t){.ctx = d,
+                          .now_us = dev_now_us,
+                          .log = dev_log,
+                          .storage_read = dev_read,
+                          .storage_write = dev_write,
+                          .storage_remove = dev_remove,
+                          .sensor_read = dev_sensor,
+                          .random = p->random ? dev_random : NULL,
+                          .sha256 = p->sha256 ? dev_sha256 : NULL,
+                          .ed25519_verify = p->ed25519_verify ? dev_ed25519 : NULL,
+                          .es256_verify = p->es256_verify ? dev_es256 : NULL};
+}
+
+/* An install's kill point `step` (1..5), for the power-cut tests. */
+static void crash_point(fd_device_t *d, int step)
+{
+    if (d->plat->kill_point)
+        d->plat->kill_point(d->plat->ctx, step, 0, NULL, NULL, 0);
 }
 
 /* ---- helpers -------------------------------------------------------------------------- */
@@ -131,31 +171,26 @@ static int cfg_index(const fd_device_t *d, uint32_t tenant_id)
 
 /* ---- per-tenant storage: what the state folder holds for a tenant ----------------------- */
 
-static uint64_t file_bytes(const fd_device_t *d, const char *rel)
+/* Bytes of record `name`, 0 when there is none. */
+static uint64_t file_bytes(const fd_device_t *d, const char *name)
 {
-    char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 8];
-    snprintf(path, sizeof path, "%s/%s", d->posix.state_dir, rel);
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    size_t len = 0;
+    uint8_t probe[1];
+    int st = d->port.storage_read(d->port.ctx, name, probe, 0, &len);
+    return st == FC_OK || st == FC_ERR_BUFFER ? (uint64_t)len : 0;
 }
 
-static uint64_t dir_bytes(const fd_device_t *d, const char *rel)
+static void add_size(void *arg, const char *name, size_t size)
 {
-    char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 8];
-    snprintf(path, sizeof path, "%s/%s", d->posix.state_dir, rel);
-    DIR *dp = opendir(path);
-    if (!dp)
-        return 0;
+    (void)name;
+    *(uint64_t *)arg += size;
+}
+
+/* Bytes of the records directly under the folder `dir`. */
+static uint64_t dir_bytes(const fd_device_t *d, const char *dir)
+{
     uint64_t sum = 0;
-    struct dirent *e;
-    while ((e = readdir(dp))) {
-        char sub[sizeof path + 300];
-        struct stat st;
-        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-        if (stat(sub, &st) == 0 && S_ISREG(st.st_mode))
-            sum += (uint64_t)st.st_size;
-    }
-    closedir(dp);
+    d->plat->list(d->plat->ctx, dir, add_size, &sum);
     return sum;
 }
 
@@ -853,8 +888,8 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
     uint32_t gen = s->gen + 1;
     char name[FC_PORT_NAME_MAX];
     record_name(name, sizeof name, p.slot, "env", gen);
-    install_writes = 0;
-    crash_point(1);
+    d->install_writes = 0;
+    crash_point(d, 1);
     int st = FC_OK;
     char img_name[FC_PORT_NAME_MAX];
     record_name(img_name, sizeof img_name, p.slot, "img", gen);
@@ -862,7 +897,7 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
         st = d->port.storage_write(d->port.ctx, img_name, p.image, p.image_len);
     if (st == FC_OK)
         st = d->port.storage_write(d->port.ctx, name, env, len);
-    crash_point(2);
+    crash_point(d, 2);
     if (st == FC_OK) {
         st = write_cur(d, p.slot, gen, p.seq, p.tenant_id, 1); /* the switch */
         if (st != FC_OK)
@@ -870,14 +905,14 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
     }
     if (st != FC_OK && p.fetched)
         d->port.storage_remove(d->port.ctx, img_name);
-    install_writes = -1;
+    d->install_writes = -1;
     if (st != FC_OK) {
         drop_prepared(d, &p);
         d->refusals++;
         refuse(v, FC_ERR_STORAGE, NULL, "cannot write the new version; the old one runs on");
         return;
     }
-    crash_point(3);
+    crash_point(d, 3);
     /* In memory: nothing runs between these lines (one thread). */
     uint32_t old_gen = s->gen;
     int had_old = s->installed;
@@ -899,7 +934,7 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
                      .image_len = p.image_len};
     memcpy(s->hist, kept.hist, sizeof s->hist);
     s->hist[cfg_index(d, p.tenant_id)] = p.seq;
-    crash_point(4);
+    crash_point(d, 4);
     write_hist(d, p.slot, p.tenant_id, p.seq);
     name_unbury(d, p.tenant_id, p.c->name);
     if (old_name[0] && strcmp(old_name, p.c->name) != 0) {
@@ -913,7 +948,7 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
     names_save(d);
     if (had_old || old_gen)
         remove_record(d, p.slot, old_gen);
-    crash_point(5);
+    crash_point(d, 5);
     d->installs++;
     v->status = FC_OK;
     snprintf(v->text, sizeof v->text,
@@ -980,33 +1015,36 @@ int fd_device_find(const fd_device_t *d, const char *name)
 
 /* ---- restart ----------------------------------------------------------------------------- */
 
-/* Remove envelope (and fetched image) records of slot other than keep_gen (left by a crash
- * between writing a new version and the switch). */
+typedef struct cleaning {
+    fd_device_t *d;
+    uint32_t slot;
+    long keep_gen;
+} cleaning_t;
+
+static void clean_one(void *arg, const char *name, size_t size)
+{
+    (void)size;
+    cleaning_t *c = arg;
+    long gen;
+    char tail;
+    if ((sscanf(name, "env-%ld%c", &gen, &tail) == 1 ||
+         sscanf(name, "img-%ld%c", &gen, &tail) == 1) &&
+        gen != c->keep_gen) {
+        char rec[FC_PORT_NAME_MAX + 16];
+        snprintf(rec, sizeof rec, "slot/%" PRIu32 "/%s", c->slot, name);
+        c->d->port.storage_remove(c->d->port.ctx, rec);
+        dlog(c->d, "femtod: slot %" PRIu32 ": removed leftover %s", c->slot, name);
+    }
+}
+
+/* Remove envelope (and fetched image) records of slot other than keep_gen
+ * (left by a crash between writing a new version and the switch). */
 static void clean_slot_dir(fd_device_t *d, uint32_t slot, long keep_gen)
 {
-    char dir[FC_POSIX_PATH_MAX + 32];
-    snprintf(dir, sizeof dir, "%s/slot/%" PRIu32, d->posix.state_dir, slot);
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return;
-    struct dirent *e;
-    while ((e = readdir(dp))) {
-        long gen;
-        char tail;
-        int stray = strstr(e->d_name, "~tmp") != NULL;
-        if (!stray &&
-            (sscanf(e->d_name, "env-%ld%c", &gen, &tail) == 1 ||
-             sscanf(e->d_name, "img-%ld%c", &gen, &tail) == 1) &&
-            gen != keep_gen)
-            stray = 1;
-        if (stray) {
-            char path[sizeof dir + 300];
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            unlink(path);
-            dlog(d, "femtod: slot %" PRIu32 ": removed leftover %s", slot, e->d_name);
-        }
-    }
-    closedir(dp);
+    char dir[32];
+    snprintf(dir, sizeof dir, "slot/%" PRIu32, slot);
+    cleaning_t c = {.d = d, .slot = slot, .keep_gen = keep_gen};
+    d->plat->list(d->plat->ctx, dir, clean_one, &c);
 }
 
 static void restore_slot(fd_device_t *d, uint32_t slot)
@@ -1061,22 +1099,18 @@ static void restore_slot(fd_device_t *d, uint32_t slot)
     free(env);
 }
 
-int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const char *state_dir, char *msg,
+int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const fd_platform_t *plat, char *msg,
                    size_t cap)
 {
     memset(d, 0, sizeof *d);
-    crash_config();
     d->cfg = cfg;
-    if (fc_port_posix_init(&d->posix, state_dir) != 0) {
-        snprintf(msg, cap, "state directory %s: %s", state_dir, strerror(errno));
+    d->plat = plat;
+    d->install_writes = -1;
+    if (!plat->port->sha256 || !plat->port->ed25519_verify) {
+        snprintf(msg, cap, "the platform's port has no SHA-256 or Ed25519");
         return -1;
     }
-    d->port = d->posix.port;
-    d->port.storage_write = crashing_storage_write;
-    if (!d->port.sha256 || !d->port.ed25519_verify) {
-        snprintf(msg, cap, "the POSIX port was built without crypto");
-        return -1;
-    }
+    wrap_port(d);
     int st = fc_engine_init(&d->engine, &d->port, d->stack, sizeof d->stack);
     if (st != FC_OK && st != FC_ERR_STORAGE && st != FC_ERR_KV_FULL) {
         snprintf(msg, cap, "engine init: %s", fc_status_text(st));

@@ -1,4 +1,5 @@
-/* femtod configuration: a small INI-style file parsed here (see
+/* The device configuration (femtod.conf, and the board's "config" record):
+ * a small INI-style text parsed here (see
  * docs/deployment.md for every key). Errors name the line and the reason. */
 #ifndef FEMTOD_CONFIG_H
 #define FEMTOD_CONFIG_H
@@ -48,8 +49,19 @@ typedef struct fd_config {
  * 10000, no tenant. */
 void fd_config_defaults(fd_config_t *cfg);
 
-/* Parse path into cfg. 0 on success; -1 with msg = "PATH:LINE: reason". */
-int fd_config_load(fd_config_t *cfg, const char *path, char *msg, size_t msg_cap);
+/* Reads the file at path (a public key file, femto keygen's NAME.pub) into
+ * buf[0..cap): 0 with *len, or -1 with a reason in why. */
+typedef int (*fd_read_file_fn)(void *ctx, const char *path, uint8_t *buf, size_t cap, size_t *len,
+                               char *why, size_t why_cap);
+
+/* Parse the configuration text[0..len) into cfg. name is how errors call it
+ * ("NAME:LINE: reason") and locates relative key files (its folder).
+ * read_file reads those; NULL (the board: no files) accepts keys as 64 hex
+ * digits only. 0 on success; -1 with msg. femtod reads the file with
+ * fd_config_load (apps/femtod/platform_posix.h); the board parses its
+ * "config" record. */
+int fd_config_parse(fd_config_t *cfg, const char *name, const char *text, size_t len,
+                    fd_read_file_fn read_file, void *read_ctx, char *msg, size_t msg_cap);
 
 /* Hook id of a standard hook name ("timer", "boot", ...), or -1. */
 int fd_hook_id(const char *name);
