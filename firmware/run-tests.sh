@@ -16,7 +16,6 @@
 #                               program also JIT-compiled and compared with the
 #                               interpreter (r0, status, fault record, count, memory)
 #   mps2-an386/faulttest        must crash on purpose and exit 3 with "CPU FAULT"
-#   cortex-m0plus/link          the M0+ image linked and fits its memory map
 #   riscv-virt/selftest         RV32: VM self-test
 #   riscv-virt/faulttest        RV32: deliberate trap, exit 3
 #   mps2-an386/suittest         SUIT over the UART: signed envelopes installed,
@@ -36,7 +35,7 @@ TIMEOUT=${FW_TIMEOUT:-120}
 all_tests=(mps2-an386/selftest mps2-an386/selftest-strict mps2-an386/selftest-fast
     mps2-an386/selftest-jit
     mps2-an386/faulttest
-    cortex-m0plus/link riscv-virt/selftest riscv-virt/faulttest
+    riscv-virt/selftest riscv-virt/faulttest
     mps2-an386/suittest riscv-virt/suittest)
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=("${all_tests[@]}")
@@ -80,17 +79,6 @@ run_image() {
     echo "PASS $board/$image: exit status $status, \"$(grep -m1 "$text" "$log" | tr -d '\r')\""
 }
 
-# The M0+ image is not run (no QEMU board) but must exist: its link step
-# checks that code, data, bss and stack fit the M0+ memory map.
-check_link() {
-    local elf=$out/$1/selftest.elf
-    if [ ! -f "$elf" ]; then
-        echo "FAIL $1/link: $elf missing (the link failed or firmware/build.sh was not run)"
-        return 1
-    fi
-    echo "PASS $1/link: $(arm-none-eabi-size "$elf" | tail -n 1 | awk '{print "text " $1 " data " $2 " bss " $3}')"
-}
-
 # The SUIT session needs the host tool to make keys and signed envelopes.
 suit_test() {
     local board=$1
@@ -131,7 +119,6 @@ for t in "${tests[@]}"; do
         ;;
     */faulttest) run_image "${t%%/*}" faulttest 3 "CPU FAULT" || failed=$((failed + 1)) ;;
     */suittest) suit_test "${t%%/*}" || failed=$((failed + 1)) ;;
-    */link) check_link "${t%%/*}" || failed=$((failed + 1)) ;;
     *)
         echo "unknown test $t"
         failed=$((failed + 1))

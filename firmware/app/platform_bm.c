@@ -8,7 +8,7 @@
 /* QEMU's AN386 has no sensors: FC_BM_SENSORS simulated ones, the POSIX
  * port's waveform (include/femto/port_posix.h, seed 0): the n-th read of
  * sensor i is 20000 + 1000 i + 100 tri((n + i) mod 20), milli-degrees. */
-static int bm_sensor(void *ctx, uint32_t index, int32_t *value)
+static fc_status_t bm_sensor(void *ctx, uint32_t index, int32_t *value)
 {
     /* ctx is the bare-metal port's, &p->bm */
     fd_bm_t *p = (fd_bm_t *)((char *)ctx - offsetof(fd_bm_t, bm));

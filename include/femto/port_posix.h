@@ -2,7 +2,7 @@
  * tests). Ordinary C with libc.
  *
  *     fc_port_posix_t p;
- *     if (fc_port_posix_init(&p, "/var/lib/femto") != 0) ...;
+ *     if (fc_port_posix_init(&p, "/var/lib/femto") != FC_OK) ...;
  *     fc_engine_init(&engine, &p.port, stack, sizeof stack);
  *
  * - clock: CLOCK_MONOTONIC;
@@ -68,13 +68,13 @@ typedef struct fc_port_posix {
 /* Fill p for state_dir (created if missing, with parents). Returns 0, or -1
  * with errno set when the directory cannot be created or the path is too
  * long. */
-int fc_port_posix_init(fc_port_posix_t *p, const char *state_dir);
+fc_status_t fc_port_posix_init(fc_port_posix_t *p, const char *state_dir);
 
 /* Send log lines to buf[0..cap) (each line followed by '\n', always
  * NUL-terminated, excess dropped) instead of stderr. buf NULL: stderr. */
 void fc_port_posix_capture_log(fc_port_posix_t *p, char *buf, size_t cap);
 
-void fc_port_posix_set_sensor(fc_port_posix_t *p, uint32_t index, int32_t value);
+fc_status_t fc_port_posix_set_sensor(fc_port_posix_t *p, uint32_t index, int32_t value);
 void fc_port_posix_set_sensor_seed(fc_port_posix_t *p, uint32_t seed);
 
 #ifdef __cplusplus
