@@ -40,6 +40,38 @@ all_tests=(mps2-an386/selftest mps2-an386/selftest-strict mps2-an386/selftest-fa
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=("${all_tests[@]}")
 
+# The least number of checks each image's verdict line must report
+# ("VERDICT: PASS (N checks, ..." or "(N envelopes, ..."): a self-test that
+# quietly stops checking fails here. Exact: the counts of the images as they
+# are (measured in QEMU); raise a number when you add checks, lower it only
+# with a reason in the commit message. A test with a verdict count and no
+# row here fails too.
+declare -A min_checks=(
+    [mps2-an386/selftest]=781
+    [mps2-an386/selftest-strict]=781
+    [mps2-an386/selftest-fast]=781
+    [mps2-an386/selftest-jit]=783
+    [riscv-virt/selftest]=781
+    [mps2-an386/suittest]=5
+    [riscv-virt/suittest]=5
+)
+
+# enough_checks BOARD IMAGE: the verdict line's count is at least the minimum.
+enough_checks() {
+    local t=$1/$2 log=$out/$1/$2.log n
+    local want=${min_checks[$t]:-}
+    if ! [[ $want =~ ^[0-9]+$ ]]; then
+        echo "FAIL $t: no minimum check count in run-tests.sh's min_checks"
+        return 1
+    fi
+    n=$(grep -a -m1 -o 'VERDICT: PASS ([0-9]*' "$log" | grep -o '[0-9]*$')
+    if [ -z "$n" ] || [ "$n" -lt "$want" ]; then
+        echo "FAIL $t: ${n:-no} checks reported, at least $want expected (log: $log)"
+        return 1
+    fi
+    echo "PASS $t: $n checks (at least $want)"
+}
+
 qemu_for() {
     case $1 in
     mps2-an386)
@@ -96,7 +128,7 @@ suit_test() {
         echo "FAIL $board/suittest: could not prepare the session with $FEMTO"
         return 1
     }
-    run_image "$board" suittest 0 "VERDICT: PASS" "$session"
+    run_image "$board" suittest 0 "VERDICT: PASS" "$session" && enough_checks "$board" suittest
 }
 
 # The self-tests also run the hostile corpus of tests/hostile
@@ -114,7 +146,8 @@ failed=0
 for t in "${tests[@]}"; do
     case $t in
     */selftest | */selftest-strict | */selftest-fast | */selftest-jit)
-        { run_image "${t%%/*}" "${t#*/}" 0 "VERDICT: PASS" && hostile_ran "${t%%/*}" "${t#*/}"; } ||
+        { run_image "${t%%/*}" "${t#*/}" 0 "VERDICT: PASS" && hostile_ran "${t%%/*}" "${t#*/}" &&
+            enough_checks "${t%%/*}" "${t#*/}"; } ||
             failed=$((failed + 1))
         ;;
     */faulttest) run_image "${t%%/*}" faulttest 3 "CPU FAULT" || failed=$((failed + 1)) ;;
