@@ -26,7 +26,8 @@
  *   - installed containers changing (slot, name, generation, sequence,
  *     tenant, image bytes) after a request that was not answered 2.04
  *     on POST /suit or 2.02 on DELETE /c/NAME;
- *   - a sequence number going down;
+ *   - an (epoch, sequence number) going down, or an epoch going up by more
+ *     than one;
  *   - after a change, a second device opened on the same state directory
  *     that does not see exactly the same containers;
  *   - tenant isolation (issue 13): a second tenant (victim, slot 3, whose
@@ -56,6 +57,7 @@
 #include "coap_pdu.h"
 #include "config.h"
 #include "device.h"
+#include "fuzz_tenants.h"
 #include "platform_posix.h"
 #include "server.h"
 #include "suit_write.h"
@@ -252,7 +254,7 @@ typedef struct snapshot {
     struct {
         int installed, has_record;
         uint32_t gen, tenant;
-        uint64_t seq;
+        uint64_t seq, epoch;
         char name[FC_IMAGE_NAME_MAX + 1];
         size_t image_len;
         uint64_t image_hash;
@@ -277,6 +279,7 @@ static void take(const fd_device_t *d, snapshot_t *s)
         s->slot[i].installed = x->installed;
         s->slot[i].has_record = x->has_record;
         s->slot[i].seq = x->seq;
+        s->slot[i].epoch = x->epoch;
         if (!x->installed)
             continue; /* gen/tenant of an empty slot are bookkeeping */
         s->slot[i].gen = x->gen;
@@ -298,7 +301,7 @@ static void check_persisted(const snapshot_t *now)
     fd_device_close(&check_dev);
     for (int i = 0; i < FD_SLOTS; i++) {
         if (again.slot[i].installed != now->slot[i].installed ||
-            again.slot[i].seq != now->slot[i].seq)
+            again.slot[i].seq != now->slot[i].seq || again.slot[i].epoch != now->slot[i].epoch)
             die("restart sees another slot state or sequence than the running device");
         if (now->slot[i].installed && memcmp(&again.slot[i], &now->slot[i], sizeof again.slot[i]))
             die("restart sees another container than the running device");
@@ -310,14 +313,9 @@ static void check_persisted(const snapshot_t *now)
 typedef struct victim_view {
     int installed;
     uint32_t gen, tenant, owner;
-    uint64_t seq, hist[FC_MAX_TENANTS];
-    char name[FC_IMAGE_NAME_MAX + 1];
-    uint64_t image_hash;
-    uint32_t engine_slot, state;
-    fc_attachment_t att[FC_MAX_ATTACHMENTS];
-    uint32_t n_att;
-    fc_kv_entry_t kv[FC_KV_MAX_ENTRIES];
-    uint32_t n_kv;
+    uint64_t seq, epoch;
+    fc_suit_version_t hist[FC_MAX_TENANTS];
+    fz_tenant_view_t engine; /* container, attachments, key-value entries */
 } victim_view_t;
 
 static victim_view_t victim_base;
@@ -330,28 +328,16 @@ static void view_victim(fd_device_t *d, victim_view_t *v)
     v->gen = x->gen;
     v->tenant = x->tenant_id;
     v->seq = x->seq;
+    v->epoch = x->epoch;
     memcpy(v->hist, x->hist, sizeof v->hist);
     v->owner = fd_name_owner(d, "victim");
-    if (x->c) {
-        snprintf(v->name, sizeof v->name, "%s", x->c->name);
-        v->image_hash = fnv(x->image, x->image_len);
-        v->engine_slot = fc_container_slot(&d->engine, x->c);
-        v->state = x->c->state;
-        for (uint32_t i = 0; i < d->engine.n_attachments; i++)
-            if (d->engine.attachments[i].container == v->engine_slot)
-                v->att[v->n_att++] = d->engine.attachments[i];
-    }
-    for (uint32_t i = 0; i < FC_KV_MAX_ENTRIES; i++) {
-        const fc_kv_entry_t *e = &d->engine.kv[i];
-        if (e->used && (e->owner == VICTIM_ID || e->tenant == VICTIM_ID))
-            v->kv[v->n_kv++] = *e;
-    }
+    fz_view_tenant(&d->engine, x->c, VICTIM_ID, &v->engine);
 }
 
 static void capture_victim(void)
 {
     view_victim(&dev, &victim_base);
-    if (!victim_base.installed || victim_base.n_kv != 3 || victim_base.n_att != 2)
+    if (!victim_base.installed || victim_base.engine.n_kv != 3 || victim_base.engine.n_att != 2)
         die("the victim tenant's container did not come back from the pristine state");
 }
 
@@ -366,11 +352,16 @@ static void check_tenants(fd_device_t *d)
         const fd_tenant_config_t *t = &cfg.tenants[i];
         fd_usage_t u;
         fd_tenant_usage(d, t->engine.id, &u);
-        if (u.containers > t->engine.quota.max_containers || u.ram > t->engine.quota.max_ram ||
-            u.attachments > t->max_attachments || u.kv_entries > t->engine.quota.max_kv_entries ||
-            u.global_entries > t->engine.quota.max_global_entries || u.names > t->max_names ||
-            u.storage > t->max_storage)
-            die("a tenant's usage exceeds one of its quotas");
+        /* between requests no update is in flight: the configured quotas
+         * hold exactly (the engine's room for one is not used) */
+        const char *over = fz_engine_over_quota(&d->engine, t->engine.id, &t->engine.quota);
+        if (over) {
+            fprintf(stderr, "fuzz_coap: tenant '%s' over %s\n", t->name, over);
+            die("a tenant's use of the engine exceeds one of its quotas");
+        }
+        if (u.attachments != fc_tenant_attachments(&d->engine, t->engine.id) ||
+            u.names > t->max_names || u.storage > t->max_storage)
+            die("a tenant's usage exceeds one of its quotas (names, storage)");
     }
 }
 
@@ -566,6 +557,15 @@ static int is_route(const fd_request_t *req, const char *prefix)
     return req->path_len >= n && !memcmp(req->path, prefix, n);
 }
 
+/* (epoch, seq) of slot i in a against b: -1, 0, 1 */
+static int ver_cmp(const snapshot_t *a, const snapshot_t *b, int i)
+{
+    uint64_t ea = a->slot[i].epoch, eb = b->slot[i].epoch, sa = a->slot[i].seq, sb = b->slot[i].seq;
+    if (ea != eb)
+        return ea < eb ? -1 : 1;
+    return sa < sb ? -1 : sa > sb;
+}
+
 static void one_request(const uint8_t *msg, size_t len, unsigned peer, uint64_t now)
 {
     coap_pdu_t *pdu = coap_pdu_init(0, 0, 0, len ? len : 1);
@@ -594,8 +594,8 @@ static void one_request(const uint8_t *msg, size_t len, unsigned peer, uint64_t 
     take(&dev, &after);
     int changed = memcmp(&before, &after, sizeof before) != 0;
     for (int i = 0; i < FD_SLOTS; i++)
-        if (after.slot[i].seq < before.slot[i].seq)
-            die("a sequence number went down");
+        if (ver_cmp(&after, &before, i) < 0)
+            die("an (epoch, sequence number) went down");
     check_tenants(&dev);
     if (changed) {
         int installed = resp.code == FD_CODE(2, 4) && req.method == FD_METHOD_POST &&
@@ -606,11 +606,13 @@ static void one_request(const uint8_t *msg, size_t len, unsigned peer, uint64_t 
             die("installed containers changed without a 2.04 install or a 2.02 removal");
         for (int i = 0; i < FD_SLOTS; i++)
             if (memcmp(&before.slot[i], &after.slot[i], sizeof before.slot[i]) &&
-                (after.slot[i].seq < before.slot[i].seq ||
-                 (after.slot[i].seq == before.slot[i].seq &&
+                (ver_cmp(&after, &before, i) < 0 ||
+                 (ver_cmp(&after, &before, i) == 0 &&
                   !(removed && before.slot[i].installed && !after.slot[i].installed))))
-                die("a slot changed without a newer sequence number (or, for a removal, the "
-                    "removed one's)");
+                die("a slot changed without a newer (epoch, sequence number) (or, for a "
+                    "removal, the removed one's)");
+            else if (after.slot[i].epoch > before.slot[i].epoch + 1)
+                die("a slot's epoch went up by more than one");
         check_persisted(&after);
     }
     fd_response_free(&resp);
@@ -1045,6 +1047,39 @@ static void write_seeds(const char *dir)
         s_write(dir, "other-tenant", &s);
         free(over);
         free(rm3);
+    }
+
+    /* epochs: the fuzzed tenant's slot 0 at the top of the sequence space,
+     * removed there, the old envelope again, a jump of two epochs, the next
+     * epoch, femto rm's (epoch + 1, 0) removal, and an install after it */
+    {
+        static const uint8_t none[1];
+        const char *hooks[] = {"coap"};
+        static const struct {
+            uint64_t epoch, seq;
+            int removal;
+        } steps[] = {{0, UINT64_MAX, 0}, {0, UINT64_MAX, 1}, {0, UINT64_MAX, 0}, {2, 0, 0},
+                     {1, 0, 0},          {2, 0, 1},          {2, 1, 0},          {1, 5, 0}};
+        s.len = 0;
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+            fc_suit_write_opts_t o = {.sequence = steps[i].seq,
+                                      .epoch = steps[i].epoch,
+                                      .slot = 0,
+                                      .image = steps[i].removal ? none : image,
+                                      .image_len = steps[i].removal ? 0 : image_len,
+                                      .hooks = hooks,
+                                      .n_hooks = steps[i].removal ? 0 : 1};
+            uint8_t *env = NULL;
+            size_t env_len = 0;
+            fc_error_t err = {0};
+            if (fc_suit_write_envelope(&o, seed, &env, &env_len, &err) != FC_OK)
+                die("cannot sign an envelope");
+            s_upload(&s, (unsigned)i & 7, steps[i].removal ? del : post,
+                     steps[i].removal ? "c/kvapp" : "suit", env, env_len, 6, 1);
+            free(env);
+        }
+        s_simple(&s, 0, get, "c/kvapp", 50, NULL, 0);
+        s_write(dir, "epochs", &s);
     }
 
     free(v1);

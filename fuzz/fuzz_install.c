@@ -13,8 +13,10 @@
  * and global stores before the fuzzed image is installed. Aborts when
  * anything the fuzzed tenant does changes the victim's container, its
  * attachments, its name or its key-value entries, or when a tenant's
- * usage exceeds its quota: key-value entries in RAM and on storage (the
- * records the in-memory port holds), global entries, RAM.
+ * usage exceeds its quota: containers, RAM, hook attachments (the
+ * fuzzed container asks for all 5 hooks, its share is 4), key-value
+ * entries in RAM and on storage (the records the in-memory port holds),
+ * global entries (fuzz_tenants.c, shared with fuzz_coap).
  *
  *   build-fuzz/fuzz/fuzz_install -max_total_time=60 fuzz/corpus/install */
 #include <stddef.h>
@@ -23,6 +25,7 @@
 #include <string.h>
 
 #include "femto/engine.h"
+#include "fuzz_tenants.h"
 
 #define MAX_IMAGE 65536
 #define RUN_BUDGET 4000
@@ -240,30 +243,11 @@ static void add_victim(void)
             __builtin_trap();
 }
 
-typedef struct victim_view {
-    fc_container_t c; /* without the statistics */
-    fc_attachment_t att[FC_MAX_ATTACHMENTS];
-    uint32_t n_att;
-    fc_kv_entry_t kv[FC_KV_MAX_ENTRIES]; /* its entries, in pool order */
-    uint32_t n_kv;
-} victim_view_t;
+static fz_tenant_view_t victim_before;
 
-static victim_view_t victim_before;
-
-static void view_victim(victim_view_t *v)
+static void view_victim(fz_tenant_view_t *v)
 {
-    memset(v, 0, sizeof *v);
-    v->c = *victim;
-    memset(&v->c.stats, 0, sizeof v->c.stats);
-    uint32_t slot = fc_container_slot(&engine, victim);
-    for (uint32_t i = 0; i < engine.n_attachments; i++)
-        if (engine.attachments[i].container == slot)
-            v->att[v->n_att++] = engine.attachments[i];
-    for (uint32_t i = 0; i < FC_KV_MAX_ENTRIES; i++) {
-        const fc_kv_entry_t *e = &engine.kv[i];
-        if (e->used && (e->owner == VICTIM || e->tenant == VICTIM))
-            v->kv[v->n_kv++] = *e;
-    }
+    fz_view_tenant(&engine, victim, VICTIM, v);
 }
 
 /* Entries on storage charged to a tenant: its local and tenant records
@@ -293,7 +277,7 @@ static uint32_t stored_entries(uint32_t tenant)
 
 static void check_invariants(void)
 {
-    victim_view_t now;
+    fz_tenant_view_t now;
     view_victim(&now);
     if (memcmp(&now, &victim_before, sizeof now) != 0)
         __builtin_trap(); /* another tenant changed the victim's container, hooks or entries */
@@ -301,17 +285,9 @@ static void check_invariants(void)
         const fc_tenant_t *ten = fc_tenant_find(&engine, t);
         if (!ten)
             continue;
-        if (fc_kv_count(&engine, t) > ten->quota.max_kv_entries ||
-            stored_entries(t) > ten->quota.max_kv_entries ||
-            fc_kv_global_count(&engine, t) > ten->quota.max_global_entries)
-            __builtin_trap(); /* key-value quota exceeded in RAM or on storage */
-        uint32_t ram = 0;
-        for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++)
-            if (engine.containers[i].state != FC_CONTAINER_FREE &&
-                engine.tenants[engine.containers[i].tenant].id == t)
-                ram += engine.containers[i].ram_len;
-        if (ram > ten->quota.max_ram)
-            __builtin_trap();
+        if (fz_engine_over_quota(&engine, t, &ten->quota) ||
+            stored_entries(t) > ten->quota.max_kv_entries)
+            __builtin_trap(); /* a quota exceeded in RAM or on storage */
     }
 }
 

@@ -295,7 +295,8 @@ static int tenant_key(parser_t *p, const char *key, char *value)
         return each_item(p, value, slot_item, &t->slots);
     } else if (!strcmp(key, "max_attachments")) {
         t->have_attachments = 1;
-        return quota_key(p, key, value, &t->max_attachments);
+        t->attachments_line = p->line;
+        return quota_key(p, key, value, &q->max_attachments);
     } else if (!strcmp(key, "max_storage")) {
         return quota_key(p, key, value, &t->max_storage);
     } else if (!strcmp(key, "max_names")) {
@@ -349,6 +350,7 @@ static int begin_tenant(parser_t *p, char *header)
     fd_tenant_config_t *t = &p->cfg->tenants[p->cfg->n_tenants++];
     memset(t, 0, sizeof *t);
     snprintf(t->name, sizeof t->name, "%s", name);
+    t->section_line = p->line;
     /* Defaults: the standard helpers, timer/boot/sensor/coap, every slot. */
     fc_helper_mask_clear(&t->engine.helpers);
     for (size_t i = 0; i < sizeof helper_names / sizeof helper_names[0]; i++)
@@ -428,18 +430,26 @@ static int shares(parser_t *p)
                 t->slots |= 1u << slot;
         k++;
     }
+    /* In file order: the error names the line of the share (its key, or
+     * the tenant's header for a default share) that went over. */
     uint32_t sum = 0, largest = 0;
+    int over_line = 0;
     for (size_t i = 0; i < cfg->n_tenants; i++) {
         fd_tenant_config_t *t = &cfg->tenants[i];
+        uint32_t *share = &t->engine.quota.max_attachments;
+        p->line = t->have_attachments ? t->attachments_line : t->section_line;
         if (!t->have_attachments)
-            t->max_attachments = FC_MAX_ATTACHMENTS / (uint32_t)(cfg->n_tenants + 1);
-        if (t->max_attachments > FC_MAX_ATTACHMENTS)
-            return fail(p, "tenant '%s': max_attachments %u exceeds the device's %d", t->name,
-                        (unsigned)t->max_attachments, FC_MAX_ATTACHMENTS);
-        sum += t->max_attachments;
-        largest = t->max_attachments > largest ? t->max_attachments : largest;
+            *share = FC_MAX_ATTACHMENTS / (uint32_t)(cfg->n_tenants + 1);
+        if (*share == 0 || *share > FC_MAX_ATTACHMENTS)
+            return fail(p, "tenant '%s': max_attachments %u outside 1..%d (the device's table)",
+                        t->name, (unsigned)*share, FC_MAX_ATTACHMENTS);
+        sum += *share;
+        largest = *share > largest ? *share : largest;
+        if (!over_line && sum + largest > FC_MAX_ATTACHMENTS)
+            over_line = p->line;
     }
-    if (sum + largest > FC_MAX_ATTACHMENTS)
+    p->line = over_line;
+    if (over_line)
         return fail(p,
                     "max_attachments over all tenants (%u) plus the largest (%u, room for an "
                     "update) exceed the device's %d attachments",

@@ -14,14 +14,17 @@
 
 typedef struct fd_tenant_config {
     char name[FD_NAME_MAX];
-    fc_tenant_config_t engine; /* id, key, helpers, hooks, engine quotas (as configured) */
+    fc_tenant_config_t engine; /* id, key, helpers, hooks, engine quotas (as configured),
+                                * among them max_attachments: hook attachments over
+                                * all its containers (the engine enforces it) */
     uint32_t slots;            /* bit i: may install into device slot i */
     uint32_t max_image;        /* bytes of one container image */
-    uint32_t max_attachments;  /* hook attachments over all its containers */
     uint32_t max_storage;      /* bytes on storage: envelopes, fetched images, key-value
                                 * records, sequence records, name tombstones */
     uint32_t max_names;        /* names it holds: live containers + removed ones kept */
     int have_key, have_id, have_slots, have_attachments;
+    int section_line;     /* line of its [tenant NAME] header */
+    int attachments_line; /* line of its max_attachments key (0: the default share) */
 } fd_tenant_config_t;
 
 typedef struct fd_config {

@@ -5,8 +5,11 @@
  *   slot/N/env-G  the signed SUIT envelope of generation G of slot N
  *   slot/N/img-G  its image, when the manifest fetches it by URI (written
  *                 before env-G; checked against the manifest's digest at start)
- *   slot/N/cur    "femtod-slot 1 GEN SEQ TENANT INSTALLED": which envelope
- *                 is live, the last accepted sequence number and the owner
+ *   slot/N/cur    "femtod-slot 1 GEN SEQ TENANT INSTALLED EPOCH": which
+ *                 envelope is live, the last accepted (epoch, sequence) and
+ *                 the owner (a record without EPOCH, older femtod: epoch 0)
+ *   slot/N/seq-T  "femtod-seq 1 SEQ EPOCH": tenant T's last (epoch, sequence)
+ *                 in slot N (without EPOCH: 0)
  *   boot          boot counter
  * An install writes env-(G+1) (a NEW record), then cur (the switch, one
  * atomic record write), then drops env-G. A crash before the cur write
@@ -272,8 +275,12 @@ static uint32_t live_names(const fd_device_t *d, uint32_t tenant_id)
     return n;
 }
 
+/* Write the names record when the tombstones changed since it was last
+ * written (not at every install: most change nothing). */
 static void names_save(fd_device_t *d)
 {
+    if (!d->names_dirty)
+        return;
     char text[FD_NAMES_MAX * (FC_IMAGE_NAME_MAX + 24) + 32];
     size_t n = (size_t)snprintf(text, sizeof text, "femtod-names 1\n");
     for (size_t i = 0; i < FD_NAMES_MAX; i++)
@@ -282,6 +289,8 @@ static void names_save(fd_device_t *d)
                                   d->names[i].tenant_id, d->names[i].age, d->names[i].name);
     if (d->port.storage_write(d->port.ctx, "names", text, n) != FC_OK)
         dlog(d, "femtod: cannot write the names record (tombstones kept in memory)");
+    else
+        d->names_dirty = 0;
 }
 
 /* Tombstones of configured tenants only: a tenant removed from the
@@ -304,6 +313,7 @@ static void names_load(fd_device_t *d)
             strlen(name) > FC_IMAGE_NAME_MAX || fc_name_bad_char(name) >= 0 ||
             !tenant_cfg(d, e->tenant_id)) {
             memset(e, 0, sizeof *e);
+            d->names_dirty = 1; /* released: the next save drops it from the record */
             continue;
         }
         memcpy(e->name, name, strlen(name) + 1); /* <= FC_IMAGE_NAME_MAX, checked above */
@@ -316,8 +326,10 @@ static void names_load(fd_device_t *d)
 static void name_unbury(fd_device_t *d, uint32_t tenant_id, const char *name)
 {
     for (size_t i = 0; i < FD_NAMES_MAX; i++)
-        if (d->names[i].tenant_id == tenant_id && !strcmp(d->names[i].name, name))
+        if (d->names[i].tenant_id == tenant_id && !strcmp(d->names[i].name, name)) {
             memset(&d->names[i], 0, sizeof d->names[i]);
+            d->names_dirty = 1;
+        }
 }
 
 /* The tenant's oldest tombstones go while it holds more than max_names. */
@@ -332,6 +344,7 @@ static void names_trim(fd_device_t *d, uint32_t tenant_id)
                 (oldest == FD_NAMES_MAX || d->names[i].age < d->names[oldest].age))
                 oldest = i;
         memset(&d->names[oldest], 0, sizeof d->names[oldest]);
+        d->names_dirty = 1;
     }
 }
 
@@ -345,6 +358,7 @@ static void name_bury(fd_device_t *d, uint32_t tenant_id, const char *name)
             d->names[i].tenant_id = tenant_id;
             d->names[i].age = d->names_age++;
             snprintf(d->names[i].name, sizeof d->names[i].name, "%s", name);
+            d->names_dirty = 1;
             break;
         }
     }
@@ -362,7 +376,7 @@ void fd_tenant_usage(fd_device_t *d, uint32_t tenant_id, fd_usage_t *u)
         u->ram += c->ram_len;
         uint32_t idx = fc_container_slot(&d->engine, c);
         for (uint32_t a = 0; a < d->engine.n_attachments; a++)
-            u->attachments += d->engine.attachments[a].container == idx;
+            u->attachments += d->engine.attachments[a].container == idx; /* not the engine's count: the fuzzers compare both */
     }
     u->kv_entries = fc_kv_count(&d->engine, tenant_id);
     u->global_entries = fc_kv_global_count(&d->engine, tenant_id);
@@ -370,13 +384,28 @@ void fd_tenant_usage(fd_device_t *d, uint32_t tenant_id, fd_usage_t *u)
     u->storage = tenant_storage(d, tenant_id);
 }
 
-/* ---- sequence numbers, per slot and tenant ---------------------------------------------- */
+/* ---- versions (epoch, sequence), per slot and tenant ----------------------------------- */
 
-static void write_hist(fd_device_t *d, uint32_t slot, uint32_t tenant_id, uint64_t seq)
+static int ver_less(fc_suit_version_t a, fc_suit_version_t b)
 {
-    char name[FC_PORT_NAME_MAX], text[64];
+    return a.epoch < b.epoch || (a.epoch == b.epoch && a.seq < b.seq);
+}
+
+/* "S" in epoch 0 (as before epochs), "S of epoch E" after */
+static const char *ver_text(char *buf, size_t cap, fc_suit_version_t v)
+{
+    if (v.epoch)
+        snprintf(buf, cap, "%" PRIu64 " of epoch %" PRIu64, v.seq, v.epoch);
+    else
+        snprintf(buf, cap, "%" PRIu64, v.seq);
+    return buf;
+}
+
+static void write_hist(fd_device_t *d, uint32_t slot, uint32_t tenant_id, fc_suit_version_t v)
+{
+    char name[FC_PORT_NAME_MAX], text[80];
     snprintf(name, sizeof name, "slot/%" PRIu32 "/seq-%" PRIu32, slot, tenant_id);
-    int n = snprintf(text, sizeof text, "femtod-seq 1 %" PRIu64 "\n", seq);
+    int n = snprintf(text, sizeof text, "femtod-seq 1 %" PRIu64 " %" PRIu64 "\n", v.seq, v.epoch);
     /* slot/N/cur holds it too until another tenant writes that record */
     if (d->port.storage_write(d->port.ctx, name, text, (size_t)n) != FC_OK)
         dlog(d, "femtod: cannot write %s", name);
@@ -386,20 +415,25 @@ static void load_hist(fd_device_t *d, uint32_t slot)
 {
     fd_slot_t *s = &d->slots[slot];
     for (size_t i = 0; i < d->cfg->n_tenants; i++) {
-        char name[FC_PORT_NAME_MAX], text[64];
+        char name[FC_PORT_NAME_MAX], text[80];
         size_t n = 0;
-        uint64_t seq = 0;
+        fc_suit_version_t v = {0};
         snprintf(name, sizeof name, "slot/%" PRIu32 "/seq-%" PRIu32, slot,
                  d->cfg->tenants[i].engine.id);
         if (d->port.storage_read(d->port.ctx, name, text, sizeof text - 1, &n) != FC_OK)
             continue;
         text[n] = '\0';
-        if (sscanf(text, "femtod-seq 1 %" SCNu64, &seq) == 1 && seq > s->hist[i])
-            s->hist[i] = seq;
+        /* a record of an older femtod has no epoch: 0 */
+        if (sscanf(text, "femtod-seq 1 %" SCNu64 " %" SCNu64, &v.seq, &v.epoch) >= 1 &&
+            ver_less(s->hist[i], v))
+            s->hist[i] = v;
     }
+    /* the switch record is written before slot/N/seq-T: a crash between the
+     * two leaves the newer version in cur */
     int ti = s->has_record ? cfg_index(d, s->tenant_id) : -1;
-    if (ti >= 0 && s->seq > s->hist[ti])
-        s->hist[ti] = s->seq;
+    fc_suit_version_t cur = {.epoch = s->epoch, .seq = s->seq};
+    if (ti >= 0 && ver_less(s->hist[ti], cur))
+        s->hist[ti] = cur;
 }
 
 static void record_name(char *out, size_t cap, uint32_t slot, const char *what, long gen)
@@ -410,13 +444,14 @@ static void record_name(char *out, size_t cap, uint32_t slot, const char *what, 
         snprintf(out, cap, "slot/%" PRIu32 "/%s", slot, what);
 }
 
-static int write_cur(fd_device_t *d, uint32_t slot, uint32_t gen, uint64_t seq, uint32_t tenant,
-                     int installed)
+static int write_cur(fd_device_t *d, uint32_t slot, uint32_t gen, fc_suit_version_t v,
+                     uint32_t tenant, int installed)
 {
-    char name[FC_PORT_NAME_MAX], text[96];
+    char name[FC_PORT_NAME_MAX], text[128];
     record_name(name, sizeof name, slot, "cur", -1);
-    int n = snprintf(text, sizeof text, "femtod-slot 1 %" PRIu32 " %" PRIu64 " %" PRIu32 " %d\n",
-                     gen, seq, tenant, installed);
+    int n = snprintf(text, sizeof text,
+                     "femtod-slot 1 %" PRIu32 " %" PRIu64 " %" PRIu32 " %d %" PRIu64 "\n", gen,
+                     v.seq, tenant, installed, v.epoch);
     return d->port.storage_write(d->port.ctx, name, text, (size_t)n);
 }
 
@@ -447,7 +482,7 @@ static int read_record(fd_device_t *d, const char *name, uint8_t **out, size_t *
 
 typedef struct prepared {
     uint32_t slot;
-    uint64_t seq;
+    fc_suit_version_t ver;
     uint32_t tenant_id;
     fc_container_t *c; /* installed STOPPED and attached; NULL for a removal */
     uint8_t *image;
@@ -485,6 +520,7 @@ static int authenticate(fd_device_t *d, const uint8_t *env, size_t len, fc_suit_
     *slot = r->component[0].femto_slot;
     v->slot = *slot;
     v->seq = m->sequence_number;
+    v->epoch = r->component[0].params.femto.epoch;
     if (*slot >= FD_SLOTS)
         return refuse(v, FC_ERR_NO_SLOT, NULL, "slot %" PRIu32 " does not exist (0..%d)", *slot,
                       FD_SLOTS - 1);
@@ -591,16 +627,22 @@ static uint32_t tenant_slots(const fd_device_t *d, uint32_t tenant_id, uint32_t 
     return n;
 }
 
+static uint32_t container_attachments(const fd_device_t *d, const fc_container_t *c)
+{
+    uint32_t n = 0, idx = fc_container_slot(&d->engine, c);
+    for (uint32_t a = 0; a < d->engine.n_attachments; a++)
+        n += d->engine.attachments[a].container == idx;
+    return n;
+}
+
+/* The tenant's attachments (the engine counts them) without those of the
+ * version an update replaces. */
 static uint32_t tenant_attachments(const fd_device_t *d, uint32_t tenant_id, uint32_t except_slot)
 {
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < FD_SLOTS; i++) {
-        if (i == except_slot || !d->slots[i].c || d->slots[i].tenant_id != tenant_id)
-            continue;
-        uint32_t idx = fc_container_slot(&d->engine, d->slots[i].c);
-        for (uint32_t a = 0; a < d->engine.n_attachments; a++)
-            n += d->engine.attachments[a].container == idx;
-    }
+    uint32_t n = fc_tenant_attachments(&d->engine, tenant_id);
+    const fd_slot_t *s = &d->slots[except_slot];
+    if (s->c && s->tenant_id == tenant_id)
+        n -= container_attachments(d, s->c);
     return n;
 }
 
@@ -721,11 +763,12 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
                       "budget %" PRIu64 " outside 1..%" PRIu32 " (tenant '%s' max_budget)",
                       fm->budget, t->engine.quota.max_budget, t->name);
     uint32_t att = tenant_attachments(d, tid, slot);
-    if (fm->n_hooks > t->max_attachments || att > t->max_attachments - fm->n_hooks)
+    uint32_t share = t->engine.quota.max_attachments;
+    if (fm->n_hooks > share || att > share - fm->n_hooks)
         return refuse(v, FC_ERR_QUOTA, NULL,
                       "attachments: tenant '%s' has %" PRIu32 " of max_attachments %" PRIu32
                       ", this version asks for %zu",
-                      t->name, att, t->max_attachments, fm->n_hooks);
+                      t->name, att, share, fm->n_hooks);
     /* The engine runs the image in place: keep an aligned private copy. */
     p->image = malloc(len ? len : 1);
     if (!p->image)
@@ -773,14 +816,40 @@ static int load_container(fd_device_t *d, const fd_tenant_config_t *t, uint32_t 
                           "cannot attach to hook '%.*s' (device attachment table: %" PRIu32
                           " of %d in use; tenant '%s': %" PRIu32 " of max_attachments %" PRIu32 ")",
                           (int)fm->hook[i].len, (const char *)fm->hook[i].ptr,
-                          d->engine.n_attachments, FC_MAX_ATTACHMENTS, t->name, att,
-                          t->max_attachments);
+                          d->engine.n_attachments, FC_MAX_ATTACHMENTS, t->name, att, share);
     }
     return FC_OK;
 }
 
-static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode, uint64_t stored_seq,
-                   uint32_t stored_gen, prepared_t *p, fd_verdict_t *v)
+/* Anti-rollback over (epoch, sequence), against the signing tenant's own
+ * history in this slot (so no tenant's numbers bind another). A removal may
+ * carry the version it removes (an older femto rm at 2^64-1 sends that). */
+static int check_version(fd_device_t *d, const fd_tenant_config_t *t, uint32_t slot, int mode,
+                         fc_suit_version_t next, fd_verdict_t *v)
+{
+    fc_suit_version_t last = d->slots[slot].hist[cfg_index(d, t->engine.id)];
+    fc_error_t err = {0};
+    if (fc_suit_check_version(next, last, mode == MODE_REMOVE, &err) == FC_OK)
+        return FC_OK;
+    char a[48], b[48];
+    ver_text(a, sizeof a, next);
+    ver_text(b, sizeof b, last);
+    if (next.epoch > last.epoch)
+        return refuse(v, FC_ERR_ROLLBACK, NULL,
+                      "epoch %" PRIu64 " is more than one above %" PRIu64
+                      ", the last epoch of tenant '%s' in slot %" PRIu32
+                      " (an epoch grows by one at a time)",
+                      next.epoch, last.epoch, t->name, slot);
+    return refuse(v, FC_ERR_ROLLBACK, NULL,
+                  "sequence %s is not newer than %s, the last of tenant '%s' in slot %" PRIu32 "%s",
+                  a, b, t->name, slot,
+                  last.seq == UINT64_MAX ? " (the sequence space of this epoch is used up: "
+                                           "sign the next version with --epoch one higher)"
+                                         : "");
+}
+
+static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode,
+                   fc_suit_version_t stored, uint32_t stored_gen, prepared_t *p, fd_verdict_t *v)
 {
     fc_suit_manifest_t m;
     fc_suit_result_t r;
@@ -795,26 +864,21 @@ static int prepare(fd_device_t *d, const uint8_t *env, size_t len, int mode, uin
     int st = authenticate(d, env, len, &m, &r, &t, &slot, v);
     if (st != FC_OK)
         return st;
-    fc_error_t err = {0};
+    fc_suit_version_t ver = {.epoch = r.component[0].params.femto.epoch,
+                             .seq = m.sequence_number};
     if (mode == MODE_RESTORE) {
-        if (m.sequence_number != stored_seq)
-            return refuse(v, FC_ERR_STATE, NULL,
-                          "stored envelope has sequence %" PRIu64 ", record says %" PRIu64,
-                          m.sequence_number, stored_seq);
+        if (ver.seq != stored.seq || ver.epoch != stored.epoch) {
+            char a[48], b[48];
+            return refuse(v, FC_ERR_STATE, NULL, "stored envelope has sequence %s, record says %s",
+                          ver_text(a, sizeof a, ver), ver_text(b, sizeof b, stored));
+        }
     } else {
-        /* The signing tenant's own history in this slot; a removal may use
-         * the number of the version it removes (so femto rm never wraps). */
-        uint64_t last = d->slots[slot].hist[cfg_index(d, t->engine.id)];
-        int ok = mode == MODE_REMOVE ? m.sequence_number >= last
-                                     : fc_suit_check_sequence(&m, last, &err) == FC_OK;
-        if (!ok)
-            return refuse(v, FC_ERR_ROLLBACK, NULL,
-                          "sequence %" PRIu64 " is not newer than %" PRIu64
-                          ", the last of tenant '%s' in slot %" PRIu32,
-                          m.sequence_number, last, t->name, slot);
+        st = check_version(d, t, slot, mode, ver, v);
+        if (st != FC_OK)
+            return st;
     }
     p->slot = slot;
-    p->seq = m.sequence_number;
+    p->ver = ver;
     p->tenant_id = t->engine.id;
     const uint8_t *img = NULL;
     size_t img_len = 0;
@@ -858,7 +922,7 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
 {
     memset(v, 0, sizeof *v);
     prepared_t p;
-    if (prepare(d, env, len, MODE_INSTALL, 0, 0, &p, v) != FC_OK) {
+    if (prepare(d, env, len, MODE_INSTALL, (fc_suit_version_t){0}, 0, &p, v) != FC_OK) {
         d->refusals++;
         dlog(d, "femtod: install %s", v->text);
         return;
@@ -899,7 +963,7 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
         st = d->port.storage_write(d->port.ctx, name, env, len);
     crash_point(d, 2);
     if (st == FC_OK) {
-        st = write_cur(d, p.slot, gen, p.seq, p.tenant_id, 1); /* the switch */
+        st = write_cur(d, p.slot, gen, p.ver, p.tenant_id, 1); /* the switch */
         if (st != FC_OK)
             d->port.storage_remove(d->port.ctx, name);
     }
@@ -927,15 +991,16 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
     *s = (fd_slot_t){.has_record = 1,
                      .installed = 1,
                      .gen = gen,
-                     .seq = p.seq,
+                     .seq = p.ver.seq,
+                     .epoch = p.ver.epoch,
                      .tenant_id = p.tenant_id,
                      .c = p.c,
                      .image = p.image,
                      .image_len = p.image_len};
     memcpy(s->hist, kept.hist, sizeof s->hist);
-    s->hist[cfg_index(d, p.tenant_id)] = p.seq;
+    s->hist[cfg_index(d, p.tenant_id)] = p.ver;
     crash_point(d, 4);
-    write_hist(d, p.slot, p.tenant_id, p.seq);
+    write_hist(d, p.slot, p.tenant_id, p.ver);
     name_unbury(d, p.tenant_id, p.c->name);
     if (old_name[0] && strcmp(old_name, p.c->name) != 0) {
         /* an update under another name: the old name's local record goes as
@@ -951,9 +1016,10 @@ void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdic
     crash_point(d, 5);
     d->installs++;
     v->status = FC_OK;
+    char vt[48];
     snprintf(v->text, sizeof v->text,
-             "installed '%s' in slot %" PRIu32 ", sequence %" PRIu64 ", tenant '%s', %zu bytes",
-             p.c->name, p.slot, p.seq, fd_tenant_name(d, p.tenant_id), p.image_len);
+             "installed '%s' in slot %" PRIu32 ", sequence %s, tenant '%s', %zu bytes", p.c->name,
+             p.slot, ver_text(vt, sizeof vt, p.ver), fd_tenant_name(d, p.tenant_id), p.image_len);
     dlog(d, "femtod: %s", v->text);
 }
 
@@ -967,7 +1033,7 @@ void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, siz
         return;
     }
     prepared_t p;
-    if (prepare(d, env, len, MODE_REMOVE, 0, 0, &p, v) != FC_OK) {
+    if (prepare(d, env, len, MODE_REMOVE, (fc_suit_version_t){0}, 0, &p, v) != FC_OK) {
         d->refusals++;
         return;
     }
@@ -978,7 +1044,7 @@ void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, siz
         return;
     }
     fd_slot_t *s = &d->slots[slot];
-    if (write_cur(d, (uint32_t)slot, s->gen, p.seq, p.tenant_id, 0) != FC_OK) {
+    if (write_cur(d, (uint32_t)slot, s->gen, p.ver, p.tenant_id, 0) != FC_OK) {
         refuse(v, FC_ERR_STORAGE, NULL, "cannot write the removal; the container runs on");
         return;
     }
@@ -988,10 +1054,14 @@ void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, siz
     free(s->image);
     remove_record(d, (uint32_t)slot, s->gen);
     fd_slot_t kept = *s;
-    *s = (fd_slot_t){.has_record = 1, .gen = s->gen, .seq = p.seq, .tenant_id = p.tenant_id};
+    *s = (fd_slot_t){.has_record = 1,
+                     .gen = s->gen,
+                     .seq = p.ver.seq,
+                     .epoch = p.ver.epoch,
+                     .tenant_id = p.tenant_id};
     memcpy(s->hist, kept.hist, sizeof s->hist);
-    s->hist[cfg_index(d, p.tenant_id)] = p.seq;
-    write_hist(d, (uint32_t)slot, p.tenant_id, p.seq);
+    s->hist[cfg_index(d, p.tenant_id)] = p.ver;
+    write_hist(d, (uint32_t)slot, p.tenant_id, p.ver);
     /* its local key-value record goes with it (storage stays bounded); its
      * name stays with the tenant */
     if (fc_kv_local_reclaim(&d->engine, p.tenant_id, cname_kept) != FC_OK)
@@ -1000,8 +1070,9 @@ void fd_device_remove(fd_device_t *d, const char *cname, const uint8_t *env, siz
     names_save(d);
     d->removals++;
     v->status = FC_OK;
-    snprintf(v->text, sizeof v->text, "removed '%s' from slot %d, sequence %" PRIu64, cname, slot,
-             p.seq);
+    char vt[48];
+    snprintf(v->text, sizeof v->text, "removed '%s' from slot %d, sequence %s", cname, slot,
+             ver_text(vt, sizeof vt, p.ver));
     dlog(d, "femtod: %s", v->text);
 }
 
@@ -1062,8 +1133,9 @@ static void restore_slot(fd_device_t *d, uint32_t slot)
     text[n] = '\0';
     fd_slot_t *s = &d->slots[slot];
     int installed = 0;
-    if (sscanf(text, "femtod-slot 1 %" SCNu32 " %" SCNu64 " %" SCNu32 " %d", &s->gen, &s->seq,
-               &s->tenant_id, &installed) != 4) {
+    s->epoch = 0; /* a record of an older femtod has no epoch */
+    if (sscanf(text, "femtod-slot 1 %" SCNu32 " %" SCNu64 " %" SCNu32 " %d %" SCNu64, &s->gen,
+               &s->seq, &s->tenant_id, &installed, &s->epoch) < 4) {
         dlog(d, "femtod: slot %" PRIu32 ": damaged record %s, slot left empty", slot, name);
         memset(s, 0, sizeof *s);
         load_hist(d, slot);
@@ -1082,7 +1154,9 @@ static void restore_slot(fd_device_t *d, uint32_t slot)
     prepared_t p;
     if (st != FC_OK) {
         dlog(d, "femtod: slot %" PRIu32 ": cannot read %s (%s)", slot, name, fc_status_name(st));
-    } else if (prepare(d, env, len, MODE_RESTORE, s->seq, s->gen, &p, &v) != FC_OK) {
+    } else if (prepare(d, env, len, MODE_RESTORE,
+                       (fc_suit_version_t){.epoch = s->epoch, .seq = s->seq}, s->gen, &p,
+                       &v) != FC_OK) {
         dlog(d, "femtod: slot %" PRIu32 ": stored version %s", slot, v.text);
     } else if (p.slot != slot || p.tenant_id != s->tenant_id) {
         dlog(d, "femtod: slot %" PRIu32 ": stored envelope is for another slot or tenant", slot);
@@ -1093,8 +1167,9 @@ static void restore_slot(fd_device_t *d, uint32_t slot)
         s->c = p.c;
         s->image = p.image;
         s->image_len = p.image_len;
-        dlog(d, "femtod: slot %" PRIu32 ": '%s' sequence %" PRIu64 " re-verified and started", slot,
-             p.c->name, s->seq);
+        char vt[48];
+        dlog(d, "femtod: slot %" PRIu32 ": '%s' sequence %s re-verified and started", slot,
+             p.c->name, ver_text(vt, sizeof vt, p.ver));
     }
     free(env);
 }
@@ -1119,10 +1194,13 @@ int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const fd_platform_t *
     fc_engine_declare_standard_hooks(&d->engine);
     for (size_t i = 0; i < cfg->n_tenants; i++) {
         /* The engine counts the new version beside the old during an
-         * update; the device enforces the configured quotas itself. */
+         * update (the new one is attached before the old one goes); the
+         * device enforces the configured quotas exactly itself, the engine
+         * bounds them with that room. */
         fc_tenant_config_t tc = cfg->tenants[i].engine;
         tc.quota.max_containers += 1;
         tc.quota.max_ram = tc.quota.max_ram > UINT32_MAX / 2 ? UINT32_MAX : tc.quota.max_ram * 2;
+        tc.quota.max_attachments += FC_SUIT_MAX_HOOKS;
         fc_error_t err = {0};
         st = fc_tenant_add(&d->engine, &tc, &err);
         if (st != FC_OK) {

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "femto/engine.h"
+#include "femto/suit.h"
 #include "platform.h"
 
 /* Device slots 0..FD_SLOTS-1; one engine slot stays free so that an update
@@ -22,12 +23,14 @@ typedef struct fd_slot {
     int installed;      /* the record names a live version */
     uint32_t gen;       /* generation of the envelope record slot/N/env-GEN */
     uint64_t seq;       /* sequence number of the last envelope accepted (any tenant) */
+    uint64_t epoch;     /* and its epoch (docs/suit-profile.md, "Epochs") */
     uint32_t tenant_id; /* owner of the record */
-    /* Anti-rollback per tenant (index in cfg->tenants): the highest sequence
-     * number that tenant had accepted in this slot (slot/N/seq-TENANT). A
+    /* Anti-rollback per tenant (index in cfg->tenants): the highest (epoch,
+     * sequence) that tenant had accepted in this slot (slot/N/seq-TENANT). A
      * tenant's numbers never bind another tenant, so no value of one tenant
-     * makes the slot unusable for the others. */
-    uint64_t hist[FC_MAX_TENANTS];
+     * makes the slot unusable for the others; and the owner goes on after
+     * sequence 2^64-1 in the next epoch, so no value of its own does either. */
+    fc_suit_version_t hist[FC_MAX_TENANTS];
     fc_container_t *c; /* running container, NULL if none */
     uint8_t *image;    /* the container's image bytes (the engine runs them in place) */
     size_t image_len;
@@ -66,6 +69,7 @@ typedef struct fd_device {
     uint64_t installs, refusals, removals;
     fd_name_t names[FD_NAMES_MAX];
     uint32_t names_age;
+    int names_dirty; /* names differ from the stored record: write it (once) */
     fd_fetch_fn fetch; /* NULL: manifests with a URI are refused (5.01) */
     void *fetch_ctx;
     uint64_t fetches;
@@ -75,7 +79,7 @@ typedef struct fd_device {
 typedef struct fd_verdict {
     int status; /* FC_OK or a code from status.h */
     uint32_t slot;
-    uint64_t seq;
+    uint64_t seq, epoch;
     int fetch_failed; /* the image URI did not deliver it (CoAP 5.02 Bad Gateway) */
     char text[256];
 } fd_verdict_t;
@@ -91,7 +95,7 @@ int fd_device_init(fd_device_t *d, const fd_config_t *cfg, const fd_platform_t *
 void fd_device_install(fd_device_t *d, const uint8_t *env, size_t len, fd_verdict_t *v);
 
 /* Remove container `name`; env must be a signed envelope for its slot by
- * its tenant with a newer sequence number and an EMPTY image. */
+ * its tenant with a newer (or the same) (epoch, sequence) and an EMPTY image. */
 void fd_device_remove(fd_device_t *d, const char *name, const uint8_t *env, size_t len,
                       fd_verdict_t *v);
 

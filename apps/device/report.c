@@ -223,13 +223,14 @@ static void container(writer_t *w, const fd_device_t *d, int slot)
     }
     if (w->format == FD_FMT_JSON)
         value_sep(w);
-    begin(w, 1, 16);
+    begin(w, 1, 17);
     u64(w, "slot", (uint64_t)slot);
     str(w, "name", s->c->name);
     str(w, "tenant", fd_tenant_name(d, s->tenant_id));
     u64(w, "tenant_id", s->tenant_id);
     str(w, "state", state_name(s));
     u64(w, "seq", s->seq);
+    u64(w, "epoch", s->epoch); /* of seq: anti-rollback compares (epoch, seq) */
     u64(w, "image_bytes", s->image_len);
     u64(w, "ram_bytes", s->c->ram_len);
     u64(w, "runs", st->runs);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fetch_blocks.h"
 #include "server.h"
 
 enum { CW_CON = 0, CW_NON = 1, CW_ACK = 2, CW_RST = 3 };
@@ -23,6 +24,8 @@ enum cw_verdict {
     CW_IGNORE,  /* an ACK, a RST, a response, or too short to answer */
     CW_PING,    /* an empty CON: answer with RST */
     CW_REJECT,  /* a malformed CON: answer with RST (RFC 7252 4.2) */
+    CW_ANSWER,  /* cw_parse_answer: x is filled */
+    CW_RESET,   /* cw_parse_answer: an RST (the peer refuses the exchange h->mid) */
 };
 
 /* Parse msg[0..len) from peer at now_ms. req->payload points into msg. */
@@ -34,6 +37,21 @@ int cw_parse(const uint8_t *msg, size_t len, const char *peer, uint64_t now_ms, 
  * fit. */
 size_t cw_encode_response(const cw_header_t *h, uint16_t mid, const fd_response_t *resp,
                           uint8_t *out, size_t cap);
+
+/* The board as a client (fetch by URI): an answer to a request we sent
+ * (piggybacked in an ACK, or separate), its options and payload into x;
+ * CW_ANSWER, CW_RESET, or CW_IGNORE (an empty ACK, a request, malformed). */
+int cw_parse_answer(const uint8_t *msg, size_t len, cw_header_t *h, fd_block_answer_t *x);
+
+/* A CON GET with message id mid and token[0..tkl), the Uri-Path options of
+ * path[0..path_len) ('/'-separated), the Uri-Query ones of query ('&'), and
+ * Block2 block2. Returns its length, 0 if it does not fit in cap. */
+size_t cw_encode_get(uint16_t mid, const uint8_t *token, uint8_t tkl, const char *path,
+                     size_t path_len, const char *query, size_t query_len, uint32_t block2,
+                     uint8_t *out, size_t cap);
+
+/* An empty ACK for message id mid (of a separate answer). Returns 4. */
+size_t cw_encode_ack(uint16_t mid, uint8_t *out);
 
 /* An empty RST for message id mid. Returns 4. */
 size_t cw_encode_rst(uint16_t mid, uint8_t *out);

@@ -27,6 +27,7 @@
 #include "coap_wire.h"
 #include "config.h"
 #include "device.h"
+#include "fetch_bm.h"
 #include "flash.h"
 #include "lan9118.h"
 #include "lwip/init.h"
@@ -59,6 +60,7 @@ static fd_config_t config;
 static fd_device_t device;
 static fd_server_t server;
 static struct netif netif;
+static fd_bm_fetcher_t fetcher;
 static lan9118_stats_t nic_stats;
 static struct udp_pcb *coap_pcb;
 static uint8_t tx_msg[MSG_MAX];
@@ -192,18 +194,43 @@ static void send_bytes(const ip_addr_t *addr, u16_t port, const uint8_t *data, s
     pbuf_free(p);
 }
 
+/* Requests are queued by lwIP's receive callback and answered from the
+ * main loop, outside lwIP: an install that fetches its image by URI polls
+ * the network while it waits (fetch_bm.c), and a request arriving then
+ * must wait its turn rather than enter the server (or lwIP) twice. A full
+ * queue drops the datagram: the client sends a CON again. */
+#define RX_QUEUE 2
+static struct rx_slot {
+    int used;
+    ip_addr_t addr;
+    u16_t port;
+    size_t len;
+    uint8_t msg[MSG_MAX];
+} rx_queue[RX_QUEUE];
+
 static void on_coap(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
                     u16_t port)
 {
     (void)arg, (void)pcb;
-    static uint8_t rx_msg[MSG_MAX];
-    static uint16_t next_mid = 0x4000;
-    size_t len = p->tot_len;
-    if (len > sizeof rx_msg)
-        len = 0; /* larger than any message we answer: a 4.13 needs its header, not its body */
-    if (len)
-        pbuf_copy_partial(p, rx_msg, (u16_t)len, 0);
+    for (int i = 0; i < RX_QUEUE; i++) {
+        struct rx_slot *q = &rx_queue[i];
+        if (q->used)
+            continue;
+        q->used = 1;
+        ip_addr_copy(q->addr, *addr);
+        q->port = port;
+        /* larger than any message we answer: a 4.13 needs its header, not its body */
+        q->len = p->tot_len <= sizeof q->msg ? p->tot_len : 0;
+        if (q->len)
+            pbuf_copy_partial(p, q->msg, (u16_t)q->len, 0);
+        break;
+    }
     pbuf_free(p);
+}
+
+static void answer(const ip_addr_t *addr, u16_t port, const uint8_t *rx_msg, size_t len)
+{
+    static uint16_t next_mid = 0x4000;
     char peer[FD_PEER_MAX + 1];
     char host[IPADDR_STRLEN_MAX];
     ipaddr_ntoa_r(addr, host, sizeof host);
@@ -245,6 +272,24 @@ static void on_coap(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
     fd_response_free(&resp);
 }
 
+/* Answer the queued requests, oldest first. */
+static void serve_queue(void)
+{
+    for (int i = 0; i < RX_QUEUE; i++) {
+        struct rx_slot *q = &rx_queue[i];
+        if (q->used) {
+            answer(&q->addr, q->port, q->msg, q->len);
+            q->used = 0;
+        }
+    }
+}
+
+static void poll_network(void)
+{
+    lan9118_poll(&netif);
+    sys_check_timeouts();
+}
+
 static int start_network(void)
 {
     ip4_addr_t ip, mask, gw;
@@ -266,6 +311,12 @@ static int start_network(void)
         return -1;
     }
     udp_recv(coap_pcb, on_coap, NULL);
+    if (fd_bm_fetcher_init(&fetcher, poll_network) != 0) {
+        bm_printf("femto device: no UDP socket for fetching images by URI\n");
+        return -1;
+    }
+    device.fetch = fd_bm_fetch;
+    device.fetch_ctx = &fetcher;
     return 0;
 }
 
@@ -317,8 +368,8 @@ int main(void)
     uint64_t next_timer = bm_ticks() + config.timer_period_ms, next_sensor = bm_ticks();
     uint32_t tick = 0;
     for (;;) {
-        lan9118_poll(&netif);
-        sys_check_timeouts();
+        poll_network();
+        serve_queue();
         uint64_t now = bm_ticks();
         if (config.timer_period_ms && now >= next_timer) {
             fd_device_fire_timer(&device, tick++, config.timer_period_ms);

@@ -37,7 +37,9 @@ python3 "$repo/firmware/tools/footprint-map.py" "$out/firmware.json" "${maps[@]}
 
 # The device firmware of the Cortex-M4 board (firmware/app/device_main.c):
 # the same layers plus the network stack (lwIP), the Ethernet driver, the
-# flash store, the CoAP message layer and femtod's device and resources.
+# flash store, the CoAP message layer, the device and resources femtod shares
+# (apps/device/), and the board's application ("app": every object not named
+# here: device_main, platform_bm, fetch_bm).
 lwip_dir=${FC_THIRD_PARTY_DIR:-$repo/build/third_party}/lwip
 if [ ! -d "$lwip_dir" ] && [ -z "${FC_NO_FETCH:-}" ]; then
     "$repo/scripts/fetch-deb-src.sh" lwip >/dev/null || true
@@ -53,11 +55,11 @@ lwip_objs=$(make -s -C "$repo/firmware" BOARD=mps2-an386 O="$out/firmware" REPO=
     ${FC_THIRD_PARTY_DIR:+THIRD_PARTY="$FC_THIRD_PARTY_DIR"} print-lwip-objs | xargs -n1 basename | sed 's/\.o$//' | paste -sd,)
 python3 "$repo/firmware/tools/footprint-map.py" "$out/device.json" \
     "cortex-m4=$out/firmware/mps2-an386/device.map" "${layer_args[@]:0:8}" \
-    --layer "lwip=$lwip_objs" --layer "ethernet=lan9118" --layer "coap=coap_wire" \
+    --layer "lwip=$lwip_objs" --layer "ethernet=lan9118" --layer "coap=coap_wire,coap_map" \
     --layer "storage=store,flash_semihost,semihost" \
-    --layer "device=device,server,report,config,femtod_glue,device_main" \
+    --layer "device=device,server,report,config,fetch_blocks" \
     --layer "port=reset,board,print,port,string" \
-    --title "device firmware (mps2-an386: lwIP + LAN9220 + flash store + femtod's resources, -Os)"
+    --title "device firmware (mps2-an386: lwIP + LAN9220 + flash store + apps/device, -Os)"
 ram_kib=256
 stack=$(grep -o 'STACK_SIZE = 0x[0-9a-f]*' "$repo/firmware/mps2-an386/link.ld" | awk '{print $3}')
 echo "RAM: ${ram_kib} KiB linked; the stack reservation is $((stack)) bytes; picolibc's malloc heap"

@@ -75,8 +75,7 @@ extern "C" {
 #define FC_LOG_LINE_MAX 120 /**< longest line fc_log() emits (attribution prefix included) */
 #endif
 #ifndef FC_LOG_RATE
-#define FC_LOG_RATE 10 /**< fc_log lines per container per second; the rest are counted, dropped   \
-                        */
+#define FC_LOG_RATE 10 /**< fc_log lines per container and second; more: counted, dropped */
 #endif
 #ifndef FC_HOOK_RW_CTX_MAX
 #define FC_HOOK_RW_CTX_MAX 64 /**< largest read-write hook context (copied per tenant) */
@@ -118,6 +117,10 @@ typedef struct fc_tenant_quota {
                                   * is loaded from storage as well as what is written) */
     uint32_t max_global_entries; /**< entries it may own in the global store; 0: the default
                                   * share FC_KV_NS_MAX_ENTRIES / FC_MAX_TENANTS */
+    uint32_t max_attachments;    /**< hook attachments over all its containers; 0: the default
+                                  * share FC_MAX_ATTACHMENTS / FC_MAX_TENANTS. Shares that sum
+                                  * to at most FC_MAX_ATTACHMENTS cannot take each other's
+                                  * room (fc_container_attach: FC_ERR_QUOTA over the share) */
 } fc_tenant_quota_t;
 
 /* fc_tenant_config_t.flags */
@@ -427,7 +430,8 @@ fc_status_t fc_container_remove(fc_engine_t *engine, fc_container_t *c);
  *         instruction 0)
  *  @return FC_OK, FC_ERR_PERMISSION (hook not allowed to the tenant),
  *          FC_ERR_NOT_FOUND (hook or function), FC_ERR_EXISTS (attached
- *          already), FC_ERR_NO_SLOT (attachment table full) */
+ *          already), FC_ERR_QUOTA (the tenant's containers hold
+ *          max_attachments already), FC_ERR_NO_SLOT (attachment table full) */
 fc_status_t fc_container_attach(fc_engine_t *engine, fc_container_t *c, uint32_t hook_id,
                                 int32_t priority, const char *entry_name);
 
@@ -555,6 +559,13 @@ fc_status_t fc_kv_set(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_
  *  @return FC_OK, FC_ERR_NOT_FOUND, FC_ERR_KV_KEY, FC_ERR_PERMISSION, FC_ERR_STORAGE */
 fc_status_t fc_kv_delete(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_t scope,
                          const void *key, size_t key_len);
+
+/** Hook attachments of a tenant's installed containers (its max_attachments
+ *  share counts these).
+ *  @param engine the engine
+ *  @param tenant_id the tenant
+ *  @return the count */
+uint32_t fc_tenant_attachments(const fc_engine_t *engine, uint32_t tenant_id);
 
 /** Entries charged to a tenant, all scopes.
  *  @param engine the engine

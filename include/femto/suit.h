@@ -112,7 +112,8 @@ enum fc_suit_femto_key {
     FC_SUIT_FEMTO_HOOKS = 1,    /**< [+ tstr] hook names */
     FC_SUIT_FEMTO_PRIORITY = 2, /**< int */
     FC_SUIT_FEMTO_BUDGET = 3,   /**< uint: instruction budget per run */
-    FC_SUIT_FEMTO_ENTRY = 4     /**< tstr: entry function name */
+    FC_SUIT_FEMTO_ENTRY = 4,    /**< tstr: entry function name */
+    FC_SUIT_FEMTO_EPOCH = 5     /**< uint: epoch of the sequence number (anti-rollback) */
 };
 /** Default identity of a femto device (docs/suit-profile.md): vendor-id =
  * UUIDv5(DNS, "femto-containers.invalid") e5168149-3f1f-5dd7-9930-71be23d3187b,
@@ -317,6 +318,29 @@ fc_status_t fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *p
 fc_status_t fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t installed,
                                    fc_error_t *err);
 
+/** A container version for anti-rollback: (epoch, sequence number), ordered
+ * lexicographically. The epoch (femto parameter key 5, 0 when absent, so
+ * envelopes without it keep their meaning) lets a slot's owner go on after
+ * sequence 2^64-1: the next version is (epoch + 1, any sequence). */
+typedef struct fc_suit_version {
+    uint64_t epoch;
+    uint64_t seq;
+} fc_suit_version_t;
+
+/** Anti-rollback over (epoch, sequence) (docs/suit-profile.md, "Epochs").
+ * next must be newer than last (or equal to it, with allow_equal: a removal
+ * may carry the number of the version it removes), and its epoch at most
+ * last.epoch + 1: each accepted envelope moves the epoch by one at most, so
+ * no signed value exhausts the space (2^64 accepted envelopes would be
+ * needed) and no older envelope is ever newer than what was accepted.
+ * @param next the version of the arriving manifest
+ * @param last the last version accepted (0, 0 when none)
+ * @param allow_equal non-zero: next == last is accepted too
+ * @param[out] err on failure (may be NULL)
+ * @return FC_OK or FC_ERR_ROLLBACK (reason: not newer, or the epoch jumps) */
+fc_status_t fc_suit_check_version(fc_suit_version_t next, fc_suit_version_t last,
+                                  int allow_equal, fc_error_t *err);
+
 /* ---- command sequences ------------------------------------------------- */
 
 /** What one step of a command sequence is, as given to a walker. */
@@ -387,6 +411,7 @@ typedef struct fc_suit_femto {
     int64_t priority;                        /**< 0 if absent */
     uint64_t budget;                         /**< 0 if absent: the tenant's default */
     fc_suit_bytes_t entry;                   /**< empty if absent */
+    uint64_t epoch;                          /**< 0 if absent: see fc_suit_version_t */
 } fc_suit_femto_t;
 
 /** Parameters in effect for one component (draft-37 8.4.8); a member is

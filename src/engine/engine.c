@@ -146,6 +146,8 @@ fc_status_t fc_tenant_add(fc_engine_t *engine, const fc_tenant_config_t *cfg, fc
             t->quota.max_budget = FC_DEFAULT_BUDGET;
         if (t->quota.max_global_entries == 0) /* a fair share of the one global namespace */
             t->quota.max_global_entries = FC_KV_NS_MAX_ENTRIES / FC_MAX_TENANTS;
+        if (t->quota.max_attachments == 0) /* a fair share of the one attachment table */
+            t->quota.max_attachments = FC_MAX_ATTACHMENTS / FC_MAX_TENANTS;
         t->used = 1;
         return fc_ok(err);
     }
@@ -571,6 +573,23 @@ static fc_status_t resolve_entry(const fc_container_t *c, const char *entry_name
     return resolve_entry_in(&img, entry_name, slot);
 }
 
+/* Attachments of the containers of tenant index ti. */
+static uint32_t attachments_of(const fc_engine_t *engine, uint32_t ti)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < engine->n_attachments; i++)
+        n += engine->containers[engine->attachments[i].container].tenant == ti;
+    return n;
+}
+
+uint32_t fc_tenant_attachments(const fc_engine_t *engine, uint32_t tenant_id)
+{
+    for (uint32_t i = 0; i < FC_MAX_TENANTS; i++)
+        if (engine->tenants[i].used && engine->tenants[i].id == tenant_id)
+            return attachments_of(engine, i);
+    return 0;
+}
+
 fc_status_t fc_container_attach(fc_engine_t *engine, fc_container_t *c, uint32_t hook_id,
                                 int32_t priority, const char *entry_name)
 {
@@ -583,6 +602,9 @@ fc_status_t fc_container_attach(fc_engine_t *engine, fc_container_t *c, uint32_t
     uint32_t slot = fc_container_slot(engine, c);
     if (attachment_find(engine, slot, hook_id) >= 0)
         return FC_ERR_EXISTS;
+    /* the tenant's share first: a table filled by others is not its fault */
+    if (attachments_of(engine, c->tenant) >= fc_engine_tenant_of(engine, c)->quota.max_attachments)
+        return FC_ERR_QUOTA;
     if (engine->n_attachments >= FC_MAX_ATTACHMENTS)
         return FC_ERR_NO_SLOT;
     uint32_t entry;

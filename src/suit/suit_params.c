@@ -259,6 +259,9 @@ fc_status_t fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_su
         case FC_SUIT_FEMTO_ENTRY:
             FC_TRY(fc_cbor_tstr(&c, &f->entry, err));
             break;
+        case FC_SUIT_FEMTO_EPOCH:
+            FC_TRY(fc_cbor_uint(&c, &f->epoch, err));
+            break;
         default:
             return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, at, "unknown key in the femto parameter");
         }

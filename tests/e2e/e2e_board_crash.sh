@@ -84,7 +84,7 @@ kill_at() {
     mkdir -p "$state" && cp "$WORK/base/flash.bin" "$state/flash.bin"
     start_femtod D "$PORT" "$state" "$WORK/dev.conf" "$SIZE" "$@" || {
         fail "$what: the board did not start"
-        LAST=neither
+        LAST=neither VERDICT="$what: the board did not start"
         return
     }
     timeout 20 "$FEMTO" deploy -q --timeout 15 "$U" "$WORK/v2.suit" >"$state.deploy" 2>&1 &
@@ -107,7 +107,7 @@ kill_at() {
     start_femtod D "$PORT" "$state" "$WORK/dev.conf" "$SIZE" || {
         fail "$what: the board did not boot after the cut"
         sed 's/^/    log: /' "$state.cut.log"
-        LAST=neither
+        LAST=neither VERDICT="$what: the board did not boot after the cut"
         return
     }
     local status out seq envs

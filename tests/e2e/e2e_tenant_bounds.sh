@@ -10,7 +10,9 @@
 # alice's global entry, forge femtod's log lines and flood the log, hold
 # upload slots from two other addresses (127.0.0.2, .3) without finishing,
 # sign a priority outside int32. Once: burn a shared slot's sequence space
-# (install at 2^64-2, remove at 2^64-1) and use the top number itself.
+# (install at 2^64-2, remove at 2^64-1) and use the top number itself; the
+# owner then goes on in epoch 1 (older envelopes and an epoch jump refused,
+# also after a restart).
 # femtod listens on 127.0.0.1 so that the attackers' addresses differ.
 source "$(dirname "$0")/lib.sh" "$@"
 
@@ -72,6 +74,15 @@ expect_code 2.04 "alice installs in slot 3 after that" -- "$FEMTO" deploy "$U" "
 expect_code 2.02 "alice removes it again" -- "$FEMTO" rm -k "$WORK/alice.key" "$U" alice3
 expect_code 2.04 "mallory installs at 2^64-1 in slot 6" -- "$FEMTO" deploy "$U" "$WORK/evilmax.suit"
 expect_code 2.02 "femto rm does not wrap at 2^64-1" -- "$FEMTO" rm -k "$WORK/mallory.key" "$U" eviltop
+# the owner reuses its slot after 2^64-1: femto rm moved to epoch 1, the next version signs --epoch 1
+# (on no hook: her attachment share stays for the rounds below)
+"$FEMTO" sign -k "$WORK/mallory.key" -s 6 -n 1 --epoch 1 -o "$WORK/evilepoch.suit" \
+    "$WORK/eviltop.fc" >/dev/null 2>&1
+sign mallory 6 5 "$WORK/eviltop.fc" "$WORK/eviljump.suit" --epoch 3
+expect_output "epoch          1" "femto inspect shows the epoch" -- "$FEMTO" inspect "$WORK/evilepoch.suit"
+expect_code 2.04 "the owner re-installs in slot 6 in epoch 1" -- "$FEMTO" deploy "$U" "$WORK/evilepoch.suit"
+expect_code 4.12 "the envelope at epoch 0, 2^64-1 is refused" -- "$FEMTO" deploy "$U" "$WORK/evilmax.suit"
+expect_code 4.12 "a jump to epoch 3 is refused" -- "$FEMTO" deploy "$U" "$WORK/eviljump.suit"
 
 hold_uploads() { # two unfinished uploads from each of 127.0.0.2 and 127.0.0.3
     python3 - "$PORT" <<'PY'
@@ -180,5 +191,11 @@ if [ "$flood" -le 20 ]; then
 else
     fail "log flood not limited: $flood lines"
 fi
+# after a restart the epoch holds: the older envelopes stay refused
+stop_femtod "$D"
+start_femtod D "$PORT" "$WORK/state" "$WORK/femtod.conf"
+expect_code 4.12 "after a restart, epoch 0 at 2^64-1 is still refused" -- "$FEMTO" deploy "$U" "$WORK/evilmax.suit"
+expect_code 4.12 "after a restart, the epoch-1 envelope is not newer" -- "$FEMTO" deploy "$U" "$WORK/evilepoch.suit"
+expect_output "eviltop" "mallory's epoch-1 container runs on after the restart" -- "$FEMTO" status "$U" eviltop
 stop_femtod "$D"
 finish

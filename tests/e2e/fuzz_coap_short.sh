@@ -12,7 +12,7 @@ src=$1 out=$2 clang=$3 femto=$4
 mkdir -p "$out/obj"
 bin="$out/fuzz_coap"
 coap=$(pkg-config --cflags --libs libcoap-3-notls 2>/dev/null || pkg-config --cflags --libs libcoap-3)
-sources="$src/fuzz/fuzz_coap.c $src/apps/device/config.c $src/apps/device/device.c
+sources="$src/fuzz/fuzz_coap.c $src/fuzz/fuzz_tenants.c $src/apps/device/config.c $src/apps/device/device.c
  $src/apps/device/report.c $src/apps/device/server.c $src/apps/femtod/coap_pdu.c
  $src/apps/femtod/platform_posix.c $src/apps/device/coap_map.c
  $src/tools/femto/suit_write.c $(ls "$src"/src/vm/*.c "$src"/src/image/*.c "$src"/src/engine/*.c \
@@ -23,7 +23,7 @@ flags="$flags -Wextra -Werror -DFC_PORT_POSIX_HAVE_CRYPTO=1 -I$src/include -I$sr
 flags="$flags -I$src/tools/femto $coap_cflags"
 rebuild=0
 [ -x "$bin" ] || rebuild=1
-for f in $sources "$src"/include/femto/*.h "$src"/apps/femtod/*.h "$src"/apps/device/*.h "$src"/src/*/*.h \
+for f in $sources "$src"/fuzz/*.h "$src"/include/femto/*.h "$src"/apps/femtod/*.h "$src"/apps/device/*.h "$src"/src/*/*.h \
     "$src"/sdk/*.h "$src"/sdk/*.def; do
     [ "$rebuild" = 1 ] || [ ! -e "$f" ] || [ ! "$f" -nt "$bin" ] || rebuild=1
 done

@@ -96,13 +96,13 @@ static void test_full_config(void **state)
     assert_int_equal(t->engine.quota.max_budget, 5000);
     assert_int_equal(t->engine.quota.max_kv_entries, 3);
     assert_int_equal(t->max_image, 2048);
-    assert_int_equal(t->max_attachments, 4);
+    assert_int_equal(t->engine.quota.max_attachments, 4);
     assert_int_equal(t->max_storage, 9000);
     assert_int_equal(t->max_names, 3);
     assert_int_equal(t->engine.quota.max_global_entries, 2);
     assert_true(t->engine.flags & FC_TENANT_NO_GLOBAL_WRITE);
     /* defaults of the second tenant */
-    assert_int_equal(cfg.tenants[1].max_attachments, FC_MAX_ATTACHMENTS / 3);
+    assert_int_equal(cfg.tenants[1].engine.quota.max_attachments, FC_MAX_ATTACHMENTS / 3);
     assert_int_equal(cfg.tenants[1].max_storage, FD_DEFAULT_MAX_STORAGE);
     assert_int_equal(cfg.tenants[1].max_names, FD_DEFAULT_MAX_NAMES);
     assert_int_equal(cfg.tenants[1].engine.quota.max_global_entries,
@@ -148,8 +148,15 @@ static void test_errors_name_line_and_reason(void **state)
     expect_error(buf, 4, "max_names: 1..16");
     snprintf(buf, sizeof buf, "%smax_global_entries = 0\n", tenant);
     expect_error(buf, 4, "max_global_entries: 1..16");
+    /* the attachment shares: the line of the share that goes over (its
+     * key, or the header of a tenant with the default share) */
     snprintf(buf, sizeof buf, "%smax_attachments = 9\n", tenant);
-    expect_error(buf, 0, "plus the largest (9");
+    expect_error(buf, 4, "plus the largest (9");
+    snprintf(buf, sizeof buf,
+             "%smax_attachments = 8\n[tenant b]\nid = 2\npublic_key = " KEY_HEX "\n", tenant);
+    expect_error(buf, 5, "over all tenants (13) plus the largest (8");
+    snprintf(buf, sizeof buf, "%smax_attachments = 0\n", tenant);
+    expect_error(buf, 4, "max_attachments 0 outside 1..16");
     expect_error("sensors = 9\n", 1, "bad sensor index");
     expect_error("max_envelope = 10\n", 1, "64..1048576");
     expect_error("timer_period_ms = 5\n", 0, "no [tenant NAME] section");

@@ -2,6 +2,10 @@
  * process with envelopes signed here: every per-tenant bound of issue 13
  * that lives in the device. Each test fails without its fix:
  *   - sequence numbers per slot and tenant; a removal at the top of the range;
+ *     the owner goes on after 2^64-1 in the next epoch (no older envelope
+ *     accepted again, no epoch jump, across restarts, old records as epoch 0);
+ *     a tenant removed from the configuration frees its slots and names;
+ *   - the names record is written only when the tombstones change;
  *   - attachments: a per-tenant share another tenant cannot take;
  *   - slots: dealt among the tenants without a `slots` key;
  *   - storage bytes per tenant (envelopes and key-value records);
@@ -37,6 +41,7 @@ typedef struct fx {
     uint8_t seed[2][FC_SUIT_SEED_LEN];
     uint8_t pub[2][FC_SUIT_PUB_LEN];
     char extra[2][256]; /* extra config lines per tenant */
+    int drop_b;         /* configure tenant a only */
 } fx_t;
 
 static fx_t fx;
@@ -54,10 +59,11 @@ static void device_up(void)
     snprintf(conf, sizeof conf, "%s.conf", fx.dir);
     hex(ka, fx.pub[0], 32);
     hex(kb, fx.pub[1], 32);
-    snprintf(text, sizeof text,
-             "timer_period_ms = 0\n[tenant a]\nid = 1\npublic_key = %s\n%s\n"
-             "[tenant b]\nid = 2\npublic_key = %s\n%s\n",
-             ka, fx.extra[0], kb, fx.extra[1]);
+    snprintf(text, sizeof text, "timer_period_ms = 0\n[tenant a]\nid = 1\npublic_key = %s\n%s\n",
+             ka, fx.extra[0]);
+    if (!fx.drop_b)
+        snprintf(text + strlen(text), sizeof text - strlen(text),
+                 "[tenant b]\nid = 2\npublic_key = %s\n%s\n", kb, fx.extra[1]);
     FILE *f = fopen(conf, "w");
     assert_non_null(f);
     fputs(text, f);
@@ -157,16 +163,19 @@ typedef struct opts {
 static const char *const coap_hook[] = {"coap"};
 static const char *const four_hooks[] = {"timer", "boot", "sensor", "coap"};
 
-/* Sign and send: an install (name != NULL) or a removal (name == NULL, of
- * rm_name). Returns the verdict's status; v->text says why. */
-static int send(int tenant, uint32_t slot, uint64_t seq, const char *name, const opts_t *o,
-                const char *rm_name, fd_verdict_t *v)
+/* A signed envelope: an install of an image named name, or (name == NULL)
+ * a removal (an empty image), at version ver. *len its bytes (malloc'd). */
+static uint8_t *sign_env(int tenant, uint32_t slot, fc_suit_version_t ver, const char *name,
+                         const opts_t *o, size_t *len)
 {
     static const uint8_t nothing[1];
     size_t ilen = 0;
     uint8_t *img = name ? image(name, &ilen) : NULL;
-    fc_suit_write_opts_t w = {
-        .sequence = seq, .slot = slot, .image = img ? img : nothing, .image_len = ilen};
+    fc_suit_write_opts_t w = {.sequence = ver.seq,
+                              .epoch = ver.epoch,
+                              .slot = slot,
+                              .image = img ? img : nothing,
+                              .image_len = ilen};
     if (o) {
         w.hooks = o->hooks;
         w.n_hooks = o->n_hooks;
@@ -177,16 +186,32 @@ static int send(int tenant, uint32_t slot, uint64_t seq, const char *name, const
         w.n_hooks = 1;
     }
     uint8_t *env = NULL;
-    size_t len = 0;
     fc_error_t err;
-    assert_int_equal(fc_suit_write_envelope(&w, fx.seed[tenant - 1], &env, &len, &err), FC_OK);
+    assert_int_equal(fc_suit_write_envelope(&w, fx.seed[tenant - 1], &env, len, &err), FC_OK);
+    free(img);
+    return env;
+}
+
+/* Sign and send: an install (name != NULL) or a removal (name == NULL, of
+ * rm_name), at version ver. Returns the verdict's status; v->text says why. */
+static int send_v(int tenant, uint32_t slot, fc_suit_version_t ver, const char *name,
+                  const opts_t *o, const char *rm_name, fd_verdict_t *v)
+{
+    size_t len = 0;
+    uint8_t *env = sign_env(tenant, slot, ver, name, o, &len);
     if (name)
         fd_device_install(fx.d, env, len, v);
     else
         fd_device_remove(fx.d, rm_name, env, len, v);
     free(env);
-    free(img);
     return v->status;
+}
+
+/* The same at sequence seq of epoch 0 (as before epochs existed). */
+static int send(int tenant, uint32_t slot, uint64_t seq, const char *name, const opts_t *o,
+                const char *rm_name, fd_verdict_t *v)
+{
+    return send_v(tenant, slot, (fc_suit_version_t){.seq = seq}, name, o, rm_name, v);
 }
 
 static void install_ok(int tenant, uint32_t slot, uint64_t seq, const char *name, const opts_t *o)
@@ -247,13 +272,178 @@ static void test_sequence_space_per_tenant(void **state)
     expect_refusal(st, &v, FC_ERR_ROLLBACK, (const char *const[]){"sequence 6", NULL});
 }
 
+/* The owner reuses its slot after sequence 2^64-1: the next epoch. No
+ * envelope older than what was accepted is accepted again, an epoch cannot
+ * jump, and all of it survives a restart. Without epochs, the tenant could
+ * never install in slot 0 again after (0, 2^64-1). */
+static fc_suit_version_t ver(uint64_t epoch, uint64_t seq)
+{
+    return (fc_suit_version_t){.epoch = epoch, .seq = seq};
+}
+
+static void install_v_ok(int tenant, uint32_t slot, fc_suit_version_t vr, const char *name)
+{
+    fd_verdict_t v;
+    if (send_v(tenant, slot, vr, name, NULL, NULL, &v) != FC_OK)
+        fail_msg("install '%s' slot %u (%llu, %llu): %s", name, (unsigned)slot,
+                 (unsigned long long)vr.epoch, (unsigned long long)vr.seq, v.text);
+}
+
+static void refused_v(int tenant, uint32_t slot, fc_suit_version_t vr, const char *name,
+                      const char *rm_name, const char *const *words)
+{
+    fd_verdict_t v;
+    int st = send_v(tenant, slot, vr, name, NULL, rm_name, &v);
+    expect_refusal(st, &v, FC_ERR_ROLLBACK, words);
+}
+
+static void test_epoch_after_top(void **state)
+{
+    (void)state;
+    size_t top_len = 0, rm_len = 0;
+    uint8_t *top = sign_env(A, 0, ver(0, UINT64_MAX), "top", NULL, &top_len);
+    uint8_t *rm = sign_env(A, 0, ver(0, UINT64_MAX), NULL, NULL, &rm_len);
+    fd_verdict_t v;
+    fd_device_install(fx.d, top, top_len, &v);
+    assert_int_equal(v.status, FC_OK);
+    fd_device_remove(fx.d, "top", rm, rm_len, &v); /* a removal at the same number */
+    assert_int_equal(v.status, FC_OK);
+    /* the old envelope comes back: refused, with the way out named */
+    fd_device_install(fx.d, top, top_len, &v);
+    expect_refusal(v.status, &v, FC_ERR_ROLLBACK,
+                   (const char *const[]){"not newer than 18446744073709551615", "--epoch", NULL});
+    /* a forged jump of the epoch: refused */
+    refused_v(A, 0, ver(2, 0), "top", NULL,
+              (const char *const[]){"epoch 2 is more than one above 0", "tenant 'a'", NULL});
+    /* the owner goes on in epoch 1 */
+    install_v_ok(A, 0, ver(1, 0), "top");
+    assert_int_equal(fx.d->slots[0].epoch, 1);
+    restart();
+    assert_non_null(fx.d->slots[0].c);
+    assert_string_equal(fx.d->slots[0].c->name, "top");
+    assert_int_equal(fx.d->slots[0].epoch, 1);
+    assert_int_equal(fx.d->slots[0].seq, 0);
+    /* after the restart every older envelope is still refused */
+    fd_device_install(fx.d, top, top_len, &v);
+    expect_refusal(v.status, &v, FC_ERR_ROLLBACK, (const char *const[]){"0 of epoch 1", NULL});
+    fd_device_remove(fx.d, "top", rm, rm_len, &v);
+    expect_refusal(v.status, &v, FC_ERR_ROLLBACK, (const char *const[]){"0 of epoch 1", NULL});
+    refused_v(A, 0, ver(1, 0), "top", NULL, (const char *const[]){"sequence 0 of epoch 1", NULL});
+    refused_v(A, 0, ver(3, 0), "top", NULL, (const char *const[]){"epoch 3", NULL});
+    assert_non_null(fx.d->slots[0].c); /* it runs on */
+    /* femto rm's way at the top of epoch 1: the removal moves to (2, 0) */
+    install_v_ok(A, 0, ver(1, UINT64_MAX), "top");
+    fd_verdict_t rv;
+    assert_int_equal(send_v(A, 0, ver(2, 0), NULL, NULL, "top", &rv), FC_OK);
+    refused_v(A, 0, ver(1, UINT64_MAX), "top", NULL, (const char *const[]){"of epoch 2", NULL});
+    install_v_ok(A, 0, ver(2, 1), "top");
+    restart();
+    assert_non_null(fx.d->slots[0].c);
+    refused_v(A, 0, ver(2, 0), NULL, "top", (const char *const[]){"1 of epoch 2", NULL});
+    refused_v(A, 0, ver(4, 0), "top", NULL, (const char *const[]){"epoch 4", NULL});
+    /* the epochs are the tenant's own: B starts from (0, 0) in slot 1 */
+    install_ok(B, 1, 1, "bee", NULL);
+    free(top);
+    free(rm);
+}
+
+/* Records written before epochs (no EPOCH field) read as epoch 0. */
+static void write_text(const char *rel, const char *text)
+{
+    char path[200];
+    snprintf(path, sizeof path, "%s/%s", fx.dir, rel);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_epoch_old_records(void **state)
+{
+    (void)state;
+    install_ok(A, 3, 7, "old", NULL);
+    char text[120];
+    snprintf(text, sizeof text, "femtod-slot 1 %u 7 %u 1\n", (unsigned)fx.d->slots[3].gen, A);
+    device_down();
+    write_text("slot/3/cur", text);
+    snprintf(text, sizeof text, "slot/3/seq-%u", A);
+    write_text(text, "femtod-seq 1 7\n");
+    device_up();
+    assert_non_null(fx.d->slots[3].c); /* restored from the old records */
+    assert_int_equal(fx.d->slots[3].epoch, 0);
+    fd_verdict_t v;
+    int st = send(A, 3, 7, "old", NULL, NULL, &v);
+    expect_refusal(st, &v, FC_ERR_ROLLBACK, (const char *const[]){"sequence 7", NULL});
+    install_v_ok(A, 3, ver(1, 1), "old");
+}
+
+/* A tenant removed from the configuration frees its slots and names for
+ * the others, whatever sequence numbers it used. */
+static void test_removed_tenant_frees_slot(void **state)
+{
+    (void)state;
+    install_ok(B, 5, UINT64_MAX, "bname", NULL);
+    install_ok(B, 4, UINT64_MAX - 1, "bgone", NULL);
+    remove_ok(B, 4, UINT64_MAX, "bgone");
+    fd_verdict_t v;
+    int st = send(A, 5, 1, "mine", NULL, NULL, &v);
+    expect_refusal(st, &v, FC_ERR_PERMISSION, (const char *const[]){"belongs to tenant 'b'", NULL});
+    device_down();
+    fx.drop_b = 1;
+    device_up();
+    assert_null(fx.d->slots[5].c); /* b's container is not restored */
+    install_ok(A, 5, 1, "bname", NULL); /* its slot and its name */
+    install_ok(A, 4, 1, "bgone", NULL);
+    restart();
+    assert_non_null(fx.d->slots[5].c);
+    assert_string_equal(fx.d->slots[5].c->name, "bname");
+    assert_int_equal(fx.d->slots[5].tenant_id, A);
+    assert_non_null(fx.d->slots[4].c);
+}
+
+/* The names record is written when the tombstones change, not at every
+ * install (each write is a temporary file, an fsync and a rename: a new
+ * inode). */
+static ino_t names_inode(void)
+{
+    char path[200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/names", fx.dir);
+    return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+static void test_names_written_when_changed(void **state)
+{
+    (void)state;
+    install_ok(A, 0, 1, "n1", NULL);
+    assert_true(names_inode() == 0); /* nothing to keep yet: no record */
+    remove_ok(A, 0, 2, "n1");        /* a tombstone: written */
+    ino_t ino = names_inode();
+    assert_true(ino != 0);
+    install_ok(A, 1, 1, "other", NULL);
+    install_ok(A, 1, 2, "other", NULL);
+    install_ok(B, 2, 1, "bee", NULL);
+    remove_ok(B, 2, 2, "bee"); /* b's tombstone: written */
+    ino_t ino2 = names_inode();
+    assert_true(ino2 != ino);
+    install_ok(A, 1, 3, "other", NULL);
+    restart(); /* nothing released at start: no write */
+    install_ok(A, 1, 4, "other", NULL);
+    assert_true(names_inode() == ino2);
+    install_ok(A, 0, 3, "n1", NULL); /* n1 is live again: its tombstone goes */
+    assert_true(names_inode() != ino2);
+    restart();
+    assert_int_equal(fd_name_owner(fx.d, "bee"), B);
+    assert_int_equal(fd_name_owner(fx.d, "n1"), A);
+}
+
 /* ---- attachments --------------------------------------------------------------------------- */
 
 static void test_attachment_share(void **state)
 {
     (void)state;
     /* 2 tenants: each max_attachments 16 / 3 = 5 by default */
-    assert_int_equal(fx.cfg.tenants[0].max_attachments, FC_MAX_ATTACHMENTS / 3);
+    assert_int_equal(fx.cfg.tenants[0].engine.quota.max_attachments, FC_MAX_ATTACHMENTS / 3);
     opts_t four = {.hooks = four_hooks, .n_hooks = 4};
     install_ok(A, 0, 1, "a0", &four);
     fd_verdict_t v;
@@ -293,6 +483,7 @@ static void test_attachment_config_check(void **state)
     assert_int_equal(fd_config_load(&cfg, conf, msg, sizeof msg), -1);
     unlink(conf);
     assert_non_null(strstr(msg, "max_attachments over all tenants (17) plus the largest (12"));
+    assert_non_null(strstr(msg, "-bad.conf:4: ")); /* the line of the share that went over */
 }
 
 /* ---- slots ----------------------------------------------------------------------------------- */
@@ -461,6 +652,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sequence_space_per_tenant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_epoch_after_top, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_epoch_old_records, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_removed_tenant_frees_slot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_names_written_when_changed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attachment_share, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attachment_config_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_slots_dealt, setup_defaults, teardown),

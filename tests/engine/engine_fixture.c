@@ -15,8 +15,12 @@
 
 fc_tenant_quota_t fx_quota(void)
 {
-    return (fc_tenant_quota_t){
-        .max_containers = 8, .max_ram = 2048, .max_budget = 100000, .max_kv_entries = 8};
+    /* the whole attachment table: only test_tenant_bounds tests the shares */
+    return (fc_tenant_quota_t){.max_containers = 8,
+                               .max_ram = 2048,
+                               .max_budget = 100000,
+                               .max_kv_entries = 8,
+                               .max_attachments = FC_MAX_ATTACHMENTS};
 }
 
 static void engine_up(fixture_t *fx)
@@ -24,6 +28,20 @@ static void engine_up(fixture_t *fx)
     assert_int_equal(fc_engine_init(fx->engine, &fx->port.port, fx->stack, sizeof fx->stack),
                      FC_OK);
     assert_int_equal(fc_engine_declare_standard_hooks(fx->engine), FC_OK);
+}
+
+int fx_setup(void **state)
+{
+    fixture_t *fx = fx_new(NULL);
+    fx_default_tenants(fx);
+    *state = fx;
+    return 0;
+}
+
+int fx_teardown(void **state)
+{
+    fx_free(*state, 1);
+    return 0;
 }
 
 fixture_t *fx_new(const char *dir)

@@ -37,6 +37,10 @@ fixture_t *fx_new(const char *dir);
 void fx_reboot(fixture_t *fx);
 /* Free the fixture; remove the temporary directory when remove_dir. */
 void fx_free(fixture_t *fx, int remove_dir);
+/* cmocka setup/teardown: a fresh fixture with the default tenants in
+ * *state; freed with its directory. */
+int fx_setup(void **state);
+int fx_teardown(void **state);
 
 /* Add a tenant with the given helper ids (array, n) and hook mask. */
 void fx_tenant(fixture_t *fx, uint32_t id, const uint32_t *helpers, unsigned n, uint32_t hooks,

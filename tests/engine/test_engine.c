@@ -33,19 +33,6 @@ static fc_container_t *trail_container(fixture_t *fx, int k, int ret)
     return c;
 }
 
-static int setup(void **state)
-{
-    fixture_t *fx = fx_new(NULL);
-    fx_default_tenants(fx);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx_free(*state, 1);
-    return 0;
-}
 
 /* ---- hooks ------------------------------------------------------------------------------ */
 
@@ -657,26 +644,26 @@ static void test_replace_keeps_attachments(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_policies_and_priority, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fault_does_not_stop_the_hook, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_readonly_context, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_context_revoked_after_the_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_quotas, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_budget_wish_over_quota, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ram_arena_first_fit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_data_initialised_per_install, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tenant_helper_denied_at_install, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tenant_isolation_kv, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kv_survives_restart, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kv_failed_write_changes_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kv_quota_and_bounds, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kv_damaged_records_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_log_formatting, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_log_truncates_long_lines, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_coap_respond, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_memcpy_overlap_and_sensor_random, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_replace_keeps_attachments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_policies_and_priority, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_fault_does_not_stop_the_hook, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_readonly_context, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_context_revoked_after_the_run, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_budget, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_quotas, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_budget_wish_over_quota, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_ram_arena_first_fit, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_data_initialised_per_install, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_tenant_helper_denied_at_install, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_tenant_isolation_kv, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_kv_survives_restart, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_kv_failed_write_changes_nothing, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_kv_quota_and_bounds, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_kv_damaged_records_refused, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_log_formatting, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_log_truncates_long_lines, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_coap_respond, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_memcpy_overlap_and_sensor_random, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_replace_keeps_attachments, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

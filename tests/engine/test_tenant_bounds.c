@@ -1,8 +1,8 @@
 /* Engine side of issue 13 (tenants cannot starve each other): key-value
  * entries counted at load and reclaimed, the global store's owners and
  * shares, fc_kv_local_set with an empty value, fc_log escaping, attribution
- * and rate limit, a read-write hook context given back per tenant, and the
- * container name character set. Each test fails without its fix. */
+ * and rate limit, a read-write hook context given back per tenant, the
+ * per-tenant attachment share, and the container name character set. Each test fails without its fix. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,19 +17,6 @@
 
 #define TENANT_C 3u
 
-static int setup(void **state)
-{
-    fixture_t *fx = fx_new(NULL);
-    fx_default_tenants(fx);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx_free(*state, 1);
-    return 0;
-}
 
 static fc_container_t *install_named(fixture_t *fx, uint32_t tenant, const char *name)
 {
@@ -244,6 +231,57 @@ static void test_rw_context_per_tenant(void **state)
     assert_int_equal(r, 666666); /* same tenant: the filter's change carries */
 }
 
+/* Attachments: a share per tenant in the engine itself (every embedder
+ * gets it, not only femtod): a tenant over its share gets FC_ERR_QUOTA, and
+ * what it cannot take stays for the others. 0 means the default share. */
+static void test_attachment_share(void **state)
+{
+    fixture_t *fx = *state;
+    fc_tenant_quota_t q = fx_quota();
+    q.max_attachments = 0; /* default: FC_MAX_ATTACHMENTS / FC_MAX_TENANTS */
+    const uint32_t log_only[] = {1};
+    fx_tenant(fx, TENANT_C, log_only, 1, 0xffffffffu, q);
+    const uint32_t share = FC_MAX_ATTACHMENTS / FC_MAX_TENANTS;
+    assert_int_equal(fc_tenant_find(fx->engine, TENANT_C)->quota.max_attachments, share);
+    static const uint32_t hooks[] = {FC_HOOK_TIMER, FC_HOOK_BOOT, FC_HOOK_SENSOR, FC_HOOK_COAP,
+                                     FC_HOOK_PACKET};
+    fc_container_t *c1 = install_named(fx, TENANT_C, "c1");
+    fc_container_t *c2 = install_named(fx, TENANT_C, "c2");
+    uint32_t n = 0;
+    for (size_t i = 0; i < 5 && n < share; i++, n++)
+        assert_int_equal(fc_container_attach(fx->engine, c1, hooks[i], 0, NULL), FC_OK);
+    assert_int_equal(fc_tenant_attachments(fx->engine, TENANT_C), share);
+    /* over the share, on any of its containers */
+    assert_int_equal(fc_container_attach(fx->engine, c2, FC_HOOK_TIMER, 0, NULL), FC_ERR_QUOTA);
+    assert_int_equal(fc_container_attach(fx->engine, c1, hooks[share], 0, NULL), FC_ERR_QUOTA);
+    assert_int_equal(fc_tenant_attachments(fx->engine, TENANT_C), share);
+    /* the rest of the table is the others': A (its share is the whole table
+     * in the fixture) fills it; C's refusal does not change */
+    fc_container_t *a = NULL;
+    for (uint32_t k = 0; k < FC_MAX_ATTACHMENTS - share; k++) {
+        char name[8];
+        snprintf(name, sizeof name, "a%u", (unsigned)k);
+        if (k % 4 == 0)
+            a = install_named(fx, TENANT_A, name);
+        assert_int_equal(fc_container_attach(fx->engine, a, hooks[k % 4], 0, NULL), FC_OK);
+    }
+    assert_int_equal(fx->engine->n_attachments, FC_MAX_ATTACHMENTS);
+    /* a detach gives the room back to C */
+    assert_int_equal(fc_container_detach(fx->engine, c1, FC_HOOK_TIMER), FC_OK);
+    assert_int_equal(fc_container_attach(fx->engine, c2, FC_HOOK_TIMER, 0, NULL), FC_OK);
+    assert_int_equal(fc_container_attach(fx->engine, c2, FC_HOOK_BOOT, 0, NULL), FC_ERR_QUOTA);
+    /* an explicit share */
+    q.max_attachments = 1;
+    fc_tenant_config_t cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.id = 4;
+    cfg.hooks = 0xffffffffu;
+    cfg.quota = q;
+    fc_error_t err;
+    assert_int_equal(fc_tenant_add(fx->engine, &cfg, &err), FC_OK);
+    assert_int_equal(fc_tenant_find(fx->engine, 4)->quota.max_attachments, 1);
+}
+
 static void test_name_characters(void **state)
 {
     fixture_t *fx = *state;
@@ -263,14 +301,15 @@ static void test_name_characters(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_kv_counted_at_load, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kv_local_reclaim, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_global_owner_and_share, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kv_set_empty_value, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_log_escaped_and_attributed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_log_rate_limited, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rw_context_per_tenant, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_name_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kv_counted_at_load, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_kv_local_reclaim, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_global_owner_and_share, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_kv_set_empty_value, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_log_escaped_and_attributed, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_log_rate_limited, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_context_per_tenant, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_attachment_share, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_name_characters, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

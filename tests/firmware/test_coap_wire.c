@@ -199,12 +199,73 @@ static void test_hostile_bytes(void **state)
     }
 }
 
+/* The board as a client (fetch by URI): a GET it encodes is read back by
+ * the request parser (path, query, Block2), and answers are parsed. */
+static void test_client_get(void **state)
+{
+    (void)state;
+    uint8_t msg[200], tok[4] = {1, 2, 3, 4};
+    const char *path = "images/kvapp-v2.fc", *query = "a=1&b";
+    size_t n = cw_encode_get(0x0102, tok, 4, path, strlen(path), query, strlen(query),
+                             3u << 4 | 8 | 6, msg, sizeof msg);
+    assert_true(n > 0);
+    cw_header_t h;
+    fd_request_t req;
+    assert_int_equal(cw_parse(msg, n, "p", 0, &h, &req), CW_REQUEST);
+    assert_int_equal(h.type, CW_CON);
+    assert_int_equal(h.mid, 0x0102);
+    assert_memory_equal(h.token, tok, 4);
+    assert_int_equal(req.method, FD_METHOD_GET);
+    assert_int_equal(req.path_len, strlen(path));
+    assert_memory_equal(req.path, path, strlen(path));
+    assert_true(req.block2.present);
+    assert_int_equal(req.block2.num, 3);
+    assert_int_equal(req.block2.more, 1);
+    assert_int_equal(req.block2.szx, 6);
+    assert_null(req.bad_option);
+    assert_int_equal(cw_encode_get(1, tok, 4, path, strlen(path), "", 0, 0, msg, 10), 0);
+}
+
+static void test_client_answers(void **state)
+{
+    (void)state;
+    /* ACK 2.05, MID 0x0102, token 01020304, Block2 1/M/64 (0x1a), Size2 300, "ab" */
+    static const uint8_t ack[] = {0x64, 0x45, 0x01, 0x02, 1,    2,    3,   4,  0xd1,
+                                  0x0a, 0x1a, 0x52, 0x01, 0x2c, 0xff, 'a', 'b'};
+    static fd_block_answer_t x;
+    cw_header_t h;
+    assert_int_equal(cw_parse_answer(ack, sizeof ack, &h, &x), CW_ANSWER);
+    assert_int_equal(h.type, CW_ACK);
+    assert_int_equal(h.tkl, 4);
+    assert_int_equal(x.code, 0x45);
+    assert_true(x.has_block2);
+    assert_int_equal(x.b2_num, 1);
+    assert_int_equal(x.b2_more, 1);
+    assert_int_equal(x.b2_szx, 2);
+    assert_true(x.has_size2);
+    assert_int_equal(x.size2, 300);
+    assert_int_equal(x.len, 2);
+    assert_memory_equal(x.data, "ab", 2);
+    static const uint8_t rst[] = {0x70, 0x00, 0x01, 0x02};
+    assert_int_equal(cw_parse_answer(rst, sizeof rst, &h, &x), CW_RESET);
+    assert_int_equal(h.mid, 0x0102);
+    static const uint8_t empty_ack[] = {0x60, 0x00, 0x01, 0x02};
+    assert_int_equal(cw_parse_answer(empty_ack, sizeof empty_ack, &h, &x), CW_IGNORE);
+    uint8_t cut[sizeof ack];
+    for (size_t k = 0; k < sizeof ack; k++) { /* every truncation: a verdict, in bounds */
+        memcpy(cut, ack, k);
+        int v = cw_parse_answer(cut, k, &h, &x);
+        assert_true(v == CW_ANSWER || v == CW_IGNORE);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_request), cmocka_unit_test(test_bad_options),
-        cmocka_unit_test(test_message_kinds), cmocka_unit_test(test_encode_response),
-        cmocka_unit_test(test_hostile_bytes),
+        cmocka_unit_test(test_parse_request),  cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_message_kinds),  cmocka_unit_test(test_encode_response),
+        cmocka_unit_test(test_hostile_bytes),  cmocka_unit_test(test_client_get),
+        cmocka_unit_test(test_client_answers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,6 +144,45 @@ static void test_roundtrip_integrated(void **state)
     assert_true(tu_bytes_str(c->params.femto.entry, "on_tick"));
 }
 
+/* The epoch (femto parameter key 5): absent reads as 0; signed, it comes
+ * back; (epoch, sequence) anti-rollback refuses older and equal versions
+ * and an epoch more than one above the last. */
+static void test_epoch(void **state)
+{
+    fixture_t *f = *state;
+    fc_suit_write_opts_t o;
+    fc_suit_manifest_t m;
+    fc_suit_result_t r;
+    fc_error_t err = {0};
+    assert_int_equal(fc_suit_decode(f->env, f->len, &m, &err), FC_OK);
+    assert_int_equal(fc_suit_evaluate(&m, &f->port, &DEVICE, FC_SUIT_RUN_INSTALL, &r, &err), FC_OK);
+    assert_int_equal(r.component[0].params.femto.epoch, 0);
+    default_opts(f, &o);
+    o.epoch = UINT64_MAX;
+    o.sequence = 0;
+    sign(f, &o);
+    assert_int_equal(fc_suit_decode(f->env, f->len, &m, &err), FC_OK);
+    assert_int_equal(fc_suit_evaluate(&m, &f->port, &DEVICE, FC_SUIT_RUN_INSTALL, &r, &err), FC_OK);
+    assert_true(r.component[0].params.femto.epoch == UINT64_MAX);
+
+    typedef fc_suit_version_t V;
+    const uint64_t top = UINT64_MAX;
+    assert_int_equal(fc_suit_check_version((V){0, 1}, (V){0, 0}, 0, &err), FC_OK);
+    assert_int_equal(fc_suit_check_version((V){1, 0}, (V){0, top}, 0, &err), FC_OK);
+    assert_int_equal(fc_suit_check_version((V){1, top}, (V){0, 3}, 0, &err), FC_OK);
+    assert_int_equal(fc_suit_check_version((V){0, top}, (V){0, top}, 0, &err), FC_ERR_ROLLBACK);
+    assert_int_equal(fc_suit_check_version((V){0, top}, (V){0, top}, 1, &err), FC_OK);
+    assert_int_equal(fc_suit_check_version((V){0, top}, (V){1, 0}, 0, &err), FC_ERR_ROLLBACK);
+    assert_int_equal(fc_suit_check_version((V){0, top}, (V){1, 0}, 1, &err), FC_ERR_ROLLBACK);
+    assert_int_equal(fc_suit_check_version((V){2, 0}, (V){0, top}, 0, &err), FC_ERR_ROLLBACK);
+    assert_non_null(strstr(err.reason, "epoch"));
+    assert_int_equal(fc_suit_check_version((V){top, 0}, (V){0, 0}, 0, &err), FC_ERR_ROLLBACK);
+    assert_int_equal(fc_suit_check_version((V){top, 0}, (V){top - 1, top}, 0, &err), FC_OK);
+    assert_int_equal(fc_suit_check_version((V){top, 1}, (V){top, 0}, 0, &err), FC_OK);
+    assert_int_equal(fc_suit_check_version((V){top - 1, 1}, (V){top, 0}, 0, &err),
+                     FC_ERR_ROLLBACK);
+}
+
 static void test_roundtrip_uri_and_eddsa(void **state)
 {
     fixture_t *f = *state;
@@ -672,6 +711,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_roundtrip_integrated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roundtrip_uri_and_eddsa, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_epoch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_key_and_forged_signature, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampered_manifest_digest_payload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_at_every_byte, setup, teardown),

@@ -11,6 +11,7 @@
 
 #include "coap_client.h"
 #include "commands.h"
+#include "femto/suit.h"
 #include "suit_write.h"
 
 #define TIMEOUT_MS 30000
@@ -169,13 +170,15 @@ static int json_u64(const char *doc, const char *key, uint64_t *v)
 }
 
 /* Removal is authenticated like an install: a SUIT envelope for the slot,
- * signed by the owner, with the next sequence number and an empty image. */
-/* The removal's sequence number: the next one, or the installed one itself
- * at the top of the range (femtod accepts a removal at the number of the
- * version it removes), so it never wraps to 0. */
-static uint64_t next_sequence(uint64_t seq)
+ * signed by the owner, with the next version and an empty image. The next
+ * version of (epoch, seq) is (epoch, seq + 1), or at the top of the sequence
+ * space (epoch + 1, 0): it never wraps to an older one (docs/suit-profile.md,
+ * "Epochs"). */
+static fc_suit_version_t next_version(fc_suit_version_t v)
 {
-    return seq == UINT64_MAX ? seq : seq + 1;
+    if (v.seq == UINT64_MAX)
+        return (fc_suit_version_t){.epoch = v.epoch + 1, .seq = 0};
+    return (fc_suit_version_t){.epoch = v.epoch, .seq = v.seq + 1};
 }
 
 int fc_cmd_rm(int argc, char **argv)
@@ -208,7 +211,7 @@ int fc_cmd_rm(int argc, char **argv)
         return 1;
     }
     fc_coap_reply_t r;
-    uint64_t slot = 0, seq = 0;
+    uint64_t slot = 0, seq = 0, epoch = 0;
     int rc = 1;
     if (fc_coap_request(c, FC_COAP_METHOD_GET, path, 50, -1, NULL, 0, TIMEOUT_MS, &r) != 0) {
         fprintf(stderr, "femto rm: %s: %s\n", uri, r.error);
@@ -217,7 +220,10 @@ int fc_cmd_rm(int argc, char **argv)
         fprintf(stderr, "femto rm: %s: %s %s\n", name, fc_coap_code_text(r.code, code), r.data);
     } else {
         static const uint8_t nothing[1];
-        fc_suit_write_opts_t o = {.sequence = next_sequence(seq),
+        json_u64((char *)r.data, "epoch", &epoch); /* absent (older device): 0 */
+        fc_suit_version_t next = next_version((fc_suit_version_t){.epoch = epoch, .seq = seq});
+        fc_suit_write_opts_t o = {.sequence = next.seq,
+                                  .epoch = next.epoch,
                                   .slot = (uint32_t)slot,
                                   .image = nothing,
                                   .image_len = 0};

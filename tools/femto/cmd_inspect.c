@@ -63,6 +63,8 @@ static void print_params(const fc_suit_component_result_t *c)
         printf("%s%.*s", i ? ", " : "", (int)f->hook[i].len, (const char *)f->hook[i].ptr);
     putchar('\n');
     printf("%-14s %" PRId64 "\n", "priority", f->priority);
+    printf("%-14s %" PRIu64 "%s\n", "epoch", f->epoch,
+           f->epoch ? " (anti-rollback: (epoch, sequence))" : "");
     if (f->budget)
         printf("%-14s %" PRIu64 " instructions per run\n", "budget", f->budget);
     else

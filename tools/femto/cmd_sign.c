@@ -16,8 +16,9 @@
 #include "suit_write.h"
 
 #define USAGE                                                                                      \
-    "usage: femto sign -k NAME.key -s SLOT -n SEQUENCE [-u URI] [--hook NAME]... [--priority N]\n" \
-    "                  [--budget N] [--entry FUNC] [--class HEX16] -o OUT.suit IMAGE.fc\n"
+    "usage: femto sign -k NAME.key -s SLOT -n SEQUENCE [--epoch E] [-u URI] [--hook NAME]...\n"    \
+    "                  [--priority N] [--budget N] [--entry FUNC] [--class HEX16] -o OUT.suit\n"  \
+    "                  IMAGE.fc\n"
 
 static int parse_u64(const char *s, uint64_t *v)
 {
@@ -93,6 +94,11 @@ static int parse_option(sign_args_t *a, int argc, char **argv, int *i)
     } else if ((!strcmp(opt, "-n") || !strcmp(opt, "--sequence")) && parse_u64(val, &n)) {
         a->o.sequence = n;
         a->have_seq = 1;
+    } else if (!strcmp(opt, "--epoch")) {
+        if (!parse_u64(val, &n))
+            return range_error("--epoch", val, "0..18446744073709551615 (at most one above the "
+                                               "slot's last epoch)");
+        a->o.epoch = n;
     } else if (!strcmp(opt, "--budget")) {
         if (!parse_u64(val, &n) || n == 0 || n > UINT32_MAX)
             return range_error("--budget", val, "1..4294967295 (instructions per run)");
@@ -188,9 +194,12 @@ int fc_cmd_sign(int argc, char **argv)
         else if (fc_write_file(a.out, env, env_len, msg, sizeof msg) != 0)
             fprintf(stderr, "femto sign: %s\n", msg);
         else {
+            char epoch[40] = "";
+            if (a.o.epoch)
+                snprintf(epoch, sizeof epoch, " of epoch %" PRIu64, a.o.epoch);
             printf("%s: SUIT envelope, %zu bytes: slot %" PRIu32 ", sequence %" PRIu64
-                   ", image %zu bytes%s%s, hooks ",
-                   a.out, env_len, a.o.slot, a.o.sequence, image_len,
+                   "%s, image %zu bytes%s%s, hooks ",
+                   a.out, env_len, a.o.slot, a.o.sequence, epoch, image_len,
                    a.o.uri ? ", fetched from " : " (integrated)", a.o.uri ? a.o.uri : "");
             for (size_t i = 0; i < a.o.n_hooks; i++)
                 printf("%s%s", i ? "," : "", a.hooks[i]);

@@ -84,12 +84,16 @@
     X(keygen, "NAME",                                                                             \
       "new Ed25519 signing key: NAME.key (seed, 0600) and NAME.pub",                              \
       "Never overwrites an existing key.\n")                                                      \
-    X(sign, "-k NAME.key -s SLOT -n SEQ [--hook H]... [--priority P] [--budget B] [--entry F] "   \
+    X(sign, "-k NAME.key -s SLOT -n SEQ [--epoch E] [--hook H]... [--priority P] [--budget B] "   \
+            "[--entry F] "                                                                        \
             "[-u URI] [--class HEX32] -o OUT.suit IMAGE.fc",                                      \
       "wrap an image in a signed SUIT envelope (docs/suit-profile.md)",                           \
       "  -k, --key NAME.key     the tenant's signing key (femto keygen)\n"                        \
       "  -s, --slot SLOT        device slot (0..6 on femtod)\n"                                   \
       "  -n, --sequence SEQ     sequence number, larger than the slot's last one\n"              \
+      "  --epoch E              epoch of SEQ (default 0): (E, SEQ) must be newer than the\n"    \
+      "                         slot's last, E at most one above its epoch; after sequence\n"  \
+      "                         2^64-1, sign E+1 with any SEQ\n"                                \
       "  --hook H               attach to hook H (timer boot sensor coap packet); repeat\n"      \
       "                         for several; without one the container runs on no hook\n"        \
       "  --priority P           order among containers on a hook (int32; lower first)\n"         \

@@ -124,10 +124,12 @@ static int sha256(const void *d, size_t n, uint8_t out[32])
     return EVP_Digest(d, n, out, &len, EVP_sha256(), NULL) == 1 && len == 32;
 }
 
-/* {1: [hooks], 2: priority, 3: budget, 4: entry}, absent members omitted */
+/* {1: [hooks], 2: priority, 3: budget, 4: entry, 5: epoch}, absent members
+ * omitted (epoch 0 too: an envelope of epoch 0 is the one signed before
+ * epochs existed) */
 static void enc_femto_param(enc_t *e, const fc_suit_write_opts_t *o)
 {
-    uint64_t n = 2 + (o->budget ? 1 : 0) + (o->entry ? 1 : 0);
+    uint64_t n = 2 + (o->budget ? 1 : 0) + (o->entry ? 1 : 0) + (o->epoch ? 1 : 0);
     head(e, 5, n);
     enc_int(e, FC_SUIT_FEMTO_HOOKS);
     head(e, 4, o->n_hooks);
@@ -142,6 +144,10 @@ static void enc_femto_param(enc_t *e, const fc_suit_write_opts_t *o)
     if (o->entry) {
         enc_int(e, FC_SUIT_FEMTO_ENTRY);
         enc_tstr(e, o->entry);
+    }
+    if (o->epoch) {
+        enc_int(e, FC_SUIT_FEMTO_EPOCH);
+        head(e, 0, o->epoch);
     }
 }
 

@@ -14,6 +14,7 @@
 
 typedef struct fc_suit_write_opts {
     uint64_t sequence;    /* manifest sequence number (anti-rollback) */
+    uint64_t epoch;       /* its epoch (femto parameter key 5); 0: omitted */
     uint32_t slot;        /* container slot: component ['femto', '<slot>'] */
     const uint8_t *image; /* the container image: digest and size come from it */
     size_t image_len;
