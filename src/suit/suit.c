@@ -561,5 +561,5 @@ fc_status_t fc_suit_check_version(fc_suit_version_t next, fc_suit_version_t last
     if (next.epoch > last.epoch && next.epoch - last.epoch > 1)
         return fc_fail(err, FC_ERR_ROLLBACK, 0,
                        "epoch more than one above the last accepted one");
-    return FC_OK;
+    return fc_ok(err);
 }
