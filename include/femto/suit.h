@@ -338,8 +338,8 @@ typedef struct fc_suit_version {
  * @param allow_equal non-zero: next == last is accepted too
  * @param[out] err on failure (may be NULL)
  * @return FC_OK or FC_ERR_ROLLBACK (reason: not newer, or the epoch jumps) */
-fc_status_t fc_suit_check_version(fc_suit_version_t next, fc_suit_version_t last,
-                                  int allow_equal, fc_error_t *err);
+fc_status_t fc_suit_check_version(fc_suit_version_t next, fc_suit_version_t last, int allow_equal,
+                                  fc_error_t *err);
 
 /* ---- command sequences ------------------------------------------------- */
 

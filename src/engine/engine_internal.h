@@ -3,7 +3,6 @@
 #define FEMTO_ENGINE_INTERNAL_H
 
 #include "femto/engine.h"
-#include "../common/fc_bytes.h"
 
 /* Host-side helper ids, from the one table in sdk/femto_helpers.def. */
 enum fc_helper_id {
@@ -15,14 +14,8 @@ enum fc_helper_id {
 #define FC_HELPER_COUNT ((uint32_t)FC_HELPER_END_)
 
 /* The local key-value namespace of a container name: 64-bit FNV-1a of the
- * name. Inline here, not in engine.c: kv.c needs it too, and a call from
- * kv.c into engine.c would close the cycle engine.c -> helpers.c -> kv.c ->
- * engine.c (scripts/check-cycles.sh). */
-static inline uint64_t fc_engine_name_hash(const char *name)
-{
-    return fc_fnv1a64_str(name);
-}
-
+ * name (names.c: a file of its own, so that kv.c need not call engine.c). */
+uint64_t fc_engine_name_hash(const char *name);
 /* Key-value namespaces: load from storage into the RAM pool, drop from it. */
 /* Loading refuses (FC_ERR_QUOTA, nothing loaded) when the record's entries
  * owned by tenant would bring its count over quota (local and tenant

@@ -550,8 +550,8 @@ fc_status_t fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t install
 }
 
 /* (epoch, sequence): newer, and the epoch moves by one at most. */
-fc_status_t fc_suit_check_version(fc_suit_version_t next, fc_suit_version_t last,
-                                  int allow_equal, fc_error_t *err)
+fc_status_t fc_suit_check_version(fc_suit_version_t next, fc_suit_version_t last, int allow_equal,
+                                  fc_error_t *err)
 {
     int newer = next.epoch > last.epoch || (next.epoch == last.epoch && next.seq > last.seq);
     int equal = next.epoch == last.epoch && next.seq == last.seq;
@@ -559,7 +559,6 @@ fc_status_t fc_suit_check_version(fc_suit_version_t next, fc_suit_version_t last
         return fc_fail(err, FC_ERR_ROLLBACK, 0,
                        "(epoch, sequence number) is not newer than the last accepted one");
     if (next.epoch > last.epoch && next.epoch - last.epoch > 1)
-        return fc_fail(err, FC_ERR_ROLLBACK, 0,
-                       "epoch more than one above the last accepted one");
+        return fc_fail(err, FC_ERR_ROLLBACK, 0, "epoch more than one above the last accepted one");
     return fc_ok(err);
 }
