@@ -101,11 +101,10 @@ static void json_string(writer_t *w, const char *s)
 
 static void begin(writer_t *w, int map, size_t n)
 {
-    if (w->format == FD_FMT_CBOR) {
+    if (w->format == FD_FMT_CBOR)
         cbor_head(w, map ? 5 : 4, n);
-    } else if (w->format == FD_FMT_JSON) {
+    else if (w->format == FD_FMT_JSON)
         put(w, map ? "{" : "[", 1);
-    }
     if (w->depth < 15)
         w->count[++w->depth] = 0;
 }

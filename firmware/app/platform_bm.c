@@ -3,20 +3,18 @@
 
 #include <string.h>
 
+#include "../../src/common/fc_sensor_sim.h"
 #include "bm.h"
 
-/* QEMU's AN386 has no sensors: FC_BM_SENSORS simulated ones, the POSIX
- * port's waveform (include/femto/port_posix.h, seed 0): the n-th read of
- * sensor i is 20000 + 1000 i + 100 tri((n + i) mod 20), milli-degrees. */
+/* QEMU's AN386 has no sensors: FC_BM_SENSORS simulated ones with the POSIX
+ * port's waveform (seed 0), one copy in src/common/fc_sensor_sim.h. */
 static fc_status_t bm_sensor(void *ctx, uint32_t index, int32_t *value)
 {
     /* ctx is the bare-metal port's, &p->bm */
     fd_bm_t *p = (fd_bm_t *)((char *)ctx - offsetof(fd_bm_t, bm));
     if (index >= FC_BM_SENSORS)
         return FC_ERR_NOT_FOUND;
-    uint32_t k = (p->sensor_reads[index]++ + index % 20u) % 20u;
-    int32_t tri = (int32_t)(k <= 10 ? k : 20 - k);
-    *value = 20000 + 1000 * (int32_t)index + 100 * tri;
+    *value = fc_sensor_sim(index, p->sensor_reads[index]++, index);
     return FC_OK;
 }
 

@@ -150,10 +150,18 @@ update_ops() {
 }
 
 if [ -n "$MUTANT" ]; then
-    # from the last operation back (the switch record's rewrite comes last)
+    # every operation of the update, from the middle outwards: the switch
+    # record's rewrite lies between the envelope's pages and the compaction
+    # at the end, and the order only decides how soon the mutant is caught
     ops=$(boot_ops "$MUTANT")
     total=$(update_ops "$MUTANT" "$ops")
-    for n in $(seq "$total" -1 1); do
+    order=()
+    for ((d = 0; d < total; d++)); do
+        for n in $((total / 2 + d)) $((total / 2 - d - 1)); do
+            [ "$n" -ge 1 ] && [ "$n" -le "$total" ] && order+=("$n")
+        done
+    done
+    for n in "${order[@]}"; do
         kill_at "mutant: flash operation $n of $total" "power cut" "FLASH_CUT=$((ops + n))" "IMAGE=$MUTANT"
         if [ "$LAST" = neither ]; then
             pass "the write-in-place mutant is caught at flash operation $n: $VERDICT"

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../common/fc_sensor_sim.h"
+
 /* ---- clock and log --------------------------------------------------------------- */
 
 static uint64_t posix_now_us(void *ctx)
@@ -305,9 +307,7 @@ static fc_status_t posix_sensor_read(void *ctx, uint32_t index, int32_t *value)
         *value = s->fixed_value;
         return FC_OK;
     }
-    uint32_t k = (s->reads++ + (p->sensor_seed + index) % 20u) % 20u;
-    int32_t tri = (int32_t)(k <= 10 ? k : 20 - k);
-    *value = 20000 + 1000 * (int32_t)index + 100 * tri;
+    *value = fc_sensor_sim(index, s->reads++, p->sensor_seed + index);
     return FC_OK;
 }
 
