@@ -391,7 +391,7 @@ static void test_removed_tenant_frees_slot(void **state)
     device_down();
     fx.drop_b = 1;
     device_up();
-    assert_null(fx.d->slots[5].c); /* b's container is not restored */
+    assert_null(fx.d->slots[5].c);      /* b's container is not restored */
     install_ok(A, 5, 1, "bname", NULL); /* its slot and its name */
     install_ok(A, 4, 1, "bgone", NULL);
     restart();

@@ -179,8 +179,7 @@ static void test_epoch(void **state)
     assert_int_equal(fc_suit_check_version((V){top, 0}, (V){0, 0}, 0, &err), FC_ERR_ROLLBACK);
     assert_int_equal(fc_suit_check_version((V){top, 0}, (V){top - 1, top}, 0, &err), FC_OK);
     assert_int_equal(fc_suit_check_version((V){top, 1}, (V){top, 0}, 0, &err), FC_OK);
-    assert_int_equal(fc_suit_check_version((V){top - 1, 1}, (V){top, 0}, 0, &err),
-                     FC_ERR_ROLLBACK);
+    assert_int_equal(fc_suit_check_version((V){top - 1, 1}, (V){top, 0}, 0, &err), FC_ERR_ROLLBACK);
 }
 
 static void test_roundtrip_uri_and_eddsa(void **state)

@@ -17,7 +17,7 @@
 
 #define USAGE                                                                                      \
     "usage: femto sign -k NAME.key -s SLOT -n SEQUENCE [--epoch E] [-u URI] [--hook NAME]...\n"    \
-    "                  [--priority N] [--budget N] [--entry FUNC] [--class HEX16] -o OUT.suit\n"  \
+    "                  [--priority N] [--budget N] [--entry FUNC] [--class HEX16] -o OUT.suit\n"   \
     "                  IMAGE.fc\n"
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -96,8 +96,9 @@ static int parse_option(sign_args_t *a, int argc, char **argv, int *i)
         a->have_seq = 1;
     } else if (!strcmp(opt, "--epoch")) {
         if (!parse_u64(val, &n))
-            return range_error("--epoch", val, "0..18446744073709551615 (at most one above the "
-                                               "slot's last epoch)");
+            return range_error("--epoch", val,
+                               "0..18446744073709551615 (at most one above the "
+                               "slot's last epoch)");
         a->o.epoch = n;
     } else if (!strcmp(opt, "--budget")) {
         if (!parse_u64(val, &n) || n == 0 || n > UINT32_MAX)
