@@ -13,7 +13,8 @@
 #                   and the chart $(BUILD)/bench/bench.svg (bench/chart.py)
 #   make format     clang-format our sources in place (format-check: only report; .clang-format
 #                   decides the style, braces included)
-#   make lint       cppcheck and clang-tidy over src/, and format-check over every C source
+#   make lint       cppcheck and clang-tidy over src/, format-check over every C source, and
+#                   no call cycle between the files of a layer (scripts/check-cycles.sh)
 #   make docs       API reference of include/femto (Doxygen; fails on an undocumented symbol)
 #   make prove      Frama-C WP proofs and Eva over the VM (proofs/run.sh, docs/assurance.md)
 #   make clean      remove $(BUILD)/
@@ -70,7 +71,9 @@ format: deps
 format-check: deps
 	clang-format --dry-run -Werror $(C_SOURCES)
 
+# check-cycles reads the layer objects: build the layer libraries first.
 lint: configure
+	@cmake --build $(BUILD) --target femto_vm femto_image femto_engine femto_suit femto_port_posix
 	@scripts/lint.sh
 
 # API reference: docs/api/Doxyfile, output in $(BUILD)/docs/api/html/index.html.

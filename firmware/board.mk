@@ -49,7 +49,7 @@ OBJDUMP := $(CROSS)objdump
 FREESTANDING  ?= -ffreestanding
 COMMON_CFLAGS := $(ARCH_FLAGS) -std=c11 $(FREESTANDING) -ffunction-sections -fdata-sections \
                  -g -Wall -Wextra -Werror --specs=picolibc.specs \
-                 -I$(REPO)/include -I$(PORT_DIR) -I$(FW_DIR)/app
+                 -I$(REPO)/include -I$(REPO)/sdk -I$(PORT_DIR) -I$(FW_DIR)/app
 BOARD_LDFLAGS := -nostartfiles $(LD_SEARCH) \
                  -T$(LINK_SCRIPT) -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 BOARD_LIBS    := -lc -lgcc

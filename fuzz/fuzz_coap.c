@@ -161,13 +161,13 @@ static uint8_t *read_file(const char *path, size_t *len)
 
 /* ---- the device ---------------------------------------------------------------------- */
 
-static int counting_write(void *ctx, const char *name, const void *data, size_t len)
+static fc_status_t counting_write(void *ctx, const char *name, const void *data, size_t len)
 {
     dirty = 1;
     return base_port.storage_write(ctx, name, data, len);
 }
 
-static int counting_remove(void *ctx, const char *name)
+static fc_status_t counting_remove(void *ctx, const char *name)
 {
     dirty = 1;
     return base_port.storage_remove(ctx, name);

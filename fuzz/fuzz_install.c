@@ -52,7 +52,7 @@ static record_t *find_record(const char *name)
     return NULL;
 }
 
-static int mem_read(void *ctx, const char *name, void *buf, size_t cap, size_t *len)
+static fc_status_t mem_read(void *ctx, const char *name, void *buf, size_t cap, size_t *len)
 {
     (void)ctx;
     record_t *r = find_record(name);
@@ -65,7 +65,7 @@ static int mem_read(void *ctx, const char *name, void *buf, size_t cap, size_t *
     return FC_OK;
 }
 
-static int mem_write(void *ctx, const char *name, const void *data, size_t len)
+static fc_status_t mem_write(void *ctx, const char *name, const void *data, size_t len)
 {
     (void)ctx;
     if (strlen(name) >= FC_PORT_NAME_MAX || len > FC_KV_RECORD_MAX)
@@ -83,7 +83,7 @@ static int mem_write(void *ctx, const char *name, const void *data, size_t len)
     return FC_OK;
 }
 
-static int mem_remove(void *ctx, const char *name)
+static fc_status_t mem_remove(void *ctx, const char *name)
 {
     (void)ctx;
     record_t *r = find_record(name);
@@ -108,7 +108,7 @@ static void quiet_log(void *ctx, int level, const char *text, size_t len)
         sink += (uint8_t)text[i];
 }
 
-static int fake_sensor(void *ctx, uint32_t index, int32_t *value)
+static fc_status_t fake_sensor(void *ctx, uint32_t index, int32_t *value)
 {
     (void)ctx;
     if (index >= 4)
@@ -117,7 +117,7 @@ static int fake_sensor(void *ctx, uint32_t index, int32_t *value)
     return FC_OK;
 }
 
-static int fake_random(void *ctx, void *buf, size_t len)
+static fc_status_t fake_random(void *ctx, void *buf, size_t len)
 {
     (void)ctx;
     memset(buf, 0x5a, len);

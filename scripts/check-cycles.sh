@@ -11,11 +11,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-${FC_BUILD:-build}}
 status=0
-for dir in "$BUILD"/src/*/CMakeFiles/femto_*.dir; do
+layers=0
+# every layer library of src/ (src/port/posix is one folder deeper)
+for dir in $(find "$BUILD/src" -type d -path '*/CMakeFiles/femto_*.dir' | sort); do
     # both builds (normal and _san) of each layer: the same sources, either may be the fresher
     layer=$(basename "$dir" .dir)
     objs=$(find "$dir" -name '*.o' | sort)
     [ -n "$objs" ] || continue
+    layers=$((layers + 1))
     # shellcheck disable=SC2086
     python3 - "$layer" $objs <<'PY' || status=1
 import os, subprocess, sys
@@ -54,5 +57,9 @@ for c in cycles:
 sys.exit(1 if cycles else 0)
 PY
 done
-[ $status -eq 0 ] && echo "check-cycles: no cycle between the files of any layer"
+if [ $layers -eq 0 ]; then
+    echo "check-cycles: no compiled layer under $BUILD/src: build first" >&2
+    exit 1
+fi
+[ $status -eq 0 ] && echo "check-cycles: no cycle between the files of any layer ($layers libraries)"
 exit $status

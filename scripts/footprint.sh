@@ -34,7 +34,7 @@ TARGETS=(
 )
 # picolibc supplies <string.h> (the RV32 toolchain has no other C library).
 COMMON_FLAGS="-std=gnu11 -Os -ffunction-sections -fdata-sections -ffreestanding --specs=picolibc.specs
-    -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Iinclude"
+    -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Iinclude -Isdk"
 
 # Structs whose size is RAM per instance: "header type".
 # A type whose header is missing is left out; one that does not compile is

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lint.sh: cppcheck and clang-tidy over src/, using the compile database of
-# a configured build tree (FC_BUILD, default build/), and clang-format's check
-# over every C source (scripts/c-sources.sh). All run to the end so one report
+# a configured build tree (FC_BUILD, default build/), clang-format's check
+# over every C source (scripts/c-sources.sh), and no call cycle between the
+# files of a layer (scripts/check-cycles.sh, on the built layer objects). All run to the end so one report
 # shows everything; the exit status is non-zero if any found something.
 # Configuration: .clang-tidy, .clang-format; cppcheck options below.
 set -euo pipefail
@@ -36,8 +37,8 @@ echo "lint: ${#files[@]} files of src/"
 status=0
 
 echo "== cppcheck"
-# The layers are compiled with only -Iinclude, so cppcheck gets the same.
-if ! cppcheck --language=c --std=c11 -Iinclude -j2 -q \
+# The layers are compiled with -Iinclude -Isdk (FC_INCLUDE), so cppcheck gets the same.
+if ! cppcheck --language=c --std=c11 -Iinclude -Isdk -j2 -q \
     --enable=warning,portability,performance \
     --inline-suppr --suppress=missingIncludeSystem --error-exitcode=1 \
     --template='{file}:{line}: {severity} ({id}): {message}' "${files[@]}"; then
@@ -59,6 +60,13 @@ if [ $failed -ne 0 ]; then
 else
     echo "clang-tidy: clean"
 fi
+
+echo "== cycles"
+# each layer's file dependencies are printed; a cycle fails, naming its files
+cycles_rc=0
+cycles_out=$(scripts/check-cycles.sh "$BUILD" 2>&1) || cycles_rc=1
+grep -v 'nothing in the layer' <<<"$cycles_out" || true
+[ $cycles_rc -eq 0 ] || status=1
 
 echo "== format-check"
 # Files clang-format would change (.clang-format, braces included): `make format` fixes them.

@@ -47,14 +47,14 @@ static void dev_log(void *ctx, int level, const char *text, size_t len)
     inner(ctx)->log(inner(ctx)->ctx, level, text, len);
 }
 
-static int dev_read(void *ctx, const char *name, void *buf, size_t cap, size_t *len)
+static fc_status_t dev_read(void *ctx, const char *name, void *buf, size_t cap, size_t *len)
 {
     return inner(ctx)->storage_read(inner(ctx)->ctx, name, buf, cap, len);
 }
 
 static int kv_write_allowed(fd_device_t *d, const char *name, size_t len);
 
-static int dev_write(void *ctx, const char *name, const void *data, size_t len)
+static fc_status_t dev_write(void *ctx, const char *name, const void *data, size_t len)
 {
     fd_device_t *d = ctx;
     if (!kv_write_allowed(d, name, len))
@@ -64,34 +64,34 @@ static int dev_write(void *ctx, const char *name, const void *data, size_t len)
     return inner(ctx)->storage_write(inner(ctx)->ctx, name, data, len);
 }
 
-static int dev_remove(void *ctx, const char *name)
+static fc_status_t dev_remove(void *ctx, const char *name)
 {
     return inner(ctx)->storage_remove(inner(ctx)->ctx, name);
 }
 
-static int dev_sensor(void *ctx, uint32_t index, int32_t *value)
+static fc_status_t dev_sensor(void *ctx, uint32_t index, int32_t *value)
 {
     return inner(ctx)->sensor_read(inner(ctx)->ctx, index, value);
 }
 
-static int dev_random(void *ctx, void *buf, size_t len)
+static fc_status_t dev_random(void *ctx, void *buf, size_t len)
 {
     return inner(ctx)->random(inner(ctx)->ctx, buf, len);
 }
 
-static int dev_sha256(void *ctx, const void *data, size_t len, uint8_t out[32])
+static fc_status_t dev_sha256(void *ctx, const void *data, size_t len, uint8_t out[32])
 {
     return inner(ctx)->sha256(inner(ctx)->ctx, data, len, out);
 }
 
-static int dev_ed25519(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
-                       const uint8_t key[32])
+static fc_status_t dev_ed25519(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
+                               const uint8_t key[32])
 {
     return inner(ctx)->ed25519_verify(inner(ctx)->ctx, sig, msg, len, key);
 }
 
-static int dev_es256(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
-                     const uint8_t key[65])
+static fc_status_t dev_es256(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
+                             const uint8_t key[65])
 {
     return inner(ctx)->es256_verify(inner(ctx)->ctx, sig, msg, len, key);
 }

@@ -64,7 +64,7 @@ static void posix_kill_point(void *ctx, int step, int write_no, const char *name
 int fd_posix_init(fd_posix_t *p, const char *state_dir, char *msg, size_t cap)
 {
     memset(p, 0, sizeof *p);
-    if (fc_port_posix_init(&p->port, state_dir) != 0) {
+    if (fc_port_posix_init(&p->port, state_dir) != FC_OK) {
         snprintf(msg, cap, "state directory %s: %s", state_dir, strerror(errno));
         return -1;
     }

@@ -8,7 +8,7 @@
 
 /* QEMU's AN386 has no sensors: FC_BM_SENSORS simulated ones with the POSIX
  * port's waveform (seed 0), one copy in src/common/fc_sensor_sim.h. */
-static int bm_sensor(void *ctx, uint32_t index, int32_t *value)
+static fc_status_t bm_sensor(void *ctx, uint32_t index, int32_t *value)
 {
     /* ctx is the bare-metal port's, &p->bm */
     fd_bm_t *p = (fd_bm_t *)((char *)ctx - offsetof(fd_bm_t, bm));

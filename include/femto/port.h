@@ -34,7 +34,8 @@ enum fc_log_level {
 
 /** The platform services, as a table of functions and an opaque context.
  *  The table and ctx are owned by the caller and must outlive every engine
- *  or SUIT call that uses them. Functions return fc_status_t codes as int. */
+ *  or SUIT call that uses them. Every function that can fail returns an
+ *  fc_status_t (the clock and the log cannot fail). */
 typedef struct fc_port {
     void *ctx; /**< passed back to every function */
 
@@ -48,31 +49,31 @@ typedef struct fc_port {
      * loss at any point, a read returns either the old or the new record,
      * never a mix). Returns FC_OK, FC_ERR_NOT_FOUND, FC_ERR_BUFFER (cap too
      * small; *len set to the size needed) or FC_ERR_STORAGE. */
-    int (*storage_read)(void *ctx, const char *name, void *buf, size_t cap, size_t *len);
+    fc_status_t (*storage_read)(void *ctx, const char *name, void *buf, size_t cap, size_t *len);
     /** write (replace) the whole record `name` atomically: FC_OK or FC_ERR_STORAGE */
-    int (*storage_write)(void *ctx, const char *name, const void *data, size_t len);
+    fc_status_t (*storage_write)(void *ctx, const char *name, const void *data, size_t len);
     /** remove record `name`: FC_OK, FC_ERR_NOT_FOUND or FC_ERR_STORAGE */
-    int (*storage_remove)(void *ctx, const char *name);
+    fc_status_t (*storage_remove)(void *ctx, const char *name);
 
     /** sensors: value of sensor `index` (a port-defined fixed-point unit,
      * e.g. milli-degrees), FC_OK or FC_ERR_NOT_FOUND */
-    int (*sensor_read)(void *ctx, uint32_t index, int32_t *value);
+    fc_status_t (*sensor_read)(void *ctx, uint32_t index, int32_t *value);
 
     /** entropy: fill buf with unpredictable bytes, FC_OK or FC_ERR_CRYPTO */
-    int (*random)(void *ctx, void *buf, size_t len);
+    fc_status_t (*random)(void *ctx, void *buf, size_t len);
 
     /** crypto, from a well-kept library (never written by hand).
      * Return FC_OK, FC_ERR_SIGNATURE (does not verify), FC_ERR_CRYPTO, or
      * FC_ERR_SUIT_UNSUPPORTED (algorithm not on this port; may be NULL). */
-    int (*sha256)(void *ctx, const void *data, size_t len, uint8_t out[32]);
+    fc_status_t (*sha256)(void *ctx, const void *data, size_t len, uint8_t out[32]);
     /** Ed25519 (RFC 8032) check of sig over msg[0..len) with a 32-byte key:
      *  FC_OK, FC_ERR_SIGNATURE or FC_ERR_CRYPTO */
-    int (*ed25519_verify)(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
-                          const uint8_t public_key[32]);
+    fc_status_t (*ed25519_verify)(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
+                                  const uint8_t public_key[32]);
     /** ECDSA P-256 with SHA-256; sig is r||s (64 bytes); public_key is the
      * uncompressed SEC1 point (65 bytes, 0x04 || x || y). */
-    int (*es256_verify)(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
-                        const uint8_t public_key[65]);
+    fc_status_t (*es256_verify)(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
+                                const uint8_t public_key[65]);
 } fc_port_t; /**< see struct fc_port */
 
 #ifdef __cplusplus

@@ -1,8 +1,9 @@
-/* Femto-Containers POSIX port: fc_port_t for Linux (femtod, the femto tool,
+/** @file
+ * Femto-Containers POSIX port: fc_port_t for Linux (femtod, the femto tool,
  * tests). Ordinary C with libc.
  *
  *     fc_port_posix_t p;
- *     if (fc_port_posix_init(&p, "/var/lib/femto") != 0) ...;
+ *     if (fc_port_posix_init(&p, "/var/lib/femto") != FC_OK) ...;
  *     fc_engine_init(&engine, &p.port, stack, sizeof stack);
  *
  * - clock: CLOCK_MONOTONIC;
@@ -29,52 +30,71 @@
 extern "C" {
 #endif
 
-#define FC_POSIX_SENSORS 8
-#define FC_POSIX_PATH_MAX 512
+#define FC_POSIX_SENSORS 8    /**< simulated sensors, indexes 0..7 */
+#define FC_POSIX_PATH_MAX 512 /**< longest state_dir, NUL included */
 
-/* Simulated sensor i: the n-th read (n = 0, 1, ...) returns
+/** Simulated sensor i: the n-th read (n = 0, 1, ...) returns
  *     base + step * tri((n + phase) mod 20)
  * where tri(k) = k for k <= 10 and 20 - k after (a triangle wave 0..10..0),
  * base = 20000 + 1000 * i, step = 100, phase = (seed + i) mod 20;
  * i.e. milli-degrees around 20-21 C. fc_port_posix_set_sensor() pins a
  * sensor to a fixed value instead. */
 typedef struct fc_posix_sensor {
-    uint32_t reads;
-    int32_t fixed_value;
-    uint8_t fixed;
+    uint32_t reads;      /**< reads so far (n above) */
+    int32_t fixed_value; /**< the value when fixed */
+    uint8_t fixed;       /**< 1: fc_port_posix_set_sensor() pinned it */
 } fc_posix_sensor_t;
 
+/** The POSIX port: a port table and the state behind it (caller-owned,
+ *  filled by fc_port_posix_init(), must outlive the engine using it). */
 typedef struct fc_port_posix {
-    fc_port_t port; /* give &p->port to the engine; port.ctx == p */
-    char state_dir[FC_POSIX_PATH_MAX];
-    char *log_buf; /* capture: lines appended here (NUL-terminated), NULL: stderr */
-    size_t log_cap;
-    size_t log_len;
-    int log_level_max; /* lines above this level are dropped (default FC_LOG_DEBUG) */
-    uint32_t sensor_seed;
-    fc_posix_sensor_t sensors[FC_POSIX_SENSORS];
-    /* test hook: fail the next N storage writes with FC_ERR_STORAGE */
+    fc_port_t port;                    /**< give &p->port to the engine; port.ctx == p */
+    char state_dir[FC_POSIX_PATH_MAX]; /**< the folder of the storage records */
+    char *log_buf;        /**< capture: lines appended here (NUL-terminated), NULL: stderr */
+    size_t log_cap;       /**< bytes of log_buf */
+    size_t log_len;       /**< bytes used in log_buf */
+    int log_level_max;    /**< lines above this level are dropped (default FC_LOG_DEBUG) */
+    uint32_t sensor_seed; /**< the phase of the simulated sensors */
+    fc_posix_sensor_t sensors[FC_POSIX_SENSORS]; /**< the simulated sensors */
+    /** test hook: fail the next N storage writes with FC_ERR_STORAGE */
     uint32_t fail_writes;
-    /* test hook: power cuts inside the port's own write path, set from the
-     * environment at init (FC_POSIX_CRASH, port_posix.c) */
+    /** test hook: power cuts inside the port's own write path, set from the
+     *  environment at init (FC_POSIX_CRASH, port_posix.c) */
     struct fc_posix_crash {
-        char prefix[FC_PORT_NAME_MAX]; /* only writes of records with this prefix count */
-        long bytes;                    /* >= 0: SIGKILL once this many bytes are written */
-        int write, step;               /* > 0: SIGKILL after step `step` of write `write` */
-        int writes;                    /* counted writes so far */
-    } crash;
+        char prefix[FC_PORT_NAME_MAX]; /**< only writes of records with this prefix count */
+        long bytes;                    /**< >= 0: SIGKILL once this many bytes are written */
+        int write;                     /**< > 0: SIGKILL in write number `write` (with step) */
+        int step;                      /**< > 0: ... after step `step` of that write */
+        int writes;                    /**< counted writes so far */
+    } crash;                           /**< see struct fc_posix_crash */
 } fc_port_posix_t;
 
-/* Fill p for state_dir (created if missing, with parents). Returns 0, or -1
- * with errno set when the directory cannot be created or the path is too
- * long. */
-int fc_port_posix_init(fc_port_posix_t *p, const char *state_dir);
+/** Fill p for state_dir (created if missing, with parents): storage, clock,
+ *  log to stderr, sensors, entropy and, when built with it, crypto.
+ *  @param[out] p the port (caller-owned; must outlive every user of p->port)
+ *  @param state_dir the folder of the records (copied)
+ *  @return FC_OK; FC_ERR_INVALID_ARG (NULL, empty or longer than
+ *          FC_POSIX_PATH_MAX - 1, errno ENAMETOOLONG) or FC_ERR_STORAGE (the
+ *          folder cannot be created; errno says why) */
+fc_status_t fc_port_posix_init(fc_port_posix_t *p, const char *state_dir);
 
-/* Send log lines to buf[0..cap) (each line followed by '\n', always
- * NUL-terminated, excess dropped) instead of stderr. buf NULL: stderr. */
+/** Send log lines to buf[0..cap) (each line followed by '\n', always
+ *  NUL-terminated, excess dropped) instead of stderr. Cannot fail.
+ *  @param p the port
+ *  @param buf the capture buffer (borrowed until the next call), NULL: stderr
+ *  @param cap its bytes */
 void fc_port_posix_capture_log(fc_port_posix_t *p, char *buf, size_t cap);
 
-void fc_port_posix_set_sensor(fc_port_posix_t *p, uint32_t index, int32_t value);
+/** Pin a simulated sensor to a fixed value.
+ *  @param p the port
+ *  @param index the sensor, 0..FC_POSIX_SENSORS-1
+ *  @param value what every later read returns
+ *  @return FC_OK, or FC_ERR_NOT_FOUND for an index out of range */
+fc_status_t fc_port_posix_set_sensor(fc_port_posix_t *p, uint32_t index, int32_t value);
+
+/** Set the phase of the simulated sensors (see fc_posix_sensor_t). Cannot fail.
+ *  @param p the port
+ *  @param seed any value */
 void fc_port_posix_set_sensor_seed(fc_port_posix_t *p, uint32_t seed);
 
 #ifdef __cplusplus

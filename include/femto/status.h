@@ -97,13 +97,15 @@ const char *fc_status_name(int status);
 
 /** An error as a value: what went wrong (code), where (instruction index or
  * byte offset, depending on the layer), the address and size of a faulting
- * memory access, and a reason a person can act on (static string). */
+ * memory access, and a reason a person can act on (static string). Every
+ * function of every layer that takes an fc_error_t fills all of it, on
+ * success too: {FC_OK, 0, 0, 0, "ok"}. */
 typedef struct fc_error {
     int code;                /**< fc_status_t */
     unsigned long where;     /**< instruction index, or byte offset in an input */
     unsigned long long addr; /**< faulting guest address (memory faults) */
     unsigned size;           /**< access size in bytes (memory faults) */
-    const char *reason;      /**< static, never NULL when code != FC_OK */
+    const char *reason;      /**< static, never NULL: "ok" when code is FC_OK */
 } fc_error_t;
 
 #endif

@@ -323,7 +323,7 @@ fc_status_t fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t install
  * envelopes without it keep their meaning) lets a slot's owner go on after
  * sequence 2^64-1: the next version is (epoch + 1, any sequence). */
 typedef struct fc_suit_version {
-    uint64_t epoch; /**< femto parameter key 5 (0 when absent) */
+    uint64_t epoch; /**< femto parameter key 5, 0 when absent */
     uint64_t seq;   /**< the manifest's sequence number */
 } fc_suit_version_t;
 

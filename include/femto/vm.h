@@ -337,6 +337,19 @@ fc_status_t fc_vm_add_region(fc_vm_t *vm, const void *start, size_t len, uint32_
  *  @param vm the VM */
 void fc_vm_reset_regions(fc_vm_t *vm);
 
+/** The number of regions granted now, the stack included: a mark to give
+ *  fc_vm_revoke_regions() after granting regions for some runs only.
+ *  @param vm an initialised VM (borrowed)
+ *  @return the count of granted regions, 0..FC_MAX_REGIONS */
+uint32_t fc_vm_region_count(const fc_vm_t *vm);
+
+/** Revoke every region granted after the first keep (keep from
+ *  fc_vm_region_count()): the regions of one run, a context for example.
+ *  A keep at or above the count changes nothing. Not during a run.
+ *  @param vm an initialised VM (borrowed)
+ *  @param keep the regions to keep, in the order they were granted */
+void fc_vm_revoke_regions(fc_vm_t *vm, uint32_t keep);
+
 /** Set the base address lddw adds for a pseudo source.
  *  @param vm the VM
  *  @param src FC_LDDW_RODATA or FC_LDDW_DATA (others are ignored)
@@ -382,6 +395,17 @@ void *fc_vm_check_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm);
  *  @param reason a static string, or NULL */
 void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason);
 
+/** For helpers: fc_vm_fault() for a refused memory argument, recording the
+ *  guest range in vm->fault.addr and vm->fault.size too. Like fc_vm_fault(),
+ *  keeps the first fault of a run (and its address) if there was one.
+ *  @param vm the VM running the helper (borrowed)
+ *  @param code the fault, usually FC_FAULT_HELPER_ARG
+ *  @param reason static text saying which argument was refused (borrowed)
+ *  @param addr the guest address of the refused range
+ *  @param len its length in bytes (recorded saturated to 32 bits) */
+void fc_vm_fault_access(fc_vm_t *vm, fc_status_t code, const char *reason, uint64_t addr,
+                        uint64_t len);
+
 /* ---- JIT (opt-in: src/vm/jit/, Thumb-2 for Cortex-M3/M4/M7/M33, RV32IMAC) */
 /* A program translated to machine code in a host-supplied buffer (RAM the
  * core executes from, or a flash slot). Not part of the default build: the
@@ -423,12 +447,16 @@ fc_status_t fc_jit_translate(fc_jit_t *jit, const fc_program_t *prog, void *buf,
 fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
                        uint64_t *r0);
 
-/* Let jit run code that fc_jit_translate made (code_size bytes at code)
- * for prog, a program rebuilt with the same text, frame size and call
- * depth as the one translated: the engine rebuilds a container's program
- * from its slot at each preparation and keeps the code it translated at
- * install. The caller vouches for that sameness. code NULL: no code, runs
- * go to the interpreter (counted in fallback_runs, which adopt keeps). */
+/** Let jit run code that fc_jit_translate() made for prog, a program
+ *  rebuilt with the same text, frame size and call depth as the one
+ *  translated: the engine rebuilds a container's program from its slot at
+ *  each preparation and keeps the code it translated at install. The caller
+ *  vouches for that sameness.
+ *  @param jit the translation record (caller-owned; fallback_runs is kept)
+ *  @param prog the rebuilt program (borrowed, must outlive its runs)
+ *  @param code the generated code (borrowed), or NULL: runs go to the
+ *         interpreter (counted in fallback_runs)
+ *  @param code_size bytes of generated code at code */
 void fc_jit_adopt(fc_jit_t *jit, const fc_program_t *prog, void *code, uint32_t code_size);
 
 #ifdef __cplusplus

@@ -10,6 +10,8 @@
  *     FC_TRY(fc_cbor_uint(c, &v, err));              // propagate a failure
  *     if (v > limit)
  *         return fc_fail(err, FC_ERR_SIZE, at, "value over the limit");
+ *     ...
+ *     return fc_ok(err);                             // success: reason "ok"
  *
  * The macros capture nothing: the error pointer is always an explicit
  * argument of fc_fail(). */
@@ -46,6 +48,16 @@ static inline fc_status_t fc_fail(fc_error_t *err, fc_status_t code, size_t wher
 {
     fc_error_fill(err, code, where, reason);
     return code;
+}
+
+/* Success, the same record in every layer: code FC_OK, where, addr and
+ * size 0, reason "ok" (never NULL, so a caller may print err->reason
+ * whatever the outcome). A public function taking an fc_error_t returns
+ * through this on success: `return fc_ok(err);`. */
+static inline fc_status_t fc_ok(fc_error_t *err)
+{
+    fc_error_fill(err, FC_OK, 0, "ok");
+    return FC_OK;
 }
 
 /* Evaluate expr (an fc_status_t); return it from the calling function unless

@@ -2,36 +2,12 @@
  * running a container on the one shared VM and stack. */
 #include <string.h>
 
+#include "../common/fc_error.h"
 #include "engine_internal.h"
 
 _Static_assert(FC_MAX_INSNS <= 65535, "slot fields and attachment entries are 16-bit");
 
 /* ---- small utilities ---------------------------------------------------------- */
-
-static void set_error(fc_error_t *err, int code, const char *reason)
-{
-    if (err) {
-        memset(err, 0, sizeof *err);
-        err->code = code;
-        err->reason = reason;
-    }
-}
-
-static fc_status_t fail(fc_error_t *err, fc_status_t code, const char *reason)
-{
-    set_error(err, code, reason);
-    return code;
-}
-
-uint64_t fc_engine_name_hash(const char *name)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *name; name++) {
-        h ^= (uint8_t)*name;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
 
 static int names_equal(const char *a, const char *b)
 {
@@ -147,18 +123,18 @@ fc_tenant_t *fc_tenant_find(fc_engine_t *engine, uint32_t id)
 fc_status_t fc_tenant_add(fc_engine_t *engine, const fc_tenant_config_t *cfg, fc_error_t *err)
 {
     if (!cfg || cfg->id == 0)
-        return fail(err, FC_ERR_INVALID_ARG, "tenant id must be non-zero");
+        return fc_fail(err, FC_ERR_INVALID_ARG, 0, "tenant id must be non-zero");
     if (fc_tenant_find(engine, cfg->id))
-        return fail(err, FC_ERR_EXISTS, "a tenant with this id exists");
+        return fc_fail(err, FC_ERR_EXISTS, 0, "a tenant with this id exists");
     for (uint32_t i = 0; i < FC_MAX_TENANTS; i++) {
         fc_tenant_t *t = &engine->tenants[i];
         if (t->used)
             continue;
         fc_status_t st = fc_kv_load(engine, FC_KV_TENANT, cfg->id, 0, cfg->quota.max_kv_entries);
         if (st == FC_ERR_QUOTA)
-            return fail(err, st, "tenant key-value record holds more than max_kv_entries");
+            return fc_fail(err, st, 0, "tenant key-value record holds more than max_kv_entries");
         if (st != FC_OK)
-            return fail(err, st, "tenant key-value record unreadable or damaged");
+            return fc_fail(err, st, 0, "tenant key-value record unreadable or damaged");
         memset(t, 0, sizeof *t);
         t->id = cfg->id;
         memcpy(t->public_key, cfg->public_key, sizeof t->public_key);
@@ -173,10 +149,9 @@ fc_status_t fc_tenant_add(fc_engine_t *engine, const fc_tenant_config_t *cfg, fc
         if (t->quota.max_attachments == 0) /* a fair share of the one attachment table */
             t->quota.max_attachments = FC_MAX_ATTACHMENTS / FC_MAX_TENANTS;
         t->used = 1;
-        set_error(err, FC_OK, NULL);
-        return FC_OK;
+        return fc_ok(err);
     }
-    return fail(err, FC_ERR_NO_SLOT, "tenant table full (FC_MAX_TENANTS)");
+    return fc_fail(err, FC_ERR_NO_SLOT, 0, "tenant table full (FC_MAX_TENANTS)");
 }
 
 static uint32_t tenant_index(const fc_engine_t *engine, const fc_tenant_t *t)
@@ -313,9 +288,9 @@ static fc_status_t pick_slot(const fc_engine_t *engine, int slot_hint, uint32_t 
 {
     if (slot_hint >= 0) {
         if ((uint32_t)slot_hint >= FC_MAX_CONTAINERS)
-            return fail(err, FC_ERR_INVALID_ARG, "slot hint beyond FC_MAX_CONTAINERS");
+            return fc_fail(err, FC_ERR_INVALID_ARG, 0, "slot hint beyond FC_MAX_CONTAINERS");
         if (engine->containers[slot_hint].state != FC_CONTAINER_FREE)
-            return fail(err, FC_ERR_BUSY, "the requested slot is in use");
+            return fc_fail(err, FC_ERR_BUSY, 0, "the requested slot is in use");
         *slot = (uint32_t)slot_hint;
         return FC_OK;
     }
@@ -325,7 +300,7 @@ static fc_status_t pick_slot(const fc_engine_t *engine, int slot_hint, uint32_t 
             return FC_OK;
         }
     }
-    return fail(err, FC_ERR_NO_SLOT, "every container slot is in use (FC_MAX_CONTAINERS)");
+    return fc_fail(err, FC_ERR_NO_SLOT, 0, "every container slot is in use (FC_MAX_CONTAINERS)");
 }
 
 /* Another installed container of the tenant shares the local namespace
@@ -349,11 +324,11 @@ static fc_status_t check_quotas(const fc_engine_t *engine, const fc_tenant_t *t,
     uint32_t ram_used;
     uint32_t n = tenant_container_count(engine, tenant_index(engine, t), &ram_used);
     if (n >= t->quota.max_containers)
-        return fail(err, FC_ERR_QUOTA, "tenant has its maximum number of containers");
+        return fc_fail(err, FC_ERR_QUOTA, 0, "tenant has its maximum number of containers");
     if (ram_len > t->quota.max_ram || ram_used > t->quota.max_ram - ram_len)
-        return fail(err, FC_ERR_QUOTA, "container data+bss exceeds the tenant's RAM quota");
+        return fc_fail(err, FC_ERR_QUOTA, 0, "container data+bss exceeds the tenant's RAM quota");
     if (img->budget > t->quota.max_budget)
-        return fail(err, FC_ERR_QUOTA, "image asks for a budget above the tenant's maximum");
+        return fc_fail(err, FC_ERR_QUOTA, 0, "image asks for a budget above the tenant's maximum");
     return FC_OK;
 }
 
@@ -372,11 +347,11 @@ static fc_status_t verify_into(const fc_engine_t *engine, const fc_tenant_t *t,
     uint32_t entries[FC_MAX_ENTRIES];
     fc_status_t st = fc_image_verify(img, &cfg, &prog, entries, FC_MAX_ENTRIES, err);
     if (st == FC_ERR_BUFFER)
-        return fail(err, FC_ERR_BUFFER, "image has more functions than FC_MAX_ENTRIES");
+        return fc_fail(err, FC_ERR_BUFFER, 0, "image has more functions than FC_MAX_ENTRIES");
     if (st != FC_OK)
         return st;
     if (prog.stack_needed > engine->stack_size || prog.frame_size > UINT16_MAX)
-        return fail(err, FC_ERR_NO_RAM, "program needs more stack than the engine has");
+        return fc_fail(err, FC_ERR_NO_RAM, 0, "program needs more stack than the engine has");
     c->text = prog.text;
     c->text_slots = (uint16_t)prog.len; /* <= FC_MAX_INSNS <= 65535 */
     c->frame_size = (uint16_t)prog.frame_size;
@@ -518,10 +493,10 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
     if (out)
         *out = NULL;
     if (engine->current)
-        return fail(err, FC_ERR_BUSY, "install called while a container runs");
+        return fc_fail(err, FC_ERR_BUSY, 0, "install called while a container runs");
     fc_tenant_t *t = fc_tenant_find(engine, tenant_id);
     if (!t)
-        return fail(err, FC_ERR_NOT_FOUND, "no tenant with this id");
+        return fc_fail(err, FC_ERR_NOT_FOUND, 0, "no tenant with this id");
     uint32_t slot;
     fc_status_t st = pick_slot(engine, slot_hint, &slot, err);
     if (st != FC_OK)
@@ -535,7 +510,7 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
         engine->prepared = NULL;
 #if SIZE_MAX > UINT32_MAX
     if (len > UINT32_MAX)
-        return fail(err, FC_ERR_IMAGE_LAYOUT, "image larger than 4 GiB");
+        return fc_fail(err, FC_ERR_IMAGE_LAYOUT, 0, "image larger than 4 GiB");
 #endif
     fc_image_t img;
     st = fc_image_parse(image, len, &img, err);
@@ -543,14 +518,14 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
         return st;
     c->name = name ? name : img.name;
     if (!c->name || !c->name[0] || strlen(c->name) > FC_IMAGE_NAME_MAX)
-        return fail(err, FC_ERR_IMAGE_NAME, "container name empty or too long");
+        return fc_fail(err, FC_ERR_IMAGE_NAME, 0, "container name empty or too long");
     if (fc_name_bad_char(c->name) >= 0)
-        return fail(err, FC_ERR_IMAGE_NAME,
+        return fc_fail(err, FC_ERR_IMAGE_NAME, 0,
                     "container name has a character outside " FC_NAME_CHARS_TEXT);
 
     uint32_t ram_size = fc_image_ram_size(&img);
     if (ram_size > FC_ENGINE_RAM)
-        return fail(err, FC_ERR_NO_RAM, "container data+bss larger than the engine's RAM");
+        return fc_fail(err, FC_ERR_NO_RAM, 0, "container data+bss larger than the engine's RAM");
     uint32_t ram_len = align8(ram_size);
     st = check_quotas(engine, t, &img, ram_len, err);
     if (st != FC_OK)
@@ -560,21 +535,21 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
         return st;
     uint32_t ram_off;
     if (ram_reserve(engine, ram_len, &ram_off) != FC_OK)
-        return fail(err, FC_ERR_NO_RAM, "no free block of container RAM large enough");
+        return fc_fail(err, FC_ERR_NO_RAM, 0, "no free block of container RAM large enough");
     st = fc_image_init_ram(&img, ram_len ? engine->ram + ram_off : NULL, ram_len);
     if (st != FC_OK)
-        return fail(err, st, "cannot initialise the container's data");
+        return fc_fail(err, st, 0, "cannot initialise the container's data");
 
     uint32_t tidx = tenant_index(engine, t);
     uint64_t ns = fc_engine_name_hash(c->name);
     if (!local_ns_in_use(engine, c, tidx, ns)) {
         st = fc_kv_load(engine, FC_KV_LOCAL, t->id, ns, t->quota.max_kv_entries);
         if (st == FC_ERR_QUOTA)
-            return fail(err, st,
+            return fc_fail(err, st, 0,
                         "its stored local key-value entries would exceed the tenant's "
                         "max_kv_entries");
         if (st != FC_OK)
-            return fail(err, st, "local key-value record unreadable, damaged or too large");
+            return fc_fail(err, st, 0, "local key-value record unreadable, damaged or too large");
     }
     c->image = image;
     c->image_len = (uint32_t)len;
@@ -592,8 +567,7 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
     c->state = FC_CONTAINER_STOPPED;
     if (out)
         *out = c;
-    set_error(err, FC_OK, NULL);
-    return FC_OK;
+    return fc_ok(err);
 }
 
 fc_status_t fc_container_start(fc_engine_t *engine, fc_container_t *c)
@@ -912,7 +886,7 @@ static FC_ENGINE_NOINLINE fc_status_t prepare(fc_engine_t *engine, fc_container_
                      size ? (uint8_t *)engine->jit_cfg.buf + engine->jit_off[slot] : NULL, size);
     }
 #endif
-    engine->prepared_regions = (uint8_t)vm->n_regions;
+    engine->prepared_regions = (uint8_t)fc_vm_region_count(vm);
     engine->prepared = c;
     if (engine->stack_tenant != (uint8_t)(c->tenant + 1u))
         stack_hand_over(engine, c);
@@ -921,17 +895,15 @@ static FC_ENGINE_NOINLINE fc_status_t prepare(fc_engine_t *engine, fc_container_
     return FC_OK;
 }
 
-/* c did not run: not its doing, but make it visible in its statistics. */
-static FC_ENGINE_NOINLINE fc_status_t run_refused(fc_engine_t *engine, fc_container_t *c,
-                                                  fc_status_t st)
+/* c did not run: not its doing, but make it visible in its statistics (a
+ * run of no instruction that faulted with st). */
+static FC_ENGINE_NOINLINE fc_status_t run_refused(fc_container_t *c, fc_status_t st)
 {
-    fc_vm_t *vm = &engine->vm;
-    memset(&vm->fault, 0, sizeof vm->fault);
-    vm->fault.code = st; /* a fault record (the VM's invariant: code set) */
-    vm->fault.reason = "engine could not prepare the VM for this container";
-    vm->executed = 0;
-    vm->max_depth = 0;
-    record_run(c, vm, st);
+    fc_container_stats_t *s = &c->stats;
+    s->runs++;
+    s->insns_last = 0;
+    s->faults++;
+    fc_error_fill(&s->last_fault, st, 0, "engine could not prepare the VM for this container");
     return st;
 }
 
@@ -947,15 +919,14 @@ static FC_ENGINE_INLINE fc_status_t run_container(fc_engine_t *engine, fc_contai
     if (engine->prepared != c) {
         fc_status_t st = prepare(engine, c);
         if (st != FC_OK)
-            return run_refused(engine, c, st);
+            return run_refused(c, st);
     }
-    uint32_t n = engine->prepared_regions; /* <= 3 here: room for the context (asserted above) */
+    /* <= 3 regions here: room for the context (asserted above); the caller
+     * checked that the context does not wrap, so the grant cannot fail */
     if (ctx_len) {
-        fc_region_t *r = &vm->regions[n];
-        r->start = (uintptr_t)ctx;
-        r->len = ctx_len;
-        r->perm = perm;
-        vm->n_regions = n + 1;
+        fc_status_t st = fc_vm_add_region(vm, ctx, ctx_len, perm);
+        if (st != FC_OK)
+            return run_refused(c, st);
     }
     engine->run_entry = entry; /* the one entry engine->prog accepts */
     engine->current = c;
@@ -972,7 +943,8 @@ static FC_ENGINE_INLINE fc_status_t run_container(fc_engine_t *engine, fc_contai
     st = fc_vm_run(vm, entry, ctx_addr, ctx_len, r0);
 #endif
     engine->current = NULL;
-    vm->n_regions = n; /* revoke the context and any region a helper granted for this run */
+    /* revoke the context and any region a helper granted for this run */
+    fc_vm_revoke_regions(vm, engine->prepared_regions);
     record_run(c, vm, st);
     return st;
 }

@@ -7,15 +7,15 @@
 /* Host-side helper ids, from the one table in sdk/femto_helpers.def. */
 enum fc_helper_id {
 #define FC_HELPER(id, en, name, ret, args) FC_HELPER_##en = id,
-#include "../../sdk/femto_helpers.def"
+#include "femto_helpers.def"
 #undef FC_HELPER
     FC_HELPER_END_
 };
 #define FC_HELPER_COUNT ((uint32_t)FC_HELPER_END_)
 
-/* 64-bit FNV-1a over a NUL-terminated string: the local kv namespace. */
+/* The local key-value namespace of a container name: 64-bit FNV-1a of the
+ * name (names.c: a file of its own, so that kv.c need not call engine.c). */
 uint64_t fc_engine_name_hash(const char *name);
-
 /* Key-value namespaces: load from storage into the RAM pool, drop from it. */
 /* Loading refuses (FC_ERR_QUOTA, nothing loaded) when the record's entries
  * owned by tenant would bring its count over quota (local and tenant

@@ -42,11 +42,8 @@ static fc_engine_t *engine_of(fc_vm_t *vm)
 static void *arg_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm, const char *what)
 {
     void *p = fc_vm_check_ptr(vm, addr, len, perm);
-    if (!p) {
-        fc_vm_fault(vm, FC_FAULT_HELPER_ARG, what);
-        vm->fault.addr = addr;
-        vm->fault.size = len > UINT32_MAX ? UINT32_MAX : (unsigned)len;
-    }
+    if (!p)
+        fc_vm_fault_access(vm, FC_FAULT_HELPER_ARG, what, addr, len);
     return p;
 }
 
@@ -184,6 +181,19 @@ uint32_t fc_log_drops(const fc_engine_t *engine, const fc_container_t *c)
     return engine->log_drops[c - engine->containers];
 }
 
+/* The format string, read byte by byte: the loop of fc_log advances only
+ * through fmt_next, so every read is counted against FC_LOG_FMT_MAX (a
+ * conversion may read its letters one byte past the last full step). */
+typedef struct fmt_cursor {
+    uint64_t addr; /* guest address of the format string */
+    uint64_t pos;  /* bytes read so far: the next read is at addr + pos */
+} fmt_cursor_t;
+
+static int fmt_next(fc_vm_t *vm, fmt_cursor_t *f, char *ch)
+{
+    return guest_byte(vm, f->addr + f->pos++, ch, "fc_log: format string not readable");
+}
+
 static uint64_t helper_fc_log(fc_vm_t *vm, uint64_t fmt, uint64_t a1, uint64_t a2, uint64_t a3,
                               uint64_t a4)
 {
@@ -194,9 +204,10 @@ static uint64_t helper_fc_log(fc_vm_t *vm, uint64_t fmt, uint64_t a1, uint64_t a
         line_attribution(&l, e, e->current);
     size_t prefix = l.len;
     unsigned next = 0;
-    for (uint64_t i = 0; i < FC_LOG_FMT_MAX; i++) {
-        char ch;
-        if (!guest_byte(vm, fmt + i, &ch, "fc_log: format string not readable"))
+    fmt_cursor_t f = {fmt, 0};
+    char ch;
+    while (f.pos < FC_LOG_FMT_MAX) {
+        if (!fmt_next(vm, &f, &ch))
             return 0;
         if (!ch)
             break;
@@ -204,10 +215,10 @@ static uint64_t helper_fc_log(fc_vm_t *vm, uint64_t fmt, uint64_t a1, uint64_t a
             line_put(&l, ch);
             continue;
         }
-        if (!guest_byte(vm, ++i + fmt, &ch, "fc_log: format string not readable"))
+        if (!fmt_next(vm, &f, &ch))
             return 0;
-        while (ch == 'l' && i < FC_LOG_FMT_MAX) /* %ld, %llu: every argument is 64-bit */
-            if (!guest_byte(vm, ++i + fmt, &ch, "fc_log: format string not readable"))
+        while (ch == 'l' && f.pos <= FC_LOG_FMT_MAX) /* %ld, %llu: every argument is 64-bit */
+            if (!fmt_next(vm, &f, &ch))
                 return 0;
         if (ch == '%') {
             line_put(&l, '%');
@@ -404,7 +415,7 @@ KV_HELPERS(global, FC_KV_GLOBAL)
 
 static const fc_helper_fn helper_fns[FC_HELPER_COUNT] = {
 #define FC_HELPER(id, en, name, ret, args) [id] = helper_##name,
-#include "../../sdk/femto_helpers.def"
+#include "femto_helpers.def"
 #undef FC_HELPER
 };
 

@@ -14,6 +14,7 @@
  *                key[FC_KV_KEY_MAX], value[FC_KV_VALUE_MAX] }  */
 #include <string.h>
 
+#include "../common/fc_bytes.h"
 #include "engine_internal.h"
 
 static const uint8_t kv_magic[4] = {'F', 'K', 'V', '1'}; /* bytes, not a string */
@@ -21,40 +22,6 @@ static const uint8_t kv_magic[4] = {'F', 'K', 'V', '1'}; /* bytes, not a string 
 _Static_assert(FC_KV_KEY_MAX <= 255 && FC_KV_VALUE_MAX <= 255, "kv sizes fit a byte");
 _Static_assert(FC_KV_NS_MAX_ENTRIES <= 255, "entry count fits a byte");
 _Static_assert(FC_KV_RECORD_ENTRY == 8 + FC_KV_KEY_MAX + FC_KV_VALUE_MAX, "entry layout");
-
-/* ---- byte helpers ---------------------------------------------------------------- */
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-    return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static uint32_t fnv32(const uint8_t *p, size_t n)
-{
-    uint32_t h = 0x811c9dc5u;
-    while (n--) {
-        h ^= *p++;
-        h *= 0x01000193u;
-    }
-    return h;
-}
 
 static char *put_hex(char *out, uint64_t v, int digits)
 {
@@ -154,7 +121,7 @@ static size_t serialise(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenan
         const fc_kv_entry_t *e = &engine->kv[i];
         if (!in_ns(e, scope, tenant, ns))
             continue;
-        put32(p, e->owner);
+        fc_wr32(p, e->owner);
         p[4] = e->key_len;
         p[5] = e->value_len;
         memcpy(p + 8, e->key, FC_KV_KEY_MAX);
@@ -166,9 +133,9 @@ static size_t serialise(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenan
     memcpy(rec, kv_magic, sizeof kv_magic);
     rec[4] = (uint8_t)scope;
     rec[5] = (uint8_t)count;
-    put32(rec + 8, tenant);
-    put32(rec + 12, fnv32(rec + FC_KV_RECORD_HEADER, body));
-    put64(rec + 16, ns);
+    fc_wr32(rec + 8, tenant);
+    fc_wr32(rec + 12, fc_fnv1a32(rec + FC_KV_RECORD_HEADER, body));
+    fc_wr64(rec + 16, ns);
     return FC_KV_RECORD_HEADER + body;
 }
 
@@ -193,13 +160,13 @@ static fc_status_t check_record(const uint8_t *rec, size_t len, fc_kv_scope_t sc
                                 uint32_t tenant, uint64_t ns)
 {
     if (len < FC_KV_RECORD_HEADER || memcmp(rec, kv_magic, sizeof kv_magic) != 0 ||
-        rec[4] != scope || get32(rec + 8) != tenant || get64(rec + 16) != ns)
+        rec[4] != scope || fc_rd32(rec + 8) != tenant || fc_rd64(rec + 16) != ns)
         return FC_ERR_STORAGE;
     uint32_t count = rec[5];
     if (count > FC_KV_NS_MAX_ENTRIES ||
         len != FC_KV_RECORD_HEADER + (size_t)count * FC_KV_RECORD_ENTRY)
         return FC_ERR_STORAGE;
-    if (get32(rec + 12) != fnv32(rec + FC_KV_RECORD_HEADER, len - FC_KV_RECORD_HEADER))
+    if (fc_rd32(rec + 12) != fc_fnv1a32(rec + FC_KV_RECORD_HEADER, len - FC_KV_RECORD_HEADER))
         return FC_ERR_STORAGE;
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *p = rec + FC_KV_RECORD_HEADER + (size_t)i * FC_KV_RECORD_ENTRY;
@@ -233,8 +200,8 @@ fc_status_t fc_kv_load(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenant
     if (scope != FC_KV_GLOBAL) {
         uint32_t owned = 0;
         for (uint32_t i = 0; i < count; i++)
-            owned += get32(engine->kv_scratch + FC_KV_RECORD_HEADER +
-                           (size_t)i * FC_KV_RECORD_ENTRY) == tenant;
+            owned += fc_rd32(engine->kv_scratch + FC_KV_RECORD_HEADER +
+                             (size_t)i * FC_KV_RECORD_ENTRY) == tenant;
         if (owned > quota || fc_kv_count(engine, tenant) > quota - owned)
             return FC_ERR_QUOTA;
     }
@@ -249,7 +216,7 @@ fc_status_t fc_kv_load(fc_engine_t *engine, fc_kv_scope_t scope, uint32_t tenant
         memset(e, 0, sizeof *e);
         e->ns = ns;
         e->tenant = tenant;
-        e->owner = get32(p);
+        e->owner = fc_rd32(p);
         e->scope = (uint8_t)scope;
         e->key_len = p[4];
         e->value_len = p[5];

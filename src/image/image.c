@@ -13,17 +13,6 @@
 #error "images execute in place: the text is little-endian eBPF, so the host must be too"
 #endif
 
-static void clear_error(fc_error_t *err)
-{
-    if (err) {
-        err->code = FC_OK;
-        err->where = 0;
-        err->addr = 0;
-        err->size = 0;
-        err->reason = "ok";
-    }
-}
-
 /* A name at strings[off]: 1..FC_IMAGE_NAME_MAX printable ASCII bytes and a
  * NUL, all inside the string area. Returns NULL when the name is bad and
  * sets *why. */
@@ -256,8 +245,7 @@ fc_status_t fc_image_parse(const void *buf, size_t len, fc_image_t *img, fc_erro
         *img = (fc_image_t){0};
         return st;
     }
-    clear_error(err);
-    return FC_OK;
+    return fc_ok(err);
 }
 
 /* Entry i of a parsed image's table (i < func_count: the caller checks). */

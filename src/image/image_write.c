@@ -168,12 +168,5 @@ fc_status_t fc_image_write(const fc_image_parts_t *parts, void *out, size_t cap,
         memcpy(o + l.data_off, parts->data, parts->data_size);
     write_names(o, parts, &l);
     write_metadata(o + l.meta_off, parts);
-    if (err) {
-        err->code = FC_OK;
-        err->where = 0;
-        err->addr = 0;
-        err->size = 0;
-        err->reason = "ok";
-    }
-    return FC_OK;
+    return fc_ok(err);
 }

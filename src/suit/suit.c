@@ -413,7 +413,8 @@ fc_status_t fc_suit_decode(const uint8_t *env, size_t len, fc_suit_manifest_t *o
     if (tag != FC_SUIT_TAG_ENVELOPE)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, 0, "not a SUIT envelope (tag 107 expected)");
     FC_TRY(decode_envelope_map(out, &c, err));
-    return fc_suit_validate_sequences(out, err);
+    FC_TRY(fc_suit_validate_sequences(out, err));
+    return fc_ok(err);
 }
 
 /* ---- authentication ----------------------------------------------------- */
@@ -525,7 +526,8 @@ fc_status_t fc_suit_authenticate(const fc_suit_manifest_t *m, const fc_port_t *p
             if (rc == FC_OK) {
                 if (which_key)
                     *which_key = k;
-                return check_severed(m, port, err);
+                FC_TRY(check_severed(m, port, err));
+                return fc_ok(err);
             }
             if (rc != FC_ERR_SIGNATURE)
                 return fc_fail(err, rc, sig->offset, "signature check failed in the port");
@@ -544,7 +546,7 @@ fc_status_t fc_suit_check_sequence(const fc_suit_manifest_t *m, uint64_t install
     if (m->sequence_number <= installed)
         return fc_fail(err, FC_ERR_ROLLBACK, m->manifest_offset,
                        "sequence number is not newer than the installed one");
-    return FC_OK;
+    return fc_ok(err);
 }
 
 /* (epoch, sequence): newer, and the epoch moves by one at most. */
@@ -558,5 +560,5 @@ fc_status_t fc_suit_check_version(fc_suit_version_t next, fc_suit_version_t last
                        "(epoch, sequence number) is not newer than the last accepted one");
     if (next.epoch > last.epoch && next.epoch - last.epoch > 1)
         return fc_fail(err, FC_ERR_ROLLBACK, 0, "epoch more than one above the last accepted one");
-    return FC_OK;
+    return fc_ok(err);
 }

@@ -216,12 +216,13 @@ fc_status_t fc_suit_walk(const fc_suit_manifest_t *m, int sequence, int all_bran
         return fc_fail(err, FC_ERR_INVALID_ARG, 0,
                        "not a command sequence key (4, 7, 8, 9, 16, 20)");
     if (s->state == FC_SUIT_ABSENT)
-        return FC_OK;
+        return fc_ok(err);
     if (s->state == FC_SUIT_SEVERED_MISSING)
         return fc_fail(err, FC_ERR_SUIT_FORMAT, s->offset,
                        "command sequence is severed and the envelope does not supply it");
     walker_t w = {m, visit, ctx, all_branches, (uint8_t)sequence, 1u};
-    return walk_commands(&w, s->content, s->offset, 0, err);
+    FC_TRY(walk_commands(&w, s->content, s->offset, 0, err));
+    return fc_ok(err);
 }
 
 /* ---- decode-time validation ----------------------------------------------- */
@@ -458,7 +459,7 @@ fc_status_t fc_suit_evaluate(const fc_suit_manifest_t *m, const fc_port_t *port,
     const int *seqs = run == FC_SUIT_RUN_INSTALL ? install_seqs : boot_seqs;
     for (size_t i = 0; i < 3; i++)
         FC_TRY(fc_suit_walk(m, seqs[i], 0, evaluate_step, &ev, err));
-    return FC_OK;
+    return fc_ok(err);
 }
 
 /* Our profile (docs/suit-profile.md): exactly one ['femto', '<slot>'] component. */
@@ -477,5 +478,5 @@ fc_status_t fc_suit_femto_component(const fc_suit_result_t *r, size_t *index, fc
     if (found > 1)
         return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, 0,
                        "more than one container slot in one manifest");
-    return FC_OK;
+    return fc_ok(err);
 }

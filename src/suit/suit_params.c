@@ -71,7 +71,7 @@ fc_status_t fc_suit_decode_digest(const fc_suit_bytes_t *cbor, size_t base, fc_s
         return fc_fail(err, FC_ERR_SUIT_FORMAT, base, "SUIT_Digest needs [algorithm, bytes]");
     FC_TRY(fc_cbor_int(&c, &d->alg, err));
     FC_TRY(fc_cbor_bstr(&c, &d->bytes, err));
-    return FC_OK; /* extensions after the bytes are allowed and ignored */
+    return fc_ok(err); /* extensions after the bytes are allowed and ignored */
 }
 
 /* ---- parameters ----------------------------------------------------------- */
@@ -219,8 +219,9 @@ fc_status_t fc_suit_check_payload(const fc_suit_params_t *p, const fc_port_t *po
     if (p->image_size != (uint64_t)len)
         return fc_fail(err, FC_ERR_SIZE, len, "payload size differs from image-size");
     fc_suit_bytes_t b = {data, len};
-    return fc_suit_sha256_equals(port, b, &p->image_digest, 0,
-                                 "payload SHA-256 differs from image-digest", err);
+    FC_TRY(fc_suit_sha256_equals(port, b, &p->image_digest, 0,
+                                 "payload SHA-256 differs from image-digest", err));
+    return fc_ok(err);
 }
 
 /* ---- our install parameter ---------------------------------------------- */
@@ -265,5 +266,5 @@ fc_status_t fc_suit_decode_femto(const fc_suit_bytes_t *cbor, size_t base, fc_su
             return fc_fail(err, FC_ERR_SUIT_UNSUPPORTED, at, "unknown key in the femto parameter");
         }
     }
-    return FC_OK;
+    return fc_ok(err);
 }

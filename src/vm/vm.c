@@ -166,6 +166,20 @@ void fc_vm_reset_regions(fc_vm_t *vm)
     vm->n_regions = vm->stack ? 1 : 0;
 }
 
+uint32_t fc_vm_region_count(const fc_vm_t *vm)
+{
+    return vm->n_regions;
+}
+
+/* No cache to clear: a run that matched a region against its caches marks
+ * them dirty, and the next run resets them to the stack before its first
+ * access (interp_body.h), so a revoked region is never used again. */
+void fc_vm_revoke_regions(fc_vm_t *vm, uint32_t keep)
+{
+    if (keep < vm->n_regions)
+        vm->n_regions = keep;
+}
+
 void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base)
 {
     if ((unsigned)src < FC_LDDW_SRC_COUNT && src != FC_LDDW_IMM)
@@ -208,4 +222,14 @@ void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason)
         return; /* keep the first fault */
     vm->fault.code = code;
     vm->fault.reason = reason ? reason : "";
+}
+
+void fc_vm_fault_access(fc_vm_t *vm, fc_status_t code, const char *reason, uint64_t addr,
+                        uint64_t len)
+{
+    if (vm->fault.code != FC_OK)
+        return; /* keep the first fault, with its own address */
+    fc_vm_fault(vm, code, reason);
+    vm->fault.addr = addr;
+    vm->fault.size = len > UINT32_MAX ? UINT32_MAX : (unsigned)len;
 }

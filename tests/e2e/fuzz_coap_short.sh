@@ -19,7 +19,7 @@ sources="$src/fuzz/fuzz_coap.c $src/fuzz/fuzz_tenants.c $src/apps/device/config.
  "$src"/src/suit/*.c "$src"/src/port/posix/*.c)"
 coap_cflags=$(pkg-config --cflags libcoap-3-notls 2>/dev/null || pkg-config --cflags libcoap-3)
 flags="-std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Wall"
-flags="$flags -Wextra -Werror -DFC_PORT_POSIX_HAVE_CRYPTO=1 -I$src/include -I$src/apps/femtod -I$src/apps/device"
+flags="$flags -Wextra -Werror -DFC_PORT_POSIX_HAVE_CRYPTO=1 -I$src/include -I$src/sdk -I$src/apps/femtod -I$src/apps/device"
 flags="$flags -I$src/tools/femto $coap_cflags"
 rebuild=0
 [ -x "$bin" ] || rebuild=1

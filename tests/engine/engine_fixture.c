@@ -56,7 +56,7 @@ fixture_t *fx_new(const char *dir)
         snprintf(fx->dir, sizeof fx->dir, "/tmp/fc-engine-test-XXXXXX");
         assert_non_null(mkdtemp(fx->dir));
     }
-    assert_int_equal(fc_port_posix_init(&fx->port, fx->dir), 0);
+    assert_int_equal(fc_port_posix_init(&fx->port, fx->dir), FC_OK);
     fc_port_posix_capture_log(&fx->port, fx->log, sizeof fx->log);
     engine_up(fx);
     return fx;

@@ -25,7 +25,7 @@ static int setup(void **state)
     port_state_t *s = calloc(1, sizeof *s);
     snprintf(s->dir, sizeof s->dir, "/tmp/fc-port-test-XXXXXX");
     assert_non_null(mkdtemp(s->dir));
-    assert_int_equal(fc_port_posix_init(&s->p, s->dir), 0);
+    assert_int_equal(fc_port_posix_init(&s->p, s->dir), FC_OK);
     *state = s;
     return 0;
 }

@@ -32,7 +32,7 @@ typedef struct ram_flash {
     int violations;
 } ram_flash_t;
 
-static int ram_read(bm_flash_t *f, uint32_t off, void *buf, size_t len)
+static fc_status_t ram_read(bm_flash_t *f, uint32_t off, void *buf, size_t len)
 {
     ram_flash_t *r = (ram_flash_t *)f;
     if (off > f->size || len > f->size - off)
@@ -41,7 +41,7 @@ static int ram_read(bm_flash_t *f, uint32_t off, void *buf, size_t len)
     return FC_OK;
 }
 
-static int ram_program(bm_flash_t *f, uint32_t off, const void *data, size_t len)
+static fc_status_t ram_program(bm_flash_t *f, uint32_t off, const void *data, size_t len)
 {
     ram_flash_t *r = (ram_flash_t *)f;
     if (len == 0 || off % f->page_size + len > f->page_size || off + len > f->size) {
@@ -61,7 +61,7 @@ static int ram_program(bm_flash_t *f, uint32_t off, const void *data, size_t len
     return FC_OK;
 }
 
-static int ram_erase(bm_flash_t *f, uint32_t off)
+static fc_status_t ram_erase(bm_flash_t *f, uint32_t off)
 {
     ram_flash_t *r = (ram_flash_t *)f;
     if (off % f->sector_size || off >= f->size) {

@@ -203,7 +203,7 @@ int fc_cmd_inspect(int argc, char **argv)
      * nothing is written to its state folder. */
     fc_port_posix_t *port = calloc(1, sizeof *port);
     int rc = 1;
-    if (!port || fc_port_posix_init(port, "/tmp") != 0)
+    if (!port || fc_port_posix_init(port, "/tmp") != FC_OK)
         fprintf(stderr, "femto inspect: cannot set up the crypto port\n");
     else
         rc = inspect_envelope(path, (const uint8_t *)data, len, key, &port->port);

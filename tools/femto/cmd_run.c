@@ -425,14 +425,19 @@ static int setup_engine(run_env_t *env, const run_opts_t *o)
         }
         dir = env->tmp_dir;
     }
-    if (fc_port_posix_init(&env->port, dir) != 0) {
+    if (fc_port_posix_init(&env->port, dir) != FC_OK) {
         fprintf(stderr, "femto run: cannot use %s: %s\n", dir, strerror(errno));
         return -1;
     }
     env->port.port.log = log_to_stdout;
     fc_port_posix_set_sensor_seed(&env->port, o->seed);
-    for (int i = 0; i < o->n_sensors; i++)
-        fc_port_posix_set_sensor(&env->port, o->sensor_index[i], o->sensor_value[i]);
+    for (int i = 0; i < o->n_sensors; i++) {
+        if (fc_port_posix_set_sensor(&env->port, o->sensor_index[i], o->sensor_value[i]) != FC_OK) {
+            fprintf(stderr, "femto run: no sensor %u (0..%d)\n", (unsigned)o->sensor_index[i],
+                    FC_POSIX_SENSORS - 1);
+            return -1;
+        }
+    }
     fc_status_t st = fc_engine_init(&env->engine, &env->port.port, env->stack, sizeof env->stack);
     if (st != FC_OK) {
         fprintf(stderr, "femto run: engine: %s (%s)\n", fc_status_name(st), fc_status_text(st));

@@ -10,14 +10,14 @@
 #include "crypto_sign_ed25519.h"
 #include "port.h"
 
-static int sodium_sha256(void *ctx, const void *data, size_t len, uint8_t out[32])
+static fc_status_t sodium_sha256(void *ctx, const void *data, size_t len, uint8_t out[32])
 {
     (void)ctx;
     return crypto_hash_sha256(out, data, len) == 0 ? FC_OK : FC_ERR_CRYPTO;
 }
 
-static int sodium_ed25519_verify(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
-                                 const uint8_t public_key[32])
+static fc_status_t sodium_ed25519_verify(void *ctx, const uint8_t sig[64], const void *msg,
+                                         size_t len, const uint8_t public_key[32])
 {
     (void)ctx;
     return crypto_sign_ed25519_verify_detached(sig, msg, len, public_key) == 0 ? FC_OK

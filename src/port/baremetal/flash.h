@@ -15,14 +15,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "femto/status.h"
+
 typedef struct bm_flash bm_flash_t;
 struct bm_flash {
     uint32_t size;        /* bytes, a multiple of sector_size */
     uint32_t page_size;   /* program unit */
     uint32_t sector_size; /* erase unit, a multiple of page_size */
-    int (*read)(bm_flash_t *f, uint32_t off, void *buf, size_t len);
-    int (*program)(bm_flash_t *f, uint32_t off, const void *data, size_t len);
-    int (*erase)(bm_flash_t *f, uint32_t sector_off);
+    fc_status_t (*read)(bm_flash_t *f, uint32_t off, void *buf, size_t len);
+    fc_status_t (*program)(bm_flash_t *f, uint32_t off, const void *data, size_t len);
+    fc_status_t (*erase)(bm_flash_t *f, uint32_t sector_off);
 };
 
 /* ---- the emulated part: a host file through semihosting ------------------------- */
@@ -38,7 +40,7 @@ typedef struct bm_flash_file {
 /* Open the host file at path as a flash part of its own length (a multiple
  * of 2 sectors, 16 KiB .. 4 MiB; scripts/qemu-device.sh creates it erased).
  * FC_OK or FC_ERR_STORAGE with *why set. */
-int bm_flash_file_open(bm_flash_file_t *ff, const char *path, const char **why);
+fc_status_t bm_flash_file_open(bm_flash_file_t *ff, const char *path, const char **why);
 
 /* ---- fault injection: a power cut after N operations ------------------------------ */
 

@@ -6,7 +6,7 @@
 #include "flash.h"
 #include "semihost.h"
 
-static int file_read(bm_flash_t *f, uint32_t off, void *buf, size_t len)
+static fc_status_t file_read(bm_flash_t *f, uint32_t off, void *buf, size_t len)
 {
     bm_flash_file_t *ff = (bm_flash_file_t *)f;
     if (off > f->size || len > f->size - off) {
@@ -18,7 +18,7 @@ static int file_read(bm_flash_t *f, uint32_t off, void *buf, size_t len)
     return FC_OK;
 }
 
-static int file_program(bm_flash_t *f, uint32_t off, const void *data, size_t len)
+static fc_status_t file_program(bm_flash_t *f, uint32_t off, const void *data, size_t len)
 {
     bm_flash_file_t *ff = (bm_flash_file_t *)f;
     uint8_t cur[BM_FLASH_PAGE];
@@ -39,7 +39,7 @@ static int file_program(bm_flash_t *f, uint32_t off, const void *data, size_t le
     return FC_OK;
 }
 
-static int file_erase(bm_flash_t *f, uint32_t sector_off)
+static fc_status_t file_erase(bm_flash_t *f, uint32_t sector_off)
 {
     bm_flash_file_t *ff = (bm_flash_file_t *)f;
     uint8_t ones[BM_FLASH_PAGE];
@@ -56,7 +56,7 @@ static int file_erase(bm_flash_t *f, uint32_t sector_off)
     return FC_OK;
 }
 
-int bm_flash_file_open(bm_flash_file_t *ff, const char *path, const char **why)
+fc_status_t bm_flash_file_open(bm_flash_file_t *ff, const char *path, const char **why)
 {
     memset(ff, 0, sizeof *ff);
     ff->fh = bm_sh_open(path, BM_SH_UPDATE);
@@ -81,13 +81,13 @@ int bm_flash_file_open(bm_flash_file_t *ff, const char *path, const char **why)
 
 /* ---- power cuts -------------------------------------------------------------------- */
 
-static int fault_read(bm_flash_t *f, uint32_t off, void *buf, size_t len)
+static fc_status_t fault_read(bm_flash_t *f, uint32_t off, void *buf, size_t len)
 {
     bm_flash_fault_t *ff = (bm_flash_fault_t *)f;
     return file_read(&ff->under->flash, off, buf, len);
 }
 
-static int fault_program(bm_flash_t *f, uint32_t off, const void *data, size_t len)
+static fc_status_t fault_program(bm_flash_t *f, uint32_t off, const void *data, size_t len)
 {
     bm_flash_fault_t *ff = (bm_flash_fault_t *)f;
     if (++ff->ops == ff->cut_at) {
@@ -99,7 +99,7 @@ static int fault_program(bm_flash_t *f, uint32_t off, const void *data, size_t l
     return file_program(&ff->under->flash, off, data, len);
 }
 
-static int fault_erase(bm_flash_t *f, uint32_t sector_off)
+static fc_status_t fault_erase(bm_flash_t *f, uint32_t sector_off)
 {
     bm_flash_fault_t *ff = (bm_flash_fault_t *)f;
     if (++ff->ops == ff->cut_at) {

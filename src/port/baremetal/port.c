@@ -41,7 +41,8 @@ static int valid_name(const char *name)
     return name != NULL && memchr(name, '\0', FC_PORT_NAME_MAX) != NULL && name[0] != '\0';
 }
 
-static int port_storage_read(void *ctx, const char *name, void *buf, size_t cap, size_t *len)
+static fc_status_t port_storage_read(void *ctx, const char *name, void *buf, size_t cap,
+                                     size_t *len)
 {
     bm_port_state_t *st = ctx;
     if (st->store) {
@@ -62,7 +63,7 @@ static int port_storage_read(void *ctx, const char *name, void *buf, size_t cap,
     return FC_OK;
 }
 
-static int port_storage_write(void *ctx, const char *name, const void *data, size_t len)
+static fc_status_t port_storage_write(void *ctx, const char *name, const void *data, size_t len)
 {
     bm_port_state_t *st = ctx;
     if (st->store) {
@@ -88,7 +89,7 @@ static int port_storage_write(void *ctx, const char *name, const void *data, siz
     return FC_OK;
 }
 
-static int port_storage_remove(void *ctx, const char *name)
+static fc_status_t port_storage_remove(void *ctx, const char *name)
 {
     bm_port_state_t *st = ctx;
     if (st->store) {
@@ -102,13 +103,13 @@ static int port_storage_remove(void *ctx, const char *name)
     return FC_OK;
 }
 
-static int port_sensor_read(void *ctx, uint32_t index, int32_t *value)
+static fc_status_t port_sensor_read(void *ctx, uint32_t index, int32_t *value)
 {
     (void)ctx, (void)index, (void)value;
     return FC_ERR_NOT_FOUND; /* the QEMU boards have no sensors */
 }
 
-static int port_random(void *ctx, void *buf, size_t len)
+static fc_status_t port_random(void *ctx, void *buf, size_t len)
 {
     (void)ctx, (void)buf, (void)len;
     return FC_ERR_CRYPTO; /* no entropy source on these boards */

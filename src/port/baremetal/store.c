@@ -197,7 +197,7 @@ static int replay(bm_store_t *s)
     return FC_OK;
 }
 
-int bm_store_mount(bm_store_t *s, bm_flash_t *flash)
+fc_status_t bm_store_mount(bm_store_t *s, bm_flash_t *flash)
 {
     memset(s, 0, sizeof *s);
     s->flash = flash;
@@ -331,7 +331,7 @@ static int ensure_room(bm_store_t *s, uint32_t pages)
     return room(s) >= need ? FC_OK : FC_ERR_STORAGE;
 }
 
-int bm_store_write(bm_store_t *s, const char *name, const void *data, size_t len)
+fc_status_t bm_store_write(bm_store_t *s, const char *name, const void *data, size_t len)
 {
     size_t nl;
     if (!valid_name(name, &nl) || len > s->area_size) {
@@ -358,7 +358,7 @@ int bm_store_write(bm_store_t *s, const char *name, const void *data, size_t len
     return index_set(s, name, nl, at, (uint32_t)len) == 0 ? FC_OK : FC_ERR_STORAGE;
 }
 
-int bm_store_remove(bm_store_t *s, const char *name)
+fc_status_t bm_store_remove(bm_store_t *s, const char *name)
 {
     size_t nl;
     if (!valid_name(name, &nl)) {
@@ -379,7 +379,7 @@ int bm_store_remove(bm_store_t *s, const char *name)
     return FC_OK;
 }
 
-int bm_store_read(bm_store_t *s, const char *name, void *buf, size_t cap, size_t *len)
+fc_status_t bm_store_read(bm_store_t *s, const char *name, void *buf, size_t cap, size_t *len)
 {
     size_t nl;
     if (!valid_name(name, &nl)) {

@@ -51,11 +51,11 @@ typedef struct bm_store {
 
 /* Mount the store on flash (formatting an erased or unreadable part).
  * FC_OK, or FC_ERR_STORAGE. */
-int bm_store_mount(bm_store_t *s, bm_flash_t *flash);
+fc_status_t bm_store_mount(bm_store_t *s, bm_flash_t *flash);
 
-int bm_store_read(bm_store_t *s, const char *name, void *buf, size_t cap, size_t *len);
-int bm_store_write(bm_store_t *s, const char *name, const void *data, size_t len);
-int bm_store_remove(bm_store_t *s, const char *name);
+fc_status_t bm_store_read(bm_store_t *s, const char *name, void *buf, size_t cap, size_t *len);
+fc_status_t bm_store_write(bm_store_t *s, const char *name, const void *data, size_t len);
+fc_status_t bm_store_remove(bm_store_t *s, const char *name);
 
 /* The i-th live record's name (0 <= i < s->n), for listings. */
 const char *bm_store_name(const bm_store_t *s, uint32_t i);

@@ -13,7 +13,7 @@
 #include "femto/port_posix_crypto.h"
 #include "femto/status.h"
 
-static int posix_sha256(void *ctx, const void *data, size_t len, uint8_t out[32])
+static fc_status_t posix_sha256(void *ctx, const void *data, size_t len, uint8_t out[32])
 {
     unsigned int out_len = 0;
     (void)ctx;
@@ -38,8 +38,8 @@ static int digest_verify(EVP_PKEY *key, const EVP_MD *md, const uint8_t *sig, si
     return rc;
 }
 
-static int posix_ed25519_verify(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
-                                const uint8_t public_key[32])
+static fc_status_t posix_ed25519_verify(void *ctx, const uint8_t sig[64], const void *msg,
+                                        size_t len, const uint8_t public_key[32])
 {
     (void)ctx;
     EVP_PKEY *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, public_key, 32);
@@ -84,8 +84,8 @@ static int ecdsa_raw_to_der(const uint8_t sig[64], unsigned char **der, int *der
     return *der_len > 0 ? FC_OK : FC_ERR_CRYPTO;
 }
 
-static int posix_es256_verify(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
-                              const uint8_t public_key[65])
+static fc_status_t posix_es256_verify(void *ctx, const uint8_t sig[64], const void *msg, size_t len,
+                                      const uint8_t public_key[65])
 {
     unsigned char *der = NULL;
     int der_len = 0;

@@ -120,7 +120,8 @@ static int fsync_parent(const char *path)
     return rc;
 }
 
-static int posix_storage_read(void *ctx, const char *name, void *buf, size_t cap, size_t *len)
+static fc_status_t posix_storage_read(void *ctx, const char *name, void *buf, size_t cap,
+                                      size_t *len)
 {
     char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 8];
     if (record_path(ctx, name, path, sizeof path) != 0)
@@ -242,7 +243,7 @@ static int write_all(fc_port_posix_t *p, const char *name, int fd, const void *d
 /* Write temp, fsync, rename over the record, fsync the directory: a crash
  * at any point leaves the old record or the new one. '~' never occurs in
  * record names, so the temporary cannot clash with a record. */
-static int posix_storage_write(void *ctx, const char *name, const void *data, size_t len)
+static fc_status_t posix_storage_write(void *ctx, const char *name, const void *data, size_t len)
 {
     fc_port_posix_t *p = ctx;
     char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 8];
@@ -283,7 +284,7 @@ static int posix_storage_write(void *ctx, const char *name, const void *data, si
     return st;
 }
 
-static int posix_storage_remove(void *ctx, const char *name)
+static fc_status_t posix_storage_remove(void *ctx, const char *name)
 {
     char path[FC_POSIX_PATH_MAX + FC_PORT_NAME_MAX + 8];
     if (record_path(ctx, name, path, sizeof path) != 0)
@@ -296,7 +297,7 @@ static int posix_storage_remove(void *ctx, const char *name)
 /* ---- sensors and entropy ----------------------------------------------------------------------
  */
 
-static int posix_sensor_read(void *ctx, uint32_t index, int32_t *value)
+static fc_status_t posix_sensor_read(void *ctx, uint32_t index, int32_t *value)
 {
     fc_port_posix_t *p = ctx;
     if (index >= FC_POSIX_SENSORS)
@@ -310,12 +311,13 @@ static int posix_sensor_read(void *ctx, uint32_t index, int32_t *value)
     return FC_OK;
 }
 
-void fc_port_posix_set_sensor(fc_port_posix_t *p, uint32_t index, int32_t value)
+fc_status_t fc_port_posix_set_sensor(fc_port_posix_t *p, uint32_t index, int32_t value)
 {
-    if (index < FC_POSIX_SENSORS) {
-        p->sensors[index].fixed = 1;
-        p->sensors[index].fixed_value = value;
-    }
+    if (index >= FC_POSIX_SENSORS)
+        return FC_ERR_NOT_FOUND;
+    p->sensors[index].fixed = 1;
+    p->sensors[index].fixed_value = value;
+    return FC_OK;
 }
 
 void fc_port_posix_set_sensor_seed(fc_port_posix_t *p, uint32_t seed)
@@ -323,7 +325,7 @@ void fc_port_posix_set_sensor_seed(fc_port_posix_t *p, uint32_t seed)
     p->sensor_seed = seed;
 }
 
-static int posix_random(void *ctx, void *buf, size_t len)
+static fc_status_t posix_random(void *ctx, void *buf, size_t len)
 {
     (void)ctx;
     size_t done = 0;
@@ -350,17 +352,19 @@ static int mkdir_p(const char *dir)
     return make_parents(path);
 }
 
-int fc_port_posix_init(fc_port_posix_t *p, const char *state_dir)
+fc_status_t fc_port_posix_init(fc_port_posix_t *p, const char *state_dir)
 {
+    if (!p || !state_dir)
+        return FC_ERR_INVALID_ARG;
     memset(p, 0, sizeof *p);
     size_t n = strlen(state_dir);
     if (n == 0 || n >= sizeof p->state_dir) {
         errno = ENAMETOOLONG;
-        return -1;
+        return FC_ERR_INVALID_ARG;
     }
     memcpy(p->state_dir, state_dir, n + 1);
     if (mkdir_p(p->state_dir) != 0)
-        return -1;
+        return FC_ERR_STORAGE;
     crash_config(p);
     p->log_level_max = FC_LOG_DEBUG;
     p->port = (fc_port_t){
@@ -376,5 +380,5 @@ int fc_port_posix_init(fc_port_posix_t *p, const char *state_dir)
 #ifdef FC_PORT_POSIX_HAVE_CRYPTO
     fc_port_posix_crypto(&p->port);
 #endif
-    return 0;
+    return FC_OK;
 }
