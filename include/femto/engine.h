@@ -234,6 +234,7 @@ typedef struct fc_kv_entry {
 
 /* ---- JIT (builds with FC_ENGINE_JIT=1, linked with src/vm/jit) -------------------- */
 #ifndef FC_ENGINE_JIT
+/** 1: the engine can run containers JIT-compiled (fc_engine_set_jit()) */
 #define FC_ENGINE_JIT 0
 #endif
 /** Called with writable 1 before the engine writes the code buffer and with
