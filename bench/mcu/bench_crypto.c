@@ -30,17 +30,15 @@ unsigned bench_crypto(void)
     bm_port_init(&port, &state, 1000u);
     bm_port_use_sodium(&port);
 
-    for (unsigned i = 0; i < sizeof block; i++) {
+    for (unsigned i = 0; i < sizeof block; i++)
         block[i] = (uint8_t)(i * 7u + 1u);
-    }
     uint8_t first[32], digest[32];
     port.sha256(port.ctx, block, sizeof block, first);
     for (unsigned reps = BENCH_REPS; reps <= 2 * BENCH_REPS; reps += BENCH_REPS) {
         bench_label("sha256_1KiB", "libsodium", reps, 0);
         fc_bench_start();
-        for (unsigned i = 0; i < reps; i++) {
+        for (unsigned i = 0; i < reps; i++)
             port.sha256(port.ctx, block, sizeof block, digest);
-        }
         fc_bench_stop();
         bench_expect("sha256", "same digest every run", (uint64_t)memcmp(first, digest, 32), 0);
     }
@@ -48,9 +46,8 @@ unsigned bench_crypto(void)
         int st = FC_OK;
         bench_label("ed25519_verify", "libsodium", reps, 0);
         fc_bench_start();
-        for (unsigned i = 0; i < reps; i++) {
+        for (unsigned i = 0; i < reps; i++)
             st |= port.ed25519_verify(port.ctx, test2_sig, test2_msg, 1, test2_pk);
-        }
         fc_bench_stop();
         bench_expect("ed25519_verify", "RFC 8032 test 2", (uint64_t)st, FC_OK);
     }

@@ -46,18 +46,16 @@ static int set_up(void)
     if (!step("engine init", fc_engine_init(&engine, &port, stack, sizeof stack), NULL) ||
         !step("hook declare",
               fc_hook_declare(&engine, HOOK_ID, "bench", 0, FC_PERM_READ, FC_POLICY_CONTINUE),
-              NULL)) {
+              NULL))
         return 0;
-    }
     fc_tenant_config_t tenant;
     memset(&tenant, 0, sizeof tenant);
     tenant.id = TENANT_ID;
     tenant.hooks = 1u << HOOK_ID;
     tenant.quota = (fc_tenant_quota_t){
         .max_containers = 2, .max_ram = 256, .max_budget = 1000000, .max_kv_entries = 0};
-    if (!step("tenant add", fc_tenant_add(&engine, &tenant, &err), &err)) {
+    if (!step("tenant add", fc_tenant_add(&engine, &tenant, &err), &err))
         return 0;
-    }
 #ifdef BENCH_JIT
     /* the JIT image: containers run JIT-compiled (code in RAM) */
     static uint32_t jit_buf[1024];
@@ -105,9 +103,8 @@ static int engine_ready;
 
 static int ensure_set_up(void)
 {
-    if (!engine_ready) {
+    if (!engine_ready)
         engine_ready = set_up() ? 1 : -1;
-    }
     return engine_ready == 1;
 }
 
@@ -116,9 +113,8 @@ static uint64_t fixture_image[4096 / 8];
 
 unsigned bench_install(const char *name, const fc_insn_t *text, uint32_t slots)
 {
-    if (!ensure_set_up()) {
+    if (!ensure_set_up())
         return 1;
-    }
     fc_image_parts_t parts;
     memset(&parts, 0, sizeof parts);
     parts.text = text;
@@ -147,9 +143,8 @@ unsigned bench_install(const char *name, const fc_insn_t *text, uint32_t slots)
     size_t len = 0;
     fc_error_t err = {0};
     if (!step("fixture image write",
-              fc_image_write(&parts, fixture_image, sizeof fixture_image, &len, &err), &err)) {
+              fc_image_write(&parts, fixture_image, sizeof fixture_image, &len, &err), &err))
         return 1;
-    }
     for (unsigned reps = BENCH_REPS; reps <= 2 * BENCH_REPS; reps += BENCH_REPS) {
         fc_status_t st = FC_OK;
         bench_label("install", name, reps, slots);
@@ -157,9 +152,8 @@ unsigned bench_install(const char *name, const fc_insn_t *text, uint32_t slots)
         for (unsigned i = 0; i < reps && st == FC_OK; i++) {
             fc_container_t *c = NULL;
             st = fc_container_install(&engine, TENANT_ID, -1, fixture_image, len, NULL, &c, &err);
-            if (st == FC_OK) {
+            if (st == FC_OK)
                 st = fc_container_remove(&engine, c);
-            }
         }
         fc_bench_stop();
         bench_expect("install", name, (uint64_t)st, FC_OK);
@@ -182,9 +176,8 @@ static void measure(const char *kind, uint32_t hook)
         int64_t combined = -1;
         bench_label(kind, "mov-exit", reps, 2);
         fc_bench_start();
-        for (unsigned i = 0; i < reps; i++) {
+        for (unsigned i = 0; i < reps; i++)
             st = fc_hook_fire(&engine, hook, ctx, sizeof ctx, &combined);
-        }
         fc_bench_stop();
         bench_expect(kind, "status", (uint64_t)st, FC_OK);
         bench_expect(kind, "combined r0", (uint64_t)combined, 0);
@@ -193,16 +186,14 @@ static void measure(const char *kind, uint32_t hook)
 
 unsigned bench_hook_fire(void)
 {
-    if (!ensure_set_up()) {
+    if (!ensure_set_up())
         return 1;
-    }
     measure("hook_fire_1_empty", HOOK_ID);
     /* A second hook with nothing attached: the engine's floor. */
     if (!step("hook declare (idle)",
               fc_hook_declare(&engine, HOOK_ID + 1, "idle", 0, FC_PERM_READ, FC_POLICY_CONTINUE),
-              NULL)) {
+              NULL))
         return 1;
-    }
     measure("hook_fire_0_containers", HOOK_ID + 1);
     return 0;
 }

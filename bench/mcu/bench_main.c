@@ -81,9 +81,8 @@ static const fw_fixture_t *find_fixture(const char *prog_name, const char *cpu)
     size_t n = strlen(prog_name);
     for (unsigned i = 0; i < fw_bench_count; i++) {
         const char *name = fw_bench[i].name;
-        if (strncmp(name, prog_name, n) == 0 && name[n] == '-' && strcmp(name + n + 1, cpu) == 0) {
+        if (strncmp(name, prog_name, n) == 0 && name[n] == '-' && strcmp(name + n + 1, cpu) == 0)
             return &fw_bench[i];
-        }
     }
     return NULL;
 }
@@ -95,9 +94,8 @@ static void bench_native(const char *name, native_fn fn, const fw_fixture_t *fx)
         uint64_t r0 = 0;
         bench_label("native", name, reps, 0);
         fc_bench_start();
-        for (unsigned i = 0; i < reps; i++) {
+        for (unsigned i = 0; i < reps; i++)
             r0 = fn((uint8_t *)input, fx->mem_len);
-        }
         fc_bench_stop();
         bench_expect("native", name, r0, fx->result);
     }
@@ -135,9 +133,8 @@ static void bench_jit_translate(const fw_fixture_t *fx)
         fc_status_t st = FC_OK;
         bench_label("jit_translate", fx->name, reps, fx->n_slots);
         fc_bench_start();
-        for (unsigned i = 0; i < reps; i++) {
+        for (unsigned i = 0; i < reps; i++)
             st = fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code);
-        }
         fc_bench_stop();
         bench_expect("jit_translate", fx->name, (uint64_t)st == FC_OK || jit.refused.code != FC_OK,
                      1);
@@ -160,15 +157,13 @@ static void bench_jit_translate(const fw_fixture_t *fx)
 static void bench_vm(const fw_fixture_t *fx, int translated)
 {
     const char *kind = translated ? "vm_xlate" : "vm";
-    if (!load(fx->text, fx->n_slots)) {
+    if (!load(fx->text, fx->n_slots))
         return;
-    }
     if (translated) {
         fc_status_t st =
             fc_program_translate(&prog, xlate_buf, sizeof xlate_buf / sizeof xlate_buf[0]);
-        if (st == FC_ERR_BAD_CONFIG) {
+        if (st == FC_ERR_BAD_CONFIG)
             return; /* this build's interpreter has no pre-decoded form */
-        }
         if (st != FC_OK) {
             bm_printf("FAIL translate %s: %s\n", fx->name, fc_status_name(st));
             failures++;
@@ -176,9 +171,8 @@ static void bench_vm(const fw_fixture_t *fx, int translated)
         }
     }
 #ifdef BENCH_JIT
-    if (!translated) {
+    if (!translated)
         bench_jit_translate(fx);
-    }
 #endif
     memcpy(input, fx->mem, fx->mem_len);
     fc_vm_add_region(&vm, input, fx->mem_len, FC_PERM_RW);
@@ -187,15 +181,13 @@ static void bench_vm(const fw_fixture_t *fx, int translated)
         fc_status_t st = FC_OK;
         bench_label(kind, fx->name, reps, fx->n_slots);
         fc_bench_start();
-        for (unsigned i = 0; i < reps && st == FC_OK; i++) {
+        for (unsigned i = 0; i < reps && st == FC_OK; i++)
             st = RUN_VM(&r0);
-        }
         fc_bench_stop();
         bench_expect(kind, fx->name, st == FC_OK ? r0 : ~fx->result, fx->result);
     }
-    if (!translated) {
+    if (!translated)
         bm_printf("EXECUTED %s %llu\n", fx->name, (unsigned long long)vm.executed);
-    }
 }
 
 /* The verifier's cost: whole fc_verify() calls on the fixture. */
@@ -208,9 +200,8 @@ static void bench_verify(const fw_fixture_t *fx)
         fc_status_t st = FC_OK;
         bench_label("verify", fx->name, reps, fx->n_slots);
         fc_bench_start();
-        for (unsigned i = 0; i < reps && st == FC_OK; i++) {
+        for (unsigned i = 0; i < reps && st == FC_OK; i++)
             st = fc_verify(&prog, fx->text, fx->n_slots, &cfg, &err);
-        }
         fc_bench_stop();
         bench_expect("verify", fx->name, (uint64_t)st, FC_OK);
     }
@@ -225,9 +216,8 @@ static const fc_insn_t prog_empty[] = {
 
 static void bench_empty_run(void)
 {
-    if (!load(prog_empty, 2)) {
+    if (!load(prog_empty, 2))
         return;
-    }
 #ifdef BENCH_JIT
     fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code);
 #endif
@@ -254,14 +244,12 @@ int main(void)
     for (unsigned p = 0;
          (BENCH_SECTIONS & BENCH_FIXTURES) && p < sizeof natives / sizeof natives[0]; p++) {
 #ifdef BENCH_ONLY
-        if (strcmp(natives[p].name, BENCH_ONLY) != 0) {
+        if (strcmp(natives[p].name, BENCH_ONLY) != 0)
             continue; /* -DBENCH_ONLY='"fletcher32"': profile one program */
-        }
 #endif
         const fw_fixture_t *fx = find_fixture(natives[p].name, "v2");
-        if (fx != NULL) {
+        if (fx != NULL)
             bench_native(natives[p].name, natives[p].fn, fx);
-        }
         for (unsigned c = 0; c < sizeof cpus / sizeof cpus[0]; c++) {
             fx = find_fixture(natives[p].name, cpus[c]);
             if (fx != NULL) {
@@ -274,17 +262,14 @@ int main(void)
             }
         }
     }
-    if (BENCH_SECTIONS & BENCH_EMPTY_RUN) {
+    if (BENCH_SECTIONS & BENCH_EMPTY_RUN)
         bench_empty_run();
-    }
 #ifdef BENCH_WITH_ENGINE
-    if (BENCH_SECTIONS & BENCH_HOOK) {
+    if (BENCH_SECTIONS & BENCH_HOOK)
         failures += bench_hook_fire();
-    }
 #endif
-    if (BENCH_SECTIONS & BENCH_CRYPTO) {
+    if (BENCH_SECTIONS & BENCH_CRYPTO)
         failures += bench_crypto();
-    }
     bm_printf("BENCH-END %u intervals, %u failures\n", interval, failures);
     return failures ? BM_EXIT_FAIL : BM_EXIT_PASS;
 }

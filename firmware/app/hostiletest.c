@@ -80,29 +80,23 @@ static void fixture_reset(void)
     memset(fx.pad2, 0xee, VMT_PAD);
     memset(fx.pad3, 0xee, VMT_PAD);
     memset(fx.stack, 0, VMT_STACK);
-    for (unsigned i = 0; i < VMT_MEM; i++) {
+    for (unsigned i = 0; i < VMT_MEM; i++)
         fx.mem[i] = (uint8_t)(i < 64 ? 0x80 + i : i < 128 ? i - 64 : 0);
-    }
-    for (unsigned i = 0; i < VMT_RO; i++) {
+    for (unsigned i = 0; i < VMT_RO; i++)
         fx.ro[i] = (uint8_t)(0xa0 + i);
-    }
 }
 
 static int pads_intact(void)
 {
     const uint8_t *pads[] = {fx.pad0, fx.pad1, fx.pad2, fx.pad3};
     for (unsigned p = 0; p < 4; p++) {
-        for (unsigned i = 0; i < VMT_PAD; i++) {
-            if (pads[p][i] != 0xee) {
+        for (unsigned i = 0; i < VMT_PAD; i++)
+            if (pads[p][i] != 0xee)
                 return 0;
-            }
-        }
     }
-    for (unsigned i = 0; i < VMT_RO; i++) {
-        if (fx.ro[i] != (uint8_t)(0xa0 + i)) {
+    for (unsigned i = 0; i < VMT_RO; i++)
+        if (fx.ro[i] != (uint8_t)(0xa0 + i))
             return 0;
-        }
-    }
     return 1;
 }
 
@@ -169,9 +163,8 @@ static int run_once(const hostile_t *h, const char *mode)
 #endif
     const char *why = NULL;
     if (hostile_moot_at(h, (uintptr_t)fx.mem)) {
-        if (st != FC_OK) {
+        if (st != FC_OK)
             why = "expected FC_OK (the context address fits in 32 bits)";
-        }
     } else if ((int)st != h->code || vm.fault.where != h->where) {
         why = "wrong status or instruction";
     } else if ((int)vm.fault.code != (int)st || !vm.fault.reason) {
@@ -182,9 +175,8 @@ static int run_once(const hostile_t *h, const char *mode)
     } else if (h->budget_exact && vm.executed != BUDGET) {
         why = "executed count is not the budget";
     }
-    if (!why && !pads_intact()) {
+    if (!why && !pads_intact())
         why = "memory outside the granted regions changed";
-    }
     if (why) {
         bm_printf(
             "FAIL hostile %s (%s): %s: got %s at %lu addr 0x%llx size %u, expected %s at %lu\n",
@@ -208,9 +200,8 @@ static int check_one(const hostile_t *h, unsigned *predecoded)
     fc_error_t err = {0};
     fc_status_t st = fc_verify(&prog, h->n ? text : NULL, h->n, &cfg, &err);
     if (h->stage == STAGE_VERIFY) {
-        if ((int)st == h->code && err.where == h->where && err.reason) {
+        if ((int)st == h->code && err.where == h->where && err.reason)
             return 1;
-        }
         bm_printf("FAIL hostile %s: verify %s at %lu, expected %s at %lu\n", h->name,
                   fc_status_name(st), err.where, fc_status_name(h->code), h->where);
         return 0;
@@ -222,9 +213,8 @@ static int check_one(const hostile_t *h, unsigned *predecoded)
     }
     if (h->stage == STAGE_TAMPER) {
         text[h->swap_slot] = h->swap;
-        if (fc_program_check(&prog) == FC_ERR_NOT_VERIFIED) {
+        if (fc_program_check(&prog) == FC_ERR_NOT_VERIFIED)
             return 1;
-        }
         bm_printf("FAIL hostile %s: fc_program_check did not notice the swapped slot\n", h->name);
         return 0;
     }
@@ -254,11 +244,9 @@ static int check_one(const hostile_t *h, unsigned *predecoded)
 unsigned hostile_table_run(void)
 {
     unsigned failed = 0, predecoded = 0;
-    for (unsigned i = 0; i < hostile_count; i++) {
-        if (!check_one(&hostile_programs[i], &predecoded)) {
+    for (unsigned i = 0; i < hostile_count; i++)
+        if (!check_one(&hostile_programs[i], &predecoded))
             failed++;
-        }
-    }
     bm_printf("[hostile corpus] %u programs of tests/hostile: %u as expected, %u failed "
               "(%u runs also pre-decoded)\n",
               hostile_count, hostile_count - failed, failed, predecoded);

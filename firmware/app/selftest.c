@@ -62,13 +62,11 @@ static fc_status_t load(const fc_insn_t *text, uint32_t n, fc_error_t *err)
     cfg.helpers = &helpers;
     fc_helper_mask_all(&cfg.allowed);
     fc_status_t st = fc_verify(&prog, text, n, &cfg, err);
-    if (st != FC_OK) {
+    if (st != FC_OK)
         return st;
-    }
     st = fc_vm_init(&vm, &prog, vm_stack, sizeof vm_stack);
-    if (st == FC_OK) {
+    if (st == FC_OK)
         fc_vm_set_helpers(&vm, &helpers, &cfg.allowed);
-    }
     return st;
 }
 
@@ -76,9 +74,8 @@ static fc_status_t load(const fc_insn_t *text, uint32_t n, fc_error_t *err)
 static uint8_t *place_input(const fw_fixture_t *fx, unsigned misalign)
 {
     uint8_t *buf = (uint8_t *)input_words + misalign;
-    if (fx->mem_len > 0) {
+    if (fx->mem_len > 0)
         memcpy(buf, fx->mem, fx->mem_len);
-    }
     return buf;
 }
 
@@ -111,9 +108,8 @@ static uint8_t mem_after_interp[4096];
 static fc_status_t jit_translate_prog(void)
 {
     fc_status_t st = fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code);
-    if (st != FC_OK) {
+    if (st != FC_OK)
         jit_fallbacks++;
-    }
     return st;
 }
 #endif
@@ -152,9 +148,8 @@ static int run_fixture(const fw_fixture_t *fx, unsigned misalign)
 {
     fc_error_t err = {0};
     fc_status_t st = load(fx->text, fx->n_slots, &err);
-    if (fx->must_reject) {
+    if (fx->must_reject)
         return st != FC_OK;
-    }
     if (st != FC_OK) {
         report_status(fx->name, "load", st, &err);
         return 0;
@@ -175,9 +170,8 @@ static int run_fixture(const fw_fixture_t *fx, unsigned misalign)
         fc_error_t want = vm.fault;
         uint64_t want_exec = vm.executed;
         uint32_t want_depth = vm.max_depth;
-        if (fx->mem_len > 0) {
+        if (fx->mem_len > 0)
             memcpy(mem_after_interp, mem, fx->mem_len);
-        }
         place_input(fx, misalign);
         if (jit_translate_prog() != FC_OK) {
             bm_printf("     %s: JIT refused at %lu (%s): interpreter\n", fx->name,
@@ -214,9 +208,8 @@ static void run_fixture_set(const char *set, const fw_fixture_t *fx, unsigned co
                             unsigned misalign)
 {
     unsigned failed_before = checks_failed;
-    for (unsigned i = 0; i < count; i++) {
+    for (unsigned i = 0; i < count; i++)
         check(run_fixture(&fx[i], misalign), set, fx[i].name);
-    }
     bm_printf("[%s] %u programs, input at +%u: %u failed (%u also pre-decoded)\n", set, count,
               misalign, checks_failed - failed_before, translated_runs);
     translated_runs = 0;
@@ -258,12 +251,10 @@ static fc_status_t run_prog(const fc_insn_t *text, uint32_t n, const void *regio
 {
     fc_error_t err = {0};
     fc_status_t st = load(text, n, &err);
-    if (st != FC_OK) {
+    if (st != FC_OK)
         return st;
-    }
-    if (region != NULL) {
+    if (region != NULL)
         fc_vm_add_region(&vm, region, len, perm);
-    }
     return run_vm(arg, len, r0);
 }
 
@@ -277,18 +268,16 @@ static const fc_insn_t prog_unaligned[] = {
 static uint64_t read_le(const uint8_t *p, unsigned n)
 {
     uint64_t v = 0;
-    for (unsigned i = n; i-- > 0;) {
+    for (unsigned i = n; i-- > 0;)
         v = (v << 8) | p[i];
-    }
     return v;
 }
 
 static void test_unaligned_container_access(unsigned misalign)
 {
     uint8_t *buf = (uint8_t *)input_words + misalign;
-    for (unsigned i = 0; i < 40; i++) {
+    for (unsigned i = 0; i < 40; i++)
         buf[i] = (uint8_t)(0x11u * i + 7u);
-    }
     uint64_t sum = read_le(buf + 1, 2) + read_le(buf + 3, 4) + read_le(buf + 5, 8);
     uint64_t r0 = 0;
     fc_status_t st = run_prog(prog_unaligned, sizeof prog_unaligned / sizeof prog_unaligned[0], buf,
@@ -317,9 +306,8 @@ static void test_unaligned_stack_access(void)
     fc_status_t st =
         run_prog(prog_unaligned_stack, sizeof prog_unaligned_stack / sizeof prog_unaligned_stack[0],
                  NULL, 0, 0, 0, &r0);
-    if (st != FC_OK) {
+    if (st != FC_OK)
         report_status("unaligned stack", "run", st, &vm.fault);
-    }
     check(st == FC_OK && r0 == 0x0123456789abcdefull + 0x89abcdefull,
           "unaligned r10-relative stx/ldx", "stack");
 }
@@ -485,9 +473,8 @@ static void test_jit_differential(unsigned programs)
     for (unsigned p = 0; p < programs; p++) {
         jr_generate(&fz, FZ_SLOTS);
         fc_error_t err = {0};
-        if (load(fz_text, FZ_SLOTS, &err) != FC_OK) {
+        if (load(fz_text, FZ_SLOTS, &err) != FC_OK)
             continue;
-        }
         accepted++;
         static const uint64_t budgets[] = {0, 1, 2, 5, 13, 40, 200};
         uint64_t budget = budgets[fz_rand() % (sizeof budgets / sizeof budgets[0])];
@@ -499,9 +486,8 @@ static void test_jit_differential(unsigned programs)
         uint32_t seed = fz_rand();
         translated += fc_jit_translate(&jit, &prog, jit_code, sizeof jit_code) == FC_OK;
         for (unsigned k = 0; k < 2; k++) {
-            for (unsigned b = 0; b < 64; b++) {
+            for (unsigned b = 0; b < 64; b++)
                 m[b] = (uint8_t)(seed >> (b % 24) ^ b);
-            }
             memset(vm_stack, 0, sizeof vm_stack); /* both runs start from the same stack */
             fc_vm_init(&vm, &prog, vm_stack, sizeof vm_stack);
             fc_vm_set_helpers(&vm, &helpers, NULL);

@@ -46,9 +46,8 @@ static unsigned failures;
 static uint32_t read_u32(void)
 {
     uint32_t v = 0;
-    for (unsigned i = 0; i < 4; i++) {
+    for (unsigned i = 0; i < 4; i++)
         v |= (uint32_t)bm_getc() << (8u * i);
-    }
     return v;
 }
 
@@ -56,16 +55,14 @@ static uint32_t read_u32(void)
  * bytes are still consumed, so the stream stays in step). */
 static int read_frame(char tag[5], uint32_t *len)
 {
-    for (unsigned i = 0; i < 4; i++) {
+    for (unsigned i = 0; i < 4; i++)
         tag[i] = (char)bm_getc();
-    }
     tag[4] = '\0';
     *len = read_u32();
     for (uint32_t i = 0; i < *len; i++) {
         int c = bm_getc();
-        if (i < FRAME_MAX) {
+        if (i < FRAME_MAX)
             frame[i] = (uint8_t)c;
-        }
     }
     return *len <= FRAME_MAX;
 }
@@ -80,9 +77,8 @@ static uint8_t *free_image_buffer(void)
             const fc_container_t *c = &engine.containers[i];
             used |= c->state != FC_CONTAINER_FREE && c->image == buf;
         }
-        if (!used) {
+        if (!used)
             return (uint8_t *)image_pool[b];
-        }
     }
     return NULL;
 }
@@ -123,18 +119,14 @@ static int install_envelope(const uint8_t *env, size_t len)
     size_t which = 0;
     const fc_suit_device_t device = {FC_SUIT_FEMTO_VENDOR_ID, FC_SUIT_FEMTOD_CLASS_ID, NULL};
     int st;
-    if ((st = fc_suit_decode(env, len, &m, &err)) != FC_OK) {
+    if ((st = fc_suit_decode(env, len, &m, &err)) != FC_OK)
         return fail_step("decode", st, &err);
-    }
-    if ((st = fc_suit_authenticate(&m, &port, &tenant_key, 1, &which, &err)) != FC_OK) {
+    if ((st = fc_suit_authenticate(&m, &port, &tenant_key, 1, &which, &err)) != FC_OK)
         return fail_step("authenticate", st, &err);
-    }
-    if ((st = fc_suit_check_sequence(&m, installed_sequence, &err)) != FC_OK) {
+    if ((st = fc_suit_check_sequence(&m, installed_sequence, &err)) != FC_OK)
         return fail_step("sequence", st, &err);
-    }
-    if ((st = fc_suit_evaluate(&m, &port, &device, FC_SUIT_RUN_INSTALL, &r, &err)) != FC_OK) {
+    if ((st = fc_suit_evaluate(&m, &port, &device, FC_SUIT_RUN_INSTALL, &r, &err)) != FC_OK)
         return fail_step("evaluate", st, &err);
-    }
     const fc_suit_component_result_t *comp = &r.component[0];
     if (r.n_components < 1 || !comp->has_femto_slot || comp->femto_slot >= FC_MAX_CONTAINERS ||
         comp->payload == NULL || comp->payload->data.len > FRAME_MAX) {
@@ -143,9 +135,8 @@ static int install_envelope(const uint8_t *env, size_t len)
     }
     const fc_suit_bytes_t *img = &comp->payload->data;
     if ((comp->actions & FC_SUIT_IMAGE_PENDING) &&
-        (st = fc_suit_check_payload(&comp->params, &port, img->ptr, img->len, &err)) != FC_OK) {
+        (st = fc_suit_check_payload(&comp->params, &port, img->ptr, img->len, &err)) != FC_OK)
         return fail_step("payload digest", st, &err);
-    }
     /* Copy to aligned storage that outlives the frame. */
     uint8_t *dst = free_image_buffer();
     if (dst == NULL) {
@@ -155,17 +146,15 @@ static int install_envelope(const uint8_t *env, size_t len)
     memcpy(dst, img->ptr, img->len);
     fc_container_t *c = NULL;
     st = fc_container_install(&engine, TENANT_ID, -1, dst, img->len, NULL, &c, &err);
-    if (st != FC_OK) {
+    if (st != FC_OK)
         return fail_step("install", st, &err);
-    }
     /* The running version stays until the new one is complete: attach and
      * start a fresh install, or switch an update over atomically. */
     fc_container_t *old = suit_slot[comp->femto_slot];
-    if (old != NULL) {
+    if (old != NULL)
         st = fc_container_replace(&engine, old, c);
-    } else if ((st = attach_hooks(c, &comp->params.femto, &err)) == FC_OK) {
+    else if ((st = attach_hooks(c, &comp->params.femto, &err)) == FC_OK)
         st = fc_container_start(&engine, c);
-    }
     if (st != FC_OK) {
         fc_container_remove(&engine, c);
         return fail_step(old ? "replace" : "attach/start", st, &err);
@@ -210,16 +199,14 @@ static int set_up(void)
     t.quota = (fc_tenant_quota_t){
         .max_containers = 2, .max_ram = 1024, .max_budget = 100000, .max_kv_entries = 8};
     int st = fc_engine_init(&engine, &port, vm_stack, sizeof vm_stack);
-    if (st == FC_OK) {
+    if (st == FC_OK)
         st = fc_engine_declare_standard_hooks(&engine);
-    }
     if (st == FC_OK) {
         memcpy(t.public_key, tenant_key.public_key, 32);
         st = fc_tenant_add(&engine, &t, &err);
     }
-    if (st != FC_OK) {
+    if (st != FC_OK)
         bm_printf("engine set-up failed: %s\n", fc_status_name(st));
-    }
     return st == FC_OK;
 }
 
@@ -232,9 +219,8 @@ int main(void)
         char tag[5];
         uint32_t len = 0;
         int fits = read_frame(tag, &len);
-        if (strcmp(tag, "DONE") == 0) {
+        if (strcmp(tag, "DONE") == 0)
             break;
-        }
         if (strcmp(tag, "PKEY") == 0 && len == 32) {
             memcpy(tenant_key.public_key, frame, 32);
             engine_ready = set_up();
@@ -250,9 +236,8 @@ int main(void)
             }
         } else if (strcmp(tag, "FIRE") == 0 && (len == 4 || len == 12) && engine_ready) {
             int64_t want = 0;
-            for (unsigned i = 0; len == 12 && i < 8; i++) {
+            for (unsigned i = 0; len == 12 && i < 8; i++)
                 want |= (int64_t)((uint64_t)frame[4 + i] << (8 * i));
-            }
             fire_timer((uint32_t)frame[0] | (uint32_t)frame[1] << 8, len == 12, want);
         } else {
             bm_printf("FAIL unexpected frame '%s' of %u bytes\n", tag, (unsigned)len);

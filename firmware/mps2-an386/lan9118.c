@@ -49,11 +49,9 @@
 
 static int mac_wait(void)
 {
-    for (uint32_t i = 0; i < SPIN_LIMIT; i++) {
-        if (!(MAC_CSR_CMD & CSR_BUSY)) {
+    for (uint32_t i = 0; i < SPIN_LIMIT; i++)
+        if (!(MAC_CSR_CMD & CSR_BUSY))
             return 0;
-        }
-    }
     return -1;
 }
 
@@ -92,13 +90,11 @@ static err_t lan9118_output(struct netif *netif, struct pbuf *p)
     }
     TX_DATA_FIFO = TX_CMD_A_FIRST | TX_CMD_A_LAST | len;
     TX_DATA_FIFO = ((uint32_t)len << 16) | len; /* cmd B: tag, packet length */
-    for (uint32_t i = 0; i < words; i++) {
+    for (uint32_t i = 0; i < words; i++)
         TX_DATA_FIFO = frame[i];
-    }
     /* drop the TX status words: we do not track completions */
-    while (TX_FIFO_INF >> 16 & 0xffu) {
+    while (TX_FIFO_INF >> 16 & 0xffu)
         (void)TX_STATUS_FIFO;
-    }
     st->tx_frames++;
     return ERR_OK;
 }
@@ -111,11 +107,9 @@ err_t lan9118_netif_init(struct netif *netif)
         return ERR_IF;
     }
     HW_CFG = HW_CFG_SRST;
-    for (uint32_t i = 0; HW_CFG & HW_CFG_SRST; i++) {
-        if (i == SPIN_LIMIT) {
+    for (uint32_t i = 0; HW_CFG & HW_CFG_SRST; i++)
+        if (i == SPIN_LIMIT)
             return ERR_IF;
-        }
-    }
     INT_EN = 0;
     RX_CFG = 0; /* no offset, no end padding */
     uint32_t lo = mac_read(MAC_ADDRL), hi = mac_read(MAC_ADDRH);
@@ -150,21 +144,18 @@ int lan9118_poll(struct netif *netif)
         uint32_t words = (len + 3u) / 4u;
         if ((status & RX_STS_ERROR) || len < 14u + 4u || len > MTU_FRAME + 4u + 4u) {
             st->rx_errors++;
-            if (words >= 4u) {
+            if (words >= 4u)
                 RX_DP_CTRL = RX_DP_FFWD; /* skip the frame in the FIFO */
-            } else {
-                for (uint32_t i = 0; i < words; i++) {
+            else
+                for (uint32_t i = 0; i < words; i++)
                     (void)RX_DATA_FIFO;
-                }
-            }
             continue;
         }
         uint32_t frame_len = len - 4u;
         struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)frame_len, PBUF_POOL);
         static uint32_t frame[(MTU_FRAME + 8u + 3u) / 4u];
-        for (uint32_t i = 0; i < words; i++) {
+        for (uint32_t i = 0; i < words; i++)
             frame[i] = RX_DATA_FIFO;
-        }
         if (!p) {
             st->rx_dropped++;
             continue;

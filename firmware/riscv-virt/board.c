@@ -98,7 +98,6 @@ int bm_strict_alignment(int on)
 _Noreturn void bm_exit(int status)
 {
     TEST_DEVICE = status == 0 ? TEST_PASS : (((uint32_t)status << 16) | TEST_FAIL);
-    for (;;) {
+    for (;;)
         __asm volatile("wfi");
-    }
 }

@@ -173,15 +173,15 @@ typedef struct fc_xinsn {
  *  it. A caller that edits other fields by hand binds again with
  *  fc_vm_init(). */
 typedef struct fc_program {
-    const fc_insn_t *text;  /**< the verified slots (not copied) */
-    uint32_t len;           /**< slots */
-    uint32_t frame_size;    /**< bytes per frame */
-    uint32_t call_depth;    /**< deepest local-call nesting (0: none) */
-    uint32_t stack_needed;  /**< frame_size * (call_depth + 1) */
-    uint32_t fingerprint;   /**< FNV-1a of the text at verification */
-    uint32_t helpers_used;  /**< helper calls by immediate id (call sites) */
-    uint8_t uses_callx;     /**< register-indirect helper calls present */
-    uint8_t verified;       /**< 1 once fc_verify() accepted the text */
+    const fc_insn_t *text; /**< the verified slots (not copied) */
+    uint32_t len;          /**< slots */
+    uint32_t frame_size;   /**< bytes per frame */
+    uint32_t call_depth;   /**< deepest local-call nesting (0: none) */
+    uint32_t stack_needed; /**< frame_size * (call_depth + 1) */
+    uint32_t fingerprint;  /**< FNV-1a of the text at verification */
+    uint32_t helpers_used; /**< helper calls by immediate id (call sites) */
+    uint8_t uses_callx;    /**< register-indirect helper calls present */
+    uint8_t verified;      /**< 1 once fc_verify() accepted the text */
     /** Bit i: a run may read ri before writing it (r0, r3..r9 only: r1, r2
      *  and r10 are set by every run). When nonzero the run starts by zeroing
      *  all of FC_REGS_CLEARED; otherwise they keep what the last run left,
@@ -254,8 +254,8 @@ typedef struct fc_vm {
     const fc_program_t *prog; /**< the program it runs (not owned) */
     uint8_t *stack;           /**< stack memory (region 0; not owned) */
     size_t stack_size;        /**< bytes of stack */
-    fc_error_t fault;  /**< why the last run stopped, FC_OK when it exited */
-    uint64_t executed; /**< instructions executed by the last run */
+    fc_error_t fault;         /**< why the last run stopped, FC_OK when it exited */
+    uint64_t executed;        /**< instructions executed by the last run */
     /** Instructions allowed per run (0: FC_DEFAULT_BUDGET). Checked at every
      * control transfer (taken jump, call, return) and around every helper
      * call: the run stops with FC_FAULT_BUDGET before the first instruction
@@ -276,10 +276,10 @@ typedef struct fc_vm {
         unsigned char bytes[FC_VM_PRIVATE_SIZE]; /**< the storage */
     } private_;
     const fc_helper_table_t *helpers; /**< for call and callx (not owned) */
-    uint64_t section_base[4]; /**< added to lddw imm per src (2 bits); [0], [3] stay 0 */
-    fc_trace_fn trace;        /**< for fc_vm_run_traced() */
-    void *trace_user;         /**< for the tracer */
-    void *user;               /**< for helpers: the embedding's per-run context */
+    uint64_t section_base[4];         /**< added to lddw imm per src (2 bits); [0], [3] stay 0 */
+    fc_trace_fn trace;                /**< for fc_vm_run_traced() */
+    void *trace_user;                 /**< for the tracer */
+    void *user;                       /**< for helpers: the embedding's per-run context */
     /* Last, and not written by fc_vm_init() (they are written before they
      * are read: fc_vm_set_helpers(), fc_vm_add_region()); the fields the
      * interpreter uses most come first (short offsets, shorter code). */
@@ -375,8 +375,7 @@ fc_status_t fc_vm_run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uin
  *  @param r2 second argument
  *  @param r0 receives the result when the run exits
  *  @return as fc_vm_run() */
-fc_status_t fc_vm_run_traced(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
-                             uint64_t *r0);
+fc_status_t fc_vm_run_traced(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0);
 
 /** For helpers: check a guest range. Overflow-free on the full 64-bit
  *  address.

@@ -94,9 +94,9 @@ enum fc_selector {
 /** lddw pseudo sources: the VM adds the base of a section at run time, so
  *  an image executes in place without relocation. */
 enum fc_lddw_src {
-    FC_LDDW_IMM = 0,    /**< plain 64-bit constant */
-    FC_LDDW_RODATA = 1, /**< offset into the container's read-only data */
-    FC_LDDW_DATA = 2,   /**< offset into the container's RAM (data then bss) */
+    FC_LDDW_IMM = 0,      /**< plain 64-bit constant */
+    FC_LDDW_RODATA = 1,   /**< offset into the container's read-only data */
+    FC_LDDW_DATA = 2,     /**< offset into the container's RAM (data then bss) */
     FC_LDDW_SRC_COUNT = 3 /**< number of pseudo sources */
 };
 

@@ -521,7 +521,7 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
         return fc_fail(err, FC_ERR_IMAGE_NAME, 0, "container name empty or too long");
     if (fc_name_bad_char(c->name) >= 0)
         return fc_fail(err, FC_ERR_IMAGE_NAME, 0,
-                    "container name has a character outside " FC_NAME_CHARS_TEXT);
+                       "container name has a character outside " FC_NAME_CHARS_TEXT);
 
     uint32_t ram_size = fc_image_ram_size(&img);
     if (ram_size > FC_ENGINE_RAM)
@@ -546,8 +546,8 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
         st = fc_kv_load(engine, FC_KV_LOCAL, t->id, ns, t->quota.max_kv_entries);
         if (st == FC_ERR_QUOTA)
             return fc_fail(err, st, 0,
-                        "its stored local key-value entries would exceed the tenant's "
-                        "max_kv_entries");
+                           "its stored local key-value entries would exceed the tenant's "
+                           "max_kv_entries");
         if (st != FC_OK)
             return fc_fail(err, st, 0, "local key-value record unreadable, damaged or too large");
     }

@@ -9,12 +9,10 @@
 static fc_status_t file_read(bm_flash_t *f, uint32_t off, void *buf, size_t len)
 {
     bm_flash_file_t *ff = (bm_flash_file_t *)f;
-    if (off > f->size || len > f->size - off) {
+    if (off > f->size || len > f->size - off)
         return FC_ERR_STORAGE;
-    }
-    if (bm_sh_seek(ff->fh, off) != 0 || bm_sh_read(ff->fh, buf, len) != len) {
+    if (bm_sh_seek(ff->fh, off) != 0 || bm_sh_read(ff->fh, buf, len) != len)
         return FC_ERR_STORAGE;
-    }
     return FC_OK;
 }
 
@@ -22,20 +20,15 @@ static fc_status_t file_program(bm_flash_t *f, uint32_t off, const void *data, s
 {
     bm_flash_file_t *ff = (bm_flash_file_t *)f;
     uint8_t cur[BM_FLASH_PAGE];
-    if (len == 0 || len > f->page_size || off % f->page_size + len > f->page_size) {
+    if (len == 0 || len > f->page_size || off % f->page_size + len > f->page_size)
         return FC_ERR_STORAGE; /* one page at a time */
-    }
-    if (file_read(f, off, cur, len) != FC_OK) {
+    if (file_read(f, off, cur, len) != FC_OK)
         return FC_ERR_STORAGE;
-    }
-    for (size_t i = 0; i < len; i++) {
-        if (cur[i] != 0xff) {
+    for (size_t i = 0; i < len; i++)
+        if (cur[i] != 0xff)
             return FC_ERR_STORAGE; /* programming a byte twice without an erase */
-        }
-    }
-    if (bm_sh_seek(ff->fh, off) != 0 || bm_sh_write(ff->fh, data, len) != len) {
+    if (bm_sh_seek(ff->fh, off) != 0 || bm_sh_write(ff->fh, data, len) != len)
         return FC_ERR_STORAGE;
-    }
     return FC_OK;
 }
 
@@ -43,16 +36,13 @@ static fc_status_t file_erase(bm_flash_t *f, uint32_t sector_off)
 {
     bm_flash_file_t *ff = (bm_flash_file_t *)f;
     uint8_t ones[BM_FLASH_PAGE];
-    if (sector_off % f->sector_size || sector_off >= f->size) {
+    if (sector_off % f->sector_size || sector_off >= f->size)
         return FC_ERR_STORAGE;
-    }
     memset(ones, 0xff, sizeof ones);
-    for (uint32_t p = 0; p < f->sector_size; p += sizeof ones) {
+    for (uint32_t p = 0; p < f->sector_size; p += sizeof ones)
         if (bm_sh_seek(ff->fh, sector_off + p) != 0 ||
-            bm_sh_write(ff->fh, ones, sizeof ones) != sizeof ones) {
+            bm_sh_write(ff->fh, ones, sizeof ones) != sizeof ones)
             return FC_ERR_STORAGE;
-        }
-    }
     return FC_OK;
 }
 
@@ -91,9 +81,8 @@ static fc_status_t fault_program(bm_flash_t *f, uint32_t off, const void *data, 
 {
     bm_flash_fault_t *ff = (bm_flash_fault_t *)f;
     if (++ff->ops == ff->cut_at) {
-        if (len / 2) {
+        if (len / 2)
             file_program(&ff->under->flash, off, data, len / 2);
-        }
         ff->on_cut(ff->ops, 0);
     }
     return file_program(&ff->under->flash, off, data, len);
@@ -108,11 +97,9 @@ static fc_status_t fault_erase(bm_flash_t *f, uint32_t sector_off)
         bm_flash_file_t *file = ff->under;
         uint8_t ones[BM_FLASH_PAGE];
         memset(ones, 0xff, sizeof ones);
-        for (uint32_t p = 0; p < f->sector_size / 2; p += sizeof ones) {
-            if (bm_sh_seek(file->fh, sector_off + p) == 0) {
+        for (uint32_t p = 0; p < f->sector_size / 2; p += sizeof ones)
+            if (bm_sh_seek(file->fh, sector_off + p) == 0)
                 bm_sh_write(file->fh, ones, sizeof ones);
-            }
-        }
         ff->on_cut(ff->ops, 1);
     }
     return file_erase(&ff->under->flash, sector_off);

@@ -17,9 +17,8 @@ static void port_log(void *ctx, int level, const char *text, size_t len)
     static const char *const names[] = {"error", "warn", "info", "debug"};
     (void)ctx;
     bm_printf("[%s] ", level >= 0 && level <= FC_LOG_DEBUG ? names[level] : "?");
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len; i++)
         bm_putc(text[i]);
-    }
     bm_puts("\n");
 }
 
@@ -29,9 +28,8 @@ static bm_record_t *find_record(bm_port_state_t *st, const char *name)
 {
     for (unsigned i = 0; i < BM_STORE_RECORDS; i++) {
         bm_record_t *r = &st->records[i];
-        if (r->used && strncmp(r->name, name, FC_PORT_NAME_MAX) == 0) {
+        if (r->used && strncmp(r->name, name, FC_PORT_NAME_MAX) == 0)
             return r;
-        }
     }
     return NULL;
 }
@@ -45,20 +43,16 @@ static fc_status_t port_storage_read(void *ctx, const char *name, void *buf, siz
                                      size_t *len)
 {
     bm_port_state_t *st = ctx;
-    if (st->store) {
+    if (st->store)
         return bm_store_read(st->store, name, buf, cap, len);
-    }
-    if (!valid_name(name)) {
+    if (!valid_name(name))
         return FC_ERR_STORAGE;
-    }
     const bm_record_t *r = find_record(ctx, name);
-    if (r == NULL) {
+    if (r == NULL)
         return FC_ERR_NOT_FOUND;
-    }
     *len = r->len;
-    if (cap < r->len) {
+    if (cap < r->len)
         return FC_ERR_BUFFER;
-    }
     memcpy(buf, r->data, r->len);
     return FC_OK;
 }
@@ -66,12 +60,10 @@ static fc_status_t port_storage_read(void *ctx, const char *name, void *buf, siz
 static fc_status_t port_storage_write(void *ctx, const char *name, const void *data, size_t len)
 {
     bm_port_state_t *st = ctx;
-    if (st->store) {
+    if (st->store)
         return bm_store_write(st->store, name, data, len);
-    }
-    if (!valid_name(name) || len > BM_STORE_RECORD_MAX) {
+    if (!valid_name(name) || len > BM_STORE_RECORD_MAX)
         return FC_ERR_STORAGE;
-    }
     bm_record_t *r = find_record(st, name);
     for (unsigned i = 0; r == NULL && i < BM_STORE_RECORDS; i++) {
         if (!st->records[i].used) {
@@ -80,9 +72,8 @@ static fc_status_t port_storage_write(void *ctx, const char *name, const void *d
             r->name[FC_PORT_NAME_MAX - 1] = '\0';
         }
     }
-    if (r == NULL) {
+    if (r == NULL)
         return FC_ERR_STORAGE; /* store full */
-    }
     memcpy(r->data, data, len);
     r->len = (uint32_t)len;
     r->used = 1;
@@ -92,13 +83,11 @@ static fc_status_t port_storage_write(void *ctx, const char *name, const void *d
 static fc_status_t port_storage_remove(void *ctx, const char *name)
 {
     bm_port_state_t *st = ctx;
-    if (st->store) {
+    if (st->store)
         return bm_store_remove(st->store, name);
-    }
     bm_record_t *r = valid_name(name) ? find_record(ctx, name) : NULL;
-    if (r == NULL) {
+    if (r == NULL)
         return FC_ERR_NOT_FOUND;
-    }
     r->used = 0;
     return FC_OK;
 }

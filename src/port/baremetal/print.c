@@ -9,9 +9,8 @@
 void bm_puts(const char *s)
 {
     while (*s != '\0') {
-        if (*s == '\n') {
+        if (*s == '\n')
             bm_putc('\r');
-        }
         bm_putc(*s++);
     }
 }
@@ -19,34 +18,27 @@ void bm_puts(const char *s)
 static void put_padded(const char *digits, unsigned len, unsigned width, char pad, int negative)
 {
     unsigned shown = len + (negative ? 1u : 0u);
-    if (negative && pad == '0') {
+    if (negative && pad == '0')
         bm_putc('-');
-    }
-    for (; shown < width; shown++) {
+    for (; shown < width; shown++)
         bm_putc(pad);
-    }
-    if (negative && pad != '0') {
+    if (negative && pad != '0')
         bm_putc('-');
-    }
-    while (len > 0) {
+    while (len > 0)
         bm_putc(digits[--len]);
-    }
 }
 
 /* A string padded with spaces to width (on the right when left-aligned). */
 static void put_string(const char *s, unsigned width, int left)
 {
     unsigned len = 0;
-    while (s[len] != '\0') {
+    while (s[len] != '\0')
         len++;
-    }
-    for (unsigned i = len; !left && i < width; i++) {
+    for (unsigned i = len; !left && i < width; i++)
         bm_putc(' ');
-    }
     bm_puts(s);
-    for (unsigned i = len; left && i < width; i++) {
+    for (unsigned i = len; left && i < width; i++)
         bm_putc(' ');
-    }
 }
 
 /* Digits of v in base, least significant first, into buf (>= 22 bytes). */
@@ -80,9 +72,8 @@ static uint64_t next_arg(va_list *ap, int longs, int is_signed, int *negative)
         }
         return (uint64_t)s;
     }
-    if (longs >= 2) {
+    if (longs >= 2)
         return va_arg(*ap, unsigned long long);
-    }
     return longs == 1 ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned int);
 }
 
@@ -92,26 +83,22 @@ void bm_vprintf(const char *fmt, va_list ap)
     va_copy(args, ap);
     for (; *fmt != '\0'; fmt++) {
         if (*fmt != '%') {
-            if (*fmt == '\n') {
+            if (*fmt == '\n')
                 bm_putc('\r');
-            }
             bm_putc(*fmt);
             continue;
         }
         fmt++;
         char pad = ' ';
         int left = 0;
-        for (; *fmt == '0' || *fmt == '-'; fmt++) {
-            if (*fmt == '0') {
+        for (; *fmt == '0' || *fmt == '-'; fmt++)
+            if (*fmt == '0')
                 pad = '0';
-            } else {
+            else
                 left = 1;
-            }
-        }
         unsigned width = 0;
-        while (*fmt >= '0' && *fmt <= '9') {
+        while (*fmt >= '0' && *fmt <= '9')
             width = width * 10u + (unsigned)(*fmt++ - '0');
-        }
         int longs = 0;
         while (*fmt == 'l') {
             longs++;

@@ -37,15 +37,13 @@ BM_NO_LIBCALLS void *memcpy(void *restrict dst, const void *restrict src, size_t
             dw += 4;
             sw += 4;
         }
-        for (; n >= 4; n -= 4) {
+        for (; n >= 4; n -= 4)
             *dw++ = *sw++;
-        }
         d = (uint8_t *)dw;
         s = (const uint8_t *)sw;
     }
-    while (n-- > 0) {
+    while (n-- > 0)
         *d++ = *s++;
-    }
     return dst;
 }
 
@@ -66,13 +64,11 @@ BM_NO_LIBCALLS void *memset(void *dst, int c, size_t n)
         dw[3] = word;
         dw += 4;
     }
-    for (; n >= 4; n -= 4) {
+    for (; n >= 4; n -= 4)
         *dw++ = word;
-    }
     d = (uint8_t *)dw;
-    while (n-- > 0) {
+    while (n-- > 0)
         *d++ = byte;
-    }
     return dst;
 }
 

@@ -86,15 +86,12 @@ _Noreturn void bm_fault_report(const uint32_t *frame, uint32_t exc_return)
 #if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)
     uint32_t cfsr = SCB_CFSR;
     bm_printf("    cfsr=0x%08x hfsr=0x%08x", (unsigned)cfsr, (unsigned)SCB_HFSR);
-    if (cfsr & (1u << 7)) {
+    if (cfsr & (1u << 7))
         bm_printf(" mmfar=0x%08x", (unsigned)SCB_MMFAR);
-    }
-    if (cfsr & (1u << 15)) {
+    if (cfsr & (1u << 15))
         bm_printf(" bfar=0x%08x", (unsigned)SCB_BFAR);
-    }
-    if (cfsr & (1u << 24)) {
+    if (cfsr & (1u << 24))
         bm_puts(" (unaligned access)");
-    }
     bm_puts("\n");
 #endif
     bm_exit(BM_EXIT_CPU_FAULT);
@@ -141,11 +138,10 @@ void bm_wait_for_interrupt(void)
 int bm_strict_alignment(int on)
 {
 #if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)
-    if (on) {
+    if (on)
         SCB_CCR |= CCR_UNALIGN_TRP;
-    } else {
+    else
         SCB_CCR &= ~CCR_UNALIGN_TRP;
-    }
     __asm volatile("dsb\n isb" ::: "memory");
     return 1;
 #else

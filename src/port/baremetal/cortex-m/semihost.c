@@ -65,13 +65,11 @@ long bm_sh_flen(int fh)
 
 int bm_sh_cmdline(char *buf, size_t cap)
 {
-    if (cap < 2) {
+    if (cap < 2)
         return -1;
-    }
     volatile uint32_t b[2] = {(uint32_t)(uintptr_t)buf, (uint32_t)(cap - 1)};
-    if (sh_call(SYS_GET_CMDLINE, b) != 0) {
+    if (sh_call(SYS_GET_CMDLINE, b) != 0)
         return -1;
-    }
     size_t n = b[1] < cap ? b[1] : cap - 1;
     buf[n] = '\0';
     return 0;
