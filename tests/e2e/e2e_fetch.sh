@@ -23,7 +23,7 @@ make_key alice
 read -r PORT SERVE_PORT SILENT_PORT DEAD_PORT < <(free_ports 4)
 cat >"$WORK/femtod.conf" <<CONF
 timer_period_ms = 0
-fetch_timeout_ms = 1500
+fetch_timeout_ms = 3000
 [tenant alice]
 id = 1
 public_key = alice.pub
@@ -95,7 +95,7 @@ refused 5.02 "the URI answered 4.04" "URI that does not exist" "$WORK/404.suit"
 sign alice 0 3 "$WORK/img/v3.fc" "$WORK/dead.suit" -u "coap://$UH:$DEAD_PORT/v3.fc"
 refused 5.02 "fetch coap://$UH:$DEAD_PORT/v3.fc" "unreachable URI" "$WORK/dead.suit"
 sign alice 0 3 "$WORK/img/v3.fc" "$WORK/silent.suit" -u "coap://$UH:$SILENT_PORT/v3.fc"
-refused 5.02 "no answer within fetch_timeout_ms 1500" "URI that never answers" "$WORK/silent.suit"
+refused 5.02 "no answer within fetch_timeout_ms 3000" "URI that never answers" "$WORK/silent.suit"
 sign alice 0 3 "$WORK/img/v3.fc" "$WORK/v3.suit" -u "$S/v3.fc"
 python3 - "$WORK/v3.suit" "$WORK/tampered.suit" <<'PY'
 import sys
