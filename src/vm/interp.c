@@ -43,8 +43,8 @@ static int is_insn(const fc_insn_t *t, uint32_t n, uint32_t i, uint8_t opcode, u
  * sees. Fused groups contain no jump and nothing that can fault. */
 static int extension_at(const fc_insn_t *t, uint32_t n, uint32_t i, unsigned d, int with_mov)
 {
-    static const int8_t sext_ops[3][2] = {{32, FUSED_SEXT32}, {48, FUSED_SEXT16},
-                                          {56, FUSED_SEXT8}};
+    static const int8_t sext_ops[3][2] = {
+        {32, FUSED_SEXT32}, {48, FUSED_SEXT16}, {56, FUSED_SEXT8}};
     if (is_insn(t, n, i, FC_OPC_LSH64_K, d, 32) && is_insn(t, n, i + 1, FC_OPC_RSH64_K, d, 32))
         return with_mov ? FUSED_ZEXT_MOV : FUSED_ZEXT;
     for (unsigned k = 0; k < 3; k++)
@@ -100,12 +100,12 @@ static int scale_jump(fc_insn_t in, fc_xinsn_t *x)
 }
 
 typedef struct xlate_tables {
-    const void *const *dispatch; /* by opcode */
-    const void *const *mem_r10;  /* by opcode: r10-based access, proven in frame */
-    const void *const *mem_stk;  /* by opcode: base probably on the stack */
-    const void *const *mem_pair; /* by opcode: two adjacent accesses, same base */
+    const void *const *dispatch;  /* by opcode */
+    const void *const *mem_r10;   /* by opcode: r10-based access, proven in frame */
+    const void *const *mem_stk;   /* by opcode: base probably on the stack */
+    const void *const *mem_pair;  /* by opcode: two adjacent accesses, same base */
     const void *const *load_sext; /* by opcode: load, then lsh/arsh sign extension */
-    const void *const *fused;    /* by enum fused_op */
+    const void *const *fused;     /* by enum fused_op */
 } xlate_tables_t;
 
 /* Which registers ever hold a pointer derived from r10: a register is
@@ -122,7 +122,8 @@ static void find_stack_pointers(const fc_insn_t *t, uint32_t n, uint8_t *stackis
         changed = 0;
         for (uint32_t i = 0; i < n; i++) {
             unsigned d = FC_INSN_DST(t[i]), s = FC_INSN_SRC(t[i]);
-            int derived = (t[i].opcode == FC_OPC_MOV64_X && t[i].offset == 0) || t[i].opcode == FC_OPC_ADD64_X;
+            int derived = (t[i].opcode == FC_OPC_MOV64_X && t[i].offset == 0) ||
+                          t[i].opcode == FC_OPC_ADD64_X;
             if (derived && stackish[s] && !stackish[d]) {
                 stackish[d] = 1;
                 changed = 1;
@@ -131,8 +132,7 @@ static void find_stack_pointers(const fc_insn_t *t, uint32_t n, uint8_t *stackis
     }
 }
 
-static const void *memory_handler(const xlate_tables_t *tb, const uint8_t *stackish,
-                                  fc_insn_t in)
+static const void *memory_handler(const xlate_tables_t *tb, const uint8_t *stackish, fc_insn_t in)
 {
     unsigned base = (in.opcode & 7) == 1 ? FC_INSN_SRC(in) : FC_INSN_DST(in); /* LDX: src */
     if (!tb->mem_r10[in.opcode])
@@ -194,7 +194,9 @@ static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x, const xlat
             return FC_ERR_TOO_LARGE;
         if (tb->load_sext[t[i].opcode] && FC_INSN_SRC(t[i]) != 10 &&
             extension_at(t, prog->len, i + 1, FC_INSN_DST(t[i]), 0) ==
-                (t[i].opcode == FC_OPC_LDXW ? FUSED_SEXT32 : t[i].opcode == FC_OPC_LDXH ? FUSED_SEXT16 : FUSED_SEXT8)) {
+                (t[i].opcode == FC_OPC_LDXW   ? FUSED_SEXT32
+                 : t[i].opcode == FC_OPC_LDXH ? FUSED_SEXT16
+                                              : FUSED_SEXT8)) {
             x[i].handler = tb->load_sext[t[i].opcode];
             continue;
         }

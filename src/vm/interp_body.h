@@ -55,7 +55,7 @@
 
 #if FC_INTERP_XLATE
 #define OP(id) L_##id
-#define DISPATCH() goto *pc->handler
+#define DISPATCH() goto * pc->handler
 #elif FC_COMPUTED_GOTO
 #define OP(id) L_##id
 #define DISPATCH()                                                                                 \
@@ -84,7 +84,7 @@
 #define JUMP_TO(target)                                                                            \
     do {                                                                                           \
         TRANSFER(target);                                                                          \
-        if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* pc would be instruction budget+1 */           \
+        if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* pc would be instruction budget+1 */            \
             goto fault_budget;                                                                     \
         DISPATCH();                                                                                \
     } while (0)
@@ -130,7 +130,7 @@
             if (i_ < 0)                                                                            \
                 goto fault_mem;                                                                    \
             cache_set(&(cache), &vm->regions[i_]);                                                 \
-            VMP(vm)->cache_dirty = 1;                                                                   \
+            VMP(vm)->cache_dirty = 1;                                                              \
             ptr = (void *)(uintptr_t)a_;                                                           \
         }                                                                                          \
     } while (0)
@@ -149,20 +149,20 @@
  * are generated from these rows.
  * X(opcode, kind, size, access, conversion or value) */
 #define FC_MEMOPS(X)                                                                               \
-    X(LDXW, LOAD, 4, ld32, AS_IS)  /* ldxw */                                                      \
-    X(LDXH, LOAD, 2, ld16, AS_IS)  /* ldxh */                                                      \
-    X(LDXB, LOAD, 1, ld8, AS_IS)   /* ldxb */                                                      \
-    X(LDXDW, LOAD, 8, ld64, AS_IS)  /* ldxdw */                                                     \
-    X(LDXSW, LOAD, 4, ld32, SEXT32) /* ldxsw */                                                     \
-    X(LDXSH, LOAD, 2, ld16, SEXT16) /* ldxsh */                                                     \
-    X(LDXSB, LOAD, 1, ld8, SEXT8)   /* ldxsb */                                                     \
-    X(STW, STORE, 4, st32, UIMM)  /* stw */                                                       \
-    X(STH, STORE, 2, st16, UIMM)  /* sth */                                                       \
-    X(STB, STORE, 1, st8, UIMM)   /* stb */                                                       \
-    X(STDW, STORE, 8, st64, UIMM)  /* stdw */                                                      \
-    X(STXW, STORE, 4, st32, SRC)   /* stxw */                                                      \
-    X(STXH, STORE, 2, st16, SRC)   /* stxh */                                                      \
-    X(STXB, STORE, 1, st8, SRC)    /* stxb */                                                      \
+    X(LDXW, LOAD, 4, ld32, AS_IS)   /* ldxw */                                                     \
+    X(LDXH, LOAD, 2, ld16, AS_IS)   /* ldxh */                                                     \
+    X(LDXB, LOAD, 1, ld8, AS_IS)    /* ldxb */                                                     \
+    X(LDXDW, LOAD, 8, ld64, AS_IS)  /* ldxdw */                                                    \
+    X(LDXSW, LOAD, 4, ld32, SEXT32) /* ldxsw */                                                    \
+    X(LDXSH, LOAD, 2, ld16, SEXT16) /* ldxsh */                                                    \
+    X(LDXSB, LOAD, 1, ld8, SEXT8)   /* ldxsb */                                                    \
+    X(STW, STORE, 4, st32, UIMM)    /* stw */                                                      \
+    X(STH, STORE, 2, st16, UIMM)    /* sth */                                                      \
+    X(STB, STORE, 1, st8, UIMM)     /* stb */                                                      \
+    X(STDW, STORE, 8, st64, UIMM)   /* stdw */                                                     \
+    X(STXW, STORE, 4, st32, SRC)    /* stxw */                                                     \
+    X(STXH, STORE, 2, st16, SRC)    /* stxh */                                                     \
+    X(STXB, STORE, 1, st8, SRC)     /* stxb */                                                     \
     X(STXDW, STORE, 8, st64, SRC)   /* stxdw */
 
 /* Loads take their base from src, stores from dst. */
@@ -179,7 +179,8 @@
 
 /* In place: one handler per opcode, r10 bases tested at run time. */
 #define MEM_HANDLER(opc, kind, size, acc, arg)                                                     \
-    OP(opc) : {                                                                                    \
+    OP(opc) :                                                                                      \
+    {                                                                                              \
         void *p_;                                                                                  \
         if (kind##_BASE_IS_R10)                                                                    \
             p_ = frame_slot(reg[10], OFF, FRAME, size);                                            \
@@ -190,18 +191,21 @@
     }
 /* Pre-decoded: the translator picks the variant, so none tests r10. */
 #define MEM_HANDLER_XLATE(opc, kind, size, acc, arg)                                               \
-    OP(opc) : {                                                                                    \
+    OP(opc) :                                                                                      \
+    {                                                                                              \
         void *p_;                                                                                  \
         CHECKED(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE);                 \
         kind##_DO(p_, size, acc, arg);                                                             \
         NEXT();                                                                                    \
     }                                                                                              \
-    L_##opc##_r10 : { /* r10 + off, proven inside the frame by the verifier */                     \
+    L_##opc##_r10:                                                                                 \
+    { /* r10 + off, proven inside the frame by the verifier */                                     \
         void *p_ = frame_slot(reg[10], OFF, FRAME, size);                                          \
         kind##_DO(p_, size, acc, arg);                                                             \
         NEXT();                                                                                    \
     }                                                                                              \
-    L_##opc##_stk : {                                                                              \
+    L_##opc##_stk:                                                                                 \
+    {                                                                                              \
         void *p_;                                                                                  \
         CHECKED_STACK_FIRST(p_, kind##_BASE + (uint64_t)OFF, size, kind##_PERM, kind##_CACHE);     \
         kind##_DO(p_, size, acc, arg);                                                             \
@@ -223,12 +227,14 @@
 #define LOAD_ONE_DO(p, acc) (DST = acc(p))
 #define STORE_ONE_DO(p, acc) acc(p, SRC)
 #define PAIR_HANDLER(opc, kind, size, acc)                                                         \
-    L_pair_##opc : {                                                                               \
+    L_pair_##opc:                                                                                  \
+    {                                                                                              \
         uint64_t lo_ = kind##_BASE + (uint64_t)OFF;                                                \
         void *p_;                                                                                  \
-        if (FC_LIKELY(IN_CACHE(STK, lo_, 2 * (size))) || IN_CACHE(kind##_CACHE, lo_, 2 * (size))) { \
+        if (FC_LIKELY(IN_CACHE(STK, lo_, 2 * (size))) ||                                           \
+            IN_CACHE(kind##_CACHE, lo_, 2 * (size))) {                                             \
             kind##_PAIR_DO((char *)(uintptr_t)lo_ + PAIR_K1,                                       \
-                           (char *)(uintptr_t)lo_ + ((size) - PAIR_K1), acc);                      \
+                           (char *)(uintptr_t)lo_ + ((size)-PAIR_K1), acc);                        \
             pc += 2;                                                                               \
             DISPATCH();                                                                            \
         }                                                                                          \
@@ -239,7 +245,8 @@
 /* A load followed by the shift pair that sign-extends what it loaded (how
  * clang before -mcpu=v4 writes ldxs): one handler, three slots. */
 #define LOAD_SEXT_HANDLER(opc, size, acc, bits)                                                    \
-    L_ldxs_##opc : {                                                                               \
+    L_ldxs_##opc:                                                                                  \
+    {                                                                                              \
         void *p_;                                                                                  \
         CHECKED(p_, SRC + (uint64_t)OFF, size, FC_PERM_READ, LOAD_CACHE);                          \
         DST = sext(acc(p_), bits);                                                                 \
@@ -255,7 +262,7 @@
     X(LDXW, LOAD, 4, ld32)                                                                         \
     X(LDXH, LOAD, 2, ld16)                                                                         \
     X(LDXB, LOAD, 1, ld8)                                                                          \
-    X(LDXDW, LOAD, 8, ld64)                                                                         \
+    X(LDXDW, LOAD, 8, ld64)                                                                        \
     X(STXW, STORE, 4, st32)                                                                        \
     X(STXH, STORE, 2, st16)                                                                        \
     X(STXB, STORE, 1, st8)                                                                         \
@@ -269,7 +276,7 @@
             goto fault_mem;                                                                        \
         atomic_rmw((void *)(uintptr_t)a_, (size) == 8, (int32_t)IMM, &SRC, &reg[0]);               \
         if ((size) == 4 && (IMM & 1)) { /* fetched 32-bit values are zero-extended */              \
-            if (IMM == FC_SELVAL_ATOMIC32_CMPXCHG)                                                                       \
+            if (IMM == FC_SELVAL_ATOMIC32_CMPXCHG)                                                 \
                 reg[0] = (uint32_t)reg[0];                                                         \
             else                                                                                   \
                 SRC = SRC32;                                                                       \
@@ -309,17 +316,17 @@ static fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint
                                   uint64_t *r0, const fc_program_t *xprog, fc_xinsn_t *xbuf)
 #else
 FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
-                                                uint64_t *r0)
+                                             uint64_t *r0)
 #endif
 {
 #if FC_COMPUTED_GOTO
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 #pragma GCC diagnostic ignored "-Wpedantic"
-    static const void *const dispatch[256] = {
-        [0 ... 255] = &&L_invalid,
-#define FC_DISPATCH_ROW_(id, opc, sel, selval, mn, fmt) FC_ISA_IF_FIRST_##sel(id)([opc] = &&L_##id, )
-        FC_ISA_TABLE(FC_DISPATCH_ROW_)
+    static const void *const dispatch[256] = {[0 ... 255] = &&L_invalid,
+#define FC_DISPATCH_ROW_(id, opc, sel, selval, mn, fmt)                                            \
+    FC_ISA_IF_FIRST_##sel(id)([opc] = &&L_##id, )
+                                              FC_ISA_TABLE(FC_DISPATCH_ROW_)
 #undef FC_DISPATCH_ROW_
     };
 #pragma GCC diagnostic pop
@@ -416,185 +423,244 @@ dispatch_top:
 #endif
 
     /* ---- ALU64 ---------------------------------------------------------- */
-    OP(ADD64_K): DST += UIMM; NEXT();                              /* add */
-    OP(ADD64_X): DST += SRC; NEXT();
-    OP(SUB64_K): DST -= UIMM; NEXT();                              /* sub */
-    OP(SUB64_X): DST -= SRC; NEXT();
-    OP(MUL64_K): DST *= UIMM; NEXT();                              /* mul */
-    OP(MUL64_X): DST *= SRC; NEXT();
-    OP(DIV64_K): DST = OFF ? sdiv64(DST, UIMM) : udiv64(DST, UIMM); NEXT(); /* div, sdiv */
-    OP(DIV64_X): DST = OFF ? sdiv64(DST, SRC) : udiv64(DST, SRC); NEXT();
-    OP(OR64_K): DST |= UIMM; NEXT();                              /* or */
-    OP(OR64_X): DST |= SRC; NEXT();
-    OP(AND64_K): DST &= UIMM; NEXT();                              /* and */
-    OP(AND64_X): DST &= SRC; NEXT();
-    OP(LSH64_K): DST <<= (IMM & 63); NEXT();                       /* lsh */
-    OP(LSH64_X): DST <<= (SRC & 63); NEXT();
-    OP(RSH64_K): DST >>= (IMM & 63); NEXT();                       /* rsh */
-    OP(RSH64_X): DST >>= (SRC & 63); NEXT();
-    OP(NEG64): DST = (uint64_t)0 - DST; NEXT();                  /* neg */
-    OP(MOD64_K): DST = OFF ? smod64(DST, UIMM) : umod64(DST, UIMM); NEXT(); /* mod, smod */
-    OP(MOD64_X): DST = OFF ? smod64(DST, SRC) : umod64(DST, SRC); NEXT();
-    OP(XOR64_K): DST ^= UIMM; NEXT();                              /* xor */
-    OP(XOR64_X): DST ^= SRC; NEXT();
-    OP(MOV64_K): DST = UIMM; NEXT();                               /* mov */
-    OP(MOV64_X): DST = OFF ? sext(SRC, (unsigned)OFF) : SRC; NEXT(); /* mov, movsx */
-    OP(ARSH64_K): DST = sar64(DST, (unsigned)(IMM & 63)); NEXT();   /* arsh */
-    OP(ARSH64_X): DST = sar64(DST, (unsigned)(SRC & 63)); NEXT();
-    OP(BSWAP16):                                                   /* bswap16/32/64 */
-        DST = IMM == 16 ? swap16(DST) : IMM == 32 ? swap32(DST) : swap64(DST);
-        NEXT();
+    OP(ADD64_K) : DST += UIMM;
+    NEXT(); /* add */
+    OP(ADD64_X) : DST += SRC;
+    NEXT();
+    OP(SUB64_K) : DST -= UIMM;
+    NEXT(); /* sub */
+    OP(SUB64_X) : DST -= SRC;
+    NEXT();
+    OP(MUL64_K) : DST *= UIMM;
+    NEXT(); /* mul */
+    OP(MUL64_X) : DST *= SRC;
+    NEXT();
+    OP(DIV64_K) : DST = OFF ? sdiv64(DST, UIMM) : udiv64(DST, UIMM);
+    NEXT(); /* div, sdiv */
+    OP(DIV64_X) : DST = OFF ? sdiv64(DST, SRC) : udiv64(DST, SRC);
+    NEXT();
+    OP(OR64_K) : DST |= UIMM;
+    NEXT(); /* or */
+    OP(OR64_X) : DST |= SRC;
+    NEXT();
+    OP(AND64_K) : DST &= UIMM;
+    NEXT(); /* and */
+    OP(AND64_X) : DST &= SRC;
+    NEXT();
+    OP(LSH64_K) : DST <<= (IMM & 63);
+    NEXT(); /* lsh */
+    OP(LSH64_X) : DST <<= (SRC & 63);
+    NEXT();
+    OP(RSH64_K) : DST >>= (IMM & 63);
+    NEXT(); /* rsh */
+    OP(RSH64_X) : DST >>= (SRC & 63);
+    NEXT();
+    OP(NEG64) : DST = (uint64_t)0 - DST;
+    NEXT(); /* neg */
+    OP(MOD64_K) : DST = OFF ? smod64(DST, UIMM) : umod64(DST, UIMM);
+    NEXT(); /* mod, smod */
+    OP(MOD64_X) : DST = OFF ? smod64(DST, SRC) : umod64(DST, SRC);
+    NEXT();
+    OP(XOR64_K) : DST ^= UIMM;
+    NEXT(); /* xor */
+    OP(XOR64_X) : DST ^= SRC;
+    NEXT();
+    OP(MOV64_K) : DST = UIMM;
+    NEXT(); /* mov */
+    OP(MOV64_X) : DST = OFF ? sext(SRC, (unsigned)OFF) : SRC;
+    NEXT(); /* mov, movsx */
+    OP(ARSH64_K) : DST = sar64(DST, (unsigned)(IMM & 63));
+    NEXT(); /* arsh */
+    OP(ARSH64_X) : DST = sar64(DST, (unsigned)(SRC & 63));
+    NEXT();
+    OP(BSWAP16)
+        : /* bswap16/32/64 */
+          DST = IMM == 16   ? swap16(DST)
+                : IMM == 32 ? swap32(DST)
+                            : swap64(DST);
+    NEXT();
 
     /* ---- ALU32: results are zero-extended ------------------------------- */
-    OP(ADD32_K): DST = (uint32_t)(DST32 + (uint32_t)IMM); NEXT();  /* add32 */
-    OP(ADD32_X): DST = (uint32_t)(DST32 + SRC32); NEXT();
-    OP(SUB32_K): DST = (uint32_t)(DST32 - (uint32_t)IMM); NEXT();  /* sub32 */
-    OP(SUB32_X): DST = (uint32_t)(DST32 - SRC32); NEXT();
-    OP(MUL32_K): DST = (uint32_t)(DST32 * (uint32_t)IMM); NEXT();  /* mul32 */
-    OP(MUL32_X): DST = (uint32_t)(DST32 * SRC32); NEXT();
-    OP(DIV32_K):                                                   /* div32, sdiv32 */
-        DST = OFF ? sdiv32(DST32, (uint32_t)IMM) : udiv32(DST32, (uint32_t)IMM);
-        NEXT();
-    OP(DIV32_X):
-        DST = OFF ? sdiv32(DST32, SRC32) : udiv32(DST32, SRC32);
-        NEXT();
-    OP(OR32_K): DST = DST32 | (uint32_t)IMM; NEXT();              /* or32 */
-    OP(OR32_X): DST = DST32 | SRC32; NEXT();
-    OP(AND32_K): DST = DST32 & (uint32_t)IMM; NEXT();              /* and32 */
-    OP(AND32_X): DST = DST32 & SRC32; NEXT();
-    OP(LSH32_K): DST = (uint32_t)(DST32 << (IMM & 31)); NEXT();    /* lsh32 */
-    OP(LSH32_X): DST = (uint32_t)(DST32 << (SRC & 31)); NEXT();
-    OP(RSH32_K): DST = DST32 >> (IMM & 31); NEXT();                /* rsh32 */
-    OP(RSH32_X): DST = DST32 >> (SRC & 31); NEXT();
-    OP(NEG32): DST = (uint32_t)((uint32_t)0 - DST32); NEXT();    /* neg32 */
-    OP(MOD32_K):                                                   /* mod32, smod32 */
-        DST = OFF ? smod32(DST32, (uint32_t)IMM) : umod32(DST32, (uint32_t)IMM);
-        NEXT();
-    OP(MOD32_X):
-        DST = OFF ? smod32(DST32, SRC32) : umod32(DST32, SRC32);
-        NEXT();
-    OP(XOR32_K): DST = DST32 ^ (uint32_t)IMM; NEXT();              /* xor32 */
-    OP(XOR32_X): DST = DST32 ^ SRC32; NEXT();
-    OP(MOV32_K): DST = (uint32_t)IMM; NEXT();                      /* mov32 */
-    OP(MOV32_X): DST = (uint32_t)(OFF ? sext(SRC, (unsigned)OFF) : SRC); NEXT(); /* mov32, movsx */
-    OP(ARSH32_K): DST = sar32(DST32, (unsigned)(IMM & 31)); NEXT(); /* arsh32 */
-    OP(ARSH32_X): DST = sar32(DST32, (unsigned)(SRC & 31)); NEXT();
-    OP(LE16):                                                   /* le16/32/64 */
-        DST = IMM == 16 ? (uint16_t)DST : IMM == 32 ? DST32 : DST;
-        NEXT();
-    OP(BE16):                                                   /* be16/32/64 */
-        DST = IMM == 16 ? swap16(DST) : IMM == 32 ? swap32(DST) : swap64(DST);
-        NEXT();
+    OP(ADD32_K) : DST = (uint32_t)(DST32 + (uint32_t)IMM);
+    NEXT(); /* add32 */
+    OP(ADD32_X) : DST = (uint32_t)(DST32 + SRC32);
+    NEXT();
+    OP(SUB32_K) : DST = (uint32_t)(DST32 - (uint32_t)IMM);
+    NEXT(); /* sub32 */
+    OP(SUB32_X) : DST = (uint32_t)(DST32 - SRC32);
+    NEXT();
+    OP(MUL32_K) : DST = (uint32_t)(DST32 * (uint32_t)IMM);
+    NEXT(); /* mul32 */
+    OP(MUL32_X) : DST = (uint32_t)(DST32 * SRC32);
+    NEXT();
+    OP(DIV32_K)
+        : /* div32, sdiv32 */
+          DST = OFF ? sdiv32(DST32, (uint32_t)IMM) : udiv32(DST32, (uint32_t)IMM);
+    NEXT();
+    OP(DIV32_X) : DST = OFF ? sdiv32(DST32, SRC32) : udiv32(DST32, SRC32);
+    NEXT();
+    OP(OR32_K) : DST = DST32 | (uint32_t)IMM;
+    NEXT(); /* or32 */
+    OP(OR32_X) : DST = DST32 | SRC32;
+    NEXT();
+    OP(AND32_K) : DST = DST32 & (uint32_t)IMM;
+    NEXT(); /* and32 */
+    OP(AND32_X) : DST = DST32 & SRC32;
+    NEXT();
+    OP(LSH32_K) : DST = (uint32_t)(DST32 << (IMM & 31));
+    NEXT(); /* lsh32 */
+    OP(LSH32_X) : DST = (uint32_t)(DST32 << (SRC & 31));
+    NEXT();
+    OP(RSH32_K) : DST = DST32 >> (IMM & 31);
+    NEXT(); /* rsh32 */
+    OP(RSH32_X) : DST = DST32 >> (SRC & 31);
+    NEXT();
+    OP(NEG32) : DST = (uint32_t)((uint32_t)0 - DST32);
+    NEXT(); /* neg32 */
+    OP(MOD32_K)
+        : /* mod32, smod32 */
+          DST = OFF ? smod32(DST32, (uint32_t)IMM) : umod32(DST32, (uint32_t)IMM);
+    NEXT();
+    OP(MOD32_X) : DST = OFF ? smod32(DST32, SRC32) : umod32(DST32, SRC32);
+    NEXT();
+    OP(XOR32_K) : DST = DST32 ^ (uint32_t)IMM;
+    NEXT(); /* xor32 */
+    OP(XOR32_X) : DST = DST32 ^ SRC32;
+    NEXT();
+    OP(MOV32_K) : DST = (uint32_t)IMM;
+    NEXT(); /* mov32 */
+    OP(MOV32_X) : DST = (uint32_t)(OFF ? sext(SRC, (unsigned)OFF) : SRC);
+    NEXT(); /* mov32, movsx */
+    OP(ARSH32_K) : DST = sar32(DST32, (unsigned)(IMM & 31));
+    NEXT(); /* arsh32 */
+    OP(ARSH32_X) : DST = sar32(DST32, (unsigned)(SRC & 31));
+    NEXT();
+    OP(LE16)
+        : /* le16/32/64 */
+          DST = IMM == 16   ? (uint16_t)DST
+                : IMM == 32 ? DST32
+                            : DST;
+    NEXT();
+    OP(BE16)
+        : /* be16/32/64 */
+          DST = IMM == 16   ? swap16(DST)
+                : IMM == 32 ? swap32(DST)
+                            : swap64(DST);
+    NEXT();
 
     /* ---- loads and stores ----------------------------------------------- */
-    OP(LDDW):                                                   /* lddw */
-        DST = ((uint64_t)(uint32_t)IMM | (uint64_t)(uint32_t)LDDW_HIGH() << 32) +
-              vm->section_base[SRC_INDEX & 3];
-        pc++;
-        limit += sizeof *pc; /* two slots, one instruction */
-        NEXT();
+    OP(LDDW)
+        : /* lddw */
+          DST = ((uint64_t)(uint32_t)IMM | (uint64_t)(uint32_t)LDDW_HIGH() << 32) +
+                vm->section_base[SRC_INDEX & 3];
+    pc++;
+    limit += sizeof *pc; /* two slots, one instruction */
+    NEXT();
 #if FC_INTERP_XLATE
     FC_MEMOPS(MEM_HANDLER_XLATE)
     FC_MEMPAIRS(PAIR_HANDLER)
     FC_LOAD_SEXTS(LOAD_SEXT_HANDLER)
 #else
-    FC_MEMOPS(MEM_HANDLER)
+        FC_MEMOPS(MEM_HANDLER)
 #endif
-    OP(ATOMIC32_ADD): ATOMIC(4);                                        /* atomic32 */
-    OP(ATOMIC64_ADD): ATOMIC(8);                                        /* atomic64 */
+    OP(ATOMIC32_ADD) : ATOMIC(4); /* atomic32 */
+    OP(ATOMIC64_ADD) : ATOMIC(8); /* atomic64 */
 
     /* ---- jumps ---------------------------------------------------------- */
-    OP(JA): JUMP_OFF();                                       /* ja */
-    OP(JA32): JUMP_IMM();                                       /* ja32 (gotol) */
-    OP(JEQ_K): BRANCH(DST == UIMM);                              /* jeq */
-    OP(JEQ_X): BRANCH(DST == SRC);
-    OP(JGT_K): BRANCH(DST > UIMM);                               /* jgt */
-    OP(JGT_X): BRANCH(DST > SRC);
-    OP(JGE_K): BRANCH(DST >= UIMM);                              /* jge */
-    OP(JGE_X): BRANCH(DST >= SRC);
-    OP(JSET_K): BRANCH(DST & UIMM);                               /* jset */
-    OP(JSET_X): BRANCH(DST & SRC);
-    OP(JNE_K): BRANCH(DST != UIMM);                              /* jne */
-    OP(JNE_X): BRANCH(DST != SRC);
-    OP(JSGT_K): BRANCH((int64_t)DST > IMM);                       /* jsgt */
-    OP(JSGT_X): BRANCH((int64_t)DST > (int64_t)SRC);
-    OP(JSGE_K): BRANCH((int64_t)DST >= IMM);                      /* jsge */
-    OP(JSGE_X): BRANCH((int64_t)DST >= (int64_t)SRC);
-    OP(JLT_K): BRANCH(DST < UIMM);                               /* jlt */
-    OP(JLT_X): BRANCH(DST < SRC);
-    OP(JLE_K): BRANCH(DST <= UIMM);                              /* jle */
-    OP(JLE_X): BRANCH(DST <= SRC);
-    OP(JSLT_K): BRANCH((int64_t)DST < IMM);                       /* jslt */
-    OP(JSLT_X): BRANCH((int64_t)DST < (int64_t)SRC);
-    OP(JSLE_K): BRANCH((int64_t)DST <= IMM);                      /* jsle */
-    OP(JSLE_X): BRANCH((int64_t)DST <= (int64_t)SRC);
-    OP(JEQ32_K): BRANCH(DST32 == (uint32_t)IMM);                   /* jeq32 */
-    OP(JEQ32_X): BRANCH(DST32 == SRC32);
-    OP(JGT32_K): BRANCH(DST32 > (uint32_t)IMM);                    /* jgt32 */
-    OP(JGT32_X): BRANCH(DST32 > SRC32);
-    OP(JGE32_K): BRANCH(DST32 >= (uint32_t)IMM);                   /* jge32 */
-    OP(JGE32_X): BRANCH(DST32 >= SRC32);
-    OP(JSET32_K): BRANCH(DST32 & (uint32_t)IMM);                    /* jset32 */
-    OP(JSET32_X): BRANCH(DST32 & SRC32);
-    OP(JNE32_K): BRANCH(DST32 != (uint32_t)IMM);                   /* jne32 */
-    OP(JNE32_X): BRANCH(DST32 != SRC32);
-    OP(JSGT32_K): BRANCH((int32_t)DST32 > (int32_t)IMM);            /* jsgt32 */
-    OP(JSGT32_X): BRANCH((int32_t)DST32 > (int32_t)SRC32);
-    OP(JSGE32_K): BRANCH((int32_t)DST32 >= (int32_t)IMM);           /* jsge32 */
-    OP(JSGE32_X): BRANCH((int32_t)DST32 >= (int32_t)SRC32);
-    OP(JLT32_K): BRANCH(DST32 < (uint32_t)IMM);                    /* jlt32 */
-    OP(JLT32_X): BRANCH(DST32 < SRC32);
-    OP(JLE32_K): BRANCH(DST32 <= (uint32_t)IMM);                   /* jle32 */
-    OP(JLE32_X): BRANCH(DST32 <= SRC32);
-    OP(JSLT32_K): BRANCH((int32_t)DST32 < (int32_t)IMM);            /* jslt32 */
-    OP(JSLT32_X): BRANCH((int32_t)DST32 < (int32_t)SRC32);
-    OP(JSLE32_K): BRANCH((int32_t)DST32 <= (int32_t)IMM);           /* jsle32 */
-    OP(JSLE32_X): BRANCH((int32_t)DST32 <= (int32_t)SRC32);
+    OP(JA) : JUMP_OFF();             /* ja */
+    OP(JA32) : JUMP_IMM();           /* ja32 (gotol) */
+    OP(JEQ_K) : BRANCH(DST == UIMM); /* jeq */
+    OP(JEQ_X) : BRANCH(DST == SRC);
+    OP(JGT_K) : BRANCH(DST > UIMM); /* jgt */
+    OP(JGT_X) : BRANCH(DST > SRC);
+    OP(JGE_K) : BRANCH(DST >= UIMM); /* jge */
+    OP(JGE_X) : BRANCH(DST >= SRC);
+    OP(JSET_K) : BRANCH(DST & UIMM); /* jset */
+    OP(JSET_X) : BRANCH(DST & SRC);
+    OP(JNE_K) : BRANCH(DST != UIMM); /* jne */
+    OP(JNE_X) : BRANCH(DST != SRC);
+    OP(JSGT_K) : BRANCH((int64_t)DST > IMM); /* jsgt */
+    OP(JSGT_X) : BRANCH((int64_t)DST > (int64_t)SRC);
+    OP(JSGE_K) : BRANCH((int64_t)DST >= IMM); /* jsge */
+    OP(JSGE_X) : BRANCH((int64_t)DST >= (int64_t)SRC);
+    OP(JLT_K) : BRANCH(DST < UIMM); /* jlt */
+    OP(JLT_X) : BRANCH(DST < SRC);
+    OP(JLE_K) : BRANCH(DST <= UIMM); /* jle */
+    OP(JLE_X) : BRANCH(DST <= SRC);
+    OP(JSLT_K) : BRANCH((int64_t)DST < IMM); /* jslt */
+    OP(JSLT_X) : BRANCH((int64_t)DST < (int64_t)SRC);
+    OP(JSLE_K) : BRANCH((int64_t)DST <= IMM); /* jsle */
+    OP(JSLE_X) : BRANCH((int64_t)DST <= (int64_t)SRC);
+    OP(JEQ32_K) : BRANCH(DST32 == (uint32_t)IMM); /* jeq32 */
+    OP(JEQ32_X) : BRANCH(DST32 == SRC32);
+    OP(JGT32_K) : BRANCH(DST32 > (uint32_t)IMM); /* jgt32 */
+    OP(JGT32_X) : BRANCH(DST32 > SRC32);
+    OP(JGE32_K) : BRANCH(DST32 >= (uint32_t)IMM); /* jge32 */
+    OP(JGE32_X) : BRANCH(DST32 >= SRC32);
+    OP(JSET32_K) : BRANCH(DST32 & (uint32_t)IMM); /* jset32 */
+    OP(JSET32_X) : BRANCH(DST32 & SRC32);
+    OP(JNE32_K) : BRANCH(DST32 != (uint32_t)IMM); /* jne32 */
+    OP(JNE32_X) : BRANCH(DST32 != SRC32);
+    OP(JSGT32_K) : BRANCH((int32_t)DST32 > (int32_t)IMM); /* jsgt32 */
+    OP(JSGT32_X) : BRANCH((int32_t)DST32 > (int32_t)SRC32);
+    OP(JSGE32_K) : BRANCH((int32_t)DST32 >= (int32_t)IMM); /* jsge32 */
+    OP(JSGE32_X) : BRANCH((int32_t)DST32 >= (int32_t)SRC32);
+    OP(JLT32_K) : BRANCH(DST32 < (uint32_t)IMM); /* jlt32 */
+    OP(JLT32_X) : BRANCH(DST32 < SRC32);
+    OP(JLE32_K) : BRANCH(DST32 <= (uint32_t)IMM); /* jle32 */
+    OP(JLE32_X) : BRANCH(DST32 <= SRC32);
+    OP(JSLT32_K) : BRANCH((int32_t)DST32 < (int32_t)IMM); /* jslt32 */
+    OP(JSLT32_X) : BRANCH((int32_t)DST32 < (int32_t)SRC32);
+    OP(JSLE32_K) : BRANCH((int32_t)DST32 <= (int32_t)IMM); /* jsle32 */
+    OP(JSLE32_X) : BRANCH((int32_t)DST32 <= (int32_t)SRC32);
 
     /* ---- calls and exit ------------------------------------------------- */
-    OP(CALL):                                                   /* call helper / local */
-        if (SRC_INDEX == 1) {
-            if (FC_UNLIKELY(depth >= prog->call_depth || depth >= FC_MAX_CALL_DEPTH))
-                goto fault_depth;
-            frames[depth].ret = pc + 1;
-            FC_MEMCPY(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
-            depth++;
-            if (depth > vm->max_depth)
-                vm->max_depth = depth;
-            reg[10] -= FRAME;
-            JUMP_TO(pc + 1 + IMM);
-        }
-        helper_id = (uint32_t)IMM;
-        goto call_helper;
-    OP(CALLX):                                                   /* callx: id in dst */
-        helper_id = DST;
-        goto call_helper;
-    OP(EXIT):                                                   /* exit */
-        if (depth == 0)
-            goto done;
-        depth--;
-        FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
-        reg[10] += FRAME;
-        JUMP_TO(frames[depth].ret); /* a return is a transfer: budget checked */
-
-    call_helper: {
-        fc_helper_fn fn = helper_lookup(vm, helper_id);
-        if (FC_UNLIKELY(!fn))
-            goto fault_helper;
-        if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* this call is over budget */
-            goto fault_budget;
-        vm->executed = executed_at(budget, limit, pc, sizeof *pc);
-        reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
-        if (FC_UNLIKELY(vm->fault.code != FC_OK))
-            goto fault_from_helper;
-        pc++;
-        if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* stop before the next one */
-            goto fault_budget;
-        DISPATCH();
+    OP(CALL)
+        : /* call helper / local */
+          if (SRC_INDEX == 1)
+    {
+        if (FC_UNLIKELY(depth >= prog->call_depth || depth >= FC_MAX_CALL_DEPTH))
+            goto fault_depth;
+        frames[depth].ret = pc + 1;
+        FC_MEMCPY(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
+        depth++;
+        if (depth > vm->max_depth)
+            vm->max_depth = depth;
+        reg[10] -= FRAME;
+        JUMP_TO(pc + 1 + IMM);
     }
+    helper_id = (uint32_t)IMM;
+    goto call_helper;
+    OP(CALLX)
+        : /* callx: id in dst */
+          helper_id = DST;
+    goto call_helper;
+    OP(EXIT)
+        : /* exit */
+          if (depth == 0) goto done;
+    depth--;
+    FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
+    reg[10] += FRAME;
+    JUMP_TO(frames[depth].ret); /* a return is a transfer: budget checked */
+
+call_helper : {
+    fc_helper_fn fn = helper_lookup(vm, helper_id);
+    if (FC_UNLIKELY(!fn))
+        goto fault_helper;
+    if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* this call is over budget */
+        goto fault_budget;
+    vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+    reg[0] = fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
+    if (FC_UNLIKELY(vm->fault.code != FC_OK))
+        goto fault_from_helper;
+    pc++;
+    if (FC_UNLIKELY((uintptr_t)pc >= limit)) /* stop before the next one */
+        goto fault_budget;
+    DISPATCH();
+}
 
 #if FC_INTERP_XLATE
-    /* ---- fused clang idioms (pre-decoded form only); they cannot fault --- */
+/* ---- fused clang idioms (pre-decoded form only); they cannot fault --- */
 #define FC_FUSED_HANDLER_(name, slots, effect)                                                     \
     L_fused_##name : effect;                                                                       \
     pc += (slots);                                                                                 \
@@ -605,67 +671,62 @@ dispatch_top:
 
     /* opcode 0 (lddw's second slot) and unknown opcodes */
 #if FC_COMPUTED_GOTO
-    L_invalid:
+L_invalid:
 #else
     default:
 #endif
-        vm->fault.code = FC_FAULT_BAD_INSN;
-        vm->fault.reason = FC_WHY("invalid instruction reached at run time");
-        goto fault;
+    vm->fault.code = FC_FAULT_BAD_INSN;
+    vm->fault.reason = FC_WHY("invalid instruction reached at run time");
+    goto fault;
 
 #if !FC_COMPUTED_GOTO
-    } /* switch */
+} /* switch */
 #endif
 
-done:
+done :
 #if FC_INTERP_TRACE
     trace_step(vm, &ev, &have_ev, reg, text, NULL);
 #endif
-    *r0 = reg[0];
-    if (FC_LIKELY((uintptr_t)pc < limit)) { /* the exit itself was within the budget */
-        vm->executed = executed_at(budget, limit, pc, sizeof *pc);
-        return FC_OK;
-    }
-    /* straight-line code after the last check ran past the budget: the run
-     * did not finish within it */
-    vm->fault.code = FC_FAULT_BUDGET;
-    vm->fault.reason = FC_WHY("instruction budget exhausted");
-    vm->fault.where = PC_INDEX;
-    vm->executed = budget;
-    return FC_FAULT_BUDGET;
-
-fault_budget: /* pc (not executed) would have been over budget */
-    vm->fault.code = FC_FAULT_BUDGET;
-    vm->fault.reason = FC_WHY("instruction budget exhausted");
-    vm->executed = budget;
-    goto fault_report;
-fault_depth:
-    vm->fault.code = FC_FAULT_CALL_DEPTH;
-    vm->fault.reason = FC_WHY("local calls nested deeper than verified");
-    goto fault;
-fault_helper:
-    vm->fault.code = FC_FAULT_HELPER;
-    vm->fault.reason = FC_WHY("call to a helper that is unknown or not allowed");
-    vm->fault.addr = helper_id;
-    goto fault_counted;
-fault_from_helper:
-    vm->fault.where = PC_INDEX;
-    goto fault_counted;
-fault_mem:
-fault:
-fault_counted:
+*r0 = reg[0];
+if (FC_LIKELY((uintptr_t)pc < limit)) { /* the exit itself was within the budget */
     vm->executed = executed_at(budget, limit, pc, sizeof *pc);
-fault_report:
-    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size; /* maybe inside a call */
-    if (vm->fault.code == FC_OK) {
-        vm->fault.code = FC_FAULT_BAD_INSN;
-        vm->fault.reason = FC_WHY("unknown fault");
-    }
-    vm->fault.where = PC_INDEX;
+    return FC_OK;
+}
+/* straight-line code after the last check ran past the budget: the run
+ * did not finish within it */
+vm->fault.code = FC_FAULT_BUDGET;
+vm->fault.reason = FC_WHY("instruction budget exhausted");
+vm->fault.where = PC_INDEX;
+vm->executed = budget;
+return FC_FAULT_BUDGET;
+
+fault_budget : /* pc (not executed) would have been over budget */
+               vm->fault.code = FC_FAULT_BUDGET;
+vm->fault.reason = FC_WHY("instruction budget exhausted");
+vm->executed = budget;
+goto fault_report;
+fault_depth : vm->fault.code = FC_FAULT_CALL_DEPTH;
+vm->fault.reason = FC_WHY("local calls nested deeper than verified");
+goto fault;
+fault_helper : vm->fault.code = FC_FAULT_HELPER;
+vm->fault.reason = FC_WHY("call to a helper that is unknown or not allowed");
+vm->fault.addr = helper_id;
+goto fault_counted;
+fault_from_helper : vm->fault.where = PC_INDEX;
+goto fault_counted;
+fault_mem :
+    fault :
+    fault_counted : vm->executed = executed_at(budget, limit, pc, sizeof *pc);
+fault_report : reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size; /* maybe inside a call */
+if (vm->fault.code == FC_OK) {
+    vm->fault.code = FC_FAULT_BAD_INSN;
+    vm->fault.reason = FC_WHY("unknown fault");
+}
+vm->fault.where = PC_INDEX;
 #if FC_INTERP_TRACE
-    trace_step(vm, &ev, &have_ev, reg, text, NULL);
+trace_step(vm, &ev, &have_ev, reg, text, NULL);
 #endif
-    return (fc_status_t)vm->fault.code;
+return (fc_status_t)vm->fault.code;
 }
 
 #undef SLOT_T

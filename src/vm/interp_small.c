@@ -146,10 +146,10 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
  * that the high half is 0 (HIGH_ZERO). */
 #if UINTPTR_MAX > 0xffffffffu
 #define HIGH_ZERO(a) 1
-#define IN_CACHE(c, a, k) ((a) - VMP(vm)->cache[c].start < VMP(vm)->cache[c].end[k])
+#define IN_CACHE(c, a, k) ((a)-VMP(vm)->cache[c].start < VMP(vm)->cache[c].end[k])
 #else
 #define HIGH_ZERO(a) ((uint32_t)((a) >> 32) == 0)
-#define IN_CACHE(c, a, k) ((uint32_t)(a) - VMP(vm)->cache[c].start < VMP(vm)->cache[c].end[k])
+#define IN_CACHE(c, a, k) ((uint32_t)(a)-VMP(vm)->cache[c].start < VMP(vm)->cache[c].end[k])
 #endif
 /* Instructions executed up to and including the one at pc, where pc is
  * below limit (see executed_at() for the general case). */
@@ -172,7 +172,8 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
         goto alu32_##NAME;                                                                         \
     case FC_OPC_##NAME##32_K:                                                                      \
         b = IMM64;                                                                                 \
-        alu32_##NAME : {                                                                           \
+        alu32_##NAME:                                                                              \
+        {                                                                                          \
             uint32_t a32 = (uint32_t)DST, b32 = (uint32_t)b;                                       \
             (void)a32;                                                                             \
             DST = (uint32_t)(expr32);                                                              \
@@ -215,7 +216,9 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
  * unsigned and the signed orders, hold the same on sign-extended values;
  * so does "some common bit set"). */
 #define JCC64X_CASE(NAME, test) case FC_OPC_##NAME##_X:
-#define JCC32_CASE(NAME, test) case FC_OPC_##NAME##32_K: case FC_OPC_##NAME##32_X:
+#define JCC32_CASE(NAME, test)                                                                     \
+    case FC_OPC_##NAME##32_K:                                                                      \
+    case FC_OPC_##NAME##32_X:
 #define JCC_TEST(NAME, test)                                                                       \
     case FC_OPC_##NAME##_K >> 4:                                                                   \
         goto jcc_ab_##NAME;
@@ -296,7 +299,8 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                 uint32_t pair = first_word(pc + 1) & 0xffffu, regs = lo & 0xff00u;
                 uint32_t low = (uint32_t)DST << k;
                 if (pair == (regs | FC_OPC_RSH64_K) || pair == (regs | FC_OPC_ARSH64_K)) {
-                    DST = pair == (regs | FC_OPC_RSH64_K) ? (uint64_t)(low >> k) : SEXT32(sar32(low, k));
+                    DST = pair == (regs | FC_OPC_RSH64_K) ? (uint64_t)(low >> k)
+                                                          : SEXT32(sar32(low, k));
                     pc++; /* the second of the pair */
                     goto next;
                 }
@@ -399,14 +403,29 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                 goto fault;
             const void *p = (const void *)(uintptr_t)a;
             switch ((lo >> 3) & 0x1fu) { /* size field and the sign-extending mode */
-            case FC_OPC_LDXW >> 3: DST = ld32(p); break;
-            case FC_OPC_LDXH >> 3: DST = ld16(p); break;
-            case FC_OPC_LDXB >> 3: DST = ld8(p); break;
-            case FC_OPC_LDXDW >> 3: DST = ld64(p); break;
-            case FC_OPC_LDXSW >> 3: DST = (uint64_t)(int64_t)(int32_t)ld32(p); break;
-            case FC_OPC_LDXSH >> 3: DST = (uint64_t)(int64_t)(int16_t)ld16(p); break;
-            case FC_OPC_LDXSB >> 3: DST = (uint64_t)(int64_t)(int8_t)ld8(p); break;
-            default: FC_UNREACHABLE(); /* the cases above are every load */
+            case FC_OPC_LDXW >> 3:
+                DST = ld32(p);
+                break;
+            case FC_OPC_LDXH >> 3:
+                DST = ld16(p);
+                break;
+            case FC_OPC_LDXB >> 3:
+                DST = ld8(p);
+                break;
+            case FC_OPC_LDXDW >> 3:
+                DST = ld64(p);
+                break;
+            case FC_OPC_LDXSW >> 3:
+                DST = (uint64_t)(int64_t)(int32_t)ld32(p);
+                break;
+            case FC_OPC_LDXSH >> 3:
+                DST = (uint64_t)(int64_t)(int16_t)ld16(p);
+                break;
+            case FC_OPC_LDXSB >> 3:
+                DST = (uint64_t)(int64_t)(int8_t)ld8(p);
+                break;
+            default:
+                FC_UNREACHABLE(); /* the cases above are every load */
             }
             goto next;
         }
@@ -421,17 +440,25 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         case FC_OPC_STXB:
         case FC_OPC_STXDW:
             b = SRC;
-        store: {
+        store : {
             unsigned k = (lo >> 3) & 3u;
             a = DST + (uint64_t)(int64_t)OFF;
             if (DI != 10 && !CHECKED(2, a, k) && !mem_slow(vm, lo, a))
                 goto fault;
             void *p = (void *)(uintptr_t)a;
             switch (k) {
-            case 0: st32(p, b); break;
-            case 1: st16(p, b); break;
-            case 2: st8(p, b); break;
-            default: st64(p, b); break; /* 3 */
+            case 0:
+                st32(p, b);
+                break;
+            case 1:
+                st16(p, b);
+                break;
+            case 2:
+                st8(p, b);
+                break;
+            default:
+                st64(p, b);
+                break; /* 3 */
             }
             goto next;
         }
@@ -500,12 +527,12 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             disp = frames[depth].ret - (pc + 1);
             goto transfer;
         case FC_OPC_LDDW_HIGH: /* the second slot of an lddw; a case of its own so that the
-                    * table starts at 0 (one instruction less per dispatch) */
+                                * table starts at 0 (one instruction less per dispatch) */
         bad_insn:
             vm->fault.code = FC_FAULT_BAD_INSN;
             vm->fault.reason = FC_WHY("invalid instruction reached at run time");
             goto fault;
-        default: /* the verifier lets no other opcode through */
+        default:                /* the verifier lets no other opcode through */
             vm->fault.addr = 0; /* (a block of its own, apart from the ends') */
             goto bad_insn;
         }
@@ -538,7 +565,7 @@ fault_budget: /* pc (not executed) would be over budget: executed = budget */
     vm->fault.code = FC_FAULT_BUDGET;
     vm->fault.reason = FC_WHY("instruction budget exhausted");
     limit = (uintptr_t)(pc + 1); /* so that the count below is the budget */
-fault: /* the instruction at pc faulted; vm->fault says why */
+fault:                           /* the instruction at pc faulted; vm->fault says why */
     reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
     vm->fault.where = (uint32_t)(pc - text);
     vm->executed = executed_at(budget, limit, pc, sizeof *pc);

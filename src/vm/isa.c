@@ -4,7 +4,7 @@
 #include "femto/vm.h"
 
 const fc_isa_row_t fc_isa[FC_OP_COUNT] = {
-#define FC_ISA_ROW_(id, opc, sel, selval, mn, fmt)                                                \
+#define FC_ISA_ROW_(id, opc, sel, selval, mn, fmt)                                                 \
     {(opc), FC_SEL_##sel, FC_FMT_##fmt, (selval), (mn), #id},
     FC_ISA_TABLE(FC_ISA_ROW_)
 #undef FC_ISA_ROW_

@@ -1,11 +1,12 @@
 /* The ISA table without names (one byte a row, the opcodes as a bitmap, the
- * selector values apart), and decoding of one instruction slot against it. Generated from FC_ISA_TABLE like fc_isa[]. */
+ * selector values apart), and decoding of one instruction slot against it. Generated from
+ * FC_ISA_TABLE like fc_isa[]. */
 #include "femto/vm.h"
 
 typedef char fc_formats_fit_[FC_FMT_COUNT <= 32 ? 1 : -1];
 
 const fc_isa_core_t fc_isa_core[FC_OP_COUNT] = {
-#define FC_ISA_CORE_ROW_(id, opc, sel, selval, mn, fmt)                                           \
+#define FC_ISA_CORE_ROW_(id, opc, sel, selval, mn, fmt)                                            \
     {(unsigned char)(FC_ISA_FIRST_ROW_(id, sel) << 7 | FC_SEL_##sel << 5 | FC_FMT_##fmt)},
     FC_ISA_TABLE(FC_ISA_CORE_ROW_)
 #undef FC_ISA_CORE_ROW_
@@ -13,7 +14,8 @@ const fc_isa_core_t fc_isa_core[FC_OP_COUNT] = {
 
 /* The opcodes that have rows, one bit each (| of the rows: an opcode with
  * several rows sets its bit several times). */
-#define FC_ISA_OPCODE_BIT_(id, opc, sel, selval, mn, fmt) | (((opc) >> 5) == FC_ISA_WORD_ ? 1u << ((opc) & 31) : 0u)
+#define FC_ISA_OPCODE_BIT_(id, opc, sel, selval, mn, fmt)                                          \
+    | (((opc) >> 5) == FC_ISA_WORD_ ? 1u << ((opc)&31) : 0u)
 const unsigned int fc_isa_opcodes[256 / 32] = {
 #define FC_ISA_WORD_ 0
     0u FC_ISA_TABLE(FC_ISA_OPCODE_BIT_),

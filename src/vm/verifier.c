@@ -159,9 +159,14 @@ static uint32_t function_end(const verifier_t *v, uint32_t f)
  * matched when the row has a selector (bits 4-7; never dst), and whether
  * the instruction writes dst (bit 4, free because dst is never a
  * selector). */
-enum { F_DST = FC_FIELD_DST, F_SRC = FC_FIELD_SRC, F_OFF = FC_FIELD_OFF, F_IMM = FC_FIELD_IMM,
-       F_WRITES_DST = F_DST << 4 };
-#define FORMAT_FIELDS_(name, zero, sel, writes)                                                     \
+enum {
+    F_DST = FC_FIELD_DST,
+    F_SRC = FC_FIELD_SRC,
+    F_OFF = FC_FIELD_OFF,
+    F_IMM = FC_FIELD_IMM,
+    F_WRITES_DST = F_DST << 4
+};
+#define FORMAT_FIELDS_(name, zero, sel, writes)                                                    \
     [FC_FMT_##name] = (uint8_t)((zero) | (sel) << 4 | ((writes) ? F_WRITES_DST : 0)),
 static const uint8_t format_fields[FC_FMT_COUNT] = {FC_FMT_TABLE(FORMAT_FIELDS_)};
 #undef FORMAT_FIELDS_
@@ -242,7 +247,8 @@ static fc_status_t check_stack_access(verifier_t *v, uint32_t pc, fc_insn_t in, 
     int32_t off = in.offset;
     int32_t size = (int32_t)access_size(in.opcode);
     if (off + size > 0 || off < -(int32_t)v->cfg->frame_size)
-        return refuse(v, FC_ERR_STACK_OFFSET, pc, FC_WHY("r10-relative access outside the stack frame"));
+        return refuse(v, FC_ERR_STACK_OFFSET, pc,
+                      FC_WHY("r10-relative access outside the stack frame"));
     return FC_OK;
 }
 
@@ -273,8 +279,9 @@ static fc_status_t check_lddw(verifier_t *v, uint32_t pc, fc_op_t op)
     uint64_t limit =
         FC_INSN_SRC(v->text[pc]) == FC_LDDW_RODATA ? v->cfg->rodata_len : v->cfg->data_len;
     if (limit == 0 || value > limit)
-        return refuse(v, FC_ERR_LDDW_SOURCE, pc,
-                      FC_WHY("lddw refers to a data section this program lacks, or beyond its end"));
+        return refuse(
+            v, FC_ERR_LDDW_SOURCE, pc,
+            FC_WHY("lddw refers to a data section this program lacks, or beyond its end"));
     return FC_OK;
 }
 
@@ -288,8 +295,9 @@ static fc_status_t check_call(verifier_t *v, uint32_t pc, fc_insn_t in, fc_forma
         uint32_t id = (uint32_t)in.imm;
         const fc_helper_table_t *h = v->cfg->helpers;
         if (!h || id >= h->count || !fc_helper_mask_has(&v->cfg->allowed, id) || !h->fns[id])
-            return refuse(v, FC_ERR_HELPER_DENIED, pc,
-                          FC_WHY("call to a helper that does not exist or is not in the allow-list"));
+            return refuse(
+                v, FC_ERR_HELPER_DENIED, pc,
+                FC_WHY("call to a helper that does not exist or is not in the allow-list"));
         v->helpers_used++;
         return FC_OK;
     }
@@ -323,7 +331,8 @@ static fc_status_t check_slot(verifier_t *v, uint32_t pc, int *is_lddw)
     if (why)
         return refuse(v, FC_ERR_BAD_FIELD, pc, why);
     if ((format_fields[fmt] & F_WRITES_DST) && FC_INSN_DST(in) == 10)
-        return refuse(v, FC_ERR_WRITE_R10, pc, FC_WHY("instruction writes r10, the read-only frame pointer"));
+        return refuse(v, FC_ERR_WRITE_R10, pc,
+                      FC_WHY("instruction writes r10, the read-only frame pointer"));
     switch (fmt) {
     case FC_FMT_LDDW:
         *is_lddw = 1;
@@ -375,7 +384,8 @@ static fc_status_t check_function(verifier_t *v, uint32_t f)
 {
     uint32_t start = v->starts[f], end = function_end(v, f);
     if (v->text[start].opcode == 0)
-        return refuse(v, FC_ERR_CALL_TARGET, start, FC_WHY("function starts on the second slot of an lddw"));
+        return refuse(v, FC_ERR_CALL_TARGET, start,
+                      FC_WHY("function starts on the second slot of an lddw"));
     for (uint32_t pc = start; pc < end; pc++) {
         fc_insn_t in = v->text[pc];
         unsigned cls = in.opcode & 7u, code = in.opcode >> 4;
@@ -392,7 +402,8 @@ static fc_status_t check_function(verifier_t *v, uint32_t f)
         /* modulo 2^32: a target before 0 wraps far beyond any program */
         uint32_t target = pc + 1 + (uint32_t)(in.opcode == FC_OPC_JA32 ? in.imm : in.offset);
         if (target < start || target >= end)
-            return refuse(v, FC_ERR_JUMP_OUT, pc, FC_WHY("jump target outside the current function (or the program)"));
+            return refuse(v, FC_ERR_JUMP_OUT, pc,
+                          FC_WHY("jump target outside the current function (or the program)"));
         if (v->text[target].opcode == 0)
             return refuse(v, FC_ERR_JUMP_LDDW, pc, FC_WHY("jump into the second slot of an lddw"));
     }
@@ -431,7 +442,8 @@ static fc_status_t call_depth(verifier_t *v, uint32_t *depth_out)
             return FC_OK;
         }
         if (k + 1 >= v->n_funcs)
-            return refuse(v, FC_ERR_RECURSION, v->starts[last], FC_WHY("local calls are recursive"));
+            return refuse(v, FC_ERR_RECURSION, v->starts[last],
+                          FC_WHY("local calls are recursive"));
         level = next;
     }
 }
@@ -479,7 +491,7 @@ static void reads_writes(fc_insn_t in, uint32_t *reads, uint32_t *writes)
     case FC_OPC_STXW & 7u: /* stx, atomics */
         *reads = dst | src;
         if ((in.opcode & 0xe0u) == (FC_OPC_ATOMIC64_ADD & 0xe0u)) { /* the atomic mode */
-            *reads |= REG_BIT(0); /* cmpxchg compares with r0 */
+            *reads |= REG_BIT(0);                                   /* cmpxchg compares with r0 */
             if (in.imm & 1)
                 *writes = in.imm == FC_SELVAL_ATOMIC64_CMPXCHG ? REG_BIT(0) : src;
         }
@@ -488,7 +500,9 @@ static void reads_writes(fc_insn_t in, uint32_t *reads, uint32_t *writes)
     case FC_OPC_ADD64_K & 7u: /* alu64 */
         /* mov reads only its source; neg and byte swaps only dst (for
          * end, bit 3 picks the byte order, not a source register) */
-        *reads = code == (FC_OPC_MOV64_K >> 4) ? x_src : code == (FC_OPC_BSWAP16 >> 4) ? dst : dst | x_src;
+        *reads = code == (FC_OPC_MOV64_K >> 4)   ? x_src
+                 : code == (FC_OPC_BSWAP16 >> 4) ? dst
+                                                 : dst | x_src;
         *writes = dst;
         break;
     default: /* jumps, calls, exit */
@@ -600,7 +614,8 @@ fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
     v.n_funcs = 1; /* function 0 starts at 0 (starts[] is cleared) */
     for (uint32_t i = 0; i < cfg->n_entries; i++) {
         if (cfg->entries[i] >= n)
-            return refuse(&v, FC_ERR_CALL_TARGET, cfg->entries[i], FC_WHY("entry point outside the program"));
+            return refuse(&v, FC_ERR_CALL_TARGET, cfg->entries[i],
+                          FC_WHY("entry point outside the program"));
         if ((st = add_start(&v, cfg->entries[i], cfg->entries[i])) != FC_OK)
             return st;
     }

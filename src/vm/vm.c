@@ -113,7 +113,8 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
 void fc_vm_set_budget(fc_vm_t *vm, uint64_t budget)
 {
     const fc_program_t *prog = vm->prog;
-    int bound = prog && VMP(vm)->bound_gen == prog->generation && VMP(vm)->bound_budget == vm->budget;
+    int bound =
+        prog && VMP(vm)->bound_gen == prog->generation && VMP(vm)->bound_budget == vm->budget;
     vm->budget = budget;
     if (bound) /* what the binding checked still holds: only the clamp changes */
         run_bind(vm);

@@ -42,8 +42,8 @@
  * load or store where the target allows unaligned access (x86, Cortex-M4
  * for 16/32 bits) and to byte accesses where it does not (Cortex-M0+), so a
  * misaligned guest address never faults the host. */
-#if defined(FC_VM_ALIGNED_ACCESS) ||                                                              \
-    (defined(__GNUC__) && !defined(__FRAMAC__) && !defined(__ARM_FEATURE_UNALIGNED) &&            \
+#if defined(FC_VM_ALIGNED_ACCESS) ||                                                               \
+    (defined(__GNUC__) && !defined(__FRAMAC__) && !defined(__ARM_FEATURE_UNALIGNED) &&             \
      !defined(__x86_64__) && !defined(__i386__) && !defined(__aarch64__))
 /* Cores without unaligned access (RV32, Cortex-M0+): an aligned access is
  * one load or store (a may_alias type: guest memory is any type), the rest
@@ -51,42 +51,119 @@
  * FC_VM_ALIGNED_ACCESS forces this form on any GCC host (to test it). */
 typedef uint16_t __attribute__((may_alias)) fc_u16a_t;
 typedef uint32_t __attribute__((may_alias)) fc_u32a_t;
-#define FC_ALIGNED(p, n) (((uintptr_t)(p) & ((n) - 1)) == 0)
+#define FC_ALIGNED(p, n) (((uintptr_t)(p) & ((n)-1)) == 0)
 #define FC_LD(T, A, p) (FC_ALIGNED(p, sizeof(T)) ? *(const A *)(p) : ld_bytes_##T(p))
-static inline uint16_t ld_bytes_uint16_t(const void *p) { const uint8_t *b = p; return (uint16_t)(b[0] | b[1] << 8); }
-static inline uint32_t ld_bytes_uint32_t(const void *p) { const uint8_t *b = p; return b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24; }
-static inline uint64_t ld8(const void *p) { return *(const uint8_t *)p; }
-static inline uint64_t ld16(const void *p) { return FC_LD(uint16_t, fc_u16a_t, p); }
-static inline uint64_t ld32(const void *p) { return FC_LD(uint32_t, fc_u32a_t, p); }
-static inline uint64_t ld64(const void *p) { return ld32(p) | ld32((const uint8_t *)p + 4) << 32; }
-static inline void st8(void *p, uint64_t v) { *(uint8_t *)p = (uint8_t)v; }
+static inline uint16_t ld_bytes_uint16_t(const void *p)
+{
+    const uint8_t *b = p;
+    return (uint16_t)(b[0] | b[1] << 8);
+}
+static inline uint32_t ld_bytes_uint32_t(const void *p)
+{
+    const uint8_t *b = p;
+    return b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+static inline uint64_t ld8(const void *p)
+{
+    return *(const uint8_t *)p;
+}
+static inline uint64_t ld16(const void *p)
+{
+    return FC_LD(uint16_t, fc_u16a_t, p);
+}
+static inline uint64_t ld32(const void *p)
+{
+    return FC_LD(uint32_t, fc_u32a_t, p);
+}
+static inline uint64_t ld64(const void *p)
+{
+    return ld32(p) | ld32((const uint8_t *)p + 4) << 32;
+}
+static inline void st8(void *p, uint64_t v)
+{
+    *(uint8_t *)p = (uint8_t)v;
+}
 static inline void st16(void *p, uint64_t v)
 {
     uint8_t *b = p;
-    if (FC_ALIGNED(p, 2)) { *(fc_u16a_t *)p = (uint16_t)v; return; }
-    b[0] = (uint8_t)v; b[1] = (uint8_t)(v >> 8);
+    if (FC_ALIGNED(p, 2)) {
+        *(fc_u16a_t *)p = (uint16_t)v;
+        return;
+    }
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
 }
 static inline void st32(void *p, uint64_t v)
 {
     uint8_t *b = p;
-    if (FC_ALIGNED(p, 4)) { *(fc_u32a_t *)p = (uint32_t)v; return; }
-    b[0] = (uint8_t)v; b[1] = (uint8_t)(v >> 8); b[2] = (uint8_t)(v >> 16); b[3] = (uint8_t)(v >> 24);
+    if (FC_ALIGNED(p, 4)) {
+        *(fc_u32a_t *)p = (uint32_t)v;
+        return;
+    }
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
 }
-static inline void st64(void *p, uint64_t v) { st32(p, v); st32((uint8_t *)p + 4, v >> 32); }
+static inline void st64(void *p, uint64_t v)
+{
+    st32(p, v);
+    st32((uint8_t *)p + 4, v >> 32);
+}
 #else
-static inline uint64_t ld8(const void *p) { return *(const uint8_t *)p; }
-static inline uint64_t ld16(const void *p) { uint16_t v; FC_MEMCPY(&v, p, 2); return v; }
-static inline uint64_t ld32(const void *p) { uint32_t v; FC_MEMCPY(&v, p, 4); return v; }
-static inline uint64_t ld64(const void *p) { uint64_t v; FC_MEMCPY(&v, p, 8); return v; }
-static inline void st8(void *p, uint64_t v) { *(uint8_t *)p = (uint8_t)v; }
-static inline void st16(void *p, uint64_t v) { uint16_t x = (uint16_t)v; FC_MEMCPY(p, &x, 2); }
-static inline void st32(void *p, uint64_t v) { uint32_t x = (uint32_t)v; FC_MEMCPY(p, &x, 4); }
-static inline void st64(void *p, uint64_t v) { FC_MEMCPY(p, &v, 8); }
+static inline uint64_t ld8(const void *p)
+{
+    return *(const uint8_t *)p;
+}
+static inline uint64_t ld16(const void *p)
+{
+    uint16_t v;
+    FC_MEMCPY(&v, p, 2);
+    return v;
+}
+static inline uint64_t ld32(const void *p)
+{
+    uint32_t v;
+    FC_MEMCPY(&v, p, 4);
+    return v;
+}
+static inline uint64_t ld64(const void *p)
+{
+    uint64_t v;
+    FC_MEMCPY(&v, p, 8);
+    return v;
+}
+static inline void st8(void *p, uint64_t v)
+{
+    *(uint8_t *)p = (uint8_t)v;
+}
+static inline void st16(void *p, uint64_t v)
+{
+    uint16_t x = (uint16_t)v;
+    FC_MEMCPY(p, &x, 2);
+}
+static inline void st32(void *p, uint64_t v)
+{
+    uint32_t x = (uint32_t)v;
+    FC_MEMCPY(p, &x, 4);
+}
+static inline void st64(void *p, uint64_t v)
+{
+    FC_MEMCPY(p, &v, 8);
+}
 #endif
 
-static inline uint64_t fetch(const fc_insn_t *pc) { uint64_t w; FC_MEMCPY(&w, pc, 8); return w; }
+static inline uint64_t fetch(const fc_insn_t *pc)
+{
+    uint64_t w;
+    FC_MEMCPY(&w, pc, 8);
+    return w;
+}
 
-static inline uint16_t swap16(uint64_t x) { return (uint16_t)((x >> 8 & 0xff) | (x & 0xff) << 8); }
+static inline uint16_t swap16(uint64_t x)
+{
+    return (uint16_t)((x >> 8 & 0xff) | (x & 0xff) << 8);
+}
 static inline uint32_t swap32(uint64_t x)
 {
     uint32_t v = (uint32_t)x;
@@ -184,11 +261,20 @@ static inline void atomic_rmw(void *p, int wide, int32_t op, uint64_t *src, uint
     if (wide)
         old |= ld32(hi) << 32;
     switch (op & ~1) {
-    case FC_SELVAL_ATOMIC64_ADD: res = old + val; break;
-    case FC_SELVAL_ATOMIC64_OR: res = old | val; break;
-    case FC_SELVAL_ATOMIC64_AND: res = old & val; break;
-    case FC_SELVAL_ATOMIC64_XOR: res = old ^ val; break;
-    case FC_SELVAL_ATOMIC64_XCHG & ~1: break;
+    case FC_SELVAL_ATOMIC64_ADD:
+        res = old + val;
+        break;
+    case FC_SELVAL_ATOMIC64_OR:
+        res = old | val;
+        break;
+    case FC_SELVAL_ATOMIC64_AND:
+        res = old & val;
+        break;
+    case FC_SELVAL_ATOMIC64_XOR:
+        res = old ^ val;
+        break;
+    case FC_SELVAL_ATOMIC64_XCHG & ~1:
+        break;
     default: /* FC_SELVAL_ATOMIC64_CMPXCHG & ~1 */
         if ((wide ? *r0 : (uint32_t)*r0) != old)
             res = old;
@@ -309,18 +395,18 @@ static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
  * three slots in eBPF and one handler here. */
 /* X(name, slots it stands for, effect) -- handlers and ids come from here */
 #define FC_FUSED_OPS(X)                                                                            \
-    X(MOV64, 1, DST = SRC)                  /* mov d, s (no movsx test) */                         \
-    X(MOV32, 1, DST = SRC32)                /* mov32 d, s */                                       \
-    X(ZEXT, 2, DST = DST32)                 /* lsh d, 32; rsh d, 32 */                             \
-    X(SEXT32, 2, DST = sext(DST, 32))       /* lsh d, 32; arsh d, 32 */                            \
-    X(SEXT16, 2, DST = sext(DST, 16))       /* lsh d, 48; arsh d, 48 */                            \
-    X(SEXT8, 2, DST = sext(DST, 8))         /* lsh d, 56; arsh d, 56 */                            \
-    X(ZEXT_MOV, 3, DST = SRC32)             /* mov d, s; lsh d, 32; rsh d, 32 */                   \
-    X(SEXT32_MOV, 3, DST = sext(SRC, 32))   /* mov d, s; lsh d, 32; arsh d, 32 */                  \
-    X(SEXT16_MOV, 3, DST = sext(SRC, 16))   /* mov d, s; lsh d, 48; arsh d, 48 */                  \
-    X(SEXT8_MOV, 3, DST = sext(SRC, 8))     /* mov d, s; lsh d, 56; arsh d, 56 */                  \
-    X(ADD3, 2, DST = SRC + REG3)            /* mov d, a; add d, b */                               \
-    X(ADDK3, 2, DST = SRC + UIMM)           /* mov d, a; add d, k */
+    X(MOV64, 1, DST = SRC)                /* mov d, s (no movsx test) */                           \
+    X(MOV32, 1, DST = SRC32)              /* mov32 d, s */                                         \
+    X(ZEXT, 2, DST = DST32)               /* lsh d, 32; rsh d, 32 */                               \
+    X(SEXT32, 2, DST = sext(DST, 32))     /* lsh d, 32; arsh d, 32 */                              \
+    X(SEXT16, 2, DST = sext(DST, 16))     /* lsh d, 48; arsh d, 48 */                              \
+    X(SEXT8, 2, DST = sext(DST, 8))       /* lsh d, 56; arsh d, 56 */                              \
+    X(ZEXT_MOV, 3, DST = SRC32)           /* mov d, s; lsh d, 32; rsh d, 32 */                     \
+    X(SEXT32_MOV, 3, DST = sext(SRC, 32)) /* mov d, s; lsh d, 32; arsh d, 32 */                    \
+    X(SEXT16_MOV, 3, DST = sext(SRC, 16)) /* mov d, s; lsh d, 48; arsh d, 48 */                    \
+    X(SEXT8_MOV, 3, DST = sext(SRC, 8))   /* mov d, s; lsh d, 56; arsh d, 56 */                    \
+    X(ADD3, 2, DST = SRC + REG3)          /* mov d, a; add d, b */                                 \
+    X(ADDK3, 2, DST = SRC + UIMM)         /* mov d, a; add d, k */
 
 enum fused_op {
 #define FC_FUSED_ENUM_(name, slots, effect) FUSED_##name,
@@ -328,6 +414,5 @@ enum fused_op {
 #undef FC_FUSED_ENUM_
         FUSED_COUNT
 };
-
 
 #endif
