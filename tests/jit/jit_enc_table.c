@@ -1,6 +1,6 @@
 /* Prints every Thumb-2 encoder of the JIT (src/vm/jit/thumb2_enc.h) as
  * "halfwords<TAB>assembly" lines, over a spread of registers, immediates
- * and displacements; jit_enc_check.sh assembles the text with GNU as and
+ * and displacements; enc_check.sh thumb2 assembles the text with GNU as and
  * compares byte for byte. Host program: the encoders are plain C. */
 #include <stdio.h>
 

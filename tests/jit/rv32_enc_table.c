@@ -1,6 +1,6 @@
 /* Prints every RV32IMAC encoder of the JIT (src/vm/jit/rv32_enc.h) as
  * "word<TAB>assembly" lines, over a spread of registers, immediates and
- * displacements; rv32_enc_check.sh assembles the text with GNU as and
+ * displacements; enc_check.sh rv32 assembles the text with GNU as and
  * compares word for word. Host program: the encoders are plain C. */
 #include <stdio.h>
 

@@ -3,7 +3,7 @@
  * Each function appends one 32-bit instruction to an emitter (no
  * compressed forms: every instruction is 4 bytes, so positions are easy
  * to reason about). Only the forms the JIT uses are here, and every one of
- * them is checked against the GNU assembler by tests/jit/rv32_enc_check.sh
+ * them is checked against the GNU assembler by tests/jit/enc_check.sh
  * (tests/jit/rv32_enc_table.c prints each encoding next to its assembly
  * text; the script assembles the text with riscv64-unknown-elf-as
  * -march=rv32imac and compares word for word). Plain C, no target

@@ -2,7 +2,7 @@
  *
  * Each function appends one instruction to an emitter. Only the forms the
  * JIT uses are here, and every one of them is checked against the GNU
- * assembler by tests/vm/jit_enc_check.sh (tests/vm/test_jit_enc.c prints
+ * assembler by tests/jit/enc_check.sh (tests/jit/jit_enc_table.c prints
  * the halfwords next to the assembly text; the script assembles the text
  * with arm-none-eabi-as and compares byte for byte). Plain C, no target
  * dependency: the host test compiles this file as it is. */
