@@ -17,7 +17,8 @@
 #                               interpreter (r0, status, fault record, count, memory)
 #   mps2-an386/faulttest        must crash on purpose and exit 3 with "CPU FAULT"
 #   mps2-an386/jitwx            the JIT's code buffer under the MPU: a container
-#                               runs from it read-only, a write during a run faults
+#                               runs from it read-only, a write during a run faults;
+#                               before that, tenants' shares of the buffer (jitshare.c)
 #   riscv-virt/selftest         RV32: VM self-test
 #   riscv-virt/selftest-jit     RV32 with the RV32IMAC JIT (src/vm/jit/jit_rv32.c),
 #                               compared with the interpreter as on the M4
@@ -160,8 +161,10 @@ jitwx_test() {
     local board=$1 log=$out/$1/jitwx.log
     run_image "$board" jitwx 3 "CPU FAULT: exception 4" || return 1
     if ! grep -aq '^PASS container ran JIT-compiled from the read-only buffer' "$log" ||
-        ! grep -aq '^PASS it runs on the interpreter, counted as a fallback run' "$log"; then
-        echo "FAIL $board/jitwx: the JIT-compiled run or the full-buffer fallback failed (log: $log)"
+        ! grep -aq '^PASS it runs on the interpreter, counted as a fallback run' "$log" ||
+        ! grep -aq '^PASS tenant fairness of the JIT buffer' "$log"; then
+        echo "FAIL $board/jitwx: the JIT-compiled run, the full-buffer fallback or the tenants'" \
+            "shares of the buffer failed (log: $log)"
         return 1
     fi
     local at

@@ -14,6 +14,7 @@
 #include "bm.h"
 #include "femto/engine.h"
 #include "femto/image.h"
+#include "jitshare.h"
 #include "port.h"
 
 #define MPU_CTRL (*(volatile uint32_t *)0xE000ED94u)
@@ -102,7 +103,11 @@ int main(void)
     tenant.hooks = 1u << 1;
     fc_helper_mask_all(&tenant.helpers);
     tenant.quota = (fc_tenant_quota_t){
-        .max_containers = 2, .max_ram = 256, .max_budget = 1000, .max_kv_entries = 0};
+        .max_containers = 2,
+        .max_ram = 256,
+        .max_budget = 1000,
+        .max_kv_entries = 0,
+        .max_jit_code = JIT_BYTES / 4}; /* a share that holds in the shrunk buffer below */
     ok = ok && check(fc_tenant_add(&engine, &tenant, &err) == FC_OK, "tenant add");
     fc_image_parts_t parts;
     memset(&parts, 0, sizeof parts);
@@ -134,7 +139,11 @@ int main(void)
         {0x95, 0x00, 0, 0}, /* exit */
     };
     static uint64_t image_b[64];
-    fc_engine_jit_config_t small = {jit_buf, engine.jit_used + 16u, mpu_protect, NULL};
+    /* room for the first container's code again (it is translated again
+     * into the buffer set, with its 8 bytes a slot of scratch) but not
+     * for a second of the same size */
+    bm_printf("[jitwx] first container: %u bytes of code\n", (unsigned)engine.jit_used);
+    fc_engine_jit_config_t small = {jit_buf, 2u * engine.jit_used - 4u, mpu_protect, NULL};
     parts.text = text_b;
     parts.name = "full";
     fc_container_t *b = NULL;
@@ -152,6 +161,14 @@ int main(void)
                    fc_hook_fire(&engine, 1, NULL, 0, &r0) == FC_OK && r0 == 1 + 7 &&
                    engine.jit.fallback_runs == 1,
                "the first container still runs JIT-compiled");
+    /* The whole buffer again (the code that has some moves into it), then
+     * two more tenants sharing it (jitshare.c) */
+    ok = ok && check(fc_engine_set_jit(&engine, &cfg) == FC_OK && engine.jit_used > 0 &&
+                         fc_container_jit_status(&engine, c) == FC_OK &&
+                         fc_hook_fire(&engine, 1, NULL, 0, &r0) == FC_OK && r0 == 1 + 7 &&
+                         engine.jit.fallback_runs == 1,
+                     "the buffer set again: the first container's code moved, runs compiled");
+    ok = ok && check(jitshare_test(&engine), "tenant fairness of the JIT buffer");
     if (!ok)
         return BM_EXIT_FAIL;
     armed = 1;

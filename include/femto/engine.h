@@ -126,6 +126,12 @@ typedef struct fc_tenant_quota {
                                   * share FC_MAX_ATTACHMENTS / FC_MAX_TENANTS. Shares that sum
                                   * to at most FC_MAX_ATTACHMENTS cannot take each other's
                                   * room (fc_container_attach: FC_ERR_QUOTA over the share) */
+    uint32_t max_jit_code;       /**< bytes of the JIT's code buffer its containers' code may
+                                  * take (FC_ENGINE_JIT); 0: the default share, the buffer's
+                                  * capacity / FC_MAX_TENANTS. Shares that sum to at most the
+                                  * capacity cannot take each other's room: a container whose
+                                  * code would go over runs on the interpreter
+                                  * (fc_container_jit_status: FC_ERR_QUOTA) */
 } fc_tenant_quota_t;
 
 /* fc_tenant_config_t.flags */
@@ -326,13 +332,17 @@ fc_status_t fc_engine_init(fc_engine_t *engine, const fc_port_t *port, void *sta
                            size_t stack_size);
 
 /** Containers installed from now on run JIT-compiled (docs/jit.md): each is
- *  translated into cfg->buf at install; when the buffer is full, or the JIT
- *  refuses a program, the container runs on the interpreter and
- *  fc_container_jit_status() says why.
+ *  translated into cfg->buf at install; when the buffer is full, its
+ *  tenant's share of it (fc_tenant_quota_t.max_jit_code) is used up, or the
+ *  JIT refuses a program, the container runs on the interpreter and
+ *  fc_container_jit_status() says why. The containers that already have
+ *  code are translated again into cfg->buf (with NULL: they run on the
+ *  interpreter). The code handed out stays contiguous: removing a container
+ *  translates the ones after it again, lower in the buffer.
  *  @param engine the engine (borrowed)
  *  @param cfg the code buffer and its protect callback (copied; the buffer
- *         is borrowed and must outlive the engine), or NULL: containers
- *         installed from now on run on the interpreter
+ *         is borrowed and must outlive the engine), or NULL: every container
+ *         runs on the interpreter
  *  @return FC_OK; FC_ERR_BAD_CONFIG: this build has no JIT (FC_ENGINE_JIT=0)
  *          or buf is misaligned; FC_ERR_BUSY: called from a helper */
 fc_status_t fc_engine_set_jit(fc_engine_t *engine, const fc_engine_jit_config_t *cfg);
@@ -343,6 +353,8 @@ fc_status_t fc_engine_set_jit(fc_engine_t *engine, const fc_engine_jit_config_t 
  *  @param c an installed container (borrowed)
  *  @return FC_OK: it does; else why it runs on the interpreter
  *          (FC_ERR_TOO_LARGE: the code buffer was full at its install;
+ *          FC_ERR_QUOTA: its code would have taken its tenant over
+ *          max_jit_code;
  *          FC_ERR_BAD_CONFIG: no JIT configured at its install, or none in
  *          this build; another code: the translator refused it) */
 fc_status_t fc_container_jit_status(const fc_engine_t *engine, const fc_container_t *c);

@@ -386,6 +386,92 @@ static void program_of(const fc_container_t *c, fc_program_t *prog, const uint32
 
 /* ---- JIT ------------------------------------------------------------------------ */
 
+#if FC_ENGINE_JIT
+/* Bytes of the code buffer the tenant's containers hold (each rounded up
+ * to the 4-byte alignment the next one starts at). */
+static uint32_t jit_tenant_used(const fc_engine_t *engine, uint32_t tenant, uint32_t except)
+{
+    uint32_t used = 0;
+    for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++)
+        if (i != except && engine->jit_size[i] && engine->containers[i].tenant == tenant &&
+            engine->containers[i].state != FC_CONTAINER_FREE)
+            used += (engine->jit_size[i] + 3u) & ~3u;
+    return used;
+}
+
+/* Translate the container of slot into the buffer after the code handed
+ * out so far (the caller brackets it with the protect callback). Refused
+ * (it runs on the interpreter, the reason kept for
+ * fc_container_jit_status()): the buffer is full (FC_ERR_TOO_LARGE), the
+ * code would take the tenant over its share (FC_ERR_QUOTA), or the
+ * translator's own reason. A refused translation wrote only the free tail
+ * of the buffer. */
+static void jit_place(fc_engine_t *engine, uint32_t slot)
+{
+    const fc_engine_jit_config_t *cfg = &engine->jit_cfg;
+    const fc_container_t *c = &engine->containers[slot];
+    const fc_tenant_t *t = &engine->tenants[c->tenant];
+    fc_program_t prog;
+    uint32_t entry = 0;
+    memset(&prog, 0, sizeof prog);
+    program_of(c, &prog, &entry);
+    uint32_t off = (engine->jit_used + 3u) & ~3u;
+    if (off > cfg->cap)
+        off = (uint32_t)cfg->cap;
+    fc_jit_t jit;
+    fc_status_t st = fc_jit_translate(&jit, &prog, (uint8_t *)cfg->buf + off, cfg->cap - off);
+    uint32_t share =
+        t->quota.max_jit_code ? t->quota.max_jit_code : (uint32_t)(cfg->cap / FC_MAX_TENANTS);
+    uint32_t used = jit_tenant_used(engine, c->tenant, slot);
+    if (st == FC_OK && (used > share || ((jit.code_size + 3u) & ~3u) > share - used))
+        st = FC_ERR_QUOTA;
+    engine->jit_status[slot] = st;
+    engine->jit_size[slot] = 0;
+    if (st == FC_OK) {
+        engine->jit_off[slot] = off;
+        engine->jit_size[slot] = jit.code_size;
+        engine->jit_used = off + jit.code_size;
+    }
+}
+
+/* Lay out again, from the buffer's start, the code of every container that
+ * has some (in buffer order, so each lands at or below where it was):
+ * after a removal nothing is left between the code handed out (a tenant
+ * that installs and removes cannot leak the buffer), and after
+ * fc_engine_set_jit() the code is in the new buffer. The prepared
+ * container's code may have moved: it is prepared again. */
+static void jit_relayout(fc_engine_t *engine)
+{
+    uint32_t order[FC_MAX_CONTAINERS], n = 0;
+    for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++) {
+        if (!engine->jit_size[i])
+            continue;
+        uint32_t k = n++;
+        for (; k > 0 && engine->jit_off[order[k - 1]] > engine->jit_off[i]; k--)
+            order[k] = order[k - 1];
+        order[k] = i;
+    }
+    engine->jit_used = 0;
+    engine->prepared = NULL;
+    if (!engine->jit_cfg.buf) {
+        for (uint32_t k = 0; k < n; k++) {
+            engine->jit_size[order[k]] = 0;
+            engine->jit_status[order[k]] = FC_ERR_BAD_CONFIG;
+        }
+        return;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        engine->jit_size[order[k]] = 0; /* the tenants' shares count what is placed again */
+    const fc_engine_jit_config_t *cfg = &engine->jit_cfg;
+    if (cfg->protect)
+        cfg->protect(cfg->protect_user, 1);
+    for (uint32_t k = 0; k < n; k++)
+        jit_place(engine, order[k]);
+    if (cfg->protect)
+        cfg->protect(cfg->protect_user, 0);
+}
+#endif
+
 fc_status_t fc_engine_set_jit(fc_engine_t *engine, const fc_engine_jit_config_t *cfg)
 {
 #if FC_ENGINE_JIT
@@ -397,10 +483,7 @@ fc_status_t fc_engine_set_jit(fc_engine_t *engine, const fc_engine_jit_config_t 
         engine->jit_cfg = *cfg;
     else
         memset(&engine->jit_cfg, 0, sizeof engine->jit_cfg);
-    engine->jit_used = 0; /* containers translated before keep their code, not re-used */
-    for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++)
-        if (engine->jit_size[i] && engine->jit_off[i] + engine->jit_size[i] > engine->jit_used)
-            engine->jit_used = engine->jit_off[i] + engine->jit_size[i];
+    jit_relayout(engine); /* the containers that have code: into this buffer */
     return FC_OK;
 #else
     (void)engine, (void)cfg;
@@ -420,10 +503,9 @@ fc_status_t fc_container_jit_status(const fc_engine_t *engine, const fc_containe
 #endif
 }
 
-/* Translate the container just installed in slot into the code buffer,
- * after the code handed out so far; on refusal (buffer full) it runs on
- * the interpreter, with the reason kept for fc_container_jit_status(). */
-static void jit_install(fc_engine_t *engine, const fc_container_t *c, uint32_t slot)
+/* Translate the container just installed in slot (jit_place); without a
+ * code buffer it runs on the interpreter (FC_ERR_BAD_CONFIG). */
+static void jit_install(fc_engine_t *engine, uint32_t slot)
 {
 #if FC_ENGINE_JIT
     const fc_engine_jit_config_t *cfg = &engine->jit_cfg;
@@ -431,39 +513,27 @@ static void jit_install(fc_engine_t *engine, const fc_container_t *c, uint32_t s
     engine->jit_status[slot] = FC_ERR_BAD_CONFIG;
     if (!cfg->buf)
         return;
-    fc_program_t prog;
-    uint32_t entry = 0;
-    memset(&prog, 0, sizeof prog);
-    program_of(c, &prog, &entry);
-    uint32_t off = (engine->jit_used + 3u) & ~3u;
-    if (off > cfg->cap)
-        off = (uint32_t)cfg->cap;
-    fc_jit_t jit;
     if (cfg->protect)
         cfg->protect(cfg->protect_user, 1);
-    fc_status_t st = fc_jit_translate(&jit, &prog, (uint8_t *)cfg->buf + off, cfg->cap - off);
+    jit_place(engine, slot);
     if (cfg->protect)
         cfg->protect(cfg->protect_user, 0);
-    engine->jit_status[slot] = st;
-    if (st == FC_OK) {
-        engine->jit_off[slot] = off;
-        engine->jit_size[slot] = jit.code_size;
-        engine->jit_used = off + jit.code_size;
-    }
 #else
-    (void)engine, (void)c, (void)slot;
+    (void)engine, (void)slot;
 #endif
 }
 
-/* The code of a removed container: given back when it is the last handed out */
+/* The code of a removed container: the code after it moves down over it */
 static void jit_release(fc_engine_t *engine, uint32_t slot)
 {
 #if FC_ENGINE_JIT
-    if (engine->jit_size[slot] &&
-        engine->jit_off[slot] + engine->jit_size[slot] == engine->jit_used)
-        engine->jit_used = engine->jit_off[slot];
+    uint32_t size = engine->jit_size[slot];
     engine->jit_size[slot] = 0;
     engine->jit_status[slot] = FC_ERR_BAD_CONFIG;
+    if (size && engine->jit_off[slot] + size != engine->jit_used)
+        jit_relayout(engine);
+    else if (size)
+        engine->jit_used = engine->jit_off[slot];
 #else
     (void)engine, (void)slot;
 #endif
@@ -563,7 +633,7 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
     engine->log_lines[slot] = 0;
     engine->log_drops[slot] = 0;
     c->generation++;
-    jit_install(engine, c, slot);
+    jit_install(engine, slot);
     c->state = FC_CONTAINER_STOPPED;
     if (out)
         *out = c;
