@@ -27,6 +27,8 @@
 #                               seeds and findings (tests/jit/corpus; not the
 #                               hour-long campaign-*.txt, replayed by no test)
 #   riscv-virt/faulttest        RV32: deliberate trap, exit 3
+#   riscv-virt/jitwx            the RV32 JIT's code buffer under the PMP (machine
+#                               mode with MPRV), as mps2-an386/jitwx
 #   mps2-an386/suittest         SUIT over the UART: signed envelopes installed,
 #   riscv-virt/suittest         tampered/foreign/replayed ones refused (needs
 #                               FEMTO=path/to/femto for the host side and the
@@ -45,7 +47,7 @@ all_tests=(mps2-an386/selftest mps2-an386/selftest-strict mps2-an386/selftest-fa
     mps2-an386/selftest-jit
     mps2-an386/faulttest mps2-an386/jitwx
     riscv-virt/selftest riscv-virt/selftest-jit riscv-virt/jitfuzz
-    riscv-virt/faulttest
+    riscv-virt/faulttest riscv-virt/jitwx
     mps2-an386/suittest riscv-virt/suittest)
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=("${all_tests[@]}")
@@ -158,8 +160,12 @@ hostile_ran() {
 # ran on the interpreter (reported), then the write to the buffer during a
 # run faulted (MemManage) at the buffer's own address.
 jitwx_test() {
-    local board=$1 log=$out/$1/jitwx.log
-    run_image "$board" jitwx 3 "CPU FAULT: exception 4" || return 1
+    local board=$1 log=$out/$1/jitwx.log fault addr
+    case $board in
+    riscv-virt) fault="CPU FAULT: mcause=7" addr=mtval ;; # store access fault (PMP)
+    *) fault="CPU FAULT: exception 4" addr=mmfar ;;       # MemManage (MPU)
+    esac
+    run_image "$board" jitwx 3 "$fault" || return 1
     if ! grep -aq '^PASS container ran JIT-compiled from the read-only buffer' "$log" ||
         ! grep -aq '^PASS it runs on the interpreter, counted as a fallback run' "$log" ||
         ! grep -aq '^PASS tenant fairness of the JIT buffer' "$log"; then
@@ -169,11 +175,11 @@ jitwx_test() {
     fi
     local at
     at=$(grep -a -m1 'writing the code buffer at' "$log" | sed 's/.* at \(0x[0-9a-f]*\).*/\1/')
-    if [ -z "$at" ] || ! grep -aq "mmfar=$at" "$log"; then
+    if [ -z "$at" ] || ! grep -aq "$addr=$at" "$log"; then
         echo "FAIL $board/jitwx: the fault is not the write to the code buffer ($at) (log: $log)"
         return 1
     fi
-    echo "PASS $board/jitwx: the write to the code buffer at $at faulted (MemManage, mmfar)"
+    echo "PASS $board/jitwx: the write to the code buffer at $at faulted ($fault, $addr)"
 }
 
 failed=0

@@ -1,13 +1,24 @@
-/* W^X of the JIT's code buffer on the Cortex-M4 (mps2-an386), through the
- * engine: the MPU keeps the buffer read-only (and executable) except while
- * the engine translates a container into it (the protect callback of
- * fc_engine_set_jit). The container runs JIT-compiled from the read-only
- * buffer; then, during a run (from inside a helper: the time the port
- * gives is this image's function), the firmware writes to the buffer, as a
- * stray write primitive would: the MPU must stop it with a MemManage fault.
+/* W^X of the JIT's code buffer, through the engine, on both boards: the
+ * buffer is read-only (and executable) except while the engine translates
+ * a container into it (the protect callback of fc_engine_set_jit).
+ *   - Cortex-M4 (mps2-an386): an MPU region over the buffer, AP read-only
+ *     (privileged code too), PRIVDEFENA for the rest of memory;
+ *   - RV32 (riscv-virt, machine mode): PMP entry 0 over the buffer, R and X,
+ *     W only while translating; entry 1 the whole address space, RWX. PMP
+ *     entries that are not locked do not bind machine mode, so the firmware
+ *     runs with mstatus.MPRV set and MPP = U: its loads and stores are
+ *     checked as user mode's (instruction fetches stay machine mode's). A
+ *     trap enters with MPP = M (the handler is not restricted) and mret
+ *     sets MPP back to U with MPRV kept, so the check survives interrupts
+ *     (the 1 kHz tick runs throughout). Plain PMP: no ePMP/Smepmp needed.
+ * The container runs JIT-compiled from the read-only buffer; then, during
+ * a run (from inside a helper: the time the port gives is this image's
+ * function), the firmware writes to the buffer, as a stray write primitive
+ * would: the MPU (MemManage) or the PMP (store access fault) must stop it.
  * run-tests.sh expects the CPU FAULT exit and checks that the faulting
- * address (MMFAR) is the buffer's. If the write goes through, this image
- * says so and exits with success, which that test counts as a failure. */
+ * address (MMFAR, mtval) is the buffer's. If the write goes through, this
+ * image says so and exits with success, which that test counts as a
+ * failure. Before that, jitshare.c: the tenants' shares of the buffer. */
 #include <stdint.h>
 #include <string.h>
 
@@ -17,14 +28,54 @@
 #include "jitshare.h"
 #include "port.h"
 
+enum { JIT_BYTES = 4096 }; /* a power of two, aligned to itself: one MPU region / PMP NAPOT */
+static uint32_t jit_buf[JIT_BYTES / 4] __attribute__((aligned(JIT_BYTES)));
+
+#if defined(__riscv)
+/* pmpcfg fields; NAPOT base | (size / 8 - 1) in pmpaddr (bytes >> 2) */
+#define PMP_R 0x01u
+#define PMP_W 0x02u
+#define PMP_X 0x04u
+#define PMP_NAPOT 0x18u
+#define MSTATUS_MPRV (1u << 17)
+#define MSTATUS_MPP (3u << 11)
+/* Entries 0 and 1: the buffer's two halves (see wx_init); 2: all memory */
+#define PMP_HALF (JIT_BYTES / 2)
+
+static void wx_protect(void *user, int writable)
+{
+    (void)user;
+    uint32_t half = PMP_NAPOT | PMP_R | PMP_X | (writable ? PMP_W : 0u);
+    uint32_t cfg = half | half << 8 | (PMP_NAPOT | PMP_R | PMP_W | PMP_X) << 16;
+    /* the privileged spec asks for sfence.vma after a PMP change (cores
+     * with S mode may cache PMP checks, QEMU in its TLB) */
+    __asm volatile("csrw pmpcfg0, %0\n\tsfence.vma zero, zero\n\tfence.i" ::"r"(cfg) : "memory");
+}
+
+/* The buffer is two 2 KiB NAPOT entries, not one of 4 KiB: QEMU 7.2 keeps a
+ * page's permissions in the TLB of machine mode whatever MPRV says (an
+ * instruction fetch from the buffer, in machine mode, would make the page
+ * writable for the stores that follow); a PMP region smaller than a page
+ * is checked at every access. On a core one entry would do. */
+static void wx_init(void)
+{
+    uint32_t base = (uint32_t)(uintptr_t)jit_buf;
+    uint32_t a0 = base >> 2 | (PMP_HALF / 8 - 1);
+    uint32_t a1 = (base + PMP_HALF) >> 2 | (PMP_HALF / 8 - 1);
+    __asm volatile("csrw pmpaddr0, %0" ::"r"(a0));
+    __asm volatile("csrw pmpaddr1, %0" ::"r"(a1));
+    __asm volatile("csrw pmpaddr2, %0" ::"r"(0xffffffffu)); /* NAPOT: everything */
+    wx_protect(NULL, 0);
+    /* loads and stores checked as user mode's from here on */
+    __asm volatile("csrc mstatus, %0\n\tcsrs mstatus, %1" ::"r"(MSTATUS_MPP), "r"(MSTATUS_MPRV)
+                   : "memory");
+}
+#else
 #define MPU_CTRL (*(volatile uint32_t *)0xE000ED94u)
 #define MPU_RNR (*(volatile uint32_t *)0xE000ED98u)
 #define MPU_RBAR (*(volatile uint32_t *)0xE000ED9Cu)
 #define MPU_RASR (*(volatile uint32_t *)0xE000EDA0u)
 #define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24u)
-
-enum { JIT_BYTES = 4096 }; /* a power of two, aligned to itself: one MPU region */
-static uint32_t jit_buf[JIT_BYTES / 4] __attribute__((aligned(JIT_BYTES)));
 
 /* RASR of the buffer's region: normal memory (TEX 001, not cached),
  * executable (XN 0), 4 KiB (SIZE 11), enabled; AP 011 read-write or 110
@@ -35,7 +86,7 @@ static uint32_t rasr(int writable)
     return (writable ? 3u : 6u) << 24 | 1u << 19 | 11u << 1 | 1u;
 }
 
-static void mpu_protect(void *user, int writable)
+static void wx_protect(void *user, int writable)
 {
     (void)user;
     MPU_RNR = 0;
@@ -43,7 +94,7 @@ static void mpu_protect(void *user, int writable)
     __asm volatile("dsb\n\tisb" ::: "memory");
 }
 
-static void mpu_init(void)
+static void wx_init(void)
 {
     MPU_RNR = 0;
     MPU_RBAR = (uint32_t)(uintptr_t)jit_buf; /* VALID 0: region number from RNR */
@@ -52,6 +103,7 @@ static void mpu_init(void)
     MPU_CTRL = 1u | 1u << 2; /* enabled, the default map elsewhere (PRIVDEFENA) */
     __asm volatile("dsb\n\tisb" ::: "memory");
 }
+#endif
 
 static fc_engine_t engine;
 static fc_port_t port;
@@ -89,13 +141,13 @@ int main(void)
     };
     fc_error_t err = {0};
     bm_printf("jit W^X test on %s\n", bm_board_name);
-    mpu_init();
+    wx_init();
     bm_port_init(&port, &port_state, 1000u);
     port.now_us = now_us;
     int ok = check(fc_engine_init(&engine, &port, stack, sizeof stack) == FC_OK, "engine init") &&
              check(fc_hook_declare(&engine, 1, "wx", 0, FC_PERM_READ, FC_POLICY_CONTINUE) == FC_OK,
                    "hook declare");
-    fc_engine_jit_config_t cfg = {jit_buf, sizeof jit_buf, mpu_protect, NULL};
+    fc_engine_jit_config_t cfg = {jit_buf, sizeof jit_buf, wx_protect, NULL};
     ok = ok && check(fc_engine_set_jit(&engine, &cfg) == FC_OK, "JIT configured");
     fc_tenant_config_t tenant;
     memset(&tenant, 0, sizeof tenant);
@@ -143,7 +195,7 @@ int main(void)
      * into the buffer set, with its 8 bytes a slot of scratch) but not
      * for a second of the same size */
     bm_printf("[jitwx] first container: %u bytes of code\n", (unsigned)engine.jit_used);
-    fc_engine_jit_config_t small = {jit_buf, 2u * engine.jit_used - 4u, mpu_protect, NULL};
+    fc_engine_jit_config_t small = {jit_buf, 2u * engine.jit_used - 4u, wx_protect, NULL};
     parts.text = text_b;
     parts.name = "full";
     fc_container_t *b = NULL;
