@@ -15,7 +15,8 @@ out=$3
 seed=${4:-1000}
 mkdir -p "$out"
 qemu=${QEMU_ARM:-qemu-arm}
-end=$(($(date +%s) + seconds))
+start=$(date +%s)
+end=$((start + seconds))
 : >"$out/chunks.txt"
 : >"$out/findings.txt"
 sizes=(24 48 64)
@@ -30,6 +31,6 @@ while [ "$(date +%s)" -lt "$end" ]; do
     seed=$((seed + 1))
     i=$((i + 1))
 done
-awk '/^seeds/ { n++; p += $8; v += $10; d += $23 } END {
-    printf "campaign: %d chunks, %d programs, %d verified, %d differ\n", n, p, v, d }' \
+awk -v s=$(($(date +%s) - start)) '/^seeds/ { n++; p += $8; v += $10; d += $23 } END {
+    printf "campaign: %d s, %d chunks, %d programs, %d verified, %d differ\n", s, n, p, v, d }' \
     "$out/chunks.txt"

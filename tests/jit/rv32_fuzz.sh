@@ -3,11 +3,12 @@
 # image jitfuzz, firmware/app/jitfuzz.c) in QEMU, commands over the UART.
 #
 #   rv32_fuzz.sh IMAGE campaign MINUTES OUTDIR [FIRST_SEED]
-#       seeds FIRST_SEED, FIRST_SEED+1, ... (20,000 programs each, 24 and 64
-#       slots in turn, flags 0 and 3 (jitfuzz.c) in turn by two) until
-#       MINUTES have passed; OUTDIR/campaign.log gets
-#       one line per seed, OUTDIR/differ.txt every disagreement as a corpus
-#       "prog" block. Run it with nice -n 10.
+#       seeds FIRST_SEED, FIRST_SEED+1, ... (20,000 programs each, or
+#       $PROGRAMS; 24 and 64 slots in turn, flags 0 and 3 (jitfuzz.c) in
+#       turn by two) until MINUTES have passed; OUTDIR/campaign.log gets one
+#       line per seed and the totals (programs, verified, seconds),
+#       OUTDIR/differ.txt every disagreement as a corpus "prog" block. Run
+#       it with nice -n 10.
 #   rv32_fuzz.sh IMAGE replay FILE...
 #       the files' commands (corpus format: seeds / prog blocks), then quit:
 #       exit 0 when every program agreed ("VERDICT: PASS").
@@ -36,16 +37,18 @@ campaign)
     end=$(($(date +%s) + minutes * 60))
     start=$(date +%s)
     total=0
+    verified=0
     differ=0
     while [ "$(date +%s)" -lt "$end" ]; do
         slots=$((seed % 2 ? 24 : 64))
         flags=$((seed % 4 < 2 ? 0 : 3)) # 3: r1 kept, registers folded into r0, long runs
         log=$out/seed-$seed.log
-        printf 'seeds %u 20000 %u %u\nquit\n' "$seed" "$slots" "$flags" |
+        printf 'seeds %u %u %u %u\nquit\n' "$seed" "${PROGRAMS:-20000}" "$slots" "$flags" |
             timeout 3600 "${qemu[@]}" >"$log" 2>&1
         status=$?
         summary=$(grep -a '^jitfuzz:' "$log" | tr -d '\r')
         n=$(awk '{print $2}' <<<"$summary")
+        v=$(awk '{print $4}' <<<"$summary")
         d=$(awk '{for (i = 1; i <= NF; i++) if ($i == "differ,") print $(i - 1)}' <<<"$summary")
         echo "seed $seed slots $slots flags $flags status $status: ${summary:-no summary}" \
             >>"$out/campaign.log"
@@ -56,10 +59,12 @@ campaign)
             rm -f "$log"
         fi
         total=$((total + ${n:-0}))
+        verified=$((verified + ${v:-0}))
         seed=$((seed + 1))
     done
-    echo "rv32 jit campaign: $total programs in $((($(date +%s) - start) / 60)) min," \
-        "seeds ${3:-1}..$((seed - 1)), $differ disagreements" | tee -a "$out/campaign.log"
+    echo "rv32 jit campaign: $total programs ($verified verified and JIT-compiled) in" \
+        "$(($(date +%s) - start)) s, seeds ${3:-1}..$((seed - 1)), $differ disagreements" |
+        tee -a "$out/campaign.log"
     [ "$differ" -eq 0 ]
     ;;
 *)
