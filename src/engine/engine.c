@@ -442,7 +442,7 @@ static void jit_place(fc_engine_t *engine, uint32_t slot)
  * container's code may have moved: it is prepared again. */
 static void jit_relayout(fc_engine_t *engine)
 {
-    uint32_t order[FC_MAX_CONTAINERS], n = 0;
+    uint32_t order[FC_MAX_CONTAINERS] = {0}, n = 0;
     for (uint32_t i = 0; i < FC_MAX_CONTAINERS; i++) {
         if (!engine->jit_size[i])
             continue;
