@@ -129,6 +129,32 @@ static inline int fc_jit_cmp_low(const fc_insn_t *in, uint32_t hz)
 #define FC_JIT_TAB_TARGET 0x80000000u
 #define FC_JIT_TAB_POS(v) ((v)&0x7fffffffu)
 
+/* lsh d, 32; rsh d, 32 (or arsh) at pc, the second no jump target: clang's
+ * zero and sign extension of the low half */
+static inline int fc_jit_ext_pair(const fc_program_t *prog, const uint32_t *tab, uint32_t pc)
+{
+    const fc_insn_t *in = &prog->text[pc];
+    if (in->opcode != FC_OPC_LSH64_K || in->imm != 32 || pc + 1 >= prog->len ||
+        (tab[pc + 1] & FC_JIT_TAB_TARGET))
+        return 0;
+    const fc_insn_t *nx = in + 1;
+    return (nx->opcode == FC_OPC_RSH64_K || nx->opcode == FC_OPC_ARSH64_K) &&
+           nx->regs == in->regs && nx->imm == 32;
+}
+
+/* The group a backend translates as one extension: such a pair at pc (2
+ * slots), or mov d, s and the pair of d after it with no jump target in
+ * between (3 slots, the mov joining); 0: no such group at pc */
+static inline unsigned fc_jit_ext_group(const fc_program_t *prog, const uint32_t *tab, uint32_t pc)
+{
+    const fc_insn_t *in = &prog->text[pc];
+    if (in->opcode == FC_OPC_MOV64_X && in->offset == 0 && pc + 1 < prog->len &&
+        !(tab[pc + 1] & FC_JIT_TAB_TARGET) && fc_jit_ext_pair(prog, tab, pc + 1) &&
+        FC_INSN_DST(in[1]) == FC_INSN_DST(*in))
+        return 3;
+    return fc_jit_ext_pair(prog, tab, pc) ? 2u : 0u;
+}
+
 /* Mark the jump targets, rank the n_hot registers named most (n_hot <= 10),
  * fill the callee flags and info; the positions in tab are left 0. */
 void fc_jit_analyse(fc_jit_tr_t *t, unsigned n_hot);

@@ -1350,31 +1350,16 @@ static void prologue(rv_state_t *s)
     patch_j(s, to_body);
 }
 
-/* lsh d, 32; rsh d, 32 (or arsh) at pc, the second no jump target:
- * clang's zero and sign extension of the low half. */
-static int is_ext_pair(rv_state_t *s, uint32_t pc)
-{
-    const fc_insn_t *in = &s->prog->text[pc];
-    if (in->opcode != FC_OPC_LSH64_K || in->imm != 32 || pc + 1 >= s->prog->len ||
-        (s->tab[pc + 1] & TAB_TARGET))
-        return 0;
-    const fc_insn_t *nx = in + 1;
-    return (nx->opcode == FC_OPC_RSH64_K || nx->opcode == FC_OPC_ARSH64_K) &&
-           nx->regs == in->regs && nx->imm == 32;
-}
-
-/* Such a pair, with a mov d, s before it joining (no jump target in
- * between): one or two instructions. Returns the slots consumed (0: no
- * such group at pc). Straight-line code: the budget does not see it. */
+/* An extension group (fc_jit_ext_group): one or two instructions.
+ * Returns the slots consumed (0: no such group at pc). Straight-line
+ * code: the budget does not see it. */
 static int fused_ext(rv_state_t *s, uint32_t pc)
 {
     const fc_insn_t *in = &s->prog->text[pc];
-    unsigned d = FC_INSN_DST(*in);
-    int with_mov = in->opcode == FC_OPC_MOV64_X && in->offset == 0 && pc + 1 < s->prog->len &&
-                   !(s->tab[pc + 1] & TAB_TARGET) && is_ext_pair(s, pc + 1) &&
-                   FC_INSN_DST(in[1]) == d;
-    if (!with_mov && !is_ext_pair(s, pc))
+    unsigned d = FC_INSN_DST(*in), group = fc_jit_ext_group(s->prog, s->tab, pc);
+    if (!group)
         return 0;
+    int with_mov = group == 3;
     const fc_insn_t *sh = &in[with_mov ? 2 : 1];
     pair_t D = dreg(s, d);
     mv(s, D.lo, get_lo(s, with_mov ? FC_INSN_SRC(*in) : d, D.lo));

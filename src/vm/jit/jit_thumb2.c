@@ -1140,30 +1140,15 @@ static void exit_op(jit_state_t *s, uint32_t pc, int has_calls)
     t2_bx(e, R_IP);
 }
 
-/* lsh d, 32; rsh d, 32 (or arsh) where the second is no jump target:
- * clang's zero and sign extension, one instruction here; with a mov d, s
- * before it (no jump target in between either), the mov joins. Returns
- * the slots consumed (0: no such group at pc). */
-static int is_ext_pair(jit_state_t *s, uint32_t pc)
-{
-    const fc_insn_t *in = &s->prog->text[pc];
-    if (in->opcode != FC_OPC_LSH64_K || in->imm != 32 || pc + 1 >= s->prog->len ||
-        (s->tab[pc + 1] & TAB_TARGET))
-        return 0;
-    const fc_insn_t *nx = in + 1;
-    return (nx->opcode == FC_OPC_RSH64_K || nx->opcode == FC_OPC_ARSH64_K) &&
-           nx->regs == in->regs && nx->imm == 32;
-}
-
+/* An extension group (fc_jit_ext_group): one instruction, with the mov
+ * joining. Returns the slots consumed (0: no such group at pc). */
 static int fused_ext(jit_state_t *s, uint32_t pc)
 {
     const fc_insn_t *in = &s->prog->text[pc];
-    unsigned d = FC_INSN_DST(*in), D = dreg(s, d), S;
-    int with_mov = in->opcode == FC_OPC_MOV64_X && in->offset == 0 && pc + 1 < s->prog->len &&
-                   !(s->tab[pc + 1] & TAB_TARGET) && is_ext_pair(s, pc + 1) &&
-                   FC_INSN_DST(in[1]) == d;
-    if (!with_mov && !is_ext_pair(s, pc))
+    unsigned d = FC_INSN_DST(*in), D = dreg(s, d), S, group = fc_jit_ext_group(s->prog, s->tab, pc);
+    if (!group)
         return 0;
+    int with_mov = group == 3;
     const fc_insn_t *sh = &in[with_mov ? 2 : 1];
     unsigned r = with_mov ? FC_INSN_SRC(*in) : d;
     s->cur = pc + (with_mov ? 2u : 1u); /* the group's result is the last slot's */
