@@ -367,7 +367,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
         fc_status_t st = run_preflight(vm, entry);
         if (st != FC_OK)
             return st;
-        run_bind(vm);
+        run_bind(vm, entry);
     }
 
     const fc_program_t *prog = vm->prog;

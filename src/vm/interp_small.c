@@ -113,7 +113,7 @@ static FC_NOINLINE fc_status_t rebind(fc_vm_t *vm, uint32_t entry)
     fc_status_t st = run_preflight(vm, entry);
     if (st != FC_OK)
         return st;
-    run_bind(vm);
+    run_bind(vm, entry);
     return FC_OK;
 }
 

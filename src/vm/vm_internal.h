@@ -83,13 +83,15 @@ struct FC_VM_MAY_ALIAS fc_vm_private {
      * undefined_reads). fc_vm_init zeroes all sixteen, so a program never
      * sees what another one left. */
     uint64_t reg[16];
-    /* The binding: the budget and the program generation that the run
-     * preflight and the budget clamp were done for, and the clamped budget
-     * in slots. A run whose program generation, budget and entry (0) match
-     * skips both. */
+    /* The binding: the budget, the program generation and the entry that
+     * the run preflight and the budget clamp were done for, and the clamped
+     * budget in slots. A run whose program generation, budget and entry
+     * match skips both. bound_gen and bound_entry side by side: one
+     * doubleword load where the core has one. */
     uint64_t bound_budget;
     uintptr_t budget_slots;
     uint32_t bound_gen;
+    uint32_t bound_entry;
     /* Invariant: cache_dirty == 0 means cache[1] and cache[2] hold the
      * stack's; only a run's slow path moves them, and it sets the flag, so
      * the next run starts by resetting both to the stack and a region
@@ -132,10 +134,11 @@ static inline uintptr_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t
     return budget < room ? (uintptr_t)budget : room;
 }
 
-/* Bind vm to its program: the run preflight passed (vm_run.h), so runs
- * with the same program generation, budget and entry 0 may skip it and the
- * budget clamp (vm.c). Sets r10 to the stack top, where a run starts it. */
-void fc_vm_run_bind(fc_vm_t *vm);
+/* Bind vm to its program and entry: the run preflight passed for entry
+ * (vm_run.h), so runs with the same program generation, budget and entry
+ * may skip it and the budget clamp (vm.c). Sets r10 to the stack top,
+ * where a run starts it. */
+void fc_vm_run_bind(fc_vm_t *vm, uint32_t entry);
 #define run_bind fc_vm_run_bind
 
 /* No binding: the next run does the whole preflight (which refuses what

@@ -507,7 +507,7 @@ static FC_NOINLINE int jit_start_slow(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry
             *st = run_preflight(vm, entry);
             if (*st != FC_OK)
                 return 0;
-            run_bind(vm); /* also r10, the stack top */
+            run_bind(vm, entry); /* also r10, the stack top */
         }
         if (VMP(vm)->budget_slots <= 0x7fffffffu)
             return 1;
@@ -530,8 +530,10 @@ fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, 
     reg[1] = r1;
     reg[2] = r2;
     const fc_program_t *prog = vm->prog;
+    /* the code has one entry, 0: a binding to another entry runs nothing */
     if (FC_UNLIKELY(!(jit->code && prog == jit->prog && prog->generation == jit->generation &&
-                      run_is_bound(vm, entry) && VMP(vm)->budget_slots <= 0x7fffffffu))) {
+                      entry == 0 && run_is_bound(vm, entry) &&
+                      VMP(vm)->budget_slots <= 0x7fffffffu))) {
         fc_status_t st;
         if (!jit_start_slow(jit, vm, entry, r0, &st))
             return st;
