@@ -54,7 +54,7 @@ void fc_vm_cache_reset(fc_vm_t *vm)
 {
     VMP(vm)->cache[1] = VMP(vm)->cache[0];
     VMP(vm)->cache[2] = VMP(vm)->cache[0];
-    VMP(vm)->cache_dirty = 0;
+    VMP(vm)->run_work &= (uint8_t)~RUN_CACHES;
 }
 
 void fc_vm_run_bind(fc_vm_t *vm, uint32_t entry)
@@ -65,6 +65,8 @@ void fc_vm_run_bind(fc_vm_t *vm, uint32_t entry)
     VMP(vm)->bound_budget = vm->budget;
     VMP(vm)->bound_gen = prog->generation;
     VMP(vm)->bound_entry = entry;
+    VMP(vm)->run_work =
+        (uint8_t)((VMP(vm)->run_work & RUN_CACHES) | (prog->undefined_reads ? RUN_CLEAR : 0u));
     VMP(vm)->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size; /* r10 at a run's start */
 }
 
@@ -103,6 +105,7 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->regions[0].perm = FC_PERM_RW;
     vm->n_regions = 1;
     /* the interpreters' region caches start on the stack */
+    VMP(vm)->run_work = 0;
     cache_set(&VMP(vm)->cache[0], &vm->regions[0]);
     cache_reset(vm);
     /* bind: what the run preflight checks of the program and the stack,
