@@ -158,12 +158,13 @@ typedef enum fc_container_state {
 
 /** Statistics of one container since its install. */
 typedef struct fc_container_stats {
+    /* what every run writes first, side by side (doubleword accesses) */
     uint64_t insns_total;  /**< instructions over all runs */
-    fc_error_t last_fault; /**< code, instruction index, address, size, reason */
     uint32_t runs;         /**< runs started (hooks and direct calls) */
-    uint32_t faults;       /**< runs that faulted */
     uint32_t insns_last;   /**< instructions of the last run (<= its budget) */
+    uint32_t faults;       /**< runs that faulted */
     uint8_t max_depth;     /**< deepest local-call nesting seen */
+    fc_error_t last_fault; /**< code, instruction index, address, size, reason */
 } fc_container_stats_t;
 
 /** One container slot: what an idle container costs besides its data/bss.
