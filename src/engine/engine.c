@@ -1004,14 +1004,15 @@ static int policy_stops(uint32_t policy, int64_t v)
 
 /* Run the containers attached to h, in priority order (h->count > 0;
  * nothing a container can do changes them while the hook fires), on a
- * context of h->perm; returns the combined result. Inlined twice with perm
- * a constant (FC_PERM_READ, FC_PERM_RW), so that the common read-only
- * firing pays nothing for the read-write case: a read-write context is
- * given back to each tenant as the firmware wrote it (containers of one
- * tenant see each other's changes, a container of another tenant sees
- * what the firmware put there, kept in ctx_saved). */
+ * context of h->perm; returns the combined result. Inlined with perm and
+ * one constants, so that the common read-only firing pays nothing for the
+ * read-write case (a read-write context is given back to each tenant as
+ * the firmware wrote it: containers of one tenant see each other's
+ * changes, a container of another tenant sees what the firmware put there,
+ * kept in ctx_saved), and the most common hook, one container, nothing for
+ * the loop and the policy (one run: its r0, whatever the policy). */
 static FC_ENGINE_INLINE int64_t fire_attachments(fc_engine_t *engine, const fc_hook_t *h, void *ctx,
-                                                 size_t ctx_len, const uint32_t perm)
+                                                 size_t ctx_len, const uint32_t perm, const int one)
 {
     int64_t result = 0;
     uint32_t ctx_tenant = 0; /* 1 + tenant index whose changes ctx holds, 0: the firmware's */
@@ -1028,9 +1029,9 @@ static FC_ENGINE_INLINE int64_t fire_attachments(fc_engine_t *engine, const fc_h
         if (run_container(engine, c, a->entry, ctx, ctx_len, perm, &r0) != FC_OK)
             continue; /* recorded in c->stats; the next container runs */
         result = (int64_t)r0;
-        if (h->policy != FC_POLICY_CONTINUE && policy_stops(h->policy, result))
+        if (!one && h->policy != FC_POLICY_CONTINUE && policy_stops(h->policy, result))
             break;
-    } while (++a < end);
+    } while (!one && ++a < end);
     return result;
 }
 
@@ -1050,9 +1051,11 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
     set_run_context(engine, ctx, ctx_len, (int)hook_id);
     /* h->perm is one of the two (fc_hook_declare) */
     if (h->perm == FC_PERM_RW)
-        result = fire_attachments(engine, h, ctx, ctx_len, FC_PERM_RW);
+        result = fire_attachments(engine, h, ctx, ctx_len, FC_PERM_RW, 0);
+    else if (h->count == 1)
+        result = fire_attachments(engine, h, ctx, ctx_len, FC_PERM_READ, 1);
     else
-        result = fire_attachments(engine, h, ctx, ctx_len, FC_PERM_READ);
+        result = fire_attachments(engine, h, ctx, ctx_len, FC_PERM_READ, 0);
 out:
     if (combined)
         *combined = result;
