@@ -20,7 +20,7 @@ uint64_t fc_jit_mem(fc_vm_t *vm, uint32_t opcode, uint64_t a)
     if (i < 0)
         return 0;
     cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
-    VMP(vm)->cache_dirty = 1;
+    cache_mark(vm);
     return (uint64_t)1 << 32 | (uint32_t)a;
 }
 
@@ -507,7 +507,7 @@ static FC_NOINLINE int jit_start_slow(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry
             *st = run_preflight(vm, entry);
             if (*st != FC_OK)
                 return 0;
-            run_bind(vm); /* also r10, the stack top */
+            run_bind(vm, entry); /* also r10, the stack top */
         }
         if (VMP(vm)->budget_slots <= 0x7fffffffu)
             return 1;
@@ -530,24 +530,29 @@ fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, 
     reg[1] = r1;
     reg[2] = r2;
     const fc_program_t *prog = vm->prog;
+    /* the code has one entry, 0: a binding to another entry runs nothing */
     if (FC_UNLIKELY(!(jit->code && prog == jit->prog && prog->generation == jit->generation &&
-                      run_is_bound(vm, entry) && VMP(vm)->budget_slots <= 0x7fffffffu))) {
+                      entry == 0 && run_is_bound(vm, entry) &&
+                      VMP(vm)->budget_slots <= 0x7fffffffu))) {
         fc_status_t st;
         if (!jit_start_slow(jit, vm, entry, r0, &st))
             return st;
     }
-    if (VMP(vm)->cache_dirty)
-        cache_reset(vm); /* the only call before the code's: then from vm again */
+    if (FC_UNLIKELY(VMP(vm)->run_work != 0)) { /* as interp_small.c's run entry */
+        if (VMP(vm)->run_work & RUN_CACHES)
+            cache_reset(vm); /* the only call before the code's: then from vm again */
+        if (VMP(vm)->run_work & RUN_CLEAR) {
+            reg = VMP(vm)->reg;
+            reg[0] = 0;
+            reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
+        }
+    }
     prog = vm->prog;
     reg = VMP(vm)->reg;
     /* the interpreter's run entry (interp_small.c): a clean record */
     if (FC_UNLIKELY(vm->fault.code != FC_OK))
         clear_run_record(vm);
     vm->max_depth = 0;
-    if (prog->undefined_reads) {
-        reg[0] = 0;
-        reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
-    }
     if (prog->call_depth) { /* call depth and deepest depth (local calls) */
         reg[FC_JIT_FILE_DEPTH / 8] = 0;
         reg[FC_JIT_FILE_MAXDEPTH / 8] = 0;
