@@ -121,11 +121,16 @@ typedef struct fd_schedule {
 /* Start at now_ms: the first timer and sensor rounds are due one period later. */
 void fd_schedule_start(fd_schedule_t *s, const fd_config_t *cfg, uint64_t now_ms);
 
-/* Fire the hooks due at now_ms and return how long the caller may wait for
- * the next one (ms, at most max_wait_ms; 0: one is due already). A timer
- * that fell behind by more than a period fires once, not in a burst, and
- * takes its period up from now_ms. */
-uint64_t fd_schedule_run(fd_schedule_t *s, fd_device_t *d, uint64_t now_ms, uint64_t max_wait_ms);
+/* Fire the hooks due at now_ms. A timer that fell behind by more than a
+ * period fires once, not in a burst, and takes its period up from now_ms. */
+void fd_schedule_run(fd_schedule_t *s, fd_device_t *d, uint64_t now_ms);
+
+/* How long a caller that sleeps between rounds may wait at now_ms for the
+ * next hook (ms, at most max_wait_ms; 0: one is due). Apart from
+ * fd_schedule_run: a board woken by its tick does not need it (and does not
+ * link it). */
+uint64_t fd_schedule_wait(const fd_schedule_t *s, const fd_config_t *cfg, uint64_t now_ms,
+                          uint64_t max_wait_ms);
 void fd_device_fire_sensors(fd_device_t *d);
 void fd_device_fire_boot(fd_device_t *d);
 void fd_device_close(fd_device_t *d);

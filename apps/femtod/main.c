@@ -186,7 +186,9 @@ int main(int argc, char **argv)
     fd_schedule_t schedule;
     fd_schedule_start(&schedule, &config, now_ms());
     while (!quit) {
-        uint64_t wait = fd_schedule_run(&schedule, &device, now_ms(), 1000);
+        uint64_t now = now_ms();
+        fd_schedule_run(&schedule, &device, now);
+        uint64_t wait = fd_schedule_wait(&schedule, &config, now, 1000);
         if (coap_io_process(ctx, (uint32_t)(wait ? wait : 1)) < 0)
             break;
     }

@@ -370,7 +370,7 @@ int main(void)
     for (;;) {
         poll_network();
         serve_queue();
-        (void)fd_schedule_run(&schedule, &device, bm_ticks(), 0); /* the tick wakes us */
+        fd_schedule_run(&schedule, &device, bm_ticks()); /* the 1 kHz tick wakes us */
         bm_wait_for_interrupt();
     }
 }
