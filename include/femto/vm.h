@@ -462,7 +462,7 @@ void fc_vm_fault_access(fc_vm_t *vm, fc_status_t code, const char *reason, uint6
 /* ---- JIT (opt-in: src/vm/jit/, Thumb-2 for Cortex-M3/M4/M7/M33, RV32IMAC) */
 /* A program translated to machine code in a host-supplied buffer (RAM the
  * core executes from, or a flash slot). Not part of the default build: the
- * firmware links src/vm/jit/jit_runtime.c and its core's backend
+ * firmware links src/vm/jit/jit.c, jit_runtime.c and its core's backend
  * (jit_thumb2.c or jit_rv32.c) when it wants it (docs/jit.md). */
 /** A program translated to machine code (caller-owned). */
 typedef struct fc_jit {

@@ -1,5 +1,5 @@
 /* What the JIT's backends (jit_thumb2.c, jit_rv32.c) share with its
- * target-independent part (jit_runtime.c): the contract of generated code,
+ * target-independent part (jit.c, jit_runtime.c): the contract of generated code,
  * the C functions it calls, the translation bookkeeping that does not
  * depend on the target, and the interface each backend implements.
  * docs/jit.md explains the design. */
@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-/* The backend of this build: one of them is compiled with jit_runtime.c.
+/* The backend of this build: one of them is compiled with jit.c and jit_runtime.c.
  * Without one (hosts, Cortex-M0+), fc_jit_translate refuses and fc_jit_run
  * runs the interpreter. */
 #if defined(__thumb2__)

@@ -29,7 +29,7 @@
 #include "jit_internal.h"
 #include "rv32_enc.h"
 
-#if defined(FC_JIT_TARGET_RV32) /* the whole file: jit_runtime.c is the rest */
+#if defined(FC_JIT_TARGET_RV32) /* the whole file: jit.c and jit_runtime.c are the rest */
 
 /* Host registers with a fixed role */
 enum { R_REG = RV_S0, R_Q = RV_S1, R_PAIRS = RV_S2, N_PAIR_REGS = 10 };

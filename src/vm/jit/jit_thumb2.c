@@ -1,7 +1,7 @@
 /* The checked JIT's Thumb-2 backend (Cortex-M3/M4/M7/M33): the code
- * generator behind fc_jit_translate() (jit_runtime.c holds the entry
- * points, the run-time support generated code calls and the analysis
- * every backend shares; jit_internal.h is the contract). docs/jit.md
+ * generator behind fc_jit_translate() (jit.c holds the entry
+ * points, jit_runtime.c the run-time support generated code calls and the
+ * analysis every backend shares; jit_internal.h is the contract). docs/jit.md
  * explains the design; in short:
  *
  * - Host registers: r11 = the VM's register file (eBPF r0..r10, 64 bits
