@@ -3,11 +3,14 @@
  *
  * In place (no RAM per instruction), one dispatch per instruction: a switch
  * on the opcode byte, which GCC turns into one table jump (tbh on Thumb-2).
- * Its cases are named by FC_OPC_<ID> (vm_isa.h). Where two opcodes differ
- * only in their operand (register or immediate) or in their width (jmp32
- * compares the sign-extended low halves), one case loads the operand and
- * falls into the other's body: one body per operation, one short stub per
- * variant. Registers live in VMP(vm)->reg; pc, the instruction word and the
+ * Its cases are named by FC_OPC_<ID> (vm_isa.h). The 64-bit ALU operations
+ * and the jumps compilers emit for loops have a case each, the register
+ * form loading its operand and joining the immediate form's body; the rest
+ * share a body per kind, which picks the operation by its code: the 32-bit
+ * ALU (not in v2 programs, clang's default), division, the other jumps
+ * (jmp32 compares the sign-extended low halves), loads, stores. The
+ * operations themselves are written once (FC_ALU_OPS, FC_JCCS, divmod(),
+ * atomic_rmw()). Registers live in VMP(vm)->reg; pc, the instruction word and the
  * budget limit stay in locals. Same semantics, checks, budget and fault
  * reports as the per-opcode interpreter (interp.c): the unit tests, the
  * conformance vectors and fuzz_diff run against both. Only verified
@@ -52,30 +55,37 @@ static inline uint32_t first_word(const fc_insn_t *pc)
 
 /* div and mod per RFC 9669, both widths, for the instruction whose first
  * word is lo: the signed forms have off = 1, mod has bit 7 of the opcode
- * (code 9 against 3), the 32-bit forms (class alu) get 32-bit operands and
- * a zero-extended result. Out of line: rare, and 64-bit division is a
- * library call on 32-bit cores anyway. */
-static FC_NOINLINE uint64_t divmod(uint32_t lo, uint64_t a, uint64_t b)
+ * (code 9 against 3). A 32-bit form (class alu) divides its operands
+ * extended to 64 bits (sign-extended for sdiv and smod) and keeps the low
+ * half of the result, which is the 32-bit answer. The signed forms divide
+ * the magnitudes and give the quotient the sign of a ^ b and the remainder
+ * the sign of a (C's truncating division); that also makes INT_MIN / -1
+ * INT_MIN and INT_MIN % -1 0. Division by zero gives 0, modulo by zero
+ * leaves a. One unsigned division for every form; out of line: rare, and
+ * 64-bit division is a library call on 32-bit cores anyway. */
+static FC_NOINLINE FC_COMPACT uint64_t divmod(uint32_t lo, uint64_t a, uint64_t b)
 {
     int mod = (lo & (FC_OPC_MOD64_K & ~FC_OPC_DIV64_K)) != 0, sign = (lo >> 16) != 0;
-    if ((lo & 7u) == (FC_OPC_DIV32_K & 7u)) {
-        uint32_t a32 = (uint32_t)a, b32 = (uint32_t)b;
-        if (sign)
-            return mod ? smod32(a32, b32) : sdiv32(a32, b32);
-        if (b32 == 0)
-            return mod ? a32 : 0;
-        return mod ? a32 % b32 : a32 / b32;
+    int w32 = (lo & 7u) == (FC_OPC_DIV32_K & 7u);
+    uint64_t r;
+    if (w32) {
+        a = sign ? SEXT32(a) : (uint32_t)a;
+        b = sign ? SEXT32(b) : (uint32_t)b;
     }
-    if (sign)
-        return mod ? smod64(a, b) : sdiv64(a, b);
-    if (b == 0)
-        return mod ? a : 0;
-    return mod ? a % b : a / b;
+    uint64_t neg_a = sign && (a >> 63) ? UINT64_MAX : 0, neg_b = sign && (b >> 63) ? UINT64_MAX : 0;
+    uint64_t ua = (a ^ neg_a) - neg_a, ub = (b ^ neg_b) - neg_b; /* the magnitudes */
+    if (ub == 0) {
+        r = mod ? a : 0;
+    } else {
+        uint64_t q = ua / ub;
+        r = mod ? ((ua - q * ub) ^ neg_a) - neg_a : (q ^ neg_a ^ neg_b) - (neg_a ^ neg_b);
+    }
+    return w32 ? (uint32_t)r : r;
 }
 
 /* le/be/bswap: width in imm; swap selects the byte swap (be on this
  * little-endian host, and bswap). */
-static FC_NOINLINE uint64_t endian(uint64_t x, int32_t width, int swap)
+static FC_NOINLINE FC_COMPACT uint64_t endian(uint64_t x, int32_t width, int swap)
 {
     if (width == 16)
         return swap ? swap16(x) : (uint16_t)x;
@@ -88,7 +98,7 @@ static FC_NOINLINE uint64_t endian(uint64_t x, int32_t width, int swap)
  * instruction word is lo, at guest address a: the region walk. On a match
  * the region becomes the cache of its kind of access (loads, stores; see
  * fc_vm_t); 0 when the access is refused, with vm->fault saying why. */
-static FC_NOINLINE int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
+static FC_NOINLINE FC_COMPACT int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
 {
     int load = (lo & 7u) == (FC_OPC_LDXW & 7u);
     int i = region_lookup(vm, a, access_size_of((uint8_t)lo), load ? FC_PERM_READ : FC_PERM_WRITE);
@@ -101,7 +111,8 @@ static FC_NOINLINE int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
 
 /* Atomic read-modify-write at a checked address: see atomic_rmw() (a
  * fetched 32-bit value is loaded zero-extended, as RFC 9669 wants). */
-static FC_NOINLINE void atomic(void *p, uint32_t size, int32_t op, uint64_t *src, uint64_t *r0)
+static FC_NOINLINE FC_COMPACT void atomic(void *p, uint32_t size, int32_t op, uint64_t *src,
+                                          uint64_t *r0)
 {
     atomic_rmw(p, size == 8, op, src, r0);
 }
@@ -155,30 +166,41 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
  * below limit (see executed_at() for the general case). */
 #define EXECUTED_BELOW_LIMIT() (budget + 1 - (limit - (uintptr_t)pc) / sizeof *pc)
 #define CHECKED(c, a, k) (HIGH_ZERO(a) && (IN_CACHE(0, a, k) || IN_CACHE(c, a, k)))
-/* ALU operation NAME on dst and b, in 64 bits (expr64) and 32 bits (expr32,
- * on a32 = low half of dst and b32 = low half of b, result zero-extended).
- * The register stubs load b and join the immediate forms' bodies. */
-#define ALU(NAME, expr64, expr32)                                                                  \
+/* The ALU operations, each defined once: X(NAME, the result from the
+ * 64-bit operands a and b, the result from the 32-bit operands a32 and
+ * b32). lsh apart: its 64-bit case also fuses shift pairs. */
+#define FC_ALU_PLAIN(X)                                                                            \
+    X(ADD, a + b, a32 + b32)                                                                       \
+    X(SUB, a - b, a32 - b32)                                                                       \
+    X(MUL, a *b, a32 *b32)                                                                         \
+    X(OR, a | b, a32 | b32)                                                                        \
+    X(AND, a &b, a32 &b32)                                                                         \
+    X(XOR, a ^ b, a32 ^ b32)                                                                       \
+    X(RSH, a >> (b & 63), a32 >> (b32 & 31))                                                       \
+    X(ARSH, sar64(a, (unsigned)(b & 63)), sar32(a32, b32 & 31))
+#define FC_ALU_LSH(X) X(LSH, a << (b & 63), a32 << (b32 & 31))
+#define FC_ALU_OPS(X) FC_ALU_PLAIN(X) FC_ALU_LSH(X)
+/* 64 bits: a case per opcode, the register form loads b and joins the
+ * immediate form's body (the class every v2 program computes in). */
+#define ALU64_BODY(NAME, expr64, expr32)                                                           \
+    alu64_##NAME : a = DST;                                                                        \
+    DST = (expr64);                                                                                \
+    goto next;
+#define ALU64(NAME, expr64, expr32)                                                                \
     case FC_OPC_##NAME##64_X:                                                                      \
         b = SRC;                                                                                   \
         goto alu64_##NAME;                                                                         \
     case FC_OPC_##NAME##64_K:                                                                      \
         b = IMM64;                                                                                 \
-        alu64_##NAME : a = DST;                                                                    \
-        DST = (expr64);                                                                            \
-        goto next;                                                                                 \
-    case FC_OPC_##NAME##32_X:                                                                      \
-        b = SRC;                                                                                   \
-        goto alu32_##NAME;                                                                         \
+        ALU64_BODY(NAME, expr64, expr32)
+/* 32 bits: one case for every operation, which picks it by its code. */
+#define ALU32_CASES(NAME, expr64, expr32)                                                          \
     case FC_OPC_##NAME##32_K:                                                                      \
-        b = IMM64;                                                                                 \
-        alu32_##NAME:                                                                              \
-        {                                                                                          \
-            uint32_t a32 = (uint32_t)DST, b32 = (uint32_t)b;                                       \
-            (void)a32;                                                                             \
-            DST = (uint32_t)(expr32);                                                              \
-        }                                                                                          \
-        goto next;
+    case FC_OPC_##NAME##32_X:
+#define ALU32_OP(NAME, expr64, expr32)                                                             \
+    case FC_OPC_##NAME##32_K >> 4:                                                                 \
+        a32 = (uint32_t)(expr32);                                                                  \
+        break;
 /* The conditional jumps: X(NAME, test on 64-bit a and b); the ones whose
  * immediate form has a case of its own (the ones compilers emit for loop
  * bounds), then the others. */
@@ -281,12 +303,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         dp = &reg[DI];
         switch ((uint8_t)lo) {
             /* ---- ALU ------------------------------------------------------ */
-            ALU(ADD, a + b, a32 + b32)
-            ALU(SUB, a - b, a32 - b32)
-            ALU(MUL, a * b, a32 * b32)
-            ALU(OR, a | b, a32 | b32)
-            ALU(AND, a & b, a32 & b32)
-            ALU(XOR, a ^ b, a32 ^ b32)
+            FC_ALU_PLAIN(ALU64)
         case FC_OPC_LSH64_K: {
             /* lsh d, k; rsh d, k (or arsh) with k >= 32: clang's zero and
              * sign extension from 64 - k bits, done in one step in the low
@@ -310,19 +327,25 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             goto alu64_LSH;
         case FC_OPC_LSH64_X:
             b = SRC;
-        alu64_LSH:
-            DST <<= b & 63;
+            FC_ALU_LSH(ALU64_BODY)
+            FC_ALU_OPS(ALU32_CASES)
+        case FC_OPC_NEG32:
+        case FC_OPC_MOV32_K:
+        case FC_OPC_MOV32_X: {
+            b = (lo & 8u) ? SRC : IMM64; /* the source bit */
+            uint32_t a32 = (uint32_t)DST, b32 = (uint32_t)b;
+            switch ((lo >> 4) & 0xfu) {
+                FC_ALU_OPS(ALU32_OP)
+            case FC_OPC_NEG32 >> 4:
+                a32 = 0u - a32;
+                break;
+            default: /* mov32, movsx (off 8, 16); the class has no other code left */
+                a32 = OFF ? (uint32_t)sext(b32, (unsigned)OFF) : b32;
+                break;
+            }
+            DST = a32;
             goto next;
-        case FC_OPC_LSH32_X:
-            b = SRC;
-            goto alu32_LSH;
-        case FC_OPC_LSH32_K:
-            b = IMM64;
-        alu32_LSH:
-            DST = (uint32_t)((uint32_t)DST << (b & 31));
-            goto next;
-            ALU(RSH, a >> (b & 63), a32 >> (b32 & 31))
-            ALU(ARSH, sar64(a, (unsigned)(b & 63)), sar32(a32, b32 & 31))
+        }
         case FC_OPC_DIV64_X: /* div, mod, sdiv, smod, both widths: one body */
         case FC_OPC_DIV32_X:
         case FC_OPC_MOD64_X:
@@ -343,17 +366,8 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         case FC_OPC_MOV64_X: /* mov, movsx (off 8, 16, 32) */
             DST = OFF ? sext(SRC, (unsigned)OFF) : SRC;
             goto next;
-        case FC_OPC_MOV32_K:
-            DST = hi;
-            goto next;
-        case FC_OPC_MOV32_X:
-            DST = (uint32_t)(OFF ? sext(SRC, (unsigned)OFF) : SRC);
-            goto next;
         case FC_OPC_NEG64:
             DST = (uint64_t)0 - DST;
-            goto next;
-        case FC_OPC_NEG32:
-            DST = (uint32_t)((uint32_t)0 - (uint32_t)DST);
             goto next;
         case FC_OPC_LE16: /* le, be, bswap: the width in imm */
         case FC_OPC_BE16:
