@@ -256,15 +256,16 @@ typedef struct fc_engine_jit_config {
 typedef struct fc_engine {
     const fc_port_t *port; /**< the platform (borrowed, outlives the engine) */
     /* The one VM, prepared for one container at a time: a run of the
-     * container it is prepared for only grants the context, sets the
-     * budget and entry, and revokes the run's extra regions afterwards. */
-    fc_vm_t vm;                     /**< the one VM */
-    fc_program_t prog;              /**< the prepared container's program, rebuilt from its slot */
-    uint32_t run_entry;             /**< prog.entries: the entry of the coming run */
-    const fc_container_t *prepared; /**< the VM is bound to it (NULL: to nothing) */
-    uint8_t prepared_regions;       /**< vm.n_regions once prepared: stack, rodata, data */
-    uint8_t stack_tenant;           /**< 1 + tenant index whose data may be on the stack, 0: none */
-    uint32_t stack_dirty;           /**< bytes at the stack's top written since it was cleared */
+     * container it is prepared for only grants the context, runs (the VM
+     * binds the run's entry when it changes, checking it against the
+     * verified ones) and revokes the run's extra regions afterwards. */
+    fc_vm_t vm;                            /**< the one VM */
+    fc_program_t prog;                     /**< the prepared container's program, from its slot */
+    uint32_t prog_entries[FC_MAX_ENTRIES]; /**< prog.entries: its verified entry points */
+    const fc_container_t *prepared;        /**< the VM is bound to it (NULL: to nothing) */
+    uint8_t prepared_regions;              /**< vm.n_regions once prepared: stack, rodata, data */
+    uint8_t stack_tenant; /**< 1 + tenant index whose data may be on the stack, 0: none */
+    uint32_t stack_dirty; /**< bytes at the stack's top written since it was cleared */
     /* the run in progress (helpers read it through vm.user == engine;
      * before the tables: a firing reads and writes it, short offsets) */
     fc_container_t *current;       /**< non-NULL while a container runs */
@@ -281,6 +282,12 @@ typedef struct fc_engine {
     uint32_t n_attachments;                          /**< entries used in attachments */
     fc_kv_entry_t kv[FC_KV_MAX_ENTRIES];             /**< the key-value pool, all scopes */
     uint8_t kv_global_loaded;                        /**< 1: the global store was loaded */
+    /* The entry points the verifier accepted at each slot's install (the
+     * image's function table then), kept for the program rebuilt at each
+     * preparation: the VM checks a run's entry against them. Per slot, not
+     * in fc_container_t (off the slot's 96 B). */
+    uint16_t entries[FC_MAX_CONTAINERS][FC_MAX_ENTRIES]; /**< verified entries per slot */
+    uint8_t n_entries[FC_MAX_CONTAINERS];                /**< entries used per slot */
     /* fc_log rate limit per slot (not in fc_container_t: off the slot's 96 B) */
     uint32_t log_window[FC_MAX_CONTAINERS]; /**< second (now_us / 1e6) of the current window */
     uint16_t log_lines[FC_MAX_CONTAINERS];  /**< lines emitted in that second */

@@ -168,10 +168,10 @@ typedef struct fc_xinsn {
 
 /** A verified program. fc_verify() fills it; the caller owns it and the
  *  text it points to, which must stay unchanged while the program is used.
- *  A VM bound to it (fc_vm_init()) trusts what it checked at binding until
- *  the generation changes: fc_verify() and fc_program_translate() change
- *  it. A caller that edits other fields by hand binds again with
- *  fc_vm_init(). */
+ *  A VM bound to it (fc_vm_init(), then each run from a new entry) trusts
+ *  what it checked at binding until the generation changes: fc_verify() and
+ *  fc_program_translate() change it. A caller that edits other fields by
+ *  hand (entries included) binds again with fc_vm_init(). */
 typedef struct fc_program {
     const fc_insn_t *text; /**< the verified slots (not copied) */
     uint32_t len;          /**< slots */
@@ -246,7 +246,7 @@ typedef void (*fc_trace_fn)(const struct fc_vm *vm, const struct fc_trace_event 
 
 /** Bytes of fc_vm_t private to the VM (src/vm/vm_internal.h: the binding,
  *  the register file, the region caches). */
-#define FC_VM_PRIVATE_SIZE (152 + 18 * sizeof(uintptr_t))
+#define FC_VM_PRIVATE_SIZE (144 + 20 * sizeof(uintptr_t))
 
 /** A VM: the state of runs of one program. Caller-owned (about 0.5 KiB);
  *  fc_vm_init() prepares it. */
@@ -301,8 +301,9 @@ typedef struct fc_trace_event {
 } fc_trace_event_t;
 
 /** Prepare runs of prog with the given stack, which becomes region 0
- *  (read-write), and bind the VM to prog when it is verified and the stack
- *  is large enough (a run checks the rest). Helpers: none until
+ *  (read-write), and bind the VM to prog and entry 0 when it is verified
+ *  and the stack is large enough (a run checks the rest; a run from another
+ *  entry binds to it, see fc_vm_run()). Helpers: none until
  *  fc_vm_set_helpers(). Zeroes the registers.
  *  @param vm the VM (caller-owned)
  *  @param prog the program (caller-owned, not copied; must outlive the runs)
@@ -339,16 +340,54 @@ void fc_vm_reset_regions(fc_vm_t *vm);
 
 /** The number of regions granted now, the stack included: a mark to give
  *  fc_vm_revoke_regions() after granting regions for some runs only.
+ *  Inline: a host that grants a context per run calls it around each.
  *  @param vm an initialised VM (borrowed)
  *  @return the count of granted regions, 0..FC_MAX_REGIONS */
-uint32_t fc_vm_region_count(const fc_vm_t *vm);
+static inline uint32_t fc_vm_region_count(const fc_vm_t *vm)
+{
+    return vm->n_regions;
+}
+
+/** Grant [start, start+len) with perm for the coming run: the context of
+ *  one run, in the next region slot. fc_vm_add_region() with the same
+ *  checks and result, inline for the per-run path (no slot left, a perm
+ *  other than read, write or both, a range that wraps: FC_ERR_BAD_CONFIG,
+ *  nothing granted). Take it back after the run with
+ *  fc_vm_revoke_regions() and the fc_vm_region_count() from before.
+ *  @param vm an initialised VM (borrowed), not running
+ *  @param start host memory (not owned; must stay valid while granted)
+ *  @param len bytes; start + len must not wrap
+ *  @param perm FC_PERM_READ, FC_PERM_WRITE or FC_PERM_RW
+ *  @return FC_OK, or FC_ERR_BAD_CONFIG */
+static inline fc_status_t fc_vm_grant_context(fc_vm_t *vm, const void *start, size_t len,
+                                              uint32_t perm)
+{
+    uintptr_t s = (uintptr_t)start;
+    uint32_t n = vm->n_regions;
+    /* perm - 1 above 2: 0, or a bit beyond FC_PERM_RW */
+    if (n >= FC_MAX_REGIONS || perm - 1u > (uint32_t)FC_PERM_RW - 1u || len > UINTPTR_MAX - s)
+        return FC_ERR_BAD_CONFIG;
+    vm->regions[n].start = s;
+    vm->regions[n].len = len;
+    vm->regions[n].perm = perm;
+    vm->n_regions = n + 1u;
+    return FC_OK;
+}
 
 /** Revoke every region granted after the first keep (keep from
  *  fc_vm_region_count()): the regions of one run, a context for example.
- *  A keep at or above the count changes nothing. Not during a run.
+ *  A keep at or above the count changes nothing. Not during a run. No
+ *  cache to clear: a run that matched a region against the interpreters'
+ *  caches marks them, and the next run resets them to the stack before its
+ *  first access, so a revoked region is never used again. Inline, as
+ *  fc_vm_grant_context().
  *  @param vm an initialised VM (borrowed)
  *  @param keep the regions to keep, in the order they were granted */
-void fc_vm_revoke_regions(fc_vm_t *vm, uint32_t keep);
+static inline void fc_vm_revoke_regions(fc_vm_t *vm, uint32_t keep)
+{
+    if (keep < vm->n_regions)
+        vm->n_regions = keep;
+}
 
 /** Set the base address lddw adds for a pseudo source.
  *  @param vm the VM
@@ -356,7 +395,13 @@ void fc_vm_revoke_regions(fc_vm_t *vm, uint32_t keep);
  *  @param base the section's host address (grant it as a region too) */
 void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base);
 
-/** Run the bound program.
+/** Run the bound program from entry. The VM is bound to a program
+ *  generation, a budget and an entry (fc_vm_init() binds entry 0): a run
+ *  that matches all three trusts the binding and skips the preflight; any
+ *  other run does the preflight (program verified, stack large enough,
+ *  entry among prog->entries) and, when it passes, binds the VM to what it
+ *  checked. fc_verify() and fc_program_translate() change the generation,
+ *  so a changed program is always checked again.
  *  @param vm the VM (fc_vm_init())
  *  @param entry 0 or a verified entry point
  *  @param r1 first argument

@@ -26,7 +26,13 @@
  * person can act on. addr/size are the memory fault fields, cleared here.
  * noinline: failures are rare and there are ~100 call sites in the SUIT
  * layer alone; inlined, these five stores cost 1.1 KiB of flash there
- * (M4, -Os). unused: a file that includes this header need not fail. */
+ * (M4, -Os). unused: a file that includes this header need not fail.
+ * The ACSL contracts here and below are proven with Frama-C WP as part of
+ * the verifier's job (proofs/run.sh): the verifier refuses through them. */
+/*@ requires err == \null || \valid(err);
+    assigns *err;
+    ensures err != \null ==> err->code == (int)code && err->where == where && err->addr == 0 &&
+                             err->size == 0 && err->reason == reason; */
 __attribute__((noinline, unused)) static void fc_error_fill(fc_error_t *err, fc_status_t code,
                                                             size_t where, const char *reason)
 {
@@ -43,6 +49,11 @@ __attribute__((noinline, unused)) static void fc_error_fill(fc_error_t *err, fc_
  * `return fc_fail(err, code, where, reason);`. Inline, so the compiler sees
  * the (constant) code returned and knows the caller's outputs are unused on
  * that path (no -Wmaybe-uninitialized at -O3). */
+/*@ requires err == \null || \valid(err);
+    assigns *err;
+    ensures \result == code;
+    ensures err != \null ==> err->code == (int)code && err->where == where && err->addr == 0 &&
+                             err->size == 0 && err->reason == reason; */
 static inline fc_status_t fc_fail(fc_error_t *err, fc_status_t code, size_t where,
                                   const char *reason)
 {
@@ -54,6 +65,11 @@ static inline fc_status_t fc_fail(fc_error_t *err, fc_status_t code, size_t wher
  * size 0, reason "ok" (never NULL, so a caller may print err->reason
  * whatever the outcome). A public function taking an fc_error_t returns
  * through this on success: `return fc_ok(err);`. */
+/*@ requires err == \null || \valid(err);
+    assigns *err;
+    ensures \result == FC_OK;
+    ensures err != \null ==> err->code == FC_OK && err->where == 0 && err->addr == 0 &&
+                             err->size == 0; */
 static inline fc_status_t fc_ok(fc_error_t *err)
 {
     fc_error_fill(err, FC_OK, 0, "ok");

@@ -332,10 +332,11 @@ static fc_status_t check_quotas(const fc_engine_t *engine, const fc_tenant_t *t,
     return FC_OK;
 }
 
-/* Verify the image's text and keep in the slot what running needs (the
- * slot is still FREE, so a refusal leaves no trace). */
-static fc_status_t verify_into(const fc_engine_t *engine, const fc_tenant_t *t,
-                               const fc_image_t *img, fc_container_t *c, fc_error_t *err)
+/* Verify the image's text and keep in the slot what running needs, the
+ * verified entry points included (the slot is still FREE, so a refusal
+ * leaves no trace: nothing reads the entries of a free slot). */
+static fc_status_t verify_into(fc_engine_t *engine, const fc_tenant_t *t, const fc_image_t *img,
+                               fc_container_t *c, uint32_t slot, fc_error_t *err)
 {
     fc_verify_config_t cfg;
     fc_verify_config_default(&cfg);
@@ -359,14 +360,18 @@ static fc_status_t verify_into(const fc_engine_t *engine, const fc_tenant_t *t,
     c->uses_callx = prog.uses_callx != 0;
     c->reads_undefined = prog.undefined_reads != 0;
     c->fingerprint = prog.fingerprint;
+    for (uint32_t i = 0; i < prog.n_entries; i++) /* <= FC_MAX_ENTRIES, each < len */
+        engine->entries[slot][i] = (uint16_t)prog.entries[i];
+    engine->n_entries[slot] = (uint8_t)prog.n_entries;
     return FC_OK;
 }
 
 /* The program fc_verify() made for c, rebuilt from the slot (the fields the
  * interpreter reads are the verifier's own; helpers_used is not kept).
- * Runs start at one entry the engine resolved from the image's function
- * table, so the entry list is that one entry: *entry. */
-static void program_of(const fc_container_t *c, fc_program_t *prog, const uint32_t *entry)
+ * entries: the slot's verified entry points (entries_of()), or NULL when
+ * no run follows (entry 0 only). */
+static void program_of(const fc_container_t *c, fc_program_t *prog, const uint32_t *entries,
+                       uint32_t n_entries)
 {
     prog->text = c->text;
     prog->len = c->text_slots;
@@ -379,9 +384,19 @@ static void program_of(const fc_container_t *c, fc_program_t *prog, const uint32
     prog->verified = 1;
     /* all of them when the program may read any unwritten: what a run clears */
     prog->undefined_reads = c->reads_undefined ? FC_REGS_CLEARED : 0;
-    prog->entries = entry;
-    prog->n_entries = 1;
+    prog->entries = entries;
+    prog->n_entries = entries ? n_entries : 0;
     prog->xlate = NULL;
+}
+
+/* The verified entry points of the container in slot, as fc_program_t
+ * holds them (into buf, FC_MAX_ENTRIES words); returns their number. */
+static uint32_t entries_of(const fc_engine_t *engine, uint32_t slot, uint32_t *buf)
+{
+    uint32_t n = engine->n_entries[slot];
+    for (uint32_t i = 0; i < n; i++)
+        buf[i] = engine->entries[slot][i];
+    return n;
 }
 
 /* ---- JIT ------------------------------------------------------------------------ */
@@ -432,9 +447,9 @@ static void jit_install(fc_engine_t *engine, const fc_container_t *c, uint32_t s
     if (!cfg->buf)
         return;
     fc_program_t prog;
-    uint32_t entry = 0;
+    uint32_t entries[FC_MAX_ENTRIES];
     memset(&prog, 0, sizeof prog);
-    program_of(c, &prog, &entry);
+    program_of(c, &prog, entries, entries_of(engine, slot, entries));
     uint32_t off = (engine->jit_used + 3u) & ~3u;
     if (off > cfg->cap)
         off = (uint32_t)cfg->cap;
@@ -480,9 +495,8 @@ fc_status_t fc_container_check(const fc_container_t *c)
 {
     if (!c || c->state == FC_CONTAINER_FREE)
         return FC_ERR_INVALID_ARG;
-    uint32_t entry = 0;
     fc_program_t prog;
-    program_of(c, &prog, &entry);
+    program_of(c, &prog, NULL, 0);
     return fc_program_check(&prog);
 }
 
@@ -530,7 +544,7 @@ fc_status_t fc_container_install(fc_engine_t *engine, uint32_t tenant_id, int sl
     st = check_quotas(engine, t, &img, ram_len, err);
     if (st != FC_OK)
         return st;
-    st = verify_into(engine, t, &img, c, err);
+    st = verify_into(engine, t, &img, c, slot, err);
     if (st != FC_OK)
         return st;
     uint32_t ram_off;
@@ -858,7 +872,9 @@ static FC_ENGINE_NOINLINE fc_status_t prepare(fc_engine_t *engine, fc_container_
 {
     fc_vm_t *vm = &engine->vm;
     engine->prepared = NULL;
-    program_of(c, &engine->prog, &engine->run_entry);
+    uint32_t slot = fc_container_slot(engine, c);
+    program_of(c, &engine->prog, engine->prog_entries,
+               entries_of(engine, slot, engine->prog_entries));
     uint32_t needed = engine->prog.stack_needed; /* <= stack_size (checked at install) */
     fc_status_t st =
         fc_vm_init(vm, &engine->prog, engine->stack + engine->stack_size - needed, needed);
@@ -880,7 +896,6 @@ static FC_ENGINE_NOINLINE fc_status_t prepare(fc_engine_t *engine, fc_container_
     fc_vm_set_budget(vm, c->budget); /* fc_container_set_budget() keeps it current */
 #if FC_ENGINE_JIT
     { /* the code translated at its install, for the program rebuilt above */
-        uint32_t slot = fc_container_slot(engine, c);
         uint32_t size = engine->jit_size[slot];
         fc_jit_adopt(&engine->jit, &engine->prog,
                      size ? (uint8_t *)engine->jit_cfg.buf + engine->jit_off[slot] : NULL, size);
@@ -924,11 +939,12 @@ static FC_ENGINE_INLINE fc_status_t run_container(fc_engine_t *engine, fc_contai
     /* <= 3 regions here: room for the context (asserted above); the caller
      * checked that the context does not wrap, so the grant cannot fail */
     if (ctx_len) {
-        fc_status_t st = fc_vm_add_region(vm, ctx, ctx_len, perm);
+        fc_status_t st = fc_vm_grant_context(vm, ctx, ctx_len, perm);
         if (st != FC_OK)
             return run_refused(c, st);
     }
-    engine->run_entry = entry; /* the one entry engine->prog accepts */
+    /* entry: the VM binds it at the first run from it (checked against
+     * engine->prog_entries, the verified ones) */
     engine->current = c;
     uint64_t ctx_addr = (uint64_t)(uintptr_t)ctx;
     fc_status_t st;
@@ -977,6 +993,15 @@ static FC_ENGINE_NOINLINE uint32_t ctx_restore(fc_engine_t *engine, void *ctx, s
     return tenant + 1u;
 }
 
+/* Does r0 v of a run end the firing under policy? (CONTINUE never.) The
+ * combined result is the r0 of the last run that exited in every policy:
+ * under STOP_ON_NONZERO the runs before that one all gave 0. */
+static int policy_stops(uint32_t policy, int64_t v)
+{
+    return policy == FC_POLICY_FIRST_ONLY || (policy == FC_POLICY_STOP_ON_NONZERO && v != 0) ||
+           (policy == FC_POLICY_STOP_ON_NEGATIVE && v < 0);
+}
+
 fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_t ctx_len,
                          int64_t *combined)
 {
@@ -993,38 +1018,27 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
     set_run_context(engine, ctx, ctx_len, (int)hook_id);
     /* A read-write context: containers of one tenant see each other's
      * changes, a container of another tenant sees what the firmware put
-     * there (kept in ctx_saved). Read-only hooks pay one test. */
+     * there (kept in ctx_saved). Read-only hooks pay one test per run. */
+    uint32_t perm = h->perm, policy = h->policy;
     uint32_t ctx_tenant = 0; /* 1 + tenant index whose changes ctx holds, 0: the firmware's */
-    if (h->perm == FC_PERM_RW)
+    if (perm == FC_PERM_RW)
         memcpy(engine->ctx_saved, ctx, ctx_len); /* ctx_len == h->ctx_size <= the buffer */
-    /* The hook's attachments, in priority order; nothing a container can do
-     * changes them while the hook fires. */
-    for (uint32_t i = h->first, end = (uint32_t)h->first + h->count; i < end; i++) {
-        const fc_attachment_t *a = &engine->attachments[i];
+    /* The hook's attachments, in priority order (count > 0); nothing a
+     * container can do changes them while the hook fires. */
+    const fc_attachment_t *a = &engine->attachments[h->first], *end = a + h->count;
+    do {
         fc_container_t *c = &engine->containers[a->container];
         if (c->state != FC_CONTAINER_STARTED)
             continue;
-        if (h->perm == FC_PERM_RW && ctx_tenant != c->tenant + 1u)
+        if (perm == FC_PERM_RW && ctx_tenant != c->tenant + 1u)
             ctx_tenant = ctx_restore(engine, ctx, ctx_len, ctx_tenant, c->tenant);
         uint64_t r0; /* written by every run that returns FC_OK */
-        if (run_container(engine, c, a->entry, ctx, ctx_len, h->perm, &r0) != FC_OK)
+        if (run_container(engine, c, a->entry, ctx, ctx_len, perm, &r0) != FC_OK)
             continue; /* recorded in c->stats; the next container runs */
-        int64_t v = (int64_t)r0;
-        if (h->policy == FC_POLICY_CONTINUE) { /* the common policy: one test */
-            result = v;
-            continue;
-        }
-        if (h->policy == FC_POLICY_STOP_ON_NONZERO) {
-            if (v != 0) {
-                result = v;
-                break;
-            }
-            continue;
-        }
-        result = v;
-        if (h->policy == FC_POLICY_FIRST_ONLY || (h->policy == FC_POLICY_STOP_ON_NEGATIVE && v < 0))
+        result = (int64_t)r0;
+        if (policy != FC_POLICY_CONTINUE && policy_stops(policy, result))
             break;
-    }
+    } while (++a < end);
 out:
     if (combined)
         *combined = result;

@@ -130,7 +130,7 @@
             if (i_ < 0)                                                                            \
                 goto fault_mem;                                                                    \
             cache_set(&(cache), &vm->regions[i_]);                                                 \
-            VMP(vm)->cache_dirty = 1;                                                              \
+            cache_mark(vm);                                                                        \
             ptr = (void *)(uintptr_t)a_;                                                           \
         }                                                                                          \
     } while (0)
@@ -367,7 +367,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
         fc_status_t st = run_preflight(vm, entry);
         if (st != FC_OK)
             return st;
-        run_bind(vm);
+        run_bind(vm, entry);
     }
 
     const fc_program_t *prog = vm->prog;
@@ -389,7 +389,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
      * in the VM across runs (see fc_vm_t); reset to the stack when the last
      * run changed them, so a region revoked since is never used */
     region_cache_t *const cache = VMP(vm)->cache;
-    if (VMP(vm)->cache_dirty)
+    if (VMP(vm)->run_work & RUN_CACHES)
         cache_reset(vm);
     /* In the VM, so that registers the program provably writes before
      * reading them need no clearing (see fc_program_t.undefined_reads). */
@@ -402,7 +402,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
     int have_ev = 0;
 #endif
 
-    if (prog->undefined_reads || FC_INTERP_TRACE) { /* a trace shows them all */
+    if ((VMP(vm)->run_work & RUN_CLEAR) || FC_INTERP_TRACE) { /* a trace shows them all */
         reg[0] = 0;
         reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
     }

@@ -105,7 +105,7 @@ static FC_NOINLINE FC_COMPACT int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
     if (i < 0)
         return 0;
     cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
-    VMP(vm)->cache_dirty = 1;
+    cache_mark(vm);
     return 1;
 }
 
@@ -124,7 +124,7 @@ static FC_NOINLINE fc_status_t rebind(fc_vm_t *vm, uint32_t entry)
     fc_status_t st = run_preflight(vm, entry);
     if (st != FC_OK)
         return st;
-    run_bind(vm);
+    run_bind(vm, entry);
     return FC_OK;
 }
 
@@ -279,15 +279,18 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
     fc_trace_event_t ev;
 #endif
 
-    if (VMP(vm)->cache_dirty)
-        cache_reset(vm);
     /* r0, r3..r9 are zeroed when the program may read one before writing
-     * it (fc_program_t.undefined_reads, the verifier's pass 4); otherwise
-     * they keep what this program's last run left, which it provably
-     * never reads (fc_vm_init zeroes all: never another program's) */
-    if (prog->undefined_reads || tracing) /* a trace shows them all */
-        for (unsigned i = 0; i < 10; i++) /* r1 and r2 are set below */
-            reg[i] = 0;
+     * it (fc_program_t.undefined_reads, the verifier's pass 4: RUN_CLEAR,
+     * set at binding); otherwise they keep what this program's last run
+     * left, which it provably never reads (fc_vm_init zeroes all: never
+     * another program's). One test when there is nothing to do. */
+    if (FC_UNLIKELY(VMP(vm)->run_work != 0 || tracing)) {
+        if (VMP(vm)->run_work & RUN_CACHES)
+            cache_reset(vm);
+        if ((VMP(vm)->run_work & RUN_CLEAR) || tracing) /* a trace shows them all */
+            for (unsigned i = 0; i < 10; i++)           /* r1 and r2 are set below */
+                reg[i] = 0;
+    }
     reg[1] = r1;
     reg[2] = r2;
     /* r10 (the frame pointer) is the stack top at every run's start and

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../common/fc_bytes.h"
+#include "../common/fc_error.h"
 
 #ifndef FC_MAX_FUNCTIONS
 #define FC_MAX_FUNCTIONS 32 /* functions (entry + local-call targets) */
@@ -66,12 +67,7 @@ typedef char fc_functions_fit_mask_[FC_MAX_FUNCTIONS <= 32 ? 1 : -1];
     ensures \result == code; */
 static fc_status_t refuse(verifier_t *v, fc_status_t code, uint32_t pc, const char *reason)
 {
-    if (v->err) { /* addr and size stay 0 from fc_verify() */
-        v->err->code = code;
-        v->err->where = pc;
-        v->err->reason = reason;
-    }
-    return code;
+    return fc_fail(v->err, code, pc, reason); /* the one filler of every layer */
 }
 
 #if !FC_VM_REASONS
@@ -619,10 +615,7 @@ fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
     v.n = n;
     v.cfg = cfg;
     v.err = err;
-    if (err) {
-        memset(err, 0, sizeof *err);
-        err->reason = "ok";
-    }
+    fc_ok(err);                             /* a refusal below overwrites it */
     uint32_t generation = prog->generation; /* a bound VM must see the change */
     memset(prog, 0, sizeof *prog);
     prog->generation = generation + 1u;

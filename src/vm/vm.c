@@ -54,16 +54,19 @@ void fc_vm_cache_reset(fc_vm_t *vm)
 {
     VMP(vm)->cache[1] = VMP(vm)->cache[0];
     VMP(vm)->cache[2] = VMP(vm)->cache[0];
-    VMP(vm)->cache_dirty = 0;
+    VMP(vm)->run_work &= (uint8_t)~RUN_CACHES;
 }
 
-void fc_vm_run_bind(fc_vm_t *vm)
+void fc_vm_run_bind(fc_vm_t *vm, uint32_t entry)
 {
     const fc_program_t *prog = vm->prog;
     VMP(vm)->budget_slots =
         clamp_budget(vm->budget, (uintptr_t)(prog->text + prog->len), sizeof *prog->text);
     VMP(vm)->bound_budget = vm->budget;
     VMP(vm)->bound_gen = prog->generation;
+    VMP(vm)->bound_entry = entry;
+    VMP(vm)->run_work =
+        (uint8_t)((VMP(vm)->run_work & RUN_CACHES) | (prog->undefined_reads ? RUN_CLEAR : 0u));
     VMP(vm)->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size; /* r10 at a run's start */
 }
 
@@ -102,11 +105,13 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->regions[0].perm = FC_PERM_RW;
     vm->n_regions = 1;
     /* the interpreters' region caches start on the stack */
+    VMP(vm)->run_work = 0;
     cache_set(&VMP(vm)->cache[0], &vm->regions[0]);
     cache_reset(vm);
-    /* bind: what the run preflight checks of the program and the stack */
+    /* bind: what the run preflight checks of the program and the stack,
+     * for entry 0 (always a verified entry point) */
     if (prog && prog->verified && prog->text && stack_size >= prog->stack_needed)
-        run_bind(vm); /* also sets r10, the stack top at every run's start */
+        run_bind(vm, 0); /* also sets r10, the stack top at every run's start */
     return FC_OK;
 }
 
@@ -117,7 +122,7 @@ void fc_vm_set_budget(fc_vm_t *vm, uint64_t budget)
         prog && VMP(vm)->bound_gen == prog->generation && VMP(vm)->bound_budget == vm->budget;
     vm->budget = budget;
     if (bound) /* what the binding checked still holds: only the clamp changes */
-        run_bind(vm);
+        run_bind(vm, VMP(vm)->bound_entry);
 }
 
 void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,
@@ -165,20 +170,6 @@ fc_status_t fc_vm_add_region(fc_vm_t *vm, const void *start, size_t len, uint32_
 void fc_vm_reset_regions(fc_vm_t *vm)
 {
     vm->n_regions = vm->stack ? 1 : 0;
-}
-
-uint32_t fc_vm_region_count(const fc_vm_t *vm)
-{
-    return vm->n_regions;
-}
-
-/* No cache to clear: a run that matched a region against its caches marks
- * them dirty, and the next run resets them to the stack before its first
- * access (interp_body.h), so a revoked region is never used again. */
-void fc_vm_revoke_regions(fc_vm_t *vm, uint32_t keep)
-{
-    if (keep < vm->n_regions)
-        vm->n_regions = keep;
 }
 
 void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base)

@@ -83,18 +83,24 @@ struct FC_VM_MAY_ALIAS fc_vm_private {
      * undefined_reads). fc_vm_init zeroes all sixteen, so a program never
      * sees what another one left. */
     uint64_t reg[16];
-    /* The binding: the budget and the program generation that the run
-     * preflight and the budget clamp were done for, and the clamped budget
-     * in slots. A run whose program generation, budget and entry (0) match
-     * skips both. */
+    /* The binding: the budget, the program generation and the entry that
+     * the run preflight and the budget clamp were done for, and the clamped
+     * budget in slots. A run whose program generation, budget and entry
+     * match skips both. bound_gen and bound_entry side by side: one
+     * doubleword load where the core has one. */
     uint64_t bound_budget;
     uintptr_t budget_slots;
     uint32_t bound_gen;
-    /* Invariant: cache_dirty == 0 means cache[1] and cache[2] hold the
-     * stack's; only a run's slow path moves them, and it sets the flag, so
-     * the next run starts by resetting both to the stack and a region
-     * revoked between runs (by any means) is never used from a cache. */
-    uint8_t cache_dirty;
+    uint32_t bound_entry;
+    /* What the start of a run has to do besides the fast path, one byte to
+     * test (RUN_CACHES, RUN_CLEAR below). Invariant: without RUN_CACHES,
+     * cache[1] and cache[2] hold the stack's; only a run's slow path moves
+     * them, and it sets the bit (cache_mark), so the next run starts by
+     * resetting both to the stack and a region revoked between runs (by
+     * any means) is never used from a cache. RUN_CLEAR: the bound program
+     * may read one of r0, r3..r9 before writing it (its undefined_reads,
+     * taken at binding), so a run zeroes them. */
+    uint8_t run_work;
     /* The access limits of the stack (set by fc_vm_init) and of the last
      * regions a read and a write matched, kept across runs so that a run
      * does not pay for setting them up. */
@@ -110,6 +116,16 @@ typedef char fc_vm_private_fits_[sizeof(struct fc_vm_private) <= FC_VM_PRIVATE_S
  * the opcode index end[] directly), then 16 (a fused pair). Sizes are
  * constants where this is used, so it folds away. */
 #define CACHE_SLOT(size) ((size) == 4 ? 0 : (size) == 2 ? 1 : (size) == 1 ? 2 : (size) == 8 ? 3 : 4)
+
+/* The bits of fc_vm_private.run_work */
+#define RUN_CACHES 1u /* the read or write cache moved off the stack */
+#define RUN_CLEAR 2u  /* the bound program's runs zero r0, r3..r9 */
+
+/* A run's slow path moved a cache: the next run resets them. */
+static inline void cache_mark(fc_vm_t *vm)
+{
+    VMP(vm)->run_work |= RUN_CACHES;
+}
 
 /* Set c from region r (vm.c: one copy for every user). */
 void fc_vm_cache_set(region_cache_t *c, const fc_region_t *r);
@@ -132,10 +148,11 @@ static inline uintptr_t clamp_budget(uint64_t budget, uintptr_t text_end, size_t
     return budget < room ? (uintptr_t)budget : room;
 }
 
-/* Bind vm to its program: the run preflight passed (vm_run.h), so runs
- * with the same program generation, budget and entry 0 may skip it and the
- * budget clamp (vm.c). Sets r10 to the stack top, where a run starts it. */
-void fc_vm_run_bind(fc_vm_t *vm);
+/* Bind vm to its program and entry: the run preflight passed for entry
+ * (vm_run.h), so runs with the same program generation, budget and entry
+ * may skip it and the budget clamp (vm.c). Sets r10 to the stack top,
+ * where a run starts it, and RUN_CLEAR from the program. */
+void fc_vm_run_bind(fc_vm_t *vm, uint32_t entry);
 #define run_bind fc_vm_run_bind
 
 /* No binding: the next run does the whole preflight (which refuses what

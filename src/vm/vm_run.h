@@ -354,13 +354,16 @@ static inline int entry_is_valid(const fc_program_t *prog, uint32_t entry)
     return 0;
 }
 
-/* Is the VM bound (fc_vm_run_bind) to its program's current generation
- * and its budget, for a run from entry 0? Then a run skips the preflight:
- * the fast entry of the interpreters and of the JIT (fc_jit_run). */
+/* Is the VM bound (fc_vm_run_bind) to its program's current generation,
+ * its budget and this entry? Then a run skips the preflight: the fast
+ * entry of the interpreters and of the JIT (fc_jit_run). A run from
+ * another entry, or after fc_verify() or fc_program_translate() changed
+ * the generation, or after a plain write of vm->budget, binds again. */
 static inline int run_is_bound(const fc_vm_t *vm, uint32_t entry)
 {
     const fc_program_t *prog = vm->prog;
-    return prog && ((prog->generation ^ VMP(vm)->bound_gen) | entry) == 0 &&
+    return prog &&
+           ((prog->generation ^ VMP(vm)->bound_gen) | (entry ^ VMP(vm)->bound_entry)) == 0 &&
            vm->budget == VMP(vm)->bound_budget;
 }
 

@@ -180,6 +180,69 @@ static void test_context_revoked_after_the_run(void **state)
     assert_int_equal(second.timestamp_us, 6);
 }
 
+/* A run's entry is checked by the VM against the entry points the
+ * verifier accepted at install (the image's function table then), not
+ * taken on the engine's word: an attachment whose entry is not one of them
+ * (as after image bytes changed behind the engine's back) runs nothing and
+ * is recorded as refused. Runs from two verified entries alternate (the
+ * VM binds each in turn). */
+static void test_entry_checked_against_verified(void **state)
+{
+    fixture_t *fx = *state;
+    static const fc_insn_t text[] = {
+        {0xb7, 0x00, 0, 1}, /* 0: mov r0, 1 ("main") */
+        {0x95, 0x00, 0, 0}, /* 1: exit */
+        {0xb7, 0x00, 0, 2}, /* 2: mov r0, 2 ("second") */
+        {0x95, 0x00, 0, 0}, /* 3: exit */
+    };
+    const fc_image_func_t funcs[] = {{"main", 0, FC_IMAGE_FUNC_EXPORTED},
+                                     {"second", 2, FC_IMAGE_FUNC_EXPORTED}};
+    fc_image_parts_t parts = {.text = text,
+                              .text_slots = 4,
+                              .funcs = funcs,
+                              .func_count = 2,
+                              .name = "two",
+                              .cpu = FC_IMAGE_CPU_V2};
+    static uint64_t image[64];
+    size_t len = 0;
+    fc_error_t err;
+    assert_int_equal(fc_image_write(&parts, image, sizeof image, &len, &err), FC_OK);
+    fc_container_t *c = fx_install(fx, TENANT_A, (const uint8_t *)image, len);
+    assert_int_equal(fc_container_start(fx->engine, c), FC_OK);
+    assert_int_equal(fc_container_attach(fx->engine, c, FC_HOOK_TIMER, 0, "second"), FC_OK);
+    fc_hook_timer_ctx_t tick = {0};
+    int64_t r = -1;
+    uint64_t r0 = 0;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(fc_hook_fire(fx->engine, FC_HOOK_TIMER, &tick, sizeof tick, &r), FC_OK);
+        assert_int_equal(r, 2);
+        assert_int_equal(fc_container_call(fx->engine, c, "main", NULL, 0, &r0), FC_OK);
+        assert_int_equal(r0, 1);
+    }
+    assert_int_equal(c->stats.runs, 4);
+    assert_int_equal(c->stats.faults, 0);
+    /* forge the attachment: slot 3 (the exit) was never an entry point */
+    fc_attachment_t *a = NULL;
+    for (uint32_t i = 0; i < fx->engine->n_attachments; i++)
+        if (fx->engine->attachments[i].hook == FC_HOOK_TIMER)
+            a = &fx->engine->attachments[i];
+    assert_non_null(a);
+    assert_int_equal(a->entry, 2);
+    a->entry = 3;
+    r = -1;
+    assert_int_equal(fc_hook_fire(fx->engine, FC_HOOK_TIMER, &tick, sizeof tick, &r), FC_OK);
+    assert_int_equal(r, 0); /* no run exited */
+    assert_int_equal(c->stats.runs, 5);
+    assert_int_equal(c->stats.faults, 1);
+    assert_int_equal(c->stats.insns_last, 0);
+    assert_int_equal(c->stats.last_fault.code, FC_ERR_BAD_CONFIG);
+    assert_int_equal(c->stats.last_fault.where, 3);
+    a->entry = 2; /* and the verified entry runs again */
+    assert_int_equal(fc_hook_fire(fx->engine, FC_HOOK_TIMER, &tick, sizeof tick, &r), FC_OK);
+    assert_int_equal(r, 2);
+    assert_int_equal(c->stats.faults, 1);
+}
+
 static void test_budget(void **state)
 {
     fixture_t *fx = *state;
@@ -647,6 +710,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fault_does_not_stop_the_hook, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_readonly_context, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_context_revoked_after_the_run, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_entry_checked_against_verified, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_budget, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_quotas, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_budget_wish_over_quota, fx_setup, fx_teardown),

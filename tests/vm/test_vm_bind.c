@@ -66,6 +66,64 @@ static void test_budget_change_after_bind(void **state)
     assert_null(vm.fault.reason);
 }
 
+/* The entry is part of the binding: a run from another entry does the
+ * preflight (entry among prog->entries) and binds to it; a run from an
+ * entry that is not a verified entry point is refused even while the VM
+ * is bound to another one, and a binding to an entry that a new
+ * verification dropped is not trusted. */
+static void test_entry_binding(void **state)
+{
+    vmt_t *t = *state;
+    static uint64_t stack[64];
+    const fc_insn_t prog[] = {MOV64_IMM(0, 1), EXIT(),  /* 0: entry 0 */
+                              MOV64_IMM(0, 2), EXIT(),  /* 2 */
+                              LDDW(0, 5),      EXIT(),  /* 4, 5 (second slot), 6 */
+                              MOV64_IMM(0, 7), EXIT()}; /* 7 */
+    static const uint32_t entries[] = {2, 4};
+    t->cfg.entries = entries;
+    t->cfg.n_entries = 2;
+    assert_int_equal(vmt_verify(t, prog, NSLOTS(prog)), FC_OK);
+    t->prog.xlate = NULL;
+    fc_vm_t vm;
+    assert_int_equal(fc_vm_init(&vm, &t->prog, stack, sizeof stack), FC_OK);
+    uint64_t r0 = 0;
+    static const struct {
+        uint32_t entry;
+        fc_status_t st;
+        uint64_t r0;
+    } runs[] = {{0, FC_OK, 1},
+                {2, FC_OK, 2},
+                {2, FC_OK, 2},
+                {0, FC_OK, 1},
+                {3, FC_ERR_BAD_CONFIG, 0},
+                {4, FC_OK, 5},
+                {5, FC_ERR_BAD_CONFIG, 0},
+                {4, FC_OK, 5},
+                {7, FC_ERR_BAD_CONFIG, 0},
+                {8, FC_ERR_BAD_CONFIG, 0},
+                {2, FC_OK, 2}};
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        r0 = 0;
+        assert_int_equal(fc_vm_run(&vm, runs[i].entry, 0, 0, &r0), runs[i].st);
+        assert_int_equal(r0, runs[i].r0);
+        if (runs[i].st != FC_OK) {
+            assert_int_equal(vm.fault.code, runs[i].st);
+            assert_int_equal(vm.fault.where, runs[i].entry);
+            assert_int_equal(vm.executed, 0);
+        }
+    }
+    /* bound to entry 2; verified again without it: the binding is stale */
+    t->cfg.n_entries = 1; /* {2, 4} -> {2} */
+    t->cfg.entries = &entries[1];
+    assert_int_equal(vmt_verify(t, prog, NSLOTS(prog)), FC_OK);
+    assert_int_equal(fc_vm_run(&vm, 2, 0, 0, &r0), FC_ERR_BAD_CONFIG);
+    r0 = 0;
+    assert_int_equal(fc_vm_run(&vm, 4, 0, 0, &r0), FC_OK);
+    assert_int_equal(r0, 5);
+    t->cfg.entries = NULL;
+    t->cfg.n_entries = 0;
+}
+
 /* lsh then rsh/arsh by k on one register (clang's zero and sign
  * extension): every k, both shifts, and pairs that must not be taken as
  * one (other register, other amount, a jump into the second). */
@@ -117,6 +175,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_reverify_after_bind_is_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_budget_change_after_bind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entry_binding, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shift_pairs, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

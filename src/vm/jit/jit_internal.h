@@ -147,6 +147,11 @@ static inline fc_jit_entry_fn fc_jit_arch_entry(const void *code)
 {
     return (fc_jit_entry_fn)((uintptr_t)code | 1u); /* Thumb state */
 }
+#elif defined(FC_JIT_TARGET_RV32)
+static inline fc_jit_entry_fn fc_jit_arch_entry(const void *code)
+{
+    return (fc_jit_entry_fn)(uintptr_t)code; /* inline: every run calls it */
+}
 #else
 fc_jit_entry_fn fc_jit_arch_entry(const void *code);
 #endif

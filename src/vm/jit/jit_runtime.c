@@ -20,7 +20,7 @@ uint64_t fc_jit_mem(fc_vm_t *vm, uint32_t opcode, uint64_t a)
     if (i < 0)
         return 0;
     cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
-    VMP(vm)->cache_dirty = 1;
+    cache_mark(vm);
     return (uint64_t)1 << 32 | (uint32_t)a;
 }
 
@@ -462,70 +462,115 @@ void fc_jit_adopt(fc_jit_t *jit, const fc_program_t *prog, void *code, uint32_t 
     jit->code_size = code ? code_size : 0;
 }
 
+#if defined(FC_JIT_HAVE_TARGET)
+/* The end of a run of generated code that did not simply exit: ret is
+ * kind | index << 8 with the Q left in the high word; the interpreter's
+ * fault record and count. Out of line: the hot exit stays short. */
+static FC_NOINLINE fc_status_t jit_stopped(fc_vm_t *vm, uint64_t ret, uint64_t *r0)
+{
+    uint32_t kind = (uint32_t)ret & 0xffu, where = ((uint32_t)ret >> 8) & 0xffffffu;
+    int32_t q = (int32_t)(uint32_t)(ret >> 32);
+    uintptr_t budget = VMP(vm)->budget_slots;
+    uint64_t *reg = VMP(vm)->reg;
+    if (kind == FC_JIT_K_EXIT) { /* exit reached over the budget */
+        *r0 = reg[0];
+        kind = FC_JIT_K_BUDGET;
+    }
+    reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
+    vm->fault.where = where;
+    if (kind == FC_JIT_K_BUDGET) {
+        vm->fault.code = FC_FAULT_BUDGET;
+        vm->fault.reason = FC_WHY("instruction budget exhausted");
+        vm->executed = budget;
+        return FC_FAULT_BUDGET;
+    }
+    if (kind == FC_JIT_K_DEPTH) {
+        vm->fault.code = FC_FAULT_CALL_DEPTH;
+        vm->fault.reason = FC_WHY("local calls nested deeper than verified");
+    }
+    vm->executed = budget + 1u - (uintptr_t)(intptr_t)q;
+    return (fc_status_t)vm->fault.code;
+}
+
+/* The start of a run that fc_jit_run() cannot begin at once: not bound
+ * (the interpreter's preflight, then the binding), or no code for this
+ * program at its generation, an entry other than 0 or a budget the code
+ * cannot count (the interpreter runs it, counted in fallback_runs).
+ * Returns 1 when the code may run now, 0 when *st is the run's status.
+ * The arguments are in the register file already. */
+static FC_NOINLINE int jit_start_slow(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t *r0,
+                                      fc_status_t *st)
+{
+    const fc_program_t *prog = vm->prog;
+    if (jit->code && prog == jit->prog && prog->generation == jit->generation && entry == 0) {
+        if (!run_is_bound(vm, entry)) {
+            *st = run_preflight(vm, entry);
+            if (*st != FC_OK)
+                return 0;
+            run_bind(vm, entry); /* also r10, the stack top */
+        }
+        if (VMP(vm)->budget_slots <= 0x7fffffffu)
+            return 1;
+    }
+    jit->fallback_runs++;
+    *st = fc_vm_run(vm, entry, VMP(vm)->reg[1], VMP(vm)->reg[2], r0);
+    return 0;
+}
+#endif
+
+/* The arguments go to the register file first and the slow start is out
+ * of line, so that only vm and r0 stay live across the call into the
+ * generated code (what follows it reads the rest from vm again): the fewer
+ * registers this entry saves, the less a run of a small program costs. */
 fc_status_t fc_jit_run(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
                        uint64_t *r0)
 {
 #if defined(FC_JIT_HAVE_TARGET)
+    uint64_t *reg = VMP(vm)->reg;
+    reg[1] = r1;
+    reg[2] = r2;
     const fc_program_t *prog = vm->prog;
-    if (jit->code && prog == jit->prog && prog->generation == jit->generation && entry == 0) {
-        /* the interpreter's run entry (interp_small.c): binding, record */
-        if (FC_LIKELY(run_is_bound(vm, entry))) {
-            if (FC_UNLIKELY(vm->fault.code != FC_OK))
-                clear_run_record(vm);
-            vm->max_depth = 0;
-        } else {
-            fc_status_t st = run_preflight(vm, entry);
-            if (st != FC_OK)
-                return st;
-            run_bind(vm);
-            VMP(vm)->reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
-        }
-        uintptr_t budget = VMP(vm)->budget_slots;
-        if (budget <= 0x7fffffffu) {
-            uint64_t *reg = VMP(vm)->reg;
-            if (VMP(vm)->cache_dirty)
-                cache_reset(vm);
-            if (prog->undefined_reads) {
-                reg[0] = 0;
-                reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
-            }
-            reg[1] = r1;
-            reg[2] = r2;
-            if (prog->call_depth) { /* call depth and deepest depth (local calls) */
-                reg[FC_JIT_FILE_DEPTH / 8] = 0;
-                reg[FC_JIT_FILE_MAXDEPTH / 8] = 0;
-            }
-            uint64_t ret = fc_jit_arch_entry(jit->code)(vm, reg, (int32_t)budget);
-            uint32_t kind = (uint32_t)ret & 0xffu, where = ((uint32_t)ret >> 8) & 0xffffffu;
-            int32_t q = (int32_t)(uint32_t)(ret >> 32);
-            uintptr_t executed = budget + 1u - (uintptr_t)(intptr_t)q;
-            if (prog->call_depth) /* the code kept it there */
-                vm->max_depth = (uint32_t)(reg[FC_JIT_FILE_MAXDEPTH / 8] & 0xffffffffu);
-            if (kind == FC_JIT_K_EXIT) {
-                *r0 = reg[0];
-                if (q > 0) {
-                    vm->executed = executed;
-                    return FC_OK;
-                }
-                kind = FC_JIT_K_BUDGET;
-            }
-            reg[10] = (uint64_t)(uintptr_t)vm->stack + vm->stack_size;
-            vm->fault.where = where;
-            if (kind == FC_JIT_K_BUDGET) {
-                vm->fault.code = FC_FAULT_BUDGET;
-                vm->fault.reason = FC_WHY("instruction budget exhausted");
-                vm->executed = budget;
-                return FC_FAULT_BUDGET;
-            }
-            if (kind == FC_JIT_K_DEPTH) {
-                vm->fault.code = FC_FAULT_CALL_DEPTH;
-                vm->fault.reason = FC_WHY("local calls nested deeper than verified");
-            }
-            vm->executed = executed;
-            return (fc_status_t)vm->fault.code;
+    /* the code has one entry, 0: a binding to another entry runs nothing */
+    if (FC_UNLIKELY(!(jit->code && prog == jit->prog && prog->generation == jit->generation &&
+                      entry == 0 && run_is_bound(vm, entry) &&
+                      VMP(vm)->budget_slots <= 0x7fffffffu))) {
+        fc_status_t st;
+        if (!jit_start_slow(jit, vm, entry, r0, &st))
+            return st;
+    }
+    if (FC_UNLIKELY(VMP(vm)->run_work != 0)) { /* as interp_small.c's run entry */
+        if (VMP(vm)->run_work & RUN_CACHES)
+            cache_reset(vm); /* the only call before the code's: then from vm again */
+        if (VMP(vm)->run_work & RUN_CLEAR) {
+            reg = VMP(vm)->reg;
+            reg[0] = 0;
+            reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
         }
     }
-#endif
+    prog = vm->prog;
+    reg = VMP(vm)->reg;
+    /* the interpreter's run entry (interp_small.c): a clean record */
+    if (FC_UNLIKELY(vm->fault.code != FC_OK))
+        clear_run_record(vm);
+    vm->max_depth = 0;
+    if (prog->call_depth) { /* call depth and deepest depth (local calls) */
+        reg[FC_JIT_FILE_DEPTH / 8] = 0;
+        reg[FC_JIT_FILE_MAXDEPTH / 8] = 0;
+    }
+    uint64_t ret = fc_jit_arch_entry(jit->code)(vm, reg, (int32_t)VMP(vm)->budget_slots);
+    /* after the call, from vm again (see above) */
+    reg = VMP(vm)->reg;
+    if (vm->prog->call_depth) /* the code kept it there */
+        vm->max_depth = (uint32_t)(reg[FC_JIT_FILE_MAXDEPTH / 8] & 0xffffffffu);
+    int32_t q = (int32_t)(uint32_t)(ret >> 32);
+    if (FC_LIKELY(((uint32_t)ret & 0xffu) == FC_JIT_K_EXIT && q > 0)) {
+        *r0 = reg[0];
+        vm->executed = VMP(vm)->budget_slots + 1u - (uintptr_t)(intptr_t)q;
+        return FC_OK;
+    }
+    return jit_stopped(vm, ret, r0);
+#else
     jit->fallback_runs++;
     return fc_vm_run(vm, entry, r1, r2, r0);
+#endif
 }

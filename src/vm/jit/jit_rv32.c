@@ -152,6 +152,10 @@ typedef struct rv_state {
     /* frame_size is a multiple of 8 (fc_jit_run runs only with an 8-byte
      * aligned stack top): r10 + off is aligned when off is */
     uint8_t frame_aligned;
+    /* s2.. up to s2 + n_pairs - 1 hold mapped registers: the ones the
+     * prologue saves (the ABI's callee-saved registers the code changes) */
+    uint8_t n_pairs;
+    uint8_t calls_helpers; /* a helper call (which reads r1..r5) in the text */
     fc_jit_tr_t *tr;
 } rv_state_t;
 
@@ -1301,26 +1305,32 @@ static void lddw(rv_state_t *s, const fc_insn_t *in)
     put(s, d, D);
 }
 
-/* The prologue: save the callee-saved registers the code uses (all of
- * s0..s11 and ra: 52 bytes in a 64-byte frame), a1 = the register file
- * into s0, a2 = Q into s1, the mapped registers loaded; then the common
- * way out, then the body. */
+/* The prologue: save the callee-saved registers the code changes (ra,
+ * s0, s1 and the pairs in use, in a 64-byte frame), a1 = the register file
+ * into s0, a2 = Q into s1, the mapped registers loaded; then the common way
+ * out, then the body. A run of a small program pays only for what it uses.
+ * The mapped registers are loaded only where the program may read them
+ * before writing: r1, r2 and r10 (set by every run), anything when the
+ * verifier found a register read before written (undefined_reads), and
+ * r3..r5 when a helper may read them (a call stores r1..r5 to the file). */
 enum { PRO_FRAME = 64 };
 static void prologue(rv_state_t *s)
 {
     rv_emit_t *e = &s->e;
+    const fc_program_t *p = s->prog;
     rv_opi(e, RV_ADDI, RV_SP, RV_SP, -PRO_FRAME);
     rv_store(e, RV_SW, RV_RA, RV_SP, 48);
     rv_store(e, RV_SW, RV_S0, RV_SP, 44);
     rv_store(e, RV_SW, RV_S1, RV_SP, 40);
-    for (unsigned i = 0; i < N_PAIR_REGS; i++)
+    for (unsigned i = 0; i < s->n_pairs; i++)
         rv_store(e, RV_SW, R_PAIRS + i, RV_SP, (int32_t)i * 4);
     mv(s, R_REG, RV_A1);
     mv(s, R_Q, RV_A2);
     if (s->has_calls) /* a fault deep in calls leaves with the entry's sp */
         rv_store(e, RV_SW, RV_SP, R_REG, FILE_SP);
     for (unsigned r = 0; r < 11; r++)
-        if (s->lo[r]) {
+        if (s->lo[r] &&
+            (p->undefined_reads || r == 1 || r == 2 || r == 10 || (s->calls_helpers && r <= 5))) {
             rv_load(e, RV_LW, s->lo[r], R_REG, file_lo(r));
             if (r != 10)
                 rv_load(e, RV_LW, s->hi[r], R_REG, file_hi(r));
@@ -1333,7 +1343,7 @@ static void prologue(rv_state_t *s)
     rv_load(e, RV_LW, RV_RA, RV_SP, 48);
     rv_load(e, RV_LW, RV_S0, RV_SP, 44);
     rv_load(e, RV_LW, RV_S1, RV_SP, 40);
-    for (unsigned i = 0; i < N_PAIR_REGS; i++)
+    for (unsigned i = 0; i < s->n_pairs; i++)
         rv_load(e, RV_LW, R_PAIRS + i, RV_SP, (int32_t)i * 4);
     rv_opi(e, RV_ADDI, RV_SP, RV_SP, PRO_FRAME);
     rv_jalr(e, RV_ZERO, RV_RA, 0);
@@ -1474,6 +1484,7 @@ static void choose_registers(rv_state_t *s)
         next += best == 10 ? 1u : 2u;
         left -= best == 10 ? 1u : 2u;
     }
+    s->n_pairs = (uint8_t)(next - R_PAIRS);
 }
 
 /* Three passes (see the top of the file); start1 takes len + 1 words at
@@ -1500,6 +1511,11 @@ int fc_jit_arch_translate(fc_jit_tr_t *t, void *buf, size_t cap, uint32_t *size)
      * at entry and, with such a frame size, in every frame */
     s.frame_aligned = (prog->frame_size & 7u) == 0;
     choose_registers(&s);
+    s.calls_helpers = 0; /* (a lddw's second slot has opcode 0: never a call) */
+    for (uint32_t pc = 0; pc < prog->len; pc++)
+        s.calls_helpers |=
+            prog->text[pc].opcode == FC_OPC_CALLX ||
+            (prog->text[pc].opcode == FC_OPC_CALL && FC_INSN_SRC(prog->text[pc]) == 0);
     uint32_t measured = 0;
     for (s.pass = 1; s.pass <= 3; s.pass++) {
         s.e.buf = s.pass == 3 ? (uint32_t *)buf : NULL;
@@ -1515,11 +1531,6 @@ int fc_jit_arch_translate(fc_jit_tr_t *t, void *buf, size_t cap, uint32_t *size)
 #endif
     *size = s.e.pos * 4u;
     return 0;
-}
-
-fc_jit_entry_fn fc_jit_arch_entry(const void *code)
-{
-    return (fc_jit_entry_fn)(uintptr_t)code;
 }
 
 #endif /* FC_JIT_TARGET_RV32 */
