@@ -6,9 +6,9 @@
  * Its cases are named by FC_OPC_<ID> (vm_isa.h). The 64-bit ALU operations
  * and the jumps compilers emit for loops have a case each, the register
  * form loading its operand and joining the immediate form's body; the rest
- * share a body per kind, which picks the operation by its code: the 32-bit
- * ALU (not in v2 programs, clang's default), division, the other jumps
- * (jmp32 compares the sign-extended low halves), loads, stores. The
+ * share a body per kind, which picks the operation by its code: division,
+ * the other jumps (jmp32 compares the sign-extended low halves), loads,
+ * stores. The 32-bit ALU operations have a case each too. The
  * operations themselves are written once (FC_ALU_OPS, FC_JCCS, divmod(),
  * atomic_rmw()). Registers live in VMP(vm)->reg; pc, the instruction word and the
  * budget limit stay in locals. Same semantics, checks, budget and fault
@@ -193,14 +193,22 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
     case FC_OPC_##NAME##64_K:                                                                      \
         b = IMM64;                                                                                 \
         ALU64_BODY(NAME, expr64, expr32)
-/* 32 bits: one case for every operation, which picks it by its code. */
-#define ALU32_CASES(NAME, expr64, expr32)                                                          \
+/* 32 bits: a case per opcode too (v3 and v4 programs, what clang emits
+ * by default for -mcpu=v3 and up and `femto build` by default, compute in
+ * them), the operands' low halves a32 and b32, the result zero-extended. */
+#define ALU32(NAME, expr64, expr32)                                                                \
+    case FC_OPC_##NAME##32_X:                                                                      \
+        b = SRC;                                                                                   \
+        goto alu32_##NAME;                                                                         \
     case FC_OPC_##NAME##32_K:                                                                      \
-    case FC_OPC_##NAME##32_X:
-#define ALU32_OP(NAME, expr64, expr32)                                                             \
-    case FC_OPC_##NAME##32_K >> 4:                                                                 \
-        a32 = (uint32_t)(expr32);                                                                  \
-        break;
+        b = IMM64;                                                                                 \
+        alu32_##NAME:                                                                              \
+        {                                                                                          \
+            uint32_t a32 = (uint32_t)DST, b32 = (uint32_t)b;                                       \
+            (void)a32;                                                                             \
+            DST = (uint32_t)(expr32);                                                              \
+        }                                                                                          \
+        goto next;
 /* The conditional jumps: X(NAME, test on 64-bit a and b); the ones whose
  * immediate form has a case of its own (the ones compilers emit for loop
  * bounds), then the others. */
@@ -331,24 +339,16 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         case FC_OPC_LSH64_X:
             b = SRC;
             FC_ALU_LSH(ALU64_BODY)
-            FC_ALU_OPS(ALU32_CASES)
-        case FC_OPC_NEG32:
+            FC_ALU_OPS(ALU32)
         case FC_OPC_MOV32_K:
-        case FC_OPC_MOV32_X: {
-            b = (lo & 8u) ? SRC : IMM64; /* the source bit */
-            uint32_t a32 = (uint32_t)DST, b32 = (uint32_t)b;
-            switch ((lo >> 4) & 0xfu) {
-                FC_ALU_OPS(ALU32_OP)
-            case FC_OPC_NEG32 >> 4:
-                a32 = 0u - a32;
-                break;
-            default: /* mov32, movsx (off 8, 16); the class has no other code left */
-                a32 = OFF ? (uint32_t)sext(b32, (unsigned)OFF) : b32;
-                break;
-            }
-            DST = a32;
+            DST = hi;
             goto next;
-        }
+        case FC_OPC_MOV32_X:
+            DST = (uint32_t)(OFF ? sext(SRC, (unsigned)OFF) : SRC);
+            goto next;
+        case FC_OPC_NEG32:
+            DST = (uint32_t)((uint32_t)0 - (uint32_t)DST);
+            goto next;
         case FC_OPC_DIV64_X: /* div, mod, sdiv, smod, both widths: one body */
         case FC_OPC_DIV32_X:
         case FC_OPC_MOD64_X:
