@@ -3,14 +3,11 @@
  *
  * In place (no RAM per instruction), one dispatch per instruction: a switch
  * on the opcode byte, which GCC turns into one table jump (tbh on Thumb-2).
- * Its cases are named by FC_OPC_<ID> (vm_isa.h). The 64-bit ALU operations
- * and the jumps compilers emit for loops have a case each, the register
- * form loading its operand and joining the immediate form's body; the rest
- * share a body per kind, which picks the operation by its code: division,
- * the other jumps (jmp32 compares the sign-extended low halves), loads,
- * stores. The 32-bit ALU operations have a case each too. The
- * operations themselves are written once (FC_ALU_OPS, FC_JCCS, divmod(),
- * atomic_rmw()). Registers live in VMP(vm)->reg; pc, the instruction word and the
+ * Its cases are named by FC_OPC_<ID> (vm_isa.h). Where two opcodes differ
+ * only in their operand (register or immediate) or in their width (jmp32
+ * compares the sign-extended low halves), one case loads the operand and
+ * falls into the other's body: one body per operation, one short stub per
+ * variant. Registers live in VMP(vm)->reg; pc, the instruction word and the
  * budget limit stay in locals. Same semantics, checks, budget and fault
  * reports as the per-opcode interpreter (interp.c): the unit tests, the
  * conformance vectors and fuzz_diff run against both. Only verified
@@ -166,37 +163,18 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
  * below limit (see executed_at() for the general case). */
 #define EXECUTED_BELOW_LIMIT() (budget + 1 - (limit - (uintptr_t)pc) / sizeof *pc)
 #define CHECKED(c, a, k) (HIGH_ZERO(a) && (IN_CACHE(0, a, k) || IN_CACHE(c, a, k)))
-/* The ALU operations, each defined once: X(NAME, the result from the
- * 64-bit operands a and b, the result from the 32-bit operands a32 and
- * b32). lsh apart: its 64-bit case also fuses shift pairs. */
-#define FC_ALU_PLAIN(X)                                                                            \
-    X(ADD, a + b, a32 + b32)                                                                       \
-    X(SUB, a - b, a32 - b32)                                                                       \
-    X(MUL, a *b, a32 *b32)                                                                         \
-    X(OR, a | b, a32 | b32)                                                                        \
-    X(AND, a &b, a32 &b32)                                                                         \
-    X(XOR, a ^ b, a32 ^ b32)                                                                       \
-    X(RSH, a >> (b & 63), a32 >> (b32 & 31))                                                       \
-    X(ARSH, sar64(a, (unsigned)(b & 63)), sar32(a32, b32 & 31))
-#define FC_ALU_LSH(X) X(LSH, a << (b & 63), a32 << (b32 & 31))
-#define FC_ALU_OPS(X) FC_ALU_PLAIN(X) FC_ALU_LSH(X)
-/* 64 bits: a case per opcode, the register form loads b and joins the
- * immediate form's body (the class every v2 program computes in). */
-#define ALU64_BODY(NAME, expr64, expr32)                                                           \
-    alu64_##NAME : a = DST;                                                                        \
-    DST = (expr64);                                                                                \
-    goto next;
-#define ALU64(NAME, expr64, expr32)                                                                \
+/* ALU operation NAME on dst and b, in 64 bits (expr64) and 32 bits (expr32,
+ * on a32 = low half of dst and b32 = low half of b, result zero-extended).
+ * The register stubs load b and join the immediate forms' bodies. */
+#define ALU(NAME, expr64, expr32)                                                                  \
     case FC_OPC_##NAME##64_X:                                                                      \
         b = SRC;                                                                                   \
         goto alu64_##NAME;                                                                         \
     case FC_OPC_##NAME##64_K:                                                                      \
         b = IMM64;                                                                                 \
-        ALU64_BODY(NAME, expr64, expr32)
-/* 32 bits: a case per opcode too (v3 and v4 programs, what clang emits
- * by default for -mcpu=v3 and up and `femto build` by default, compute in
- * them), the operands' low halves a32 and b32, the result zero-extended. */
-#define ALU32(NAME, expr64, expr32)                                                                \
+        alu64_##NAME : a = DST;                                                                    \
+        DST = (expr64);                                                                            \
+        goto next;                                                                                 \
     case FC_OPC_##NAME##32_X:                                                                      \
         b = SRC;                                                                                   \
         goto alu32_##NAME;                                                                         \
@@ -314,7 +292,12 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         dp = &reg[DI];
         switch ((uint8_t)lo) {
             /* ---- ALU ------------------------------------------------------ */
-            FC_ALU_PLAIN(ALU64)
+            ALU(ADD, a + b, a32 + b32)
+            ALU(SUB, a - b, a32 - b32)
+            ALU(MUL, a * b, a32 * b32)
+            ALU(OR, a | b, a32 | b32)
+            ALU(AND, a & b, a32 & b32)
+            ALU(XOR, a ^ b, a32 ^ b32)
         case FC_OPC_LSH64_K: {
             /* lsh d, k; rsh d, k (or arsh) with k >= 32: clang's zero and
              * sign extension from 64 - k bits, done in one step in the low
@@ -338,17 +321,19 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             goto alu64_LSH;
         case FC_OPC_LSH64_X:
             b = SRC;
-            FC_ALU_LSH(ALU64_BODY)
-            FC_ALU_OPS(ALU32)
-        case FC_OPC_MOV32_K:
-            DST = hi;
+        alu64_LSH:
+            DST <<= b & 63;
             goto next;
-        case FC_OPC_MOV32_X:
-            DST = (uint32_t)(OFF ? sext(SRC, (unsigned)OFF) : SRC);
+        case FC_OPC_LSH32_X:
+            b = SRC;
+            goto alu32_LSH;
+        case FC_OPC_LSH32_K:
+            b = IMM64;
+        alu32_LSH:
+            DST = (uint32_t)((uint32_t)DST << (b & 31));
             goto next;
-        case FC_OPC_NEG32:
-            DST = (uint32_t)((uint32_t)0 - (uint32_t)DST);
-            goto next;
+            ALU(RSH, a >> (b & 63), a32 >> (b32 & 31))
+            ALU(ARSH, sar64(a, (unsigned)(b & 63)), sar32(a32, b32 & 31))
         case FC_OPC_DIV64_X: /* div, mod, sdiv, smod, both widths: one body */
         case FC_OPC_DIV32_X:
         case FC_OPC_MOD64_X:
@@ -369,8 +354,17 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
         case FC_OPC_MOV64_X: /* mov, movsx (off 8, 16, 32) */
             DST = OFF ? sext(SRC, (unsigned)OFF) : SRC;
             goto next;
+        case FC_OPC_MOV32_K:
+            DST = hi;
+            goto next;
+        case FC_OPC_MOV32_X:
+            DST = (uint32_t)(OFF ? sext(SRC, (unsigned)OFF) : SRC);
+            goto next;
         case FC_OPC_NEG64:
             DST = (uint64_t)0 - DST;
+            goto next;
+        case FC_OPC_NEG32:
+            DST = (uint32_t)((uint32_t)0 - (uint32_t)DST);
             goto next;
         case FC_OPC_LE16: /* le, be, bswap: the width in imm */
         case FC_OPC_BE16:
