@@ -17,7 +17,7 @@ static const struct {
     const char *name;
 } helper_names[] = {
 #define FC_HELPER(ID, ENUM, NAME, RET, ARGS) {ID, #NAME},
-#include "../../sdk/femto_helpers.def"
+#include "femto_helpers.def" /* sdk/, on the include path */
 #undef FC_HELPER
 };
 

@@ -1290,6 +1290,46 @@ void fd_device_fire_sensors(fd_device_t *d)
     }
 }
 
+void fd_schedule_start(fd_schedule_t *s, const fd_config_t *cfg, uint64_t now_ms)
+{
+    s->next_timer = now_ms + cfg->timer_period_ms;
+    s->next_sensor = now_ms + cfg->sensor_period_ms;
+    s->tick = 0;
+}
+
+/* How long from now_ms until `next` (0 if due), if shorter than wait. */
+static uint64_t sooner(uint64_t wait, uint64_t next, uint64_t now_ms)
+{
+    uint64_t left = next > now_ms ? next - now_ms : 0;
+    return left < wait ? left : wait;
+}
+
+void fd_schedule_run(fd_schedule_t *s, fd_device_t *d, uint64_t now_ms)
+{
+    const fd_config_t *cfg = d->cfg;
+    if (cfg->timer_period_ms && now_ms >= s->next_timer) {
+        fd_device_fire_timer(d, s->tick++, cfg->timer_period_ms);
+        s->next_timer += cfg->timer_period_ms; /* keep the phase */
+        if (s->next_timer <= now_ms)           /* fell behind: no burst */
+            s->next_timer = now_ms + cfg->timer_period_ms;
+    }
+    if (cfg->sensor_period_ms && cfg->n_sensors && now_ms >= s->next_sensor) {
+        fd_device_fire_sensors(d);
+        s->next_sensor = now_ms + cfg->sensor_period_ms;
+    }
+}
+
+uint64_t fd_schedule_wait(const fd_schedule_t *s, const fd_config_t *cfg, uint64_t now_ms,
+                          uint64_t max_wait_ms)
+{
+    uint64_t wait = max_wait_ms;
+    if (cfg->timer_period_ms)
+        wait = sooner(wait, s->next_timer, now_ms);
+    if (cfg->sensor_period_ms && cfg->n_sensors)
+        wait = sooner(wait, s->next_sensor, now_ms);
+    return wait;
+}
+
 void fd_device_fire_boot(fd_device_t *d)
 {
     fc_hook_boot_ctx_t ctx = {.boot_count = d->boot_count, .reason = 0};

@@ -108,6 +108,29 @@ int fd_device_find(const fd_device_t *d, const char *name);
 int fd_device_coap_call(fd_device_t *d, int slot, fc_hook_coap_ctx_t *ctx);
 
 void fd_device_fire_timer(fd_device_t *d, uint32_t tick, uint32_t period_ms);
+
+/* The periodic hooks of a device (timer every cfg->timer_period_ms, one
+ * sensor round every cfg->sensor_period_ms; 0 turns either off), on the
+ * caller's millisecond clock. femtod's and the board's main loops share it,
+ * so both keep the same phase and the same catch-up rule. */
+typedef struct fd_schedule {
+    uint64_t next_timer, next_sensor; /* when each is due (ms) */
+    uint32_t tick;                    /* timer rounds fired */
+} fd_schedule_t;
+
+/* Start at now_ms: the first timer and sensor rounds are due one period later. */
+void fd_schedule_start(fd_schedule_t *s, const fd_config_t *cfg, uint64_t now_ms);
+
+/* Fire the hooks due at now_ms. A timer that fell behind by more than a
+ * period fires once, not in a burst, and takes its period up from now_ms. */
+void fd_schedule_run(fd_schedule_t *s, fd_device_t *d, uint64_t now_ms);
+
+/* How long a caller that sleeps between rounds may wait at now_ms for the
+ * next hook (ms, at most max_wait_ms; 0: one is due). Apart from
+ * fd_schedule_run: a board woken by its tick does not need it (and does not
+ * link it). */
+uint64_t fd_schedule_wait(const fd_schedule_t *s, const fd_config_t *cfg, uint64_t now_ms,
+                          uint64_t max_wait_ms);
 void fd_device_fire_sensors(fd_device_t *d);
 void fd_device_fire_boot(fd_device_t *d);
 void fd_device_close(fd_device_t *d);

@@ -10,9 +10,7 @@
 #include "coap_map.h"
 #include "femto/status.h"
 
-static int fail(char *why, size_t cap, int status, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *why, size_t cap, int status, const char *fmt, ...)
+int fd_fetch_fail(char *why, size_t cap, int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -61,25 +59,27 @@ static int take(const fd_block_answer_t *x, uint8_t *buf, size_t max_len, uint32
 {
     *more = 0;
     if (!x->done)
-        return fail(why, why_cap, FC_ERR_NOT_FOUND,
-                    "no answer within fetch_timeout_ms %" PRIu32 " (%zu of %zu bytes)", timeout_ms,
-                    *got, max_len);
+        return fd_fetch_fail(why, why_cap, FC_ERR_NOT_FOUND,
+                             "no answer within fetch_timeout_ms %" PRIu32 " (%zu of %zu bytes)",
+                             timeout_ms, *got, max_len);
     if (x->failure)
-        return fail(why, why_cap, FC_ERR_NOT_FOUND, "%s", x->failure);
+        return fd_fetch_fail(why, why_cap, FC_ERR_NOT_FOUND, "%s", x->failure);
     if (x->code != FD_CODE(2, 5))
-        return fail(why, why_cap, FC_ERR_NOT_FOUND, "the URI answered %u.%02u %.60s",
-                    (unsigned)(x->code >> 5), (unsigned)(x->code & 31), (const char *)x->data);
+        return fd_fetch_fail(why, why_cap, FC_ERR_NOT_FOUND, "the URI answered %u.%02u %.60s",
+                             (unsigned)(x->code >> 5), (unsigned)(x->code & 31),
+                             (const char *)x->data);
     if (x->has_size2 && x->size2 > max_len)
-        return fail(why, why_cap, FC_ERR_SIZE,
-                    "the URI announces %" PRIu64 " bytes (Size2), image-size is %zu", x->size2,
-                    max_len);
+        return fd_fetch_fail(why, why_cap, FC_ERR_SIZE,
+                             "the URI announces %" PRIu64 " bytes (Size2), image-size is %zu",
+                             x->size2, max_len);
     if (x->too_long || *got + x->len > max_len)
-        return fail(why, why_cap, FC_ERR_SIZE,
-                    "the URI serves more than image-size %zu bytes (stopped at %zu)", max_len,
-                    *got + x->len);
+        return fd_fetch_fail(why, why_cap, FC_ERR_SIZE,
+                             "the URI serves more than image-size %zu bytes (stopped at %zu)",
+                             max_len, *got + x->len);
     if (!x->has_block2) { /* the whole representation in one message */
         if (num != 0)
-            return fail(why, why_cap, FC_ERR_STATE, "block %" PRIu32 " came without Block2", num);
+            return fd_fetch_fail(why, why_cap, FC_ERR_STATE,
+                                 "block %" PRIu32 " came without Block2", num);
         if (x->len)
             memcpy(buf, x->data, x->len);
         *got = x->len;
@@ -88,9 +88,10 @@ static int take(const fd_block_answer_t *x, uint8_t *buf, size_t max_len, uint32
     size_t size = (size_t)16 << x->b2_szx;
     if (x->b2_szx > *szx || (uint64_t)x->b2_num * size != *got || (x->b2_more && x->len != size) ||
         x->len > size)
-        return fail(why, why_cap, FC_ERR_STATE,
-                    "Block2 %" PRIu32 " (size %zu, %zu bytes) does not continue at byte %zu",
-                    x->b2_num, size, x->len, *got);
+        return fd_fetch_fail(why, why_cap, FC_ERR_STATE,
+                             "Block2 %" PRIu32
+                             " (size %zu, %zu bytes) does not continue at byte %zu",
+                             x->b2_num, size, x->len, *got);
     if (x->len) /* buf is non-NULL here: max_len >= got + x->len > 0 */
         memcpy(buf + *got, x->data, x->len);
     *got += x->len;
@@ -108,7 +109,7 @@ int fd_fetch_blocks(fd_get_block_fn get, void *ctx, uint64_t now_ms, size_t max_
     fd_block_answer_t *x = malloc(sizeof *x);
     int status = FC_OK;
     if (!x || (max_len && !buf)) {
-        status = fail(why, why_cap, FC_ERR_NO_RAM, "out of memory");
+        status = fd_fetch_fail(why, why_cap, FC_ERR_NO_RAM, "out of memory");
         goto out;
     }
     uint64_t deadline = now_ms + timeout_ms;
@@ -116,13 +117,13 @@ int fd_fetch_blocks(fd_get_block_fn get, void *ctx, uint64_t now_ms, size_t max_
     uint32_t num = 0, szx = 6;
     for (int more = 1; more;) {
         if (++requests > max_requests) {
-            status = fail(why, why_cap, FC_ERR_SIZE, "more than %zu blocks for %zu bytes",
-                          max_requests, max_len);
+            status = fd_fetch_fail(why, why_cap, FC_ERR_SIZE, "more than %zu blocks for %zu bytes",
+                                   max_requests, max_len);
             break;
         }
         memset(x, 0, sizeof *x);
         if (get(ctx, num, szx, deadline, x) != 0) {
-            status = fail(why, why_cap, FC_ERR_NO_RAM, "cannot send the request");
+            status = fd_fetch_fail(why, why_cap, FC_ERR_NO_RAM, "cannot send the request");
             break;
         }
         x->data[x->len < FD_FETCH_CHUNK_MAX ? x->len : FD_FETCH_CHUNK_MAX] = '\0';
@@ -136,7 +137,7 @@ int fd_fetch_blocks(fd_get_block_fn get, void *ctx, uint64_t now_ms, size_t max_
         *out_len = got;
         buf = NULL;
         if (!*out)
-            status = fail(why, why_cap, FC_ERR_NO_RAM, "out of memory");
+            status = fd_fetch_fail(why, why_cap, FC_ERR_NO_RAM, "out of memory");
     }
 out:
     free(buf);

@@ -46,6 +46,12 @@ typedef int (*fd_get_block_fn)(void *ctx, uint32_t num, uint32_t szx, uint64_t d
  * max_len announced or served), FC_ERR_NOT_FOUND (no answer, an answer other
  * than 2.05), FC_ERR_STATE (blocks out of order), FC_ERR_NO_RAM, with a
  * reason in why. */
+/* Write the reason (printf format) into why (cap bytes) and return status:
+ * a failure of a fetch is one line, `return fd_fetch_fail(why, cap, st, ...)`,
+ * in the shared part and in each transport. */
+int fd_fetch_fail(char *why, size_t cap, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 int fd_fetch_blocks(fd_get_block_fn get, void *ctx, uint64_t now_ms, size_t max_len,
                     uint32_t timeout_ms, uint8_t **out, size_t *out_len, char *why, size_t why_cap);
 

@@ -7,24 +7,12 @@
 #include <coap3/coap.h>
 #include <inttypes.h>
 #include <netdb.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "fetch_blocks.h"
-
-static int fail(char *why, size_t cap, int status, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *why, size_t cap, int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, cap, fmt, ap);
-    va_end(ap);
-    return status;
-}
 
 static uint64_t now_ms(void)
 {
@@ -132,7 +120,7 @@ int fd_coap_fetch(void *unused, const char *uri, size_t max_len, uint32_t timeou
     coap_uri_t u;
     if (coap_split_uri((const uint8_t *)uri, strlen(uri), &u) < 0 ||
         u.scheme != COAP_URI_SCHEME_COAP)
-        return fail(why, why_cap, FC_ERR_SUIT_UNSUPPORTED, "not a coap:// URI");
+        return fd_fetch_fail(why, why_cap, FC_ERR_SUIT_UNSUPPORTED, "not a coap:// URI");
     char host[256], port[8];
     snprintf(host, sizeof host, "%.*s", (int)u.host.length, (const char *)u.host.s);
     snprintf(port, sizeof port, "%u", (unsigned)u.port);
@@ -140,7 +128,8 @@ int fd_coap_fetch(void *unused, const char *uri, size_t max_len, uint32_t timeou
     struct addrinfo *res = NULL;
     int gai = getaddrinfo(host, port, &hints, &res);
     if (gai != 0 || !res)
-        return fail(why, why_cap, FC_ERR_NOT_FOUND, "host %s: %s", host, gai_strerror(gai));
+        return fd_fetch_fail(why, why_cap, FC_ERR_NOT_FOUND, "host %s: %s", host,
+                             gai_strerror(gai));
     coap_address_t dst;
     coap_address_init(&dst);
     dst.size = (socklen_t)res->ai_addrlen;
@@ -173,14 +162,15 @@ int fd_coap_fetch(void *unused, const char *uri, size_t max_len, uint32_t timeou
     coap_context_t *ctx = coap_new_context(NULL);
     coap_session_t *s = NULL;
     if (!ctx) {
-        status = fail(why, why_cap, FC_ERR_NO_RAM, "out of memory");
+        status = fd_fetch_fail(why, why_cap, FC_ERR_NO_RAM, "out of memory");
         goto out;
     }
     coap_register_response_handler(ctx, on_response);
     coap_register_nack_handler(ctx, on_nack);
     s = coap_new_client_session(ctx, NULL, &dst, COAP_PROTO_UDP);
     if (!s) {
-        status = fail(why, why_cap, FC_ERR_NOT_FOUND, "cannot open a CoAP session to %s", host);
+        status =
+            fd_fetch_fail(why, why_cap, FC_ERR_NOT_FOUND, "cannot open a CoAP session to %s", host);
         goto out;
     }
     transfer_t t = {.ctx = ctx, .s = s, .path = path};

@@ -183,28 +183,12 @@ int main(int argc, char **argv)
     fprintf(stderr,
             "femtod: listening on coap://[%s]:%s, state in %s, %zu tenant(s), boot %" PRIu32 "\n",
             listen, port, state, config.n_tenants, device.boot_count);
-    uint64_t start = now_ms();
-    uint64_t next_timer = start + config.timer_period_ms;
-    uint64_t next_sensor = start + config.sensor_period_ms;
-    uint32_t tick = 0;
+    fd_schedule_t schedule;
+    fd_schedule_start(&schedule, &config, now_ms());
     while (!quit) {
         uint64_t now = now_ms();
-        if (config.timer_period_ms && now >= next_timer) {
-            fd_device_fire_timer(&device, tick++, config.timer_period_ms);
-            next_timer += config.timer_period_ms;
-            if (next_timer <= now) /* fell behind: do not fire a burst */
-                next_timer = now + config.timer_period_ms;
-        }
-        if (config.sensor_period_ms && config.n_sensors && now >= next_sensor) {
-            fd_device_fire_sensors(&device);
-            next_sensor = now + config.sensor_period_ms;
-        }
-        uint64_t wait = 1000;
-        if (config.timer_period_ms && next_timer - now < wait)
-            wait = next_timer > now ? next_timer - now : 0;
-        if (config.sensor_period_ms && config.n_sensors && next_sensor > now &&
-            next_sensor - now < wait)
-            wait = next_sensor - now;
+        fd_schedule_run(&schedule, &device, now);
+        uint64_t wait = fd_schedule_wait(&schedule, &config, now, 1000);
         if (coap_io_process(ctx, (uint32_t)(wait ? wait : 1)) < 0)
             break;
     }

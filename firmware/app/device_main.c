@@ -365,20 +365,12 @@ int main(void)
               "IPv6)\n",
               (unsigned)device.boot_count, (unsigned)config.n_tenants,
               ip4addr_ntoa(netif_ip4_addr(&netif)), COAP_PORT);
-    uint64_t next_timer = bm_ticks() + config.timer_period_ms, next_sensor = bm_ticks();
-    uint32_t tick = 0;
+    fd_schedule_t schedule; /* the board ticks at 1 kHz: bm_ticks() counts ms */
+    fd_schedule_start(&schedule, &config, bm_ticks());
     for (;;) {
         poll_network();
         serve_queue();
-        uint64_t now = bm_ticks();
-        if (config.timer_period_ms && now >= next_timer) {
-            fd_device_fire_timer(&device, tick++, config.timer_period_ms);
-            next_timer = now + config.timer_period_ms;
-        }
-        if (config.sensor_period_ms && now >= next_sensor) {
-            fd_device_fire_sensors(&device);
-            next_sensor = now + config.sensor_period_ms;
-        }
+        fd_schedule_run(&schedule, &device, bm_ticks()); /* the 1 kHz tick wakes us */
         bm_wait_for_interrupt();
     }
 }

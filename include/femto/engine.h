@@ -158,12 +158,13 @@ typedef enum fc_container_state {
 
 /** Statistics of one container since its install. */
 typedef struct fc_container_stats {
+    /* what every run writes first, side by side (doubleword accesses) */
     uint64_t insns_total;  /**< instructions over all runs */
-    fc_error_t last_fault; /**< code, instruction index, address, size, reason */
     uint32_t runs;         /**< runs started (hooks and direct calls) */
-    uint32_t faults;       /**< runs that faulted */
     uint32_t insns_last;   /**< instructions of the last run (<= its budget) */
+    uint32_t faults;       /**< runs that faulted */
     uint8_t max_depth;     /**< deepest local-call nesting seen */
+    fc_error_t last_fault; /**< code, instruction index, address, size, reason */
 } fc_container_stats_t;
 
 /** One container slot: what an idle container costs besides its data/bss.
@@ -254,18 +255,20 @@ typedef struct fc_engine_jit_config {
  *  firmware provides (no allocation). Its fields are the engine's: read
  *  them for diagnostics, change them only through the functions below. */
 typedef struct fc_engine {
-    const fc_port_t *port; /**< the platform (borrowed, outlives the engine) */
     /* The one VM, prepared for one container at a time: a run of the
      * container it is prepared for only grants the context, runs (the VM
      * binds the run's entry when it changes, checking it against the
-     * verified ones) and revokes the run's extra regions afterwards. */
+     * verified ones) and revokes the run's extra regions afterwards. First
+     * in the struct: the engine and its VM share one address on the run
+     * path. */
     fc_vm_t vm;                            /**< the one VM */
     fc_program_t prog;                     /**< the prepared container's program, from its slot */
     uint32_t prog_entries[FC_MAX_ENTRIES]; /**< prog.entries: its verified entry points */
     const fc_container_t *prepared;        /**< the VM is bound to it (NULL: to nothing) */
     uint8_t prepared_regions;              /**< vm.n_regions once prepared: stack, rodata, data */
-    uint8_t stack_tenant; /**< 1 + tenant index whose data may be on the stack, 0: none */
-    uint32_t stack_dirty; /**< bytes at the stack's top written since it was cleared */
+    uint8_t stack_tenant;  /**< 1 + tenant index whose data may be on the stack, 0: none */
+    uint32_t stack_dirty;  /**< bytes at the stack's top written since it was cleared */
+    const fc_port_t *port; /**< the platform (borrowed, outlives the engine) */
     /* the run in progress (helpers read it through vm.user == engine;
      * before the tables: a firing reads and writes it, short offsets) */
     fc_container_t *current;       /**< non-NULL while a container runs */

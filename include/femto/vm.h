@@ -31,6 +31,15 @@
 extern "C" {
 #endif
 
+/** Inline accessors of the per-run path (fc_vm_grant_context() and the
+ *  like): always inlined where the compiler allows it, also at -Os, where
+ *  GCC would otherwise call an out-of-line copy. */
+#if defined(__GNUC__)
+#define FC_VM_INLINE static inline __attribute__((always_inline))
+#else
+#define FC_VM_INLINE static inline
+#endif
+
 /* ---- build-time limits (override with -D) ------------------------------ */
 #ifndef FC_MAX_REGIONS
 /** Memory regions per run, the stack included. */
@@ -343,7 +352,7 @@ void fc_vm_reset_regions(fc_vm_t *vm);
  *  Inline: a host that grants a context per run calls it around each.
  *  @param vm an initialised VM (borrowed)
  *  @return the count of granted regions, 0..FC_MAX_REGIONS */
-static inline uint32_t fc_vm_region_count(const fc_vm_t *vm)
+FC_VM_INLINE uint32_t fc_vm_region_count(const fc_vm_t *vm)
 {
     return vm->n_regions;
 }
@@ -359,8 +368,8 @@ static inline uint32_t fc_vm_region_count(const fc_vm_t *vm)
  *  @param len bytes; start + len must not wrap
  *  @param perm FC_PERM_READ, FC_PERM_WRITE or FC_PERM_RW
  *  @return FC_OK, or FC_ERR_BAD_CONFIG */
-static inline fc_status_t fc_vm_grant_context(fc_vm_t *vm, const void *start, size_t len,
-                                              uint32_t perm)
+FC_VM_INLINE fc_status_t fc_vm_grant_context(fc_vm_t *vm, const void *start, size_t len,
+                                             uint32_t perm)
 {
     uintptr_t s = (uintptr_t)start;
     uint32_t n = vm->n_regions;
@@ -383,7 +392,7 @@ static inline fc_status_t fc_vm_grant_context(fc_vm_t *vm, const void *start, si
  *  fc_vm_grant_context().
  *  @param vm an initialised VM (borrowed)
  *  @param keep the regions to keep, in the order they were granted */
-static inline void fc_vm_revoke_regions(fc_vm_t *vm, uint32_t keep)
+FC_VM_INLINE void fc_vm_revoke_regions(fc_vm_t *vm, uint32_t keep)
 {
     if (keep < vm->n_regions)
         vm->n_regions = keep;

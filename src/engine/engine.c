@@ -1002,6 +1002,39 @@ static int policy_stops(uint32_t policy, int64_t v)
            (policy == FC_POLICY_STOP_ON_NEGATIVE && v < 0);
 }
 
+/* Run the containers attached to h, in priority order (h->count > 0;
+ * nothing a container can do changes them while the hook fires), on a
+ * context of h->perm; returns the combined result. Inlined with perm and
+ * one constants, so that the common read-only firing pays nothing for the
+ * read-write case (a read-write context is given back to each tenant as
+ * the firmware wrote it: containers of one tenant see each other's
+ * changes, a container of another tenant sees what the firmware put there,
+ * kept in ctx_saved), and the most common hook, one container, nothing for
+ * the loop and the policy (one run: its r0, whatever the policy). */
+static FC_ENGINE_INLINE int64_t fire_attachments(fc_engine_t *engine, const fc_hook_t *h, void *ctx,
+                                                 size_t ctx_len, const uint32_t perm, const int one)
+{
+    int64_t result = 0;
+    uint32_t ctx_tenant = 0; /* 1 + tenant index whose changes ctx holds, 0: the firmware's */
+    if (perm == FC_PERM_RW)
+        memcpy(engine->ctx_saved, ctx, ctx_len); /* ctx_len == h->ctx_size <= the buffer */
+    const fc_attachment_t *a = &engine->attachments[h->first], *end = a + h->count;
+    do {
+        fc_container_t *c = &engine->containers[a->container];
+        if (c->state != FC_CONTAINER_STARTED)
+            continue;
+        if (perm == FC_PERM_RW && ctx_tenant != c->tenant + 1u)
+            ctx_tenant = ctx_restore(engine, ctx, ctx_len, ctx_tenant, c->tenant);
+        uint64_t r0; /* written by every run that returns FC_OK */
+        if (run_container(engine, c, a->entry, ctx, ctx_len, perm, &r0) != FC_OK)
+            continue; /* recorded in c->stats; the next container runs */
+        result = (int64_t)r0;
+        if (!one && h->policy != FC_POLICY_CONTINUE && policy_stops(h->policy, result))
+            break;
+    } while (!one && ++a < end);
+    return result;
+}
+
 fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_t ctx_len,
                          int64_t *combined)
 {
@@ -1016,29 +1049,13 @@ fc_status_t fc_hook_fire(fc_engine_t *engine, uint32_t hook_id, void *ctx, size_
     if (st != FC_OK || h->count == 0)
         goto out;
     set_run_context(engine, ctx, ctx_len, (int)hook_id);
-    /* A read-write context: containers of one tenant see each other's
-     * changes, a container of another tenant sees what the firmware put
-     * there (kept in ctx_saved). Read-only hooks pay one test per run. */
-    uint32_t perm = h->perm, policy = h->policy;
-    uint32_t ctx_tenant = 0; /* 1 + tenant index whose changes ctx holds, 0: the firmware's */
-    if (perm == FC_PERM_RW)
-        memcpy(engine->ctx_saved, ctx, ctx_len); /* ctx_len == h->ctx_size <= the buffer */
-    /* The hook's attachments, in priority order (count > 0); nothing a
-     * container can do changes them while the hook fires. */
-    const fc_attachment_t *a = &engine->attachments[h->first], *end = a + h->count;
-    do {
-        fc_container_t *c = &engine->containers[a->container];
-        if (c->state != FC_CONTAINER_STARTED)
-            continue;
-        if (perm == FC_PERM_RW && ctx_tenant != c->tenant + 1u)
-            ctx_tenant = ctx_restore(engine, ctx, ctx_len, ctx_tenant, c->tenant);
-        uint64_t r0; /* written by every run that returns FC_OK */
-        if (run_container(engine, c, a->entry, ctx, ctx_len, perm, &r0) != FC_OK)
-            continue; /* recorded in c->stats; the next container runs */
-        result = (int64_t)r0;
-        if (policy != FC_POLICY_CONTINUE && policy_stops(policy, result))
-            break;
-    } while (++a < end);
+    /* h->perm is one of the two (fc_hook_declare) */
+    if (h->perm == FC_PERM_RW)
+        result = fire_attachments(engine, h, ctx, ctx_len, FC_PERM_RW, 0);
+    else if (h->count == 1)
+        result = fire_attachments(engine, h, ctx, ctx_len, FC_PERM_READ, 1);
+    else
+        result = fire_attachments(engine, h, ctx, ctx_len, FC_PERM_READ, 0);
 out:
     if (combined)
         *combined = result;

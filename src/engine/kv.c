@@ -245,9 +245,17 @@ static fc_status_t namespace_of(const fc_engine_t *engine, const fc_container_t 
     return FC_OK;
 }
 
-static int key_ok(const void *key, size_t key_len)
+/* What every operation on the store checks first: the namespace of the
+ * caller's scope (namespace_of) and a key of 1..FC_KV_KEY_MAX bytes. */
+static fc_status_t kv_where(const fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_t scope,
+                            const void *key, size_t key_len, uint32_t *tenant, uint64_t *ns)
 {
-    return key && key_len >= 1 && key_len <= FC_KV_KEY_MAX;
+    fc_status_t st = namespace_of(engine, c, scope, tenant, ns);
+    if (st != FC_OK)
+        return st;
+    if (!key || key_len < 1 || key_len > FC_KV_KEY_MAX)
+        return FC_ERR_KV_KEY;
+    return FC_OK;
 }
 
 fc_status_t fc_kv_get(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_t scope,
@@ -255,11 +263,9 @@ fc_status_t fc_kv_get(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_
 {
     uint32_t tenant;
     uint64_t ns;
-    fc_status_t st = namespace_of(engine, c, scope, &tenant, &ns);
+    fc_status_t st = kv_where(engine, c, scope, key, key_len, &tenant, &ns);
     if (st != FC_OK)
         return st;
-    if (!key_ok(key, key_len))
-        return FC_ERR_KV_KEY;
     const fc_kv_entry_t *e = kv_lookup(engine, scope, tenant, ns, key, key_len);
     if (!e)
         return FC_ERR_NOT_FOUND;
@@ -308,10 +314,10 @@ fc_status_t fc_kv_set(fc_engine_t *engine, const fc_container_t *c, fc_kv_scope_
 {
     uint32_t tenant;
     uint64_t ns;
-    fc_status_t st = namespace_of(engine, c, scope, &tenant, &ns);
+    fc_status_t st = kv_where(engine, c, scope, key, key_len, &tenant, &ns);
     if (st != FC_OK)
         return st;
-    if (!key_ok(key, key_len) || len > FC_KV_VALUE_MAX || (!value && len))
+    if (len > FC_KV_VALUE_MAX || (!value && len))
         return FC_ERR_KV_KEY;
     fc_kv_entry_t *e = kv_lookup(engine, scope, tenant, ns, key, key_len);
     st = global_write_ok(engine, c, scope, e);
@@ -349,11 +355,9 @@ fc_status_t fc_kv_delete(fc_engine_t *engine, const fc_container_t *c, fc_kv_sco
 {
     uint32_t tenant;
     uint64_t ns;
-    fc_status_t st = namespace_of(engine, c, scope, &tenant, &ns);
+    fc_status_t st = kv_where(engine, c, scope, key, key_len, &tenant, &ns);
     if (st != FC_OK)
         return st;
-    if (!key_ok(key, key_len))
-        return FC_ERR_KV_KEY;
     fc_kv_entry_t *e = kv_lookup(engine, scope, tenant, ns, key, key_len);
     if (!e)
         return FC_ERR_NOT_FOUND;

@@ -46,7 +46,7 @@ fi
 export FUZZ_COAP_IMAGE="$out/kvapp.fc"
 # Files, not the directory: libFuzzer then only executes them.
 "$bin" "$src"/fuzz/corpus/coap/* 2>"$out/replay.log" || { tail -60 "$out/replay.log"; exit 1; }
-echo "PASS: $(ls "$src"/fuzz/corpus/coap | wc -l) seeds replayed"
+"$src/tests/common/check-replayed.sh" "$out/replay.log" 711 "fuzz/corpus/coap seeds"
 rm -rf "$out/work"
 mkdir -p "$out/work"
 "$bin" -runs=3000 -seed=1 -max_len=12000 -artifact_prefix="$out/" "$out/work" \

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "../../apps/device/config.h"
-#include "../../apps/femtod/platform_posix.h"
+#include "config.h"         /* apps/device, on the include path */
+#include "platform_posix.h" /* apps/femtod */
 
 static char path[64];
 
@@ -112,11 +112,18 @@ static void test_full_config(void **state)
     assert_int_equal(cfg.tenants[1].slots, (1u << (FC_MAX_CONTAINERS - 1)) - 1);
 }
 
+/* A one-tenant file ("[tenant a]", id, public_key: lines 1-3) followed by
+ * tail, whose error is on line `line`. */
+static void expect_error_after_tenant(const char *tail, int line, const char *reason)
+{
+    char buf[400];
+    snprintf(buf, sizeof buf, "[tenant a]\nid = 1\npublic_key = " KEY_HEX "\n%s", tail);
+    expect_error(buf, line, reason);
+}
+
 static void test_errors_name_line_and_reason(void **state)
 {
     (void)state;
-    const char *tenant = "[tenant a]\nid = 1\npublic_key = " KEY_HEX "\n";
-    char buf[400];
     expect_error("bogus = 1\n", 1, "unknown key 'bogus'");
     expect_error("timer_period_ms = ten\n", 1, "not a number");
     expect_error("timer_period_ms\n", 1, "expected 'key = value'");
@@ -126,37 +133,25 @@ static void test_errors_name_line_and_reason(void **state)
     expect_error("[tenant a]\npublic_key = " KEY_HEX "\n", 2, "has no id");
     expect_error("[tenant a]\nid = 1\n", 2, "has no public_key");
     expect_error("[tenant a]\nid = 1\npublic_key = missing.pub\n", 3, "public key");
-    snprintf(buf, sizeof buf, "%s[tenant b]\nid = 1\n", tenant);
-    expect_error(buf, 5, "id 1 already used");
-    snprintf(buf, sizeof buf, "%s[tenant a]\n", tenant);
-    expect_error(buf, 4, "defined twice");
-    snprintf(buf, sizeof buf, "%shelpers = fc_nothing\n", tenant);
-    expect_error(buf, 4, "unknown helper 'fc_nothing'");
-    snprintf(buf, sizeof buf, "%shooks = timer, nap\n", tenant);
-    expect_error(buf, 4, "unknown hook 'nap'");
-    snprintf(buf, sizeof buf, "%sslots = 3-1\n", tenant);
-    expect_error(buf, 4, "outside");
-    snprintf(buf, sizeof buf, "%sslots = 0-%d\n", tenant, FC_MAX_CONTAINERS);
-    expect_error(buf, 4, "outside");
-    snprintf(buf, sizeof buf, "%sslots = 1,,2\n", tenant);
-    expect_error(buf, 4, "empty item");
-    snprintf(buf, sizeof buf, "%smax_ram = -5\n", tenant);
-    expect_error(buf, 4, "not a number");
-    snprintf(buf, sizeof buf, "%sglobal_write = maybe\n", tenant);
-    expect_error(buf, 4, "global_write: yes or no");
-    snprintf(buf, sizeof buf, "%smax_names = 17\n", tenant);
-    expect_error(buf, 4, "max_names: 1..16");
-    snprintf(buf, sizeof buf, "%smax_global_entries = 0\n", tenant);
-    expect_error(buf, 4, "max_global_entries: 1..16");
+    expect_error_after_tenant("[tenant b]\nid = 1\n", 5, "id 1 already used");
+    expect_error_after_tenant("[tenant a]\n", 4, "defined twice");
+    expect_error_after_tenant("helpers = fc_nothing\n", 4, "unknown helper 'fc_nothing'");
+    expect_error_after_tenant("hooks = timer, nap\n", 4, "unknown hook 'nap'");
+    expect_error_after_tenant("slots = 3-1\n", 4, "outside");
+    char slots[32];
+    snprintf(slots, sizeof slots, "slots = 0-%d\n", FC_MAX_CONTAINERS);
+    expect_error_after_tenant(slots, 4, "outside");
+    expect_error_after_tenant("slots = 1,,2\n", 4, "empty item");
+    expect_error_after_tenant("max_ram = -5\n", 4, "not a number");
+    expect_error_after_tenant("global_write = maybe\n", 4, "global_write: yes or no");
+    expect_error_after_tenant("max_names = 17\n", 4, "max_names: 1..16");
+    expect_error_after_tenant("max_global_entries = 0\n", 4, "max_global_entries: 1..16");
     /* the attachment shares: the line of the share that goes over (its
      * key, or the header of a tenant with the default share) */
-    snprintf(buf, sizeof buf, "%smax_attachments = 9\n", tenant);
-    expect_error(buf, 4, "plus the largest (9");
-    snprintf(buf, sizeof buf,
-             "%smax_attachments = 8\n[tenant b]\nid = 2\npublic_key = " KEY_HEX "\n", tenant);
-    expect_error(buf, 5, "over all tenants (13) plus the largest (8");
-    snprintf(buf, sizeof buf, "%smax_attachments = 0\n", tenant);
-    expect_error(buf, 4, "max_attachments 0 outside 1..16");
+    expect_error_after_tenant("max_attachments = 9\n", 4, "plus the largest (9");
+    expect_error_after_tenant("max_attachments = 8\n[tenant b]\nid = 2\npublic_key = " KEY_HEX "\n",
+                              5, "over all tenants (13) plus the largest (8");
+    expect_error_after_tenant("max_attachments = 0\n", 4, "max_attachments 0 outside 1..16");
     expect_error("sensors = 9\n", 1, "bad sensor index");
     expect_error("max_envelope = 10\n", 1, "64..1048576");
     expect_error("timer_period_ms = 5\n", 0, "no [tenant NAME] section");

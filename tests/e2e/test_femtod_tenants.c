@@ -13,7 +13,8 @@
  *   - storage bytes per tenant (envelopes and key-value records);
  *   - names: allowed characters, owned by their tenant after a removal;
  *   - priority and budget range checks;
- *   - local key-value records reclaimed on removal (cycling names is bounded).
+ *   - local key-value records reclaimed on removal (cycling names is bounded);
+ *   - the periodic hooks' schedule (fd_schedule_run/_wait), shared with the board.
  * Every refusal is checked for the limit's name and its figures. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,9 +28,9 @@
 
 #include <cmocka.h>
 
-#include "../../apps/device/config.h"
-#include "../../apps/device/device.h"
-#include "../../apps/femtod/platform_posix.h"
+#include "config.h" /* apps/device, on the include path */
+#include "device.h"
+#include "platform_posix.h" /* apps/femtod */
 #include "femto/image.h"
 #include "suit_write.h"
 
@@ -676,6 +677,56 @@ static void test_kv_cycling_bounded(void **state)
                      FC_OK);
 }
 
+/* One round of femtod's loop: fire what is due, then the wait. */
+static uint64_t step(fd_schedule_t *s, fd_device_t *d, uint64_t now_ms, uint64_t max_wait_ms)
+{
+    fd_schedule_run(s, d, now_ms);
+    return fd_schedule_wait(s, d->cfg, now_ms, max_wait_ms);
+}
+
+/* The periodic hooks' schedule femtod and the board share (fd_schedule_run,
+ * fd_schedule_wait): phase kept, no burst after falling behind, the wait
+ * until the next one, and a period of 0 turning a hook off. */
+static void test_schedule(void **state)
+{
+    (void)state;
+    fd_device_t *d = fx.d;
+    fx.cfg.timer_period_ms = 10;
+    fx.cfg.sensor_period_ms = 25;
+    fx.cfg.sensors[0] = 0;
+    fx.cfg.n_sensors = 1;
+    fd_schedule_t s;
+    fd_schedule_start(&s, &fx.cfg, 1000);
+    assert_int_equal(step(&s, d, 1004, 1000), 6); /* timer due at 1010 */
+    assert_int_equal(d->hooks.timer, 0);
+    assert_int_equal(step(&s, d, 1010, 1000), 10);
+    assert_int_equal(d->hooks.timer, 1);
+    assert_int_equal(step(&s, d, 1013, 1000), 7); /* phase kept: 1020 */
+    assert_int_equal(step(&s, d, 1013, 3), 3);    /* capped */
+    assert_int_equal(step(&s, d, 1021, 1000), 4); /* 1030; sensor at 1025 */
+    assert_int_equal(d->hooks.timer, 2);
+    assert_int_equal(d->hooks.sensor, 0);
+    assert_int_equal(step(&s, d, 1025, 1000), 5);
+    assert_int_equal(d->hooks.sensor, 1);
+    assert_int_equal(s.next_sensor, 1050);
+    /* 95 ms late: one timer round, not nine, and the period restarts */
+    assert_int_equal(step(&s, d, 1125, 1000), 10); /* the sensor was due too */
+    assert_int_equal(d->hooks.timer, 3);
+    assert_int_equal(d->hooks.sensor, 2);
+    assert_int_equal(s.tick, 3);
+    assert_int_equal(s.next_timer, 1135);
+    assert_int_equal(s.next_sensor, 1150);
+    assert_int_equal(step(&s, d, 1125, 1000), 10); /* nothing fires twice */
+    assert_int_equal(d->hooks.timer, 3);
+    assert_int_equal(d->hooks.sensor, 2);
+    /* period 0: the timer is off, whatever the clock says */
+    fx.cfg.timer_period_ms = 0;
+    fx.cfg.n_sensors = 0;
+    assert_int_equal(step(&s, d, 5000, 1000), 1000);
+    assert_int_equal(d->hooks.timer, 3);
+    assert_int_equal(d->hooks.sensor, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -692,6 +743,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_priority_and_budget_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kv_cycling_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schedule, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,7 +129,7 @@ static const struct {
     const char *name, *args;
 } helper_rows[] = {
 #define FC_HELPER(ID, ENUM, NAME, RET, ARGS) {ID, #NAME, #ARGS},
-#include "../../sdk/femto_helpers.def"
+#include "femto_helpers.def" /* sdk/, on the include path */
 #undef FC_HELPER
 };
 

@@ -150,18 +150,6 @@ static void list_markdown(void)
     }
 }
 
-static int setup(void **state)
-{
-    *state = vmt_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vmt_free(*state);
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--list") == 0) {
@@ -169,7 +157,7 @@ int main(int argc, char **argv)
         return 0;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_all_hostile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_all_hostile, vmt_setup, vmt_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

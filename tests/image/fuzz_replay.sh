@@ -25,5 +25,6 @@ fi
 [ -x "$bin" ] || { echo "FAIL: $bin not built"; exit 1; }
 # Files, not the directory: libFuzzer then only executes them (it never
 # writes into the seed corpus).
-"$bin" "$src"/fuzz/corpus/image/*
-echo "PASS: $(ls "$src"/fuzz/corpus/image | wc -l) seeds replayed"
+log=$(dirname "$bin")/replay.log
+"$bin" "$src"/fuzz/corpus/image/* 2>"$log" || { tail -60 "$log"; exit 1; }
+"$src/tests/common/check-replayed.sh" "$log" 922 "fuzz/corpus/image seeds"

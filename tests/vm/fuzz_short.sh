@@ -22,7 +22,7 @@ if [ "$rebuild" = 1 ]; then
 fi
 # Files, not the directory: libFuzzer then only executes them.
 "$bin" "$src"/fuzz/corpus/vm/* 2>"$out/replay.log" || { tail -60 "$out/replay.log"; exit 1; }
-echo "PASS: $(ls "$src"/fuzz/corpus/vm | wc -l) seeds replayed"
+"$src/tests/common/check-replayed.sh" "$out/replay.log" 2855 "fuzz/corpus/vm seeds"
 rm -rf "$out/work"
 mkdir -p "$out/work"
 "$bin" -runs=20000 -seed=1 -artifact_prefix="$out/" "$out/work" "$src/fuzz/corpus/vm" \

@@ -158,25 +158,13 @@ static void test_shift_pairs(void **state)
     assert_int_equal(out.executed, 4);
 }
 
-static int setup(void **state)
-{
-    *state = vmt_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vmt_free(*state);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_reverify_after_bind_is_seen, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_budget_change_after_bind, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_entry_binding, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shift_pairs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reverify_after_bind_is_seen, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_budget_change_after_bind, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_entry_binding, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_shift_pairs, vmt_setup, vmt_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

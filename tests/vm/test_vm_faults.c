@@ -388,19 +388,7 @@ static void test_check_ptr(void **state)
     assert_null(fc_vm_check_ptr(vm, addr_of(t->pad1, 0), 1, FC_PERM_READ));
 }
 
-static int setup(void **state)
-{
-    *state = vmt_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vmt_free(*state);
-    return 0;
-}
-
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, vmt_setup, vmt_teardown)
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -871,38 +871,26 @@ static void test_isa_derived_tables_match_named_table(void **state)
     assert_true(checked == 256u * 16u * 8u * 18u);
 }
 
-static int setup(void **state)
-{
-    *state = vmt_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vmt_free(*state);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_row_is_tested),
         cmocka_unit_test(test_isa_table_sorted_and_decodes),
-        cmocka_unit_test_setup_teardown(test_alu_table, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_jump_table, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_memory_table, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_atomic_table, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_atomic_on_stack, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_exit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ja, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ja32, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lddw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alu_table, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_jump_table, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_memory_table, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_atomic_table, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_atomic_on_stack, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_exit, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_ja, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_ja32, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_lddw, vmt_setup, vmt_teardown),
         cmocka_unit_test(test_isa_derived_tables_match_named_table),
-        cmocka_unit_test_setup_teardown(test_lddw_rodata, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lddw_data, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_call_helper, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_callx, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_call_local, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lddw_rodata, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_lddw_data, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_call_helper, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_callx, vmt_setup, vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_call_local, vmt_setup, vmt_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -168,25 +168,15 @@ static void test_revoked_region_not_reachable_through_caches(void **state)
             revoked_region_stays_revoked(translate, engine_style);
 }
 
-static int setup(void **state)
-{
-    *state = vmt_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vmt_free(*state);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_eight_byte_stack_checks_every_access, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_budget_is_not_exceeded_at_a_jump, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_registers_read_before_written_start_at_zero, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_eight_byte_stack_checks_every_access, vmt_setup,
+                                        vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_budget_is_not_exceeded_at_a_jump, vmt_setup,
+                                        vmt_teardown),
+        cmocka_unit_test_setup_teardown(test_registers_read_before_written_start_at_zero, vmt_setup,
+                                        vmt_teardown),
         cmocka_unit_test(test_revoked_region_not_reachable_through_caches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

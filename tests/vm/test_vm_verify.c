@@ -583,19 +583,7 @@ static void test_program_check_tamper(void **state)
     assert_int_equal(fc_program_check(&t->prog), FC_ERR_NOT_VERIFIED);
 }
 
-static int setup(void **state)
-{
-    *state = vmt_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vmt_free(*state);
-    return 0;
-}
-
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, vmt_setup, vmt_teardown)
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -457,19 +457,7 @@ static void test_trace(void **state)
     assert_int_equal(r0, 3);
 }
 
-static int setup(void **state)
-{
-    *state = vmt_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vmt_free(*state);
-    return 0;
-}
-
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, vmt_setup, vmt_teardown)
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -80,6 +80,18 @@ void vmt_free(vmt_t *t)
     free(t);
 }
 
+int vmt_setup(void **state)
+{
+    *state = vmt_new();
+    return 0;
+}
+
+int vmt_teardown(void **state)
+{
+    vmt_free(*state);
+    return 0;
+}
+
 fc_status_t vmt_verify(vmt_t *t, const fc_insn_t *text, uint32_t n)
 {
     return fc_verify(&t->prog, text, n, &t->cfg, &t->err);

@@ -133,6 +133,9 @@ enum vmt_mode { VMT_IN_PLACE = 0, VMT_PREDECODED = 1 };
 vmt_t *vmt_new(void); /* calloc + vmt_init; free with vmt_free */
 void vmt_free(vmt_t *t);
 void vmt_init(vmt_t *t);
+/* cmocka setup/teardown of every VM test: a fresh vmt_new() in *state, freed after. */
+int vmt_setup(void **state);
+int vmt_teardown(void **state);
 
 /* Verify text with t->cfg; t->err holds the refusal. */
 fc_status_t vmt_verify(vmt_t *t, const fc_insn_t *text, uint32_t n);
