@@ -13,9 +13,11 @@
  *            opcode: NONE, OFF (offset), IMM (immediate) or SRC (src reg)
  *   SELVAL   the value that field must hold (0 for NONE)
  *   FORMAT   operand format; it also says which fields must be zero
- * Rows are sorted by opcode (a unit test checks it): decoding
- * (fc_isa_decode) scans the rows in order up to the opcode, then its
- * selector rows. */
+ * Rows are sorted by opcode (a unit test checks it). fc_isa_decode (the
+ * tools') scans the named rows for the opcode and its selector rows. The
+ * VM decodes with tables derived from this one at compile time instead:
+ * the format of every opcode byte (fc_isa_opcode_format) and the selector
+ * rows as sorted keys (fc_isa_selector_keys). */
 #ifndef FEMTO_VM_ISA_H
 #define FEMTO_VM_ISA_H
 
@@ -27,56 +29,80 @@ enum fc_field {
     FC_FIELD_IMM = 8  /**< the immediate */
 };
 
+/** The registers an instruction reads and writes, as bits of the REGS
+ *  column of FC_FMT_TABLE (the verifier's pass 4 reads them). */
+enum fc_regs {
+    FC_REGS_READ_DST = 1,   /**< reads its dst register */
+    FC_REGS_READ_SRC = 2,   /**< reads its src register */
+    FC_REGS_READ_R0 = 4,    /**< reads r0 (exit; cmpxchg compares with it) */
+    FC_REGS_READ_ARGS = 8,  /**< reads r1..r5 (a helper call) */
+    FC_REGS_WRITE_DST = 16, /**< writes its dst register */
+    FC_REGS_WRITE_R0 = 32   /**< writes r0 (a helper call's result) */
+};
+
 /* clang-format off */
-/** Operand formats, one row each: X(NAME, ZERO, SEL, WRITES_DST). The one
- *  place of the field rules (the verifier's format_fields is generated
- *  from it):
+/** Operand formats, one row each: X(NAME, ZERO, SEL, REGS). The one place
+ *  of the field rules and register effects (the verifier's tables are
+ *  generated from it):
  *  - ZERO: the fields RFC 9669 leaves unused, which must be zero (an | of
  *    enum fc_field, 0: none);
- *  - SEL: the field a selector row of this format uses (exempt from ZERO in
- *    those rows; see FC_ISA_TABLE), 0: none;
- *  - WRITES_DST: 1 when the instruction writes its dst register. */
+ *  - SEL: the field that picks a selector row among the rows of an opcode
+ *    whose first row has this format (exempt from ZERO in a selector row;
+ *    see FC_ISA_TABLE), 0: none;
+ *  - REGS: the registers it reads and writes (an | of enum fc_regs). Three
+ *    rows' operations refine it: mov does not read dst, a local call
+ *    (CALL's selector row) reads and writes none, and an atomic fetch
+ *    writes src (cmpxchg: r0). */
+/** @cond INTERNAL */
+#define FC_FMT_RD_D FC_REGS_READ_DST  /* short names for the table below */
+#define FC_FMT_RD_S FC_REGS_READ_SRC
+#define FC_FMT_WR_D FC_REGS_WRITE_DST
+/** @endcond */
 #define FC_FMT_TABLE(X)                                                                                     \
     /* op dst, imm: src 0, off 0 or the selector (sdiv, smod) */                                           \
-    X(ALU_K,      FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_OFF, 1)                              \
+    X(ALU_K,      FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_OFF, FC_FMT_RD_D | FC_FMT_WR_D)      \
     /* op dst, src: imm 0, off 0 or the selector (sdiv, smod, movsx) */                                    \
-    X(ALU_X,      FC_FIELD_IMM | FC_FIELD_OFF,                FC_FIELD_OFF, 1)                              \
+    X(ALU_X,      FC_FIELD_IMM | FC_FIELD_OFF,                FC_FIELD_OFF,                                 \
+      FC_FMT_RD_D | FC_FMT_RD_S | FC_FMT_WR_D)                                                              \
     /* op dst (neg) */                                                                                       \
-    X(UNARY,      FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0,            1)                              \
+    X(UNARY,      FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0,            FC_FMT_RD_D | FC_FMT_WR_D)      \
     /* op dst, the width in imm (the selector) */                                                           \
-    X(END,        FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_IMM, 1)                              \
+    X(END,        FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_IMM, FC_FMT_RD_D | FC_FMT_WR_D)      \
     /* op dst, imm64 (2 slots): src 0 or the pseudo source (the selector) */                               \
-    X(LDDW,       FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_SRC, 1)                              \
+    X(LDDW,       FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_SRC, FC_FMT_WR_D)                    \
     /* op dst, [src + off] */                                                                                \
-    X(LDX,        FC_FIELD_IMM,                               0,            1)                              \
+    X(LDX,        FC_FIELD_IMM,                               0,            FC_FMT_RD_S | FC_FMT_WR_D)      \
     /* op [dst + off], imm */                                                                                \
-    X(ST,         FC_FIELD_SRC,                               0,            0)                              \
+    X(ST,         FC_FIELD_SRC,                               0,            FC_FMT_RD_D)                    \
     /* op [dst + off], src */                                                                                \
-    X(STX,        FC_FIELD_IMM,                               0,            0)                              \
+    X(STX,        FC_FIELD_IMM,                               0,            FC_FMT_RD_D | FC_FMT_RD_S)      \
     /* lock op [dst + off], src: the operation in imm (the selector) */                                     \
-    X(ATOMIC,     0,                                          FC_FIELD_IMM, 0)                              \
+    X(ATOMIC,     0,                                          FC_FIELD_IMM,                                 \
+      FC_FMT_RD_D | FC_FMT_RD_S | FC_REGS_READ_R0)                                                          \
     /* ja off */                                                                                             \
     X(JA,         FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_IMM, 0,            0)                              \
     /* ja32 imm (gotol) */                                                                                   \
     X(JA32,       FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF, 0,            0)                              \
     /* jcc dst, imm, off */                                                                                  \
-    X(JCC_K,      FC_FIELD_SRC,                               0,            0)                              \
+    X(JCC_K,      FC_FIELD_SRC,                               0,            FC_FMT_RD_D)                    \
     /* jcc dst, src, off */                                                                                  \
-    X(JCC_X,      FC_FIELD_IMM,                               0,            0)                              \
-    /* call imm (a helper id) */                                                                             \
-    X(CALL,       FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF, 0,            0)                              \
+    X(JCC_X,      FC_FIELD_IMM,                               0,            FC_FMT_RD_D | FC_FMT_RD_S)      \
+    /* call imm (a helper id; a local call is its selector row) */                                          \
+    X(CALL,       FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF, FC_FIELD_SRC,                                 \
+      FC_REGS_READ_ARGS | FC_REGS_WRITE_R0)                                                                 \
     /* call imm (a local call: src 1, the selector) */                                                      \
     X(CALL_LOCAL, FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF, FC_FIELD_SRC, 0)                              \
     /* callx dst (the helper id in a register) */                                                           \
-    X(CALLX,      FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0,            0)                              \
+    X(CALLX,      FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0,                                            \
+      FC_FMT_RD_D | FC_REGS_READ_ARGS | FC_REGS_WRITE_R0)                                                   \
     /* exit */                                                                                               \
-    X(EXIT,       FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0, 0)
+    X(EXIT,       FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0, FC_REGS_READ_R0)
 /* clang-format on */
 
 /** Operand formats (FC_FMT_TABLE), FC_FMT_<NAME>. */
 typedef enum fc_format {
 /** @cond INTERNAL */
-#define FC_FMT_ENUM_(f, zero, sel, writes) FC_FMT_##f,
+#define FC_FMT_ENUM_(f, zero, sel, regs) FC_FMT_##f,
     FC_FMT_TABLE(FC_FMT_ENUM_)
 #undef FC_FMT_ENUM_
     /** @endcond */
@@ -331,20 +357,14 @@ typedef struct fc_isa_row {
  *  (src/vm/isa.c). */
 extern const fc_isa_row_t fc_isa[FC_OP_COUNT];
 
-/** The same rows without names, one byte each: what the verifier and a
- *  microcontroller build need (src/vm/isa_core.c). A row holds its format,
- *  its selector kind and whether it is the first row of its opcode; the
- *  opcodes are a bitmap (fc_isa_opcodes: rows are sorted by opcode, so the
- *  n-th first row belongs to the n-th opcode of the bitmap), and the
- *  selector values of the rows that have a selector are apart, in row
- *  order (fc_isa_selval). Decoding scans the rows in order and counts. */
-typedef struct fc_isa_core {
-    unsigned char sel_fmt; /**< first row of its opcode << 7 | selector << 5 | format */
-} fc_isa_core_t;
-/** The rows without names, indexed by fc_op_t. */
-extern const fc_isa_core_t fc_isa_core[FC_OP_COUNT];
-/** The opcodes that have rows: bit o % 32 of [o / 32] for opcode o. */
-extern const unsigned int fc_isa_opcodes[256 / 32];
+/** The derived opcode table (src/vm/isa_core.c), generated from
+ *  FC_ISA_TABLE at compile time, one row per opcode byte: the format
+ *  (fc_format_t) of the opcode's first row plus one, 0 for a byte of no row
+ *  (the second slot of an lddw among them). The format says which fields
+ *  are unused and which one selects among the opcode's rows
+ *  (FC_FMT_TABLE); the class, operation, source and access size are bit
+ *  fields of the opcode itself. */
+extern const unsigned char fc_isa_opcode_format[256];
 
 /** @cond INTERNAL */
 #define FC_ISA_IS_SELECTOR_ROW_(id, opc, sel, selval, mn, fmt) +(FC_SEL_##sel != FC_SEL_NONE)
@@ -352,8 +372,10 @@ extern const unsigned int fc_isa_opcodes[256 / 32];
 /** Rows that have a selector. */
 enum { FC_ISA_SELECTOR_ROWS = 0 FC_ISA_TABLE(FC_ISA_IS_SELECTOR_ROW_) };
 #undef FC_ISA_IS_SELECTOR_ROW_
-/** The selector values of the rows that have one, in row order. */
-extern const unsigned char fc_isa_selval[FC_ISA_SELECTOR_ROWS];
+/** The selector rows as keys, opcode << 8 | selector value, in row order,
+ *  which is ascending (a unit test checks it): the verifier finds a
+ *  selector row by binary search. */
+extern const unsigned short fc_isa_selector_keys[FC_ISA_SELECTOR_ROWS];
 
 /** @cond INTERNAL */
 /* The first row of an opcode is its row without selector, the fallback of
@@ -372,12 +394,5 @@ extern const unsigned char fc_isa_selval[FC_ISA_SELECTOR_ROWS];
 #define FC_ISA_OPENS_(id) FC_ISA_CHECK_(FC_ISA_OPENS_##id)
 #define FC_ISA_FIRST_ROW_(id, sel) (FC_SEL_##sel == FC_SEL_NONE || FC_ISA_OPENS_(id))
 /** @endcond */
-
-/** The format (fc_format_t) of row op. */
-#define FC_ISA_FORMAT(op) ((fc_format_t)(fc_isa_core[(op)].sel_fmt & 0x1fu))
-/** The selector kind (enum fc_selector) of row op. */
-#define FC_ISA_SEL(op) (((unsigned)fc_isa_core[(op)].sel_fmt >> 5) & 3u)
-/** 1 when row op is the first row of its opcode. */
-#define FC_ISA_OPENS_OPCODE(op) ((unsigned)fc_isa_core[(op)].sel_fmt >> 7)
 
 #endif

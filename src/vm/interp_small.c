@@ -52,30 +52,37 @@ static inline uint32_t first_word(const fc_insn_t *pc)
 
 /* div and mod per RFC 9669, both widths, for the instruction whose first
  * word is lo: the signed forms have off = 1, mod has bit 7 of the opcode
- * (code 9 against 3), the 32-bit forms (class alu) get 32-bit operands and
- * a zero-extended result. Out of line: rare, and 64-bit division is a
- * library call on 32-bit cores anyway. */
-static FC_NOINLINE uint64_t divmod(uint32_t lo, uint64_t a, uint64_t b)
+ * (code 9 against 3). A 32-bit form (class alu) divides its operands
+ * extended to 64 bits (sign-extended for sdiv and smod) and keeps the low
+ * half of the result, which is the 32-bit answer. The signed forms divide
+ * the magnitudes and give the quotient the sign of a ^ b and the remainder
+ * the sign of a (C's truncating division); that also makes INT_MIN / -1
+ * INT_MIN and INT_MIN % -1 0. Division by zero gives 0, modulo by zero
+ * leaves a. One unsigned division for every form; out of line: rare, and
+ * 64-bit division is a library call on 32-bit cores anyway. */
+static FC_NOINLINE FC_COMPACT uint64_t divmod(uint32_t lo, uint64_t a, uint64_t b)
 {
     int mod = (lo & (FC_OPC_MOD64_K & ~FC_OPC_DIV64_K)) != 0, sign = (lo >> 16) != 0;
-    if ((lo & 7u) == (FC_OPC_DIV32_K & 7u)) {
-        uint32_t a32 = (uint32_t)a, b32 = (uint32_t)b;
-        if (sign)
-            return mod ? smod32(a32, b32) : sdiv32(a32, b32);
-        if (b32 == 0)
-            return mod ? a32 : 0;
-        return mod ? a32 % b32 : a32 / b32;
+    int w32 = (lo & 7u) == (FC_OPC_DIV32_K & 7u);
+    uint64_t r;
+    if (w32) {
+        a = sign ? SEXT32(a) : (uint32_t)a;
+        b = sign ? SEXT32(b) : (uint32_t)b;
     }
-    if (sign)
-        return mod ? smod64(a, b) : sdiv64(a, b);
-    if (b == 0)
-        return mod ? a : 0;
-    return mod ? a % b : a / b;
+    uint64_t neg_a = sign && (a >> 63) ? UINT64_MAX : 0, neg_b = sign && (b >> 63) ? UINT64_MAX : 0;
+    uint64_t ua = (a ^ neg_a) - neg_a, ub = (b ^ neg_b) - neg_b; /* the magnitudes */
+    if (ub == 0) {
+        r = mod ? a : 0;
+    } else {
+        uint64_t q = ua / ub;
+        r = mod ? ((ua - q * ub) ^ neg_a) - neg_a : (q ^ neg_a ^ neg_b) - (neg_a ^ neg_b);
+    }
+    return w32 ? (uint32_t)r : r;
 }
 
 /* le/be/bswap: width in imm; swap selects the byte swap (be on this
  * little-endian host, and bswap). */
-static FC_NOINLINE uint64_t endian(uint64_t x, int32_t width, int swap)
+static FC_NOINLINE FC_COMPACT uint64_t endian(uint64_t x, int32_t width, int swap)
 {
     if (width == 16)
         return swap ? swap16(x) : (uint16_t)x;
@@ -88,7 +95,7 @@ static FC_NOINLINE uint64_t endian(uint64_t x, int32_t width, int swap)
  * instruction word is lo, at guest address a: the region walk. On a match
  * the region becomes the cache of its kind of access (loads, stores; see
  * fc_vm_t); 0 when the access is refused, with vm->fault saying why. */
-static FC_NOINLINE int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
+static FC_NOINLINE FC_COMPACT int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
 {
     int load = (lo & 7u) == (FC_OPC_LDXW & 7u);
     int i = region_lookup(vm, a, access_size_of((uint8_t)lo), load ? FC_PERM_READ : FC_PERM_WRITE);
@@ -101,7 +108,8 @@ static FC_NOINLINE int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
 
 /* Atomic read-modify-write at a checked address: see atomic_rmw() (a
  * fetched 32-bit value is loaded zero-extended, as RFC 9669 wants). */
-static FC_NOINLINE void atomic(void *p, uint32_t size, int32_t op, uint64_t *src, uint64_t *r0)
+static FC_NOINLINE FC_COMPACT void atomic(void *p, uint32_t size, int32_t op, uint64_t *src,
+                                          uint64_t *r0)
 {
     atomic_rmw(p, size == 8, op, src, r0);
 }

@@ -1,6 +1,7 @@
 /* The ISA table with names, for the tools (assembler, disassembler, error
- * messages). The VM itself uses fc_isa_core (isa_core.c); a firmware that
- * never names instructions links none of this. */
+ * messages; fc_isa_decode in isa_decode.c). The VM decodes with the derived
+ * tables of isa_core.c instead; a firmware that never names instructions
+ * links none of this. */
 #include "femto/vm.h"
 
 const fc_isa_row_t fc_isa[FC_OP_COUNT] = {

@@ -2,7 +2,9 @@
  *
  * Four passes, no allocation (the scratch lives in a struct on the C
  * stack, bounded by FC_MAX_FUNCTIONS):
- *   1. decode every slot against the ISA table: known opcode, unused fields
+ *   1. decode every slot with the tables derived from the ISA table
+ *      (vm_isa.h: its class and format by opcode, a selector row by binary
+ *      search of the sorted keys): known opcode, unused fields
  *      zero, registers <= 10, no write to r10, lddw pairs complete, helper
  *      ids allowed, r10-relative accesses inside the frame, lddw pseudo
  *      sources present; collect function starts (entry points and local
@@ -150,22 +152,73 @@ static uint32_t function_end(const verifier_t *v, uint32_t f)
 /* ---- pass 1: one slot at a time --------------------------------------- */
 
 /* Per format, from FC_FMT_TABLE (vm_isa.h, the one place of the field
- * rules): the fields that must be zero (bits 0-3, enum fc_field), the field
- * that selects a row among the rows of one opcode, which decoding already
- * matched when the row has a selector (bits 4-7; never dst), and whether
- * the instruction writes dst (bit 4, free because dst is never a
- * selector). */
-enum {
-    F_DST = FC_FIELD_DST,
-    F_SRC = FC_FIELD_SRC,
-    F_OFF = FC_FIELD_OFF,
-    F_IMM = FC_FIELD_IMM,
-    F_WRITES_DST = F_DST << 4
-};
-#define FORMAT_FIELDS_(name, zero, sel, writes)                                                    \
-    [FC_FMT_##name] = (uint8_t)((zero) | (sel) << 4 | ((writes) ? F_WRITES_DST : 0)),
+ * rules): the fields that must be zero (bits 0-3, enum fc_field) and the
+ * field that picks a selector row among the rows of an opcode whose first
+ * row has this format (bits 4-7); and apart, the registers it reads and
+ * writes (enum fc_regs). */
+enum { F_DST = FC_FIELD_DST, F_SRC = FC_FIELD_SRC, F_OFF = FC_FIELD_OFF, F_IMM = FC_FIELD_IMM };
+typedef char fc_regs_bits_[FC_REGS_READ_DST == 1 && FC_REGS_READ_SRC == 2 && FC_REGS_READ_R0 == 4 &&
+                                   FC_REGS_READ_ARGS == 8 && FC_REGS_WRITE_DST == 16 &&
+                                   FC_REGS_WRITE_R0 == 32
+                               ? 1
+                               : -1]; /* reads_writes() reads the bits by position */
+#define FORMAT_FIELDS_(name, zero, sel, regs) [FC_FMT_##name] = (uint8_t)((zero) | (sel) << 4),
 static const uint8_t format_fields[FC_FMT_COUNT] = {FC_FMT_TABLE(FORMAT_FIELDS_)};
 #undef FORMAT_FIELDS_
+#define FORMAT_REGS_(name, zero, sel, regs) [FC_FMT_##name] = (uint8_t)(regs),
+static const uint8_t format_regs[FC_FMT_COUNT] = {FC_FMT_TABLE(FORMAT_REGS_)};
+#undef FORMAT_REGS_
+
+/* Is key (opcode << 8 | selector value) a selector row? Binary search of
+ * the sorted keys. */
+/*@ requires \valid_read(fc_isa_selector_keys + (0 .. FC_ISA_SELECTOR_ROWS - 1));
+    assigns \nothing; */
+static int is_selector_key(uint32_t key)
+{
+    uint32_t lo = 0, hi = FC_ISA_SELECTOR_ROWS;
+    /*@ loop invariant 0 <= lo <= hi <= FC_ISA_SELECTOR_ROWS;
+        loop assigns lo, hi;
+        loop variant hi - lo; */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (fc_isa_selector_keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < FC_ISA_SELECTOR_ROWS && fc_isa_selector_keys[lo] == key;
+}
+
+/* The format of slot in (fc_format_t; FC_FMT_COUNT: no row has its
+ * opcode, or its selector field matches no row of an opcode that has no
+ * row without selector), plus SELECTED when a selector row matched: that
+ * row's selector field is exempt from the zero rule. Otherwise the field,
+ * when the format has one, falls under the rule (the row without
+ * selector). */
+enum { SELECTED = 0x100 };
+/*@ requires \valid_read(in);
+    requires \valid_read(fc_isa_opcode_format + (0 .. 255));
+    requires \valid_read(fc_isa_selector_keys + (0 .. FC_ISA_SELECTOR_ROWS - 1));
+    assigns \nothing;
+    ensures invalid: fc_isa_opcode_format[in->opcode] == 0 ==> \result == FC_FMT_COUNT;
+*/
+static FC_VERIFIER_NOINLINE unsigned decode(const fc_insn_t *in)
+{
+    unsigned fmt = fc_isa_opcode_format[in->opcode] - 1u; /* 0: no row, a huge fmt */
+    if (fmt >= FC_FMT_COUNT)
+        return FC_FMT_COUNT;
+    unsigned sel = (unsigned)format_fields[fmt] >> 4;
+    if (sel == 0)
+        return fmt;
+    uint32_t v = sel == F_OFF   ? (uint32_t)(int32_t)in->offset
+                 : sel == F_IMM ? (uint32_t)in->imm
+                                : FC_INSN_SRC(*in);
+    if (v <= 0xffu && is_selector_key((uint32_t)in->opcode << 8 | v))
+        return fmt | SELECTED;
+    /* the row without selector, when the opcode has one (its zero rule
+     * then refuses the field unless it is 0) */
+    return (format_fields[fmt] & sel) ? fmt : FC_FMT_COUNT;
+}
 
 /*@ assigns \nothing;
     ensures \result == fc_access_size(opcode); */
@@ -175,45 +228,40 @@ static uint32_t access_size(uint8_t opcode)
     return sizes[(opcode >> 3) & 3];
 }
 
-/* The fields RFC 9669 leaves unused by this format must be zero. */
-/*@ requires 0 <= op < FC_OP_COUNT;
+/* The fields RFC 9669 leaves unused by format fmt must be zero (the
+ * selector field of a selector row excepted). */
+/*@ requires fmt < FC_FMT_COUNT;
     assigns \nothing;
-    ensures alu_k: FC_ISA_FORMAT(op) == FC_FMT_ALU_K && \result == \null ==>
-        FC_INSN_SRC(in) == 0;
-    ensures alu_x: FC_ISA_FORMAT(op) == FC_FMT_ALU_X && \result == \null ==> in.imm == 0;
-    ensures unary: FC_ISA_FORMAT(op) == FC_FMT_UNARY && \result == \null ==>
+    ensures alu_k: fmt == FC_FMT_ALU_K && \result == \null ==> FC_INSN_SRC(in) == 0;
+    ensures alu_x: fmt == FC_FMT_ALU_X && \result == \null ==> in.imm == 0;
+    ensures unary: fmt == FC_FMT_UNARY && \result == \null ==>
         FC_INSN_SRC(in) == 0 && in.offset == 0 && in.imm == 0;
-    ensures end: FC_ISA_FORMAT(op) == FC_FMT_END && \result == \null ==>
+    ensures end: fmt == FC_FMT_END && \result == \null ==>
         FC_INSN_SRC(in) == 0 && in.offset == 0;
-    ensures lddw: FC_ISA_FORMAT(op) == FC_FMT_LDDW && \result == \null ==>
-        in.offset == 0 && (FC_ISA_SEL(op) == FC_SEL_NONE ==> FC_INSN_SRC(in) == 0);
-    ensures ldx: FC_ISA_FORMAT(op) == FC_FMT_LDX && \result == \null ==> in.imm == 0;
-    ensures stx: FC_ISA_FORMAT(op) == FC_FMT_STX && \result == \null ==> in.imm == 0;
-    ensures st: FC_ISA_FORMAT(op) == FC_FMT_ST && \result == \null ==> FC_INSN_SRC(in) == 0;
-    ensures ja: FC_ISA_FORMAT(op) == FC_FMT_JA && \result == \null ==>
+    ensures lddw: fmt == FC_FMT_LDDW && \result == \null ==>
+        in.offset == 0 && (selected == 0 ==> FC_INSN_SRC(in) == 0);
+    ensures ldx: fmt == FC_FMT_LDX && \result == \null ==> in.imm == 0;
+    ensures stx: fmt == FC_FMT_STX && \result == \null ==> in.imm == 0;
+    ensures st: fmt == FC_FMT_ST && \result == \null ==> FC_INSN_SRC(in) == 0;
+    ensures ja: fmt == FC_FMT_JA && \result == \null ==>
         FC_INSN_DST(in) == 0 && FC_INSN_SRC(in) == 0 && in.imm == 0;
-    ensures ja32: FC_ISA_FORMAT(op) == FC_FMT_JA32 && \result == \null ==>
+    ensures ja32: fmt == FC_FMT_JA32 && \result == \null ==>
         FC_INSN_DST(in) == 0 && FC_INSN_SRC(in) == 0 && in.offset == 0;
-    ensures jcc_k: FC_ISA_FORMAT(op) == FC_FMT_JCC_K && \result == \null ==>
-        FC_INSN_SRC(in) == 0;
-    ensures jcc_x: FC_ISA_FORMAT(op) == FC_FMT_JCC_X && \result == \null ==> in.imm == 0;
-    ensures call: FC_ISA_FORMAT(op) == FC_FMT_CALL && \result == \null ==>
-        FC_INSN_DST(in) == 0 && FC_INSN_SRC(in) == 0 && in.offset == 0;
-    ensures call_local: FC_ISA_FORMAT(op) == FC_FMT_CALL_LOCAL && \result == \null ==>
+    ensures jcc_k: fmt == FC_FMT_JCC_K && \result == \null ==> FC_INSN_SRC(in) == 0;
+    ensures jcc_x: fmt == FC_FMT_JCC_X && \result == \null ==> in.imm == 0;
+    ensures call: fmt == FC_FMT_CALL && \result == \null ==>
+        FC_INSN_DST(in) == 0 && in.offset == 0 && (selected == 0 ==> FC_INSN_SRC(in) == 0);
+    ensures call_local: fmt == FC_FMT_CALL_LOCAL && \result == \null ==>
         FC_INSN_DST(in) == 0 && in.offset == 0;
-    ensures callx: FC_ISA_FORMAT(op) == FC_FMT_CALLX && \result == \null ==>
+    ensures callx: fmt == FC_FMT_CALLX && \result == \null ==>
         FC_INSN_SRC(in) == 0 && in.offset == 0 && in.imm == 0;
-    ensures exit: FC_ISA_FORMAT(op) == FC_FMT_EXIT && \result == \null ==>
+    ensures exit: fmt == FC_FMT_EXIT && \result == \null ==>
         FC_INSN_DST(in) == 0 && FC_INSN_SRC(in) == 0 && in.offset == 0 && in.imm == 0;
-    ensures unknown: FC_ISA_FORMAT(op) >= FC_FMT_COUNT ==> \result != \null;
 */
-static const char *unused_field(fc_op_t op, fc_insn_t in)
+static const char *unused_field(unsigned fmt, int selected, fc_insn_t in)
 {
-    unsigned fmt = (unsigned)FC_ISA_FORMAT(op);
-    if (fmt >= FC_FMT_COUNT)
-        return FC_WHY("unknown format");
     unsigned rule = format_fields[fmt], zero = rule & 0xfu;
-    if (FC_ISA_SEL(op) != FC_SEL_NONE)
+    if (selected)
         zero &= ~(rule >> 4);
     if ((zero & F_DST) && FC_INSN_DST(in))
         return FC_WHY("dst must be 0 (this instruction has no destination register)");
@@ -250,18 +298,17 @@ static fc_status_t check_stack_access(verifier_t *v, uint32_t pc, fc_insn_t in, 
 
 /*@ requires \valid(v) && err_ok(v) && \valid_read(v->cfg);
     requires pc < v->n && \valid_read(v->text + (0 .. v->n - 1));
-    requires 0 <= op < FC_OP_COUNT;
     assigns *v->err;
     ensures pair: \result == FC_OK ==> pc + 1 < v->n && v->text[pc + 1].opcode == 0 &&
         v->text[pc + 1].regs == 0 && v->text[pc + 1].offset == 0;
-    ensures section: \result == FC_OK && FC_ISA_SEL(op) != FC_SEL_NONE ==>
+    ensures section: \result == FC_OK && selected != 0 ==>
         \let limit = (FC_INSN_SRC(v->text[pc]) == FC_LDDW_RODATA ? v->cfg->rodata_len
                                                                : v->cfg->data_len);
         limit != 0 &&
         ((uint64_t)(uint32_t)v->text[pc].imm |
          (uint64_t)((uint64_t)(uint32_t)v->text[(uint32_t)(pc + 1)].imm << 32)) <= limit;
 */
-static fc_status_t check_lddw(verifier_t *v, uint32_t pc, fc_op_t op)
+static fc_status_t check_lddw(verifier_t *v, uint32_t pc, int selected)
 {
     if (pc + 1 >= v->n)
         return refuse(v, FC_ERR_LDDW_INCOMPLETE, pc, FC_WHY("lddw is missing its second slot"));
@@ -269,7 +316,7 @@ static fc_status_t check_lddw(verifier_t *v, uint32_t pc, fc_op_t op)
     if (hi.opcode != 0 || hi.regs != 0 || hi.offset != 0)
         return refuse(v, FC_ERR_LDDW_INCOMPLETE, pc + 1,
                       FC_WHY("second slot of lddw must have opcode, registers and offset 0"));
-    if (FC_ISA_SEL(op) == FC_SEL_NONE)
+    if (!selected) /* a plain constant */
         return FC_OK;
     uint64_t value = (uint64_t)(uint32_t)v->text[pc].imm | (uint64_t)(uint32_t)hi.imm << 32;
     uint64_t limit =
@@ -281,13 +328,14 @@ static fc_status_t check_lddw(verifier_t *v, uint32_t pc, fc_op_t op)
     return FC_OK;
 }
 
-static fc_status_t check_call(verifier_t *v, uint32_t pc, fc_insn_t in, fc_format_t fmt)
+/* call (helper or, when its selector row matched, local) and callx. */
+static fc_status_t check_call(verifier_t *v, uint32_t pc, fc_insn_t in, unsigned fmt, int selected)
 {
     if (fmt == FC_FMT_CALLX) {
         v->uses_callx = 1;
         return FC_OK;
     }
-    if (fmt == FC_FMT_CALL) {
+    if (!selected) { /* a helper call */
         uint32_t id = (uint32_t)in.imm;
         const fc_helper_table_t *h = v->cfg->helpers;
         if (!h || id >= h->count || !fc_helper_mask_has(&v->cfg->allowed, id) || !h->fns[id])
@@ -314,25 +362,25 @@ static fc_status_t check_call(verifier_t *v, uint32_t pc, fc_insn_t in, fc_forma
 static fc_status_t check_slot(verifier_t *v, uint32_t pc, int *is_lddw)
 {
     fc_insn_t in = v->text[pc];
-    fc_op_t op = fc_isa_decode(in);
+    unsigned decoded = decode(&in), fmt = decoded & 0xffu;
+    int selected = (decoded & SELECTED) != 0;
     *is_lddw = 0;
-    if (op == FC_OP_INVALID)
+    if (fmt >= FC_FMT_COUNT)
         return refuse(v, FC_ERR_BAD_OPCODE, pc,
                       in.opcode == 0 ? FC_WHY("opcode 0 outside an lddw pair")
                                      : FC_WHY("unknown opcode (or unknown variant of it)"));
-    fc_format_t fmt = FC_ISA_FORMAT(op);
     if (FC_INSN_DST(in) > 10 || FC_INSN_SRC(in) > 10)
         return refuse(v, FC_ERR_BAD_REGISTER, pc, FC_WHY("register number greater than 10"));
-    const char *why = unused_field(op, in);
+    const char *why = unused_field(fmt, selected, in);
     if (why)
         return refuse(v, FC_ERR_BAD_FIELD, pc, why);
-    if ((format_fields[fmt] & F_WRITES_DST) && FC_INSN_DST(in) == 10)
+    if ((format_regs[fmt] & FC_REGS_WRITE_DST) && FC_INSN_DST(in) == 10)
         return refuse(v, FC_ERR_WRITE_R10, pc,
                       FC_WHY("instruction writes r10, the read-only frame pointer"));
     switch (fmt) {
     case FC_FMT_LDDW:
         *is_lddw = 1;
-        return check_lddw(v, pc, op);
+        return check_lddw(v, pc, selected);
     case FC_FMT_LDX:
         return check_stack_access(v, pc, in, FC_INSN_SRC(in));
     case FC_FMT_ST:
@@ -343,10 +391,9 @@ static fc_status_t check_slot(verifier_t *v, uint32_t pc, int *is_lddw)
         if ((in.imm & 1) && in.imm != FC_SELVAL_ATOMIC64_CMPXCHG && FC_INSN_SRC(in) == 10)
             return refuse(v, FC_ERR_WRITE_R10, pc, FC_WHY("atomic fetch would write r10"));
         return check_stack_access(v, pc, in, FC_INSN_DST(in));
-    case FC_FMT_CALL:
-    case FC_FMT_CALL_LOCAL:
+    case FC_FMT_CALL: /* local calls too: decode gives the first row's format */
     case FC_FMT_CALLX:
-        return check_call(v, pc, in, fmt);
+        return check_call(v, pc, in, fmt, selected);
     default:
         return FC_OK;
     }
@@ -464,54 +511,26 @@ static int is_transfer(fc_insn_t in)
 }
 
 /* The registers `in` reads (over-approximated: a helper call reads all
- * five arguments) and the ones it always writes (never over-approximated:
- * that is what makes the analysis safe). Pass 1 accepted `in`. */
+ * five arguments, every atomic r0) and the ones it always writes (never
+ * over-approximated: that is what makes the analysis safe), from its
+ * format's REGS (FC_FMT_TABLE) and the three refinements the table names.
+ * Pass 1 accepted `in`. */
 static void reads_writes(fc_insn_t in, uint32_t *reads, uint32_t *writes)
 {
-    unsigned cls = in.opcode & 7u, code = in.opcode >> 4;
+    unsigned decoded = decode(&in), fmt = decoded & 0xffu;
     uint32_t dst = REG_BIT(FC_INSN_DST(in)), src = REG_BIT(FC_INSN_SRC(in));
-    uint32_t x_src = (in.opcode & 8u) ? src : 0; /* ALU and jumps: register operand */
-    *reads = 0;
-    *writes = 0;
-    switch (cls) {
-    case FC_OPC_LDDW & 7u: /* lddw (the only load pass 1 keeps) */
-        *writes = dst;
-        break;
-    case FC_OPC_LDXW & 7u: /* ldx */
-        *reads = src;
-        *writes = dst;
-        break;
-    case FC_OPC_STW & 7u: /* st */
-        *reads = dst;
-        break;
-    case FC_OPC_STXW & 7u: /* stx, atomics */
-        *reads = dst | src;
-        if ((in.opcode & 0xe0u) == (FC_OPC_ATOMIC64_ADD & 0xe0u)) { /* the atomic mode */
-            *reads |= REG_BIT(0);                                   /* cmpxchg compares with r0 */
-            if (in.imm & 1)
-                *writes = in.imm == FC_SELVAL_ATOMIC64_CMPXCHG ? REG_BIT(0) : src;
-        }
-        break;
-    case FC_OPC_ADD32_K & 7u: /* alu32 */
-    case FC_OPC_ADD64_K & 7u: /* alu64 */
-        /* mov reads only its source; neg and byte swaps only dst (for
-         * end, bit 3 picks the byte order, not a source register) */
-        *reads = code == (FC_OPC_MOV64_K >> 4)   ? x_src
-                 : code == (FC_OPC_BSWAP16 >> 4) ? dst
-                                                 : dst | x_src;
-        *writes = dst;
-        break;
-    default: /* jumps, calls, exit */
-        if (code == CODE_EXIT) {
-            *reads = REG_BIT(0);
-        } else if (code == CODE_CALL && !is_local_call(in)) {
-            *reads = in.opcode == FC_OPC_CALLX ? dst | HELPER_ARGS : HELPER_ARGS;
-            *writes = REG_BIT(0); /* the run goes on after a helper only with its result */
-        } else if (code != (FC_OPC_JA >> 4)) {
-            *reads = dst | x_src; /* conditional jumps (ja and local calls read none) */
-        }
-        break;
-    }
+    unsigned regs = fmt < FC_FMT_COUNT ? format_regs[fmt] : 0; /* the second slot of an lddw */
+    if ((fmt == FC_FMT_ALU_K || fmt == FC_FMT_ALU_X) &&
+        (in.opcode & 0xf0u) == (FC_OPC_MOV64_K & 0xf0u))
+        regs &= ~(unsigned)FC_REGS_READ_DST; /* mov, movsx */
+    if (fmt == FC_FMT_CALL && (decoded & SELECTED))
+        regs = 0; /* a local call */
+    /* each bit of regs selects a whole register set (0 - 1 is all ones) */
+    *reads = (dst & (0u - (regs & 1u))) | (src & (0u - (regs >> 1 & 1u))) | (regs >> 2 & 1u) |
+             (HELPER_ARGS & (0u - (regs >> 3 & 1u)));
+    *writes = (dst & (0u - (regs >> 4 & 1u))) | (regs >> 5 & 1u);
+    if (fmt == FC_FMT_ATOMIC && (in.imm & 1)) /* fetch, xchg: into src; cmpxchg: into r0 */
+        *writes = in.imm == FC_SELVAL_ATOMIC64_CMPXCHG ? REG_BIT(0) : src;
 }
 
 /* A run from entry starts with r1, r2 (its arguments) and r10 defined.

@@ -763,10 +763,12 @@ static void test_isa_table_sorted_and_decodes(void **state)
     }
 }
 
-/* The compact core table (one byte a row, opcodes as a bitmap, selector
- * values apart; src/vm/isa_core.c) says the same as the named table, and
- * decoding against it agrees with a plain search of the named table for
- * every opcode and a spread of selector fields. */
+/* The derived tables (src/vm/isa_core.c) say the same as the named table:
+ * each opcode byte's format is its first row's (0 for a byte of no row),
+ * and the selector keys are the selector rows in row order, ascending (the
+ * verifier's binary search needs it). Decoding against the named table
+ * agrees with a plain search for every opcode and a spread of selector
+ * fields. */
 static fc_op_t reference_decode(fc_insn_t in)
 {
     fc_op_t fallback = FC_OP_INVALID;
@@ -784,22 +786,31 @@ static fc_op_t reference_decode(fc_insn_t in)
     return fallback;
 }
 
-static void test_isa_core_matches_named_table(void **state)
+static void test_isa_derived_tables_match_named_table(void **state)
 {
     (void)state;
     unsigned k = 0;
+#define FIRST_ROW_(id, opc, sel, selval, mn, fmt) FC_ISA_FIRST_ROW_(id, sel),
+    static const int first_row[FC_OP_COUNT] = {FC_ISA_TABLE(FIRST_ROW_)};
+#undef FIRST_ROW_
     for (unsigned op = 0; op < FC_OP_COUNT; op++) {
         const fc_isa_row_t *r = &fc_isa[op];
         int first = op == 0 || fc_isa[op - 1].opcode != r->opcode;
-        if ((int)FC_ISA_OPENS_OPCODE(op) != first)
-            fail_msg("row %s: first-of-opcode mark %u, expected %d (an opcode whose rows all "
+        if (first_row[op] != first)
+            fail_msg("row %s: first-of-opcode mark %d, expected %d (an opcode whose rows all "
                      "have a selector names its first row with FC_ISA_OPENS_<ID>)",
-                     r->id_name, FC_ISA_OPENS_OPCODE(op), first);
-        assert_int_equal(FC_ISA_FORMAT(op), r->format);
-        assert_int_equal(FC_ISA_SEL(op), r->sel);
+                     r->id_name, first_row[op], first);
+        if (first)
+            assert_int_equal(fc_isa_opcode_format[r->opcode], r->format + 1);
         if (r->sel != FC_SEL_NONE) {
             assert_true(k < FC_ISA_SELECTOR_ROWS);
-            assert_int_equal(fc_isa_selval[k++], (unsigned char)r->selval);
+            assert_true(r->selval >= 0 && r->selval <= 0xff);
+            assert_int_equal(fc_isa_selector_keys[k], r->opcode << 8 | r->selval);
+            if (k > 0)
+                assert_true(fc_isa_selector_keys[k - 1] < fc_isa_selector_keys[k]);
+            /* the format of an opcode's first row names the field its
+             * selector rows use (FC_FMT_TABLE's SEL) */
+            k++;
         }
     }
     assert_int_equal(k, FC_ISA_SELECTOR_ROWS);
@@ -807,7 +818,7 @@ static void test_isa_core_matches_named_table(void **state)
         int has = 0;
         for (unsigned op = 0; op < FC_OP_COUNT; op++)
             has |= fc_isa[op].opcode == opc;
-        assert_int_equal((fc_isa_opcodes[opc / 32] >> (opc % 32)) & 1u, (unsigned)has);
+        assert_int_equal(fc_isa_opcode_format[opc] != 0, has);
     }
     static const int16_t offs[] = {0, 1, 2, 3, 8, 16, 32, -1};
     static const int32_t imms[] = {0,    1,    2,    16,   32,   64,   0x40, 0x41, 0x50,
@@ -822,6 +833,39 @@ static void test_isa_core_matches_named_table(void **state)
                     if (got != want)
                         fail_msg("opcode %#x src %u off %d imm %d: decoded %d, expected %d", opc,
                                  src, offs[o], imms[i], (int)got, (int)want);
+                    /* the verifier's decoding (derived tables, binary search of
+                     * the keys) refuses the opcode exactly when no row matches */
+                    fc_insn_t text[2] = {in, {FC_OPC_EXIT, 0, 0, 0}};
+                    fc_program_t prog;
+                    fc_verify_config_t cfg;
+                    fc_error_t err;
+                    memset(&prog, 0, sizeof prog);
+                    fc_verify_config_default(&cfg);
+                    fc_status_t st = fc_verify(&prog, text, 2, &cfg, &err);
+                    if ((st == FC_ERR_BAD_OPCODE) != (want == FC_OP_INVALID))
+                        fail_msg("opcode %#x src %u off %d imm %d: verifier %s, row %d", opc, src,
+                                 offs[o], imms[i], fc_status_name(st), (int)want);
+                    /* a selector row's own field is not refused as unused: when
+                     * every other field its format's zero rule names is 0, the
+                     * verifier must not answer FC_ERR_BAD_FIELD */
+                    if (want != FC_OP_INVALID && fc_isa[want].sel != FC_SEL_NONE) {
+#define ZERO_(name, zero, sel, writes) [FC_FMT_##name] = (zero),
+                        static const unsigned zero_rule[FC_FMT_COUNT] = {FC_FMT_TABLE(ZERO_)};
+#undef ZERO_
+                        static const unsigned sel_field[] = {[FC_SEL_OFF] = FC_FIELD_OFF,
+                                                             [FC_SEL_IMM] = FC_FIELD_IMM,
+                                                             [FC_SEL_SRC] = FC_FIELD_SRC};
+                        unsigned zero =
+                            zero_rule[fc_isa[want].format] & ~sel_field[fc_isa[want].sel];
+                        int others_zero =
+                            !((zero & FC_FIELD_DST) || ((zero & FC_FIELD_SRC) && src) ||
+                              ((zero & FC_FIELD_OFF) && offs[o]) ||
+                              ((zero & FC_FIELD_IMM) && imms[i]));
+                        if (others_zero && st == FC_ERR_BAD_FIELD && err.where == 0)
+                            fail_msg("opcode %#x src %u off %d imm %d: selector row %s refused "
+                                     "for an unused field",
+                                     opc, src, offs[o], imms[i], fc_isa[want].id_name);
+                    }
                     checked++;
                 }
     assert_true(checked == 256u * 16u * 8u * 18u);
@@ -841,7 +885,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ja, vmt_setup, vmt_teardown),
         cmocka_unit_test_setup_teardown(test_ja32, vmt_setup, vmt_teardown),
         cmocka_unit_test_setup_teardown(test_lddw, vmt_setup, vmt_teardown),
-        cmocka_unit_test(test_isa_core_matches_named_table),
+        cmocka_unit_test(test_isa_derived_tables_match_named_table),
         cmocka_unit_test_setup_teardown(test_lddw_rodata, vmt_setup, vmt_teardown),
         cmocka_unit_test_setup_teardown(test_lddw_data, vmt_setup, vmt_teardown),
         cmocka_unit_test_setup_teardown(test_call_helper, vmt_setup, vmt_teardown),
