@@ -38,9 +38,14 @@ status=0
 
 echo "== cppcheck"
 # The layers are compiled with -Iinclude -Isdk (FC_INCLUDE), so cppcheck gets the same.
+# isa_core.c is only the derived opcode tables: cppcheck 2.10's preprocessor
+# does not expand FC_ISA_IF_FIRST_'s pasted selection (vm_isa.h) inside a
+# designated initializer and reports a syntax error there; the compilers and
+# clang-tidy parse it, and tests/vm checks the tables against FC_ISA_TABLE.
 if ! cppcheck --language=c --std=c11 -Iinclude -Isdk -j2 -q \
     --enable=warning,portability,performance \
     --inline-suppr --suppress=missingIncludeSystem --error-exitcode=1 \
+    --suppress='syntaxError:*/src/vm/isa_core.c' \
     --template='{file}:{line}: {severity} ({id}): {message}' "${files[@]}"; then
     status=1
 else
