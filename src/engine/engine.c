@@ -433,12 +433,15 @@ static void jit_place(fc_engine_t *engine, uint32_t slot)
     uint32_t off = (engine->jit_used + 3u) & ~3u;
     if (off > cfg->cap)
         off = (uint32_t)cfg->cap;
-    fc_jit_t jit;
-    fc_status_t st = fc_jit_translate(&jit, &prog, (uint8_t *)cfg->buf + off, cfg->cap - off);
     uint32_t share =
         t->quota.max_jit_code ? t->quota.max_jit_code : (uint32_t)(cfg->cap / FC_MAX_TENANTS);
     uint32_t used = jit_tenant_used(engine, c->tenant, slot);
-    if (st == FC_OK && (used > share || ((jit.code_size + 3u) & ~3u) > share - used))
+    fc_jit_t jit;
+    /* a tenant already at its share gets no translation work done for it */
+    fc_status_t st = used >= share
+                         ? FC_ERR_QUOTA
+                         : fc_jit_translate(&jit, &prog, (uint8_t *)cfg->buf + off, cfg->cap - off);
+    if (st == FC_OK && ((jit.code_size + 3u) & ~3u) > share - used)
         st = FC_ERR_QUOTA;
     engine->jit_status[slot] = st;
     engine->jit_size[slot] = 0;
@@ -447,6 +450,15 @@ static void jit_place(fc_engine_t *engine, uint32_t slot)
         engine->jit_size[slot] = jit.code_size;
         engine->jit_used = off + jit.code_size;
     }
+}
+
+/* The code buffer is writable only while code is placed in it (W^X: the
+ * host's protect callback, the MPU or PMP on the boards). */
+static void jit_writable(const fc_engine_t *engine, int writable)
+{
+    const fc_engine_jit_config_t *cfg = &engine->jit_cfg;
+    if (cfg->protect)
+        cfg->protect(cfg->protect_user, writable);
 }
 
 /* Lay out again, from the buffer's start, the code of every container that
@@ -477,13 +489,10 @@ static void jit_relayout(fc_engine_t *engine)
     }
     for (uint32_t k = 0; k < n; k++)
         engine->jit_size[order[k]] = 0; /* the tenants' shares count what is placed again */
-    const fc_engine_jit_config_t *cfg = &engine->jit_cfg;
-    if (cfg->protect)
-        cfg->protect(cfg->protect_user, 1);
+    jit_writable(engine, 1);
     for (uint32_t k = 0; k < n; k++)
         jit_place(engine, order[k]);
-    if (cfg->protect)
-        cfg->protect(cfg->protect_user, 0);
+    jit_writable(engine, 0);
 }
 #endif
 
@@ -528,11 +537,9 @@ static void jit_install(fc_engine_t *engine, uint32_t slot)
     engine->jit_status[slot] = FC_ERR_BAD_CONFIG;
     if (!cfg->buf)
         return;
-    if (cfg->protect)
-        cfg->protect(cfg->protect_user, 1);
+    jit_writable(engine, 1);
     jit_place(engine, slot);
-    if (cfg->protect)
-        cfg->protect(cfg->protect_user, 0);
+    jit_writable(engine, 0);
 #else
     (void)engine, (void)slot;
 #endif
