@@ -62,10 +62,30 @@ static inline uint64_t fetch_verified(const fc_insn_t *pc)
 }
 
 #if FC_VM_XLATE
+/* Link a translation for run_xlate: each slot's handler index (enum fc_xop,
+ * written by xlate.c) becomes the address of that handler in labels,
+ * run_xlate's label table. All or nothing: a buffer with any slot that is
+ * not an index (another program's failed translation over this one's
+ * linked form) is left as it is and refused (0). */
+static FC_NOINLINE int xlate_link(const fc_xinsn_t *text, uint32_t n, const void *const *labels)
+{
+    /* the caller's writable buffer (fc_program_translate took it
+     * non-const): prog->xlate only shows it read-only */
+    fc_xinsn_t *x = (fc_xinsn_t *)(uintptr_t)text;
+    for (uint32_t i = 0; i < n; i++)
+        if (!fc_xlate_is_index(&x[i]))
+            return 0;
+    for (uint32_t i = 0; i < n; i++)
+        x[i].handler = labels[(uintptr_t)x[i].handler];
+    return 1;
+}
+
 #define FC_INTERP_NAME run_xlate
 #define FC_INTERP_TRACE 0
 #define FC_INTERP_XLATE 1
+#define FC_INTERP_LINKAGE static
 #include "interp_body.h"
+#undef FC_INTERP_LINKAGE
 #undef FC_INTERP_NAME
 #undef FC_INTERP_TRACE
 #undef FC_INTERP_XLATE
@@ -95,44 +115,5 @@ static inline uint64_t fetch_verified(const fc_insn_t *pc)
 #undef FC_INTERP_TRACE
 #undef FC_INTERP_XLATE
 #endif
-
-#if FC_VM_XLATE
-fc_status_t fc_xlate_link(fc_xinsn_t *x, uint32_t n)
-{
-    const void *const *labels = NULL;
-    (void)run_xlate(NULL, 0, 0, 0, NULL, &labels); /* its label table, nothing run */
-    for (uint32_t i = 0; i < n; i++)
-        if (!fc_xlate_is_index(&x[i]))
-            return FC_ERR_BAD_CONFIG;
-    for (uint32_t i = 0; i < n; i++)
-        x[i].handler = labels[(uintptr_t)x[i].handler];
-    return FC_OK;
-}
-#endif
-
-/* Translate (xlate.c), then link: prog->xlate only ever points to a buffer
- * whose every slot holds a handler address of run_xlate. */
-fc_status_t fc_program_translate(fc_program_t *prog, fc_xinsn_t *buf, size_t cap)
-{
-#if FC_VM_XLATE
-    if (!prog->verified || !buf || cap < prog->len)
-        return FC_ERR_BAD_CONFIG;
-    fc_status_t st = fc_xlate_translate(prog, buf);
-    if (st == FC_OK)
-        st = fc_xlate_link(buf, prog->len);
-    if (st == FC_OK || prog->xlate == buf) {
-        /* installed, or the installed form was overwritten by a failed
-         * translation: it runs in place from now on */
-        prog->xlate = st == FC_OK ? buf : NULL;
-        prog->generation++; /* a bound VM must see the change */
-    }
-    return st;
-#else
-    (void)prog;
-    (void)buf;
-    (void)cap;
-    return FC_ERR_BAD_CONFIG;
-#endif
-}
 
 #endif /* !FC_VM_SMALL */

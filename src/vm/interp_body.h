@@ -276,16 +276,8 @@ static void trace_step(fc_vm_t *vm, fc_trace_event_t *ev, int *have_ev, const ui
 }
 #endif
 
-#if FC_INTERP_XLATE
-/* With labels_out set, this call runs nothing: it hands out its label
- * table (fc_xlate_link), as the handlers' addresses exist only inside this
- * function. */
-static fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
-                                  uint64_t *r0, const void *const **labels_out)
-#else
 FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
                                              uint64_t *r0)
-#endif
 {
 #if FC_COMPUTED_GOTO && !FC_INTERP_XLATE
 #pragma GCC diagnostic push
@@ -301,7 +293,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #endif
 #if FC_INTERP_XLATE
     /* Every handler by its enum fc_xop index, from the same rows as the
-     * enum (xlate.h): what fc_xlate_link writes into the slots. */
+     * enum (xlate.h): what xlate_link writes into the slots. */
 #define FC_LABEL_ISA_(id, opc, sel, selval, mn, fmt)                                               \
     FC_ISA_IF_FIRST_##sel(id)([FC_XOP_##id] = &&L_##id, )
 #define FC_LABEL_MEM_(id, kind, size, acc, arg)                                                    \
@@ -317,14 +309,10 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #undef FC_LABEL_PAIR_
 #undef FC_LABEL_LDXS_
 #undef FC_LABEL_FUSED_
-    if (labels_out) {
-        *labels_out = labels;
-        return FC_OK;
-    }
 #endif
 #if FC_VM_XLATE && !FC_INTERP_XLATE && !FC_INTERP_TRACE
     if (vm->prog && vm->prog->xlate)
-        return run_xlate(vm, entry, r1, r2, r0, NULL);
+        return run_xlate(vm, entry, r1, r2, r0);
 #endif
     /* the binding (vm_run.h): a bound run only needs a clean record (the
      * fault fields are all zero while the code is FC_OK) */
@@ -334,18 +322,6 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
         vm->max_depth = 0;
     } else {
         fc_status_t st = run_preflight(vm, entry);
-#if FC_INTERP_XLATE
-        /* A buffer that fc_xlate_link did not link holds handler indices,
-         * not addresses: it is refused here, before any dispatch through
-         * it; a run only skips this test while bound, i.e. while the
-         * generation (fc_program_translate changes it) is the same. */
-        if (st == FC_OK && fc_xlate_is_index(&vm->prog->xlate[0])) {
-            st = FC_ERR_BAD_CONFIG;
-            vm->fault.code = st;
-            vm->fault.reason = FC_WHY("pre-decoded form is not linked (fc_program_translate)");
-            vm->fault.where = entry;
-        }
-#endif
         if (st != FC_OK)
             return st;
         run_bind(vm, entry);
@@ -354,6 +330,16 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
     const fc_program_t *prog = vm->prog;
 #if FC_INTERP_XLATE
     const SLOT_T *const text = prog->xlate;
+    /* The first run of a translation links it: xlate.c wrote handler
+     * indices, which are no addresses to jump to. Every run tests slot 0
+     * (written first by every translation), so a buffer that another
+     * program's translation overwrote, even in part, is refused. */
+    if (FC_UNLIKELY(fc_xlate_is_index(text)) && !xlate_link(text, prog->len, labels)) {
+        vm->fault.code = FC_ERR_BAD_CONFIG;
+        vm->fault.reason = FC_WHY("pre-decoded form overwritten: translate the program again");
+        vm->fault.where = entry;
+        return FC_ERR_BAD_CONFIG;
+    }
 #else
     const SLOT_T *const text = prog->text;
 #endif

@@ -6,8 +6,8 @@
  * access whose base is r10 or probably derived from it, two adjacent
  * accesses through one base, a load followed by its sign extension, a
  * fused clang idiom); registers as byte offsets into the register file;
- * jump displacements in bytes. fc_program_translate (interp.c) runs it,
- * then links the indices to handler addresses. */
+ * jump displacements in bytes. The interpreter's first run of the
+ * translation turns the indices into its handlers' addresses (interp.c). */
 #include "xlate.h"
 
 #include <string.h>
@@ -202,7 +202,11 @@ static int pair_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
     return 1;
 }
 
-fc_status_t fc_xlate_translate(const fc_program_t *prog, fc_xinsn_t *x)
+/* Pre-decode the verified prog into x (prog->len slots), each slot's
+ * handler field holding an enum fc_xop index. FC_ERR_TOO_LARGE when a jump
+ * does not fit the pre-decoded encoding (x is then partly written, slot 0
+ * among the written ones). */
+static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x)
 {
     const fc_insn_t *t = prog->text;
     uint32_t n = prog->len;
@@ -247,3 +251,28 @@ fc_status_t fc_xlate_translate(const fc_program_t *prog, fc_xinsn_t *x)
 }
 
 #endif /* FC_VM_XLATE */
+
+#if !FC_VM_SMALL
+/* The buffer is installed holding indices; the first run links it
+ * (interp.c), so prog->xlate is never dispatched through before that. */
+fc_status_t fc_program_translate(fc_program_t *prog, fc_xinsn_t *buf, size_t cap)
+{
+#if FC_VM_XLATE
+    if (!prog->verified || !buf || cap < prog->len)
+        return FC_ERR_BAD_CONFIG;
+    fc_status_t st = translate(prog, buf);
+    if (st == FC_OK || prog->xlate == buf) {
+        /* installed, or the installed form was overwritten by a failed
+         * translation: it runs in place from now on */
+        prog->xlate = st == FC_OK ? buf : NULL;
+        prog->generation++; /* a bound VM must see the change */
+    }
+    return st;
+#else
+    (void)prog;
+    (void)buf;
+    (void)cap;
+    return FC_ERR_BAD_CONFIG;
+#endif
+}
+#endif

@@ -5,8 +5,9 @@
  * per-opcode interpreter. Two things are generated from them: the
  * interpreter's handlers and its label table (interp_body.h), and enum
  * fc_xop, the handler index the translator (xlate.c) writes into each
- * slot. fc_xlate_link (interp.c) then swaps each index for the address of
- * its label, so the run loop dispatches with one indirect jump per slot. */
+ * slot. The interpreter's first run of a translation swaps each index for
+ * the address of its label (xlate_link, interp.c), so the run loop
+ * dispatches with one indirect jump per slot. */
 #ifndef FEMTO_VM_XLATE_H
 #define FEMTO_VM_XLATE_H
 
@@ -119,22 +120,10 @@ enum fc_xop {
 };
 
 #if FC_VM_XLATE
-/* Pre-decode the verified prog into x (prog->len slots), each slot's
- * handler field holding an enum fc_xop index cast to a pointer: not
- * runnable until fc_xlate_link. FC_ERR_TOO_LARGE when a jump does not fit
- * the pre-decoded encoding (x is then partly written). */
-fc_status_t fc_xlate_translate(const fc_program_t *prog, fc_xinsn_t *x);
-
-/* Replace the handler index of each of the n slots of x by the address of
- * that handler in this build's pre-decoding interpreter (interp.c). Every
- * index must be below FC_XOP_COUNT: otherwise FC_ERR_BAD_CONFIG, nothing
- * is changed, and the buffer stays unrunnable. */
-fc_status_t fc_xlate_link(fc_xinsn_t *x, uint32_t n);
-
-/* Does slot x hold a handler index, i.e. was its buffer not linked?
- * fc_program_translate links the whole buffer at once, so the first slot
- * tells for all; the interpreter refuses a program whose buffer is not
- * linked when it binds. */
+/* Does slot x hold a handler index, i.e. is its buffer not linked yet?
+ * fc_program_translate writes indices into every slot, slot 0 first; the
+ * interpreter links the whole buffer at once on its first run, so slot 0
+ * tells whether the buffer is linked (interp_body.h). */
 static inline int fc_xlate_is_index(const fc_xinsn_t *x)
 {
     return (uintptr_t)x->handler < (uintptr_t)FC_XOP_COUNT;
