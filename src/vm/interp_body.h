@@ -338,6 +338,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
         vm->fault.code = FC_ERR_BAD_CONFIG;
         vm->fault.reason = FC_WHY("pre-decoded form overwritten: translate the program again");
         vm->fault.where = entry;
+        vm->executed = 0;
         return FC_ERR_BAD_CONFIG;
     }
 #else
