@@ -302,8 +302,9 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #define FC_LABEL_LDXS_(id, size, acc, bits) [FC_XOP_LDXS_##id] = &&L_ldxs_##id,
 #define FC_LABEL_FUSED_(name, slots, effect) [FC_XOP_FUSED_##name] = &&L_fused_##name,
     static const void *const labels[FC_XOP_COUNT] = {
-        [FC_XOP_INVALID] = &&L_invalid,   FC_ISA_TABLE(FC_LABEL_ISA_) FC_MEMOPS(FC_LABEL_MEM_)
-            FC_MEMPAIRS(FC_LABEL_PAIR_) FC_LOAD_SEXTS(FC_LABEL_LDXS_) FC_FUSED_OPS(FC_LABEL_FUSED_)};
+        [FC_XOP_INVALID] = &&L_invalid,
+        FC_ISA_TABLE(FC_LABEL_ISA_) FC_MEMOPS(FC_LABEL_MEM_) FC_MEMPAIRS(FC_LABEL_PAIR_)
+            FC_LOAD_SEXTS(FC_LABEL_LDXS_) FC_FUSED_OPS(FC_LABEL_FUSED_)};
 #undef FC_LABEL_ISA_
 #undef FC_LABEL_MEM_
 #undef FC_LABEL_PAIR_

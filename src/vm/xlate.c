@@ -79,7 +79,8 @@ static int extension_at(const fc_insn_t *t, uint32_t n, uint32_t i, unsigned d, 
     static const struct {
         int32_t shift;
         int op;
-    } sext_ops[3] = {{32, FC_XOP_FUSED_SEXT32}, {48, FC_XOP_FUSED_SEXT16}, {56, FC_XOP_FUSED_SEXT8}};
+    } sext_ops[3] = {
+        {32, FC_XOP_FUSED_SEXT32}, {48, FC_XOP_FUSED_SEXT16}, {56, FC_XOP_FUSED_SEXT8}};
     if (is_insn(t, n, i, FC_OPC_LSH64_K, d, 32) && is_insn(t, n, i + 1, FC_OPC_RSH64_K, d, 32))
         return with_mov ? FC_XOP_FUSED_ZEXT_MOV : FC_XOP_FUSED_ZEXT;
     for (unsigned k = 0; k < 3; k++)
