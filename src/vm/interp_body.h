@@ -279,37 +279,41 @@ static void trace_step(fc_vm_t *vm, fc_trace_event_t *ev, int *have_ev, const ui
 FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
                                              uint64_t *r0)
 {
-#if FC_COMPUTED_GOTO && !FC_INTERP_XLATE
+#if FC_COMPUTED_GOTO
+    /* Handlers by opcode byte, the variants of the pre-decoded form after
+     * them by their enum fc_xop index (xlate.h, generated from the same
+     * rows): what DISPATCH jumps through in place, and what xlate_link
+     * writes into the pre-decoded slots. */
+#if FC_INTERP_XLATE
+#define FC_DISPATCH_SIZE_ FC_XOP_COUNT
+#else
+#define FC_DISPATCH_SIZE_ 256
+#endif
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 #pragma GCC diagnostic ignored "-Wpedantic"
-    static const void *const dispatch[256] = {[0 ... 255] = &&L_invalid,
+    static const void *const dispatch[FC_DISPATCH_SIZE_] = {
+        [0 ... 255] = &&L_invalid,
 #define FC_DISPATCH_ROW_(id, opc, sel, selval, mn, fmt)                                            \
     FC_ISA_IF_FIRST_##sel(id)([opc] = &&L_##id, )
-                                              FC_ISA_TABLE(FC_DISPATCH_ROW_)
+        FC_ISA_TABLE(FC_DISPATCH_ROW_)
 #undef FC_DISPATCH_ROW_
-    };
-#pragma GCC diagnostic pop
-#endif
 #if FC_INTERP_XLATE
-    /* Every handler by its enum fc_xop index, from the same rows as the
-     * enum (xlate.h): what xlate_link writes into the slots. */
-#define FC_LABEL_ISA_(id, opc, sel, selval, mn, fmt)                                               \
-    FC_ISA_IF_FIRST_##sel(id)([FC_XOP_##id] = &&L_##id, )
 #define FC_LABEL_MEM_(id, kind, size, acc, arg)                                                    \
     [FC_XOP_##id##_R10] = &&L_##id##_r10, [FC_XOP_##id##_STK] = &&L_##id##_stk,
 #define FC_LABEL_PAIR_(id, kind, size, acc) [FC_XOP_PAIR_##id] = &&L_pair_##id,
 #define FC_LABEL_LDXS_(id, size, acc, bits) [FC_XOP_LDXS_##id] = &&L_ldxs_##id,
 #define FC_LABEL_FUSED_(name, slots, effect) [FC_XOP_FUSED_##name] = &&L_fused_##name,
-    static const void *const labels[FC_XOP_COUNT] = {
-        [FC_XOP_INVALID] = &&L_invalid,
-        FC_ISA_TABLE(FC_LABEL_ISA_) FC_MEMOPS(FC_LABEL_MEM_) FC_MEMPAIRS(FC_LABEL_PAIR_)
-            FC_LOAD_SEXTS(FC_LABEL_LDXS_) FC_FUSED_OPS(FC_LABEL_FUSED_)};
-#undef FC_LABEL_ISA_
+            FC_MEMOPS(FC_LABEL_MEM_) FC_MEMPAIRS(FC_LABEL_PAIR_) FC_LOAD_SEXTS(FC_LABEL_LDXS_)
+                FC_FUSED_OPS(FC_LABEL_FUSED_)
 #undef FC_LABEL_MEM_
 #undef FC_LABEL_PAIR_
 #undef FC_LABEL_LDXS_
 #undef FC_LABEL_FUSED_
+#endif
+    };
+#pragma GCC diagnostic pop
+#undef FC_DISPATCH_SIZE_
 #endif
 #if FC_VM_XLATE && !FC_INTERP_XLATE && !FC_INTERP_TRACE
     if (vm->prog && vm->prog->xlate)
@@ -335,7 +339,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
      * indices, which are no addresses to jump to. Every run tests slot 0
      * (written first by every translation), so a buffer that another
      * program's translation overwrote, even in part, is refused. */
-    if (FC_UNLIKELY(fc_xlate_is_index(text)) && !xlate_link(text, prog->len, labels)) {
+    if (FC_UNLIKELY(fc_xlate_is_index(text)) && !xlate_link(text, prog->len, dispatch)) {
         vm->fault.code = FC_ERR_BAD_CONFIG;
         vm->fault.reason = FC_WHY("pre-decoded form overwritten: translate the program again");
         vm->fault.where = entry;

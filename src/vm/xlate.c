@@ -14,25 +14,14 @@
 
 #if FC_VM_XLATE
 
-typedef char fc_xops_fit_byte_[FC_XOP_COUNT <= 256 ? 1 : -1];
-
-/* [opcode]: the handler of the opcode's first row (FC_XOP_INVALID, 0, for
- * a byte of no row). */
-static const uint8_t xop_of[256] = {
-#define FC_XLATE_ISA_ROW_(id, opc, sel, selval, mn, fmt)                                           \
-    FC_ISA_IF_FIRST_##sel(id)([FC_OPC_##id] = FC_XOP_##id, )
-    FC_ISA_TABLE(FC_XLATE_ISA_ROW_)
-#undef FC_XLATE_ISA_ROW_
-};
-
 /* [opcode] of each memory instruction: its variant for an r10 base (proven
  * in the frame, no check), for a base derived from r10 (stack checked
  * first), and the bytes it accesses; 0 for other opcodes. */
 #define FC_XLATE_R10_ROW_(id, kind, size, acc, arg) [FC_OPC_##id] = FC_XOP_##id##_R10,
 #define FC_XLATE_STK_ROW_(id, kind, size, acc, arg) [FC_OPC_##id] = FC_XOP_##id##_STK,
 #define FC_XLATE_SIZE_ROW_(id, kind, size, acc, arg) [FC_OPC_##id] = (size),
-static const uint8_t xop_r10[256] = {FC_MEMOPS(FC_XLATE_R10_ROW_)};
-static const uint8_t xop_stk[256] = {FC_MEMOPS(FC_XLATE_STK_ROW_)};
+static const uint16_t xop_r10[256] = {FC_MEMOPS(FC_XLATE_R10_ROW_)};
+static const uint16_t xop_stk[256] = {FC_MEMOPS(FC_XLATE_STK_ROW_)};
 static const uint8_t access_size[256] = {FC_MEMOPS(FC_XLATE_SIZE_ROW_)};
 #undef FC_XLATE_R10_ROW_
 #undef FC_XLATE_STK_ROW_
@@ -44,9 +33,9 @@ static const uint8_t access_size[256] = {FC_MEMOPS(FC_XLATE_SIZE_ROW_)};
 #define FC_XLATE_PAIR_ROW_(id, kind, size, acc) [FC_OPC_##id] = FC_XOP_PAIR_##id,
 #define FC_XLATE_LDXS_ROW_(id, size, acc, bits) [FC_OPC_##id] = FC_XOP_LDXS_##id,
 #define FC_XLATE_EXT_ROW_(id, size, acc, bits) [FC_OPC_##id] = FC_XOP_FUSED_SEXT##bits,
-static const uint8_t xop_pair[256] = {FC_MEMPAIRS(FC_XLATE_PAIR_ROW_)};
-static const uint8_t xop_ldxs[256] = {FC_LOAD_SEXTS(FC_XLATE_LDXS_ROW_)};
-static const uint8_t ldxs_ext[256] = {FC_LOAD_SEXTS(FC_XLATE_EXT_ROW_)};
+static const uint16_t xop_pair[256] = {FC_MEMPAIRS(FC_XLATE_PAIR_ROW_)};
+static const uint16_t xop_ldxs[256] = {FC_LOAD_SEXTS(FC_XLATE_LDXS_ROW_)};
+static const uint16_t ldxs_ext[256] = {FC_LOAD_SEXTS(FC_XLATE_EXT_ROW_)};
 #undef FC_XLATE_PAIR_ROW_
 #undef FC_XLATE_LDXS_ROW_
 #undef FC_XLATE_EXT_ROW_
@@ -164,16 +153,18 @@ static void find_stack_pointers(const fc_insn_t *t, uint32_t n, uint8_t *stackis
     }
 }
 
-/* The handler of a memory access by its base: r10 (no check), a stackish
- * base (stack checked first), or the opcode's own (last region first). */
-static unsigned memory_handler(const uint8_t *stackish, fc_insn_t in)
+/* The handler of a slot: for a memory access by its base, r10 (no check),
+ * a stackish base (stack checked first), or the opcode's own (last region
+ * first); for any other slot the opcode's own, whose index is the opcode
+ * byte. */
+static unsigned handler_of(const uint8_t *stackish, fc_insn_t in)
 {
     unsigned base = is_load(in.opcode) ? FC_INSN_SRC(in) : FC_INSN_DST(in);
     if (!xop_r10[in.opcode])
-        return xop_of[in.opcode];
+        return in.opcode;
     if (base == 10)
         return xop_r10[in.opcode];
-    return stackish[base] ? xop_stk[in.opcode] : xop_of[in.opcode];
+    return stackish[base] ? xop_stk[in.opcode] : in.opcode;
 }
 
 /* Two accesses of the same kind and size through the same base register
@@ -215,7 +206,7 @@ static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x)
     find_stack_pointers(t, n, stackish);
     for (uint32_t i = 0; i < n; i++) {
         uint8_t opc = t[i].opcode;
-        x[i].handler = xop(memory_handler(stackish, t[i]));
+        x[i].handler = xop(handler_of(stackish, t[i]));
         x[i].dst8 = (uint8_t)(FC_INSN_DST(t[i]) * 8);
         x[i].src8 = (uint8_t)(FC_INSN_SRC(t[i]) * 8);
         x[i].offset = t[i].offset;

@@ -95,28 +95,28 @@
     X(ADDK3, 2, DST = SRC + UIMM)         /* mov d, a; add d, k */
 
 /* Every handler of the pre-decoded interpreter, by index: what the
- * translator writes into fc_xinsn_t.handler before linking. 0 is the
- * invalid-instruction handler (an lddw's second slot, an unknown opcode).
- * The interpreter's label table (interp_body.h) is generated from the same
- * rows in the same order. */
+ * translator writes into fc_xinsn_t.handler before linking. Indices 0-255
+ * are opcode bytes, each standing for the handler of its opcode's first row
+ * in FC_ISA_TABLE (the invalid-instruction handler for a byte of no row:
+ * 0, an lddw's second slot, among them); the variants follow. The
+ * interpreter's label table (interp_body.h) is generated from the same
+ * rows. */
 enum fc_xop {
-    FC_XOP_INVALID,
-#define FC_XOP_ISA_(id, opc, sel, selval, mn, fmt) FC_ISA_IF_FIRST_##sel(id)(FC_XOP_##id, )
-    FC_ISA_TABLE(FC_XOP_ISA_)
-#undef FC_XOP_ISA_
+    FC_XOP_INVALID = FC_OPC_LDDW_HIGH, /* a byte of no row */
+    FC_XOP_LAST_OPCODE = 255,
 #define FC_XOP_MEM_(id, kind, size, acc, arg) FC_XOP_##id##_R10, FC_XOP_##id##_STK,
-        FC_MEMOPS(FC_XOP_MEM_)
+    FC_MEMOPS(FC_XOP_MEM_)
 #undef FC_XOP_MEM_
 #define FC_XOP_PAIR_(id, kind, size, acc) FC_XOP_PAIR_##id,
-            FC_MEMPAIRS(FC_XOP_PAIR_)
+        FC_MEMPAIRS(FC_XOP_PAIR_)
 #undef FC_XOP_PAIR_
 #define FC_XOP_LDXS_(id, size, acc, bits) FC_XOP_LDXS_##id,
-                FC_LOAD_SEXTS(FC_XOP_LDXS_)
+            FC_LOAD_SEXTS(FC_XOP_LDXS_)
 #undef FC_XOP_LDXS_
 #define FC_XOP_FUSED_(name, slots, effect) FC_XOP_FUSED_##name,
-                    FC_FUSED_OPS(FC_XOP_FUSED_)
+                FC_FUSED_OPS(FC_XOP_FUSED_)
 #undef FC_XOP_FUSED_
-                        FC_XOP_COUNT
+                    FC_XOP_COUNT
 };
 
 #if FC_VM_XLATE
