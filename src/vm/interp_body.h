@@ -276,8 +276,16 @@ static void trace_step(fc_vm_t *vm, fc_trace_event_t *ev, int *have_ev, const ui
 }
 #endif
 
+#if FC_INTERP_XLATE
+/* xprog: vm->prog, which fc_vm_run found translated. A sixth argument keeps
+ * that call from becoming a tail call, whose argument shuffling would cost
+ * fc_vm_run's in-place path (+4 instructions per run on Cortex-M4). */
+FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
+                                             uint64_t *r0, const fc_program_t *xprog)
+#else
 FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
                                              uint64_t *r0)
+#endif
 {
 #if FC_COMPUTED_GOTO
     /* Handlers by opcode byte, the variants of the pre-decoded form after
@@ -317,7 +325,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #endif
 #if FC_VM_XLATE && !FC_INTERP_XLATE && !FC_INTERP_TRACE
     if (vm->prog && vm->prog->xlate)
-        return run_xlate(vm, entry, r1, r2, r0);
+        return run_xlate(vm, entry, r1, r2, r0, vm->prog);
 #endif
     /* the binding (vm_run.h): a bound run only needs a clean record (the
      * fault fields are all zero while the code is FC_OK) */
@@ -334,7 +342,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 
     const fc_program_t *prog = vm->prog;
 #if FC_INTERP_XLATE
-    const SLOT_T *const text = prog->xlate;
+    const SLOT_T *const text = xprog->xlate;
     /* The first run of a translation links it: xlate.c wrote handler
      * indices, which are no addresses to jump to. Every run tests slot 0
      * (written first by every translation), so a buffer that another
