@@ -1,9 +1,13 @@
-/* The interpreter: fc_vm_run() and fc_vm_run_traced().
+/* The per-opcode interpreter: fc_vm_run(), fc_vm_run_traced() and, with
+ * FC_VM_XLATE, run_xlate, which runs the pre-decoded form.
  *
- * Both are the same body (interp_body.h) compiled twice, once with tracing.
- * The body dispatches on the opcode byte, with computed goto where the
- * compiler has it (GCC, clang) and a switch otherwise; FC_VM_SWITCH forces
- * the switch (that is the build Frama-C analyses). */
+ * All are the same body (interp_body.h) compiled once each. In place, the
+ * body dispatches on the opcode byte, with computed goto where the compiler
+ * has it (GCC, clang) and a switch otherwise; FC_VM_SWITCH forces the
+ * switch (that is the build Frama-C analyses). run_xlate jumps through the
+ * handler address in each slot: the translator (xlate.c) writes handler
+ * indices, and run_xlate's first run of a translation links them to its
+ * label table (xlate_link below). */
 #include "vm_run.h"
 #include "xlate.h"
 

@@ -1,5 +1,6 @@
-/* Interpreter body, included by interp.c with FC_INTERP_NAME and
- * FC_INTERP_TRACE defined. One handler per opcode byte; the dispatch table
+/* Interpreter body, included by interp.c with FC_INTERP_NAME,
+ * FC_INTERP_TRACE, FC_INTERP_XLATE (pre-decoded slots instead of the text)
+ * and FC_INTERP_LINKAGE defined. One handler per opcode byte; the dispatch table
  * is generated from FC_ISA_TABLE, so an opcode of the table without a
  * handler does not compile, and a handler without a row is an unused label.
  *
@@ -145,9 +146,9 @@
             CHECKED(ptr, b_, size, perm, cache);                                                   \
     } while (0)
 
-/* The memory instructions are the rows of FC_MEMOPS (xlate.h); their
- * handlers of every variant are generated from those rows. */
-/* Loads take their base from src, stores from dst. */
+/* The memory instructions are the rows of FC_MEMOPS (xlate.h), which
+ * generate their handlers of every variant. Loads take their base from
+ * src, stores from dst. */
 #define LOAD_BASE SRC
 #define LOAD_BASE_IS_R10 SRC_IS_R10
 #define LOAD_PERM FC_PERM_READ
