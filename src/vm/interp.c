@@ -6,8 +6,8 @@
  * has it (GCC, clang) and a switch otherwise; FC_VM_SWITCH forces the
  * switch (that is the build Frama-C analyses). run_xlate jumps through the
  * handler address in each slot: the translator (xlate.c) writes handler
- * indices, and run_xlate's first run of a translation links them to its
- * label table (xlate_link below). */
+ * indices, which fc_xlate_link (below) turns into the addresses of
+ * run_xlate's labels before fc_program_translate installs the buffer. */
 #include "vm_run.h"
 #include "xlate.h"
 
@@ -69,13 +69,15 @@ static inline uint64_t fetch_verified(const fc_insn_t *pc)
 /* Link a translation for run_xlate: each slot's handler index (enum fc_xop,
  * written by xlate.c) becomes the address of that handler in labels,
  * run_xlate's label table. All or nothing: a buffer with any slot that is
- * not an index (another program's failed translation over this one's
- * linked form) is left as it is and refused (0). */
+ * not an index is left as it is and refused (0). */
 static FC_NOINLINE int xlate_link(const fc_xinsn_t *text, uint32_t n, const void *const *labels)
 {
     /* the caller's writable buffer (fc_program_translate took it
      * non-const): prog->xlate only shows it read-only */
     fc_xinsn_t *x = (fc_xinsn_t *)(uintptr_t)text;
+    for (uint32_t k = 0; k < FC_XOP_COUNT; k++)
+        if ((uintptr_t)labels[k] < FC_XOP_COUNT) /* code at the bottom of the address space */
+            return 0; /* would read as an index: linked slots would be taken for unlinked */
     for (uint32_t i = 0; i < n; i++)
         if (!fc_xlate_is_index(&x[i]))
             return 0;
@@ -118,6 +120,15 @@ static FC_NOINLINE int xlate_link(const fc_xinsn_t *text, uint32_t n, const void
 #undef FC_INTERP_NAME
 #undef FC_INTERP_TRACE
 #undef FC_INTERP_XLATE
+#endif
+
+#if FC_VM_XLATE
+fc_status_t fc_xlate_link(fc_xinsn_t *x, uint32_t n)
+{
+    const void *const *labels = NULL;
+    (void)run_xlate(NULL, 0, 0, 0, NULL, &labels); /* its label table, nothing run */
+    return xlate_link(x, n, labels) ? FC_OK : FC_ERR_BAD_CONFIG;
+}
 #endif
 
 #endif /* !FC_VM_SMALL */

@@ -278,11 +278,11 @@ static void trace_step(fc_vm_t *vm, fc_trace_event_t *ev, int *have_ev, const ui
 #endif
 
 #if FC_INTERP_XLATE
-/* xprog: vm->prog, which fc_vm_run found translated. A sixth argument keeps
- * that call from becoming a tail call, whose argument shuffling would cost
- * fc_vm_run's in-place path (+4 instructions per run on Cortex-M4). */
+/* With labels_out set, this call runs nothing: it hands out its label table
+ * (fc_xlate_link), as the handlers' addresses exist only inside this
+ * function. */
 FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
-                                             uint64_t *r0, const fc_program_t *xprog)
+                                             uint64_t *r0, const void *const **labels_out)
 #else
 FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
                                              uint64_t *r0)
@@ -324,9 +324,15 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #pragma GCC diagnostic pop
 #undef FC_DISPATCH_SIZE_
 #endif
+#if FC_INTERP_XLATE
+    if (labels_out) {
+        *labels_out = dispatch;
+        return FC_OK;
+    }
+#endif
 #if FC_VM_XLATE && !FC_INTERP_XLATE && !FC_INTERP_TRACE
     if (vm->prog && vm->prog->xlate)
-        return run_xlate(vm, entry, r1, r2, r0, vm->prog);
+        return run_xlate(vm, entry, r1, r2, r0, NULL);
 #endif
     /* the binding (vm_run.h): a bound run only needs a clean record (the
      * fault fields are all zero while the code is FC_OK) */
@@ -343,18 +349,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 
     const fc_program_t *prog = vm->prog;
 #if FC_INTERP_XLATE
-    const SLOT_T *const text = xprog->xlate;
-    /* The first run of a translation links it: xlate.c wrote handler
-     * indices, which are no addresses to jump to. Every run tests slot 0
-     * (written first by every translation), so a buffer that another
-     * program's translation overwrote, even in part, is refused. */
-    if (FC_UNLIKELY(fc_xlate_is_index(text)) && !xlate_link(text, prog->len, dispatch)) {
-        vm->fault.code = FC_ERR_BAD_CONFIG;
-        vm->fault.reason = FC_WHY("pre-decoded form overwritten: translate the program again");
-        vm->fault.where = entry;
-        vm->executed = 0;
-        return FC_ERR_BAD_CONFIG;
-    }
+    const SLOT_T *const text = prog->xlate;
 #else
     const SLOT_T *const text = prog->text;
 #endif
@@ -394,6 +389,19 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
      * end: run_bind sets it, every return restores it, and a run that
      * faulted sets it back (fault_report) */
 
+#if FC_INTERP_XLATE
+    /* fc_program_translate installs linked buffers only. A first slot that
+     * holds a handler index (a buffer installed by hand) is linked here, or
+     * refused when not all its slots are indices, before any jump through
+     * it. */
+    if (FC_UNLIKELY(fc_xlate_is_index(pc)) && !xlate_link(text, prog->len, dispatch)) {
+        vm->fault.code = FC_ERR_BAD_CONFIG;
+        vm->fault.reason = FC_WHY("pre-decoded form is neither linked nor a translation");
+        vm->fault.where = entry;
+        vm->executed = 0;
+        return FC_ERR_BAD_CONFIG;
+    }
+#endif
 #if FC_COMPUTED_GOTO
     DISPATCH();
 #else

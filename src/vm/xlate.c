@@ -6,8 +6,9 @@
  * access whose base is r10 or probably derived from it, two adjacent
  * accesses through one base, a load followed by its sign extension, a
  * fused clang idiom); registers as byte offsets into the register file;
- * jump displacements in bytes. The interpreter's first run of the
- * translation turns the indices into its handlers' addresses (interp.c). */
+ * jump displacements in bytes. fc_program_translate then has the
+ * interpreter turn the indices into its handlers' addresses (fc_xlate_link,
+ * interp.c) before it installs the buffer. */
 #include "xlate.h"
 
 #include <string.h>
@@ -53,6 +54,7 @@ static inline int is_load(uint8_t opcode)
     return fc_isa_opcode_format[opcode] == FC_FMT_LDX + 1;
 }
 
+/* Is slot i (within n) opcode on register dst with imm and a zero offset? */
 static int is_insn(const fc_insn_t *t, uint32_t n, uint32_t i, uint8_t opcode, unsigned dst,
                    int32_t imm)
 {
@@ -194,11 +196,25 @@ static int pair_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
     return 1;
 }
 
+/* Does every jump of the n slots of t fit the pre-decoded encoding?
+ * Checked before anything is written, so that a refused translation leaves
+ * the buffer as it was (it may be another translation, installed and
+ * linked). */
+static int jumps_fit(const fc_insn_t *t, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        fc_xinsn_t scratch;
+        if (t[i].opcode == FC_OPC_LDDW)
+            i++; /* its second slot is no instruction */
+        else if (!scale_jump(t[i], &scratch))
+            return 0;
+    }
+    return 1;
+}
+
 /* Pre-decode the verified prog into x (prog->len slots), each slot's
- * handler field holding an enum fc_xop index. FC_ERR_TOO_LARGE when a jump
- * does not fit the pre-decoded encoding (x is then partly written, slot 0
- * among the written ones). */
-static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x)
+ * handler field holding an enum fc_xop index; every jump fits (jumps_fit). */
+static void translate(const fc_program_t *prog, fc_xinsn_t *x)
 {
     const fc_insn_t *t = prog->text;
     uint32_t n = prog->len;
@@ -221,8 +237,7 @@ static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x)
             i++;
             continue;
         }
-        if (!scale_jump(t[i], &x[i]))
-            return FC_ERR_TOO_LARGE;
+        (void)scale_jump(t[i], &x[i]); /* fits: jumps_fit said so */
         if (xop_ldxs[opc] && FC_INSN_SRC(t[i]) != 10 &&
             extension_at(t, n, i + 1, FC_INSN_DST(t[i]), 0) == (int)ldxs_ext[opc]) {
             x[i].handler = xop(xop_ldxs[opc]);
@@ -239,23 +254,25 @@ static fc_status_t translate(const fc_program_t *prog, fc_xinsn_t *x)
             x[i] = f;
         }
     }
-    return FC_OK;
 }
 
 #endif /* FC_VM_XLATE */
 
 #if !FC_VM_SMALL
-/* The buffer is installed holding indices; the first run links it
- * (interp.c), so prog->xlate is never dispatched through before that. */
+/* Translate, then link (interp.c): prog->xlate only ever points to a
+ * buffer whose every slot holds a handler address of the interpreter. */
 fc_status_t fc_program_translate(fc_program_t *prog, fc_xinsn_t *buf, size_t cap)
 {
 #if FC_VM_XLATE
     if (!prog->verified || !buf || cap < prog->len)
         return FC_ERR_BAD_CONFIG;
-    fc_status_t st = translate(prog, buf);
+    if (!jumps_fit(prog->text, prog->len))
+        return FC_ERR_TOO_LARGE; /* buf untouched */
+    translate(prog, buf);
+    fc_status_t st = fc_xlate_link(buf, prog->len);
     if (st == FC_OK || prog->xlate == buf) {
-        /* installed, or the installed form was overwritten by a failed
-         * translation: it runs in place from now on */
+        /* installed, or the installed form was overwritten by a translation
+         * that could not be linked: it runs in place from now on */
         prog->xlate = st == FC_OK ? buf : NULL;
         prog->generation++; /* a bound VM must see the change */
     }

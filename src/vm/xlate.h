@@ -5,9 +5,9 @@
  * per-opcode interpreter. Two things are generated from them: the
  * interpreter's handlers and its label table (interp_body.h), and enum
  * fc_xop, the handler index the translator (xlate.c) writes into each
- * slot. The interpreter's first run of a translation swaps each index for
- * the address of its label (xlate_link, interp.c), so the run loop
- * dispatches with one indirect jump per slot. */
+ * slot. fc_xlate_link (interp.c) swaps each index for the address of its
+ * label before the buffer is installed, so the run loop dispatches with one
+ * indirect jump per slot. */
 #ifndef FEMTO_VM_XLATE_H
 #define FEMTO_VM_XLATE_H
 
@@ -120,14 +120,16 @@ enum fc_xop {
 };
 
 #if FC_VM_XLATE
-/* Does slot x hold a handler index, i.e. is its buffer not linked yet?
- * fc_program_translate writes indices into every slot, slot 0 first; the
- * interpreter links the whole buffer at once on its first run, so slot 0
- * tells whether the buffer is linked (interp_body.h). */
+/* Does slot x hold a handler index, i.e. is it not linked? */
 static inline int fc_xlate_is_index(const fc_xinsn_t *x)
 {
     return (uintptr_t)x->handler < (uintptr_t)FC_XOP_COUNT;
 }
+
+/* Link the n slots of x for the interpreter (interp.c): every handler index
+ * becomes the address of that handler. All or nothing: FC_ERR_BAD_CONFIG,
+ * and x unchanged, when a slot holds no index. */
+fc_status_t fc_xlate_link(fc_xinsn_t *x, uint32_t n);
 #endif
 
 #endif

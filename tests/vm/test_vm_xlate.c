@@ -6,7 +6,7 @@
 #include <string.h>
 
 #if !VMT_IN_PLACE_ONLY
-#include "xlate.h" /* fc_xlate_is_index: is a slot linked? */
+#include "xlate.h" /* fc_xlate_is_index; handler indices are opcode bytes */
 #endif
 
 /* ---- fused shift pairs ---------------------------------------------------- */
@@ -342,33 +342,28 @@ static void test_translate_far_jump(void **state)
 }
 
 #if !VMT_IN_PLACE_ONLY
-/* fc_program_translate installs handler indices (xlate.c); the first run
- * links the whole buffer and runs, later runs find it linked. A buffer that
- * another program's failed translation overwrote in part (its slot 0 an
- * index again, slot 2 still linked) is refused, never jumped through. */
-static void test_link_on_first_run(void **state)
+/* fc_program_translate installs only linked buffers, and a refused
+ * translation leaves the buffer it was given as it was (it may be another
+ * program's installed form). A buffer of handler indices installed by hand
+ * is linked by the run; one that mixes indices and addresses is refused,
+ * never jumped through. */
+static void test_unlinked_translation(void **state)
 {
     vmt_t *t = *state;
     enum { N = 3000 };
-    static fc_xinsn_t xbuf[N];
+    static fc_xinsn_t xbuf[N], copy[N];
     const fc_insn_t p[] = {MOV64_IMM(0, 7), ADD64_IMM(0, 5), EXIT()};
     assert_int_equal(vmt_verify(t, p, NSLOTS(p)), FC_OK);
     vmt_prepare(t, VMT_IN_PLACE);
     assert_int_equal(fc_program_translate(&t->prog, xbuf, N), FC_OK);
     for (unsigned i = 0; i < NSLOTS(p); i++)
-        assert_true(fc_xlate_is_index(&xbuf[i])); /* not linked yet */
+        assert_false(fc_xlate_is_index(&xbuf[i])); /* linked before installed */
     uint64_t r0 = 0;
     assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_OK);
     assert_int_equal(r0, 12);
-    for (unsigned i = 0; i < NSLOTS(p); i++)
-        assert_false(fc_xlate_is_index(&xbuf[i])); /* linked, all of it */
-    const void *linked = xbuf[1].handler;
-    r0 = 0;
-    assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_OK);
-    assert_int_equal(r0, 12);
-    assert_ptr_equal(xbuf[1].handler, linked);
 
-    /* another program whose second slot jumps too far for the encoding */
+    /* another program whose second slot jumps too far for the encoding:
+     * refused before anything is written */
     static fc_insn_t far[N];
     far[0] = MOV64_IMM(0, 1);
     far[1] = JA(N - 4);
@@ -378,23 +373,42 @@ static void test_link_on_first_run(void **state)
     fc_program_t other;
     memset(&other, 0, sizeof other);
     assert_int_equal(fc_verify(&other, far, N, &t->cfg, NULL), FC_OK);
+    memcpy(copy, xbuf, sizeof copy);
     assert_int_equal(fc_program_translate(&other, xbuf, N), FC_ERR_TOO_LARGE);
-    assert_true(fc_xlate_is_index(&xbuf[0]));
-    assert_false(fc_xlate_is_index(&xbuf[2]));
+    assert_memory_equal(copy, xbuf, sizeof copy);
+    r0 = 0;
+    assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_OK);
+    assert_int_equal(r0, 12);
+
+    /* the translator's form of p, by hand: handler indices (the opcode
+     * bytes, xlate.h), installed without fc_program_translate */
+    static fc_xinsn_t hand[3];
+    memset(hand, 0, sizeof hand);
+    hand[0].handler = (const void *)(uintptr_t)FC_OPC_MOV64_K;
+    hand[0].imm = 7;
+    hand[1].handler = (const void *)(uintptr_t)FC_OPC_ADD64_K;
+    hand[1].imm = 5;
+    hand[2].handler = (const void *)(uintptr_t)FC_OPC_EXIT;
+    t->prog.xlate = hand;
+    assert_int_equal(fc_vm_init(&t->vm, &t->prog, t->stack, t->stack_size), FC_OK); /* binds */
+    r0 = 0;
+    assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_OK); /* linked by the run */
+    assert_int_equal(r0, 12);
+    assert_int_equal(t->vm.executed, 3);
+    for (unsigned i = 0; i < 3; i++)
+        assert_ptr_equal(hand[i].handler, xbuf[i].handler);
+
+    /* indices in the first slots, an address in the last: refused */
+    hand[0].handler = (const void *)(uintptr_t)FC_OPC_MOV64_K;
+    hand[1].handler = (const void *)(uintptr_t)FC_OPC_ADD64_K;
+    memcpy(copy, hand, sizeof hand);
     r0 = 99;
     assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_ERR_BAD_CONFIG);
     assert_int_equal(r0, 99);
     assert_int_equal(t->vm.fault.code, FC_ERR_BAD_CONFIG);
     assert_int_equal(t->vm.executed, 0);
-    assert_true(fc_xlate_is_index(&xbuf[0])); /* left as it was */
-    assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_ERR_BAD_CONFIG);
-
-    /* translated again, it runs */
-    assert_int_equal(fc_program_translate(&t->prog, xbuf, N), FC_OK);
-    r0 = 0;
-    assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_OK);
-    assert_int_equal(r0, 12);
-    assert_int_equal(t->vm.executed, 3);
+    assert_memory_equal(copy, hand, sizeof hand); /* left as it was */
+    t->prog.xlate = NULL;
 }
 #endif
 
@@ -535,7 +549,7 @@ int main(void)
         T(test_fused_sign_extending_loads),
         T(test_translate_far_jump),
 #if !VMT_IN_PLACE_ONLY
-        T(test_link_on_first_run),
+        T(test_unlinked_translation),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
