@@ -168,7 +168,7 @@ typedef struct fc_verify_config {
 
 /** One pre-decoded instruction slot (see fc_program_translate()). */
 typedef struct fc_xinsn {
-    const void *handler; /**< the slot's handler: its index until the first run links it */
+    const void *handler; /**< the interpreter's handler for this slot */
     uint8_t dst8;        /**< dst register * 8 (byte offset in the register file) */
     uint8_t src8;        /**< src register * 8 */
     int16_t offset;      /**< the offset or, for fused instructions, a third register * 8 */
@@ -232,10 +232,9 @@ fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
  *  instead of decoding the text in place; common clang idioms (zero and
  *  sign extension by shift pairs, mov-then-add) are fused. Costs
  *  sizeof(fc_xinsn_t) bytes of RAM per slot, so microcontroller builds run
- *  in place by default. The slots name their handlers by index; the first
- *  run turns the indices into handler addresses in buf (once). Changes
- *  prog->generation. On failure buf is partly written: if it was prog's
- *  installed form, prog->xlate becomes NULL (the program runs in place).
+ *  in place by default. Changes prog->generation when it installs buf.
+ *  A program refused for its arguments or its jumps leaves buf and prog
+ *  unchanged.
  *  @param prog a verified program
  *  @param buf prog->len slots (caller-owned; must outlive the program and
  *         serve no other program)
@@ -425,7 +424,7 @@ void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base);
  *  @return FC_OK: *r0 holds the result; otherwise the run faulted and
  *          vm->fault says why, where and (for memory) which access, or the
  *          run was refused (not verified, no stack, bad entry, a
- *          pre-decoded form that another program's translation overwrote:
+ *          pre-decoded form that is neither linked nor a translation:
  *          FC_ERR_BAD_CONFIG) */
 fc_status_t fc_vm_run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0);
 
