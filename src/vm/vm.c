@@ -1,6 +1,7 @@
 /* VM set-up: regions, helpers, sections, and the pointer check helpers use. */
 #include "femto/vm.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "vm_internal.h"
@@ -57,6 +58,24 @@ void fc_vm_cache_reset(fc_vm_t *vm)
     VMP(vm)->run_work &= (uint8_t)~RUN_CACHES;
 }
 
+/* Zero the first n bytes of vm (n a multiple of 4) a word at a time:
+ * the C library's memset is a byte loop in small MCU builds (picolibc at
+ * -Os), four times the instructions. */
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+typedef uint32_t __attribute__((may_alias)) vm_word_t;
+typedef char fc_vm_words_[offsetof(fc_vm_t, allowed) % sizeof(vm_word_t) == 0 ? 1 : -1];
+static void zero_words(fc_vm_t *vm, size_t n)
+{
+    for (vm_word_t *w = (vm_word_t *)(void *)vm; n; n -= sizeof *w)
+        *w++ = 0;
+}
+#else
+static void zero_words(fc_vm_t *vm, size_t n)
+{
+    memset(vm, 0, n);
+}
+#endif
+
 void fc_vm_run_bind(fc_vm_t *vm, uint32_t entry)
 {
     const fc_program_t *prog = vm->prog;
@@ -72,30 +91,19 @@ void fc_vm_run_bind(fc_vm_t *vm, uint32_t entry)
 
 fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size)
 {
-    /* Field by field rather than a memset of the whole struct: the engine
-     * prepares the VM before every run, and the helper mask and regions[1..]
-     * (more than a third of it) are only read after fc_vm_set_helpers() and
+    /* Everything up to the helper mask is zeroed: no fault (a run relies
+     * on every fault field being zero to skip clearing them), no helpers,
+     * no sections, no tracer, and the registers (a newly bound program never
+     * sees what another program left in them, whatever the analysis behind
+     * undefined_reads says). The helper mask and the regions (more than a
+     * third of the struct) are only read after fc_vm_set_helpers() and
      * fc_vm_add_region() wrote them (with no helper table, no helper id is
      * looked up). */
+    zero_words(vm, offsetof(fc_vm_t, allowed));
     vm->prog = prog;
     vm->stack = (uint8_t *)stack;
     vm->stack_size = stack_size;
     vm->budget = FC_DEFAULT_BUDGET;
-    vm->helpers = NULL;
-    vm->n_regions = 0;
-    for (size_t i = 0; i < sizeof vm->section_base / sizeof vm->section_base[0]; i++)
-        vm->section_base[i] = 0;
-    /* no fault: every field zero (a run relies on it to skip clearing) */
-    memset(&vm->fault, 0, sizeof vm->fault);
-    vm->executed = 0;
-    vm->max_depth = 0;
-    vm->trace = NULL;
-    vm->trace_user = NULL;
-    vm->user = NULL;
-    /* a newly bound program never sees what another program left in the
-     * registers, whatever the analysis behind undefined_reads says */
-    for (size_t i = 0; i < sizeof VMP(vm)->reg / sizeof VMP(vm)->reg[0]; i++)
-        VMP(vm)->reg[i] = 0;
     run_unbind(vm);
     if (!stack || stack_size == 0 || stack_size % 8 != 0 || ((uintptr_t)stack % 8) != 0 ||
         stack_size > UINTPTR_MAX - (uintptr_t)stack) /* like any region: must not wrap */
@@ -105,7 +113,6 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->regions[0].perm = FC_PERM_RW;
     vm->n_regions = 1;
     /* the interpreters' region caches start on the stack */
-    VMP(vm)->run_work = 0;
     cache_set(&VMP(vm)->cache[0], &vm->regions[0]);
     cache_reset(vm);
     /* bind: what the run preflight checks of the program and the stack,
