@@ -188,7 +188,40 @@ void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base)
 /*@ predicate fc_granted{L}(fc_vm_t *vm, integer i, integer addr, integer len, integer perm) =
         0 <= i < vm->n_regions && i < FC_MAX_REGIONS &&
         fc_in_region(vm->regions[i], addr, len) && (vm->regions[i].perm & perm) == perm;
+    predicate fc_inside_some{L}(fc_vm_t *vm, integer addr, integer len) =
+        \exists integer i; 0 <= i < vm->n_regions && i < FC_MAX_REGIONS &&
+            fc_in_region(vm->regions[i], addr, len);
 */
+
+/*@ requires \valid_read(vm);
+    requires \forall integer i; 0 <= i < vm->n_regions && i < FC_MAX_REGIONS ==>
+        fc_region_wf(vm->regions[i]);
+    assigns \nothing;
+    ensures found: \result >= 0 ==> fc_granted(vm, \result, addr, len, perm);
+    ensures none: \result < 0 ==> !(\exists integer i; fc_granted(vm, i, addr, len, perm));
+    ensures why: \result == FC_REGION_NO_PERM || \result == FC_REGION_OUTSIDE || \result >= 0;
+    ensures outside: \result == FC_REGION_OUTSIDE ==> !fc_inside_some(vm, addr, len);
+*/
+int fc_vm_region_find(const fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm)
+{
+    int inside = 0;
+    /*@ loop invariant 0 <= i <= FC_MAX_REGIONS && (i <= vm->n_regions);
+        loop invariant \forall integer k; 0 <= k < i ==> !fc_granted(vm, k, addr, len, perm);
+        loop invariant inside == 0 ==> \forall integer k; 0 <= k < i ==>
+            !fc_in_region(vm->regions[k], addr, len);
+        loop assigns i, inside;
+        loop variant FC_MAX_REGIONS - i;
+    */
+    for (uint32_t i = 0; i < vm->n_regions && i < FC_MAX_REGIONS; i++) {
+        const fc_region_t *r = &vm->regions[i];
+        if (!fc_region_contains(r, addr, len))
+            continue;
+        if ((r->perm & perm) == perm)
+            return (int)i;
+        inside = 1;
+    }
+    return inside ? FC_REGION_NO_PERM : FC_REGION_OUTSIDE;
+}
 
 /*@ requires \valid_read(vm);
     requires \forall integer i; 0 <= i < vm->n_regions && i < FC_MAX_REGIONS ==>
@@ -202,17 +235,7 @@ void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base)
 */
 void *fc_vm_check_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm)
 {
-    /*@ loop invariant 0 <= i <= FC_MAX_REGIONS && (i <= vm->n_regions);
-        loop invariant \forall integer k; 0 <= k < i ==> !fc_granted(vm, k, addr, len, perm);
-        loop assigns i;
-        loop variant FC_MAX_REGIONS - i;
-    */
-    for (uint32_t i = 0; i < vm->n_regions && i < FC_MAX_REGIONS; i++) {
-        const fc_region_t *r = &vm->regions[i];
-        if (fc_region_contains(r, addr, len) && (r->perm & perm) == perm)
-            return (void *)(uintptr_t)addr;
-    }
-    return NULL;
+    return fc_vm_region_find(vm, addr, len, perm) >= 0 ? (void *)(uintptr_t)addr : NULL;
 }
 
 void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason)
