@@ -231,6 +231,10 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
     case FC_OPC_##NAME##_K >> 4:                                                                   \
         goto jcc_ab_##NAME;
 
+typedef struct FC_VM_MAY_ALIAS {
+    uint64_t r[4];
+} callee_saved_t;
+
 static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0,
                        int tracing)
 {
@@ -253,7 +257,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
     uintptr_t limit = (uintptr_t)pc + budget * sizeof *pc;
     uint32_t depth = 0;
     struct {
-        uint64_t saved[4]; /* r6..r9 */
+        callee_saved_t saved; /* r6..r9 */
         const fc_insn_t *ret;
     } frames[FC_MAX_CALL_DEPTH];
     uint64_t *const reg = VMP(vm)->reg; /* r0..r10 */
@@ -499,7 +503,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                     goto fault;
                 }
                 frames[depth].ret = pc + 1;
-                FC_MEMCPY(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
+                frames[depth].saved = *(callee_saved_t *)(void *)&reg[6];
                 depth++;
                 if (depth > vm->max_depth)
                     vm->max_depth = depth;
@@ -533,7 +537,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             if (depth == 0)
                 goto done;
             depth--;
-            FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
+            *(callee_saved_t *)(void *)&reg[6] = frames[depth].saved;
             reg[10] += prog->frame_size;
             disp = frames[depth].ret - (pc + 1);
             goto transfer;
