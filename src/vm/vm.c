@@ -115,21 +115,14 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     /* the interpreters' region caches start on the stack */
     cache_set(&VMP(vm)->cache[0], &vm->regions[0]);
     cache_reset(vm);
-    /* bind: what the run preflight checks of the program and the stack,
-     * for entry 0 (always a verified entry point) */
-    if (prog && prog->verified && prog->text && stack_size >= prog->stack_needed)
-        run_bind(vm, 0); /* also sets r10, the stack top at every run's start */
+    /* unbound (run_unbind above): the first run does the preflight and
+     * binds, with the budget and entry it runs with */
     return FC_OK;
 }
 
 void fc_vm_set_budget(fc_vm_t *vm, uint64_t budget)
 {
-    const fc_program_t *prog = vm->prog;
-    int bound =
-        prog && VMP(vm)->bound_gen == prog->generation && VMP(vm)->bound_budget == vm->budget;
-    vm->budget = budget;
-    if (bound) /* what the binding checked still holds: only the clamp changes */
-        run_bind(vm, VMP(vm)->bound_entry);
+    vm->budget = budget; /* the next run sees it differ from the bound one and binds again */
 }
 
 void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,
