@@ -84,7 +84,7 @@ static int fusion_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
  * +-2047 slots (a larger program runs in place instead). */
 static int scale_jump(fc_insn_t in, fc_xinsn_t *x)
 {
-    unsigned fmt = fc_isa_opcode_format[in.opcode] - 1u; /* jumps have no selector */
+    unsigned fmt = fc_isa_format_of(in.opcode); /* jumps have no selector */
     if (fmt == FC_FMT_JA32) {
         x->imm = (int32_t)(((int64_t)in.imm + 1) * (int64_t)sizeof *x);
         return 1;

@@ -197,14 +197,14 @@ static int is_selector_key(uint32_t key)
  * selector). */
 enum { SELECTED = 0x100 };
 /*@ requires \valid_read(in);
-    requires \valid_read(fc_isa_opcode_format + (0 .. 255));
     requires \valid_read(fc_isa_selector_keys + (0 .. FC_ISA_SELECTOR_ROWS - 1));
     assigns \nothing;
-    ensures invalid: fc_isa_opcode_format[in->opcode] == 0 ==> \result == FC_FMT_COUNT;
+    ensures invalid: fc_isa_format_of(in->opcode) == FC_FMT_COUNT ==> \result == FC_FMT_COUNT;
+    ensures range: \result == FC_FMT_COUNT || (\result & 0xff) < FC_FMT_COUNT;
 */
 static FC_VERIFIER_NOINLINE unsigned decode(const fc_insn_t *in)
 {
-    unsigned fmt = fc_isa_opcode_format[in->opcode] - 1u; /* 0: no row, a huge fmt */
+    unsigned fmt = fc_isa_format_of(in->opcode);
     if (fmt >= FC_FMT_COUNT)
         return FC_FMT_COUNT;
     unsigned sel = (unsigned)format_fields[fmt] >> 4;
