@@ -91,16 +91,26 @@ static FC_NOINLINE FC_COMPACT uint64_t endian(uint64_t x, int32_t width, int swa
     return swap ? swap64(x) : x;
 }
 
-/* The slow path of the memory check of the load or store whose first
- * instruction word is lo, at guest address a: the region walk. On a match
- * the region becomes the cache of its kind of access (loads, stores; see
- * fc_vm_t); 0 when the access is refused, with vm->fault saying why. */
+/* The slow path of the memory check of the load, store or atomic whose
+ * first instruction word is lo, at guest address a: the region walk, for
+ * read (loads), write (stores) or both (atomics). On a match the region
+ * becomes the cache of loads or of stores (see fc_vm_t: an atomic's
+ * region, readable and writable, serves stores); 0 when the access is
+ * refused, with vm->fault saying why. */
 static FC_NOINLINE FC_COMPACT int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
 {
     int load = (lo & 7u) == (FC_OPC_LDXW & 7u);
-    int i = region_lookup(vm, a, access_size_of((uint8_t)lo), load ? FC_PERM_READ : FC_PERM_WRITE);
-    if (i < 0)
+    int atomic = (lo & 0xe0u) == (FC_OPC_ATOMIC64_ADD & 0xe0u) && !load;
+    uint32_t size = access_size_of((uint8_t)lo);
+    uint32_t perm = load ? FC_PERM_READ : atomic ? FC_PERM_RW : FC_PERM_WRITE;
+    int i = fc_vm_region_find(vm, a, size, perm);
+    if (i < 0) {
+        vm->fault.code = i == FC_REGION_NO_PERM ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
+        vm->fault.reason = FC_WHY("access outside every granted region, or without its permission");
+        vm->fault.addr = a;
+        vm->fault.size = size;
         return 0;
+    }
     cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
     cache_mark(vm);
     return 1;
@@ -478,15 +488,11 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             goto next;
         }
         case FC_OPC_ATOMIC32_ADD:
-            b = 4;
-            goto atomic_op;
-        case FC_OPC_ATOMIC64_ADD:
-            b = 8;
-        atomic_op: /* b holds the size */
+        case FC_OPC_ATOMIC64_ADD: /* always the region walk: a cache is for reads or writes */
             a = DST + (uint64_t)(int64_t)OFF;
-            if (DI != 10 && region_lookup(vm, a, (uint32_t)b, FC_PERM_RW) < 0)
+            if (DI != 10 && !mem_slow(vm, lo, a))
                 goto fault;
-            atomic((void *)(uintptr_t)a, (uint32_t)b, (int32_t)hi, &SRC, &reg[0]);
+            atomic((void *)(uintptr_t)a, access_size_of((uint8_t)lo), (int32_t)hi, &SRC, &reg[0]);
             goto next;
         case FC_OPC_LDDW: /* two slots, one instruction; src picks a section */
             DST = ((uint64_t)hi | (uint64_t)(uint32_t)pc[1].imm << 32) + vm->section_base[SI & 3];
