@@ -103,7 +103,7 @@ static FC_NOINLINE FC_COMPACT int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
     int atomic = (lo & 0xe0u) == (FC_OPC_ATOMIC64_ADD & 0xe0u) && !load;
     uint32_t size = access_size_of((uint8_t)lo);
     uint32_t perm = load ? FC_PERM_READ : atomic ? FC_PERM_RW : FC_PERM_WRITE;
-    int i = fc_vm_region_find(vm, a, size, perm);
+    int i = fc_vm_region_find(vm, perm, a, size);
     if (i < 0) {
         vm->fault.code = i == FC_REGION_NO_PERM ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
         vm->fault.reason = FC_WHY("access outside every granted region, or without its permission");

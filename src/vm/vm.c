@@ -195,7 +195,7 @@ void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base)
     ensures why: \result == FC_REGION_NO_PERM || \result == FC_REGION_OUTSIDE || \result >= 0;
     ensures outside: \result == FC_REGION_OUTSIDE ==> !fc_inside_some(vm, addr, len);
 */
-int fc_vm_region_find(const fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm)
+int fc_vm_region_find(const fc_vm_t *vm, uint32_t perm, uint64_t addr, uint64_t len)
 {
     int inside = 0;
     /*@ loop invariant 0 <= i <= FC_MAX_REGIONS && (i <= vm->n_regions);
@@ -228,7 +228,7 @@ int fc_vm_region_find(const fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t p
 */
 void *fc_vm_check_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm)
 {
-    return fc_vm_region_find(vm, addr, len, perm) >= 0 ? (void *)(uintptr_t)addr : NULL;
+    return fc_vm_region_find(vm, perm, addr, len) >= 0 ? (void *)(uintptr_t)addr : NULL;
 }
 
 void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason)

@@ -309,7 +309,7 @@ static inline uint32_t access_size_of(uint8_t opcode)
  * one without the permission) and returns -1. */
 static FC_NOINLINE int region_lookup(fc_vm_t *vm, uint64_t addr, uint32_t size, uint32_t perm)
 {
-    int i = fc_vm_region_find(vm, addr, size, perm);
+    int i = fc_vm_region_find(vm, perm, addr, size);
     if (i >= 0)
         return i;
     vm->fault.code = i == FC_REGION_NO_PERM ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
