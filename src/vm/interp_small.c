@@ -124,8 +124,9 @@ static FC_NOINLINE FC_COMPACT void atomic(void *p, uint32_t size, int32_t op, ui
     atomic_rmw(p, size == 8, op, src, r0);
 }
 
-/* The run's start: the binding (vm_run.h) when the program, the budget or
- * the entry is not the bound one, else only a clean run record. */
+/* The run's start when the program, the budget or the entry is not the
+ * bound one, or the last run faulted: the preflight, which clears the run
+ * record, and the binding (vm_run.h). */
 static FC_NOINLINE fc_status_t rebind(fc_vm_t *vm, uint32_t entry)
 {
     fc_status_t st = run_preflight(vm, entry);
@@ -249,12 +250,11 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                        int tracing)
 {
     const fc_program_t *prog = vm->prog;
-    if (FC_LIKELY(run_is_bound(vm, entry) && !tracing)) { /* bound, from entry 0 */
-        /* a clean record (vm->executed is written by every way out); the
-         * fault fields are all zero while the code is FC_OK (fc_vm_init
-         * clears them, every fault sets the code) */
-        if (FC_UNLIKELY(vm->fault.code != FC_OK))
-            clear_run_record(vm);
+    /* bound, and the last run left a clean record: the fault fields are
+     * all zero while the code is FC_OK (fc_vm_init clears them, every fault
+     * sets the code) and vm->executed is written by every way out; a run
+     * after a fault binds again, which clears the record */
+    if (FC_LIKELY(run_is_bound(vm, entry) && vm->fault.code == FC_OK && !tracing)) {
         vm->max_depth = 0;
     } else {
         fc_status_t st = rebind(vm, entry);
