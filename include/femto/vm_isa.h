@@ -59,6 +59,8 @@ enum fc_regs {
 #define FC_FMT_WR_D FC_REGS_WRITE_DST
 /** @endcond */
 #define FC_FMT_TABLE(X)                                                                                     \
+    /* op dst, the width in imm (the selector); first, see fc_isa_opcodes */                                \
+    X(END,        FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_IMM, FC_FMT_RD_D | FC_FMT_WR_D)      \
     /* op dst, imm: src 0, off 0 or the selector (sdiv, smod) */                                           \
     X(ALU_K,      FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_OFF, FC_FMT_RD_D | FC_FMT_WR_D)      \
     /* op dst, src: imm 0, off 0 or the selector (sdiv, smod, movsx) */                                    \
@@ -66,8 +68,6 @@ enum fc_regs {
       FC_FMT_RD_D | FC_FMT_RD_S | FC_FMT_WR_D)                                                              \
     /* op dst (neg) */                                                                                       \
     X(UNARY,      FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0,            FC_FMT_RD_D | FC_FMT_WR_D)      \
-    /* op dst, the width in imm (the selector) */                                                           \
-    X(END,        FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_IMM, FC_FMT_RD_D | FC_FMT_WR_D)      \
     /* op dst, imm64 (2 slots): src 0 or the pseudo source (the selector) */                               \
     X(LDDW,       FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_SRC, FC_FMT_WR_D)                    \
     /* op dst, [src + off] */                                                                                \
@@ -369,40 +369,39 @@ extern const fc_isa_row_t fc_isa[FC_OP_COUNT];
     FC_ISA_HEX_(X, 0x8) FC_ISA_HEX_(X, 0x9) FC_ISA_HEX_(X, 0xa) FC_ISA_HEX_(X, 0xb)                \
     FC_ISA_HEX_(X, 0xc) FC_ISA_HEX_(X, 0xd) FC_ISA_HEX_(X, 0xe) FC_ISA_HEX_(X, 0xf)
 #define FC_ISA_FORMAT_FIELD_(b) unsigned format_##b : 4;
-#define FC_ISA_KNOWN_FIELD_(b) unsigned known_##b : 1;
 /** @endcond */
 
 /** The derived opcode table (src/vm/isa_core.c), generated from
- *  FC_ISA_TABLE at compile time, one row per opcode byte, packed: the
- *  format (fc_format_t) of the opcode's first row in 4 bits, and 1 bit
- *  "some row has this opcode" (0 for the second slot of an lddw among
- *  others). Written through the bit fields (by name, from the rows), read
- *  through the bytes (by opcode: fc_isa_format_of()); the layout is the
- *  ABI's, low bits first (a unit test reads every byte back against the
- *  rows). The format says which fields are unused and which one selects
- *  among the opcode's rows (FC_FMT_TABLE); the class, operation, source
- *  and access size are bit fields of the opcode itself. */
+ *  FC_ISA_TABLE at compile time, one row per opcode byte, packed two to a
+ *  byte: the format (fc_format_t) of the opcode's first row in 4 bits.
+ *  Written through the bit fields (by name, from the rows), read through
+ *  the bytes (by opcode: fc_isa_format_of()); the layout is the ABI's, low
+ *  bits first (a unit test reads every byte back against the rows). A byte
+ *  that no row has (the second slot of an lddw among them) reads as format
+ *  0, END, whose every row has a selector (its SEL field is not among its
+ *  ZERO fields): such a byte has no selector row, so decoding refuses it.
+ *  The format says which fields are unused and which one selects among the
+ *  opcode's rows (FC_FMT_TABLE); the class, operation, source and access
+ *  size are bit fields of the opcode itself. */
 typedef union fc_isa_opcode_table {
     /** @cond INTERNAL */
     struct {
-        FC_ISA_EVERY_BYTE_(FC_ISA_FORMAT_FIELD_) /* bytes 0..127: two formats each */
-        FC_ISA_EVERY_BYTE_(FC_ISA_KNOWN_FIELD_)  /* bytes 128..159: eight bits each */
+        FC_ISA_EVERY_BYTE_(FC_ISA_FORMAT_FIELD_)
     } by_name;
     /** @endcond */
-    unsigned char bytes[160]; /**< formats (two per byte), then known bits (eight per byte) */
+    unsigned char bytes[128]; /**< the formats, two per byte (the even opcode's in bits 0-3) */
 } fc_isa_opcode_table_t;
 
 /** The opcode table (src/vm/isa_core.c). */
 extern const fc_isa_opcode_table_t fc_isa_opcodes;
 
-/** The format of the first row of opcode (fc_format_t), FC_FMT_COUNT when
- *  no row has this opcode byte. */
+/** The format of the first row of opcode (fc_format_t); FC_FMT_END for a
+ *  byte that no row has (see fc_isa_opcodes: only a decoding that also
+ *  looks for selector rows, like the verifier's, tells it apart). */
 /*@ assigns \nothing;
-    ensures \result <= FC_FMT_COUNT; */
+    ensures \result < 16; */
 static inline unsigned fc_isa_format_of(uint8_t opcode)
 {
-    if (!((fc_isa_opcodes.bytes[128 + (opcode >> 3)] >> (opcode & 7u)) & 1u))
-        return FC_FMT_COUNT;
     return (fc_isa_opcodes.bytes[opcode >> 1] >> ((opcode & 1u) * 4u)) & 15u;
 }
 
