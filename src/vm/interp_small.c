@@ -488,11 +488,15 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             goto next;
         }
         case FC_OPC_ATOMIC32_ADD:
-        case FC_OPC_ATOMIC64_ADD: /* always the region walk: a cache is for reads or writes */
+            b = 4;
+            goto atomic_op;
+        case FC_OPC_ATOMIC64_ADD:
+            b = 8;
+        atomic_op: /* b holds the size; always the region walk: a cache is for reads or writes */
             a = DST + (uint64_t)(int64_t)OFF;
             if (DI != 10 && !mem_slow(vm, lo, a))
                 goto fault;
-            atomic((void *)(uintptr_t)a, access_size_of((uint8_t)lo), (int32_t)hi, &SRC, &reg[0]);
+            atomic((void *)(uintptr_t)a, (uint32_t)b, (int32_t)hi, &SRC, &reg[0]);
             goto next;
         case FC_OPC_LDDW: /* two slots, one instruction; src picks a section */
             DST = ((uint64_t)hi | (uint64_t)(uint32_t)pc[1].imm << 32) + vm->section_base[SI & 3];
