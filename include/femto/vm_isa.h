@@ -395,14 +395,22 @@ typedef union fc_isa_opcode_table {
 /** The opcode table (src/vm/isa_core.c). */
 extern const fc_isa_opcode_table_t fc_isa_opcodes;
 
+/** @cond INTERNAL */
+/* The table read by opcode: one expression for fc_isa_format_of() and for
+ * the verifier's decode(), whose contract states it in ACSL (below). */
+#define FC_ISA_FORMAT_AT_(opcode)                                                                  \
+    ((fc_isa_opcodes.bytes[(opcode) >> 1] >> (((opcode)&1u) * 4u)) & 15u)
+/*@ logic integer fc_isa_format_at(integer opcode) =
+        (fc_isa_opcodes.bytes[opcode / 2] >> (opcode % 2 * 4)) & 15;
+*/
+/** @endcond */
+
 /** The format of the first row of opcode (fc_format_t); FC_FMT_END for a
  *  byte that no row has (see fc_isa_opcodes: only a decoding that also
  *  looks for selector rows, like the verifier's, tells it apart). */
-/*@ assigns \nothing;
-    ensures \result < 16; */
 static inline unsigned fc_isa_format_of(uint8_t opcode)
 {
-    return (fc_isa_opcodes.bytes[opcode >> 1] >> ((opcode & 1u) * 4u)) & 15u;
+    return FC_ISA_FORMAT_AT_(opcode);
 }
 
 /** @cond INTERNAL */

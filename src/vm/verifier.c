@@ -199,13 +199,13 @@ enum { SELECTED = 0x100 };
 /*@ requires \valid_read(in);
     requires \valid_read(fc_isa_selector_keys + (0 .. FC_ISA_SELECTOR_ROWS - 1));
     assigns \nothing;
-    ensures first_row: \result == FC_FMT_COUNT || (\result & 0xff) == fc_isa_format_of(in->opcode);
+    ensures first_row: \result == FC_FMT_COUNT || (\result & 0xff) == fc_isa_format_at(in->opcode);
 */
 static FC_VERIFIER_NOINLINE unsigned decode(const fc_insn_t *in)
 {
     /* a byte of no row reads as a format whose rows all have a selector:
      * it finds none below (fc_isa_opcodes) */
-    unsigned fmt = fc_isa_format_of(in->opcode);
+    unsigned fmt = FC_ISA_FORMAT_AT_(in->opcode);
     unsigned sel = (unsigned)format_fields[fmt] >> 4;
     if (sel == 0)
         return fmt;

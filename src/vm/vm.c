@@ -66,8 +66,9 @@ typedef uint32_t __attribute__((may_alias)) vm_word_t;
 typedef char fc_vm_words_[offsetof(fc_vm_t, allowed) % sizeof(vm_word_t) == 0 ? 1 : -1];
 static void zero_words(fc_vm_t *vm, size_t n)
 {
-    for (vm_word_t *w = (vm_word_t *)(void *)vm; n; n -= sizeof *w)
-        *w++ = 0;
+    vm_word_t *w = (vm_word_t *)(void *)vm;
+    for (size_t i = 0; i < n / sizeof *w; i++)
+        w[i] = 0;
 }
 #else
 static void zero_words(fc_vm_t *vm, size_t n)
