@@ -411,8 +411,9 @@ void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base);
  *  binding and skips the preflight; any other run (the first after
  *  fc_vm_init(), which leaves the VM unbound) does the preflight (program
  *  verified, stack large enough, entry among prog->entries) and, when it
- *  passes, binds the VM to what it checked. fc_verify() and fc_program_translate() change the generation,
- *  so a changed program is always checked again.
+ *  passes, binds the VM to what it checked. fc_verify() and
+ *  fc_program_translate() change the generation, so a changed program is
+ *  always checked again.
  *  @param vm the VM (fc_vm_init())
  *  @param entry 0 or a verified entry point
  *  @param r1 first argument

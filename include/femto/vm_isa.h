@@ -360,6 +360,7 @@ extern const fc_isa_row_t fc_isa[FC_OP_COUNT];
 /** @cond INTERNAL */
 /* X(byte) for every opcode byte, 0x00 to 0xff, as a token (to name one bit
  * field per byte: the rows' opcodes are written with two hex digits). */
+/* clang-format off */
 #define FC_ISA_HEX_(X, h)                                                                          \
     X(h##0) X(h##1) X(h##2) X(h##3) X(h##4) X(h##5) X(h##6) X(h##7) X(h##8) X(h##9) X(h##a)        \
         X(h##b) X(h##c) X(h##d) X(h##e) X(h##f)
@@ -368,6 +369,7 @@ extern const fc_isa_row_t fc_isa[FC_OP_COUNT];
     FC_ISA_HEX_(X, 0x4) FC_ISA_HEX_(X, 0x5) FC_ISA_HEX_(X, 0x6) FC_ISA_HEX_(X, 0x7)                \
     FC_ISA_HEX_(X, 0x8) FC_ISA_HEX_(X, 0x9) FC_ISA_HEX_(X, 0xa) FC_ISA_HEX_(X, 0xb)                \
     FC_ISA_HEX_(X, 0xc) FC_ISA_HEX_(X, 0xd) FC_ISA_HEX_(X, 0xe) FC_ISA_HEX_(X, 0xf)
+/* clang-format on */
 #define FC_ISA_FORMAT_FIELD_(b) unsigned format_##b : 4;
 /** @endcond */
 
