@@ -168,7 +168,7 @@ typedef struct fc_verify_config {
 
 /** One pre-decoded instruction slot (see fc_program_translate()). */
 typedef struct fc_xinsn {
-    const void *handler; /**< interpreter handler for this slot */
+    const void *handler; /**< the slot's handler: its index until the first run links it */
     uint8_t dst8;        /**< dst register * 8 (byte offset in the register file) */
     uint8_t src8;        /**< src register * 8 */
     int16_t offset;      /**< the offset or, for fused instructions, a third register * 8 */
@@ -232,12 +232,18 @@ fc_status_t fc_verify(fc_program_t *prog, const fc_insn_t *text, uint32_t n,
  *  instead of decoding the text in place; common clang idioms (zero and
  *  sign extension by shift pairs, mov-then-add) are fused. Costs
  *  sizeof(fc_xinsn_t) bytes of RAM per slot, so microcontroller builds run
- *  in place by default. Changes prog->generation.
+ *  in place by default. The slots name their handlers by index; the first
+ *  run turns the indices into handler addresses in buf (once). Changes
+ *  prog->generation. On failure buf is partly written: if it was prog's
+ *  installed form, prog->xlate becomes NULL (the program runs in place).
  *  @param prog a verified program
- *  @param buf prog->len slots (caller-owned; must outlive the program)
+ *  @param buf prog->len slots (caller-owned; must outlive the program and
+ *         serve no other program)
  *  @param cap slots in buf
  *  @return FC_OK; FC_ERR_BAD_CONFIG when the build has no computed goto
- *          (the switch interpreters run in place only) or cap < prog->len */
+ *          (the switch interpreters run in place only) or cap < prog->len;
+ *          FC_ERR_TOO_LARGE when a jump spans more than the pre-decoded
+ *          form encodes (the program still runs in place) */
 fc_status_t fc_program_translate(fc_program_t *prog, fc_xinsn_t *buf, size_t cap);
 
 /** Recompute the text fingerprint (O(n); for load and boot paths).
@@ -421,7 +427,9 @@ void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base);
  *  @param r0 receives the result when the run exits
  *  @return FC_OK: *r0 holds the result; otherwise the run faulted and
  *          vm->fault says why, where and (for memory) which access, or the
- *          run was refused (not verified, no stack, bad entry) */
+ *          run was refused (not verified, no stack, bad entry, a
+ *          pre-decoded form that another program's translation overwrote:
+ *          FC_ERR_BAD_CONFIG) */
 fc_status_t fc_vm_run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0);
 
 /** fc_vm_run(), calling vm->trace after every instruction (builds with

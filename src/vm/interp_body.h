@@ -1,5 +1,6 @@
-/* Interpreter body, included by interp.c with FC_INTERP_NAME and
- * FC_INTERP_TRACE defined. One handler per opcode byte; the dispatch table
+/* Interpreter body, included by interp.c with FC_INTERP_NAME,
+ * FC_INTERP_TRACE, FC_INTERP_XLATE (pre-decoded slots instead of the text)
+ * and FC_INTERP_LINKAGE defined. One handler per opcode byte; the dispatch table
  * is generated from FC_ISA_TABLE, so an opcode of the table without a
  * handler does not compile, and a handler without a row is an unused label.
  *
@@ -145,27 +146,9 @@
             CHECKED(ptr, b_, size, perm, cache);                                                   \
     } while (0)
 
-/* The memory instructions, one row each: the handlers of every variant
- * are generated from these rows.
- * X(opcode, kind, size, access, conversion or value) */
-#define FC_MEMOPS(X)                                                                               \
-    X(LDXW, LOAD, 4, ld32, AS_IS)   /* ldxw */                                                     \
-    X(LDXH, LOAD, 2, ld16, AS_IS)   /* ldxh */                                                     \
-    X(LDXB, LOAD, 1, ld8, AS_IS)    /* ldxb */                                                     \
-    X(LDXDW, LOAD, 8, ld64, AS_IS)  /* ldxdw */                                                    \
-    X(LDXSW, LOAD, 4, ld32, SEXT32) /* ldxsw */                                                    \
-    X(LDXSH, LOAD, 2, ld16, SEXT16) /* ldxsh */                                                    \
-    X(LDXSB, LOAD, 1, ld8, SEXT8)   /* ldxsb */                                                    \
-    X(STW, STORE, 4, st32, UIMM)    /* stw */                                                      \
-    X(STH, STORE, 2, st16, UIMM)    /* sth */                                                      \
-    X(STB, STORE, 1, st8, UIMM)     /* stb */                                                      \
-    X(STDW, STORE, 8, st64, UIMM)   /* stdw */                                                     \
-    X(STXW, STORE, 4, st32, SRC)    /* stxw */                                                     \
-    X(STXH, STORE, 2, st16, SRC)    /* stxh */                                                     \
-    X(STXB, STORE, 1, st8, SRC)     /* stxb */                                                     \
-    X(STXDW, STORE, 8, st64, SRC)   /* stxdw */
-
-/* Loads take their base from src, stores from dst. */
+/* The memory instructions are the rows of FC_MEMOPS (xlate.h), which
+ * generate their handlers of every variant. Loads take their base from
+ * src, stores from dst. */
 #define LOAD_BASE SRC
 #define LOAD_BASE_IS_R10 SRC_IS_R10
 #define LOAD_PERM FC_PERM_READ
@@ -253,21 +236,6 @@
         pc += 3;                                                                                   \
         DISPATCH();                                                                                \
     }
-#define FC_LOAD_SEXTS(X)                                                                           \
-    X(LDXW, 4, ld32, 32)                                                                           \
-    X(LDXH, 2, ld16, 16)                                                                           \
-    X(LDXB, 1, ld8, 8)
-
-#define FC_MEMPAIRS(X)                                                                             \
-    X(LDXW, LOAD, 4, ld32)                                                                         \
-    X(LDXH, LOAD, 2, ld16)                                                                         \
-    X(LDXB, LOAD, 1, ld8)                                                                          \
-    X(LDXDW, LOAD, 8, ld64)                                                                        \
-    X(STXW, STORE, 4, st32)                                                                        \
-    X(STXH, STORE, 2, st16)                                                                        \
-    X(STXB, STORE, 1, st8)                                                                         \
-    X(STXDW, STORE, 8, st64)
-
 /* Atomic read-modify-write of size 4 or 8 at dst+off (checked RW). */
 #define ATOMIC(size)                                                                               \
     do {                                                                                           \
@@ -310,52 +278,55 @@ static void trace_step(fc_vm_t *vm, fc_trace_event_t *ev, int *have_ev, const ui
 #endif
 
 #if FC_INTERP_XLATE
-/* With xbuf set, this call only translates xprog into xbuf: the handlers'
- * addresses exist only inside this function. */
-static fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
-                                  uint64_t *r0, const fc_program_t *xprog, fc_xinsn_t *xbuf)
+/* xprog: vm->prog, which fc_vm_run found translated. A sixth argument keeps
+ * that call from becoming a tail call, whose argument shuffling would cost
+ * fc_vm_run's in-place path (+4 instructions per run on Cortex-M4). */
+FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
+                                             uint64_t *r0, const fc_program_t *xprog)
 #else
 FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2,
                                              uint64_t *r0)
 #endif
 {
 #if FC_COMPUTED_GOTO
+    /* Handlers by opcode byte, the variants of the pre-decoded form after
+     * them by their enum fc_xop index (xlate.h, generated from the same
+     * rows): what DISPATCH jumps through in place, and what xlate_link
+     * writes into the pre-decoded slots. */
+#if FC_INTERP_XLATE
+#define FC_DISPATCH_SIZE_ FC_XOP_COUNT
+#else
+#define FC_DISPATCH_SIZE_ 256
+#endif
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 #pragma GCC diagnostic ignored "-Wpedantic"
-    static const void *const dispatch[256] = {[0 ... 255] = &&L_invalid,
+    static const void *const dispatch[FC_DISPATCH_SIZE_] = {
+        [0 ... 255] = &&L_invalid,
 #define FC_DISPATCH_ROW_(id, opc, sel, selval, mn, fmt)                                            \
     FC_ISA_IF_FIRST_##sel(id)([opc] = &&L_##id, )
-                                              FC_ISA_TABLE(FC_DISPATCH_ROW_)
+        FC_ISA_TABLE(FC_DISPATCH_ROW_)
 #undef FC_DISPATCH_ROW_
+#if FC_INTERP_XLATE
+#define FC_LABEL_MEM_(id, kind, size, acc, arg)                                                    \
+    [FC_XOP_##id##_R10] = &&L_##id##_r10, [FC_XOP_##id##_STK] = &&L_##id##_stk,
+#define FC_LABEL_PAIR_(id, kind, size, acc) [FC_XOP_PAIR_##id] = &&L_pair_##id,
+#define FC_LABEL_LDXS_(id, size, acc, bits) [FC_XOP_LDXS_##id] = &&L_ldxs_##id,
+#define FC_LABEL_FUSED_(name, slots, effect) [FC_XOP_FUSED_##name] = &&L_fused_##name,
+            FC_MEMOPS(FC_LABEL_MEM_) FC_MEMPAIRS(FC_LABEL_PAIR_) FC_LOAD_SEXTS(FC_LABEL_LDXS_)
+                FC_FUSED_OPS(FC_LABEL_FUSED_)
+#undef FC_LABEL_MEM_
+#undef FC_LABEL_PAIR_
+#undef FC_LABEL_LDXS_
+#undef FC_LABEL_FUSED_
+#endif
     };
 #pragma GCC diagnostic pop
-#endif
-#if FC_INTERP_XLATE
-#define FC_FUSED_LABEL_(name, slots, effect) [FUSED_##name] = &&L_fused_##name,
-    static const void *const fused[FUSED_COUNT] = {FC_FUSED_OPS(FC_FUSED_LABEL_)};
-#undef FC_FUSED_LABEL_
-#define FC_MEM_R10_ROW_(id, kind, size, acc, arg) [FC_OPC_##id] = &&L_##id##_r10,
-#define FC_MEM_STK_ROW_(id, kind, size, acc, arg) [FC_OPC_##id] = &&L_##id##_stk,
-    static const void *const dispatch_r10[256] = {FC_MEMOPS(FC_MEM_R10_ROW_)};
-    static const void *const dispatch_stk[256] = {FC_MEMOPS(FC_MEM_STK_ROW_)};
-#define FC_MEM_PAIR_ROW_(id, kind, size, acc) [FC_OPC_##id] = &&L_pair_##id,
-    static const void *const dispatch_pair[256] = {FC_MEMPAIRS(FC_MEM_PAIR_ROW_)};
-#define FC_LOAD_SEXT_ROW_(id, size, acc, bits) [FC_OPC_##id] = &&L_ldxs_##id,
-    static const void *const dispatch_ldxs[256] = {FC_LOAD_SEXTS(FC_LOAD_SEXT_ROW_)};
-#undef FC_LOAD_SEXT_ROW_
-#undef FC_MEM_PAIR_ROW_
-#undef FC_MEM_R10_ROW_
-#undef FC_MEM_STK_ROW_
-    if (xbuf) {
-        const xlate_tables_t tables = {dispatch,      dispatch_r10,  dispatch_stk,
-                                       dispatch_pair, dispatch_ldxs, fused};
-        return translate(xprog, xbuf, &tables);
-    }
+#undef FC_DISPATCH_SIZE_
 #endif
 #if FC_VM_XLATE && !FC_INTERP_XLATE && !FC_INTERP_TRACE
     if (vm->prog && vm->prog->xlate)
-        return run_xlate(vm, entry, r1, r2, r0, NULL, NULL);
+        return run_xlate(vm, entry, r1, r2, r0, vm->prog);
 #endif
     /* the binding (vm_run.h): a bound run only needs a clean record (the
      * fault fields are all zero while the code is FC_OK) */
@@ -372,7 +343,18 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 
     const fc_program_t *prog = vm->prog;
 #if FC_INTERP_XLATE
-    const SLOT_T *const text = prog->xlate;
+    const SLOT_T *const text = xprog->xlate;
+    /* The first run of a translation links it: xlate.c wrote handler
+     * indices, which are no addresses to jump to. Every run tests slot 0
+     * (written first by every translation), so a buffer that another
+     * program's translation overwrote, even in part, is refused. */
+    if (FC_UNLIKELY(fc_xlate_is_index(text)) && !xlate_link(text, prog->len, dispatch)) {
+        vm->fault.code = FC_ERR_BAD_CONFIG;
+        vm->fault.reason = FC_WHY("pre-decoded form overwritten: translate the program again");
+        vm->fault.where = entry;
+        vm->executed = 0;
+        return FC_ERR_BAD_CONFIG;
+    }
 #else
     const SLOT_T *const text = prog->text;
 #endif
@@ -737,9 +719,7 @@ return (fc_status_t)vm->fault.code;
 #undef LOAD_ONE_DO
 #undef STORE_ONE_DO
 #undef PAIR_HANDLER
-#undef FC_MEMPAIRS
 #undef LOAD_SEXT_HANDLER
-#undef FC_LOAD_SEXTS
 #undef JUMP_BY
 #undef JUMP_OFF
 #undef JUMP_IMM
@@ -759,7 +739,6 @@ return (fc_status_t)vm->fault.code;
 #undef STORE_PERM
 #undef STORE_CACHE
 #undef STORE_DO
-#undef FC_MEMOPS
 #undef SRC_IS_R10
 #undef DST_IS_R10
 #undef SRC_INDEX

@@ -398,28 +398,4 @@ static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
     return why ? code : FC_OK;
 }
 
-/* Fused instructions of the pre-decoded form: clang idioms that are two or
- * three slots in eBPF and one handler here. */
-/* X(name, slots it stands for, effect) -- handlers and ids come from here */
-#define FC_FUSED_OPS(X)                                                                            \
-    X(MOV64, 1, DST = SRC)                /* mov d, s (no movsx test) */                           \
-    X(MOV32, 1, DST = SRC32)              /* mov32 d, s */                                         \
-    X(ZEXT, 2, DST = DST32)               /* lsh d, 32; rsh d, 32 */                               \
-    X(SEXT32, 2, DST = sext(DST, 32))     /* lsh d, 32; arsh d, 32 */                              \
-    X(SEXT16, 2, DST = sext(DST, 16))     /* lsh d, 48; arsh d, 48 */                              \
-    X(SEXT8, 2, DST = sext(DST, 8))       /* lsh d, 56; arsh d, 56 */                              \
-    X(ZEXT_MOV, 3, DST = SRC32)           /* mov d, s; lsh d, 32; rsh d, 32 */                     \
-    X(SEXT32_MOV, 3, DST = sext(SRC, 32)) /* mov d, s; lsh d, 32; arsh d, 32 */                    \
-    X(SEXT16_MOV, 3, DST = sext(SRC, 16)) /* mov d, s; lsh d, 48; arsh d, 48 */                    \
-    X(SEXT8_MOV, 3, DST = sext(SRC, 8))   /* mov d, s; lsh d, 56; arsh d, 56 */                    \
-    X(ADD3, 2, DST = SRC + REG3)          /* mov d, a; add d, b */                                 \
-    X(ADDK3, 2, DST = SRC + UIMM)         /* mov d, a; add d, k */
-
-enum fused_op {
-#define FC_FUSED_ENUM_(name, slots, effect) FUSED_##name,
-    FC_FUSED_OPS(FC_FUSED_ENUM_)
-#undef FC_FUSED_ENUM_
-        FUSED_COUNT
-};
-
 #endif

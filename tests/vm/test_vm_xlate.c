@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+#if !VMT_IN_PLACE_ONLY
+#include "xlate.h" /* fc_xlate_is_index: is a slot linked? */
+#endif
+
 /* ---- fused shift pairs ---------------------------------------------------- */
 static void test_fused_extensions(void **state)
 {
@@ -337,6 +341,63 @@ static void test_translate_far_jump(void **state)
     assert_int_equal(fc_program_translate(&blank, xbuf, N), FC_ERR_BAD_CONFIG);
 }
 
+#if !VMT_IN_PLACE_ONLY
+/* fc_program_translate installs handler indices (xlate.c); the first run
+ * links the whole buffer and runs, later runs find it linked. A buffer that
+ * another program's failed translation overwrote in part (its slot 0 an
+ * index again, slot 2 still linked) is refused, never jumped through. */
+static void test_link_on_first_run(void **state)
+{
+    vmt_t *t = *state;
+    enum { N = 3000 };
+    static fc_xinsn_t xbuf[N];
+    const fc_insn_t p[] = {MOV64_IMM(0, 7), ADD64_IMM(0, 5), EXIT()};
+    assert_int_equal(vmt_verify(t, p, NSLOTS(p)), FC_OK);
+    vmt_prepare(t, VMT_IN_PLACE);
+    assert_int_equal(fc_program_translate(&t->prog, xbuf, N), FC_OK);
+    for (unsigned i = 0; i < NSLOTS(p); i++)
+        assert_true(fc_xlate_is_index(&xbuf[i])); /* not linked yet */
+    uint64_t r0 = 0;
+    assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_OK);
+    assert_int_equal(r0, 12);
+    for (unsigned i = 0; i < NSLOTS(p); i++)
+        assert_false(fc_xlate_is_index(&xbuf[i])); /* linked, all of it */
+    const void *linked = xbuf[1].handler;
+    r0 = 0;
+    assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_OK);
+    assert_int_equal(r0, 12);
+    assert_ptr_equal(xbuf[1].handler, linked);
+
+    /* another program whose second slot jumps too far for the encoding */
+    static fc_insn_t far[N];
+    far[0] = MOV64_IMM(0, 1);
+    far[1] = JA(N - 4);
+    for (unsigned i = 2; i < N - 1; i++)
+        far[i] = MOV64_IMM(0, 2);
+    far[N - 1] = EXIT();
+    fc_program_t other;
+    memset(&other, 0, sizeof other);
+    assert_int_equal(fc_verify(&other, far, N, &t->cfg, NULL), FC_OK);
+    assert_int_equal(fc_program_translate(&other, xbuf, N), FC_ERR_TOO_LARGE);
+    assert_true(fc_xlate_is_index(&xbuf[0]));
+    assert_false(fc_xlate_is_index(&xbuf[2]));
+    r0 = 99;
+    assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_ERR_BAD_CONFIG);
+    assert_int_equal(r0, 99);
+    assert_int_equal(t->vm.fault.code, FC_ERR_BAD_CONFIG);
+    assert_int_equal(t->vm.executed, 0);
+    assert_true(fc_xlate_is_index(&xbuf[0])); /* left as it was */
+    assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_ERR_BAD_CONFIG);
+
+    /* translated again, it runs */
+    assert_int_equal(fc_program_translate(&t->prog, xbuf, N), FC_OK);
+    r0 = 0;
+    assert_int_equal(fc_vm_run(&t->vm, 0, 0, 0, &r0), FC_OK);
+    assert_int_equal(r0, 12);
+    assert_int_equal(t->vm.executed, 3);
+}
+#endif
+
 /* ---- instruction counts ----------------------------------------------------- */
 static void expect_count(vmt_t *t, const fc_insn_t *p, uint32_t n, uint64_t executed)
 {
@@ -473,6 +534,9 @@ int main(void)
         T(test_trace),
         T(test_fused_sign_extending_loads),
         T(test_translate_far_jump),
+#if !VMT_IN_PLACE_ONLY
+        T(test_link_on_first_run),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
