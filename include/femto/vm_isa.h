@@ -407,9 +407,11 @@ extern const fc_isa_opcode_table_t fc_isa_opcodes;
 */
 /** @endcond */
 
-/** The format of the first row of opcode (fc_format_t); FC_FMT_END for a
- *  byte that no row has (see fc_isa_opcodes: only a decoding that also
- *  looks for selector rows, like the verifier's, tells it apart). */
+/** The format of the first row of an opcode.
+ *  @param opcode the opcode byte
+ *  @return its first row's fc_format_t; FC_FMT_END for a byte that no row
+ *          has (see fc_isa_opcodes: only a decoding that also looks for
+ *          selector rows, like the verifier's, tells it apart) */
 static inline unsigned fc_isa_format_of(uint8_t opcode)
 {
     return FC_ISA_FORMAT_AT_(opcode);
