@@ -141,12 +141,12 @@ wp() {
     fi
 }
 
-VM_FCTS=fc_helper_mask_set,fc_helper_mask_has,fc_vm_add_region,fc_vm_check_ptr
+VM_FCTS=fc_helper_mask_set,fc_helper_mask_has,fc_vm_add_region,fc_vm_region_find,fc_vm_check_ptr
 VERIFIER_FCTS=fc_error_fill,fc_fail,fc_ok,refuse,find_start,access_size,is_selector_key,decode,unused_field,check_stack_access,check_lddw
 if [ "$MODE" != eva ]; then
     for m in x86_32 x86_64; do
         wp region "$m" region_wp.c fc_region_contains,fc_proof_region_contains 14
-        [ "$MODE" = region ] || wp vm "$m" vm_wp.c "$VM_FCTS" 72
+        [ "$MODE" = region ] || wp vm "$m" vm_wp.c "$VM_FCTS" 87
     done
 fi
 if [ "$MODE" = full ]; then

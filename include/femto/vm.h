@@ -177,10 +177,10 @@ typedef struct fc_xinsn {
 
 /** A verified program. fc_verify() fills it; the caller owns it and the
  *  text it points to, which must stay unchanged while the program is used.
- *  A VM bound to it (fc_vm_init(), then each run from a new entry) trusts
- *  what it checked at binding until the generation changes: fc_verify() and
- *  fc_program_translate() change it. A caller that edits other fields by
- *  hand (entries included) binds again with fc_vm_init(). */
+ *  A VM bound to it (by its first run, and by each run from a new entry)
+ *  trusts what it checked at binding until the generation changes:
+ *  fc_verify() and fc_program_translate() change it. A caller that edits
+ *  other fields by hand (entries included) unbinds with fc_vm_init(). */
 typedef struct fc_program {
     const fc_insn_t *text; /**< the verified slots (not copied) */
     uint32_t len;          /**< slots */
@@ -315,10 +315,10 @@ typedef struct fc_trace_event {
 } fc_trace_event_t;
 
 /** Prepare runs of prog with the given stack, which becomes region 0
- *  (read-write), and bind the VM to prog and entry 0 when it is verified
- *  and the stack is large enough (a run checks the rest; a run from another
- *  entry binds to it, see fc_vm_run()). Helpers: none until
- *  fc_vm_set_helpers(). Zeroes the registers.
+ *  (read-write). The VM is left unbound: its first run does the preflight
+ *  and binds it (see fc_vm_run()). Helpers: none until fc_vm_set_helpers().
+ *  Zeroes the registers and everything else of fc_vm_t before the helper
+ *  mask.
  *  @param vm the VM (caller-owned)
  *  @param prog the program (caller-owned, not copied; must outlive the runs)
  *  @param stack 8-aligned stack memory (caller-owned; must outlive the runs)
@@ -327,8 +327,9 @@ typedef struct fc_trace_event {
  *          to run) */
 fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size);
 
-/** Set vm->budget and keep the binding (a plain write of vm->budget works
- *  too; the next run then binds again, which costs a preflight once).
+/** Set vm->budget (a plain write works the same): the next run sees a
+ *  budget other than the bound one and binds again, which costs one
+ *  preflight.
  *  @param vm the VM
  *  @param budget instructions per run (0: FC_DEFAULT_BUDGET) */
 void fc_vm_set_budget(fc_vm_t *vm, uint64_t budget);
@@ -410,12 +411,14 @@ FC_VM_INLINE void fc_vm_revoke_regions(fc_vm_t *vm, uint32_t keep)
 void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base);
 
 /** Run the bound program from entry. The VM is bound to a program
- *  generation, a budget and an entry (fc_vm_init() binds entry 0): a run
- *  that matches all three trusts the binding and skips the preflight; any
- *  other run does the preflight (program verified, stack large enough,
- *  entry among prog->entries) and, when it passes, binds the VM to what it
- *  checked. fc_verify() and fc_program_translate() change the generation,
- *  so a changed program is always checked again.
+ *  generation, a budget and an entry (by the run that did the preflight):
+ *  a run that matches all three, after a run that did not fault, trusts the
+ *  binding and skips the preflight; any other run (the first after
+ *  fc_vm_init(), which leaves the VM unbound) does the preflight (program
+ *  verified, stack large enough, entry among prog->entries) and, when it
+ *  passes, binds the VM to what it checked. fc_verify() and
+ *  fc_program_translate() change the generation, so a changed program is
+ *  always checked again.
  *  @param vm the VM (fc_vm_init())
  *  @param entry 0 or a verified entry point
  *  @param r1 first argument

@@ -16,7 +16,7 @@
  * Rows are sorted by opcode (a unit test checks it). fc_isa_decode (the
  * tools') scans the named rows for the opcode and its selector rows. The
  * VM decodes with tables derived from this one at compile time instead:
- * the format of every opcode byte (fc_isa_opcode_format) and the selector
+ * the format of every opcode byte (fc_isa_opcodes, fc_isa_format_of()) and the selector
  * rows as sorted keys (fc_isa_selector_keys). */
 #ifndef FEMTO_VM_ISA_H
 #define FEMTO_VM_ISA_H
@@ -59,6 +59,8 @@ enum fc_regs {
 #define FC_FMT_WR_D FC_REGS_WRITE_DST
 /** @endcond */
 #define FC_FMT_TABLE(X)                                                                                     \
+    /* op dst, the width in imm (the selector); first, see fc_isa_opcodes */                                \
+    X(END,        FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_IMM, FC_FMT_RD_D | FC_FMT_WR_D)      \
     /* op dst, imm: src 0, off 0 or the selector (sdiv, smod) */                                           \
     X(ALU_K,      FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_OFF, FC_FMT_RD_D | FC_FMT_WR_D)      \
     /* op dst, src: imm 0, off 0 or the selector (sdiv, smod, movsx) */                                    \
@@ -66,8 +68,6 @@ enum fc_regs {
       FC_FMT_RD_D | FC_FMT_RD_S | FC_FMT_WR_D)                                                              \
     /* op dst (neg) */                                                                                       \
     X(UNARY,      FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0,            FC_FMT_RD_D | FC_FMT_WR_D)      \
-    /* op dst, the width in imm (the selector) */                                                           \
-    X(END,        FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_IMM, FC_FMT_RD_D | FC_FMT_WR_D)      \
     /* op dst, imm64 (2 slots): src 0 or the pseudo source (the selector) */                               \
     X(LDDW,       FC_FIELD_SRC | FC_FIELD_OFF,                FC_FIELD_SRC, FC_FMT_WR_D)                    \
     /* op dst, [src + off] */                                                                                \
@@ -90,13 +90,13 @@ enum fc_regs {
     /* call imm (a helper id; a local call is its selector row) */                                          \
     X(CALL,       FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF, FC_FIELD_SRC,                                 \
       FC_REGS_READ_ARGS | FC_REGS_WRITE_R0)                                                                 \
-    /* call imm (a local call: src 1, the selector) */                                                      \
-    X(CALL_LOCAL, FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF, FC_FIELD_SRC, 0)                              \
     /* callx dst (the helper id in a register) */                                                           \
     X(CALLX,      FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0,                                            \
       FC_FMT_RD_D | FC_REGS_READ_ARGS | FC_REGS_WRITE_R0)                                                   \
     /* exit */                                                                                               \
-    X(EXIT,       FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0, FC_REGS_READ_R0)
+    X(EXIT,       FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF | FC_FIELD_IMM, 0, FC_REGS_READ_R0)            \
+    /* call imm (a local call: src 1, the selector) */                                                      \
+    X(CALL_LOCAL, FC_FIELD_DST | FC_FIELD_SRC | FC_FIELD_OFF, FC_FIELD_SRC, 0)
 /* clang-format on */
 
 /** Operand formats (FC_FMT_TABLE), FC_FMT_<NAME>. */
@@ -357,14 +357,65 @@ typedef struct fc_isa_row {
  *  (src/vm/isa.c). */
 extern const fc_isa_row_t fc_isa[FC_OP_COUNT];
 
+/** @cond INTERNAL */
+/* X(byte) for every opcode byte, 0x00 to 0xff, as a token (to name one bit
+ * field per byte: the rows' opcodes are written with two hex digits). */
+/* clang-format off */
+#define FC_ISA_HEX_(X, h)                                                                          \
+    X(h##0) X(h##1) X(h##2) X(h##3) X(h##4) X(h##5) X(h##6) X(h##7) X(h##8) X(h##9) X(h##a)        \
+        X(h##b) X(h##c) X(h##d) X(h##e) X(h##f)
+#define FC_ISA_EVERY_BYTE_(X)                                                                      \
+    FC_ISA_HEX_(X, 0x0) FC_ISA_HEX_(X, 0x1) FC_ISA_HEX_(X, 0x2) FC_ISA_HEX_(X, 0x3)                \
+    FC_ISA_HEX_(X, 0x4) FC_ISA_HEX_(X, 0x5) FC_ISA_HEX_(X, 0x6) FC_ISA_HEX_(X, 0x7)                \
+    FC_ISA_HEX_(X, 0x8) FC_ISA_HEX_(X, 0x9) FC_ISA_HEX_(X, 0xa) FC_ISA_HEX_(X, 0xb)                \
+    FC_ISA_HEX_(X, 0xc) FC_ISA_HEX_(X, 0xd) FC_ISA_HEX_(X, 0xe) FC_ISA_HEX_(X, 0xf)
+/* clang-format on */
+#define FC_ISA_FORMAT_FIELD_(b) unsigned format_##b : 4;
+/** @endcond */
+
 /** The derived opcode table (src/vm/isa_core.c), generated from
- *  FC_ISA_TABLE at compile time, one row per opcode byte: the format
- *  (fc_format_t) of the opcode's first row plus one, 0 for a byte of no row
- *  (the second slot of an lddw among them). The format says which fields
- *  are unused and which one selects among the opcode's rows
- *  (FC_FMT_TABLE); the class, operation, source and access size are bit
- *  fields of the opcode itself. */
-extern const unsigned char fc_isa_opcode_format[256];
+ *  FC_ISA_TABLE at compile time, one row per opcode byte, packed two to a
+ *  byte: the format (fc_format_t) of the opcode's first row in 4 bits.
+ *  Written through the bit fields (by name, from the rows), read through
+ *  the bytes (by opcode: fc_isa_format_of()); the layout is the ABI's, low
+ *  bits first (a unit test reads every byte back against the rows). A byte
+ *  that no row has (the second slot of an lddw among them) reads as format
+ *  0, END, whose every row has a selector (its SEL field is not among its
+ *  ZERO fields): such a byte has no selector row, so decoding refuses it.
+ *  The format says which fields are unused and which one selects among the
+ *  opcode's rows (FC_FMT_TABLE); the class, operation, source and access
+ *  size are bit fields of the opcode itself. */
+typedef union fc_isa_opcode_table {
+    /** @cond INTERNAL */
+    struct {
+        FC_ISA_EVERY_BYTE_(FC_ISA_FORMAT_FIELD_)
+    } by_name;
+    /** @endcond */
+    unsigned char bytes[128]; /**< the formats, two per byte (the even opcode's in bits 0-3) */
+} fc_isa_opcode_table_t;
+
+/** The opcode table (src/vm/isa_core.c). */
+extern const fc_isa_opcode_table_t fc_isa_opcodes;
+
+/** @cond INTERNAL */
+/* The table read by opcode: one expression for fc_isa_format_of() and for
+ * the verifier's decode(), whose contract states it in ACSL (below). */
+#define FC_ISA_FORMAT_AT_(opcode)                                                                  \
+    ((fc_isa_opcodes.bytes[(opcode) >> 1] >> (((opcode)&1u) * 4u)) & 15u)
+/*@ logic integer fc_isa_format_at(integer opcode) =
+        (fc_isa_opcodes.bytes[opcode / 2] >> (opcode % 2 * 4)) & 15;
+*/
+/** @endcond */
+
+/** The format of the first row of an opcode.
+ *  @param opcode the opcode byte
+ *  @return its first row's fc_format_t; FC_FMT_END for a byte that no row
+ *          has (see fc_isa_opcodes: only a decoding that also looks for
+ *          selector rows, like the verifier's, tells it apart) */
+static inline unsigned fc_isa_format_of(uint8_t opcode)
+{
+    return FC_ISA_FORMAT_AT_(opcode);
+}
 
 /** @cond INTERNAL */
 #define FC_ISA_IS_SELECTOR_ROW_(id, opc, sel, selval, mn, fmt) +(FC_SEL_##sel != FC_SEL_NONE)

@@ -80,14 +80,11 @@ int main(void)
     if (fc_vm_add_region(&vm, ctx, EVA_CTX, FC_PERM_RW) != FC_OK)
         return 0;
     fc_vm_set_section(&vm, FC_LDDW_DATA, ctx);
-    /* Both ways a host sets the budget: fc_vm_set_budget keeps the binding
-     * fc_vm_init made (the run trusts it), a plain store makes the run bind
-     * again (preflight and clamp); Eva analyses both. */
+    /* fc_vm_init leaves the VM unbound: the run below does the preflight
+     * and binds (clamping the budget), and continues from exactly the state
+     * a later bound run starts from (that start only skips the preflight). */
     uint64_t budget = Frama_C_unsigned_int_interval(0, 64);
-    if (Frama_C_nondet(0, 1))
-        fc_vm_set_budget(&vm, budget);
-    else
-        vm.budget = budget;
+    fc_vm_set_budget(&vm, budget);
 
     uint64_t r2 = (uint64_t)Frama_C_unsigned_int_interval(0, 0xffffffffu);
     uint64_t r0 = 0;

@@ -91,16 +91,26 @@ static FC_NOINLINE FC_COMPACT uint64_t endian(uint64_t x, int32_t width, int swa
     return swap ? swap64(x) : x;
 }
 
-/* The slow path of the memory check of the load or store whose first
- * instruction word is lo, at guest address a: the region walk. On a match
- * the region becomes the cache of its kind of access (loads, stores; see
- * fc_vm_t); 0 when the access is refused, with vm->fault saying why. */
+/* The slow path of the memory check of the load, store or atomic whose
+ * first instruction word is lo, at guest address a: the region walk, for
+ * read (loads), write (stores) or both (atomics). On a match the region
+ * becomes the cache of loads or of stores (see fc_vm_t: an atomic's
+ * region, readable and writable, serves stores); 0 when the access is
+ * refused, with vm->fault saying why. */
 static FC_NOINLINE FC_COMPACT int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
 {
     int load = (lo & 7u) == (FC_OPC_LDXW & 7u);
-    int i = region_lookup(vm, a, access_size_of((uint8_t)lo), load ? FC_PERM_READ : FC_PERM_WRITE);
-    if (i < 0)
+    int atomic = (lo & 0xe0u) == (FC_OPC_ATOMIC64_ADD & 0xe0u) && !load;
+    uint32_t size = access_size_of((uint8_t)lo);
+    uint32_t perm = load ? FC_PERM_READ : atomic ? FC_PERM_RW : FC_PERM_WRITE;
+    int i = fc_vm_region_find(vm, perm, a, size);
+    if (i < 0) {
+        vm->fault.code = i == FC_REGION_NO_PERM ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
+        vm->fault.reason = FC_WHY("access outside every granted region, or without its permission");
+        vm->fault.addr = a;
+        vm->fault.size = size;
         return 0;
+    }
     cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
     cache_mark(vm);
     return 1;
@@ -114,8 +124,9 @@ static FC_NOINLINE FC_COMPACT void atomic(void *p, uint32_t size, int32_t op, ui
     atomic_rmw(p, size == 8, op, src, r0);
 }
 
-/* The run's start: the binding (vm_run.h) when the program, the budget or
- * the entry is not the bound one, else only a clean run record. */
+/* The run's start when the program, the budget or the entry is not the
+ * bound one, or the last run faulted: the preflight, which clears the run
+ * record, and the binding (vm_run.h). */
 static FC_NOINLINE fc_status_t rebind(fc_vm_t *vm, uint32_t entry)
 {
     fc_status_t st = run_preflight(vm, entry);
@@ -231,16 +242,19 @@ static void trace_after(fc_vm_t *vm, fc_trace_event_t *ev, const uint64_t *reg)
     case FC_OPC_##NAME##_K >> 4:                                                                   \
         goto jcc_ab_##NAME;
 
+typedef struct FC_VM_MAY_ALIAS {
+    uint64_t r[4];
+} callee_saved_t;
+
 static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, uint64_t *r0,
                        int tracing)
 {
     const fc_program_t *prog = vm->prog;
-    if (FC_LIKELY(run_is_bound(vm, entry) && !tracing)) { /* bound, from entry 0 */
-        /* a clean record (vm->executed is written by every way out); the
-         * fault fields are all zero while the code is FC_OK (fc_vm_init
-         * clears them, every fault sets the code) */
-        if (FC_UNLIKELY(vm->fault.code != FC_OK))
-            clear_run_record(vm);
+    /* bound, and the last run left a clean record: the fault fields are
+     * all zero while the code is FC_OK (fc_vm_init clears them, every fault
+     * sets the code) and vm->executed is written by every way out; a run
+     * after a fault binds again, which clears the record */
+    if (FC_LIKELY(run_is_bound(vm, entry) && vm->fault.code == FC_OK && !tracing)) {
         vm->max_depth = 0;
     } else {
         fc_status_t st = rebind(vm, entry);
@@ -253,7 +267,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
     uintptr_t limit = (uintptr_t)pc + budget * sizeof *pc;
     uint32_t depth = 0;
     struct {
-        uint64_t saved[4]; /* r6..r9 */
+        callee_saved_t saved; /* r6..r9 */
         const fc_insn_t *ret;
     } frames[FC_MAX_CALL_DEPTH];
     uint64_t *const reg = VMP(vm)->reg; /* r0..r10 */
@@ -478,9 +492,9 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             goto atomic_op;
         case FC_OPC_ATOMIC64_ADD:
             b = 8;
-        atomic_op: /* b holds the size */
+        atomic_op: /* b holds the size; always the region walk: a cache is for reads or writes */
             a = DST + (uint64_t)(int64_t)OFF;
-            if (DI != 10 && region_lookup(vm, a, (uint32_t)b, FC_PERM_RW) < 0)
+            if (DI != 10 && !mem_slow(vm, lo, a))
                 goto fault;
             atomic((void *)(uintptr_t)a, (uint32_t)b, (int32_t)hi, &SRC, &reg[0]);
             goto next;
@@ -499,7 +513,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
                     goto fault;
                 }
                 frames[depth].ret = pc + 1;
-                FC_MEMCPY(frames[depth].saved, &reg[6], sizeof frames[depth].saved);
+                frames[depth].saved = *(callee_saved_t *)(void *)&reg[6];
                 depth++;
                 if (depth > vm->max_depth)
                     vm->max_depth = depth;
@@ -533,7 +547,7 @@ static fc_status_t run(fc_vm_t *vm, uint32_t entry, uint64_t r1, uint64_t r2, ui
             if (depth == 0)
                 goto done;
             depth--;
-            FC_MEMCPY(&reg[6], frames[depth].saved, sizeof frames[depth].saved);
+            *(callee_saved_t *)(void *)&reg[6] = frames[depth].saved;
             reg[10] += prog->frame_size;
             disp = frames[depth].ret - (pc + 1);
             goto transfer;

@@ -197,16 +197,15 @@ static int is_selector_key(uint32_t key)
  * selector). */
 enum { SELECTED = 0x100 };
 /*@ requires \valid_read(in);
-    requires \valid_read(fc_isa_opcode_format + (0 .. 255));
     requires \valid_read(fc_isa_selector_keys + (0 .. FC_ISA_SELECTOR_ROWS - 1));
     assigns \nothing;
-    ensures invalid: fc_isa_opcode_format[in->opcode] == 0 ==> \result == FC_FMT_COUNT;
+    ensures first_row: \result == FC_FMT_COUNT || (\result & 0xff) == fc_isa_format_at(in->opcode);
 */
 static FC_VERIFIER_NOINLINE unsigned decode(const fc_insn_t *in)
 {
-    unsigned fmt = fc_isa_opcode_format[in->opcode] - 1u; /* 0: no row, a huge fmt */
-    if (fmt >= FC_FMT_COUNT)
-        return FC_FMT_COUNT;
+    /* a byte of no row reads as a format whose rows all have a selector:
+     * it finds none below (fc_isa_opcodes) */
+    unsigned fmt = FC_ISA_FORMAT_AT_(in->opcode);
     unsigned sel = (unsigned)format_fields[fmt] >> 4;
     if (sel == 0)
         return fmt;

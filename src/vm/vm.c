@@ -1,6 +1,7 @@
 /* VM set-up: regions, helpers, sections, and the pointer check helpers use. */
 #include "femto/vm.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "vm_internal.h"
@@ -57,6 +58,25 @@ void fc_vm_cache_reset(fc_vm_t *vm)
     VMP(vm)->run_work &= (uint8_t)~RUN_CACHES;
 }
 
+/* Zero the first n bytes of vm (n a multiple of 4) a word at a time:
+ * the C library's memset is a byte loop in small MCU builds (picolibc at
+ * -Os), four times the instructions. */
+#if defined(__GNUC__) && !defined(__FRAMAC__)
+typedef uint32_t __attribute__((may_alias)) vm_word_t;
+typedef char fc_vm_words_[offsetof(fc_vm_t, allowed) % sizeof(vm_word_t) == 0 ? 1 : -1];
+static void zero_words(fc_vm_t *vm, size_t n)
+{
+    vm_word_t *w = (vm_word_t *)(void *)vm;
+    for (size_t i = 0; i < n / sizeof *w; i++)
+        w[i] = 0;
+}
+#else
+static void zero_words(fc_vm_t *vm, size_t n)
+{
+    memset(vm, 0, n);
+}
+#endif
+
 void fc_vm_run_bind(fc_vm_t *vm, uint32_t entry)
 {
     const fc_program_t *prog = vm->prog;
@@ -72,30 +92,19 @@ void fc_vm_run_bind(fc_vm_t *vm, uint32_t entry)
 
 fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_t stack_size)
 {
-    /* Field by field rather than a memset of the whole struct: the engine
-     * prepares the VM before every run, and the helper mask and regions[1..]
-     * (more than a third of it) are only read after fc_vm_set_helpers() and
+    /* Everything up to the helper mask is zeroed: no fault (a run relies
+     * on every fault field being zero to skip clearing them), no helpers,
+     * no sections, no tracer, and the registers (a newly bound program never
+     * sees what another program left in them, whatever the analysis behind
+     * undefined_reads says). The helper mask and the regions (more than a
+     * third of the struct) are only read after fc_vm_set_helpers() and
      * fc_vm_add_region() wrote them (with no helper table, no helper id is
      * looked up). */
+    zero_words(vm, offsetof(fc_vm_t, allowed));
     vm->prog = prog;
     vm->stack = (uint8_t *)stack;
     vm->stack_size = stack_size;
     vm->budget = FC_DEFAULT_BUDGET;
-    vm->helpers = NULL;
-    vm->n_regions = 0;
-    for (size_t i = 0; i < sizeof vm->section_base / sizeof vm->section_base[0]; i++)
-        vm->section_base[i] = 0;
-    /* no fault: every field zero (a run relies on it to skip clearing) */
-    memset(&vm->fault, 0, sizeof vm->fault);
-    vm->executed = 0;
-    vm->max_depth = 0;
-    vm->trace = NULL;
-    vm->trace_user = NULL;
-    vm->user = NULL;
-    /* a newly bound program never sees what another program left in the
-     * registers, whatever the analysis behind undefined_reads says */
-    for (size_t i = 0; i < sizeof VMP(vm)->reg / sizeof VMP(vm)->reg[0]; i++)
-        VMP(vm)->reg[i] = 0;
     run_unbind(vm);
     if (!stack || stack_size == 0 || stack_size % 8 != 0 || ((uintptr_t)stack % 8) != 0 ||
         stack_size > UINTPTR_MAX - (uintptr_t)stack) /* like any region: must not wrap */
@@ -105,24 +114,16 @@ fc_status_t fc_vm_init(fc_vm_t *vm, const fc_program_t *prog, void *stack, size_
     vm->regions[0].perm = FC_PERM_RW;
     vm->n_regions = 1;
     /* the interpreters' region caches start on the stack */
-    VMP(vm)->run_work = 0;
     cache_set(&VMP(vm)->cache[0], &vm->regions[0]);
     cache_reset(vm);
-    /* bind: what the run preflight checks of the program and the stack,
-     * for entry 0 (always a verified entry point) */
-    if (prog && prog->verified && prog->text && stack_size >= prog->stack_needed)
-        run_bind(vm, 0); /* also sets r10, the stack top at every run's start */
+    /* unbound (run_unbind above): the first run does the preflight and
+     * binds, with the budget and entry it runs with */
     return FC_OK;
 }
 
 void fc_vm_set_budget(fc_vm_t *vm, uint64_t budget)
 {
-    const fc_program_t *prog = vm->prog;
-    int bound =
-        prog && VMP(vm)->bound_gen == prog->generation && VMP(vm)->bound_budget == vm->budget;
-    vm->budget = budget;
-    if (bound) /* what the binding checked still holds: only the clamp changes */
-        run_bind(vm, VMP(vm)->bound_entry);
+    vm->budget = budget; /* the next run sees it differ from the bound one and binds again */
 }
 
 void fc_vm_set_helpers(fc_vm_t *vm, const fc_helper_table_t *helpers,
@@ -181,7 +182,40 @@ void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base)
 /*@ predicate fc_granted{L}(fc_vm_t *vm, integer i, integer addr, integer len, integer perm) =
         0 <= i < vm->n_regions && i < FC_MAX_REGIONS &&
         fc_in_region(vm->regions[i], addr, len) && (vm->regions[i].perm & perm) == perm;
+    predicate fc_inside_some{L}(fc_vm_t *vm, integer addr, integer len) =
+        \exists integer i; 0 <= i < vm->n_regions && i < FC_MAX_REGIONS &&
+            fc_in_region(vm->regions[i], addr, len);
 */
+
+/*@ requires \valid_read(vm);
+    requires \forall integer i; 0 <= i < vm->n_regions && i < FC_MAX_REGIONS ==>
+        fc_region_wf(vm->regions[i]);
+    assigns \nothing;
+    ensures found: \result >= 0 ==> fc_granted(vm, \result, addr, len, perm);
+    ensures none: \result < 0 ==> !(\exists integer i; fc_granted(vm, i, addr, len, perm));
+    ensures why: \result == FC_REGION_NO_PERM || \result == FC_REGION_OUTSIDE || \result >= 0;
+    ensures outside: \result == FC_REGION_OUTSIDE ==> !fc_inside_some(vm, addr, len);
+*/
+int fc_vm_region_find(const fc_vm_t *vm, uint32_t perm, uint64_t addr, uint64_t len)
+{
+    int inside = 0;
+    /*@ loop invariant 0 <= i <= FC_MAX_REGIONS && (i <= vm->n_regions);
+        loop invariant \forall integer k; 0 <= k < i ==> !fc_granted(vm, k, addr, len, perm);
+        loop invariant inside == 0 ==> \forall integer k; 0 <= k < i ==>
+            !fc_in_region(vm->regions[k], addr, len);
+        loop assigns i, inside;
+        loop variant FC_MAX_REGIONS - i;
+    */
+    for (uint32_t i = 0; i < vm->n_regions && i < FC_MAX_REGIONS; i++) {
+        const fc_region_t *r = &vm->regions[i];
+        if (!fc_region_contains(r, addr, len))
+            continue;
+        if ((r->perm & perm) == perm)
+            return (int)i;
+        inside = 1;
+    }
+    return inside ? FC_REGION_NO_PERM : FC_REGION_OUTSIDE;
+}
 
 /*@ requires \valid_read(vm);
     requires \forall integer i; 0 <= i < vm->n_regions && i < FC_MAX_REGIONS ==>
@@ -195,17 +229,7 @@ void fc_vm_set_section(fc_vm_t *vm, enum fc_lddw_src src, const void *base)
 */
 void *fc_vm_check_ptr(fc_vm_t *vm, uint64_t addr, uint64_t len, uint32_t perm)
 {
-    /*@ loop invariant 0 <= i <= FC_MAX_REGIONS && (i <= vm->n_regions);
-        loop invariant \forall integer k; 0 <= k < i ==> !fc_granted(vm, k, addr, len, perm);
-        loop assigns i;
-        loop variant FC_MAX_REGIONS - i;
-    */
-    for (uint32_t i = 0; i < vm->n_regions && i < FC_MAX_REGIONS; i++) {
-        const fc_region_t *r = &vm->regions[i];
-        if (fc_region_contains(r, addr, len) && (r->perm & perm) == perm)
-            return (void *)(uintptr_t)addr;
-    }
-    return NULL;
+    return fc_vm_region_find(vm, perm, addr, len) >= 0 ? (void *)(uintptr_t)addr : NULL;
 }
 
 void fc_vm_fault(fc_vm_t *vm, fc_status_t code, const char *reason)

@@ -56,6 +56,13 @@ static inline int fc_region_contains(const fc_region_t *r, uint64_t addr, uint64
     return off <= (uint64_t)r->len && len <= (uint64_t)r->len - off;
 }
 
+/* The region walk every memory check ends in (vm.c, WP-proven): the index
+ * of the first region that holds all of [addr, addr+len) with every bit of
+ * perm, else FC_REGION_NO_PERM when one holds it without the permission,
+ * FC_REGION_OUTSIDE when none holds it. */
+enum { FC_REGION_NO_PERM = -1, FC_REGION_OUTSIDE = -2 };
+int fc_vm_region_find(const fc_vm_t *vm, uint32_t perm, uint64_t addr, uint64_t len);
+
 /* A region as the fast memory check wants it: for each access size 1, 2,
  * 4, 8 and 16 (a fused pair), end = len - size + 1, so "addr - start < end"
  * is one compare that holds exactly when [addr, addr+size) is inside (an

@@ -51,7 +51,7 @@ static inline const void *xop(unsigned op)
 /* Loads take their base from src, stores and atomics from dst. */
 static inline int is_load(uint8_t opcode)
 {
-    return fc_isa_opcode_format[opcode] == FC_FMT_LDX + 1;
+    return fc_isa_format_of(opcode) == FC_FMT_LDX;
 }
 
 /* Is slot i (within n) opcode on register dst with imm and a zero offset? */
@@ -117,7 +117,7 @@ static int fusion_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
  * ja32 in imm. */
 static int scale_jump(fc_insn_t in, fc_xinsn_t *x)
 {
-    unsigned fmt = fc_isa_opcode_format[in.opcode] - 1u; /* jumps have no selector */
+    unsigned fmt = fc_isa_format_of(in.opcode); /* jumps have no selector */
     if (fmt == FC_FMT_JA32) {
         x->imm = (int32_t)(((int64_t)in.imm + 1) * (int64_t)sizeof *x);
         return 1;

@@ -1,5 +1,5 @@
-/* The VM's binding (fc_vm_init binds a verified program once; a run trusts
- * the binding until the program's generation or the budget changes) and
+/* The VM's binding (the first run binds a verified program; a later run
+ * trusts the binding until the program's generation or the budget changes) and
  * the in-place interpreter's one-step zero and sign extension (lsh then
  * rsh/arsh by the same amount on the same register). */
 #include "vm_test_util.h"
