@@ -355,7 +355,7 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
 #endif
     const SLOT_T *pc = text + entry;
     uint64_t helper_id = 0;
-    const uintptr_t budget = clamp_budget(vm->budget, (uintptr_t)(text + prog->len), sizeof *pc);
+    const uintptr_t budget = VMP(vm)->budget_slots; /* clamped at binding, for either form */
     uintptr_t limit = (uintptr_t)pc + budget * sizeof *pc;
     uint32_t depth = 0;
     struct {

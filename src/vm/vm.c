@@ -80,8 +80,18 @@ static void zero_words(fc_vm_t *vm, size_t n)
 void fc_vm_run_bind(fc_vm_t *vm, uint32_t entry)
 {
     const fc_program_t *prog = vm->prog;
-    VMP(vm)->budget_slots =
+    uintptr_t slots =
         clamp_budget(vm->budget, (uintptr_t)(prog->text + prog->len), sizeof *prog->text);
+#if !FC_VM_SMALL
+    /* the pre-decoded form's limit moves over its own, larger slots: the
+     * clamp that fits both lets either run use the bound count */
+    if (prog->xlate) {
+        uintptr_t x =
+            clamp_budget(vm->budget, (uintptr_t)(prog->xlate + prog->len), sizeof *prog->xlate);
+        slots = x < slots ? x : slots;
+    }
+#endif
+    VMP(vm)->budget_slots = slots;
     VMP(vm)->bound_budget = vm->budget;
     VMP(vm)->bound_gen = prog->generation;
     VMP(vm)->bound_entry = entry;

@@ -309,14 +309,19 @@ static inline uint32_t access_size_of(uint8_t opcode)
  * one without the permission) and returns -1. */
 static FC_NOINLINE int region_lookup(fc_vm_t *vm, uint64_t addr, uint32_t size, uint32_t perm)
 {
-    int i = fc_vm_region_find(vm, perm, addr, size);
-    if (i >= 0)
-        return i;
-    vm->fault.code = i == FC_REGION_NO_PERM ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
-    vm->fault.reason = i == FC_REGION_NO_PERM
-                           ? (perm & FC_PERM_WRITE ? FC_WHY("write to a read-only region")
-                                                   : FC_WHY("read from a write-only region"))
-                           : FC_WHY("access outside every granted region");
+    int inside = 0;
+    for (uint32_t i = 0; i < vm->n_regions && i < FC_MAX_REGIONS; i++) {
+        const fc_region_t *r = &vm->regions[i];
+        if (!fc_region_contains(r, addr, size))
+            continue;
+        if ((r->perm & perm) == perm)
+            return (int)i;
+        inside = 1;
+    }
+    vm->fault.code = inside ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
+    vm->fault.reason = inside ? (perm & FC_PERM_WRITE ? FC_WHY("write to a read-only region")
+                                                      : FC_WHY("read from a write-only region"))
+                              : FC_WHY("access outside every granted region");
     vm->fault.addr = addr;
     vm->fault.size = size;
     return -1;
