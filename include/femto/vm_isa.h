@@ -403,7 +403,7 @@ extern const fc_isa_opcode_table_t fc_isa_opcodes;
 #define FC_ISA_FORMAT_AT_(opcode)                                                                  \
     ((fc_isa_opcodes.bytes[(opcode) >> 1] >> (((opcode)&1u) * 4u)) & 15u)
 /*@ logic integer fc_isa_format_at(integer opcode) =
-        (fc_isa_opcodes.bytes[opcode / 2] >> (opcode % 2 * 4)) & 15;
+        (fc_isa_opcodes.bytes[opcode >> 1] >> ((opcode & 1) * 4)) & 15;
 */
 /** @endcond */
 

@@ -199,7 +199,8 @@ enum { SELECTED = 0x100 };
 /*@ requires \valid_read(in);
     requires \valid_read(fc_isa_selector_keys + (0 .. FC_ISA_SELECTOR_ROWS - 1));
     assigns \nothing;
-    ensures first_row: \result == FC_FMT_COUNT || (\result & 0xff) == fc_isa_format_at(in->opcode);
+    ensures first_row: \result == FC_FMT_COUNT || \result == fc_isa_format_at(in->opcode) ||
+        \result == (fc_isa_format_at(in->opcode) | SELECTED);
 */
 static FC_VERIFIER_NOINLINE unsigned decode(const fc_insn_t *in)
 {
