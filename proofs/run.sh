@@ -154,8 +154,8 @@ if [ "$MODE" = full ]; then
         wp isa "$m" isa_wp.c fc_isa_decode,selector_matches 26
         # the bit tactics close the src/dst-field goals (land on uint8) the SMT provers miss
         # 32-bit builds have no reasons (FC_VM_REASONS=0): refusals go through refuse_code
-        fcts=$VERIFIER_FCTS min=171
-        [ "$m" = x86_32 ] && fcts="$fcts,refuse_code" min=176
+        fcts=$VERIFIER_FCTS min=173
+        [ "$m" = x86_32 ] && fcts="$fcts,refuse_code" min=178
         # (30 s: access_size's rte_index_bound needs the bitrange tactic's
         # subgoals, which timed out once at 10 s under load 10)
         wp verifier "$m" verifier_wp.c "$fcts" "$min" -wp-auto wp:bitrange,wp:bitwised,wp:split \
