@@ -34,8 +34,8 @@ fi
 # Files, not the directory: libFuzzer then only executes them.
 "$bin" "$src"/fuzz/corpus/diff/* "$src"/tests/vm/regress/diff-*.bin 2>"$out/replay-$variant.log" ||
     { tail -60 "$out/replay-$variant.log"; exit 1; }
-# 3277 seeds of fuzz/corpus/diff and 2 regression inputs
-"$src/tests/common/check-replayed.sh" "$out/replay-$variant.log" 3279 "differential inputs ($variant)"
+# 3350 seeds of fuzz/corpus/diff and 2 regression inputs
+"$src/tests/common/check-replayed.sh" "$out/replay-$variant.log" 3352 "differential inputs ($variant)"
 rm -rf "$out/work-$variant"
 mkdir -p "$out/work-$variant"
 "$bin" -runs="$runs" -seed=1 -artifact_prefix="$out/$variant-" "$out/work-$variant" \
