@@ -1,8 +1,10 @@
 /* Cost of firing a hook through the engine on the target: one hook with
  * one started container whose code is `mov r0, 0; exit` (the "empty
  * container" of the Femto-Containers paper: the smallest real container,
- * what clang makes of `int f(void *c) { return 0; }`), and the same hook
- * with nothing attached (the engine's own floor). Also the cost of
+ * what clang makes of `int f(void *c) { return 0; }`), a hook with nothing
+ * attached (the engine's own floor), and a hook with two such containers
+ * (every run follows the other container's: the engine prepares the VM,
+ * fc_vm_init included, before each). Also the cost of
  * installing (parse, quota, verify, RAM, key-value load) and removing each
  * fixture as a container image, and the RAM a container costs. Returns
  * set-up failures; measurement failures are counted by bench_expect(). */
@@ -16,6 +18,7 @@
 #include "port.h"
 
 #define HOOK_ID 1u
+#define HOOK_PAIR_ID 3u /* two containers attached */
 #define TENANT_ID 1u
 
 static fc_engine_t engine;
@@ -23,6 +26,8 @@ static fc_port_t port;
 static bm_port_state_t port_state;
 static uint64_t stack[(FC_DEFAULT_FRAME * (FC_MAX_CALL_DEPTH + 1)) / 8];
 static uint64_t image[64];
+static size_t image_len;
+static fc_container_t *empty_container; /* the one set_up() attaches to HOOK_ID */
 static uint64_t ctx[2] = {1, 2};
 
 static const fc_insn_t empty_text[] = {
@@ -51,9 +56,9 @@ static int set_up(void)
     fc_tenant_config_t tenant;
     memset(&tenant, 0, sizeof tenant);
     tenant.id = TENANT_ID;
-    tenant.hooks = 1u << HOOK_ID;
+    tenant.hooks = 1u << HOOK_ID | 1u << HOOK_PAIR_ID;
     tenant.quota = (fc_tenant_quota_t){
-        .max_containers = 2, .max_ram = 256, .max_budget = 1000000, .max_kv_entries = 0};
+        .max_containers = 3, .max_ram = 256, .max_budget = 1000000, .max_kv_entries = 0};
     if (!step("tenant add", fc_tenant_add(&engine, &tenant, &err), &err))
         return 0;
 #ifdef BENCH_JIT
@@ -74,16 +79,18 @@ static int set_up(void)
     parts.frame_size = FC_DEFAULT_FRAME;
     parts.budget = 100;
     parts.cpu = FC_IMAGE_CPU_V2;
-    size_t len = 0;
     fc_container_t *c = NULL;
-    int ok = step("image write", fc_image_write(&parts, image, sizeof image, &len, &err), &err) &&
-             step("install",
-                  fc_container_install(&engine, TENANT_ID, -1, image, len, NULL, &c, &err), &err) &&
-             step("start", fc_container_start(&engine, c), NULL) &&
+    int ok =
+        step("image write", fc_image_write(&parts, image, sizeof image, &image_len, &err), &err) &&
+        step("install",
+             fc_container_install(&engine, TENANT_ID, -1, image, image_len, NULL, &c, &err),
+             &err) &&
+        step("start", fc_container_start(&engine, c), NULL) &&
 #ifdef BENCH_JIT
-             step("jit status", fc_container_jit_status(&engine, c), NULL) &&
+        step("jit status", fc_container_jit_status(&engine, c), NULL) &&
 #endif
-             step("attach", fc_container_attach(&engine, c, HOOK_ID, 0, NULL), NULL);
+        step("attach", fc_container_attach(&engine, c, HOOK_ID, 0, NULL), NULL);
+    empty_container = c;
     if (ok) {
         /* RAM: the slot of an idle container, and what a run adds (its
          * part of the shared stack; the VM state is the engine's, one for
@@ -195,5 +202,23 @@ unsigned bench_hook_fire(void)
               NULL))
         return 1;
     measure("hook_fire_0_containers", HOOK_ID + 1);
+    /* Two containers on one hook: the first installed one (also on HOOK_ID)
+     * and a second copy of it; each run is another container's than the
+     * last, so each pays the engine's prepare(). */
+    fc_error_t err = {0};
+    fc_container_t *first = empty_container, *second = NULL;
+    if (!step("hook declare (pair)",
+              fc_hook_declare(&engine, HOOK_PAIR_ID, "pair", 0, FC_PERM_READ, FC_POLICY_CONTINUE),
+              NULL) ||
+        !step("install (second)",
+              fc_container_install(&engine, TENANT_ID, -1, image, image_len, NULL, &second, &err),
+              &err) ||
+        !step("start (second)", fc_container_start(&engine, second), NULL) ||
+        !step("attach (pair, first)", fc_container_attach(&engine, first, HOOK_PAIR_ID, 0, NULL),
+              NULL) ||
+        !step("attach (pair, second)", fc_container_attach(&engine, second, HOOK_PAIR_ID, 0, NULL),
+              NULL))
+        return 1;
+    measure("hook_fire_2_empty", HOOK_PAIR_ID);
     return 0;
 }

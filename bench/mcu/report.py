@@ -30,6 +30,7 @@ FIXED_NAMES = {
     "vm_run_empty": "fc_vm_run of `mov r0,0; exit`",
     "hook_fire_1_empty": "fc_hook_fire, one empty container",
     "hook_fire_0_containers": "fc_hook_fire, no container attached",
+    "hook_fire_2_empty": "fc_hook_fire, two empty containers (each run prepares the VM)",
     "sha256_1KiB": "SHA-256 of 1 KiB (libsodium)",
     "ed25519_verify": "Ed25519 signature verification (libsodium, RFC 8032 test 2)",
 }
