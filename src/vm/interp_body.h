@@ -341,10 +341,9 @@ FC_INTERP_LINKAGE fc_status_t FC_INTERP_NAME(fc_vm_t *vm, uint32_t entry, uint64
             clear_run_record(vm);
         vm->max_depth = 0;
     } else {
-        fc_status_t st = run_preflight(vm, entry);
+        fc_status_t st = run_preflight_bind(vm, entry);
         if (st != FC_OK)
             return st;
-        run_bind(vm, entry);
     }
 
     const fc_program_t *prog = vm->prog;

@@ -105,10 +105,7 @@ static FC_NOINLINE FC_COMPACT int mem_slow(fc_vm_t *vm, uint32_t lo, uint64_t a)
     uint32_t perm = load ? FC_PERM_READ : atomic ? FC_PERM_RW : FC_PERM_WRITE;
     int i = fc_vm_region_find(vm, perm, a, size);
     if (i < 0) {
-        vm->fault.code = i == FC_REGION_NO_PERM ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
-        vm->fault.reason = FC_WHY("access outside every granted region, or without its permission");
-        vm->fault.addr = a;
-        vm->fault.size = size;
+        access_fault(vm, i == FC_REGION_NO_PERM, perm, a, size);
         return 0;
     }
     cache_set(&VMP(vm)->cache[load ? 1 : 2], &vm->regions[i]);
@@ -129,11 +126,7 @@ static FC_NOINLINE FC_COMPACT void atomic(void *p, uint32_t size, int32_t op, ui
  * record, and the binding (vm_run.h). */
 static FC_NOINLINE fc_status_t rebind(fc_vm_t *vm, uint32_t entry)
 {
-    fc_status_t st = run_preflight(vm, entry);
-    if (st != FC_OK)
-        return st;
-    run_bind(vm, entry);
-    return FC_OK;
+    return run_preflight_bind(vm, entry);
 }
 
 #if FC_VM_TRACE

@@ -307,6 +307,20 @@ static inline uint32_t access_size_of(uint8_t opcode)
 /* Find a region holding [addr, addr+size) with perm. On success returns
  * its index; on failure records the fault (outside every region, or inside
  * one without the permission) and returns -1. */
+/* Record a refused guest access of size bytes at addr: no region holds it
+ * with perm; no_perm: one holds it, without that permission (the one
+ * fault record of every interpreter's memory check). */
+static inline void access_fault(fc_vm_t *vm, int no_perm, uint32_t perm, uint64_t addr,
+                                uint32_t size)
+{
+    vm->fault.code = no_perm ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
+    vm->fault.reason = no_perm ? (perm & FC_PERM_WRITE ? FC_WHY("write to a read-only region")
+                                                       : FC_WHY("read from a write-only region"))
+                               : FC_WHY("access outside every granted region");
+    vm->fault.addr = addr;
+    vm->fault.size = size;
+}
+
 static FC_NOINLINE int region_lookup(fc_vm_t *vm, uint64_t addr, uint32_t size, uint32_t perm)
 {
     int inside = 0;
@@ -318,12 +332,7 @@ static FC_NOINLINE int region_lookup(fc_vm_t *vm, uint64_t addr, uint32_t size, 
             return (int)i;
         inside = 1;
     }
-    vm->fault.code = inside ? FC_FAULT_MEM_PERM : FC_FAULT_MEM;
-    vm->fault.reason = inside ? (perm & FC_PERM_WRITE ? FC_WHY("write to a read-only region")
-                                                      : FC_WHY("read from a write-only region"))
-                              : FC_WHY("access outside every granted region");
-    vm->fault.addr = addr;
-    vm->fault.size = size;
+    access_fault(vm, inside, perm, addr, size);
     return -1;
 }
 
@@ -379,7 +388,11 @@ static inline void clear_run_record(fc_vm_t *vm)
     vm->max_depth = 0;
 }
 
-static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
+/* The start of a run that is not bound: a clean record, the checks the
+ * binding stands for (program verified, stack granted and large enough,
+ * entry verified) and, when they pass, the binding (fc_vm_run_bind, which
+ * also sets r10). Every interpreter and the JIT start through it. */
+static inline fc_status_t run_preflight_bind(fc_vm_t *vm, uint32_t entry)
 {
     const fc_program_t *prog = vm->prog;
     clear_run_record(vm);
@@ -399,8 +412,10 @@ static inline fc_status_t run_preflight(fc_vm_t *vm, uint32_t entry)
         vm->fault.code = code;
         vm->fault.reason = why;
         vm->fault.where = entry;
+        return code;
     }
-    return why ? code : FC_OK;
+    run_bind(vm, entry);
+    return FC_OK;
 }
 
 #endif

@@ -9,6 +9,7 @@
  * jump displacements in bytes. fc_program_translate then has the
  * interpreter turn the indices into its handlers' addresses (fc_xlate_link,
  * interp.c) before it installs the buffer. */
+#include "vm_run.h"
 #include "xlate.h"
 
 #include <string.h>
@@ -16,17 +17,14 @@
 #if FC_VM_XLATE
 
 /* [opcode] of each memory instruction: its variant for an r10 base (proven
- * in the frame, no check), for a base derived from r10 (stack checked
- * first), and the bytes it accesses; 0 for other opcodes. */
+ * in the frame, no check) and for a base derived from r10 (stack checked
+ * first); 0 for other opcodes. */
 #define FC_XLATE_R10_ROW_(id, kind, size, acc, arg) [FC_OPC_##id] = FC_XOP_##id##_R10,
 #define FC_XLATE_STK_ROW_(id, kind, size, acc, arg) [FC_OPC_##id] = FC_XOP_##id##_STK,
-#define FC_XLATE_SIZE_ROW_(id, kind, size, acc, arg) [FC_OPC_##id] = (size),
 static const uint16_t xop_r10[256] = {FC_MEMOPS(FC_XLATE_R10_ROW_)};
 static const uint16_t xop_stk[256] = {FC_MEMOPS(FC_XLATE_STK_ROW_)};
-static const uint8_t access_size[256] = {FC_MEMOPS(FC_XLATE_SIZE_ROW_)};
 #undef FC_XLATE_R10_ROW_
 #undef FC_XLATE_STK_ROW_
-#undef FC_XLATE_SIZE_ROW_
 
 /* [opcode]: the pair handler (FC_MEMPAIRS), the load-and-extend handler
  * (FC_LOAD_SEXTS) and the fused extension its next two slots must be; 0
@@ -181,7 +179,7 @@ static int pair_at(const fc_insn_t *t, uint32_t n, uint32_t i, fc_xinsn_t *x)
     int load = is_load(a.opcode);
     unsigned base = load ? FC_INSN_SRC(a) : FC_INSN_DST(a);
     unsigned base_b = load ? FC_INSN_SRC(b) : FC_INSN_DST(b);
-    int32_t size = (int32_t)access_size[a.opcode];
+    int32_t size = (int32_t)access_size_of(a.opcode);
     if (base != base_b || base == 10 || (load && FC_INSN_DST(a) == base))
         return 0;
     int32_t delta = (int32_t)b.offset - (int32_t)a.offset;

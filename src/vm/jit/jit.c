@@ -100,12 +100,8 @@ static FC_NOINLINE int jit_start_slow(fc_jit_t *jit, fc_vm_t *vm, uint32_t entry
 {
     const fc_program_t *prog = vm->prog;
     if (jit->code && prog == jit->prog && prog->generation == jit->generation && entry == 0) {
-        if (!run_is_bound(vm, entry)) {
-            *st = run_preflight(vm, entry);
-            if (*st != FC_OK)
-                return 0;
-            run_bind(vm, entry); /* also r10, the stack top */
-        }
+        if (!run_is_bound(vm, entry) && (*st = run_preflight_bind(vm, entry)) != FC_OK)
+            return 0;
         if (VMP(vm)->budget_slots <= 0x7fffffffu)
             return 1;
     }
